@@ -1,0 +1,312 @@
+"""The resetkit command line: parses options, calls the core, prints results and errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from resetkit import __version__
+from resetkit.errors import EXIT_INVALID, EXIT_USAGE, ResetkitError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from resetkit.loader import Entry
+
+INTERNAL_ERROR = 70
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    sys.stderr.write(f"resetkit: {message}\n")
+    raise typer.Exit(code)
+
+
+def _crash_report(error: BaseException) -> str:
+    """Write the traceback to a log file for a bug report and return the file's path."""
+    import tempfile
+    import traceback
+
+    details = "".join(traceback.format_exception(error))
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="resetkit-crash-", suffix=".log", delete=False, encoding="utf-8"
+    ) as log:
+        log.write(details)
+    return log.name
+
+
+class _Commands(TyperGroup):
+    """The command group, with the one place where errors become a line and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from resetkit.errors import PlaybookInvalid
+
+        try:
+            return super().invoke(ctx)
+        except PlaybookInvalid as error:
+            for problem in error.problems:
+                sys.stderr.write(f"resetkit: {problem}\n")
+            raise typer.Exit(error.exit_code) from None
+        except ResetkitError as error:
+            _fail(str(error), error.exit_code)
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
+            raise
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            _fail(f"{error.strerror or error}{where}: check the path and its permissions")
+        except Exception as error:
+            _fail(
+                f"internal error ({type(error).__name__}); nothing you typed is lost. Please "
+                f"report it with the details in {_crash_report(error)}",
+                INTERNAL_ERROR,
+            )
+
+
+app = typer.Typer(
+    cls=_Commands,
+    help="Playbooks for the hard customer conversations: run them live, keep the notes.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"resetkit {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Playbooks for the hard customer conversations: run them live, keep the notes."""
+
+
+class OutputFormat(str, Enum):
+    auto = "auto"
+    rich = "rich"
+    md = "md"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _write_json(value: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _source_label(entry: Entry) -> str:
+    label = entry.source.kind
+    if entry.overrides:
+        label += " (overrides " + ", ".join(o.source.kind for o in entry.overrides) + ")"
+    return label
+
+
+@app.command("list")
+def list_playbooks(
+    output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+) -> None:
+    """List the playbooks on the search path: id, title, length, sections, where from."""
+    from resetkit.errors import PlaybookInvalid
+    from resetkit.loader import discover, load_file, search_path
+
+    rows = []
+    for entry in discover(search_path()):
+        row: dict[str, Any] = {
+            "id": entry.id,
+            "path": str(entry.path),
+            "source": entry.source.kind,
+            "overrides": [str(other.path) for other in entry.overrides],
+        }
+        try:
+            playbook = load_file(entry.path)
+            row |= {"title": playbook.title, "duration": playbook.duration,
+                    "sections": len(playbook.sections), "valid": True}
+        except PlaybookInvalid as error:
+            row |= {"title": f"invalid: {len(error.problems)} problem(s), see "
+                    f"'resetkit validate {entry.path}'", "duration": "", "sections": None,
+                    "valid": False}
+        row["label"] = _source_label(entry)
+        rows.append(row)
+    if output is ListFormat.json:
+        _write_json([{k: v for k, v in row.items() if k != "label"} for row in rows])
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("ID", "TITLE", "LENGTH", "SECTIONS", "FROM"):
+        table.add_column(column, no_wrap=column != "TITLE")
+    for row in rows:
+        sections = "" if row["sections"] is None else str(row["sections"])
+        table.add_row(row["id"], row["title"], row["duration"], sections, row["label"])
+    _console().print(table)
+
+
+@app.command()
+def show(
+    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    output: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="auto (rich in a terminal, Markdown when piped), rich, md."),
+    ] = OutputFormat.auto,
+) -> None:
+    """Show a playbook's agenda: sections, timeboxes, guidance, questions and branches."""
+    from resetkit.loader import load
+    from resetkit.render import agenda_markdown
+
+    markdown = agenda_markdown(load(playbook)[0])
+    as_rich = output is OutputFormat.rich or (output is OutputFormat.auto and sys.stdout.isatty())
+    if not as_rich:
+        sys.stdout.write(markdown)
+        return
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(markdown))
+
+
+def _validation_targets(paths: list[str]) -> list[tuple[Path, str | None]]:
+    """Files to validate with the id their name promises (None when given explicitly)."""
+    from resetkit.loader import PLAYBOOK_SUFFIXES, discover, looks_like_path, resolve, search_path
+
+    if not paths:
+        targets: list[tuple[Path, str | None]] = []
+        for entry in discover(search_path()):
+            targets += [(entry.path, None)] + [(other.path, None) for other in entry.overrides]
+        return targets
+    targets = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            targets += [
+                (child, None) for child in sorted(path.iterdir())
+                if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
+            ]
+        elif path.exists() or looks_like_path(item):
+            targets.append((path, None))
+        else:
+            targets.append((resolve(item, search_path()), None))
+    return targets
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders or ids; default: every playbook on the search path."),
+    ] = None,
+    output: Annotated[CheckFormat, typer.Option("--format", help="text or json.")] = CheckFormat.text,
+) -> None:
+    """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
+    from resetkit.errors import PlaybookInvalid, Problem
+    from resetkit.loader import load_file
+
+    results: list[dict[str, Any]] = []
+    for path, _ in _validation_targets(paths or []):
+        problems: list[Problem] = []
+        try:
+            load_file(path)
+        except PlaybookInvalid as error:
+            problems = error.problems
+        results.append({"path": str(path), "valid": not problems, "problems": problems})
+    invalid = [result for result in results if not result["valid"]]
+    if output is CheckFormat.json:
+        _write_json({
+            "valid": not invalid,
+            "files": [
+                {"path": r["path"], "valid": r["valid"],
+                 "problems": [{"line": p.line, "column": p.column, "message": p.message}
+                              for p in r["problems"]]}
+                for r in results
+            ],
+        })
+    else:
+        for result in results:
+            for problem in result["problems"]:
+                sys.stdout.write(f"{problem}\n")
+        count = sum(len(r["problems"]) for r in results)
+        summary = (f"{len(results)} playbook(s) checked: "
+                   + (f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"))
+        sys.stderr.write(summary + "\n")
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the playbook format (for editors and CI)."""
+    from resetkit.authoring import schema_text
+    from resetkit.storage import write_text_atomic
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+        sys.stderr.write(f"wrote {output}\n")
+
+
+@app.command()
+def new(
+    playbook_id: Annotated[str, typer.Argument(metavar="ID", help="The new playbook's id.")],
+    source: Annotated[
+        str | None, typer.Option("--from", help="Start from a copy of this playbook (id or path).")
+    ] = None,
+) -> None:
+    """Create ./playbooks/ID.yaml, valid as created, ready to edit."""
+    from resetkit.authoring import create_playbook
+
+    path = create_playbook(Path.cwd() / "playbooks", playbook_id, source)
+    sys.stdout.write(f"{path}\n")
+    sys.stderr.write(f"created {path}; check it with 'resetkit validate {path}'\n")
+
+
+@app.command()
+def where() -> None:
+    """Show the playbook search path in use, and why each folder is on it."""
+    from resetkit.loader import search_path
+
+    for source in search_path():
+        present = "" if source.directory.is_dir() else " (not there)"
+        sys.stdout.write(f"playbooks  {source.directory}{present}  [{source.why}]\n")
+
+
+def main() -> None:
+    """The console script: run the app; a broken pipe is not an error worth a traceback."""
+    try:
+        app()
+    except BrokenPipeError:
+        # Python flushes stdout at exit; point it at devnull so that flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

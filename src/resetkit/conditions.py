@@ -1,0 +1,164 @@
+"""Evaluating `when` against answers, and the static check that every `when` can be evaluated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from resetkit.model import (
+    AllOf,
+    AnyOf,
+    AnyQuestion,
+    ChoiceQuestion,
+    Compare,
+    Condition,
+    MultiChoiceQuestion,
+    NotOf,
+    NumberQuestion,
+    Scalar,
+    TextQuestion,
+    YamlPath,
+    YesNoQuestion,
+    did_you_mean,
+)
+
+
+def is_answered(value: Any) -> bool:
+    """Whether an answer holds something: a skipped question or an empty list does not."""
+    return value is not None and value != "" and value != []
+
+
+def evaluate(condition: Condition | None, answers: Mapping[str, Any]) -> bool:
+    """Whether the condition holds for these answers; no condition always holds."""
+    if condition is None:
+        return True
+    if isinstance(condition, AllOf):
+        return all(evaluate(part, answers) for part in condition.all_)
+    if isinstance(condition, AnyOf):
+        return any(evaluate(part, answers) for part in condition.any_)
+    if isinstance(condition, NotOf):
+        return not evaluate(condition.not_, answers)
+    value = answers.get(condition.question)
+    if condition.answered is not None:
+        return is_answered(value) == condition.answered
+    wanted = [condition.equals] if condition.one_of is None else condition.one_of
+    given = value if isinstance(value, list) else [value]
+    return any(_same(have, want) for have in given for want in wanted)
+
+
+def _same(have: Any, want: Scalar | None) -> bool:
+    # True == 1 in Python; an answer "yes" must not match a number 1, so types must agree.
+    if isinstance(have, bool) or isinstance(want, bool):
+        return isinstance(have, bool) and isinstance(want, bool) and have == want
+    return bool(have == want)
+
+
+def check_condition(
+    condition: Condition,
+    path: YamlPath,
+    earlier: Mapping[str, AnyQuestion],
+    everywhere: Mapping[str, AnyQuestion],
+) -> list[tuple[YamlPath, str]]:
+    """Problems that would make this condition fail or mislead during the call."""
+    if isinstance(condition, AllOf):
+        return _check_parts(condition.all_, (*path, "all"), earlier, everywhere)
+    if isinstance(condition, AnyOf):
+        return _check_parts(condition.any_, (*path, "any"), earlier, everywhere)
+    if isinstance(condition, NotOf):
+        return check_condition(condition.not_, (*path, "not"), earlier, everywhere)
+    return _check_compare(condition, path, earlier, everywhere)
+
+
+def _check_parts(
+    parts: list[Condition],
+    path: YamlPath,
+    earlier: Mapping[str, AnyQuestion],
+    everywhere: Mapping[str, AnyQuestion],
+) -> list[tuple[YamlPath, str]]:
+    found: list[tuple[YamlPath, str]] = []
+    for index, part in enumerate(parts):
+        found += check_condition(part, (*path, index), earlier, everywhere)
+    return found
+
+
+def _check_compare(
+    condition: Compare,
+    path: YamlPath,
+    earlier: Mapping[str, AnyQuestion],
+    everywhere: Mapping[str, AnyQuestion],
+) -> list[tuple[YamlPath, str]]:
+    target = earlier.get(condition.question)
+    where = (*path, "question")
+    if target is None:
+        if condition.question in everywhere:
+            return [
+                (where, f"condition uses '{condition.question}', which is asked later: "
+                 "a condition can only use answers given before it")
+            ]
+        return [
+            (where, f"condition uses '{condition.question}', which is no question in this "
+             f"playbook{did_you_mean(condition.question, list(earlier))}")
+        ]
+    if condition.answered is not None:
+        return []
+    key = "equals" if condition.one_of is None else "one_of"
+    values = [condition.equals] if condition.one_of is None else condition.one_of
+    found: list[tuple[YamlPath, str]] = []
+    for index, value in enumerate(values):
+        value_path = (*path, key) if key == "equals" else (*path, key, index)
+        problem = _value_problem(target, value)
+        if problem:
+            found.append((value_path, problem))
+    return found
+
+
+def _value_problem(question: AnyQuestion, value: Scalar | None) -> str:
+    """Why `question` can never give `value`, or '' when it can."""
+    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        offered = [choice.value for choice in question.choices]
+        if not isinstance(value, str) or value not in offered:
+            hint = did_you_mean(str(value), offered) or f" (choices: {', '.join(offered)})"
+            return f"'{question.id}' never answers {value!r}{hint}"
+        return ""
+    if isinstance(question, YesNoQuestion):
+        if not isinstance(value, bool):
+            return f"'{question.id}' is a yes/no question: compare it with true or false"
+        return ""
+    if isinstance(question, NumberQuestion):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"'{question.id}' is a number question: compare it with a number"
+        return ""
+    if isinstance(question, TextQuestion):
+        if not isinstance(value, str):
+            return f"'{question.id}' is a text question: compare it with text (quote {value!r})"
+        return ""
+    return (
+        f"'{question.id}' is a {question.type} question: a condition on it can only use "
+        "'answered'"
+    )
+
+
+def describe(condition: Condition) -> str:
+    """The condition in words, for an agenda a person reads."""
+    if isinstance(condition, AllOf):
+        return " and ".join(_grouped(part) for part in condition.all_)
+    if isinstance(condition, AnyOf):
+        return " or ".join(_grouped(part) for part in condition.any_)
+    if isinstance(condition, NotOf):
+        return f"not {_grouped(condition.not_)}"
+    if condition.answered is not None:
+        return f"{condition.question} is {'answered' if condition.answered else 'not answered'}"
+    if condition.one_of is not None:
+        return f"{condition.question} is one of {', '.join(map(_shown, condition.one_of))}"
+    return f"{condition.question} is {_shown(condition.equals)}"
+
+
+def _grouped(condition: Condition) -> str:
+    text = describe(condition)
+    return f"({text})" if isinstance(condition, AllOf | AnyOf) else text
+
+
+def _shown(value: Scalar | None) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

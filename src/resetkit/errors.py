@@ -1,0 +1,61 @@
+"""The one family of errors resetkit raises; the CLI prints them and exits with their code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class ResetkitError(Exception):
+    """A failure a user can act on: one line of what, where and what to do, and an exit code."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class UsageError(ResetkitError):
+    """The command line or an input file is wrong."""
+
+
+class PlaybookNotFound(ResetkitError):
+    """No playbook on the search path has the id asked for."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a playbook, at a place in its file."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class PlaybookInvalid(ResetkitError):
+    """A playbook file has problems; all of them are listed, each with its line and column."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(
+            f"{first}{more}", hint=f"run 'resetkit validate {first.file}' to see every problem"
+        )
+
+
+class StorageError(ResetkitError):
+    """Writing or reading a file under the notes dir failed; earlier files are intact."""

@@ -1,0 +1,503 @@
+"""YAML text to a playbook model, every error mapped to path:line:col; and the playbook search path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from resetkit.errors import PlaybookInvalid, PlaybookNotFound, Problem, UsageError
+from resetkit.model import (
+    QUESTION_TYPES,
+    ActionItemSpec,
+    Choice,
+    Compare,
+    Outcome,
+    Playbook,
+    Section,
+    YamlPath,
+    check_playbook,
+    did_you_mean,
+)
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+PLAYBOOK_SUFFIXES = (".yaml", ".yml")
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+# --- YAML nodes to plain data, remembering where each piece stands ----------------------------
+
+
+class _Stop(Exception):
+    """Reading the document cannot go on (too large, too deep); carries the problem."""
+
+    def __init__(self, mark: yaml.Mark | None, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+@dataclass
+class _Document:
+    """Plain data of a YAML document, with the marks of its keys and values by path."""
+
+    data: Any = None
+    key_marks: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
+    value_marks: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
+    problems: list[tuple[yaml.Mark | None, str]] = field(default_factory=list)
+    nodes: int = 0
+
+
+class _Builder:
+    """Builds plain data from composed nodes; nothing but plain YAML types is ever constructed."""
+
+    def __init__(self, document: _Document) -> None:
+        self.document = document
+        self.scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: YamlPath) -> Any:
+        document = self.document
+        document.nodes += 1
+        if document.nodes > MAX_NODES:
+            raise _Stop(
+                node.start_mark,
+                f"document expands to more than {MAX_NODES:,} values (nested aliases?); "
+                "playbooks are plain data",
+            )
+        if len(path) > MAX_DEPTH:
+            raise _Stop(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        document.value_marks.setdefault(path, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                return self._refuse_tag(node)
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            return self._refuse_tag(node)
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as error:
+            document.problems.append((node.start_mark, f"cannot read value: {error}"))
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+        if node.tag != _MAP_TAG:
+            self._refuse_tag(node)
+            return {}
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in result:
+                first = self.document.key_marks[(*path, key)]
+                self.document.problems.append(
+                    (key_node.start_mark,
+                     f"key '{key}' appears twice (first at line {first.line + 1}); "
+                     "YAML would silently keep only the last one")
+                )
+                continue
+            self.document.key_marks[(*path, key)] = key_node.start_mark
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _key(self, node: yaml.Node) -> str | None:
+        if node.tag == "tag:yaml.org,2002:merge":
+            self.document.problems.append(
+                (node.start_mark, "merge keys (<<) are not supported: write the keys out")
+            )
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:
+            self.document.problems.append((node.start_mark, "keys must be plain words"))
+            return None
+        key = self.scalars.construct_object(node)
+        if not isinstance(key, str):
+            self.document.problems.append(
+                (node.start_mark, f"key {node.value!r} is read as {type(key).__name__}, not a "
+                 "word: quote it")
+            )
+            return None
+        return key
+
+    def _refuse_tag(self, node: yaml.Node) -> None:
+        self.document.problems.append(
+            (node.start_mark, f"tag '{node.tag}' is not allowed: playbooks are plain YAML data")
+        )
+        return None
+
+
+def _read_document(text: str) -> _Document:
+    document = _Document()
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None:
+            document.data = _Builder(document).build(root, ())
+    except yaml.MarkedYAMLError as error:
+        message = str(error.problem or "invalid YAML")
+        if error.context:
+            message += f" ({error.context})"
+        document.problems.append((error.problem_mark, f"invalid YAML: {message}"))
+    except yaml.YAMLError as error:
+        document.problems.append((None, f"invalid YAML: {error}"))
+    except _Stop as stop:
+        document.problems.append((stop.mark, stop.message))
+    except RecursionError:
+        document.problems.append((None, "nested too deep to read"))
+    return document
+
+
+# --- pydantic errors to messages at marks -----------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a true/false value (in YAML, yes/no/on/off are booleans: quote the word)"
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _walk(loc: tuple[int | str, ...], data: Any) -> tuple[YamlPath, Any, list[Any]]:
+    """The part of `loc` that exists in the data, the value there, and the values passed."""
+    path: list[str | int] = []
+    trail: list[Any] = [data]
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            # Union tags ('choice', 'compare') and keys that are missing are not in the data.
+            continue
+        path.append(part)
+        trail.append(node)
+    return tuple(path), node, trail
+
+
+def _subject(path: YamlPath, trail: list[Any]) -> str:
+    """'question 'x': ' or 'section 'y': ' for the innermost named thing on the path."""
+    for index in range(len(path), 0, -1):
+        container = path[index - 2] if index >= 2 else None
+        item = trail[index]
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            if container == "questions":
+                return f"question '{item['id']}': "
+            if container == "sections":
+                return f"section '{item['id']}': "
+            if container == "outcomes":
+                return f"outcome '{item['id']}': "
+    return ""
+
+
+def _known_keys(path: YamlPath, data_at: Any) -> tuple[list[str], str]:
+    """The keys allowed in the mapping at `path`, and what that mapping is."""
+    parent = path[-2] if len(path) >= 2 else None
+    if not path:
+        return _fields(Playbook), "a playbook"
+    if "when" in path:
+        return [*_fields(Compare), "all", "any", "not"], "a condition"
+    if parent == "sections":
+        return _fields(Section), "a section"
+    if parent == "outcomes":
+        return _fields(Outcome), "an outcome"
+    if parent == "choices":
+        return _fields(Choice), "a choice"
+    if parent == "default":
+        return _fields(ActionItemSpec), "an action item"
+    if parent == "questions":
+        kind = data_at.get("type") if isinstance(data_at, dict) else None
+        model = QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
+        if model is not None:
+            return _fields(model), f"a {kind} question"
+        return sorted({name for m in QUESTION_TYPES.values() for name in _fields(m)}), "a question"
+    return [], "this mapping"
+
+
+def _fields(model: type[Any]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _message(error: Any, value: Any, path: YamlPath, container: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    loc = error["loc"]
+    if kind == "missing":
+        return f"missing required key '{loc[-1]}'"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed, what = _known_keys(path[:-1], container)
+        every_type = {n for m in QUESTION_TYPES.values() for n in _fields(m)}
+        if what.endswith("question") and key in every_type:
+            return f"key '{key}' does not apply to {what}"
+        hint = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
+        return f"unknown key '{key}' in {what}{hint}"
+    if kind == "union_tag_invalid":
+        tags = [tag.strip("'") for tag in str(ctx.get("expected_tags", "")).split(", ")]
+        tag = str(ctx.get("tag"))
+        hint = did_you_mean(tag, tags) or f" (types: {', '.join(tags)})"
+        return f"unknown question type '{tag}'{hint}"
+    if kind == "union_tag_not_found":
+        return f"question needs a 'type': one of {', '.join(QUESTION_TYPES)}"
+    if kind == "string_type":
+        return f"expected text, found {_describe(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, found {_describe(value)}"
+    if kind in ("int_type", "float_type", "int_parsing", "float_parsing"):
+        return f"expected a number, found {_describe(value)}"
+    if kind == "list_type":
+        return f"expected a list, found {_describe(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of keys to values, found {_describe(value)}"
+    if kind == "too_short":
+        return "must not be empty" if ctx.get("min_length") == 1 else str(error["msg"])
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected')}, found {value!r}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return f"expected a date like 2026-12-01, found {_describe(value)}"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def _problems_from_validation(
+    error: ValidationError, document: _Document, file: str
+) -> list[Problem]:
+    problems: dict[YamlPath, Problem] = {}
+    for detail in error.errors():
+        path, value, trail = _walk(detail["loc"], document.data)
+        mark = _mark_for(document, path, key=detail["type"] == "extra_forbidden")
+        parent = trail[-2] if detail["type"] == "extra_forbidden" and len(trail) > 1 else value
+        message = _subject(path, trail) + _message(detail, value, path, parent)
+        key = (*path, detail["loc"][-1]) if detail["type"] == "missing" else path
+        # A union reports once per member it tried; the first says it best.
+        problems.setdefault(key, _problem(file, mark, message))
+    return list(problems.values())
+
+
+def _mark_for(document: _Document, path: YamlPath, *, key: bool = False) -> yaml.Mark | None:
+    if key and path in document.key_marks:
+        return document.key_marks[path]
+    while path not in document.value_marks and path:
+        path = path[:-1]
+    return document.value_marks.get(path)
+
+
+def _problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Problem(file, line, column, message)
+
+
+# --- loading a file ---------------------------------------------------------------------------
+
+
+def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Playbook:
+    """The playbook in `text`; PlaybookInvalid listing every problem, each at its line:col."""
+    document = _read_document(text)
+    problems = [_problem(file, mark, message) for mark, message in document.problems]
+    if problems and document.data is None:
+        raise PlaybookInvalid(problems)
+    if not isinstance(document.data, dict):
+        found = "an empty file" if document.data is None else _describe(document.data)
+        raise PlaybookInvalid([*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")])
+    try:
+        playbook = Playbook.model_validate(document.data)
+    except ValidationError as error:
+        raise PlaybookInvalid(
+            sorted([*problems, *_problems_from_validation(error, document, file)], key=_order)
+        ) from None
+    for path, message in check_playbook(playbook):
+        _, _, trail = _walk(path, document.data)
+        problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
+    if expected_id is not None and playbook.id != expected_id:
+        problems.append(
+            _problem(file, _mark_for(document, ("id",)),
+                     f"id '{playbook.id}' does not match the file name: rename the file to "
+                     f"'{playbook.id}.yaml' or set id: {expected_id}")
+        )
+    if problems:
+        raise PlaybookInvalid(sorted(problems, key=_order))
+    return playbook
+
+
+def _order(problem: Problem) -> tuple[int, int, str]:
+    return (problem.line, problem.column, problem.message)
+
+
+def read_text(path: Path) -> str:
+    """A playbook file's text; PlaybookInvalid for a file too large or not UTF-8."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PlaybookInvalid(
+                [Problem(shown, 1, 1, f"file is {size:,} bytes; a playbook may be at most "
+                         f"{MAX_FILE_BYTES:,}")]
+            )
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise UsageError(f"{shown} is a folder, not a playbook file") from None
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: no such file") from None
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot read: {error.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise PlaybookInvalid(
+            [Problem(shown, line, column, f"byte 0x{raw[error.start]:02x} is not UTF-8: save the "
+                     "file as UTF-8")]
+        ) from None
+
+
+def load_file(path: Path) -> Playbook:
+    """The playbook in a file whose name must be its id."""
+    return parse_playbook(read_text(path), str(path), expected_id=playbook_stem(path))
+
+
+def playbook_stem(path: Path) -> str:
+    """The id a playbook file's name promises."""
+    return path.name.rsplit(".", 1)[0]
+
+
+# --- where playbooks come from ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A folder of playbooks on the search path, and why it is there."""
+
+    kind: str
+    directory: Path
+    why: str
+
+
+@dataclass
+class Entry:
+    """A playbook file found on the search path."""
+
+    id: str
+    path: Path
+    source: Source
+    overrides: list[Entry] = field(default_factory=list)
+
+
+def builtin_dir() -> Path:
+    """The folder of playbooks that ship inside the package."""
+    return Path(__file__).resolve().parent / "playbooks"
+
+
+def user_playbook_dir() -> Path:
+    """The per-user playbook folder in the platform's config dir."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("resetkit")) / "playbooks"
+
+
+def search_path(cwd: Path | None = None, environ: dict[str, str] | None = None) -> list[Source]:
+    """The folders searched for playbooks, first hit wins."""
+    cwd = (cwd or Path.cwd()).resolve()
+    environ = dict(os.environ) if environ is None else environ
+    sources = [
+        Source("project", directory, f"playbooks/ of the project ({directory.parent})")
+        for directory in _project_dirs(cwd)
+    ]
+    for item in environ.get("RESETKIT_PLAYBOOKS", "").split(os.pathsep):
+        if item.strip():
+            sources.append(Source("env", Path(item).expanduser(), "$RESETKIT_PLAYBOOKS"))
+    sources.append(Source("user", user_playbook_dir(), "your config dir"))
+    sources.append(Source("built-in", builtin_dir(), "shipped with resetkit"))
+    unique: list[Source] = []
+    seen: set[Path] = set()
+    for source in sources:
+        real = source.directory.resolve()
+        if real not in seen:
+            seen.add(real)
+            unique.append(source)
+    return unique
+
+
+def _project_dirs(cwd: Path) -> list[Path]:
+    """./playbooks of the current folder and of each parent up to the git root."""
+    found: list[Path] = []
+    for folder in (cwd, *cwd.parents):
+        if (folder / "playbooks").is_dir():
+            found.append(folder / "playbooks")
+        if (folder / ".git").exists():
+            return found
+    # Outside a git checkout only the current folder counts: parents are someone else's.
+    return found[:1] if found and found[0].parent == cwd else []
+
+
+def discover(sources: list[Source]) -> list[Entry]:
+    """Every playbook file on the search path, the first of each id winning over later ones."""
+    winners: dict[str, Entry] = {}
+    for source in sources:
+        if not source.directory.is_dir():
+            continue
+        for path in sorted(source.directory.iterdir()):
+            if path.suffix not in PLAYBOOK_SUFFIXES or not path.is_file():
+                continue
+            entry = Entry(playbook_stem(path), path, source)
+            if entry.id in winners:
+                winners[entry.id].overrides.append(entry)
+            else:
+                winners[entry.id] = entry
+    return list(winners.values())
+
+
+def looks_like_path(reference: str) -> bool:
+    """Whether a playbook reference names a file rather than an id."""
+    return reference.endswith(PLAYBOOK_SUFFIXES) or "/" in reference or os.sep in reference
+
+
+def resolve(reference: str, sources: list[Source]) -> Path:
+    """The file of a playbook given by id or by path; PlaybookNotFound with a hint otherwise."""
+    if looks_like_path(reference):
+        path = Path(reference).expanduser()
+        if not path.is_file():
+            raise PlaybookNotFound(f"{reference}: no such playbook file")
+        return path
+    for source in sources:
+        for suffix in PLAYBOOK_SUFFIXES:
+            candidate = source.directory / f"{reference}{suffix}"
+            if candidate.is_file():
+                return candidate
+    known = [entry.id for entry in discover(sources)]
+    raise PlaybookNotFound(
+        f"no playbook '{reference}'{did_you_mean(reference, known)}",
+        hint="'resetkit list' shows the playbooks on the search path",
+    )
+
+
+def load(reference: str, sources: list[Source] | None = None) -> tuple[Playbook, Path]:
+    """The playbook an id or path names, and its file."""
+    path = resolve(reference, search_path() if sources is None else sources)
+    return load_file(path), path

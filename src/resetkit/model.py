@@ -1,0 +1,521 @@
+"""Pydantic models of the playbook format, and the checks of a playbook against itself."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+
+# A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
+YamlPath = tuple[str | int, ...]
+
+IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
+_RELATIVE_DAYS = re.compile(r"^\+(\d+)([dw])$")
+DURATION_PATTERN = r"^\s*(\d+h)?\s*(\d+m)?\s*$"
+RELATIVE_DATE_PATTERN = r"^(today|\+\d+[dw])$"
+
+
+def _check_identifier(value: str) -> str:
+    if not _IDENTIFIER.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use 1 to 64 lowercase letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def parse_duration(text: str) -> int:
+    """Minutes in a duration such as '30m', '1h' or '1h30m'; ValueError when it is not one."""
+    match = _DURATION.match(text.replace(" ", ""))
+    if not text.strip() or match is None:
+        raise ValueError(f"'{text}' is not a duration: write it like 30m, 1h or 1h30m")
+    hours, minutes = match.groups()
+    return int(hours or 0) * 60 + int(minutes or 0)
+
+
+def format_minutes(minutes: int) -> str:
+    """A duration in minutes as the format writes it: 45m, 1h, 1h30m."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours}h{rest}m"
+    return f"{hours}h" if hours else f"{rest}m"
+
+
+def _check_duration(text: str) -> str:
+    parse_duration(text)
+    return text
+
+
+def _check_relative_date(value: date | str) -> date | str:
+    if isinstance(value, str) and value != "today" and not _RELATIVE_DAYS.match(value):
+        raise ValueError(
+            f"'{value}' is not a date: write 2026-12-01, 'today', or a offset like +14d or +2w"
+        )
+    return value
+
+
+def resolve_date(value: date | str, today: date) -> date:
+    """The calendar date of an absolute date, 'today' or an offset like '+14d' from today."""
+    if isinstance(value, date):
+        return value
+    if value == "today":
+        return today
+    match = _RELATIVE_DAYS.match(value)
+    if match is None:
+        return date.fromisoformat(value)
+    count, unit = int(match.group(1)), match.group(2)
+    return today + timedelta(days=count * (7 if unit == "w" else 1))
+
+
+def _version_text(value: Any) -> Any:
+    # YAML reads `version: 1` as an int and `1.0` as a float; both are meant as text.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Identifier = Annotated[
+    str,
+    AfterValidator(_check_identifier),
+    WithJsonSchema({"type": "string", "pattern": IDENTIFIER_PATTERN}),
+]
+Duration = Annotated[
+    str,
+    AfterValidator(_check_duration),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["30m", "1h"]}),
+]
+RelativeDate = Annotated[
+    date | str,
+    AfterValidator(_check_relative_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": RELATIVE_DATE_PATTERN},
+            ]
+        }
+    ),
+]
+Text = Annotated[str, Field(min_length=1)]
+Scalar = bool | int | float | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- conditions -------------------------------------------------------------------------------
+
+
+class Compare(_Strict):
+    """A test of one earlier answer: equals a value, is one of several, or is answered at all."""
+
+    question: Identifier
+    equals: Scalar | None = None
+    one_of: list[Scalar] | None = Field(default=None, min_length=1)
+    answered: bool | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_test(self) -> Compare:
+        given = [name for name in ("equals", "one_of", "answered") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"a condition on '{self.question}' needs exactly one of 'equals', 'one_of' "
+                f"or 'answered' (found {len(given)})"
+            )
+        return self
+
+
+class AllOf(_Strict):
+    """True when every condition in the list is true."""
+
+    all_: list[Condition] = Field(alias="all", min_length=1)
+
+
+class AnyOf(_Strict):
+    """True when at least one condition in the list is true."""
+
+    any_: list[Condition] = Field(alias="any", min_length=1)
+
+
+class NotOf(_Strict):
+    """True when the condition inside is false."""
+
+    not_: Condition = Field(alias="not")
+
+
+def _condition_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return key
+        return "compare"
+    return {AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value), "compare")
+
+
+Condition = Annotated[
+    Annotated[Compare, Tag("compare")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")],
+    Discriminator(_condition_kind),
+]
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+class Choice(_Strict):
+    """One option of a choice question: the value stored and the label shown."""
+
+    value: Annotated[str, Field(min_length=1)]
+    label: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_text(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(
+                f"choice {value} is a YAML boolean (yes/no/on/off are): quote it, like 'yes'"
+            )
+        if isinstance(value, int | float):
+            return {"value": str(value)}
+        return {"value": value} if isinstance(value, str) else value
+
+    @property
+    def shown(self) -> str:
+        """The text a person sees for this choice."""
+        return self.label or self.value
+
+
+class ActionItemSpec(_Strict):
+    """An action item as a playbook pre-fills it."""
+
+    what: Text
+    owner: Literal["us", "customer", "both"] = "us"
+    owner_name: str = ""
+    due: RelativeDate | None = None
+    critical_path: bool = False
+
+
+class _Question(_Strict):
+    id: Identifier
+    prompt: Text
+    help: str = ""
+    required: bool = False
+    internal: bool = False
+    when: Condition | None = None
+
+
+class TextQuestion(_Question):
+    """One line of text."""
+
+    type: Literal["text"]
+    default: str | None = None
+
+
+class LongTextQuestion(_Question):
+    """Several lines of text; the CSM may open $EDITOR."""
+
+    type: Literal["long_text"]
+    default: str | None = None
+
+
+class YesNoQuestion(_Question):
+    """Yes or no."""
+
+    type: Literal["yes_no"]
+    default: bool | None = None
+
+
+class ChoiceQuestion(_Question):
+    """One choice out of several; `sets_outcome` makes it the playbook's outcome."""
+
+    type: Literal["choice"]
+    choices: list[Choice] = Field(min_length=1)
+    default: str | None = None
+    sets_outcome: bool = False
+
+
+class MultiChoiceQuestion(_Question):
+    """Any number of choices out of several."""
+
+    type: Literal["multi_choice"]
+    choices: list[Choice] = Field(min_length=1)
+    default: list[str] | None = None
+
+
+class NumberQuestion(_Question):
+    """A number, optionally bounded."""
+
+    type: Literal["number"]
+    min: int | float | None = None
+    max: int | float | None = None
+    unit: str = ""
+    default: int | float | None = None
+
+
+class DateQuestion(_Question):
+    """A calendar date; the default may be relative to the day of the call."""
+
+    type: Literal["date"]
+    default: RelativeDate | None = None
+
+
+class ListQuestion(_Question):
+    """A list of short items, one per line."""
+
+    type: Literal["list"]
+    default: list[str] | None = None
+
+
+class ActionItemsQuestion(_Question):
+    """A repeating group of action items: what, owner, due date, critical path."""
+
+    type: Literal["action_items"]
+    default: list[ActionItemSpec] | None = None
+
+
+Question = Annotated[
+    TextQuestion
+    | LongTextQuestion
+    | YesNoQuestion
+    | ChoiceQuestion
+    | MultiChoiceQuestion
+    | NumberQuestion
+    | DateQuestion
+    | ListQuestion
+    | ActionItemsQuestion,
+    Field(discriminator="type"),
+]
+
+QUESTION_TYPES: dict[str, type[_Question]] = {
+    "text": TextQuestion,
+    "long_text": LongTextQuestion,
+    "yes_no": YesNoQuestion,
+    "choice": ChoiceQuestion,
+    "multi_choice": MultiChoiceQuestion,
+    "number": NumberQuestion,
+    "date": DateQuestion,
+    "list": ListQuestion,
+    "action_items": ActionItemsQuestion,
+}
+
+
+# --- sections and the playbook ----------------------------------------------------------------
+
+
+class Section(_Strict):
+    """A part of the meeting with its own timebox."""
+
+    id: Identifier
+    title: Text
+    timebox: Duration
+    guidance: str = ""
+    talking_points: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    when: Condition | None = None
+
+    @property
+    def minutes(self) -> int:
+        """The timebox in minutes."""
+        return parse_duration(self.timebox)
+
+
+class Outcome(_Strict):
+    """One way the conversation can end."""
+
+    id: Identifier
+    label: Text
+    description: str = ""
+
+
+class Playbook(_Strict):
+    """A conversation plan: its sections, their questions and how the meeting can end."""
+
+    id: Identifier
+    title: Text
+    summary: str = ""
+    version: Annotated[str, BeforeValidator(_version_text)] = "1"
+    duration: Duration
+    when_to_use: str = ""
+    outcomes: list[Outcome] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+
+    @property
+    def minutes(self) -> int:
+        """The planned length in minutes."""
+        return parse_duration(self.duration)
+
+    def questions(self) -> Iterator[tuple[Section, AnyQuestion]]:
+        """Every question in the order it is asked, with its section."""
+        for section in self.sections:
+            for question in section.questions:
+                yield section, question
+
+    def question(self, question_id: str) -> AnyQuestion:
+        """The question with this id; KeyError if there is none."""
+        for _, question in self.questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    @property
+    def outcome_question(self) -> ChoiceQuestion | None:
+        """The choice question whose answer is the meeting's outcome, if the playbook has one."""
+        for _, question in self.questions():
+            if isinstance(question, ChoiceQuestion) and question.sets_outcome:
+                return question
+        return None
+
+
+AnyQuestion = (
+    TextQuestion
+    | LongTextQuestion
+    | YesNoQuestion
+    | ChoiceQuestion
+    | MultiChoiceQuestion
+    | NumberQuestion
+    | DateQuestion
+    | ListQuestion
+    | ActionItemsQuestion
+)
+
+for _model in (AllOf, AnyOf, NotOf, Section, Playbook):
+    _model.model_rebuild()
+
+
+def did_you_mean(word: str, candidates: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest candidate, or '' when none is close."""
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
+    """Every way the playbook contradicts itself, each with the YAML path it is found at."""
+    from resetkit.conditions import check_condition
+
+    found: list[tuple[YamlPath, str]] = []
+    seen_sections: set[str] = set()
+    seen_questions: dict[str, YamlPath] = {}
+    earlier: dict[str, AnyQuestion] = {}
+    everywhere = {question.id: question for _, question in playbook.questions()}
+    outcome_ids = [outcome.id for outcome in playbook.outcomes]
+
+    for index, outcome in enumerate(playbook.outcomes):
+        if outcome.id in outcome_ids[:index]:
+            found.append((("outcomes", index, "id"), f"outcome '{outcome.id}' is declared twice"))
+
+    outcome_setters: list[YamlPath] = []
+    for s_index, section in enumerate(playbook.sections):
+        s_path: YamlPath = ("sections", s_index)
+        if section.id in seen_sections:
+            found.append(((*s_path, "id"), f"section id '{section.id}' is used twice"))
+        seen_sections.add(section.id)
+        if not (section.questions or section.guidance.strip() or section.talking_points):
+            found.append(
+                (s_path, f"section '{section.id}' is empty: give it guidance, talking points "
+                 "or questions")
+            )
+        if section.when is not None:
+            found += check_condition(section.when, (*s_path, "when"), earlier, everywhere)
+        for q_index, question in enumerate(section.questions):
+            q_path: YamlPath = (*s_path, "questions", q_index)
+            if question.id in seen_questions:
+                found.append(((*q_path, "id"), f"question id '{question.id}' is used twice"))
+            if question.when is not None:
+                found += check_condition(question.when, (*q_path, "when"), earlier, everywhere)
+            found += _check_question(question, q_path)
+            if isinstance(question, ChoiceQuestion) and question.sets_outcome:
+                outcome_setters.append(q_path)
+                found += _check_outcome_choices(question, q_path, outcome_ids)
+            seen_questions.setdefault(question.id, q_path)
+            earlier.setdefault(question.id, question)
+
+    if len(outcome_setters) > 1:
+        found.append(
+            ((*outcome_setters[1], "sets_outcome"), "only one question may set the outcome")
+        )
+    if playbook.outcomes and not outcome_setters:
+        found.append(
+            (("outcomes",), "outcomes are declared but no choice question has 'sets_outcome: true'")
+        )
+    found += _check_timeboxes(playbook)
+    return found
+
+
+def _check_question(question: AnyQuestion, path: YamlPath) -> list[tuple[YamlPath, str]]:
+    found: list[tuple[YamlPath, str]] = []
+    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        values = [choice.value for choice in question.choices]
+        for index, value in enumerate(values):
+            if value in values[:index]:
+                found.append(((*path, "choices", index), f"choice '{value}' is listed twice"))
+        defaults = [question.default] if isinstance(question.default, str) else question.default
+        for default in defaults or []:
+            if default not in values:
+                found.append(
+                    ((*path, "default"), f"default '{default}' is not one of the choices"
+                     f"{did_you_mean(default, values)}")
+                )
+    if isinstance(question, NumberQuestion):
+        low, high = question.min, question.max
+        if low is not None and high is not None and low > high:
+            found.append(((*path, "min"), f"min {low} is greater than max {high}"))
+        default = question.default
+        if default is not None and (
+            (low is not None and default < low) or (high is not None and default > high)
+        ):
+            found.append(((*path, "default"), f"default {default} is outside min..max"))
+    return found
+
+
+def _check_outcome_choices(
+    question: ChoiceQuestion, path: YamlPath, outcome_ids: list[str]
+) -> list[tuple[YamlPath, str]]:
+    if not outcome_ids:
+        return [((*path, "sets_outcome"), "'sets_outcome' needs the playbook to declare outcomes")]
+    found: list[tuple[YamlPath, str]] = []
+    values = [choice.value for choice in question.choices]
+    for index, value in enumerate(values):
+        if value not in outcome_ids:
+            found.append(
+                ((*path, "choices", index), f"choice '{value}' is not a declared outcome"
+                 f"{did_you_mean(value, outcome_ids)}")
+            )
+    missing = [outcome for outcome in outcome_ids if outcome not in values]
+    if missing:
+        found.append(
+            ((*path, "choices"), "outcome question does not offer: " + ", ".join(missing))
+        )
+    return found
+
+
+def _check_timeboxes(playbook: Playbook) -> list[tuple[YamlPath, str]]:
+    # Sections with a `when` are extra time on top of the plan, so only the others must add up.
+    planned = sum(section.minutes for section in playbook.sections if section.when is None)
+    if planned != playbook.minutes:
+        return [
+            (
+                ("duration",),
+                f"sections' timeboxes add up to {format_minutes(planned)} but duration is "
+                f"{playbook.duration}: make them agree",
+            )
+        ]
+    return []

@@ -1,0 +1,52 @@
+"""Files written atomically: a temp file in the same folder, fsync, then rename over the target."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from resetkit.errors import StorageError
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so a reader sees the old file or the new one, never half."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload` atomically; StorageError keeps the old file intact."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise StorageError(
+            f"cannot write in {folder}: {error.strerror}",
+            hint="check that the folder exists, is writable and the disk is not full",
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(payload)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise StorageError(
+            f"cannot write {path}: {error.strerror}; the previous version is unchanged",
+            hint="free some disk space or fix the permissions, then try again",
+        ) from None
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder entry itself reaches the disk.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
