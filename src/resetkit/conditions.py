@@ -149,7 +149,7 @@ def describe(condition: Condition) -> str:
     if condition.answered is not None:
         return f"{condition.question} is {'answered' if condition.answered else 'not answered'}"
     if condition.one_of is not None:
-        return f"{condition.question} is one of {', '.join(map(_shown, condition.one_of))}"
+        return f"{condition.question} is one of [{', '.join(map(_shown, condition.one_of))}]"
     return f"{condition.question} is {_shown(condition.equals)}"
 
 

@@ -18,6 +18,7 @@ from resetkit.model import (
     Compare,
     Outcome,
     Playbook,
+    Recommendation,
     Section,
     YamlPath,
     check_playbook,
@@ -224,6 +225,8 @@ def _known_keys(path: YamlPath, data_at: Any) -> tuple[list[str], str]:
         return _fields(Section), "a section"
     if parent == "outcomes":
         return _fields(Outcome), "an outcome"
+    if parent == "recommendations":
+        return _fields(Recommendation), "a recommendation"
     if parent == "choices":
         return _fields(Choice), "a choice"
     if parent == "default":
@@ -434,11 +437,14 @@ def search_path(cwd: Path | None = None, environ: dict[str, str] | None = None) 
             sources.append(Source("env", Path(item).expanduser(), "$RESETKIT_PLAYBOOKS"))
     sources.append(Source("user", user_playbook_dir(), "your config dir"))
     sources.append(Source("built-in", builtin_dir(), "shipped with resetkit"))
+    # A folder reached twice (a symlink, a repeated entry) counts once, and the built-ins
+    # keep their name even when a project links its playbooks/ to them.
+    builtin = builtin_dir().resolve()
     unique: list[Source] = []
     seen: set[Path] = set()
     for source in sources:
         real = source.directory.resolve()
-        if real not in seen:
+        if real not in seen and (real != builtin or source.kind == "built-in"):
             seen.add(real)
             unique.append(source)
     return unique

@@ -245,12 +245,13 @@ class YesNoQuestion(_Question):
 
 
 class ChoiceQuestion(_Question):
-    """One choice out of several; `sets_outcome` makes it the playbook's outcome."""
+    """One choice out of several; it may set the meeting's outcome or its planned length."""
 
     type: Literal["choice"]
     choices: list[Choice] = Field(min_length=1)
     default: str | None = None
     sets_outcome: bool = False
+    sets_duration: bool = False
 
 
 class MultiChoiceQuestion(_Question):
@@ -346,6 +347,14 @@ class Outcome(_Strict):
     description: str = ""
 
 
+class Recommendation(_Strict):
+    """A rule checked at the end of a run: the first whose `when` holds says what to do next."""
+
+    when: Condition | None = None
+    playbook: Identifier | None = None
+    because: Text
+
+
 class Playbook(_Strict):
     """A conversation plan: its sections, their questions and how the meeting can end."""
 
@@ -357,6 +366,7 @@ class Playbook(_Strict):
     when_to_use: str = ""
     outcomes: list[Outcome] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
+    recommendations: list[Recommendation] = Field(default_factory=list)
 
     @property
     def minutes(self) -> int:
@@ -397,7 +407,7 @@ AnyQuestion = (
     | ActionItemsQuestion
 )
 
-for _model in (AllOf, AnyOf, NotOf, Section, Playbook):
+for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, Playbook):
     _model.model_rebuild()
 
 
@@ -448,6 +458,10 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
             seen_questions.setdefault(question.id, q_path)
             earlier.setdefault(question.id, question)
 
+    for index, rule in enumerate(playbook.recommendations):
+        if rule.when is not None:
+            found += check_condition(rule.when, ("recommendations", index, "when"), earlier, everywhere)
+
     if len(outcome_setters) > 1:
         found.append(
             ((*outcome_setters[1], "sets_outcome"), "only one question may set the outcome")
@@ -474,6 +488,13 @@ def _check_question(question: AnyQuestion, path: YamlPath) -> list[tuple[YamlPat
                     ((*path, "default"), f"default '{default}' is not one of the choices"
                      f"{did_you_mean(default, values)}")
                 )
+    if isinstance(question, ChoiceQuestion) and question.sets_duration:
+        for index, choice in enumerate(question.choices):
+            try:
+                parse_duration(choice.value)
+            except ValueError as error:
+                found.append(((*path, "choices", index), f"'sets_duration' choices are durations: "
+                              f"{error}"))
     if isinstance(question, NumberQuestion):
         low, high = question.min, question.max
         if low is not None and high is not None and low > high:

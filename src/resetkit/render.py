@@ -40,10 +40,22 @@ def escape(text: str) -> str:
     return "\n".join(lines)
 
 
-def paragraphs(text: str) -> str:
-    """Multi-line text as Markdown paragraphs, every line kept as its own line."""
+def paragraphs(text: str, *, keep_lines: bool = False) -> str:
+    """Text as Markdown paragraphs; `keep_lines` keeps each line break as typed."""
     blocks = [block.strip() for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
-    return "\n\n".join("  \n".join(escape(line) for line in block.splitlines()) for block in blocks)
+    joiner = "  \n" if keep_lines else "\n"
+    return "\n\n".join(
+        joiner.join(escape(line.strip()) for line in block.splitlines()) for block in blocks
+    )
+
+
+def _number_range(question: NumberQuestion) -> str:
+    unit = f" {question.unit}" if question.unit else ""
+    if question.min is not None and question.max is not None:
+        return f"between {question.min} and {question.max}{unit}"
+    if question.min is not None:
+        return f"at least {question.min}{unit}"
+    return f"at most {question.max}{unit}"
 
 
 def _question_line(question: AnyQuestion) -> str:
@@ -59,9 +71,7 @@ def _question_line(question: AnyQuestion) -> str:
     if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
         details.append("choices: " + "; ".join(escape(choice.shown) for choice in question.choices))
     if isinstance(question, NumberQuestion) and (question.min is not None or question.max is not None):
-        low = "" if question.min is None else str(question.min)
-        high = "" if question.max is None else str(question.max)
-        details.append(f"range: {low}..{high} {escape(question.unit)}".rstrip())
+        details.append(escape(_number_range(question)))
     if question.when is not None:
         details.append(f"only if {escape(describe(question.when))}")
     return "\n".join([line, *(f"  - {detail}" for detail in details)])
@@ -80,8 +90,13 @@ def agenda_markdown(playbook: Playbook) -> str:
         out += ["", "**When to use it.** " + paragraphs(playbook.when_to_use)]
     elapsed = 0
     for number, section in enumerate(playbook.sections, start=1):
-        start = f"{elapsed}–{elapsed + section.minutes} min" if section.when is None else "extra"
-        out += ["", f"## {number}. {escape(section.title)} ({section.timebox}, {start})"]
+        if section.when is not None:
+            timing = f"{section.timebox}, extra"
+        elif section.minutes == 0:
+            timing = "untimed, before the call"
+        else:
+            timing = f"{section.timebox}, minute {elapsed} to {elapsed + section.minutes}"
+        out += ["", f"## {number}. {escape(section.title)} ({timing})"]
         if section.when is None:
             elapsed += section.minutes
         else:
@@ -101,4 +116,10 @@ def agenda_markdown(playbook: Playbook) -> str:
             if outcome.description:
                 line += f": {escape(outcome.description)}"
             out.append(line)
+    if playbook.recommendations:
+        out += ["", "## What to run next", "", "The first rule that holds is recommended:", ""]
+        for rule in playbook.recommendations:
+            target = f"run `{rule.playbook}`" if rule.playbook else "no playbook needed"
+            condition = f"if {describe(rule.when)}" if rule.when else "otherwise"
+            out.append(f"- {escape(condition)}: **{target}**. {escape(rule.because)}")
     return "\n".join(out) + "\n"
