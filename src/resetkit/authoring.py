@@ -79,9 +79,9 @@ def schema_text() -> str:
     """The JSON Schema of the playbook format, as resetkit prints and ships it."""
     schema = Playbook.model_json_schema(by_alias=True)
     schema = {
+        **schema,
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "resetkit playbook",
-        **schema,
     }
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 

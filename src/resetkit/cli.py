@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -94,18 +94,18 @@ def _root(
     """Playbooks for the hard customer conversations: run them live, keep the notes."""
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     auto = "auto"
     rich = "rich"
     md = "md"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -131,7 +131,9 @@ def _source_label(entry: Entry) -> str:
 
 @app.command("list")
 def list_playbooks(
-    output: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+    output: Annotated[
+        ListFormat, typer.Option("--format", help="table or json.")
+    ] = ListFormat.table,
 ) -> None:
     """List the playbooks on the search path: id, title, length, sections, where from."""
     from resetkit.errors import PlaybookInvalid
@@ -147,12 +149,20 @@ def list_playbooks(
         }
         try:
             playbook = load_file(entry.path)
-            row |= {"title": playbook.title, "duration": playbook.duration,
-                    "sections": len(playbook.sections), "valid": True}
+            row |= {
+                "title": playbook.title,
+                "duration": playbook.duration,
+                "sections": len(playbook.sections),
+                "valid": True,
+            }
         except PlaybookInvalid as error:
-            row |= {"title": f"invalid: {len(error.problems)} problem(s), see "
-                    f"'resetkit validate {entry.path}'", "duration": "", "sections": None,
-                    "valid": False}
+            row |= {
+                "title": f"invalid: {len(error.problems)} problem(s), see "
+                f"'resetkit validate {entry.path}'",
+                "duration": "",
+                "sections": None,
+                "valid": False,
+            }
         row["label"] = _source_label(entry)
         rows.append(row)
     if output is ListFormat.json:
@@ -205,7 +215,8 @@ def _validation_targets(paths: list[str]) -> list[tuple[Path, str | None]]:
         path = Path(item)
         if path.is_dir():
             targets += [
-                (child, None) for child in sorted(path.iterdir())
+                (child, None)
+                for child in sorted(path.iterdir())
                 if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
             ]
         elif path.exists() or looks_like_path(item):
@@ -221,7 +232,9 @@ def validate(
         list[str] | None,
         typer.Argument(help="Files, folders or ids; default: every playbook on the search path."),
     ] = None,
-    output: Annotated[CheckFormat, typer.Option("--format", help="text or json.")] = CheckFormat.text,
+    output: Annotated[
+        CheckFormat, typer.Option("--format", help="text or json.")
+    ] = CheckFormat.text,
 ) -> None:
     """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
     from resetkit.errors import PlaybookInvalid, Problem
@@ -237,22 +250,30 @@ def validate(
         results.append({"path": str(path), "valid": not problems, "problems": problems})
     invalid = [result for result in results if not result["valid"]]
     if output is CheckFormat.json:
-        _write_json({
-            "valid": not invalid,
-            "files": [
-                {"path": r["path"], "valid": r["valid"],
-                 "problems": [{"line": p.line, "column": p.column, "message": p.message}
-                              for p in r["problems"]]}
-                for r in results
-            ],
-        })
+        _write_json(
+            {
+                "valid": not invalid,
+                "files": [
+                    {
+                        "path": r["path"],
+                        "valid": r["valid"],
+                        "problems": [
+                            {"line": p.line, "column": p.column, "message": p.message}
+                            for p in r["problems"]
+                        ],
+                    }
+                    for r in results
+                ],
+            }
+        )
     else:
         for result in results:
             for problem in result["problems"]:
                 sys.stdout.write(f"{problem}\n")
         count = sum(len(r["problems"]) for r in results)
-        summary = (f"{len(results)} playbook(s) checked: "
-                   + (f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"))
+        summary = f"{len(results)} playbook(s) checked: " + (
+            f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"
+        )
         sys.stderr.write(summary + "\n")
     if invalid:
         raise typer.Exit(EXIT_INVALID)

@@ -92,12 +92,18 @@ def _check_compare(
     if target is None:
         if condition.question in everywhere:
             return [
-                (where, f"condition uses '{condition.question}', which is asked later: "
-                 "a condition can only use answers given before it")
+                (
+                    where,
+                    f"condition uses '{condition.question}', which is asked later: "
+                    "a condition can only use answers given before it",
+                )
             ]
         return [
-            (where, f"condition uses '{condition.question}', which is no question in this "
-             f"playbook{did_you_mean(condition.question, list(earlier))}")
+            (
+                where,
+                f"condition uses '{condition.question}', which is no question in this "
+                f"playbook{did_you_mean(condition.question, list(earlier))}",
+            )
         ]
     if condition.answered is not None:
         return []
@@ -133,8 +139,7 @@ def _value_problem(question: AnyQuestion, value: Scalar | None) -> str:
             return f"'{question.id}' is a text question: compare it with text (quote {value!r})"
         return ""
     return (
-        f"'{question.id}' is a {question.type} question: a condition on it can only use "
-        "'answered'"
+        f"'{question.id}' is a {question.type} question: a condition on it can only use 'answered'"
     )
 
 

@@ -1,4 +1,4 @@
-"""YAML text to a playbook model, every error mapped to path:line:col; and the playbook search path."""
+"""YAML text to a playbook model with every error at path:line:col; the playbook search path."""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ class _Document:
     key_marks: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
     value_marks: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
     problems: list[tuple[yaml.Mark | None, str]] = field(default_factory=list)
+    refused: set[YamlPath] = field(default_factory=set)
     nodes: int = 0
 
 
@@ -88,20 +89,23 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                return self._refuse_tag(node)
+                self._refuse_tag(node, path)
+                return None
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         if node.tag not in _PLAIN_TAGS:
-            return self._refuse_tag(node)
+            self._refuse_tag(node, path)
+            return None
         try:
             return self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as error:
             document.problems.append((node.start_mark, f"cannot read value: {error}"))
+            document.refused.add(path)
             return None
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any] | None:
         if node.tag != _MAP_TAG:
-            self._refuse_tag(node)
-            return {}
+            self._refuse_tag(node, path)
+            return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = self._key(key_node)
@@ -110,9 +114,11 @@ class _Builder:
             if key in result:
                 first = self.document.key_marks[(*path, key)]
                 self.document.problems.append(
-                    (key_node.start_mark,
-                     f"key '{key}' appears twice (first at line {first.line + 1}); "
-                     "YAML would silently keep only the last one")
+                    (
+                        key_node.start_mark,
+                        f"key '{key}' appears twice (first at line {first.line + 1}); "
+                        "YAML would silently keep only the last one",
+                    )
                 )
                 continue
             self.document.key_marks[(*path, key)] = key_node.start_mark
@@ -131,17 +137,20 @@ class _Builder:
         key = self.scalars.construct_object(node)
         if not isinstance(key, str):
             self.document.problems.append(
-                (node.start_mark, f"key {node.value!r} is read as {type(key).__name__}, not a "
-                 "word: quote it")
+                (
+                    node.start_mark,
+                    f"key {node.value!r} is read as {type(key).__name__}, not a word: quote it",
+                )
             )
             return None
         return key
 
-    def _refuse_tag(self, node: yaml.Node) -> None:
+    def _refuse_tag(self, node: yaml.Node, path: YamlPath) -> None:
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
         self.document.problems.append(
-            (node.start_mark, f"tag '{node.tag}' is not allowed: playbooks are plain YAML data")
+            (node.start_mark, f"tag '{tag}' is not allowed: playbooks are plain YAML data")
         )
-        return None
+        self.document.refused.add(path)
 
 
 def _read_document(text: str) -> _Document:
@@ -155,6 +164,11 @@ def _read_document(text: str) -> _Document:
         if error.context:
             message += f" ({error.context})"
         document.problems.append((error.problem_mark, f"invalid YAML: {message}"))
+    except yaml.reader.ReaderError as error:
+        mark = yaml.Mark("", error.position, *_line_column(text, error.position), "", 0)
+        document.problems.append(
+            (mark, f"character {error.character!r} is not allowed in YAML: remove it")
+        )
     except yaml.YAMLError as error:
         document.problems.append((None, f"invalid YAML: {error}"))
     except _Stop as stop:
@@ -162,6 +176,12 @@ def _read_document(text: str) -> _Document:
     except RecursionError:
         document.problems.append((None, "nested too deep to read"))
     return document
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """0-based line and column of a character offset, as a YAML mark counts them."""
+    before = text[:position]
+    return before.count("\n"), position - (before.rfind("\n") + 1)
 
 
 # --- pydantic errors to messages at marks -----------------------------------------------------
@@ -178,7 +198,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"{type(value).__name__} {value!r}"
+    return repr(value) if isinstance(value, str) else type(value).__name__
 
 
 def _walk(loc: tuple[int | str, ...], data: Any) -> tuple[YamlPath, Any, list[Any]]:
@@ -187,9 +207,9 @@ def _walk(loc: tuple[int | str, ...], data: Any) -> tuple[YamlPath, Any, list[An
     trail: list[Any] = [data]
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_mapping = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_mapping or in_list:
             node = node[part]
         else:
             # Union tags ('choice', 'compare') and keys that are missing are not in the data.
@@ -274,10 +294,8 @@ def _message(error: Any, value: Any, path: YamlPath, container: Any) -> str:
         return f"expected a list, found {_describe(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping of keys to values, found {_describe(value)}"
-    if kind == "too_short":
-        return "must not be empty" if ctx.get("min_length") == 1 else str(error["msg"])
-    if kind == "string_too_short":
-        return "must not be empty"
+    if kind in ("too_short", "string_too_short"):
+        return f"'{path[-1]}' must not be empty" if path else "must not be empty"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected')}, found {value!r}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
@@ -293,6 +311,8 @@ def _problems_from_validation(
     problems: dict[YamlPath, Problem] = {}
     for detail in error.errors():
         path, value, trail = _walk(detail["loc"], document.data)
+        if any(path[: len(refused)] == refused for refused in document.refused):
+            continue  # already reported as a value that could not be read
         mark = _mark_for(document, path, key=detail["type"] == "extra_forbidden")
         parent = trail[-2] if detail["type"] == "extra_forbidden" and len(trail) > 1 else value
         message = _subject(path, trail) + _message(detail, value, path, parent)
@@ -312,7 +332,7 @@ def _mark_for(document: _Document, path: YamlPath, *, key: bool = False) -> yaml
 
 def _problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return Problem(file, line, column, message)
+    return Problem(file, line, column, " ".join(message.split()))
 
 
 # --- loading a file ---------------------------------------------------------------------------
@@ -326,7 +346,9 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
         raise PlaybookInvalid(problems)
     if not isinstance(document.data, dict):
         found = "an empty file" if document.data is None else _describe(document.data)
-        raise PlaybookInvalid([*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")])
+        raise PlaybookInvalid(
+            [*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")]
+        )
     try:
         playbook = Playbook.model_validate(document.data)
     except ValidationError as error:
@@ -338,9 +360,12 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
         problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
     if expected_id is not None and playbook.id != expected_id:
         problems.append(
-            _problem(file, _mark_for(document, ("id",)),
-                     f"id '{playbook.id}' does not match the file name: rename the file to "
-                     f"'{playbook.id}.yaml' or set id: {expected_id}")
+            _problem(
+                file,
+                _mark_for(document, ("id",)),
+                f"id '{playbook.id}' does not match the file name: rename the file to "
+                f"'{playbook.id}.yaml' or set id: {expected_id}",
+            )
         )
     if problems:
         raise PlaybookInvalid(sorted(problems, key=_order))
@@ -358,8 +383,14 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise PlaybookInvalid(
-                [Problem(shown, 1, 1, f"file is {size:,} bytes; a playbook may be at most "
-                         f"{MAX_FILE_BYTES:,}")]
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        f"file is {size:,} bytes; a playbook may be at most {MAX_FILE_BYTES:,}",
+                    )
+                ]
             )
         raw = path.read_bytes()
     except IsADirectoryError:
@@ -375,8 +406,14 @@ def read_text(path: Path) -> str:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise PlaybookInvalid(
-            [Problem(shown, line, column, f"byte 0x{raw[error.start]:02x} is not UTF-8: save the "
-                     "file as UTF-8")]
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8",
+                )
+            ]
         ) from None
 
 

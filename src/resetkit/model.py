@@ -65,7 +65,7 @@ def _check_duration(text: str) -> str:
 def _check_relative_date(value: date | str) -> date | str:
     if isinstance(value, str) and value != "today" and not _RELATIVE_DAYS.match(value):
         raise ValueError(
-            f"'{value}' is not a date: write 2026-12-01, 'today', or a offset like +14d or +2w"
+            f"'{value}' is not a date: write 2026-12-01, 'today', or an offset like +14d or +2w"
         )
     return value
 
@@ -133,7 +133,9 @@ class Compare(_Strict):
 
     @model_validator(mode="after")
     def _exactly_one_test(self) -> Compare:
-        given = [name for name in ("equals", "one_of", "answered") if getattr(self, name) is not None]
+        given = [
+            name for name in ("equals", "one_of", "answered") if getattr(self, name) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 f"a condition on '{self.question}' needs exactly one of 'equals', 'one_of' "
@@ -166,7 +168,8 @@ def _condition_kind(value: Any) -> str:
             if key in value:
                 return key
         return "compare"
-    return {AllOf: "all", AnyOf: "any", NotOf: "not"}.get(type(value), "compare")
+    kinds: dict[type[BaseModel], str] = {AllOf: "all", AnyOf: "any", NotOf: "not"}
+    return kinds.get(type(value), "compare")
 
 
 Condition = Annotated[
@@ -192,7 +195,8 @@ class Choice(_Strict):
     def _from_plain_text(cls, value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError(
-                f"choice {value} is a YAML boolean (yes/no/on/off are): quote it, like 'yes'"
+                "a choice is read as a YAML boolean (yes/no/on/off/true/false): "
+                "quote it, like 'yes'"
             )
         if isinstance(value, int | float):
             return {"value": str(value)}
@@ -361,7 +365,9 @@ class Playbook(_Strict):
     id: Identifier
     title: Text
     summary: str = ""
-    version: Annotated[str, BeforeValidator(_version_text)] = "1"
+    version: Annotated[
+        str, BeforeValidator(_version_text), WithJsonSchema({"type": ["string", "number"]})
+    ] = "1"
     duration: Duration
     when_to_use: str = ""
     outcomes: list[Outcome] = Field(default_factory=list)
@@ -436,19 +442,22 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     for s_index, section in enumerate(playbook.sections):
         s_path: YamlPath = ("sections", s_index)
         if section.id in seen_sections:
-            found.append(((*s_path, "id"), f"section id '{section.id}' is used twice"))
+            found.append(
+                ((*s_path, "id"), f"id '{section.id}' is already used by an earlier section")
+            )
         seen_sections.add(section.id)
         if not (section.questions or section.guidance.strip() or section.talking_points):
             found.append(
-                (s_path, f"section '{section.id}' is empty: give it guidance, talking points "
-                 "or questions")
+                (s_path, "section is empty: give it guidance, talking points or questions")
             )
         if section.when is not None:
             found += check_condition(section.when, (*s_path, "when"), earlier, everywhere)
         for q_index, question in enumerate(section.questions):
             q_path: YamlPath = (*s_path, "questions", q_index)
             if question.id in seen_questions:
-                found.append(((*q_path, "id"), f"question id '{question.id}' is used twice"))
+                found.append(
+                    ((*q_path, "id"), f"id '{question.id}' is already used by an earlier question")
+                )
             if question.when is not None:
                 found += check_condition(question.when, (*q_path, "when"), earlier, everywhere)
             found += _check_question(question, q_path)
@@ -460,7 +469,9 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
 
     for index, rule in enumerate(playbook.recommendations):
         if rule.when is not None:
-            found += check_condition(rule.when, ("recommendations", index, "when"), earlier, everywhere)
+            found += check_condition(
+                rule.when, ("recommendations", index, "when"), earlier, everywhere
+            )
 
     if len(outcome_setters) > 1:
         found.append(
@@ -485,25 +496,29 @@ def _check_question(question: AnyQuestion, path: YamlPath) -> list[tuple[YamlPat
         for default in defaults or []:
             if default not in values:
                 found.append(
-                    ((*path, "default"), f"default '{default}' is not one of the choices"
-                     f"{did_you_mean(default, values)}")
+                    (
+                        (*path, "default"),
+                        f"default '{default}' is not one of the choices"
+                        f"{did_you_mean(default, values)}",
+                    )
                 )
     if isinstance(question, ChoiceQuestion) and question.sets_duration:
         for index, choice in enumerate(question.choices):
             try:
                 parse_duration(choice.value)
             except ValueError as error:
-                found.append(((*path, "choices", index), f"'sets_duration' choices are durations: "
-                              f"{error}"))
+                found.append(
+                    ((*path, "choices", index), f"'sets_duration' choices are durations: {error}")
+                )
     if isinstance(question, NumberQuestion):
         low, high = question.min, question.max
         if low is not None and high is not None and low > high:
             found.append(((*path, "min"), f"min {low} is greater than max {high}"))
-        default = question.default
-        if default is not None and (
-            (low is not None and default < low) or (high is not None and default > high)
+        start = question.default
+        if start is not None and (
+            (low is not None and start < low) or (high is not None and start > high)
         ):
-            found.append(((*path, "default"), f"default {default} is outside min..max"))
+            found.append(((*path, "default"), f"default {start} is outside min..max"))
     return found
 
 
@@ -517,14 +532,14 @@ def _check_outcome_choices(
     for index, value in enumerate(values):
         if value not in outcome_ids:
             found.append(
-                ((*path, "choices", index), f"choice '{value}' is not a declared outcome"
-                 f"{did_you_mean(value, outcome_ids)}")
+                (
+                    (*path, "choices", index),
+                    f"choice '{value}' is not a declared outcome{did_you_mean(value, outcome_ids)}",
+                )
             )
     missing = [outcome for outcome in outcome_ids if outcome not in values]
     if missing:
-        found.append(
-            ((*path, "choices"), "outcome question does not offer: " + ", ".join(missing))
-        )
+        found.append(((*path, "choices"), "outcome question does not offer: " + ", ".join(missing)))
     return found
 
 

@@ -70,7 +70,9 @@ def _question_line(question: AnyQuestion) -> str:
     details = []
     if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
         details.append("choices: " + "; ".join(escape(choice.shown) for choice in question.choices))
-    if isinstance(question, NumberQuestion) and (question.min is not None or question.max is not None):
+    if isinstance(question, NumberQuestion) and (
+        question.min is not None or question.max is not None
+    ):
         details.append(escape(_number_range(question)))
     if question.when is not None:
         details.append(f"only if {escape(describe(question.when))}")

@@ -1,0 +1,57 @@
+"""Startup of `resetkit --help` and `--version` against the CLI framework's own import cost.
+
+Run: .venv/bin/python bench/startup.py [--runs N]
+Prints medians of N runs each, and ratios to `python -c "import typer"` (target: <= 1.3x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    """Median wall time of `runs` launches of `command`, after one warm-up launch."""
+    subprocess.run(command, capture_output=True, check=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def resetkit_command() -> list[str]:
+    """The installed console script beside this interpreter, else `python -m resetkit`."""
+    script = Path(sys.executable).parent / "resetkit"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("resetkit")
+    return [found] if found else [sys.executable, "-m", "resetkit"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    runs = parser.parse_args().runs
+    python = sys.executable
+    cases = {
+        'python -c "pass"': [python, "-c", "pass"],
+        'python -c "import typer"': [python, "-c", "import typer"],
+        "resetkit --version": [*resetkit_command(), "--version"],
+        "resetkit --help": [*resetkit_command(), "--help"],
+    }
+    medians = {name: median_seconds(command, runs) for name, command in cases.items()}
+    floor = medians['python -c "import typer"']
+    print(f"{'command':<28} {'median ms':>10} {'vs import typer':>16}")
+    for name, seconds in medians.items():
+        print(f"{name:<28} {seconds * 1000:>10.1f} {seconds / floor:>15.2f}x")
+
+
+if __name__ == "__main__":
+    main()
