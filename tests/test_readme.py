@@ -6,8 +6,6 @@ import re
 
 from conftest import REPO
 
-from resetkit.cli import app
-
 
 def readme() -> str:
     return (REPO / "README.md").read_text("utf-8")

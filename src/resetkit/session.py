@@ -1,0 +1,252 @@
+"""The session record (versioned) and its store on disk: a folder and a JSON file per session."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from resetkit.errors import StorageError, UsageError
+from resetkit.storage import write_text_atomic
+
+SCHEMA_VERSION = 1
+RECORD_FILE = "session.json"
+CONFIG_FILE = "resetkit.toml"
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+MAX_SLUG = 60
+
+Status = Literal["in_progress", "complete", "discarded"]
+
+
+class ActionItem(BaseModel):
+    """One action item: what, who owns it, by when, whether it is on the critical path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    what: str
+    owner: Literal["us", "customer", "both"] = "us"
+    owner_name: str = ""
+    due: date | None = None
+    critical_path: bool = False
+    status: Literal["open", "done", "dropped"] = "open"
+
+
+class Attendee(BaseModel):
+    """Someone on the call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    role: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Attendee:
+        """'Name:Role' or 'Name' as typed on the command line."""
+        name, _, role = text.partition(":")
+        if not name.strip():
+            raise UsageError(f"attendee {text!r} has no name", hint="write it as NAME or NAME:ROLE")
+        return cls(name=name.strip(), role=role.strip())
+
+
+class Recommended(BaseModel):
+    """The playbook's recommendation at the end of a run."""
+
+    playbook: str | None
+    because: str
+
+
+class Session(BaseModel):
+    """Everything about one run of a playbook; the notes are rendered from this alone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    playbook_id: str
+    playbook_title: str
+    playbook_version: str
+    playbook_hash: str
+    playbook_path: str
+    customer: str
+    attendees: list[Attendee] = Field(default_factory=list)
+    started_at: datetime
+    ended_at: datetime | None = None
+    planned_minutes: int
+    section_seconds: dict[str, float] = Field(default_factory=dict)
+    answers: dict[str, Any] = Field(default_factory=dict)
+    outcome: str | None = None
+    recommendation: Recommended | None = None
+    status: Status = "in_progress"
+
+    def action_items(self) -> list[ActionItem]:
+        """Every action item recorded in the session, in the order they were added."""
+        items: list[ActionItem] = []
+        for value in self.answers.values():
+            if (
+                isinstance(value, list)
+                and value
+                and isinstance(value[0], dict)
+                and "what" in value[0]
+            ):
+                items += [ActionItem.model_validate(item) for item in value]
+        return items
+
+    @property
+    def spent_minutes(self) -> float:
+        """Minutes spent in the sections so far."""
+        return sum(self.section_seconds.values()) / 60
+
+
+def playbook_hash(text: str) -> str:
+    """A short content hash that changes whenever the playbook file changes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def customer_slug(name: str) -> str:
+    """A folder name for any customer name: ASCII, no separators, bounded, never reserved."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_SLUG].strip("-")
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    if not slug:
+        return f"customer-{digest}"
+    if slug in _WINDOWS_RESERVED:
+        return f"{slug}-{digest}"
+    return slug
+
+
+@dataclass(frozen=True)
+class NotesDir:
+    """Where notes go, and why that folder was chosen."""
+
+    path: Path
+    why: str
+
+
+def find_notes_dir(option: Path | None, cwd: Path | None = None) -> NotesDir:
+    """--notes-dir, else $RESETKIT_NOTES_DIR, else a resetkit.toml up the tree, else user data."""
+    if option is not None:
+        return NotesDir(option.expanduser().resolve(), "--notes-dir")
+    from_env = os.environ.get("RESETKIT_NOTES_DIR", "").strip()
+    if from_env:
+        return NotesDir(Path(from_env).expanduser().resolve(), "$RESETKIT_NOTES_DIR")
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        config = folder / CONFIG_FILE
+        if config.is_file():
+            return NotesDir(_notes_dir_from_config(config), f"notes_dir in {config}")
+    import platformdirs
+
+    return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", "your data dir")
+
+
+def _notes_dir_from_config(config: Path) -> Path:
+    try:
+        settings = tomllib.loads(config.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise UsageError(f"{config}: cannot read: {error}", hint="fix the TOML syntax") from None
+    value = settings.get("notes_dir", "notes")
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(f"{config}: notes_dir must be a folder path", hint='notes_dir = "notes"')
+    return (config.parent / value).expanduser().resolve()
+
+
+def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) -> Path:
+    """Create and return a new, empty session folder; two sessions never share one."""
+    parent = notes_dir / customer_slug(customer)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(
+            f"cannot create {parent}: {error.strerror}",
+            hint="choose another folder with --notes-dir or fix its permissions",
+        ) from None
+    base = f"{day.isoformat()}-{playbook_id}"
+    for number in range(1, 10_000):
+        folder = parent / (base if number == 1 else f"{base}-{number}")
+        try:
+            folder.mkdir()  # exclusive: of two terminals racing for a name, one gets the next
+            return folder
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise StorageError(f"cannot create {folder}: {error.strerror}") from None
+    raise StorageError(f"too many sessions named {base} in {parent}")
+
+
+def save(session: Session, folder: Path) -> None:
+    """Write the record atomically into its folder."""
+    write_text_atomic(folder / RECORD_FILE, session.model_dump_json(indent=2) + "\n")
+
+
+def load(folder: Path) -> Session:
+    """The record in a session folder; UsageError when it is missing or damaged."""
+    path = folder / RECORD_FILE
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{folder} holds no session record") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read: {error}") from None
+    try:
+        return Session.model_validate_json(text)
+    except ValidationError as error:
+        raise UsageError(
+            f"{path}: the session record is damaged ({error.error_count()} problem(s))",
+            hint="restore it from a backup, or start a new session",
+        ) from None
+
+
+def session_folders(notes_dir: Path) -> list[Path]:
+    """Every session folder under the notes dir, oldest name first."""
+    if not notes_dir.is_dir():
+        return []
+    return sorted(path.parent for path in notes_dir.glob(f"*/*/{RECORD_FILE}"))
+
+
+def find_session(notes_dir: Path, reference: str | None) -> Path:
+    """A session folder by path or id; without one, the most recent session in progress."""
+    if reference:
+        candidate = Path(reference).expanduser()
+        if (candidate / RECORD_FILE).is_file():
+            return candidate
+        matches = [f for f in session_folders(notes_dir) if _session_id(f) == reference]
+        if matches:
+            return matches[0]
+        raise UsageError(
+            f"no session '{reference}' in {notes_dir}",
+            hint="'resetkit resume' without an id picks the latest session in progress",
+        )
+    in_progress = []
+    for folder in session_folders(notes_dir):
+        try:
+            record = load(folder)
+        except UsageError:
+            continue
+        if record.status == "in_progress":
+            in_progress.append((record.started_at, folder))
+    if not in_progress:
+        raise UsageError(
+            f"no session in progress in {notes_dir}",
+            hint="start one with 'resetkit start PLAYBOOK'",
+        )
+    return max(in_progress)[1]
+
+
+def _session_id(folder: Path) -> str:
+    return f"{folder.parent.name}/{folder.name}"
