@@ -224,7 +224,8 @@ def test_where_lists_the_search_path_in_order(run, isolated: Path) -> None:
     (isolated / ".git").mkdir()
     (isolated / "playbooks").mkdir()
     lines = run("where").stdout.splitlines()
-    assert lines[0].startswith(f"playbooks  {isolated / 'playbooks'}")
+    assert lines[0].startswith("notes      ") and "[your data dir]" in lines[0]
+    assert lines[1].startswith(f"playbooks  {isolated / 'playbooks'}")
     assert "shipped with resetkit" in lines[-1]
 
 

@@ -312,14 +312,148 @@ def new(
     sys.stderr.write(f"created {path}; check it with 'resetkit validate {path}'\n")
 
 
-@app.command()
-def where() -> None:
-    """Show the playbook search path in use, and why each folder is on it."""
-    from resetkit.loader import search_path
+NotesDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--notes-dir",
+        help="Where notes go (default: $RESETKIT_NOTES_DIR, resetkit.toml, then your data dir).",
+    ),
+]
 
+
+@app.command()
+def where(notes_dir: NotesDirOption = None) -> None:
+    """Show the notes dir and the playbook search path in use, and why."""
+    from resetkit.loader import search_path
+    from resetkit.session import find_notes_dir
+
+    notes = find_notes_dir(notes_dir)
+    sys.stdout.write(f"notes      {notes.path}  [{notes.why}]\n")
     for source in search_path():
         present = "" if source.directory.is_dir() else " (not there)"
         sys.stdout.write(f"playbooks  {source.directory}{present}  [{source.why}]\n")
+
+
+def _need_terminal(command: str) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _fail(
+            f"'{command}' asks questions and needs a terminal; stdin or stdout is not one "
+            "(run it in a terminal)"
+        )
+
+
+def _run_live(run: Any, console: Console) -> None:
+    """Walk, review, finish; print the notes and where they are."""
+    run.walk()
+    paths = run.finish(run.review())
+    if not paths:
+        console.print(f"Discarded. The record stays in {run.folder}, marked discarded.")
+        return
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+
+    console.print(Rule("Notes"))
+    notes = paths[0].read_text("utf-8").split("---\n", 2)[-1]
+    console.print(Markdown(notes))
+    console.print(Rule())
+    for path in paths:
+        console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+def start(
+    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    customer: Annotated[
+        str | None, typer.Option("--customer", "-c", help="The customer's name, as written.")
+    ] = None,
+    attendee: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attendee", "-a", help='Someone on the call: "NAME" or "NAME:ROLE". Repeat for each.'
+        ),
+    ] = None,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Run a playbook live: ask its questions, save every answer, write the notes."""
+    from datetime import datetime
+
+    from resetkit.live import Run
+    from resetkit.loader import load, read_text
+    from resetkit.prompts import Interrupted, TerminalPrompter
+    from resetkit.session import Attendee, begin, find_notes_dir
+
+    attendees = [Attendee.parse(text) for text in attendee or []]
+    model, path = load(playbook)
+    _need_terminal("resetkit start")
+    notes = find_notes_dir(notes_dir)
+    prompter = TerminalPrompter()
+    console = _console()
+    if customer is None or not customer.strip():
+        try:
+            customer = prompter.q.text(
+                "Customer name?", validate=lambda t: bool(t.strip()) or "a name is needed"
+            ).unsafe_ask()
+        except (KeyboardInterrupt, EOFError, Interrupted):
+            _fail("interrupted before the session started; nothing was saved", 130)
+    assert customer is not None
+    session, folder = begin(
+        model, path, read_text(path), customer, attendees, notes.path, datetime.now().astimezone()
+    )
+    console.print(
+        f"[bold]{model.title}[/] with {customer.strip()} · session {session.id}",
+        markup=True,
+        highlight=False,
+    )
+    _run_live(Run(model, session, folder, prompter, console), console)
+
+
+@app.command()
+def resume(
+    session_ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[SESSION]",
+            help="Session id (customer/date-playbook) or folder; default: the latest in progress.",
+        ),
+    ] = None,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Continue an interrupted session at its first unanswered question."""
+    from resetkit.live import Run, fit_answers
+    from resetkit.loader import load, load_file, read_text
+    from resetkit.prompts import TerminalPrompter
+    from resetkit.session import find_notes_dir, find_session, playbook_hash
+    from resetkit.session import load as load_session
+
+    notes = find_notes_dir(notes_dir)
+    folder = find_session(notes.path, session_ref)
+    session = load_session(folder)
+    if session.status != "in_progress":
+        _fail(
+            f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
+            "progress can be resumed"
+        )
+    recorded = Path(session.playbook_path)
+    model, path = (
+        (load_file(recorded), recorded) if recorded.is_file() else load(session.playbook_id)
+    )
+    _need_terminal("resetkit resume")
+    console = _console()
+    if playbook_hash(read_text(path)) != session.playbook_hash:
+        console.print(
+            f"[yellow]The playbook '{model.id}' changed since this session started; "
+            "carrying on with the answers that still fit.[/]"
+        )
+        for notice in fit_answers(model, session.answers, session.started_at.date()):
+            console.print(f"[yellow]{notice}[/]", highlight=False)
+        session.playbook_hash = playbook_hash(read_text(path))
+        session.playbook_version = model.version
+    console.print(
+        f"Resuming [bold]{model.title}[/] with {session.customer}: "
+        f"{len(session.answers)} answer(s) kept.",
+        highlight=False,
+    )
+    _run_live(Run(model, session, folder, TerminalPrompter(), console), console)
 
 
 def main() -> None:

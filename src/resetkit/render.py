@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from resetkit.conditions import describe
 from resetkit.model import (
+    ActionItemsQuestion,
     AnyQuestion,
     ChoiceQuestion,
     MultiChoiceQuestion,
@@ -13,6 +15,7 @@ from resetkit.model import (
     Playbook,
     format_minutes,
 )
+from resetkit.session import ActionItem, Session
 
 TYPE_NAMES = {
     "text": "short text",
@@ -47,6 +50,12 @@ def paragraphs(text: str, *, keep_lines: bool = False) -> str:
     return "\n\n".join(
         joiner.join(escape(line.strip()) for line in block.splitlines()) for block in blocks
     )
+
+
+def reflow(text: str) -> str:
+    """Plain text with each paragraph's wrapped lines joined, for a terminal to wrap again."""
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(block.split()) for block in blocks if block.strip())
 
 
 def _number_range(question: NumberQuestion) -> str:
@@ -124,4 +133,138 @@ def agenda_markdown(playbook: Playbook) -> str:
             target = f"run `{rule.playbook}`" if rule.playbook else "no playbook needed"
             condition = f"if {describe(rule.when)}" if rule.when else "otherwise"
             out.append(f"- {escape(condition)}: **{target}**. {escape(rule.because)}")
+    return "\n".join(out) + "\n"
+
+
+# --- session notes ----------------------------------------------------------------------------
+
+ACTION_PLAN_HEADER = "| # | Action | Owner | Due | Critical path | Status |"
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes and markup escaped."""
+    return escape(" ".join(text.split())) or " "
+
+
+def front_matter(session: Session, *, customer_copy: bool = False) -> dict[str, Any]:
+    """The YAML front matter of the notes, as data (it must parse back to exactly this)."""
+    matter: dict[str, Any] = {
+        "customer": session.customer,
+        "date": session.started_at.date().isoformat(),
+        "playbook": session.playbook_id,
+        "playbook_version": session.playbook_version,
+        "attendees": [a.name + (f" ({a.role})" if a.role else "") for a in session.attendees],
+        "outcome": session.outcome,
+    }
+    if not customer_copy:
+        matter |= {
+            "planned_minutes": session.planned_minutes,
+            "actual_minutes": round(session.meeting_minutes, 1),
+            "session": session.id,
+            "status": session.status,
+        }
+    return matter
+
+
+def _answer_markdown(question: AnyQuestion, value: Any) -> str:
+    if value is None:
+        return "*(skipped)*"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        labels = {choice.value: choice.shown for choice in question.choices}
+        picked = value if isinstance(value, list) else [value]
+        return ", ".join(escape(labels.get(item, str(item))) for item in picked)
+    if isinstance(question, ActionItemsQuestion):
+        return action_table([ActionItem.model_validate(item) for item in value])
+    if isinstance(value, list):
+        return "\n".join(f"- {escape(str(item))}" for item in value)
+    if isinstance(question, NumberQuestion) and question.unit:
+        return f"{value} {escape(question.unit)}"
+    return paragraphs(str(value), keep_lines=True) or "*(empty)*"
+
+
+def action_table(items: list[ActionItem]) -> str:
+    """The action items as a Markdown table, every cell escaped."""
+    rows = [ACTION_PLAN_HEADER, "|---:|---|---|---|---|---|"]
+    for number, item in enumerate(items, start=1):
+        owner = {"us": "Us", "customer": "Customer", "both": "Both"}[item.owner]
+        if item.owner_name:
+            owner += f": {item.owner_name}"
+        due = item.due.isoformat() if item.due else "no date"
+        critical = "yes" if item.critical_path else "no"
+        cells = [str(number), cell(item.what), cell(owner), due, critical, item.status]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def notes_markdown(session: Session, playbook: Playbook, *, customer_copy: bool = False) -> str:
+    """The meeting notes; the customer copy leaves out every internal question."""
+    import yaml
+
+    matter = yaml.safe_dump(
+        front_matter(session, customer_copy=customer_copy),
+        sort_keys=False,
+        allow_unicode=True,
+        width=float("inf"),
+    )
+    out = ["---", matter.rstrip("\n"), "---", ""]
+    out.append(f"# {escape(playbook.title)}: {escape(session.customer)}")
+    out.append("")
+    facts = [f"**Date:** {session.started_at.date().isoformat()}"]
+    if session.attendees:
+        facts.append(
+            "**Attendees:** "
+            + ", ".join(
+                escape(a.name + (f" ({a.role})" if a.role else "")) for a in session.attendees
+            )
+        )
+    if session.outcome:
+        labels = {outcome.id: outcome.label for outcome in playbook.outcomes}
+        facts.append(f"**Outcome:** {escape(labels.get(session.outcome, session.outcome))}")
+    if not customer_copy:
+        facts.append(
+            f"**Time:** {round(session.meeting_minutes)} of "
+            f"{session.planned_minutes} planned minutes"
+        )
+    out.append("  \n".join(facts))
+    for section in playbook.sections:
+        asked = [
+            q
+            for q in section.questions
+            if q.id in session.answers and not (customer_copy and q.internal)
+        ]
+        if not asked:
+            continue
+        out += ["", f"## {escape(section.title)}"]
+        for question in asked:
+            out += [
+                "",
+                f"**{escape(question.prompt)}**",
+                "",
+                _answer_markdown(question, session.answers[question.id]),
+            ]
+    if session.recommendation and not customer_copy:
+        target = session.recommendation.playbook
+        out += [
+            "",
+            "## Recommended next step",
+            "",
+            (f"Run the `{target}` playbook. " if target else "")
+            + escape(" ".join(session.recommendation.because.split())),
+        ]
+    return "\n".join(out) + "\n"
+
+
+def action_plan_markdown(session: Session) -> str:
+    """The action plan: one table of every action item in the session."""
+    items = session.action_items()
+    out = [
+        f"# Action plan: {escape(session.customer)}",
+        "",
+        f"From the {escape(session.playbook_title)} session on "
+        f"{session.started_at.date().isoformat()}.",
+        "",
+    ]
+    out.append(action_table(items) if items else "No action items were recorded.")
     return "\n".join(out) + "\n"

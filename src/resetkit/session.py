@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from resetkit.errors import StorageError, UsageError
+from resetkit.model import Playbook
 from resetkit.storage import write_text_atomic
 
 SCHEMA_VERSION = 1
@@ -89,6 +90,7 @@ class Session(BaseModel):
     ended_at: datetime | None = None
     planned_minutes: int
     section_seconds: dict[str, float] = Field(default_factory=dict)
+    meeting_seconds: float = 0.0
     answers: dict[str, Any] = Field(default_factory=dict)
     outcome: str | None = None
     recommendation: Recommended | None = None
@@ -108,9 +110,9 @@ class Session(BaseModel):
         return items
 
     @property
-    def spent_minutes(self) -> float:
-        """Minutes spent in the sections so far."""
-        return sum(self.section_seconds.values()) / 60
+    def meeting_minutes(self) -> float:
+        """Minutes spent in the meeting itself, preparation left out."""
+        return self.meeting_seconds / 60
 
 
 def playbook_hash(text: str) -> str:
@@ -187,6 +189,36 @@ def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) 
         except OSError as error:
             raise StorageError(f"cannot create {folder}: {error.strerror}") from None
     raise StorageError(f"too many sessions named {base} in {parent}")
+
+
+def begin(
+    playbook: Playbook,
+    playbook_path: Path,
+    playbook_text: str,
+    customer: str,
+    attendees: list[Attendee],
+    notes_dir: Path,
+    started: datetime,
+) -> tuple[Session, Path]:
+    """A new session in progress, in a folder of its own, saved before the first question."""
+    customer = customer.strip()
+    if not customer:
+        raise UsageError("the customer name is empty", hint='pass --customer "NAME"')
+    folder = reserve_folder(notes_dir, customer, started.date(), playbook.id)
+    session = Session(
+        id=f"{folder.parent.name}/{folder.name}",
+        playbook_id=playbook.id,
+        playbook_title=playbook.title,
+        playbook_version=playbook.version,
+        playbook_hash=playbook_hash(playbook_text),
+        playbook_path=str(playbook_path.resolve()),
+        customer=customer,
+        attendees=attendees,
+        started_at=started,
+        planned_minutes=playbook.minutes,
+    )
+    save(session, folder)
+    return session, folder
 
 
 def save(session: Session, folder: Path) -> None:

@@ -143,16 +143,13 @@ def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(item, str) for item in items):
             raise AnswerError(f"'{question.id}' takes a list of text items")
-        return [item.strip() for item in items if item.strip()] or _empty(question)
+        kept = [item.strip() for item in items if item.strip()]
+        if not kept and question.required:
+            raise AnswerError(f"'{question.id}' is required")
+        return kept or None
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise AnswerError(f"'{question.id}' takes a list of action items (what, owner, due)")
     return [check_action_item(item, today) for item in value]
-
-
-def _empty(question: AnyQuestion) -> None:
-    if question.required:
-        raise AnswerError(f"'{question.id}' is required")
-    return None
 
 
 def _yes_no(question_id: str, value: Any) -> bool:
@@ -183,13 +180,12 @@ def _number(question: NumberQuestion, value: Any) -> int | float:
             raise AnswerError(f"'{question.id}' takes a number, not {value!r}") from None
     if not isinstance(value, int | float) or value != value:
         raise AnswerError(f"'{question.id}' takes a number")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if question.min is not None and value < question.min:
+    number: int | float = int(value) if isinstance(value, float) and value.is_integer() else value
+    if question.min is not None and number < question.min:
         raise AnswerError(f"'{question.id}' must be at least {question.min}")
-    if question.max is not None and value > question.max:
+    if question.max is not None and number > question.max:
         raise AnswerError(f"'{question.id}' must be at most {question.max}")
-    return value
+    return number
 
 
 def _date(question_id: str, value: Any, today: date) -> date:

@@ -1,0 +1,281 @@
+"""A run in the terminal: section panels, the time status line, autosave, review, the notes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
+from resetkit.model import AnyQuestion, Playbook, Section
+from resetkit.prompts import Interrupted, Prompter
+from resetkit.render import action_plan_markdown, notes_markdown, reflow
+from resetkit.session import Recommended, Session, save
+from resetkit.storage import write_text_atomic
+from resetkit.walk import (
+    AnswerError,
+    active,
+    active_sections,
+    check_answer,
+    default_answer,
+    next_question,
+    outcome,
+    planned_minutes,
+    prune,
+    recommend,
+    section_budget_seconds,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+NOTES_FILES = ("notes.md", "action-plan.md", "shared.md")
+
+
+class SessionInterrupted(ResetkitError):
+    """Ctrl-C or EOF during a run: everything answered so far is saved."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+def _clock_text(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def meeting_seconds(playbook: Playbook, session: Session) -> float:
+    """Time spent in the meeting itself: sections timed at 0m are preparation before it."""
+    untimed = {section.id for section in playbook.sections if section.minutes == 0}
+    return sum(s for sid, s in session.section_seconds.items() if sid not in untimed)
+
+
+def write_notes(session: Session, playbook: Playbook, folder: Path) -> list[Path]:
+    """Write notes.md, action-plan.md and shared.md for the session; return their paths."""
+    texts = {
+        "notes.md": notes_markdown(session, playbook),
+        "action-plan.md": action_plan_markdown(session),
+        "shared.md": notes_markdown(session, playbook, customer_copy=True),
+    }
+    for name, text in texts.items():
+        write_text_atomic(folder / name, text)
+    return [folder / name for name in NOTES_FILES]
+
+
+def fit_answers(playbook: Playbook, answers: dict[str, Any], today: date) -> list[str]:
+    """Keep the answers that still fit the playbook; return a line for each one dropped."""
+    notices = []
+    for question_id in list(answers):
+        try:
+            question = playbook.question(question_id)
+        except KeyError:
+            notices.append(f"'{question_id}' is no longer in the playbook: its answer is dropped")
+            del answers[question_id]
+            continue
+        try:
+            answers[question_id] = check_answer(question, answers[question_id], today)
+        except AnswerError as error:
+            notices.append(f"{error}: the earlier answer no longer fits and is dropped")
+            del answers[question_id]
+    notices += [f"'{q}' no longer applies: its answer is dropped" for q in prune(playbook, answers)]
+    return notices
+
+
+class Run:
+    """One walk through a playbook with a person, saving the record after every answer."""
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        session: Session,
+        folder: Path,
+        prompter: Prompter,
+        console: Console,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.playbook = playbook
+        self.session = session
+        self.folder = folder
+        self.prompter = prompter
+        self.console = console
+        self.clock = clock
+        self.today = session.started_at.date()
+        self.section: Section | None = None
+        self.mark = clock()
+
+    # --- time ---------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """Add the time since the last mark to the current section."""
+        now = self.clock()
+        if self.section is not None:
+            spent = self.session.section_seconds.get(self.section.id, 0.0)
+            self.session.section_seconds[self.section.id] = spent + (now - self.mark)
+            self.session.meeting_seconds = meeting_seconds(self.playbook, self.session)
+        self.mark = now
+
+    def _status(self, section: Section) -> None:
+        answers = self.session.answers
+        budget = section_budget_seconds(self.playbook, section, answers)
+        if budget == 0:
+            return  # preparation before the call is not timed against the meeting
+        spent = self.session.section_seconds.get(section.id, 0.0)
+        planned = planned_minutes(self.playbook, answers) * 60
+        total = self.session.meeting_seconds
+        parts = [f"section {_clock_text(spent)} of {_clock_text(budget)}"]
+        if spent > budget:
+            parts[0] += f" [bold red](over by {_clock_text(spent - budget)})[/]"
+        meeting = f"meeting {_clock_text(total)} of {_clock_text(planned)}"
+        if total > planned:
+            meeting += f" [bold red](over by {_clock_text(total - planned)})[/]"
+        self.console.print(f"[dim]⏱ {parts[0]} · {meeting}[/]")
+
+    # --- the walk -----------------------------------------------------------------------
+
+    def _enter(self, section: Section) -> None:
+        from rich.panel import Panel
+
+        self._tick()
+        self.section = section
+        sections = active_sections(self.playbook, self.session.answers)
+        number = sections.index(section) + 1 if section in sections else 0
+        timing = "before the call" if section.minutes == 0 else section.timebox
+        body = [reflow(section.guidance)] if section.guidance else []
+        if section.talking_points:
+            body.append("\n".join(f"› {point}" for point in section.talking_points))
+        title = f"[bold]{number}/{len(sections)} {_escape_markup(section.title)}[/] · {timing}"
+        self.console.print()
+        self.console.print(
+            Panel(
+                _escape_markup("\n\n".join(body) or "(no guidance)"),
+                title=title,
+                title_align="left",
+            )
+        )
+
+    def _save(self) -> None:
+        save(self.session, self.folder)
+
+    def _ask(self, section: Section, question: AnyQuestion, current: Any) -> None:
+        if section is not self.section:
+            self._enter(section)
+        self._status(section)
+        try:
+            value = self.prompter.ask(question, current, self.today)
+        except Interrupted:
+            self._tick()
+            self._save()
+            raise SessionInterrupted(
+                "interrupted: every answer so far is saved",
+                hint=f"continue with 'resetkit resume {self.session.id}'",
+            ) from None
+        self.session.answers[question.id] = value
+        self._tick()
+        for dropped in prune(self.playbook, self.session.answers):
+            self.console.print(f"[yellow]'{dropped}' no longer applies: its answer is dropped[/]")
+        self._save()
+
+    def walk(self) -> None:
+        """Ask every question that applies and is not answered yet, saving after each."""
+        while (step := next_question(self.playbook, self.session.answers)) is not None:
+            section, question = step
+            self._ask(section, question, default_answer(question, self.today))
+
+    # --- review and finish --------------------------------------------------------------
+
+    def review(self) -> str:
+        """Show every answer; let the person change any, then save or discard."""
+        from rich.table import Table
+
+        while True:
+            self._tick()
+            table = Table(title="Review", show_lines=False, box=None, pad_edge=False)
+            table.add_column("#", justify="right")
+            table.add_column("Question")
+            table.add_column("Answer", overflow="fold")
+            answered = [
+                (s, q)
+                for s, q in active(self.playbook, self.session.answers)
+                if q.id in self.session.answers
+            ]
+            for number, (_, question) in enumerate(answered, start=1):
+                table.add_row(
+                    str(number),
+                    _escape_markup(question.prompt),
+                    _escape_markup(_short(self.session.answers[question.id])),
+                )
+            self.console.print()
+            self.console.print(table)
+            action = self._pick(
+                "What now?",
+                [
+                    ("save", "Save and write the notes"),
+                    ("change", "Change an answer"),
+                    ("discard", "Discard this session"),
+                ],
+            )
+            if action == "save":
+                return "save"
+            if action == "discard":
+                sure = self._pick(
+                    "Discard it? No notes will be written.",
+                    [("keep", "No, keep it"), ("discard", "Yes, discard")],
+                )
+                if sure == "discard":
+                    return "discard"
+                continue
+            options = [(q.id, q.prompt) for _, q in answered]
+            chosen = self._pick("Which answer?", options)
+            section, question = next((s, q) for s, q in answered if q.id == chosen)
+            self._ask(section, question, self.session.answers[question.id])
+            self.walk()
+
+    def _pick(self, message: str, options: list[tuple[str, str]]) -> str:
+        try:
+            return self.prompter.pick(message, options)
+        except Interrupted:
+            self._tick()
+            self._save()
+            raise SessionInterrupted(
+                "interrupted at the review: every answer is saved",
+                hint=f"continue with 'resetkit resume {self.session.id}'",
+            ) from None
+
+    def finish(self, decision: str) -> list[Path]:
+        """Mark the session complete (writing the notes) or discarded."""
+        self._tick()
+        session = self.session
+        session.ended_at = datetime.now().astimezone()
+        session.planned_minutes = planned_minutes(self.playbook, session.answers)
+        session.outcome = outcome(self.playbook, session.answers)
+        rule = recommend(self.playbook, session.answers)
+        session.recommendation = (
+            Recommended(playbook=rule.playbook, because=rule.because) if rule else None
+        )
+        if decision == "discard":
+            session.status = "discarded"
+            self._save()
+            return []
+        session.status = "complete"
+        paths = write_notes(session, self.playbook, self.folder)
+        self._save()
+        return paths
+
+
+def _escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "(skipped)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        parts = [item["what"] if isinstance(item, dict) else str(item) for item in value]
+        return "; ".join(parts)
+    text = " ".join(str(value).split())
+    return text if len(text) <= 120 else text[:117] + "..."
