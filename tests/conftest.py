@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from resetkit.cli import app
+from resetkit.live import Run
+from resetkit.loader import builtin_dir, load_file
+from resetkit.prompts import ScriptedPrompter
+from resetkit.session import Attendee, Session, begin
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,3 +47,81 @@ def run() -> Callable[..., Result]:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+def synthetic_answer(question: Any) -> Any:
+    """A plausible answer of the right type, carrying the question id so notes can be checked."""
+    kind = question.type
+    if kind == "text":
+        return f"text for {question.id}"
+    if kind == "long_text":
+        return f"long text for {question.id}\nsecond line"
+    if kind == "yes_no":
+        return True
+    if kind == "choice":
+        return question.choices[0].value
+    if kind == "multi_choice":
+        return [choice.value for choice in question.choices]
+    if kind == "number":
+        return question.min if question.min is not None else 3
+    if kind == "date":
+        return "2026-12-01"
+    if kind == "list":
+        return [f"item for {question.id}", "another item"]
+    return [
+        {
+            "what": f"action for {question.id}",
+            "owner": "customer",
+            "owner_name": "Pat",
+            "due": "+14d",
+            "critical_path": True,
+        }
+    ]
+
+
+@dataclass
+class Driven:
+    """What a scripted run left behind."""
+
+    session: Session
+    folder: Path
+    paths: list[Path]
+    screen: str
+
+
+def drive(
+    playbook_id: str,
+    overrides: dict[str, Any] | None = None,
+    picks: list[str] | None = None,
+    notes_dir: Path | None = None,
+    customer: str = "Acme Corp",
+    seconds_per_tick: int = 30,
+) -> Driven:
+    """Run a built-in playbook end to end with scripted answers, as `resetkit start` would."""
+    playbook = load_file(builtin_dir() / f"{playbook_id}.yaml")
+    answers = {q.id: synthetic_answer(q) for _, q in playbook.questions()}
+    answers |= overrides or {}
+    path = builtin_dir() / f"{playbook_id}.yaml"
+    session, folder = begin(
+        playbook,
+        path,
+        path.read_text("utf-8"),
+        customer,
+        [Attendee(name="Dana", role="CTO")],
+        notes_dir or Path.cwd() / "notes",
+        datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+    )
+    screen = io.StringIO()
+    console = Console(file=screen, width=100, color_system=None)
+    ticks = iter(range(0, 10_000_000, seconds_per_tick))
+    run = Run(
+        playbook,
+        session,
+        folder,
+        ScriptedPrompter(answers, picks or ["save"]),
+        console,
+        clock=lambda: float(next(ticks)),
+    )
+    run.walk()
+    paths = run.finish(run.review())
+    return Driven(session, folder, paths, screen.getvalue())

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -122,8 +120,9 @@ def playbook_hash(text: str) -> str:
 
 def customer_slug(name: str) -> str:
     """A folder name for any customer name: ASCII, no separators, bounded, never reserved."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_SLUG].strip("-")
+    from slugify import slugify
+
+    slug = slugify(name, max_length=MAX_SLUG)
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     if not slug:
         return f"customer-{digest}"

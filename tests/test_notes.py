@@ -1,0 +1,153 @@
+"""The Markdown a session writes, read back with a CommonMark parser and a YAML parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from conftest import drive
+from resetkit.render import front_matter
+from resetkit.session import load
+
+HOSTILE = "pipe | in it, `tick`, **bold**, <script>alert(1)</script>\n# heading\n---\n> quote"
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    assert text.startswith("---\n")
+    matter, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(matter), body
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """Each body row of the first table, as the text of its cells."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    rows: list[list[str]] = []
+    in_body = False
+    for token in tokens:
+        if token.type == "tbody_open":
+            in_body = True
+        elif token.type == "tbody_close":
+            break
+        elif in_body and token.type == "tr_open":
+            rows.append([])
+        elif in_body and token.type == "inline":
+            rows[-1].append("".join(child.content for child in token.children or []))
+    return rows
+
+
+def rendered_text(markdown: str) -> str:
+    """What a reader sees: the text of every inline token, markup resolved."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    return "\n".join(
+        child.content
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type in ("text", "code_inline")
+    )
+
+
+def test_a_session_writes_notes_action_plan_and_shared_copy() -> None:
+    driven = drive("reset")
+    assert [p.name for p in driven.paths] == ["notes.md", "action-plan.md", "shared.md"]
+    assert driven.folder == Path.cwd() / "notes" / "acme-corp" / "2026-11-24-reset"
+
+
+def test_front_matter_parses_back_equal_to_the_record() -> None:
+    driven = drive("reset", {"outcome": "follow-up"})
+    record = load(driven.folder)
+    matter, _ = split_front_matter((driven.folder / "notes.md").read_text("utf-8"))
+    assert matter == front_matter(record)
+    assert matter["customer"] == "Acme Corp"
+    assert matter["outcome"] == "follow-up"
+    assert matter["attendees"] == ["Dana (CTO)"]
+    assert matter["planned_minutes"] == 30 and matter["status"] == "complete"
+
+
+def test_action_plan_table_has_a_row_per_item() -> None:
+    items = [
+        {
+            "what": "Send the recap",
+            "owner": "us",
+            "owner_name": "Sam",
+            "due": "2026-12-01",
+            "critical_path": True,
+        },
+        {"what": HOSTILE, "owner": "customer", "due": "+14d"},
+    ]
+    driven = drive("reset", {"actions": items})
+    rows = table_rows((driven.folder / "action-plan.md").read_text("utf-8"))
+    assert rows == [
+        ["1", "Send the recap", "Us: Sam", "2026-12-01", "yes", "open"],
+        ["2", " ".join(HOSTILE.split()), "Customer", "2026-12-08", "no", "open"],
+    ]
+
+
+def test_hostile_answers_show_as_typed_and_break_nothing() -> None:
+    driven = drive(
+        "reset",
+        {"real-problem": "a | b `c` <script>x</script>", "gap": HOSTILE},
+        customer="Acme --- | <b>Corp</b>",
+    )
+    notes = (driven.folder / "notes.md").read_text("utf-8")
+    matter, body = split_front_matter(notes)
+    assert matter["customer"] == "Acme --- | <b>Corp</b>"
+    html = MarkdownIt("commonmark").enable("table").render(body)
+    assert "<script>" not in html and "<b>" not in html
+    assert "a | b `c` <script>x</script>" in rendered_text(body)
+
+
+def test_shared_copy_leaves_out_internal_questions() -> None:
+    driven = drive("fire")
+    shared = (driven.folder / "shared.md").read_text("utf-8")
+    notes = (driven.folder / "notes.md").read_text("utf-8")
+    assert "long text for poor-fit" in notes
+    assert "poor-fit" not in shared and "Where is the fit poor" not in shared
+    assert "long text for contract-clauses" in shared
+    matter, _ = split_front_matter(shared)
+    assert "session" not in matter
+
+
+def test_postmortem_shared_copy_holds_no_answers() -> None:
+    shared = (drive("postmortem").folder / "shared.md").read_text("utf-8")
+    assert "##" not in shared.split("---", 2)[2]
+
+
+def test_unicode_customer_is_shown_as_typed_in_a_safe_folder() -> None:
+    name = "Société Générale / 株式会社 🚀 ../../etc"
+    driven = drive("risk-check", customer=name)
+    assert driven.folder.parent.parent == Path.cwd() / "notes"
+    assert driven.folder.parent.name == "societe-generale-zhu-shi-hui-she-etc"
+    notes = (driven.folder / "notes.md").read_text("utf-8")
+    assert split_front_matter(notes)[0]["customer"] == name
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    customer=st.text(min_size=1, max_size=80).filter(str.strip),
+    problem=st.text(max_size=120).filter(lambda t: "\n" not in t and "\r" not in t),
+    what=st.text(min_size=1, max_size=80).filter(str.strip),
+)
+def test_any_answers_keep_front_matter_and_table_intact(
+    customer: str, problem: str, what: str
+) -> None:
+    driven = drive(
+        "reset",
+        {"real-problem": problem or "x", "actions": [{"what": what, "owner": "both"}]},
+        customer=customer,
+    )
+    notes = (driven.folder / "notes.md").read_text("utf-8")
+    matter, _ = split_front_matter(notes)
+    assert matter == front_matter(load(driven.folder))
+    rows = table_rows((driven.folder / "action-plan.md").read_text("utf-8"))
+    assert len(rows) == 1 and len(rows[0]) == 6
+    assert rows[0][2] == "Both"

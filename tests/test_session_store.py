@@ -1,0 +1,91 @@
+"""The session store on disk: safe folders for any name, where notes go, finding a session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import drive
+from resetkit.errors import UsageError
+from resetkit.session import customer_slug, find_notes_dir, find_session, load
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Acme Corp", "acme-corp"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("a/b\\c", "a-b-c"),
+        ("...", None),
+        ("Ünïcødé GmbH", "unicode-gmbh"),
+        ("🚀🚀", None),
+        ("株式会社", "zhu-shi-hui-she"),
+        ("CON", None),
+        ("x" * 300, "x" * 60),
+    ],
+)
+def test_customer_names_map_to_safe_folder_names(name: str, slug: str | None) -> None:
+    result = customer_slug(name)
+    if slug is None:
+        assert result.startswith(("customer-", "con-"))
+    else:
+        assert result == slug
+
+
+@given(st.text(min_size=1, max_size=1000))
+def test_any_customer_name_is_one_safe_path_component(name: str) -> None:
+    slug = customer_slug(name)
+    assert slug and len(slug) <= 70
+    assert slug == Path(slug).name and slug not in (".", "..")
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+
+
+def test_notes_dir_comes_from_option_then_env_then_config(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated / "resetkit.toml").write_text('notes_dir = "team-notes"\n', "utf-8")
+    (isolated / "sub").mkdir()
+    assert find_notes_dir(None, isolated / "sub").path == isolated / "team-notes"
+    monkeypatch.setenv("RESETKIT_NOTES_DIR", str(isolated / "env"))
+    assert find_notes_dir(None, isolated).path == isolated / "env"
+    assert find_notes_dir(isolated / "opt").why == "--notes-dir"
+
+
+def test_default_notes_dir_is_the_user_data_dir(isolated: Path) -> None:
+    found = find_notes_dir(None, isolated)
+    assert found.why == "your data dir"
+    assert str(found.path).startswith(str(isolated.parent / "home"))
+
+
+def test_a_broken_config_is_a_clear_error(isolated: Path) -> None:
+    (isolated / "resetkit.toml").write_text("notes_dir = [", "utf-8")
+    with pytest.raises(UsageError, match="resetkit.toml: cannot read"):
+        find_notes_dir(None, isolated)
+
+
+def test_record_round_trips_unchanged() -> None:
+    driven = drive("reset")
+    assert load(driven.folder) == driven.session
+
+
+def test_find_session_by_id_and_latest_in_progress(isolated: Path) -> None:
+    notes = isolated / "notes"
+    done = drive("risk-check", notes_dir=notes)
+    assert find_session(notes, done.session.id) == done.folder
+    with pytest.raises(UsageError, match="no session in progress"):
+        find_session(notes, None)
+    record = json.loads((done.folder / "session.json").read_text("utf-8"))
+    record["status"] = "in_progress"
+    (done.folder / "session.json").write_text(json.dumps(record), "utf-8")
+    assert find_session(notes, None) == done.folder
+
+
+def test_a_damaged_record_is_reported_not_crashed_on() -> None:
+    driven = drive("risk-check")
+    (driven.folder / "session.json").write_text('{"id": 1', "utf-8")
+    with pytest.raises(UsageError, match="the session record is damaged"):
+        load(driven.folder)
