@@ -63,7 +63,7 @@ def test_default_notes_dir_is_the_user_data_dir(isolated: Path) -> None:
 
 def test_a_broken_config_is_a_clear_error(isolated: Path) -> None:
     (isolated / "resetkit.toml").write_text("notes_dir = [", "utf-8")
-    with pytest.raises(UsageError, match="resetkit.toml: cannot read"):
+    with pytest.raises(UsageError, match=r"resetkit\.toml: cannot read"):
         find_notes_dir(None, isolated)
 
 

@@ -203,3 +203,10 @@ def test_conditions_compare_types_strictly() -> None:
     when = playbook.question("wait-until").when
     assert evaluate(when, {"case": "feature-soon", "will-wait": True})
     assert not evaluate(when, {"case": "feature-soon", "will-wait": 1})
+
+
+def test_review_shows_choice_labels_not_stored_values() -> None:
+    driven = drive("risk-check", {"silence": "silent"})
+    review = driven.screen.split("Review", 1)[1]
+    assert "Over three months" in review
+    assert " silent " not in review

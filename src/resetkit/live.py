@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
-from resetkit.model import AnyQuestion, Playbook, Section
+from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
 from resetkit.prompts import Interrupted, Prompter
 from resetkit.render import action_plan_markdown, notes_markdown, reflow
 from resetkit.session import Recommended, Session, save
@@ -203,7 +203,7 @@ class Run:
                 table.add_row(
                     str(number),
                     _escape_markup(question.prompt),
-                    _escape_markup(_short(self.session.answers[question.id])),
+                    _escape_markup(_short(question, self.session.answers[question.id])),
                 )
             self.console.print()
             self.console.print(table)
@@ -269,9 +269,14 @@ def _escape_markup(text: str) -> str:
     return escape(text)
 
 
-def _short(value: Any) -> str:
+def _short(question: AnyQuestion, value: Any) -> str:
+    """An answer on one line, as the person picked or typed it."""
     if value is None:
         return "(skipped)"
+    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        labels = {choice.value: choice.shown for choice in question.choices}
+        picked = value if isinstance(value, list) else [value]
+        return "; ".join(labels.get(item, str(item)) for item in picked)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

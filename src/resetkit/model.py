@@ -117,7 +117,8 @@ Scalar = bool | int | float | str
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Schemas are built on first use, not at import: resetkit start reaches its prompt sooner.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 # --- conditions -------------------------------------------------------------------------------

@@ -125,21 +125,40 @@ class TerminalPrompter:
             return self._action_items(question, current, today)
         if isinstance(question, LongTextQuestion):
             return self._long_text(question, current, today)
-        typed = "" if current is None else str(current)
-        hint = instruction
-        if isinstance(question, DateQuestion):
-            hint = "(2026-12-01, today, +14d)" if not question.help else instruction
-        if isinstance(question, NumberQuestion) and question.unit:
-            hint = f"({question.unit})"
+        if isinstance(question, DateQuestion | NumberQuestion):
+            return self._typed_value(question, current, today)
         text = self._run(
             self.q.text(
                 question.prompt,
-                default=typed,
-                instruction=hint,
+                default="" if current is None else str(current),
+                instruction=instruction,
                 validate=self._validator(question, today),
             )
         )
         return check_answer(question, text, today)
+
+    def _typed_value(
+        self, question: DateQuestion | NumberQuestion, current: Any, today: date
+    ) -> Any:
+        # A date or number is typed fresh: editing around a pre-filled value garbles it,
+        # so an empty answer takes the default instead.
+        parts = [question.help] if question.help else []
+        if isinstance(question, DateQuestion):
+            parts.append("2026-12-01, today, +14d")
+        elif question.unit:
+            parts.append(question.unit)
+        if current is not None:
+            parts.append(f"Enter for {current}")
+        fallback = "" if current is None else str(current)
+        validate = self._validator(question, today)
+        text = self._run(
+            self.q.text(
+                question.prompt,
+                instruction=f"({'; '.join(parts)})" if parts else None,
+                validate=lambda typed: validate(typed.strip() or fallback),
+            )
+        )
+        return check_answer(question, text.strip() or fallback, today)
 
     def _select(self, question: ChoiceQuestion, current: Any, instruction: str | None) -> Any:
         choices = [self.q.Choice(title=c.shown, value=c.value) for c in question.choices]
@@ -217,13 +236,15 @@ class TerminalPrompter:
                 )
             )
             owner_name = self._run(self.q.text("  Owner's name", instruction="(optional)"))
-            due = self._run(
-                self.q.text(
-                    "  Due",
-                    default="+7d",
-                    instruction="(2026-12-01, +14d)",
-                    validate=_due_validator(today),
-                )
+            due = (
+                self._run(
+                    self.q.text(
+                        "  Due",
+                        instruction="(2026-12-01, +14d; Enter for +7d)",
+                        validate=lambda typed: _due_validator(today)(typed.strip() or "+7d"),
+                    )
+                ).strip()
+                or "+7d"
             )
             critical = self._run(self.q.confirm("  On the critical path?", default=False))
             items.append(

@@ -1,0 +1,60 @@
+"""Time from launching `resetkit start reset` to its first prompt on screen, through a pty.
+
+Run: .venv/bin/python bench/first_prompt.py [--runs N]
+Compares with `python -c "import typer, rich, questionary, pydantic, yaml"`, the stack's own
+import floor (target: first prompt within 1.3x of it). Needs pexpect (installed with [test]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+from startup import resetkit_command
+
+STACK = "import typer, rich, questionary, pydantic, yaml"
+
+
+def first_prompt_seconds(command: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawn to the first question's text appearing in the terminal."""
+    start = time.perf_counter()
+    child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30,
+                          dimensions=(40, 120))
+    child.expect_exact("Who will be on the call")
+    elapsed = time.perf_counter() - start
+    child.kill(signal.SIGKILL)
+    child.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as notes:
+        env = {**os.environ, "RESETKIT_NOTES_DIR": notes, "TERM": "xterm-256color",
+               "PROMPT_TOOLKIT_NO_CPR": "1"}
+        command = [*resetkit_command(), "start", "reset", "--customer", "Bench Corp"]
+        first_prompt_seconds(command, env)  # warm-up: bytecode caches
+        prompt_times = [first_prompt_seconds(command, env) for _ in range(runs)]
+    floor_times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", STACK], check=True)
+        floor_times.append(time.perf_counter() - start)
+    prompt, floor = statistics.median(prompt_times), statistics.median(floor_times)
+    print(f"{'measure':<44} {'median ms':>10} {'vs floor':>9}")
+    print(f"{'python -c ' + repr(STACK):<44} {floor * 1000:>10.1f} {1.0:>8.2f}x")
+    print(f"{'resetkit start reset -> first prompt':<44} {prompt * 1000:>10.1f} "
+          f"{prompt / floor:>8.2f}x")
+
+
+if __name__ == "__main__":
+    main()

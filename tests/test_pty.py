@@ -1,0 +1,174 @@
+"""The interactive flow in a real pseudo-terminal, driving the installed `resetkit`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+pytestmark = pytest.mark.pty
+
+DOWN = "\x1b[B"
+FINISH_LONG_TEXT = "\x1b\r"  # Esc then Enter submits a multi-line answer
+TIMEOUT = 20
+
+
+def resetkit_binary() -> str:
+    script = Path(sys.executable).parent / "resetkit"
+    if not script.exists():
+        pytest.fail("resetkit is not installed beside this Python: pip install -e '.[test]'")
+    return str(script)
+
+
+@pytest.fixture
+def spawn(isolated: Path):  # type: ignore[no-untyped-def]
+    """Start resetkit in a pty with the test's own home and notes dir."""
+    children: list[pexpect.spawn] = []
+    env = {
+        **os.environ,
+        "HOME": str(isolated.parent / "home"),
+        "RESETKIT_NOTES_DIR": str(isolated / "notes"),
+        "TERM": "xterm-256color",
+        "PROMPT_TOOLKIT_NO_CPR": "1",  # pexpect does not answer cursor-position requests
+        "COLUMNS": "120",
+        "LINES": "40",
+    }
+
+    def start(*args: str) -> pexpect.spawn:
+        child = pexpect.spawn(resetkit_binary(), list(args), env=env, cwd=str(isolated),
+                              encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120))
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if child.isalive():
+            child.kill(signal.SIGKILL)
+
+
+def record(isolated: Path) -> dict:  # type: ignore[type-arg]
+    (path,) = (isolated / "notes").glob("*/*/session.json")
+    return json.loads(path.read_text("utf-8"))
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def answer_opening(child: pexpect.spawn) -> None:
+    answer(child, "Who will be on the call", "Dana, CTO\r")
+    answer(child, "and", "\r")
+    answer(child, "How long is the call?", "\r")
+    answer(child, "what gap is there", "They expect a CRM," + "\r" + "we sell a dialer"
+           + FINISH_LONG_TEXT)
+
+
+def test_a_whole_reset_conversation_writes_the_three_files(spawn, isolated: Path) -> None:
+    child = spawn("start", "reset", "--customer", "Acme Corp", "--attendee", "Dana:CTO")
+    answer_opening(child)
+    answer(child, "How did they react to the opener?", "Relieved\r")
+    answer(child, "What did you confirm we can do", "Dialing at scale\r")
+    answer(child, "and", "\r")
+    answer(child, "What did you say we cannot do?", "\r")
+    answer(child, "Roadmap items", FINISH_LONG_TEXT)
+    answer(child, "What do they want and expect", "Pipeline reports" + FINISH_LONG_TEXT)
+    answer(child, "Questions or worries", "\r")
+    answer(child, "Problems on our side", "\r")
+    answer(child, "Problems on their side", "\r")
+    answer(child, "The one real problem", "No reporting | none at all\r")
+    answer(child, "Which case fits", DOWN + "\r")  # They worry about missing features
+    answer(child, "What do they want most?", "Reports\r")
+    answer(child, "and", "\r")
+    answer(child, "Details of their feature", FINISH_LONG_TEXT)
+    answer(child, "How did the conversation end?", DOWN + DOWN + "\r")  # follow-up
+    answer(child, "Date of the follow-up conversation", "\r")  # default: a week later
+    answer(child, "What do they need before", "Budget sign-off" + FINISH_LONG_TEXT)
+    answer(child, "What needs doing?", "Send the recap\r")
+    answer(child, "Who owns it?", "\r")
+    answer(child, "Owner's name", "Sam\r")
+    answer(child, "Due", "\r")
+    answer(child, "On the critical path?", "y")
+    answer(child, "Add another action item?", "y")
+    answer(child, "What needs doing?", "Approve budget\r")
+    answer(child, "Who owns it?", DOWN + "\r")
+    answer(child, "Owner's name", "\r")
+    answer(child, "Due", "+14d\r")
+    answer(child, "On the critical path?", "n")
+    answer(child, "Add another action item?", "n")
+    answer(child, "What now?", "\r")
+    child.expect_exact("action-plan.md")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    saved = record(isolated)
+    assert saved["status"] == "complete" and saved["outcome"] == "follow-up"
+    assert saved["answers"]["gap"] == "They expect a CRM,\nwe sell a dialer"
+    assert saved["answers"]["case"] == "worried"
+    assert [item["what"] for item in saved["answers"]["actions"]] == [
+        "Send the recap", "Approve budget"]
+    folder = next((isolated / "notes").glob("acme-corp/*-reset"))
+    notes = (folder / "notes.md").read_text("utf-8")
+    assert "No reporting \\| none at all" in notes
+    plan = (folder / "action-plan.md").read_text("utf-8")
+    assert "| 1 | Send the recap | Us: Sam |" in plan
+    assert "| 2 | Approve budget | Customer |" in plan
+    assert "gap" not in (folder / "shared.md").read_text("utf-8").lower().split("---")[-1]
+
+
+def test_ctrl_c_keeps_answers_and_resume_continues(spawn, isolated: Path) -> None:
+    child = spawn("start", "reset", "--customer", "Acme Corp")
+    answer_opening(child)
+    child.expect_exact("How did they react to the opener?")
+    child.send("\x03")
+    child.expect_exact("interrupted: every answer so far is saved")
+    child.expect_exact("resetkit resume acme-corp/")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    kept = record(isolated)
+    assert kept["status"] == "in_progress"
+    assert kept["answers"]["call-length"] == "30m"
+    assert "first-reaction" not in kept["answers"]
+
+    resumed = spawn("resume")
+    resumed.expect_exact("3 answer(s) kept")
+    resumed.expect_exact("How did they react to the opener?")
+    resumed.send("Fine\r")
+    resumed.expect_exact("What did you confirm we can do")
+    resumed.kill(signal.SIGKILL)
+    assert record(isolated)["answers"]["first-reaction"] == "Fine"
+
+
+def test_kill_9_loses_at_most_the_answer_being_typed(spawn, isolated: Path) -> None:
+    child = spawn("start", "reset", "--customer", "Acme Corp")
+    answer(child, "Who will be on the call", "Dana\r")
+    answer(child, "and", "\r")
+    answer(child, "How long is the call?", DOWN + "\r")
+    child.expect_exact("what gap is there")
+    child.send("half a thought")
+    child.kill(signal.SIGKILL)
+    child.wait()
+    kept = record(isolated)
+    assert kept["answers"] == {"attendees": ["Dana"], "call-length": "1h"}
+
+    resumed = spawn("resume")
+    resumed.expect_exact("what gap is there")
+    resumed.send("whole thought" + FINISH_LONG_TEXT)
+    resumed.expect_exact("How did they react to the opener?")
+    resumed.kill(signal.SIGKILL)
+    assert record(isolated)["answers"]["gap"] == "whole thought"
+
+
+def test_start_asks_for_the_customer_when_not_given(spawn, isolated: Path) -> None:
+    child = spawn("start", "risk-check")
+    answer(child, "Customer name?", "Société Générale\r")
+    child.expect_exact("Date of the last real conversation")
+    child.kill(signal.SIGKILL)
+    assert record(isolated)["customer"] == "Société Générale"
