@@ -40,8 +40,15 @@ def spawn(isolated: Path):  # type: ignore[no-untyped-def]
     }
 
     def start(*args: str) -> pexpect.spawn:
-        child = pexpect.spawn(resetkit_binary(), list(args), env=env, cwd=str(isolated),
-                              encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120))
+        child = pexpect.spawn(
+            resetkit_binary(),
+            list(args),
+            env=env,
+            cwd=str(isolated),
+            encoding="utf-8",
+            timeout=TIMEOUT,
+            dimensions=(40, 120),
+        )
         children.append(child)
         return child
 
@@ -65,8 +72,11 @@ def answer_opening(child: pexpect.spawn) -> None:
     answer(child, "Who will be on the call", "Dana, CTO\r")
     answer(child, "and", "\r")
     answer(child, "How long is the call?", "\r")
-    answer(child, "what gap is there", "They expect a CRM," + "\r" + "we sell a dialer"
-           + FINISH_LONG_TEXT)
+    answer(
+        child,
+        "what gap is there",
+        "They expect a CRM," + "\r" + "we sell a dialer" + FINISH_LONG_TEXT,
+    )
 
 
 def test_a_whole_reset_conversation_writes_the_three_files(spawn, isolated: Path) -> None:
@@ -112,7 +122,9 @@ def test_a_whole_reset_conversation_writes_the_three_files(spawn, isolated: Path
     assert saved["answers"]["gap"] == "They expect a CRM,\nwe sell a dialer"
     assert saved["answers"]["case"] == "worried"
     assert [item["what"] for item in saved["answers"]["actions"]] == [
-        "Send the recap", "Approve budget"]
+        "Send the recap",
+        "Approve budget",
+    ]
     folder = next((isolated / "notes").glob("acme-corp/*-reset"))
     notes = (folder / "notes.md").read_text("utf-8")
     assert "No reporting \\| none at all" in notes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
+from resetkit.cli import app
 
 
 def readme() -> str:
@@ -16,3 +17,28 @@ def test_readme_test_command_is_the_one_ci_runs() -> None:
     match = re.search(r'^TEST_COMMAND="(.+)"$', ci, re.MULTILINE)
     assert match is not None
     assert f"\n    {match.group(1)}\n" in readme()
+
+
+def test_readme_documents_every_command() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert names == ["list", "new", "resume", "schema", "show", "start", "validate", "where"]
+    for name in names:
+        assert f"### `resetkit {name}" in readme(), name
+
+
+def test_readme_validate_example_is_what_validate_prints(run, isolated) -> None:  # type: ignore[no-untyped-def]
+    folder = isolated / "playbooks"
+    folder.mkdir()
+    (folder / "renewal.yaml").write_text(
+        "id: renewal\ntitle: R\nduration: 5m\nsections:\n  - id: s\n    title: S\n"
+        "    timebox: 5m\n    questions:\n"
+        "      - id: outcome\n        type: choice\n        prompt: O?\n        choices: [a]\n"
+        "      - id: goals\n        type: long_text\n        promt: G?\n",
+        "utf-8",
+    )
+    printed = run("validate", "playbooks/renewal.yaml").stdout
+    line = printed.splitlines()[-1].split(": ", 1)[1]
+    assert line in readme()

@@ -1,4 +1,4 @@
-"""`start` and `resume` at their non-interactive edges: no terminal, bad input, nothing to resume."""
+"""`start` and `resume` at their edges: no terminal, bad input, nothing to resume."""
 
 from __future__ import annotations
 
