@@ -17,6 +17,7 @@ import tempfile
 import time
 
 import pexpect
+
 from startup import resetkit_command
 
 STACK = "import typer, rich, questionary, pydantic, yaml"
@@ -25,8 +26,9 @@ STACK = "import typer, rich, questionary, pydantic, yaml"
 def first_prompt_seconds(command: list[str], env: dict[str, str]) -> float:
     """Seconds from spawn to the first question's text appearing in the terminal."""
     start = time.perf_counter()
-    child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30,
-                          dimensions=(40, 120))
+    child = pexpect.spawn(
+        command[0], command[1:], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120)
+    )
     child.expect_exact("Who will be on the call")
     elapsed = time.perf_counter() - start
     child.kill(signal.SIGKILL)
@@ -39,8 +41,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11)
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as notes:
-        env = {**os.environ, "RESETKIT_NOTES_DIR": notes, "TERM": "xterm-256color",
-               "PROMPT_TOOLKIT_NO_CPR": "1"}
+        env = {
+            **os.environ,
+            "RESETKIT_NOTES_DIR": notes,
+            "TERM": "xterm-256color",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        }
         command = [*resetkit_command(), "start", "reset", "--customer", "Bench Corp"]
         first_prompt_seconds(command, env)  # warm-up: bytecode caches
         prompt_times = [first_prompt_seconds(command, env) for _ in range(runs)]
@@ -52,8 +58,10 @@ def main() -> None:
     prompt, floor = statistics.median(prompt_times), statistics.median(floor_times)
     print(f"{'measure':<44} {'median ms':>10} {'vs floor':>9}")
     print(f"{'python -c ' + repr(STACK):<44} {floor * 1000:>10.1f} {1.0:>8.2f}x")
-    print(f"{'resetkit start reset -> first prompt':<44} {prompt * 1000:>10.1f} "
-          f"{prompt / floor:>8.2f}x")
+    print(
+        f"{'resetkit start reset -> first prompt':<44} {prompt * 1000:>10.1f} "
+        f"{prompt / floor:>8.2f}x"
+    )
 
 
 if __name__ == "__main__":
