@@ -184,3 +184,25 @@ def test_start_asks_for_the_customer_when_not_given(spawn, isolated: Path) -> No
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
     assert record(isolated)["customer"] == "Société Générale"
+
+
+def test_answers_file_fills_what_it_has_and_the_terminal_asks_the_rest(
+    spawn, isolated: Path
+) -> None:
+    (isolated / "partial.yaml").write_text(
+        "customer: Globex\nanswers:\n  silence: silent\n  acquisition: no\n"
+        "  champion-left: no\n  chronic: yes\n",
+        "utf-8",
+    )
+    child = spawn("start", "risk-check", "--answers", "partial.yaml")
+    answer(child, "Date of the last real conversation", "2026-09-02\r")
+    answer(child, "Hours spent on them last month", "30\r")
+    answer(child, "What they pay us per month", "\r")
+    answer(child, "Is the time spent in proportion", DOWN + DOWN + "\r")
+    answer(child, "What now?", "\r")
+    child.expect_exact("shared.md")
+    child.expect(pexpect.EOF)
+    saved = record(isolated)
+    assert saved["customer"] == "Globex"
+    assert saved["answers"]["chronic"] is True and saved["answers"]["hours-last-month"] == 30
+    assert saved["recommendation"]["playbook"] == "fire"

@@ -48,11 +48,11 @@ class _Commands(TyperGroup):
     """The command group, with the one place where errors become a line and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
-        from resetkit.errors import PlaybookInvalid
+        from resetkit.errors import InputInvalid
 
         try:
             return super().invoke(ctx)
-        except PlaybookInvalid as error:
+        except InputInvalid as error:
             for problem in error.problems:
                 sys.stderr.write(f"resetkit: {problem}\n")
             raise typer.Exit(error.exit_code) from None
@@ -140,7 +140,7 @@ def list_playbooks(
     ] = ListFormat.table,
 ) -> None:
     """List the playbooks on the search path: id, title, length, sections, where from."""
-    from resetkit.errors import PlaybookInvalid
+    from resetkit.errors import InputInvalid
     from resetkit.loader import discover, load_file, search_path
 
     rows = []
@@ -159,7 +159,7 @@ def list_playbooks(
                 "sections": len(playbook.sections),
                 "valid": True,
             }
-        except PlaybookInvalid as error:
+        except InputInvalid as error:
             row |= {
                 "title": f"invalid: {len(error.problems)} problem(s), see "
                 f"'resetkit validate {entry.path}'",
@@ -241,7 +241,7 @@ def validate(
     ] = CheckFormat.text,
 ) -> None:
     """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
-    from resetkit.errors import PlaybookInvalid, Problem
+    from resetkit.errors import InputInvalid, Problem
     from resetkit.loader import load_file
 
     results: list[dict[str, Any]] = []
@@ -249,7 +249,7 @@ def validate(
         problems: list[Problem] = []
         try:
             load_file(path)
-        except PlaybookInvalid as error:
+        except InputInvalid as error:
             problems = error.problems
         results.append({"path": str(path), "valid": not problems, "problems": problems})
     invalid = [result for result in results if not result["valid"]]
@@ -364,6 +364,53 @@ def _run_live(run: Any, console: Console) -> None:
         console.print(f"wrote {path}", markup=False, highlight=False)
 
 
+def _run_scripted(
+    model: Any,
+    path: Path,
+    text: str,
+    customer: str,
+    attendees: list[Any],
+    notes_dir: Path,
+    started: Any,
+    sheet: Any,
+) -> None:
+    """A run with every answer known: no prompt, no review; the files written go to stdout."""
+    from resetkit.live import Run
+    from resetkit.prompts import ScriptedPrompter
+    from resetkit.session import begin
+
+    session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
+    quiet = _console(stderr=True)
+    quiet.quiet = True
+    run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
+    run.walk()
+    for written in run.finish("save"):
+        sys.stdout.write(f"{written}\n")
+    sys.stderr.write(f"session {session.id} complete\n")
+
+
+@app.command("answers-template")
+def answers_template(
+    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print a commented answers file for a playbook, to fill in for 'start --answers'."""
+    from resetkit.answers import template
+    from resetkit.loader import load
+    from resetkit.storage import write_text_atomic
+
+    text = template(load(playbook)[0])
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists():
+        _fail(f"{output} already exists: choose another name or remove it first")
+    write_text_atomic(output, text)
+    sys.stderr.write(f"wrote {output}\n")
+
+
 @app.command()
 def start(
     playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
@@ -377,32 +424,68 @@ def start(
         ),
     ] = None,
     notes_dir: NotesDirOption = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            help="Answers from a YAML or JSON file ('-' reads stdin); "
+            "see 'resetkit answers-template'.",
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option(
+            "--no-input",
+            help="Ask nothing: skip optional questions the answers "
+            "file leaves out, fail on missing required ones.",
+        ),
+    ] = False,
 ) -> None:
     """Run a playbook live: ask its questions, save every answer, write the notes."""
     from datetime import datetime
 
+    from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
     from resetkit.live import Run
     from resetkit.loader import load, read_text
-    from resetkit.prompts import Interrupted, TerminalPrompter
+    from resetkit.prompts import FallbackPrompter, Interrupted, ScriptedPrompter, TerminalPrompter
     from resetkit.session import Attendee, begin, find_notes_dir
 
     attendees = [Attendee.parse(text) for text in attendee or []]
     model, path = load(playbook)
-    _need_terminal("resetkit start")
+    started = datetime.now().astimezone()
+    if no_input and answers is None:
+        _fail("--no-input needs --answers FILE: there is nowhere else for answers to come from")
+    sheet = AnswerSheet()
+    if answers is not None:
+        sheet = check_sheet(read_answers(answers), model, started.date(), complete=no_input)
+        customer = customer or sheet.customer
+        attendees = attendees or sheet.attendees
     notes = find_notes_dir(notes_dir)
-    prompter = TerminalPrompter()
+    if answers is not None and customer and not missing(model, sheet.answers):
+        _run_scripted(model, path, read_text(path), customer, attendees, notes.path, started, sheet)
+        return
+    if no_input:
+        _fail("no customer: pass --customer NAME or put 'customer:' in the answers file")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if answers is not None:
+            left = ", ".join(q.id for q in missing(model, sheet.answers)) or "the customer"
+            _fail(
+                f"answers missing for {left}, and there is no terminal to ask in: add them "
+                "to the answers file, or pass --no-input to skip optional ones"
+            )
+        _need_terminal("resetkit start")
+    person = TerminalPrompter()
+    prompter = FallbackPrompter(ScriptedPrompter(sheet.answers), person)
     console = _console()
     if customer is None or not customer.strip():
         try:
-            customer = prompter.q.text(
+            customer = person.q.text(
                 "Customer name?", validate=lambda t: bool(t.strip()) or "a name is needed"
             ).unsafe_ask()
         except (KeyboardInterrupt, EOFError, Interrupted):
             _fail("interrupted before the session started; nothing was saved", 130)
     assert customer is not None
-    session, folder = begin(
-        model, path, read_text(path), customer, attendees, notes.path, datetime.now().astimezone()
-    )
+    session, folder = begin(model, path, read_text(path), customer, attendees, notes.path, started)
     console.print(
         f"[bold]{model.title}[/] with {customer.strip()} · session {session.id}",
         markup=True,

@@ -45,16 +45,27 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
-class PlaybookInvalid(ResetkitError):
-    """A playbook file has problems; all of them are listed, each with its line and column."""
+class InputInvalid(ResetkitError):
+    """An input file has problems; all of them are listed, each with its line and column."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], hint: str = "") -> None:
         self.problems = problems
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}", hint=hint)
+
+
+class PlaybookInvalid(InputInvalid):
+    """A playbook file has problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
         super().__init__(
-            f"{first}{more}", hint=f"run 'resetkit validate {first.file}' to see every problem"
+            problems, hint=f"run 'resetkit validate {problems[0].file}' to see every problem"
         )
+
+
+class AnswersInvalid(InputInvalid):
+    """An answers file does not fit its playbook; nothing was written."""
 
 
 class StorageError(ResetkitError):

@@ -10,7 +10,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from resetkit.errors import PlaybookInvalid, PlaybookNotFound, Problem, UsageError
+from resetkit.errors import (
+    InputInvalid,
+    PlaybookInvalid,
+    PlaybookNotFound,
+    Problem,
+    UsageError,
+)
 from resetkit.model import (
     QUESTION_TYPES,
     ActionItemSpec,
@@ -372,17 +378,39 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
     return playbook
 
 
+@dataclass
+class Located:
+    """Plain data read from a YAML (or JSON) file, able to say where any part of it stands."""
+
+    data: Any
+    file: str
+    document: _Document
+
+    def problem(self, path: YamlPath, message: str) -> Problem:
+        """A problem at the YAML node at `path` (or its nearest parent)."""
+        return _problem(self.file, _mark_for(self.document, path), message)
+
+
+def read_yaml(text: str, file: str) -> Located:
+    """Plain data from YAML or JSON text, read as safely as a playbook; InputInvalid if not."""
+    document = _read_document(text)
+    problems = [_problem(file, mark, message) for mark, message in document.problems]
+    if problems:
+        raise InputInvalid(sorted(problems, key=_order))
+    return Located(document.data, file, document)
+
+
 def _order(problem: Problem) -> tuple[int, int, str]:
     return (problem.line, problem.column, problem.message)
 
 
 def read_text(path: Path) -> str:
-    """A playbook file's text; PlaybookInvalid for a file too large or not UTF-8."""
+    """A YAML file's text; InputInvalid for a file too large or not UTF-8."""
     shown = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise PlaybookInvalid(
+            raise InputInvalid(
                 [
                     Problem(
                         shown,
@@ -405,7 +433,7 @@ def read_text(path: Path) -> str:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise PlaybookInvalid(
+        raise InputInvalid(
             [
                 Problem(
                     shown,

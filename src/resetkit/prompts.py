@@ -70,6 +70,24 @@ class ScriptedPrompter:
         return self.picks.pop(0) if self.picks else options[0][0]
 
 
+class FallbackPrompter:
+    """Answers from a script where it has them; asks the person for the rest."""
+
+    def __init__(self, scripted: ScriptedPrompter, person: Prompter) -> None:
+        self.scripted = scripted
+        self.person = person
+
+    def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
+        """The scripted answer if there is one, else the person's."""
+        if question.id in self.scripted.answers:
+            return self.scripted.ask(question, current, today)
+        return self.person.ask(question, current, today)
+
+    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
+        """Always the person's pick."""
+        return self.person.pick(message, options)
+
+
 class TerminalPrompter:
     """Prompts in a terminal through questionary; Ctrl-C or EOF raise Interrupted."""
 

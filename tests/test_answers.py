@@ -1,0 +1,202 @@
+"""Scripted runs from an answers file: checked first, nothing written on error, never a hang."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from resetkit.answers import check_sheet
+from resetkit.errors import AnswersInvalid
+from resetkit.loader import builtin_dir, load_file, read_yaml
+
+FILLED = {
+    "customer": "Initech",
+    "attendees": ["Bill Lumbergh:VP", {"name": "Peter"}],
+    "answers": {
+        "complaint": "Reports were late three months running",
+        "final-straw": "The CFO missed a board deadline",
+        "asked-customer": False,
+        "changes": [
+            {"what": "Weekly report check", "owner": "us", "due": "+14d", "critical_path": True}
+        ],
+        "icp-review": "review",
+        "parting": "neutral",
+    },
+}
+
+
+def write_answers(folder: Path, content: Any, name: str = "answers.yaml") -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(content, sort_keys=False), "utf-8")
+    return path
+
+
+def test_template_then_no_input_run_writes_the_notes(run, isolated: Path) -> None:
+    template = run("answers-template", "postmortem")
+    assert template.exit_code == 0
+    sheet = yaml.safe_load(template.stdout)
+    assert sheet["customer"] == "" and "final-straw" in sheet["answers"]
+    sheet["customer"] = "Initech"
+    sheet["answers"] |= FILLED["answers"]
+    path = write_answers(isolated, sheet)
+    result = run(
+        "start",
+        "postmortem",
+        "--answers",
+        str(path),
+        "--no-input",
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+    assert result.exit_code == 0, result.stderr
+    written = result.stdout.splitlines()
+    assert [Path(p).name for p in written] == ["notes.md", "action-plan.md", "shared.md"]
+    record = json.loads((Path(written[0]).parent / "session.json").read_text("utf-8"))
+    assert record["status"] == "complete" and record["outcome"] == "neutral"
+    cancelled = date.fromisoformat(record["answers"]["cancelled-on"])
+    assert record["answers"]["ask-by"] == (cancelled + timedelta(days=7)).isoformat()
+    assert "The CFO missed a board deadline" in Path(written[0]).read_text("utf-8")
+
+
+def test_json_answers_from_stdin(run, isolated: Path) -> None:
+    result = run(
+        "start",
+        "postmortem",
+        "--answers",
+        "-",
+        "--no-input",
+        "--notes-dir",
+        str(isolated / "notes"),
+        input=json.dumps(FILLED),
+    )
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(next((isolated / "notes").glob("*/*/session.json")).read_text("utf-8"))
+    assert record["customer"] == "Initech"
+    assert [a["name"] for a in record["attendees"]] == ["Bill Lumbergh", "Peter"]
+
+
+def test_every_problem_is_reported_by_question_id_and_nothing_is_written(
+    run, isolated: Path
+) -> None:
+    bad = json.loads(json.dumps(FILLED))
+    bad["answers"] |= {
+        "icp-review": "maybe",
+        "bogus": 1,
+        "customer-feedback": "x",
+        "cancelled-on": "someday",
+    }
+    del bad["answers"]["complaint"]
+    path = write_answers(isolated, bad)
+    result = run(
+        "start",
+        "postmortem",
+        "--answers",
+        str(path),
+        "--no-input",
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert any("'icp-review' has no choice 'maybe'" in line for line in lines)
+    assert any("'bogus': no such question in playbook 'postmortem'" in line for line in lines)
+    assert any(
+        "'customer-feedback' does not apply given the other answers" in line for line in lines
+    )
+    assert any("'cancelled-on' takes a date" in line for line in lines)
+    assert all(line.startswith(f"resetkit: {path}:") for line in lines)
+    assert not (isolated / "notes").exists()
+
+
+def test_a_missing_required_answer_is_named(run, isolated: Path) -> None:
+    sheet = json.loads(json.dumps(FILLED))
+    del sheet["answers"]["parting"]
+    result = run(
+        "start",
+        "postmortem",
+        "--answers",
+        str(write_answers(isolated, sheet)),
+        "--no-input",
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+    assert result.exit_code == 2
+    assert "'parting' is required and has no answer" in result.stderr
+
+
+def test_missing_answers_without_a_terminal_fail_instead_of_hanging(run, isolated: Path) -> None:
+    sheet = json.loads(json.dumps(FILLED))
+    del sheet["answers"]["parting"]
+    result = run(
+        "start",
+        "postmortem",
+        "--answers",
+        str(write_answers(isolated, sheet)),
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+    assert result.exit_code == 2
+    assert "answers missing for" in result.stderr and "no terminal" in result.stderr
+    assert not (isolated / "notes").exists()
+
+
+def test_no_input_needs_an_answers_file(run) -> None:
+    result = run("start", "reset", "--customer", "Acme", "--no-input")
+    assert result.exit_code == 2
+    assert "--no-input needs --answers FILE" in result.stderr
+
+
+def test_no_input_without_a_customer_is_an_error(run, isolated: Path) -> None:
+    sheet = {k: v for k, v in FILLED.items() if k != "customer"}
+    result = run(
+        "start",
+        "postmortem",
+        "--answers",
+        str(write_answers(isolated, sheet)),
+        "--no-input",
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+    assert result.exit_code == 2
+    assert "no customer" in result.stderr
+
+
+def test_answers_file_with_unsafe_yaml_is_refused(run, isolated: Path) -> None:
+    path = isolated / "answers.yaml"
+    path.write_text("answers: !!python/object/apply:os.system [echo hi]\n", "utf-8")
+    result = run("start", "postmortem", "--answers", str(path), "--no-input")
+    assert result.exit_code == 2
+    assert "tag '!!python/object/apply:os.system' is not allowed" in result.stderr
+
+
+POSTMORTEM = load_file(builtin_dir() / "postmortem.yaml")
+ANSWER_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["what", "owner", "due", "x"]), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from([q.id for _, q in POSTMORTEM.questions()] + ["nope"]),
+        ANSWER_VALUES,
+        max_size=8,
+    )
+)
+def test_any_answers_are_either_accepted_or_refused_cleanly(answers: dict[str, Any]) -> None:
+    located = read_yaml(yaml.safe_dump({"customer": "X", "answers": answers}), "a.yaml")
+    try:
+        check_sheet(located, POSTMORTEM, date(2026, 11, 24), complete=True)
+    except AnswersInvalid as error:
+        assert all(p.line >= 1 and "\n" not in p.message for p in error.problems)
