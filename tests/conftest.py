@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from resetkit.prompts import ScriptedPrompter
 from resetkit.session import Attendee, Session, begin
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,17 @@ def test_readme_documents_every_command() -> None:
 
     group = typer.main.get_command(app)
     names = sorted(group.commands)  # type: ignore[attr-defined]
-    assert names == ["list", "new", "resume", "schema", "show", "start", "validate", "where"]
+    assert names == [
+        "answers-template",
+        "list",
+        "new",
+        "resume",
+        "schema",
+        "show",
+        "start",
+        "validate",
+        "where",
+    ]
     for name in names:
         assert f"### `resetkit {name}" in readme(), name
 

@@ -552,3 +552,296 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+
+
+# --- history: sessions, export, actions, render -----------------------------------------------
+
+CustomerFilter = Annotated[
+    str | None, typer.Option("--customer", help="Only customers whose name contains this.")
+]
+PlaybookFilter = Annotated[str | None, typer.Option("--playbook", help="Only this playbook id.")]
+StatusFilter = Annotated[
+    str | None, typer.Option("--status", help="in_progress, complete or discarded.")
+]
+SinceFilter = Annotated[
+    str | None, typer.Option("--since", help="From this day on: 2026-10-01, today, or 30d ago.")
+]
+UntilFilter = Annotated[str | None, typer.Option("--until", help="Up to this day, included.")]
+
+
+def _filters(
+    customer: str | None,
+    playbook: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Any:
+    from resetkit.history import Filters, parse_day
+
+    if status is not None and status not in ("in_progress", "complete", "discarded"):
+        _fail(f"--status {status!r}: use in_progress, complete or discarded")
+    return Filters(
+        customer=customer,
+        playbook=playbook,
+        status=status,
+        since=parse_day(since, "--since") if since else None,
+        until=parse_day(until, "--until") if until else None,
+    )
+
+
+def _read(notes_dir: Path | None, filters: Any) -> list[Any]:
+    """Sessions passing the filters; damaged records are named on stderr and skipped."""
+    from resetkit.history import read_sessions
+    from resetkit.session import find_notes_dir
+
+    stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters)
+    for warning in warnings:
+        sys.stderr.write(f"resetkit: {warning}\n")
+    return stored
+
+
+def _emit(text: str | bytes, output: Path | None) -> None:
+    """Output to stdout, or atomically to a file."""
+    payload = text.encode("utf-8") if isinstance(text, str) else text
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    from resetkit.storage import write_bytes_atomic
+
+    write_bytes_atomic(output, payload)
+    sys.stderr.write(f"wrote {output}\n")
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> None:
+    """Rows as a rich table in a terminal; as tab-separated lines when piped or long."""
+    if not sys.stdout.isatty() or len(rows) > 500:
+        # rich lays a long table out slowly, and a pipe wants lines a script can split.
+        lines = ["\t".join(columns)] + ["\t".join(" ".join(c.split()) for c in r) for r in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    _console().print(table)
+
+
+class SessionsFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def sessions(
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    status: StatusFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    output: Annotated[
+        SessionsFormat, typer.Option("--format", help="table or json.")
+    ] = SessionsFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """List sessions: id, date, customer, playbook, status, outcome, minutes."""
+    from resetkit.history import export_json, session_row
+
+    stored = _read(notes_dir, _filters(customer, playbook, status, since, until))
+    if output is SessionsFormat.json:
+        _emit(export_json(stored), None)
+        return
+    rows = [session_row(item.record) for item in stored]
+    _table(
+        ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
+        [
+            [
+                r["id"],
+                r["date"],
+                r["customer"],
+                r["playbook"],
+                r["status"],
+                r["outcome"],
+                f"{r['actual_minutes']:g}/{r['planned_minutes']}",
+            ]
+            for r in rows
+        ],
+    )
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    output_format: Annotated[ExportFormat, typer.Option("--format", help="md, json or csv.")],
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    status: StatusFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    actions: Annotated[
+        bool, typer.Option("--actions", help="csv: one row per action item, not per session.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Export sessions as one Markdown document, a JSON array or CSV."""
+    from resetkit.history import export_csv, export_json, export_markdown
+
+    stored = _read(notes_dir, _filters(customer, playbook, status, since, until))
+    if actions and output_format is not ExportFormat.csv:
+        _fail("--actions goes with --format csv")
+    text: str | bytes
+    if output_format is ExportFormat.json:
+        text = export_json(stored)
+    elif output_format is ExportFormat.csv:
+        text = export_csv(stored, actions=actions)
+    else:
+        title = "resetkit export" + (f": {playbook}" if playbook else "")
+        text = export_markdown(stored, title)
+    _emit(text, output)
+
+
+actions_app = typer.Typer(
+    cls=_Commands,
+    help="Open action items across sessions; mark them done or move them.",
+    rich_markup_mode=None,
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(actions_app, name="actions")
+
+
+@actions_app.callback()
+def actions_list(
+    ctx: typer.Context,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="us, customer, both, or the owner's name.")
+    ] = None,
+    customer: CustomerFilter = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
+    ] = None,
+    output: Annotated[
+        SessionsFormat, typer.Option("--format", help="table or json.")
+    ] = SessionsFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """List open action items across sessions, overdue first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from resetkit.history import action_json, open_actions, parse_span
+
+    span = parse_span(due_within) if due_within else None
+    stored = _read(notes_dir, _filters(customer))
+    found = open_actions(stored, owner=owner, overdue=overdue, due_within=span)
+    if output is SessionsFormat.json:
+        _write_json([action_json(item) for item in found])
+        return
+    rows = []
+    for item in found:
+        row = action_json(item)
+        due = row["due"] or "-"
+        if item.overdue_days:
+            due += f" ({item.overdue_days}d late)"
+        who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
+        critical = "yes" if row["critical_path"] == "yes" else ""
+        rows.append([row["action_id"], due, row["customer"], row["what"], who, critical])
+    _table(["ID", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
+
+
+def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
+    from resetkit.history import change_action, find_action
+    from resetkit.notes import write_action_plan
+    from resetkit.session import find_notes_dir
+
+    stored, action = find_action(find_notes_dir(notes_dir).path, action_id)
+    if event.kind == "moved":
+        event.from_due = action.due
+    session = change_action(stored, action.id, event, new_due=new_due)
+    plan = write_action_plan(session, stored.folder)
+    sys.stderr.write(f"{action.id} {event.kind}: {' '.join(action.what.split())}\n")
+    if plan is None:
+        sys.stderr.write(
+            f"resetkit: {stored.folder / 'action-plan.md'} was edited by hand and is left as "
+            f"it is; 'resetkit render {session.id} --force' rebuilds it\n"
+        )
+
+
+@actions_app.command("done")
+def actions_done(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Mark an action item done; its session's action plan is rebuilt."""
+    from resetkit.history import now
+    from resetkit.session import ActionEvent
+
+    _change_action(notes_dir, action_id, ActionEvent(at=now(), kind="done", note=note), None)
+
+
+@actions_app.command("move")
+def actions_move(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Move an action item's due date, recording the slip and its reason."""
+    from datetime import date
+
+    from resetkit.history import now
+    from resetkit.model import resolve_date
+    from resetkit.session import ActionEvent
+
+    if not reason.strip():
+        _fail("--reason must say why the date slips: it is shown in the action plan")
+    try:
+        new_due = resolve_date(due.strip(), date.today())
+    except ValueError:
+        _fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
+    event = ActionEvent(at=now(), kind="moved", note=reason.strip(), to_due=new_due)
+    _change_action(notes_dir, action_id, event, new_due)
+
+
+@app.command()
+def render(
+    session_ref: Annotated[
+        str,
+        typer.Argument(metavar="SESSION", help="Session id (customer/date-playbook) or folder."),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite notes edited by hand since written.")
+    ] = False,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Rebuild a session's notes.md, action-plan.md and shared.md from its record."""
+    from resetkit.loader import load, load_file
+    from resetkit.notes import write_notes
+    from resetkit.session import find_notes_dir, find_session
+    from resetkit.session import load as load_session
+
+    folder = find_session(find_notes_dir(notes_dir).path, session_ref)
+    session = load_session(folder)
+    if session.status != "complete":
+        _fail(
+            f"session {session.id} is {session.status.replace('_', ' ')}: only a complete "
+            "session has notes"
+        )
+    recorded = Path(session.playbook_path)
+    model = load_file(recorded) if recorded.is_file() else load(session.playbook_id)[0]
+    for path in write_notes(session, model, folder, force=force):
+        sys.stdout.write(f"{path}\n")

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
+from resetkit.notes import write_notes
 from resetkit.prompts import Interrupted, Prompter
-from resetkit.render import action_plan_markdown, notes_markdown, reflow
+from resetkit.render import reflow
 from resetkit.session import Recommended, Session, save
-from resetkit.storage import write_text_atomic
 from resetkit.walk import (
     AnswerError,
     active,
@@ -31,8 +31,6 @@ from resetkit.walk import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-NOTES_FILES = ("notes.md", "action-plan.md", "shared.md")
-
 
 class SessionInterrupted(ResetkitError):
     """Ctrl-C or EOF during a run: everything answered so far is saved."""
@@ -49,18 +47,6 @@ def meeting_seconds(playbook: Playbook, session: Session) -> float:
     """Time spent in the meeting itself: sections timed at 0m are preparation before it."""
     untimed = {section.id for section in playbook.sections if section.minutes == 0}
     return sum(s for sid, s in session.section_seconds.items() if sid not in untimed)
-
-
-def write_notes(session: Session, playbook: Playbook, folder: Path) -> list[Path]:
-    """Write notes.md, action-plan.md and shared.md for the session; return their paths."""
-    texts = {
-        "notes.md": notes_markdown(session, playbook),
-        "action-plan.md": action_plan_markdown(session),
-        "shared.md": notes_markdown(session, playbook, customer_copy=True),
-    }
-    for name, text in texts.items():
-        write_text_atomic(folder / name, text)
-    return [folder / name for name in NOTES_FILES]
 
 
 def fit_answers(playbook: Playbook, answers: dict[str, Any], today: date) -> list[str]:
@@ -258,9 +244,7 @@ class Run:
             self._save()
             return []
         session.status = "complete"
-        paths = write_notes(session, self.playbook, self.folder)
-        self._save()
-        return paths
+        return write_notes(session, self.playbook, self.folder)
 
 
 def _escape_markup(text: str) -> str:

@@ -267,4 +267,20 @@ def action_plan_markdown(session: Session) -> str:
         "",
     ]
     out.append(action_table(items) if items else "No action items were recorded.")
+    changes = [
+        (number, event) for number, item in enumerate(items, start=1) for event in item.history
+    ]
+    if changes:
+        out += ["", "## Changes since the meeting", ""]
+        for number, event in changes:
+            when = event.at.date().isoformat()
+            if event.kind == "moved":
+                old = event.from_due.isoformat() if event.from_due else "no date"
+                new = event.to_due.isoformat() if event.to_due else "no date"
+                line = f"- {when}: #{number} moved from {old} to {new}"
+            else:
+                line = f"- {when}: #{number} {event.kind}"
+            if event.note:
+                line += f": {escape(' '.join(event.note.split()))}"
+            out.append(line)
     return "\n".join(out) + "\n"

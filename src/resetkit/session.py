@@ -14,10 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from resetkit.errors import StorageError, UsageError
 from resetkit.model import Playbook
-from resetkit.storage import write_text_atomic
+from resetkit.storage import RECORD_FILE, SCHEMA_VERSION, write_text_atomic
 
-SCHEMA_VERSION = 1
-RECORD_FILE = "session.json"
 CONFIG_FILE = "resetkit.toml"
 _WINDOWS_RESERVED = {
     "con",
@@ -32,6 +30,18 @@ MAX_SLUG = 60
 Status = Literal["in_progress", "complete", "discarded"]
 
 
+class ActionEvent(BaseModel):
+    """A change to an action item after the meeting: done, moved (a slip) or dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime
+    kind: Literal["done", "moved", "dropped"]
+    note: str = ""
+    from_due: date | None = None
+    to_due: date | None = None
+
+
 class ActionItem(BaseModel):
     """One action item: what, who owns it, by when, whether it is on the critical path."""
 
@@ -44,6 +54,7 @@ class ActionItem(BaseModel):
     due: date | None = None
     critical_path: bool = False
     status: Literal["open", "done", "dropped"] = "open"
+    history: list[ActionEvent] = Field(default_factory=list)
 
 
 class Attendee(BaseModel):
@@ -93,6 +104,7 @@ class Session(BaseModel):
     outcome: str | None = None
     recommendation: Recommended | None = None
     status: Status = "in_progress"
+    written: dict[str, str] = Field(default_factory=dict)  # file name -> sha256 as written
 
     def action_items(self) -> list[ActionItem]:
         """Every action item recorded in the session, in the order they were added."""
@@ -222,7 +234,8 @@ def begin(
 
 def save(session: Session, folder: Path) -> None:
     """Write the record atomically into its folder."""
-    write_text_atomic(folder / RECORD_FILE, session.model_dump_json(indent=2) + "\n")
+    # Compact: history commands parse thousands of these, and indentation triples the bytes.
+    write_text_atomic(folder / RECORD_FILE, session.model_dump_json() + "\n")
 
 
 def load(folder: Path) -> Session:

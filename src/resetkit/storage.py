@@ -9,6 +9,9 @@ from pathlib import Path
 
 from resetkit.errors import StorageError
 
+RECORD_FILE = "session.json"
+SCHEMA_VERSION = 1  # of the session record; history reads only records of this version
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so a reader sees the old file or the new one, never half."""

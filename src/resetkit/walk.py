@@ -201,7 +201,8 @@ def _date(question_id: str, value: Any, today: date) -> date:
 
 def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
     """An action item in stored form, with a stable id; AnswerError for a bad field."""
-    unknown = set(item) - {"id", "what", "owner", "owner_name", "due", "critical_path", "status"}
+    known = {"id", "what", "owner", "owner_name", "due", "critical_path", "status", "history"}
+    unknown = set(item) - known
     if unknown:
         raise AnswerError(f"action item has unknown field(s): {', '.join(sorted(unknown))}")
     what = item.get("what")
@@ -222,6 +223,7 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "due": None if due in (None, "") else _date("due", due, today).isoformat(),
         "critical_path": _yes_no("critical_path", item.get("critical_path", False)),
         "status": status,
+        "history": list(item.get("history") or []),
     }
 
 

@@ -1,0 +1,67 @@
+"""A session's notes files on disk: written with their hashes, rebuilt, never over a hand edit."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from resetkit.errors import UsageError
+from resetkit.model import Playbook
+from resetkit.render import action_plan_markdown, notes_markdown
+from resetkit.session import Session, save
+from resetkit.storage import write_text_atomic
+
+NOTES_FILES = ("notes.md", "action-plan.md", "shared.md")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def edited_by_hand(session: Session, folder: Path) -> list[str]:
+    """Notes files that differ from what resetkit last wrote there."""
+    edited = []
+    for name, digest in session.written.items():
+        path = folder / name
+        try:
+            current = _digest(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # a missing file is simply written again
+        if current != digest:
+            edited.append(name)
+    return edited
+
+
+def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -> list[Path]:
+    edited = [name for name in edited_by_hand(session, folder) if name in texts]
+    if edited and not force:
+        raise UsageError(
+            f"{', '.join(str(folder / name) for name in edited)} changed since resetkit wrote "
+            "it; nothing was overwritten",
+            hint="keep your edits, or pass --force to write it again",
+        )
+    for name, text in texts.items():
+        write_text_atomic(folder / name, text)
+        session.written[name] = _digest(text)
+    save(session, folder)
+    return [folder / name for name in texts]
+
+
+def write_notes(
+    session: Session, playbook: Playbook, folder: Path, *, force: bool = False
+) -> list[Path]:
+    """Write notes.md, action-plan.md and shared.md, then the record with their hashes."""
+    texts = {
+        "notes.md": notes_markdown(session, playbook),
+        "action-plan.md": action_plan_markdown(session),
+        "shared.md": notes_markdown(session, playbook, customer_copy=True),
+    }
+    return _write(session, folder, texts, force)
+
+
+def write_action_plan(session: Session, folder: Path) -> Path | None:
+    """Rebuild action-plan.md after an action changed; None when it was edited by hand."""
+    if "action-plan.md" in edited_by_hand(session, folder):
+        save(session, folder)
+        return None
+    return _write(session, folder, {"action-plan.md": action_plan_markdown(session)}, False)[0]
