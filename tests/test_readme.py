@@ -25,11 +25,15 @@ def test_readme_documents_every_command() -> None:
     group = typer.main.get_command(app)
     names = sorted(group.commands)  # type: ignore[attr-defined]
     assert names == [
+        "actions",
         "answers-template",
+        "export",
         "list",
         "new",
+        "render",
         "resume",
         "schema",
+        "sessions",
         "show",
         "start",
         "validate",
