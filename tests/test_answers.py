@@ -31,6 +31,20 @@ FILLED = {
 }
 
 
+def start_postmortem(run, isolated: Path, answers: str | Path, no_input: bool = True):  # type: ignore[no-untyped-def]
+    """`resetkit start postmortem --answers FILE [--no-input]` into the test's notes dir."""
+    flags = ["--no-input"] if no_input else []
+    return run(
+        "start",
+        "postmortem",
+        "--answers",
+        str(answers),
+        *flags,
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+
+
 def write_answers(folder: Path, content: Any, name: str = "answers.yaml") -> Path:
     path = folder / name
     path.write_text(yaml.safe_dump(content, sort_keys=False), "utf-8")
@@ -45,15 +59,7 @@ def test_template_then_no_input_run_writes_the_notes(run, isolated: Path) -> Non
     sheet["customer"] = "Initech"
     sheet["answers"] |= FILLED["answers"]
     path = write_answers(isolated, sheet)
-    result = run(
-        "start",
-        "postmortem",
-        "--answers",
-        str(path),
-        "--no-input",
-        "--notes-dir",
-        str(isolated / "notes"),
-    )
+    result = start_postmortem(run, isolated, str(path))
     assert result.exit_code == 0, result.stderr
     written = result.stdout.splitlines()
     assert [Path(p).name for p in written] == ["notes.md", "action-plan.md", "shared.md"]
@@ -93,15 +99,7 @@ def test_every_problem_is_reported_by_question_id_and_nothing_is_written(
     }
     del bad["answers"]["complaint"]
     path = write_answers(isolated, bad)
-    result = run(
-        "start",
-        "postmortem",
-        "--answers",
-        str(path),
-        "--no-input",
-        "--notes-dir",
-        str(isolated / "notes"),
-    )
+    result = start_postmortem(run, isolated, str(path))
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert any("'icp-review' has no choice 'maybe'" in line for line in lines)
@@ -117,15 +115,7 @@ def test_every_problem_is_reported_by_question_id_and_nothing_is_written(
 def test_a_missing_required_answer_is_named(run, isolated: Path) -> None:
     sheet = json.loads(json.dumps(FILLED))
     del sheet["answers"]["parting"]
-    result = run(
-        "start",
-        "postmortem",
-        "--answers",
-        str(write_answers(isolated, sheet)),
-        "--no-input",
-        "--notes-dir",
-        str(isolated / "notes"),
-    )
+    result = start_postmortem(run, isolated, str(write_answers(isolated, sheet)))
     assert result.exit_code == 2
     assert "'parting' is required and has no answer" in result.stderr
 
@@ -133,14 +123,7 @@ def test_a_missing_required_answer_is_named(run, isolated: Path) -> None:
 def test_missing_answers_without_a_terminal_fail_instead_of_hanging(run, isolated: Path) -> None:
     sheet = json.loads(json.dumps(FILLED))
     del sheet["answers"]["parting"]
-    result = run(
-        "start",
-        "postmortem",
-        "--answers",
-        str(write_answers(isolated, sheet)),
-        "--notes-dir",
-        str(isolated / "notes"),
-    )
+    result = start_postmortem(run, isolated, str(write_answers(isolated, sheet)), no_input=False)
     assert result.exit_code == 2
     assert "answers missing for" in result.stderr and "no terminal" in result.stderr
     assert not (isolated / "notes").exists()
@@ -154,15 +137,7 @@ def test_no_input_needs_an_answers_file(run) -> None:
 
 def test_no_input_without_a_customer_is_an_error(run, isolated: Path) -> None:
     sheet = {k: v for k, v in FILLED.items() if k != "customer"}
-    result = run(
-        "start",
-        "postmortem",
-        "--answers",
-        str(write_answers(isolated, sheet)),
-        "--no-input",
-        "--notes-dir",
-        str(isolated / "notes"),
-    )
+    result = start_postmortem(run, isolated, str(write_answers(isolated, sheet)))
     assert result.exit_code == 2
     assert "no customer" in result.stderr
 

@@ -507,23 +507,12 @@ def resume(
 ) -> None:
     """Continue an interrupted session at its first unanswered question."""
     from resetkit.live import Run, fit_answers
-    from resetkit.loader import load, load_file, read_text
+    from resetkit.loader import read_text
     from resetkit.prompts import TerminalPrompter
-    from resetkit.session import find_notes_dir, find_session, playbook_hash
-    from resetkit.session import load as load_session
+    from resetkit.session import find_notes_dir, open_session, playbook_hash, playbook_of
 
-    notes = find_notes_dir(notes_dir)
-    folder = find_session(notes.path, session_ref)
-    session = load_session(folder)
-    if session.status != "in_progress":
-        _fail(
-            f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
-            "progress can be resumed"
-        )
-    recorded = Path(session.playbook_path)
-    model, path = (
-        (load_file(recorded), recorded) if recorded.is_file() else load(session.playbook_id)
-    )
+    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "in_progress")
+    model, path = playbook_of(session)
     _need_terminal("resetkit resume")
     console = _console()
     if playbook_hash(read_text(path)) != session.playbook_hash:
@@ -829,19 +818,10 @@ def render(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Rebuild a session's notes.md, action-plan.md and shared.md from its record."""
-    from resetkit.loader import load, load_file
     from resetkit.notes import write_notes
-    from resetkit.session import find_notes_dir, find_session
-    from resetkit.session import load as load_session
+    from resetkit.session import find_notes_dir, open_session, playbook_of
 
-    folder = find_session(find_notes_dir(notes_dir).path, session_ref)
-    session = load_session(folder)
-    if session.status != "complete":
-        _fail(
-            f"session {session.id} is {session.status.replace('_', ' ')}: only a complete "
-            "session has notes"
-        )
-    recorded = Path(session.playbook_path)
-    model = load_file(recorded) if recorded.is_file() else load(session.playbook_id)[0]
+    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
+    model, _ = playbook_of(session)
     for path in write_notes(session, model, folder, force=force):
         sys.stdout.write(f"{path}\n")

@@ -292,5 +292,28 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
     return max(in_progress)[1]
 
 
+def open_session(notes_dir: Path, reference: str | None, status: Status) -> tuple[Path, Session]:
+    """A session's folder and record, refused unless it has the status the caller needs."""
+    folder = find_session(notes_dir, reference)
+    session = load(folder)
+    if session.status != status:
+        needs = {"in_progress": "in progress", "complete": "complete", "discarded": "discarded"}
+        raise UsageError(
+            f"session {session.id} is {needs[session.status]}; this needs one {needs[status]}"
+        )
+    return folder, session
+
+
+def playbook_of(session: Session) -> tuple[Playbook, Path]:
+    """The playbook a session ran: the file it started from, else its id on the search path."""
+    from resetkit.loader import load as load_playbook
+    from resetkit.loader import load_file
+
+    recorded = Path(session.playbook_path)
+    if recorded.is_file():
+        return load_file(recorded), recorded
+    return load_playbook(session.playbook_id)
+
+
 def _session_id(folder: Path) -> str:
     return f"{folder.parent.name}/{folder.name}"
