@@ -262,3 +262,33 @@ def test_a_damaged_record_is_skipped_with_a_warning(run, history: Path) -> None:
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 59
     assert f"skipped {victim}: not valid JSON" in result.stderr
+
+
+def test_report_totals_meetings_minutes_and_outcomes(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    drive("reset", {"outcome": "terminate"}, notes_dir=notes, customer="Acme", seconds_per_tick=60)
+    drive("reset", {"outcome": "continue"}, notes_dir=notes, customer="Acme", seconds_per_tick=60)
+    drive("risk-check", notes_dir=notes, customer="Globex", seconds_per_tick=60)
+    drive("risk-check", picks=["discard", "discard"], notes_dir=notes, customer="Globex")
+    result = run("report", "--format", "json", "--notes-dir", str(notes))
+    tallies = json.loads(result.stdout)
+    acme = next(t for t in tallies["customers"] if t["name"] == "Acme")
+    assert acme["meetings"] == 2
+    assert acme["outcomes"] == {"continue": 1, "terminate": 1}
+    records = [json.loads(p.read_text("utf-8")) for p in notes.glob("acme/*/session.json")]
+    assert acme["minutes"] == round(sum(r["meeting_seconds"] for r in records) / 60, 1)
+    globex = next(t for t in tallies["customers"] if t["name"] == "Globex")
+    assert globex["meetings"] == 1  # the discarded session does not count
+    assert [t["name"] for t in tallies["playbooks"]] == ["reset", "risk-check"]
+
+
+def test_report_csv_and_chart(run, history: Path) -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run("report", "--format", "csv", "--notes-dir", str(history)).stdout)
+        )
+    )
+    assert {row["by"] for row in rows} == {"customer", "playbook"}
+    chart = run("report", "--notes-dir", str(history)).stdout
+    assert "Time spent by customer" in chart and "Time spent by playbook" in chart
+    assert "█" in chart

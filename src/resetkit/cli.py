@@ -825,3 +825,67 @@ def render(
     model, _ = playbook_of(session)
     for path in write_notes(session, model, folder, force=force):
         sys.stdout.write(f"{path}\n")
+
+
+class ReportFormat(StrEnum):
+    chart = "chart"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def report(
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", help="chart (in the terminal), json or csv.")
+    ] = ReportFormat.chart,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Time spent and outcomes per customer and per playbook, over complete sessions."""
+    from resetkit.history import report as tally
+    from resetkit.history import report_csv
+
+    tallies = tally(_read(notes_dir, _filters(customer, playbook, None, since, until)))
+    if output is ReportFormat.json:
+        _write_json({kind: [t.as_json() for t in rows] for kind, rows in tallies.items()})
+        return
+    if output is ReportFormat.csv:
+        _emit(report_csv(tallies), None)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    for kind, rows in tallies.items():
+        table = Table(
+            title=f"Time spent by {kind.removesuffix('s')}",
+            box=None,
+            header_style="bold",
+            title_justify="left",
+        )
+        table.add_column("NAME", overflow="fold")
+        table.add_column("MEETINGS", justify="right")
+        table.add_column("HOURS", justify="right")
+        table.add_column("", no_wrap=True)
+        table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
+        longest = max((t.minutes for t in rows), default=0) or 1
+        for t in rows[:25]:
+            bar = "█" * max(1, round(20 * t.minutes / longest)) if t.minutes else ""
+            common = sorted((t.outcomes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            outcomes = ", ".join(f"{k} {v}" for k, v in common[:3])
+            if len(common) > 3:
+                outcomes += ", …"
+            table.add_row(
+                escape(t.name),
+                str(t.meetings),
+                f"{t.minutes / 60:.1f}",
+                f"[cyan]{bar}[/]",
+                escape(outcomes),
+            )
+        if len(rows) > 25:
+            table.caption = f"and {len(rows) - 25} more (see --format csv)"
+        console.print(table)
+        console.print()

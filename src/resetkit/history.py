@@ -388,3 +388,68 @@ def change_action(
 def now() -> datetime:
     """The current time with the local offset, as records store it."""
     return datetime.now().astimezone()
+
+
+# --- time and cost ----------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Meetings held, time spent and outcomes, for one customer or one playbook."""
+
+    name: str
+    meetings: int = 0
+    minutes: float = 0.0
+    outcomes: dict[str, int] | None = None
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Count one complete session."""
+        self.meetings += 1
+        self.minutes += record.get("meeting_seconds", 0) / 60
+        outcome = record.get("outcome") or "none"
+        self.outcomes = self.outcomes or {}
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def as_json(self) -> dict[str, Any]:
+        """The tally as a JSON object."""
+        return {
+            "name": self.name,
+            "meetings": self.meetings,
+            "minutes": round(self.minutes, 1),
+            "outcomes": dict(self.outcomes or {}),
+        }
+
+
+def report(stored: list[Stored]) -> dict[str, list[Tally]]:
+    """Per customer and per playbook: complete meetings, minutes, outcomes; most time first."""
+    by: dict[str, dict[str, Tally]] = {"customers": {}, "playbooks": {}}
+    for item in stored:
+        record = item.record
+        if record["status"] != "complete":
+            continue
+        for kind, name in (("customers", record["customer"]), ("playbooks", record["playbook_id"])):
+            by[kind].setdefault(name, Tally(name)).add(record)
+    return {
+        kind: sorted(tallies.values(), key=lambda t: (-t.minutes, t.name))
+        for kind, tallies in by.items()
+    }
+
+
+def report_csv(tallies: dict[str, list[Tally]]) -> str:
+    """One row per customer and per playbook, outcomes as 'outcome=count; ...'."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["by", "name", "meetings", "minutes", "outcomes"])
+    for kind, rows in tallies.items():
+        for tally in rows:
+            outcomes = "; ".join(f"{k}={v}" for k, v in sorted((tally.outcomes or {}).items()))
+            writer.writerow(
+                [
+                    kind.removesuffix("s"),
+                    tally.name,
+                    tally.meetings,
+                    round(tally.minutes, 1),
+                    outcomes,
+                ]
+            )
+    return out.getvalue()
