@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,22 @@ def test_any_answers_keep_front_matter_and_table_intact(
     rows = table_rows((driven.folder / "action-plan.md").read_text("utf-8"))
     assert len(rows) == 1 and len(rows[0]) == 6
     assert rows[0][2] == "Both"
+
+
+def test_a_follow_up_outcome_writes_a_calendar_invite() -> None:
+    from icalendar import Calendar
+
+    driven = drive("reset", {"outcome": "follow-up", "follow-up-date": "2026-12-03"})
+    invite = driven.folder / "follow-up.ics"
+    assert invite in driven.paths
+    (event,) = Calendar.from_ical(invite.read_bytes()).walk("VEVENT")
+    assert str(event["summary"]) == "Follow-up: Reset the relationship with Acme Corp"
+    assert event.decoded("dtstart") == date(2026, 12, 3)
+    assert event.decoded("dtend") == date(2026, 12, 4)
+    assert "action for actions" in str(event["description"])
+    assert str(event["uid"]) == "acme-corp.2026-11-24-reset.follow-up@resetkit"
+
+
+def test_no_invite_without_a_follow_up_date() -> None:
+    driven = drive("reset", {"outcome": "continue"})
+    assert not (driven.folder / "follow-up.ics").exists()

@@ -31,6 +31,7 @@ def test_readme_documents_every_command() -> None:
         "list",
         "new",
         "render",
+        "report",
         "resume",
         "schema",
         "sessions",

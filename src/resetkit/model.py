@@ -278,10 +278,11 @@ class NumberQuestion(_Question):
 
 
 class DateQuestion(_Question):
-    """A calendar date; the default may be relative to the day of the call."""
+    """A calendar date; `follow_up` makes it the next meeting, sent as a calendar invite."""
 
     type: Literal["date"]
     default: RelativeDate | None = None
+    follow_up: bool = False
 
 
 class ListQuestion(_Question):
@@ -394,6 +395,14 @@ class Playbook(_Strict):
         raise KeyError(question_id)
 
     @property
+    def follow_up_question(self) -> DateQuestion | None:
+        """The date question that schedules the follow-up meeting, if any."""
+        for _, question in self.questions():
+            if isinstance(question, DateQuestion) and question.follow_up:
+                return question
+        return None
+
+    @property
     def outcome_question(self) -> ChoiceQuestion | None:
         """The choice question whose answer is the meeting's outcome, if the playbook has one."""
         for _, question in self.questions():
@@ -474,6 +483,14 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
                 rule.when, ("recommendations", index, "when"), earlier, everywhere
             )
 
+    follow_ups = [
+        ("sections", s, "questions", q, "follow_up")
+        for s, section in enumerate(playbook.sections)
+        for q, question in enumerate(section.questions)
+        if isinstance(question, DateQuestion) and question.follow_up
+    ]
+    if len(follow_ups) > 1:
+        found.append((follow_ups[1], "only one date question may set 'follow_up'"))
     if len(outcome_setters) > 1:
         found.append(
             ((*outcome_setters[1], "sets_outcome"), "only one question may set the outcome")

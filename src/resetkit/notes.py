@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from resetkit.errors import UsageError
@@ -12,6 +13,7 @@ from resetkit.session import Session, save
 from resetkit.storage import write_text_atomic
 
 NOTES_FILES = ("notes.md", "action-plan.md", "shared.md")
+INVITE_FILE = "follow-up.ics"
 
 
 def _digest(text: str) -> str:
@@ -50,13 +52,48 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
 def write_notes(
     session: Session, playbook: Playbook, folder: Path, *, force: bool = False
 ) -> list[Path]:
-    """Write notes.md, action-plan.md and shared.md, then the record with their hashes."""
+    """Write notes.md, action-plan.md, shared.md (and follow-up.ics), then the record."""
     texts = {
         "notes.md": notes_markdown(session, playbook),
         "action-plan.md": action_plan_markdown(session),
         "shared.md": notes_markdown(session, playbook, customer_copy=True),
     }
+    question = playbook.follow_up_question
+    day = session.answers.get(question.id) if question else None
+    if isinstance(day, str):
+        texts[INVITE_FILE] = follow_up_invite(session, playbook, date.fromisoformat(day))
     return _write(session, folder, texts, force)
+
+
+def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
+    """An all-day iCalendar event for the follow-up; a stable UID lets a re-render update it."""
+    from icalendar import Calendar, Event
+
+    open_items = [item for item in session.action_items() if item.status == "open"]
+    lines = [
+        f"Follow-up to the {playbook.title} session with {session.customer} on "
+        f"{session.started_at.date().isoformat()} (resetkit session {session.id}).",
+    ]
+    if open_items:
+        lines += ["", "Open action items:"]
+        lines += [
+            f"- {' '.join(item.what.split())} ({item.owner}"
+            f"{', due ' + item.due.isoformat() if item.due else ''})"
+            for item in open_items
+        ]
+    calendar = Calendar()
+    calendar.add("prodid", "-//resetkit//follow-up//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{session.id.replace('/', '.')}.follow-up@resetkit")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", f"Follow-up: {playbook.title} with {session.customer}")
+    event.add("description", "\n".join(lines))
+    calendar.add_component(event)
+    payload: bytes = calendar.to_ical()
+    return payload.decode("utf-8")
 
 
 def write_action_plan(session: Session, folder: Path) -> Path | None:
