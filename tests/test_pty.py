@@ -206,3 +206,19 @@ def test_answers_file_fills_what_it_has_and_the_terminal_asks_the_rest(
     assert saved["customer"] == "Globex"
     assert saved["answers"]["chronic"] is True and saved["answers"]["hours-last-month"] == 30
     assert saved["recommendation"]["playbook"] == "fire"
+
+
+def test_follow_up_reviews_open_actions_before_the_walk(spawn, isolated: Path) -> None:
+    from conftest import drive
+
+    earlier = drive("reset", notes_dir=isolated / "notes")
+    child = spawn(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
+    )
+    child.expect_exact("1 open action item(s)")
+    answer(child, "What happened to it?", "\r")  # Done
+    answer(child, "Note (optional)", "Sent on Monday\r")
+    child.expect_exact("Date of the last real conversation")
+    child.kill(signal.SIGKILL)
+    item = json.loads((earlier.folder / "session.json").read_text("utf-8"))["answers"]["actions"][0]
+    assert item["status"] == "done" and item["history"][0]["note"] == "Sent on Monday"

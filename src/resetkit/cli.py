@@ -373,13 +373,20 @@ def _run_scripted(
     notes_dir: Path,
     started: Any,
     sheet: Any,
+    earlier: Path | None,
 ) -> None:
     """A run with every answer known: no prompt, no review; the files written go to stdout."""
-    from resetkit.live import Run
+    from resetkit.live import Run, link_sessions
     from resetkit.prompts import ScriptedPrompter
     from resetkit.session import begin
 
     session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
+    if earlier is not None:
+        previous = link_sessions(earlier, session, folder)
+        sys.stderr.write(
+            f"linked to {previous.id}; a scripted run does not review its action items: "
+            "use 'resetkit actions done/move'\n"
+        )
     quiet = _console(stderr=True)
     quiet.quiet = True
     run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
@@ -432,6 +439,15 @@ def start(
             "see 'resetkit answers-template'.",
         ),
     ] = None,
+    follow_up: Annotated[
+        str | None,
+        typer.Option(
+            "--follow-up",
+            metavar="SESSION",
+            help="Follow up on an earlier session: "
+            "review its open action items first, and link the two.",
+        ),
+    ] = None,
     no_input: Annotated[
         bool,
         typer.Option(
@@ -445,10 +461,10 @@ def start(
     from datetime import datetime
 
     from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
-    from resetkit.live import Run
+    from resetkit.live import Run, review_follow_up
     from resetkit.loader import load, read_text
     from resetkit.prompts import FallbackPrompter, Interrupted, ScriptedPrompter, TerminalPrompter
-    from resetkit.session import Attendee, begin, find_notes_dir
+    from resetkit.session import Attendee, begin, find_notes_dir, find_session
 
     attendees = [Attendee.parse(text) for text in attendee or []]
     model, path = load(playbook)
@@ -461,8 +477,10 @@ def start(
         customer = customer or sheet.customer
         attendees = attendees or sheet.attendees
     notes = find_notes_dir(notes_dir)
+    earlier = find_session(notes.path, follow_up) if follow_up else None
     if answers is not None and customer and not missing(model, sheet.answers):
-        _run_scripted(model, path, read_text(path), customer, attendees, notes.path, started, sheet)
+        scripted = (model, path, read_text(path), customer, attendees, notes.path, started)
+        _run_scripted(*scripted, sheet, earlier)
         return
     if no_input:
         _fail("no customer: pass --customer NAME or put 'customer:' in the answers file")
@@ -491,6 +509,8 @@ def start(
         markup=True,
         highlight=False,
     )
+    if earlier is not None:
+        review_follow_up(earlier, session, folder, person, console)
     _run_live(Run(model, session, folder, prompter, console), console)
 
 

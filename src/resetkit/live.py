@@ -268,3 +268,79 @@ def _short(question: AnyQuestion, value: Any) -> str:
         return "; ".join(parts)
     text = " ".join(str(value).split())
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+REVIEW_CHOICES = [
+    ("done", "Done"),
+    ("moved", "Moved to a new date"),
+    ("dropped", "Dropped"),
+    ("open", "Still open, unchanged"),
+]
+
+
+def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
+    """Record that `session` follows up on the one in `earlier`, in both records."""
+    from resetkit.session import load as load_session
+
+    previous = load_session(earlier)
+    if session.id not in previous.followed_by:
+        previous.followed_by.append(session.id)
+        save(previous, earlier)
+    session.follows = previous.id
+    save(session, folder)
+    return previous
+
+
+def review_follow_up(
+    earlier: Path, session: Session, folder: Path, prompter: Prompter, console: Console
+) -> int:
+    """Go through the earlier session's open action items, then link the two sessions.
+
+    Returns how many items changed. Each change is recorded in the earlier record (and its
+    action plan rebuilt) as soon as it is made, so an interruption keeps what was reviewed.
+    """
+    from resetkit.history import Stored, change_action, now
+    from resetkit.model import DateQuestion, TextQuestion
+    from resetkit.notes import write_action_plan
+    from resetkit.session import ActionEvent
+
+    previous = link_sessions(earlier, session, folder)
+    items = [item for item in previous.action_items() if item.status == "open"]
+    console.print(
+        f"Following up on {previous.id}: {len(items)} open action item(s).",
+        highlight=False,
+        markup=False,
+    )
+    note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
+    due_question = DateQuestion(
+        id="review-due", type="date", prompt="  New due date", required=True, default="+7d"
+    )
+    changed = 0
+    today = session.started_at.date()
+    for number, item in enumerate(items, start=1):
+        due = item.due.isoformat() if item.due else "no date"
+        console.print(
+            f"[bold]{number}/{len(items)}[/] {_escape_markup(item.what)} ({item.owner}, due {due})"
+        )
+        try:
+            verdict = prompter.pick("What happened to it?", REVIEW_CHOICES)
+            if verdict == "open":
+                continue
+            new_due = None
+            if verdict == "moved":
+                new_due = date.fromisoformat(prompter.ask(due_question, None, today))
+            note = prompter.ask(note_question, None, today) or ""
+        except Interrupted:
+            raise SessionInterrupted(
+                "interrupted during the follow-up review: the items reviewed so far are saved",
+                hint=f"continue with 'resetkit resume {session.id}'",
+            ) from None
+        event = ActionEvent(at=now(), kind=verdict, note=note, from_due=item.due, to_due=new_due)
+        stored = Stored(earlier, previous.model_dump(mode="json"), b"")
+        previous = change_action(stored, item.id, event, new_due=new_due)
+        changed += 1
+    if changed and write_action_plan(previous, earlier) is None:
+        console.print(
+            f"[yellow]{earlier / 'action-plan.md'} was edited by hand and is left as it is.[/]"
+        )
+    return changed

@@ -163,6 +163,8 @@ def front_matter(session: Session, *, customer_copy: bool = False) -> dict[str, 
             "session": session.id,
             "status": session.status,
         }
+        if session.follows:
+            matter["follows"] = session.follows
     return matter
 
 

@@ -105,6 +105,8 @@ class Session(BaseModel):
     recommendation: Recommended | None = None
     status: Status = "in_progress"
     written: dict[str, str] = Field(default_factory=dict)  # file name -> sha256 as written
+    follows: str | None = None  # the session this one follows up on
+    followed_by: list[str] = Field(default_factory=list)
 
     def action_items(self) -> list[ActionItem]:
         """Every action item recorded in the session, in the order they were added."""

@@ -1,0 +1,127 @@
+"""Following up on an earlier session: its open action items reviewed, both sessions linked."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from rich.console import Console
+
+from conftest import drive
+from resetkit.live import review_follow_up
+from resetkit.loader import builtin_dir, load_file
+from resetkit.prompts import ScriptedPrompter
+from resetkit.session import begin, load
+
+
+def test_review_moves_an_item_records_why_and_links_both_ways(isolated: Path) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    playbook = load_file(builtin_dir() / "recovery.yaml")
+    path = builtin_dir() / "recovery.yaml"
+    session, folder = begin(
+        playbook,
+        path,
+        path.read_text("utf-8"),
+        "Acme Corp",
+        [],
+        notes,
+        datetime(2026, 12, 1, 9, tzinfo=UTC),
+    )
+    prompter = ScriptedPrompter(
+        {"review-due": "2026-12-20", "review-note": "Legal is slow"}, picks=["moved"]
+    )
+    screen = io.StringIO()
+    changed = review_follow_up(
+        earlier.folder, session, folder, prompter, Console(file=screen, width=100)
+    )
+    assert changed == 1
+    assert "Following up on acme-corp/2026-11-24-reset: 1 open action item(s)." in screen.getvalue()
+    previous = load(earlier.folder)
+    (item,) = previous.action_items()
+    assert item.due.isoformat() == "2026-12-20" and item.status == "open"
+    assert item.history[0].note == "Legal is slow"
+    assert previous.followed_by == [session.id]
+    assert load(folder).follows == earlier.session.id
+    assert "Legal is slow" in (earlier.folder / "action-plan.md").read_text("utf-8")
+
+
+def test_still_open_items_are_left_unchanged(isolated: Path) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    playbook = load_file(builtin_dir() / "risk-check.yaml")
+    path = builtin_dir() / "risk-check.yaml"
+    session, folder = begin(
+        playbook,
+        path,
+        path.read_text("utf-8"),
+        "Acme Corp",
+        [],
+        notes,
+        datetime(2026, 12, 1, 9, tzinfo=UTC),
+    )
+    changed = review_follow_up(
+        earlier.folder, session, folder, ScriptedPrompter({}, ["open"]), Console(file=io.StringIO())
+    )
+    assert changed == 0
+    assert load(earlier.folder).action_items()[0].history == []
+
+
+def test_a_scripted_follow_up_links_the_sessions(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    answers = isolated / "answers.yaml"
+    answers.write_text(
+        yaml.safe_dump(
+            {
+                "customer": "Acme Corp",
+                "answers": {
+                    "silence": "recent",
+                    "acquisition": False,
+                    "champion-left": False,
+                    "chronic": False,
+                    "cost-vs-value": "fair",
+                },
+            }
+        ),
+        "utf-8",
+    )
+    result = run(
+        "start",
+        "risk-check",
+        "--answers",
+        str(answers),
+        "--no-input",
+        "--follow-up",
+        earlier.session.id,
+        "--notes-dir",
+        str(notes),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"linked to {earlier.session.id}" in result.stderr
+    new_folder = Path(result.stdout.splitlines()[0]).parent
+    record = json.loads((new_folder / "session.json").read_text("utf-8"))
+    assert record["follows"] == earlier.session.id
+    assert load(earlier.folder).followed_by == [record["id"]]
+    matter = (new_folder / "notes.md").read_text("utf-8").split("---")[1]
+    assert yaml.safe_load(matter)["follows"] == earlier.session.id
+
+
+def test_follow_up_of_an_unknown_session_is_refused_before_anything_is_written(
+    run, isolated: Path
+) -> None:
+    result = run(
+        "start",
+        "reset",
+        "--customer",
+        "Acme",
+        "--follow-up",
+        "nope/nothing",
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+    assert result.exit_code == 2
+    assert "no session 'nope/nothing'" in result.stderr
