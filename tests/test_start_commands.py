@@ -44,7 +44,7 @@ def test_resume_refuses_a_finished_session(run, isolated: Path) -> None:
 def test_resume_of_a_damaged_record_is_a_clear_error(run, isolated: Path) -> None:
     driven = drive("risk-check", notes_dir=isolated / "notes")
     (driven.folder / "session.json").write_text(json.dumps({"id": 3}), "utf-8")
-    result = run("resume", str(driven.folder))
+    result = run("resume", str(driven.folder), "--notes-dir", str(isolated / "notes"))
     assert result.exit_code == 2
     assert "the session record is damaged" in result.stderr
     assert "Traceback" not in result.output

@@ -45,6 +45,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
+_KINDS = {bool: "true/false", int: "a number", float: "a number", type(None): "null"}
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
@@ -86,7 +87,7 @@ class _Builder:
             raise _Stop(
                 node.start_mark,
                 f"document expands to more than {MAX_NODES:,} values (nested aliases?); "
-                "playbooks are plain data",
+                "only plain data is read",
             )
         if len(path) > MAX_DEPTH:
             raise _Stop(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
@@ -145,7 +146,8 @@ class _Builder:
             self.document.problems.append(
                 (
                     node.start_mark,
-                    f"key {node.value!r} is read as {type(key).__name__}, not a word: quote it",
+                    f"key {node.value!r} is read as {_KINDS.get(type(key), 'a value')}, "
+                    "not a word: quote it",
                 )
             )
             return None
@@ -154,7 +156,7 @@ class _Builder:
     def _refuse_tag(self, node: yaml.Node, path: YamlPath) -> None:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
         self.document.problems.append(
-            (node.start_mark, f"tag '{tag}' is not allowed: playbooks are plain YAML data")
+            (node.start_mark, f"tag '{tag}' is not allowed: only plain YAML data is read")
         )
         self.document.refused.add(path)
 
@@ -416,7 +418,7 @@ def read_text(path: Path) -> str:
                         shown,
                         1,
                         1,
-                        f"file is {size:,} bytes; a playbook may be at most {MAX_FILE_BYTES:,}",
+                        f"file is {size:,} bytes; resetkit reads at most {MAX_FILE_BYTES:,}",
                     )
                 ]
             )

@@ -31,12 +31,25 @@ DURATION_PATTERN = r"^\s*(\d+h)?\s*(\d+m)?\s*$"
 RELATIVE_DATE_PATTERN = r"^(today|\+\d+[dw])$"
 
 
+_WINDOWS_DEVICES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+}
+
+
 def _check_identifier(value: str) -> str:
     if not _IDENTIFIER.match(value):
+        shown = value if len(value) <= 40 else value[:40] + "…"
         raise ValueError(
-            f"'{value}' is not a valid id: use 1 to 64 lowercase letters, digits, '-' or '_', "
+            f"{shown!r} is not a valid id: use 1 to 64 lowercase letters, digits, '-' or '_', "
             "starting with a letter or digit"
         )
+    if value in _WINDOWS_DEVICES:
+        raise ValueError(f"'{value}' is not a valid id: Windows reserves it for a device")
     return value
 
 

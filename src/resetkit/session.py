@@ -184,6 +184,12 @@ def _notes_dir_from_config(config: Path) -> Path:
 def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) -> Path:
     """Create and return a new, empty session folder; two sessions never share one."""
     parent = notes_dir / customer_slug(customer)
+    if parent.is_symlink():
+        # A linked customer folder would put this session outside the notes dir.
+        raise StorageError(
+            f"{parent} is a symbolic link; resetkit writes only inside {notes_dir}",
+            hint="replace the link with a real folder",
+        )
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -270,6 +276,11 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
     if reference:
         candidate = Path(reference).expanduser()
         if (candidate / RECORD_FILE).is_file():
+            if not candidate.resolve().is_relative_to(notes_dir.resolve()):
+                raise UsageError(
+                    f"{reference} is outside the notes dir {notes_dir}",
+                    hint="pass --notes-dir to work on sessions kept elsewhere",
+                )
             return candidate
         matches = [f for f in session_folders(notes_dir) if _session_id(f) == reference]
         if matches:
