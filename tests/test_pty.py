@@ -222,3 +222,24 @@ def test_follow_up_reviews_open_actions_before_the_walk(spawn, isolated: Path) -
     child.kill(signal.SIGKILL)
     item = json.loads((earlier.folder / "session.json").read_text("utf-8"))["answers"]["actions"][0]
     assert item["status"] == "done" and item["history"][0]["note"] == "Sent on Monday"
+
+
+def test_resume_of_a_damaged_record_keeps_what_it_can(spawn, isolated: Path) -> None:
+    child = spawn("start", "reset", "--customer", "Acme Corp")
+    answer_opening(child)
+    answer(child, "How did they react to the opener?", "Calm\r")
+    child.expect_exact("What did you confirm we can do")
+    child.kill(signal.SIGKILL)
+    (path,) = (isolated / "notes").glob("*/*/session.json")
+    path.write_text(path.read_text("utf-8")[:150], "utf-8")  # truncated by something else
+
+    resumed = spawn("resume")
+    resumed.expect_exact("the session record is damaged")
+    resumed.expect_exact("using the save before it")
+    resumed.expect_exact("How did they react to the opener?")  # the last answer is lost
+    resumed.send("Calm again\r")
+    resumed.expect_exact("What did you confirm we can do")
+    resumed.kill(signal.SIGKILL)
+    kept = record(isolated)["answers"]
+    assert kept["gap"] == "They expect a CRM,\nwe sell a dialer"
+    assert kept["first-reaction"] == "Calm again"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import drive
@@ -89,3 +89,49 @@ def test_a_damaged_record_is_reported_not_crashed_on() -> None:
     (driven.folder / "session.json").write_text('{"id": 1', "utf-8")
     with pytest.raises(UsageError, match="the session record is damaged"):
         load(driven.folder)
+
+
+ANSWER = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    customer=st.text(min_size=1, max_size=60).filter(str.strip),
+    answers=st.dictionaries(st.text(min_size=1, max_size=12), ANSWER, max_size=6),
+)
+def test_a_session_written_then_read_is_unchanged(
+    isolated: Path, customer: str, answers: dict[str, object]
+) -> None:
+    from resetkit.session import save
+
+    driven = drive("risk-check", notes_dir=isolated / "roundtrip", customer=customer)
+    changed = driven.session.model_copy(update={"answers": answers})
+    save(changed, driven.folder)
+    assert load(driven.folder) == changed
+
+
+def test_salvage_resets_unreadable_optional_fields_and_says_so() -> None:
+    from resetkit.session import salvage
+
+    driven = drive("risk-check")
+    path = driven.folder / "session.json"
+    record = json.loads(path.read_text("utf-8"))
+    record["section_seconds"] = "garbage"
+    path.write_text(json.dumps(record), "utf-8")
+    session, notices = salvage(driven.folder)
+    assert session.section_seconds == {} and session.answers == driven.session.answers
+    assert "'section_seconds' could not be read and starts again empty" in notices
+
+
+def test_salvage_gives_up_clearly_when_nothing_is_usable() -> None:
+    from resetkit.session import salvage
+
+    driven = drive("risk-check")
+    for name in ("session.json", "session.prev.json"):
+        (driven.folder / name).write_text("{", "utf-8")
+    with pytest.raises(UsageError, match="the save before it cannot be used either"):
+        salvage(driven.folder)

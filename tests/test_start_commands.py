@@ -38,7 +38,7 @@ def test_resume_refuses_a_finished_session(run, isolated: Path) -> None:
     driven = drive("risk-check", notes_dir=isolated / "notes")
     result = run("resume", driven.session.id, "--notes-dir", str(isolated / "notes"))
     assert result.exit_code == 2
-    assert "is complete; this needs one in progress" in result.stderr
+    assert "is complete; only a session in progress can be resumed" in result.stderr
 
 
 def test_resume_of_a_damaged_record_is_a_clear_error(run, isolated: Path) -> None:

@@ -529,17 +529,27 @@ def resume(
     from resetkit.live import Run, fit_answers
     from resetkit.loader import read_text
     from resetkit.prompts import TerminalPrompter
-    from resetkit.session import find_notes_dir, open_session, playbook_hash, playbook_of
+    from resetkit.session import find_notes_dir, find_session, playbook_hash, playbook_of, salvage
 
-    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "in_progress")
+    folder = find_session(find_notes_dir(notes_dir).path, session_ref)
+    session, damage = salvage(folder)
+    for notice in damage:
+        sys.stderr.write(f"resetkit: {notice}\n")
+    if session.status != "in_progress":
+        _fail(
+            f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
+            "progress can be resumed"
+        )
     model, path = playbook_of(session)
     _need_terminal("resetkit resume")
     console = _console()
-    if playbook_hash(read_text(path)) != session.playbook_hash:
+    changed = playbook_hash(read_text(path)) != session.playbook_hash
+    if changed:
         console.print(
             f"[yellow]The playbook '{model.id}' changed since this session started; "
             "carrying on with the answers that still fit.[/]"
         )
+    if changed or damage:
         for notice in fit_answers(model, session.answers, session.started_at.date()):
             console.print(f"[yellow]{notice}[/]", highlight=False)
         session.playbook_hash = playbook_hash(read_text(path))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from resetkit.model import Playbook
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION, write_text_atomic
 
 CONFIG_FILE = "resetkit.toml"
+PREVIOUS_FILE = "session.prev.json"
 _WINDOWS_RESERVED = {
     "con",
     "prn",
@@ -242,8 +245,16 @@ def begin(
 
 def save(session: Session, folder: Path) -> None:
     """Write the record atomically into its folder."""
+    record = folder / RECORD_FILE
+    # Keep the last good record as session.prev.json: a hard link costs no copy, and if the
+    # record is ever damaged, resume can start again from the save before it.
+    with contextlib.suppress(OSError):
+        linked = folder / f".{PREVIOUS_FILE}.tmp"
+        linked.unlink(missing_ok=True)
+        os.link(record, linked)
+        os.replace(linked, folder / PREVIOUS_FILE)
     # Compact: history commands parse thousands of these, and indentation triples the bytes.
-    write_text_atomic(folder / RECORD_FILE, session.model_dump_json() + "\n")
+    write_text_atomic(record, session.model_dump_json() + "\n")
 
 
 def load(folder: Path) -> Session:
@@ -262,6 +273,45 @@ def load(folder: Path) -> Session:
             f"{path}: the session record is damaged ({error.error_count()} problem(s))",
             hint="restore it from a backup, or start a new session",
         ) from None
+
+
+def salvage(folder: Path) -> tuple[Session, list[str]]:
+    """The most of a damaged record that can be kept, and a line for each thing given up.
+
+    Fields that no longer validate fall back to their defaults; a record that cannot be read
+    at all is replaced by the save before it. UsageError when neither can be used.
+    """
+    try:
+        return load(folder), []
+    except UsageError as damage:
+        problem = damage.message
+    notices = [problem]
+    try:
+        data = json.loads((folder / RECORD_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if isinstance(data, dict):
+        defaults = {name for name, info in Session.model_fields.items() if not info.is_required()}
+        for _ in range(len(Session.model_fields)):
+            try:
+                return Session.model_validate(data), notices
+            except ValidationError as error:
+                bad = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+                if not bad or not bad <= defaults:
+                    break
+                for name in sorted(bad):
+                    notices.append(f"'{name}' could not be read and starts again empty")
+                    data.pop(name, None)
+    previous = folder / PREVIOUS_FILE
+    try:
+        kept = Session.model_validate_json(previous.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise UsageError(
+            f"{problem}; the save before it cannot be used either ({type(error).__name__})",
+            hint="restore the folder from a backup, or start a new session",
+        ) from None
+    notices.append(f"using the save before it ({previous.name}): the last answer may be missing")
+    return kept, notices
 
 
 def session_folders(notes_dir: Path) -> list[Path]:
@@ -292,7 +342,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
     in_progress = []
     for folder in session_folders(notes_dir):
         try:
-            record = load(folder)
+            record, _ = salvage(folder)  # a damaged record still counts for what it holds
         except UsageError:
             continue
         if record.status == "in_progress":
