@@ -1,7 +1,7 @@
 """The resetkit command line: parses options, calls the core, prints results and errors."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
 import os
 import sys
 from enum import StrEnum
@@ -114,7 +114,7 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
-def _console(stderr: bool = False) -> Console:
+def _console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
@@ -126,7 +126,7 @@ def _write_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _source_label(entry: Entry) -> str:
+def _source_label(entry: "Entry") -> str:
     label = entry.source.kind
     if entry.overrides:
         label += " (overrides " + ", ".join(o.source.kind for o in entry.overrides) + ")"
@@ -346,7 +346,7 @@ def _need_terminal(command: str) -> None:
         )
 
 
-def _run_live(run: Any, console: Console) -> None:
+def _run_live(run: Any, console: "Console") -> None:
     """Walk, review, finish; print the notes and where they are."""
     run.walk()
     paths = run.finish(run.review())
@@ -564,6 +564,10 @@ def resume(
 
 def main() -> None:
     """The console script: run the app; a broken pipe is not an error worth a traceback."""
+    if sys.argv[1:] == ["--version"]:
+        # The one answer that needs no command tree: skip building it.
+        sys.stdout.write(f"resetkit {__version__}\n")
+        return
     try:
         app()
     except BrokenPipeError:
