@@ -252,3 +252,14 @@ def test_help_and_version_do_not_import_pydantic_or_questionary() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stderr == "[]"
+
+
+def test_an_identical_copy_of_a_builtin_is_not_an_override(run, isolated: Path) -> None:
+    (isolated / ".git").mkdir()
+    (isolated / "playbooks").mkdir()
+    source = builtin_dir() / "reset.yaml"
+    (isolated / "playbooks" / "reset.yaml").write_bytes(source.read_bytes())
+    rows = {row["id"]: row for row in json.loads(run("list", "--format", "json").stdout)}
+    assert rows["reset"]["overrides"] == []
+    assert rows["reset"]["same_as"] == [str(source)]
+    assert "project (same as built-in)" in run("list").stdout

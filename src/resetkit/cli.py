@@ -130,6 +130,8 @@ def _source_label(entry: "Entry") -> str:
     label = entry.source.kind
     if entry.overrides:
         label += " (overrides " + ", ".join(o.source.kind for o in entry.overrides) + ")"
+    if entry.same_as:
+        label += " (same as " + ", ".join(o.source.kind for o in entry.same_as) + ")"
     return label
 
 
@@ -150,6 +152,7 @@ def list_playbooks(
             "path": str(entry.path),
             "source": entry.source.kind,
             "overrides": [str(other.path) for other in entry.overrides],
+            "same_as": [str(other.path) for other in entry.same_as],
         }
         try:
             playbook = load_file(entry.path)

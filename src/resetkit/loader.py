@@ -477,6 +477,7 @@ class Entry:
     path: Path
     source: Source
     overrides: list[Entry] = field(default_factory=list)
+    same_as: list[Entry] = field(default_factory=list)  # later copies identical to this file
 
 
 def builtin_dir() -> Path:
@@ -539,11 +540,21 @@ def discover(sources: list[Source]) -> list[Entry]:
             if path.suffix not in PLAYBOOK_SUFFIXES or not path.is_file():
                 continue
             entry = Entry(playbook_stem(path), path, source)
-            if entry.id in winners:
-                winners[entry.id].overrides.append(entry)
-            else:
+            winner = winners.get(entry.id)
+            if winner is None:
                 winners[entry.id] = entry
+            elif _same_bytes(winner.path, path):
+                winner.same_as.append(entry)  # a copy, e.g. a checkout's own playbooks/
+            else:
+                winner.overrides.append(entry)
     return list(winners.values())
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    try:
+        return first.read_bytes() == second.read_bytes()
+    except OSError:
+        return False
 
 
 def looks_like_path(reference: str) -> bool:
