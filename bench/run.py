@@ -8,9 +8,7 @@ Run: .venv/bin/python bench/run.py [--runs N] [--sizes 1000,10000,100000]
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -18,8 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pexpect
-
+from first_prompt import measure as first_prompt
 from generate_history import generate
 from resetkit.loader import builtin_dir
 from startup import median_seconds, resetkit_command
@@ -44,33 +41,6 @@ def timed(command: list[str], runs: int) -> tuple[float, float]:
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times), peak_mb(command)
-
-
-def first_prompt(runs: int) -> tuple[float, float]:
-    """Median seconds from launch to the first question of `start reset`, and its peak MB."""
-    times, peaks = [], []
-    with tempfile.TemporaryDirectory() as notes:
-        env = {
-            **os.environ,
-            "RESETKIT_NOTES_DIR": notes,
-            "TERM": "xterm-256color",
-            "PROMPT_TOOLKIT_NO_CPR": "1",
-        }
-        command = [*resetkit_command(), "start", "reset", "--customer", "Bench Corp"]
-        for number in range(runs + 1):
-            start = time.perf_counter()
-            child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30)
-            child.expect_exact("Who will be on the call")
-            elapsed = time.perf_counter() - start
-            status = Path(f"/proc/{child.pid}/status")
-            if status.exists():
-                line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM"))
-                peaks.append(int(line.split()[1]) / 1024)
-            child.kill(signal.SIGKILL)
-            child.close()
-            if number:  # the first run only warms the caches
-                times.append(elapsed)
-    return statistics.median(times), max(peaks, default=0.0)
 
 
 def main() -> None:
@@ -108,7 +78,7 @@ def main() -> None:
     stack = [python, "-c", "import typer, rich, questionary, pydantic, yaml"]
     stack_seconds = median_seconds(stack, runs)
     rows.append(("import of the stack", stack_seconds, "1.00x (stack)", peak_mb(stack)))
-    seconds, peak = first_prompt(runs)
+    seconds, peak = first_prompt(runs)  # bench/first_prompt.py
     rows.append(
         ("start reset -> first prompt", seconds, f"{seconds / stack_seconds:.2f}x (stack)", peak)
     )

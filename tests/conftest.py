@@ -24,6 +24,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 
+def read_expectations(corpus: Path) -> dict[str, list[str]]:
+    """A corpus's expected.txt: 'file:line:col: message' lines, grouped by file."""
+    expected: dict[str, list[str]] = {}
+    for line in (corpus / "expected.txt").read_text("utf-8").splitlines():
+        name, _, rest = line.partition(":")
+        expected.setdefault(name, []).append(rest)
+    return expected
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Each test runs in an empty folder with its own home: no real playbooks or notes leak in."""

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
+from conftest import read_expectations
 from resetkit.errors import PlaybookInvalid
 from resetkit.loader import load_file
 
 CORPUS = Path(__file__).parent / "broken"
 
 
-def _expected() -> dict[str, list[str]]:
-    expected: dict[str, list[str]] = defaultdict(list)
-    for line in (CORPUS / "expected.txt").read_text("utf-8").splitlines():
-        name, _, rest = line.partition(":")
-        expected[name].append(rest)
-    return expected
-
-
-EXPECTED = _expected()
+EXPECTED = read_expectations(CORPUS)
 
 
 def test_corpus_is_large_and_every_file_has_expectations() -> None:

@@ -6,13 +6,12 @@ import errno
 import json
 import threading
 import time
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import drive
+from conftest import drive, read_expectations
 from resetkit import storage
 from resetkit.answers import check_sheet, read_answers
 from resetkit.errors import InputInvalid, StorageError, UsageError
@@ -23,15 +22,7 @@ CORPUS = Path(__file__).parent / "hostile"
 POSTMORTEM = load_file(builtin_dir() / "postmortem.yaml")
 
 
-def _expected() -> dict[str, list[str]]:
-    expected: dict[str, list[str]] = defaultdict(list)
-    for line in (CORPUS / "expected.txt").read_text("utf-8").splitlines():
-        name, _, rest = line.partition(":")
-        expected[name].append(rest)
-    return expected
-
-
-EXPECTED = _expected()
+EXPECTED = read_expectations(CORPUS)
 
 
 def refuse(path: Path) -> list[str]:
