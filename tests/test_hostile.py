@@ -189,3 +189,37 @@ def test_resume_of_a_truncated_record_says_so_and_keeps_the_file(run, isolated: 
     assert result.exit_code == 2
     assert "the session record is damaged" in result.stderr
     assert record.read_text("utf-8") == damaged
+
+
+def test_a_notes_dir_that_cannot_be_created_is_one_clear_line(run, isolated: Path) -> None:
+    blocker = isolated / "not-a-folder"
+    blocker.write_text("a file where a folder should be", "utf-8")
+    answers = isolated / "answers.json"
+    answers.write_text(
+        json.dumps(
+            {
+                "customer": "Acme",
+                "answers": {
+                    "silence": "recent",
+                    "acquisition": False,
+                    "champion-left": False,
+                    "chronic": False,
+                    "cost-vs-value": "fair",
+                },
+            }
+        ),
+        "utf-8",
+    )
+    result = run(
+        "start",
+        "risk-check",
+        "--answers",
+        str(answers),
+        "--no-input",
+        "--notes-dir",
+        str(blocker / "notes"),
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"cannot create {blocker / 'notes' / 'acme'}" in result.stderr
+    assert blocker.read_text("utf-8") == "a file where a folder should be"
