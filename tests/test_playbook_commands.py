@@ -263,3 +263,11 @@ def test_an_identical_copy_of_a_builtin_is_not_an_override(run, isolated: Path) 
     assert rows["reset"]["overrides"] == []
     assert rows["reset"]["same_as"] == [str(source)]
     assert "project (same as built-in)" in run("list").stdout
+
+
+def test_list_shows_a_title_with_markup_as_written(run, isolated: Path) -> None:
+    (isolated / ".git").mkdir()
+    write_playbook(isolated / "playbooks", "odd", title="'[/]Odd [bold]one'")
+    result = run("list")
+    assert result.exit_code == 0
+    assert "[/]Odd [bold]one" in result.stdout

@@ -243,3 +243,11 @@ def test_resume_of_a_damaged_record_keeps_what_it_can(spawn, isolated: Path) -> 
     kept = record(isolated)["answers"]
     assert kept["gap"] == "They expect a CRM,\nwe sell a dialer"
     assert kept["first-reaction"] == "Calm again"
+
+
+def test_markup_in_a_customer_name_is_shown_as_typed(spawn, isolated: Path) -> None:
+    child = spawn("start", "risk-check", "--customer", "[/]Acme [bold]Corp[")
+    child.expect_exact("with [/]Acme [bold]Corp[")
+    child.expect_exact("Date of the last real conversation")
+    child.kill(signal.SIGKILL)
+    assert record(isolated)["customer"] == "[/]Acme [bold]Corp["

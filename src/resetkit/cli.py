@@ -175,6 +175,7 @@ def list_playbooks(
     if output is ListFormat.json:
         _write_json([{k: v for k, v in row.items() if k != "label"} for row in rows])
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -182,7 +183,7 @@ def list_playbooks(
         table.add_column(column, no_wrap=column != "TITLE")
     for row in rows:
         sections = "" if row["sections"] is None else str(row["sections"])
-        table.add_row(row["id"], row["title"], row["duration"], sections, row["label"])
+        table.add_row(row["id"], escape(row["title"]), row["duration"], sections, row["label"])
     _console().print(table)
 
 
@@ -354,7 +355,9 @@ def _run_live(run: Any, console: "Console") -> None:
     run.walk()
     paths = run.finish(run.review())
     if not paths:
-        console.print(f"Discarded. The record stays in {run.folder}, marked discarded.")
+        console.print(
+            f"Discarded. The record stays in {run.folder}, marked discarded.", markup=False
+        )
         return
     from rich.markdown import Markdown
     from rich.rule import Rule
@@ -507,9 +510,10 @@ def start(
             _fail("interrupted before the session started; nothing was saved", 130)
     assert customer is not None
     session, folder = begin(model, path, read_text(path), customer, attendees, notes.path, started)
+    from rich.markup import escape
+
     console.print(
-        f"[bold]{model.title}[/] with {customer.strip()} · session {session.id}",
-        markup=True,
+        f"[bold]{escape(model.title)}[/] with {escape(customer.strip())} · session {session.id}",
         highlight=False,
     )
     if earlier is not None:
@@ -529,6 +533,8 @@ def resume(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Continue an interrupted session at its first unanswered question."""
+    from rich.markup import escape
+
     from resetkit.live import Run, fit_answers
     from resetkit.loader import read_text
     from resetkit.prompts import TerminalPrompter
@@ -554,11 +560,11 @@ def resume(
         )
     if changed or damage:
         for notice in fit_answers(model, session.answers, session.started_at.date()):
-            console.print(f"[yellow]{notice}[/]", highlight=False)
+            console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
         session.playbook_hash = playbook_hash(read_text(path))
         session.playbook_version = model.version
     console.print(
-        f"Resuming [bold]{model.title}[/] with {session.customer}: "
+        f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
         f"{len(session.answers)} answer(s) kept.",
         highlight=False,
     )

@@ -341,6 +341,7 @@ def review_follow_up(
         changed += 1
     if changed and write_action_plan(previous, earlier) is None:
         console.print(
-            f"[yellow]{earlier / 'action-plan.md'} was edited by hand and is left as it is.[/]"
+            f"[yellow]{_escape_markup(str(earlier / 'action-plan.md'))} was edited by hand and "
+            "is left as it is.[/]"
         )
     return changed
