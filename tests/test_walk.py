@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,9 +135,8 @@ def test_running_over_the_timebox_is_shown_and_does_not_block() -> None:
     assert driven.session.status == "complete"
 
 
-def test_changing_an_answer_at_review_drops_what_no_longer_applies() -> None:
+def test_giving_the_same_answer_again_at_review_keeps_its_branch() -> None:
     driven = drive("reset", {"outcome": "terminate"}, picks=["change", "outcome", "save"])
-    # The scripted prompter gives the same answer again, so nothing is dropped.
     assert "termination-terms" in driven.session.answers
 
 
@@ -210,3 +210,57 @@ def test_review_shows_choice_labels_not_stored_values() -> None:
     review = driven.screen.split("Review", 1)[1]
     assert "Over three months" in review
     assert " silent " not in review
+
+
+def test_changing_the_outcome_at_review_drops_that_branch_and_asks_the_new_one() -> None:
+    from datetime import UTC, datetime
+    from io import StringIO
+
+    from rich.console import Console
+
+    from conftest import synthetic_answer
+    from resetkit.live import Run
+    from resetkit.prompts import ScriptedPrompter
+    from resetkit.session import begin
+
+    class ChangesItsMind(ScriptedPrompter):
+        """Answers 'terminate' the first time the outcome is asked, 'continue' the second."""
+
+        def ask(self, question, current, today):  # type: ignore[no-untyped-def]
+            if question.id == "outcome":
+                return outcomes.pop(0)
+            return super().ask(question, current, today)
+
+    outcomes = ["terminate", "continue"]
+    path = builtin_dir() / "reset.yaml"
+    playbook = load_file(path)
+    answers = {q.id: synthetic_answer(q) for _, q in playbook.questions()}
+    session, folder = begin(
+        playbook,
+        path,
+        path.read_text("utf-8"),
+        "Acme",
+        [],
+        Path.cwd() / "notes",
+        datetime(2026, 11, 24, tzinfo=UTC),
+    )
+    screen = StringIO()
+    run = Run(
+        playbook,
+        session,
+        folder,
+        ChangesItsMind(answers, ["change", "outcome", "save"]),
+        Console(file=screen, width=120),
+    )
+    run.walk()
+    assert "termination-terms" in session.answers
+    run.finish(run.review())
+    assert session.outcome == "continue"
+    assert "termination-terms" not in session.answers
+    assert (
+        session.answers["aligned-expectations"] == "long text for aligned-expectations\nsecond line"
+    )
+    assert "'termination-terms' no longer applies: its answer is dropped" in screen.getvalue()
+    notes = (folder / "notes.md").read_text("utf-8")
+    assert playbook.question("termination-terms").prompt not in notes
+    assert playbook.question("aligned-expectations").prompt in notes
