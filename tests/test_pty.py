@@ -251,3 +251,56 @@ def test_markup_in_a_customer_name_is_shown_as_typed(spawn, isolated: Path) -> N
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
     assert record(isolated)["customer"] == "[/]Acme [bold]Corp["
+
+
+TEAM_PLAYBOOK = """id: team-call
+title: Team call
+duration: 10m
+sections:
+  - id: main
+    title: Main
+    timebox: 10m
+    questions:
+      - id: mood
+        type: choice
+        prompt: How is the mood?
+        choices: [good, tense]
+      - id: topic
+        type: text
+        prompt: Main topic?
+      - id: next
+        type: text
+        prompt: Next step?
+"""
+
+
+def test_resume_after_the_playbook_changed_keeps_what_still_fits(spawn, isolated: Path) -> None:
+    (isolated / ".git").mkdir()
+    (isolated / "playbooks").mkdir()
+    playbook = isolated / "playbooks" / "team-call.yaml"
+    playbook.write_text(TEAM_PLAYBOOK, "utf-8")
+    child = spawn("start", "team-call", "--customer", "Acme")
+    answer(child, "How is the mood?", DOWN + "\r")  # tense
+    answer(child, "Main topic?", "Pricing\r")
+    child.expect_exact("Next step?")
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    # The team edits the playbook: 'tense' is no longer a choice, 'topic' is gone.
+    playbook.write_text(
+        TEAM_PLAYBOOK.replace("[good, tense]", "[good, strained]").replace(
+            "      - id: topic\n        type: text\n        prompt: Main topic?\n", ""
+        ),
+        "utf-8",
+    )
+    resumed = spawn("resume")
+    resumed.expect_exact("changed since this session started")
+    resumed.expect_exact("'mood' has no choice 'tense'")
+    resumed.expect_exact("'topic' is no longer in the playbook")
+    resumed.expect_exact("How is the mood?")  # asked again: its old answer did not fit
+    resumed.send("\r")
+    answer(resumed, "Next step?", "Call Friday\r")
+    answer(resumed, "What now?", "\r")
+    resumed.expect(pexpect.EOF)
+    saved = record(isolated)
+    assert saved["answers"] == {"mood": "good", "next": "Call Friday"}
+    assert saved["status"] == "complete"
