@@ -24,6 +24,16 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 
+# A risk check with no warning signs: a complete answer sheet for scripted runs.
+QUIET_RISK_CHECK = {
+    "silence": "recent",
+    "acquisition": False,
+    "champion-left": False,
+    "chronic": False,
+    "cost-vs-value": "fair",
+}
+
+
 def read_expectations(corpus: Path) -> dict[str, list[str]]:
     """A corpus's expected.txt: 'file:line:col: message' lines, grouped by file."""
     expected: dict[str, list[str]] = {}

@@ -10,27 +10,24 @@ from pathlib import Path
 import yaml
 from rich.console import Console
 
-from conftest import drive
+from conftest import QUIET_RISK_CHECK, drive
 from resetkit.live import review_follow_up
 from resetkit.loader import builtin_dir, load_file
 from resetkit.prompts import ScriptedPrompter
-from resetkit.session import begin, load
+from resetkit.session import Session, begin, load
+
+
+def second_session(notes: Path, playbook_id: str) -> tuple[Session, Path]:
+    """A new session for the same customer a week later, as 'start --follow-up' begins one."""
+    path = builtin_dir() / f"{playbook_id}.yaml"
+    started = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    return begin(load_file(path), path, path.read_text("utf-8"), "Acme Corp", [], notes, started)
 
 
 def test_review_moves_an_item_records_why_and_links_both_ways(isolated: Path) -> None:
     notes = isolated / "notes"
     earlier = drive("reset", notes_dir=notes)
-    playbook = load_file(builtin_dir() / "recovery.yaml")
-    path = builtin_dir() / "recovery.yaml"
-    session, folder = begin(
-        playbook,
-        path,
-        path.read_text("utf-8"),
-        "Acme Corp",
-        [],
-        notes,
-        datetime(2026, 12, 1, 9, tzinfo=UTC),
-    )
+    session, folder = second_session(notes, "recovery")
     prompter = ScriptedPrompter(
         {"review-due": "2026-12-20", "review-note": "Legal is slow"}, picks=["moved"]
     )
@@ -52,17 +49,7 @@ def test_review_moves_an_item_records_why_and_links_both_ways(isolated: Path) ->
 def test_still_open_items_are_left_unchanged(isolated: Path) -> None:
     notes = isolated / "notes"
     earlier = drive("reset", notes_dir=notes)
-    playbook = load_file(builtin_dir() / "risk-check.yaml")
-    path = builtin_dir() / "risk-check.yaml"
-    session, folder = begin(
-        playbook,
-        path,
-        path.read_text("utf-8"),
-        "Acme Corp",
-        [],
-        notes,
-        datetime(2026, 12, 1, 9, tzinfo=UTC),
-    )
+    session, folder = second_session(notes, "risk-check")
     changed = review_follow_up(
         earlier.folder, session, folder, ScriptedPrompter({}, ["open"]), Console(file=io.StringIO())
     )
@@ -75,18 +62,7 @@ def test_a_scripted_follow_up_links_the_sessions(run, isolated: Path) -> None:
     earlier = drive("reset", notes_dir=notes)
     answers = isolated / "answers.yaml"
     answers.write_text(
-        yaml.safe_dump(
-            {
-                "customer": "Acme Corp",
-                "answers": {
-                    "silence": "recent",
-                    "acquisition": False,
-                    "champion-left": False,
-                    "chronic": False,
-                    "cost-vs-value": "fair",
-                },
-            }
-        ),
+        yaml.safe_dump({"customer": "Acme Corp", "answers": QUIET_RISK_CHECK}),
         "utf-8",
     )
     result = run(

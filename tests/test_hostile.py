@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import drive, read_expectations
+from conftest import QUIET_RISK_CHECK, drive, read_expectations
 from resetkit import storage
 from resetkit.answers import check_sheet, read_answers
 from resetkit.errors import InputInvalid, StorageError, UsageError
@@ -196,18 +196,7 @@ def test_a_notes_dir_that_cannot_be_created_is_one_clear_line(run, isolated: Pat
     blocker.write_text("a file where a folder should be", "utf-8")
     answers = isolated / "answers.json"
     answers.write_text(
-        json.dumps(
-            {
-                "customer": "Acme",
-                "answers": {
-                    "silence": "recent",
-                    "acquisition": False,
-                    "champion-left": False,
-                    "chronic": False,
-                    "cost-vs-value": "fair",
-                },
-            }
-        ),
+        json.dumps({"customer": "Acme", "answers": QUIET_RISK_CHECK}),
         "utf-8",
     )
     result = run(
