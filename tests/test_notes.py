@@ -171,3 +171,17 @@ def test_a_follow_up_outcome_writes_a_calendar_invite() -> None:
 def test_no_invite_without_a_follow_up_date() -> None:
     driven = drive("reset", {"outcome": "continue"})
     assert not (driven.folder / "follow-up.ics").exists()
+
+
+def test_a_next_line_character_in_a_name_survives_the_front_matter() -> None:
+    driven = drive("risk-check", customer="Acme\x85Corp")
+    matter, _ = split_front_matter((driven.folder / "notes.md").read_text("utf-8"))
+    assert matter["customer"] == "Acme\x85Corp"
+
+
+def test_unicode_line_separators_do_not_break_the_heading() -> None:
+    driven = drive("risk-check", customer="Acme\u2028Corp")
+    notes = (driven.folder / "notes.md").read_text("utf-8")
+    tokens = MarkdownIt("commonmark").parse(split_front_matter(notes)[1])
+    heading = next(t for i, t in enumerate(tokens) if i and tokens[i - 1].type == "heading_open")
+    assert heading.content.endswith("Acme\u2028Corp")

@@ -36,7 +36,8 @@ _BLOCK_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
 def escape(text: str) -> str:
     """Text that Markdown shows as typed: no emphasis, links, HTML, tables or headings."""
     lines = []
-    for line in text.splitlines() or [""]:
+    # Markdown breaks lines only at \n and \r; splitlines() would also split at U+0085 and U+2028.
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _INLINE_SPECIAL.sub(r"\\\1", line)
         line = _BLOCK_START.sub(lambda match: match.group(1) + "\\" + match.group(2), line)
         lines.append(line)
@@ -200,16 +201,24 @@ def action_table(items: list[ActionItem]) -> str:
     return "\n".join(rows)
 
 
-def notes_markdown(session: Session, playbook: Playbook, *, customer_copy: bool = False) -> str:
-    """The meeting notes; the customer copy leaves out every internal question."""
+def front_matter_yaml(matter: dict[str, Any]) -> str:
+    """The front matter as YAML that reads back exactly as `matter`, accents kept readable."""
     import yaml
 
-    matter = yaml.safe_dump(
-        front_matter(session, customer_copy=customer_copy),
-        sort_keys=False,
-        allow_unicode=True,
-        width=float("inf"),
-    )
+    def dump(readable: bool) -> str:
+        text: str = yaml.safe_dump(
+            matter, sort_keys=False, allow_unicode=readable, width=float("inf")
+        )
+        return text
+
+    text = dump(readable=True)
+    # A few characters (NEL, U+0085) are folded into spaces when read back; escape them then.
+    return text if yaml.safe_load(text) == matter else dump(readable=False)
+
+
+def notes_markdown(session: Session, playbook: Playbook, *, customer_copy: bool = False) -> str:
+    """The meeting notes; the customer copy leaves out every internal question."""
+    matter = front_matter_yaml(front_matter(session, customer_copy=customer_copy))
     out = ["---", matter.rstrip("\n"), "---", ""]
     out.append(f"# {escape(playbook.title)}: {escape(session.customer)}")
     out.append("")
