@@ -12,7 +12,6 @@ from resetkit.render import action_plan_markdown, notes_markdown
 from resetkit.session import Session, save
 from resetkit.storage import write_text_atomic
 
-NOTES_FILES = ("notes.md", "action-plan.md", "shared.md")
 INVITE_FILE = "follow-up.ics"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from resetkit.conditions import evaluate, is_answered
+from resetkit.conditions import evaluate
 from resetkit.model import (
     ActionItemsQuestion,
     AnyQuestion,
@@ -225,12 +225,3 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "status": status,
         "history": list(item.get("history") or []),
     }
-
-
-def missing_required(playbook: Playbook, answers: Mapping[str, Any]) -> list[str]:
-    """Required questions that apply but hold no answer."""
-    return [
-        question.id
-        for _, question in active(playbook, answers)
-        if question.required and not is_answered(answers.get(question.id))
-    ]
