@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -312,7 +312,8 @@ class ActionItemsQuestion(_Question):
     default: list[ActionItemSpec] | None = None
 
 
-Question = Annotated[
+# The one list of question types; the tagged union and the lookup by `type` derive from it.
+AnyQuestion = (
     TextQuestion
     | LongTextQuestion
     | YesNoQuestion
@@ -321,20 +322,11 @@ Question = Annotated[
     | NumberQuestion
     | DateQuestion
     | ListQuestion
-    | ActionItemsQuestion,
-    Field(discriminator="type"),
-]
-
+    | ActionItemsQuestion
+)
+Question = Annotated[AnyQuestion, Field(discriminator="type")]
 QUESTION_TYPES: dict[str, type[_Question]] = {
-    "text": TextQuestion,
-    "long_text": LongTextQuestion,
-    "yes_no": YesNoQuestion,
-    "choice": ChoiceQuestion,
-    "multi_choice": MultiChoiceQuestion,
-    "number": NumberQuestion,
-    "date": DateQuestion,
-    "list": ListQuestion,
-    "action_items": ActionItemsQuestion,
+    get_args(kind.model_fields["type"].annotation)[0]: kind for kind in get_args(AnyQuestion)
 }
 
 
@@ -423,18 +415,6 @@ class Playbook(_Strict):
                 return question
         return None
 
-
-AnyQuestion = (
-    TextQuestion
-    | LongTextQuestion
-    | YesNoQuestion
-    | ChoiceQuestion
-    | MultiChoiceQuestion
-    | NumberQuestion
-    | DateQuestion
-    | ListQuestion
-    | ActionItemsQuestion
-)
 
 for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, Playbook):
     _model.model_rebuild()
