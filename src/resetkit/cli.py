@@ -332,14 +332,20 @@ NotesDirOption = Annotated[
 @app.command()
 def where(notes_dir: NotesDirOption = None) -> None:
     """Show the notes dir and the playbook search path in use, and why."""
+    from resetkit.index import index_path
     from resetkit.loader import search_path
-    from resetkit.session import find_notes_dir
+    from resetkit.places import find_notes_dir
 
     notes = find_notes_dir(notes_dir)
     sys.stdout.write(f"notes      {notes.path}  [{notes.why}]\n")
     for source in search_path():
         present = "" if source.directory.is_dir() else " (not there)"
         sys.stdout.write(f"playbooks  {source.directory}{present}  [{source.why}]\n")
+    if os.environ.get("RESETKIT_INDEX") == "off":
+        sys.stdout.write("index      off  [$RESETKIT_INDEX]\n")
+    else:
+        why = "$RESETKIT_CACHE_DIR" if os.environ.get("RESETKIT_CACHE_DIR") else "your cache dir"
+        sys.stdout.write(f"index      {index_path(notes.path)}  [{why}; a cache, safe to delete]\n")
 
 
 def _need_terminal(command: str) -> None:
@@ -469,8 +475,9 @@ def start(
     from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
     from resetkit.live import Run, review_follow_up
     from resetkit.loader import load, read_text
+    from resetkit.places import find_notes_dir
     from resetkit.prompts import FallbackPrompter, Interrupted, ScriptedPrompter, TerminalPrompter
-    from resetkit.session import Attendee, begin, find_notes_dir, find_session
+    from resetkit.session import Attendee, begin, find_session
 
     attendees = [Attendee.parse(text) for text in attendee or []]
     model, path = load(playbook)
@@ -537,8 +544,9 @@ def resume(
 
     from resetkit.live import Run, fit_answers
     from resetkit.loader import read_text
+    from resetkit.places import find_notes_dir
     from resetkit.prompts import TerminalPrompter
-    from resetkit.session import find_notes_dir, find_session, playbook_hash, playbook_of, salvage
+    from resetkit.session import find_session, playbook_hash, playbook_of, salvage
 
     folder = find_session(find_notes_dir(notes_dir).path, session_ref)
     session, damage = salvage(folder)
@@ -621,12 +629,12 @@ def _filters(
     )
 
 
-def _read(notes_dir: Path | None, filters: Any) -> list[Any]:
+def _read(notes_dir: Path | None, filters: Any, *, with_raw: bool = True) -> list[Any]:
     """Sessions passing the filters; damaged records are named on stderr and skipped."""
     from resetkit.history import read_sessions
-    from resetkit.session import find_notes_dir
+    from resetkit.places import find_notes_dir
 
-    stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters)
+    stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters, with_raw=with_raw)
     for warning in warnings:
         sys.stderr.write(f"resetkit: {warning}\n")
     return stored
@@ -777,7 +785,7 @@ def actions_list(
     from resetkit.history import action_json, open_actions, parse_span
 
     span = parse_span(due_within) if due_within else None
-    stored = _read(notes_dir, _filters(customer))
+    stored = _read(notes_dir, _filters(customer), with_raw=False)
     found = open_actions(stored, owner=owner, overdue=overdue, due_within=span)
     if output is SessionsFormat.json:
         _write_json([action_json(item) for item in found])
@@ -797,12 +805,12 @@ def actions_list(
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
     from resetkit.history import change_action, find_action
     from resetkit.notes import write_action_plan
-    from resetkit.session import find_notes_dir
+    from resetkit.places import find_notes_dir
 
     stored, action = find_action(find_notes_dir(notes_dir).path, action_id)
     if event.kind == "moved":
         event.from_due = action.due
-    session = change_action(stored, action.id, event, new_due=new_due)
+    session = change_action(stored.folder, stored.session, action.id, event, new_due=new_due)
     plan = write_action_plan(session, stored.folder)
     sys.stderr.write(f"{action.id} {event.kind}: {' '.join(action.what.split())}\n")
     if plan is None:
@@ -862,7 +870,8 @@ def render(
 ) -> None:
     """Rebuild a session's notes.md, action-plan.md and shared.md from its record."""
     from resetkit.notes import write_notes
-    from resetkit.session import find_notes_dir, open_session, playbook_of
+    from resetkit.places import find_notes_dir
+    from resetkit.session import open_session, playbook_of
 
     folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
     model, _ = playbook_of(session)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import io
 import json
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import UsageError
+from resetkit.index import RECENT_NS, Index, Row, Signature, same
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -33,29 +37,73 @@ class Filters:
     since: date | None = None
     until: date | None = None
 
-    def keep(self, record: dict[str, Any]) -> bool:
-        """Whether a session record passes every filter."""
-        day = record["started_at"][:10]
+    def keep(self, customer: str, playbook_id: str, status: str, started_at: str) -> bool:
+        """Whether a session with these fields passes every filter."""
+        day = started_at[:10]
         return (
-            (self.customer is None or self.customer.casefold() in record["customer"].casefold())
-            and (self.playbook is None or record["playbook_id"] == self.playbook)
-            and (self.status is None or record["status"] == self.status)
+            (self.customer is None or self.customer.casefold() in customer.casefold())
+            and (self.playbook is None or playbook_id == self.playbook)
+            and (self.status is None or status == self.status)
             and (self.since is None or day >= self.since.isoformat())
             and (self.until is None or day <= self.until.isoformat())
         )
 
 
-@dataclass
 class Stored:
-    """A session record as read from disk, and the folder it lives in.
+    """A session as the history commands see it: the fields filters need, read cheaply.
 
-    History commands read thousands of records: they work on the parsed JSON and build the
-    validated Session only for the few they change or render.
+    History commands read thousands of records. The index gives these fields without parsing
+    JSON; the record is parsed only when a command needs more, and validated as a Session only
+    for the few a command changes.
     """
 
-    folder: Path
-    record: dict[str, Any]
-    raw: bytes
+    __slots__ = (
+        "_actions",
+        "_open",
+        "_raw",
+        "_record",
+        "customer",
+        "id",
+        "path",
+        "playbook_id",
+        "started_at",
+        "status",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        fields: tuple[str, str, str, str, str],
+        raw: bytes | None = None,
+        actions: str | None = None,
+        open_actions: str | None = None,
+    ) -> None:
+        self.path = path  # of the record file
+        self.id, self.customer, self.playbook_id, self.status, self.started_at = fields
+        self._raw = raw  # the record file's bytes, None until read
+        self._actions = actions  # its action items as JSON ("" for none), None if not known
+        self._open = open_actions  # the open ones, likewise
+        self._record: dict[str, Any] | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The session's folder."""
+        return Path(os.path.dirname(self.path))
+
+    @property
+    def raw(self) -> bytes:
+        """The record file's bytes (read from disk when the index did not hand them over)."""
+        if self._raw is None:
+            with open(self.path, "rb") as handle:
+                self._raw = handle.read().strip()
+        return self._raw
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The record, parsed."""
+        if self._record is None:
+            self._record = json.loads(self.raw)
+        return self._record
 
     @property
     def session(self) -> Session:
@@ -63,6 +111,25 @@ class Stored:
         from resetkit.session import Session
 
         return Session.model_validate(self.record)
+
+
+def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[dict[str, Any]]]:
+    """The action items of each session, in order (as stored: mappings); or only the open ones."""
+    texts = [item._open if only_open else item._actions for item in stored]
+    # One parse of every session's items at once: thousands of small parses cost twice as much.
+    parsed = iter(
+        json.loads("[" + ",".join(text or "[]" for text in texts if text is not None) + "]")
+    )
+    lists = []
+    for item, text in zip(stored, texts, strict=True):
+        if text is not None:
+            lists.append(next(parsed))
+            continue
+        items = list(action_items(item.record))  # not indexed: read from the record
+        if only_open:
+            items = [action for action in items if action.get("status", "open") == "open"]
+        lists.append(items)
+    return lists
 
 
 _SHAPE = {
@@ -85,16 +152,85 @@ def _looks_valid(record: Any) -> bool:
     )
 
 
-def _record_files(notes_dir: Path) -> Iterator[str]:
-    """<notes>/<customer>/<session>/session.json, found with scandir (a glob is 10x slower)."""
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector off while reading many records.
+
+    Parsing builds millions of small objects and none of them form cycles: the collector would
+    run hundreds of times for nothing (measured: a third of the time).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
+    """customer/session -> (record path, signature) for every session folder holding a record.
+
+    Found with scandir (a glob is 10x slower); this loop runs once per session, so it is flat.
+    """
+    found: dict[str, tuple[str, Signature]] = {}
+    recent = time.time_ns() - RECENT_NS
+    stat = os.stat
     with os.scandir(notes_dir) as customers:
         for customer in customers:
             if not customer.is_dir(follow_symlinks=False):
                 continue
+            prefix = customer.name + "/"
             with os.scandir(customer.path) as folders:
                 for folder in folders:
-                    if folder.is_dir(follow_symlinks=False):
-                        yield os.path.join(folder.path, RECORD_FILE)
+                    if not folder.is_dir(follow_symlinks=False):
+                        continue
+                    path = os.path.join(folder.path, RECORD_FILE)
+                    try:
+                        info = stat(path)
+                    except OSError:
+                        continue  # no record (yet): not a session
+                    mtime = info.st_mtime_ns
+                    found[prefix + folder.name] = (
+                        path,
+                        (
+                            info.st_ino,
+                            info.st_size,
+                            info.st_ctime_ns,
+                            mtime if mtime < recent else None,
+                        ),
+                    )
+    return found
+
+
+def _read_record(path: str) -> Row | None:
+    """A record file as an index row; None if it is gone."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read().strip()
+        record = json.loads(raw)
+    except FileNotFoundError:
+        return None  # a folder without a record is not a session
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
+        return (None, None, None, None, None, None, None, b"", str(reason))
+    if not _looks_valid(record):
+        problem = "not a session record this version can read"
+        return (None, None, None, None, None, None, None, b"", problem)
+    actions = list(action_items(record))
+    still_open = [action for action in actions if action.get("status", "open") == "open"]
+    row: Row = (
+        record["id"],
+        record["customer"],
+        record["playbook_id"],
+        record["status"],
+        record["started_at"],
+        json.dumps(actions, separators=(",", ":")) if actions else "",
+        json.dumps(still_open, separators=(",", ":")) if still_open else "",
+        raw,
+        None,
+    )
+    return row
 
 
 def parse_day(text: str, what: str) -> date:
@@ -121,38 +257,68 @@ def parse_span(text: str) -> timedelta:
     return timedelta(days=int(match.group(1)) * (7 if match.group(2) == "w" else 1))
 
 
-def read_sessions(notes_dir: Path, filters: Filters) -> tuple[list[Stored], list[str]]:
-    """Every session passing the filters, oldest first; and a warning per damaged record."""
+def read_sessions(
+    notes_dir: Path, filters: Filters, *, with_raw: bool = True
+) -> tuple[list[Stored], list[str]]:
+    """Every session passing the filters, oldest first; and a warning per damaged record.
+
+    Records unchanged since the index last saw them come from the index; the others are read
+    from disk and the index brought up to date. `with_raw=False` leaves the records' bytes on
+    disk until asked for (listing action items needs only the fields and the items).
+    """
     found: list[Stored] = []
-    warnings: list[str] = []
+    problems: list[str] = []
     if not notes_dir.is_dir():
-        return found, warnings
-    # Parsing builds millions of small objects and none of them form cycles: the cyclic
-    # collector would run hundreds of times for nothing (measured: a third of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for path in _record_files(notes_dir):
+        return found, problems
+    with paused_gc():
+        on_disk = _scan(notes_dir)
+
+        def take(path: str, row: Row) -> None:
+            if row[8] is not None:
+                problems.append(f"skipped {path}: {row[8]}")
+            elif keep(row[1], row[2], row[3], row[4]):
+                found.append(Stored(path, row[:5], row[7] or None, row[5], row[6]))
+
+        keep = filters.keep
+        index = Index.open(notes_dir)
+        indexed: set[str] = set()
+        current: set[str] = set()
+        if index is not None:
             try:
-                with open(path, "rb") as handle:
-                    raw = handle.read().strip()
-                record = json.loads(raw)
-            except FileNotFoundError:
-                continue  # a folder without a record is not a session
-            except (OSError, ValueError) as error:
-                reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
-                warnings.append(f"skipped {path}: {reason}")
+                for indexed_row in index.rows(with_raw=with_raw):
+                    relative = indexed_row[0]
+                    indexed.add(relative)
+                    entry = on_disk.get(relative)
+                    if entry is not None and same(indexed_row[1:5], entry[1]):
+                        current.add(relative)
+                        take(entry[0], indexed_row[5:])
+            except sqlite3.Error:
+                index.close()
+                index = None
+                found.clear()
+                problems.clear()
+                indexed.clear()
+                current.clear()
+        fresh: list[tuple[str, Signature, Row]] = []
+        for relative, (path, sig) in on_disk.items():
+            if relative in current:
                 continue
-            if not _looks_valid(record):
-                warnings.append(f"skipped {path}: not a session record this version can read")
-                continue
-            if filters.keep(record):
-                found.append(Stored(Path(os.path.dirname(path)), record, raw))
-    finally:
-        if collecting:
-            gc.enable()
-    found.sort(key=lambda stored: (stored.record["started_at"], stored.record["id"]))
-    return found, warnings
+            read = _read_record(path)
+            if read is not None:
+                fresh.append((relative, sig, read))
+                take(path, read)
+        if index is not None:
+            gone = indexed - on_disk.keys()
+            try:
+                if fresh or gone:
+                    index.update(fresh, gone)
+            except sqlite3.Error:
+                pass  # a busy or read-only index: this run read the records, the next will too
+            finally:
+                index.close()
+        # The path settles ties: a copied session folder keeps its id and start time.
+        found.sort(key=lambda stored: (stored.started_at, stored.id, stored.path))
+    return found, sorted(problems)
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -225,12 +391,12 @@ def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from value
 
 
-def _action_row(record: dict[str, Any], action: dict[str, Any]) -> dict[str, Any]:
+def _action_row(stored: Stored, action: dict[str, Any]) -> dict[str, Any]:
     return {
-        "session": record["id"],
-        "customer": record["customer"],
-        "playbook": record["playbook_id"],
-        "date": record["started_at"][:10],
+        "session": stored.id,
+        "customer": stored.customer,
+        "playbook": stored.playbook_id,
+        "date": stored.started_at[:10],
         "action_id": action.get("id", ""),
         "what": action.get("what", ""),
         "owner": action.get("owner", ""),
@@ -248,9 +414,9 @@ def export_csv(stored: list[Stored], *, actions: bool = False) -> str:
     if actions:
         writer = csv.DictWriter(out, fieldnames=ACTION_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        for item in stored:
-            for action in action_items(item.record):
-                writer.writerow(_action_row(item.record, action))
+        for item, items in zip(stored, all_actions(stored), strict=True):
+            for action in items:
+                writer.writerow(_action_row(item, action))
         return out.getvalue()
     answer_ids: dict[str, None] = {}
     for item in stored:
@@ -289,18 +455,14 @@ def export_markdown(stored: list[Stored], title: str) -> str:
 # --- action items -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OpenAction:
     """An open action item and the session it belongs to."""
 
     stored: Stored
     action: dict[str, Any]
     due: date | None
-
-    @property
-    def overdue_days(self) -> int:
-        """Days past its due date (0 when not overdue or undated)."""
-        return max(0, (date.today() - self.due).days) if self.due else 0
+    overdue_days: int  # days past its due date; 0 when not overdue or undated
 
 
 def open_actions(
@@ -314,10 +476,10 @@ def open_actions(
     today = date.today()
     wanted_owner = owner.casefold() if owner else None
     found = []
-    for item in stored:
-        for action in action_items(item.record):
-            if action.get("status", "open") != "open":
-                continue
+    with paused_gc():
+        lists = all_actions(stored, only_open=True)
+    for item, actions in zip(stored, lists, strict=True):
+        for action in actions:
             if wanted_owner and wanted_owner not in (
                 action.get("owner"),
                 str(action.get("owner_name", "")).casefold(),
@@ -328,22 +490,23 @@ def open_actions(
                 continue
             if due_within is not None and not (due and due <= today + due_within):
                 continue
-            found.append(OpenAction(item, action, due))
-    return sorted(found, key=lambda o: (o.due is None, o.due or today, o.stored.record["customer"]))
+            late = max(0, (today - due).days) if due else 0
+            found.append(OpenAction(item, action, due, late))
+    return sorted(found, key=lambda o: (o.due is None, o.due or today, o.stored.customer))
 
 
 def action_json(found: OpenAction) -> dict[str, Any]:
     """An open action item as a JSON object with its session."""
-    return _action_row(found.stored.record, found.action) | {"overdue_days": found.overdue_days}
+    return _action_row(found.stored, found.action) | {"overdue_days": found.overdue_days}
 
 
 def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
     """The action item with this id (or a unique prefix of it), and its session."""
-    stored, _ = read_sessions(notes_dir, Filters())
+    stored, _ = read_sessions(notes_dir, Filters(), with_raw=False)
     matches = [
         (item, action)
-        for item in stored
-        for action in action_items(item.record)
+        for item, actions in zip(stored, all_actions(stored), strict=True)
+        for action in actions
         if action_id and str(action.get("id", "")).startswith(action_id)
     ]
     if not matches:
@@ -363,12 +526,16 @@ def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
 
 
 def change_action(
-    stored: Stored, action_id: str, event: ActionEvent, *, new_due: date | None = None
+    folder: Path,
+    session: Session,
+    action_id: str,
+    event: ActionEvent,
+    *,
+    new_due: date | None = None,
 ) -> Session:
-    """Record a change to one action item in its session record and save it."""
+    """Record a change to one action item in its session record and save it in `folder`."""
     from resetkit.session import save
 
-    session = stored.session
     for raw in session.answers.values():
         for item in raw if isinstance(raw, list) else []:
             if not isinstance(item, dict) or item.get("id") != action_id:
@@ -380,7 +547,7 @@ def change_action(
                 item["due"] = new_due.isoformat() if new_due else None
             else:
                 item["status"] = event.kind
-            save(session, stored.folder)
+            save(session, folder)
             return session
     raise UsageError(f"no action item '{action_id}' in session {session.id}")
 

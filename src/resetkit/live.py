@@ -299,7 +299,7 @@ def review_follow_up(
     Returns how many items changed. Each change is recorded in the earlier record (and its
     action plan rebuilt) as soon as it is made, so an interruption keeps what was reviewed.
     """
-    from resetkit.history import Stored, change_action, now
+    from resetkit.history import change_action, now
     from resetkit.model import DateQuestion, TextQuestion
     from resetkit.notes import write_action_plan
     from resetkit.session import ActionEvent
@@ -336,8 +336,7 @@ def review_follow_up(
                 hint=f"continue with 'resetkit resume {session.id}'",
             ) from None
         event = ActionEvent(at=now(), kind=verdict, note=note, from_due=item.due, to_due=new_due)
-        stored = Stored(earlier, previous.model_dump(mode="json"), b"")
-        previous = change_action(stored, item.id, event, new_due=new_due)
+        previous = change_action(earlier, previous, item.id, event, new_due=new_due)
         changed += 1
     if changed and write_action_plan(previous, earlier) is None:
         console.print(

@@ -6,8 +6,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tomllib
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +16,6 @@ from resetkit.errors import StorageError, UsageError
 from resetkit.model import Playbook
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION, write_text_atomic
 
-CONFIG_FILE = "resetkit.toml"
 PREVIOUS_FILE = "session.prev.json"
 _WINDOWS_RESERVED = {
     "con",
@@ -146,42 +143,6 @@ def customer_slug(name: str) -> str:
     if slug in _WINDOWS_RESERVED:
         return f"{slug}-{digest}"
     return slug
-
-
-@dataclass(frozen=True)
-class NotesDir:
-    """Where notes go, and why that folder was chosen."""
-
-    path: Path
-    why: str
-
-
-def find_notes_dir(option: Path | None, cwd: Path | None = None) -> NotesDir:
-    """--notes-dir, else $RESETKIT_NOTES_DIR, else a resetkit.toml up the tree, else user data."""
-    if option is not None:
-        return NotesDir(option.expanduser().resolve(), "--notes-dir")
-    from_env = os.environ.get("RESETKIT_NOTES_DIR", "").strip()
-    if from_env:
-        return NotesDir(Path(from_env).expanduser().resolve(), "$RESETKIT_NOTES_DIR")
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        config = folder / CONFIG_FILE
-        if config.is_file():
-            return NotesDir(_notes_dir_from_config(config), f"notes_dir in {config}")
-    import platformdirs
-
-    return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", "your data dir")
-
-
-def _notes_dir_from_config(config: Path) -> Path:
-    try:
-        settings = tomllib.loads(config.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UsageError(f"{config}: cannot read: {error}", hint="fix the TOML syntax") from None
-    value = settings.get("notes_dir", "notes")
-    if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{config}: notes_dir must be a folder path", hint='notes_dir = "notes"')
-    return (config.parent / value).expanduser().resolve()
 
 
 def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) -> Path:

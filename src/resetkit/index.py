@@ -1,0 +1,133 @@
+"""A cache of session records, so history commands re-read only the records that changed.
+
+The records on disk stay the only source of truth. The index lives in the user cache dir (never
+in the notes dir, which a team may keep in git) and holds, per record file, its stat signature,
+the fields the filters need, its action items and its bytes. Every read checks each record's
+signature first: a record changed by anyone (a live session, `actions done`, a hand edit, a git
+pull) is read again. Losing or breaking the index costs time, never data: any SQLite error turns
+the index off for that run and the records are read from disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from resetkit.storage import SCHEMA_VERSION
+
+# Bump when the table changes; the record schema is part of the key too.
+FORMAT = f"2/{SCHEMA_VERSION}"
+
+# A record's fields: id, customer, playbook_id, status, started_at, actions (its action items as
+# JSON, "" when none), open_actions (the open ones, likewise), raw (its bytes), problem (why it
+# cannot be read; then the others are None).
+Row = tuple[Any, ...]
+# What tells that a record file changed: inode, size, ctime, mtime. A file changed in the last
+# two seconds gets no mtime, so it is read again next time: a write in the same clock tick as
+# our read, with the same size, would otherwise go unseen.
+Signature = tuple[int, int, int, int | None]
+RECENT_NS = 2_000_000_000
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS records (
+    path TEXT PRIMARY KEY,
+    ino INTEGER, size INTEGER, ctime_ns INTEGER, mtime_ns INTEGER,
+    id TEXT, customer TEXT, playbook_id TEXT, status TEXT, started_at TEXT,
+    actions TEXT, open_actions TEXT, raw BLOB, problem TEXT
+)
+"""
+
+
+def index_path(notes_dir: Path) -> Path:
+    """Where the index of this notes dir lives: one file per notes dir, in the user cache dir."""
+    base = os.environ.get("RESETKIT_CACHE_DIR")
+    if not base:
+        import platformdirs
+
+        base = platformdirs.user_cache_dir("resetkit")
+    key = hashlib.sha256(os.fsencode(os.path.realpath(notes_dir))).hexdigest()[:20]
+    return Path(base) / "index" / f"{key}.sqlite"
+
+
+class Index:
+    """One notes dir's index; every method may raise sqlite3.Error (callers drop the index)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def open(cls, notes_dir: Path) -> Index | None:
+        """The index, created if need be; None when it cannot be used (read-only cache, ...)."""
+        if os.environ.get("RESETKIT_INDEX") == "off":
+            return None
+        path = index_path(notes_dir)
+        for attempt in (1, 2):
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                return cls._connect(path)
+            except sqlite3.DatabaseError:
+                # Not a database (or a damaged one): it is only a cache, start again once.
+                if attempt == 2:
+                    return None
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{path}{suffix}")
+            except (sqlite3.Error, OSError):
+                return None
+        return None  # pragma: no cover - the loop returns
+
+    @classmethod
+    def _connect(cls, path: Path) -> Index:
+        connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if found is None or found[0] != FORMAT:
+                with connection:
+                    connection.execute("BEGIN IMMEDIATE")
+                    connection.execute("DROP TABLE IF EXISTS records")
+                    connection.execute(_TABLE)
+                    connection.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,)
+                    )
+        except BaseException:
+            connection.close()
+            raise
+        return cls(connection)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()
+
+    def rows(self, *, with_raw: bool) -> sqlite3.Cursor:
+        """Every indexed record: its path in the notes dir, signature (4 values), fields (Row)."""
+        payload = "raw" if with_raw else "NULL"
+        return self.connection.execute(
+            "SELECT path, ino, size, ctime_ns, mtime_ns, id, customer, playbook_id, status,"
+            f" started_at, actions, open_actions, {payload}, problem FROM records"
+        )
+
+    def update(self, fresh: Iterable[tuple[str, Signature, Row]], gone: Iterable[str]) -> None:
+        """Store records read again and forget those no longer on disk, in one transaction."""
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.executemany(
+                "DELETE FROM records WHERE path = ?", ((path,) for path in gone)
+            )
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                ((path, *signature, *row) for path, signature, row in fresh),
+            )
+
+
+def same(known: Any, current: Signature) -> bool:
+    """Whether an indexed signature still describes the file (an unknown mtime never does)."""
+    return known[3] is not None and tuple(known) == current

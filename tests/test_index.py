@@ -1,0 +1,255 @@
+"""The history index: a cache that must never show a record other than as it is on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generate_history import generate
+from resetkit.history import Filters, open_actions, read_sessions
+from resetkit.index import index_path
+
+HOUR_AGO = time.time() - 3600
+
+
+def age(notes: Path, when: float = HOUR_AGO) -> None:
+    """Date every record back, as records written in earlier weeks are: the index trusts them."""
+    for record in notes.glob("*/*/session.json"):
+        os.utime(record, (when, when))
+
+
+def flip_case(record_file: Path) -> str:
+    """Edit a record in place without changing its size or mtime: the customer's first letter
+    (or the first letter at all, in a damaged record) changes case. Returns the new text."""
+    text = record_file.read_text("utf-8")
+    marker = text.find('"customer":"')
+    at = (
+        marker + len('"customer":"')
+        if marker >= 0
+        else next((n for n, c in enumerate(text) if c.isalpha()), 0)
+    )
+    edited = text[:at] + text[at : at + 1].swapcase() + text[at + 1 :]
+    stat = record_file.stat()
+    record_file.write_text(edited, "utf-8")
+    os.utime(record_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return edited
+
+
+def add_sessions(notes: Path, count: int, seed: int) -> None:
+    """Sessions written later into the same notes dir, under new customer folders."""
+    scratch = notes.parent / f"scratch-{seed}-{time.monotonic_ns()}"
+    generate(scratch, count, seed=seed)
+    for customer in scratch.iterdir():
+        customer.rename(notes / f"{customer.name}-{scratch.name}")
+    scratch.rmdir()
+
+
+def spy_on_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The record files opened from now on."""
+    opened: list[str] = []
+    real_open = open
+
+    def spy(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file).endswith("session.json"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
+    return opened
+
+
+def exported(run, notes: Path, *args: str) -> list[dict]:
+    result = run("export", "--format", "json", *args, "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def truth(notes: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[bytes], list[str]]:
+    """What the commands show with no index at all: every record read from disk."""
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        stored, warnings = read_sessions(notes, Filters())
+    return [item.raw for item in stored], warnings
+
+
+def indexed(notes: Path) -> tuple[list[bytes], list[str]]:
+    stored, warnings = read_sessions(notes, Filters())
+    return [item.raw for item in stored], warnings
+
+
+@pytest.fixture
+def history(isolated: Path) -> Path:
+    notes = isolated / "notes"
+    generate(notes, 30, seed=5)
+    age(notes)
+    return notes
+
+
+def test_the_index_lives_in_the_cache_dir_not_among_the_notes(run, history: Path) -> None:
+    before = sorted(p.relative_to(history) for p in history.rglob("*"))
+    exported(run, history)
+    assert sorted(p.relative_to(history) for p in history.rglob("*")) == before
+    path = index_path(history)
+    assert path.is_file() and path.is_relative_to(Path(os.environ["XDG_CACHE_HOME"]))
+    assert str(path) in run("where", "--notes-dir", str(history)).stdout
+
+
+def test_a_second_run_reads_nothing_from_disk_but_shows_the_same(
+    run, history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = exported(run, history)
+    opened = spy_on_records(monkeypatch)
+    assert exported(run, history) == first
+    assert opened == []
+
+
+def test_changes_by_commands_and_by_hand_show_at_once(run, history: Path) -> None:
+    exported(run, history)  # the index now holds every record
+    action = json.loads(run("actions", "--format", "json", "--notes-dir", str(history)).stdout)[0]
+    assert run("actions", "done", action["action_id"], "--notes-dir", str(history)).exit_code == 0
+    still_open = json.loads(run("actions", "--format", "json", "--notes-dir", str(history)).stdout)
+    assert action["action_id"] not in {a["action_id"] for a in still_open}
+
+    # A hand edit in place, same size, with the old mtime put back: only the ctime tells.
+    record_file = next(history.glob("*/*/session.json"))
+    customer = json.loads(flip_case(record_file))["customer"]
+    assert customer in {r["customer"] for r in exported(run, history)}
+
+    gone = json.loads(record_file.read_text("utf-8"))["id"]
+    shutil.rmtree(record_file.parent)
+    add_sessions(history, 2, seed=9)
+    ids = {r["id"] for r in exported(run, history)}
+    assert gone not in ids and len(ids) == 31
+
+
+def test_a_record_written_in_the_last_seconds_is_always_read_again(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write in the same clock tick as the index's read, same size, changes no signature."""
+    fresh = sorted(history.glob("*/*/session.json"))[0]
+    now = time.time()
+    os.utime(fresh, (now, now))
+    indexed(history)
+    opened = spy_on_records(monkeypatch)
+    indexed(history)
+    assert opened == [str(fresh)]
+
+
+def test_damaged_records_are_named_every_time(run, history: Path) -> None:
+    broken = next(history.glob("*/*/session.json"))
+    broken.write_text("{not json", "utf-8")
+    age(history)
+    for _ in range(2):
+        result = run("export", "--format", "json", "--notes-dir", str(history))
+        assert result.exit_code == 0
+        assert f"skipped {broken}: not valid JSON" in result.stderr
+        assert len(json.loads(result.stdout)) == 29
+
+
+def test_a_damaged_index_is_rebuilt(run, history: Path) -> None:
+    first = exported(run, history)
+    index_path(history).write_bytes(b"this is not a database" * 100)
+    assert exported(run, history) == first
+    assert index_path(history).read_bytes().startswith(b"SQLite format 3")
+
+
+def test_an_unusable_cache_dir_costs_time_not_answers(
+    run, history: Path, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    blocker = isolated / "cache-is-a-file"
+    blocker.write_text("", "utf-8")
+    monkeypatch.setenv("RESETKIT_CACHE_DIR", str(blocker))
+    result = run("export", "--format", "json", "--notes-dir", str(history))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert len(json.loads(result.stdout)) == 30
+
+
+def test_concurrent_commands_share_one_index(history: Path, isolated: Path) -> None:
+    """Four exports at once on a cold index, while a fifth process marks an action done."""
+    command = [sys.executable, "-m", "resetkit"]
+    environment = dict(os.environ)
+    stored, _ = read_sessions(history, Filters())
+    target = open_actions(stored)[0]
+    readers = [
+        subprocess.Popen(
+            [*command, "export", "--format", "json", "--notes-dir", str(history)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environment,
+        )
+        for _ in range(4)
+    ]
+    writer = subprocess.run(
+        [*command, "actions", "done", target.action["id"], "--notes-dir", str(history)],
+        capture_output=True,
+        env=environment,
+        check=False,
+    )
+    assert writer.returncode == 0, writer.stderr
+    for reader in readers:
+        out, err = reader.communicate(timeout=60)
+        assert reader.returncode == 0 and err == b""
+        assert len(json.loads(out)) == 30
+    after = json.loads(
+        subprocess.run(
+            [*command, "actions", "--format", "json", "--notes-dir", str(history)],
+            capture_output=True,
+            env=environment,
+            check=True,
+        ).stdout
+    )
+    assert target.action["id"] not in {a["action_id"] for a in after}
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["edit", "same-size-edit", "delete", "add", "break", "index", "age"]),
+        st.integers(min_value=0, max_value=50),
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=OPERATIONS)
+def test_the_index_always_agrees_with_the_records(
+    operations: list[tuple[str, int]], isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = isolated / f"notes-{time.monotonic_ns()}"
+    generate(notes, 6, seed=1)
+    age(notes)
+    indexed(notes)
+    for operation, number in operations:
+        records = sorted(notes.glob("*/*/session.json"))
+        target = records[number % len(records)] if records else None
+        if operation == "index":
+            indexed(notes)
+        elif operation == "age":
+            age(notes, HOUR_AGO + number)
+        elif operation == "add":
+            add_sessions(notes, 1, seed=number)
+        elif target is None:
+            continue
+        elif operation == "delete":
+            shutil.rmtree(target.parent)
+        elif operation == "break":
+            target.write_bytes(target.read_bytes()[: number + 1])
+        elif operation == "same-size-edit":
+            flip_case(target)
+        else:
+            text = target.read_text("utf-8")
+            target.write_text(text.replace('"answers":{', '"answers":{"extra":1,', 1), "utf-8")
+        assert indexed(notes) == truth(notes, monkeypatch)
