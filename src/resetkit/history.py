@@ -176,6 +176,7 @@ def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
     found: dict[str, tuple[str, Signature]] = {}
     recent = time.time_ns() - RECENT_NS
     stat = os.stat
+    record_name = os.sep + RECORD_FILE
     with os.scandir(notes_dir) as customers:
         for customer in customers:
             if not customer.is_dir(follow_symlinks=False):
@@ -185,7 +186,7 @@ def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
                 for folder in folders:
                     if not folder.is_dir(follow_symlinks=False):
                         continue
-                    path = os.path.join(folder.path, RECORD_FILE)
+                    path = folder.path + record_name
                     try:
                         info = stat(path)
                     except OSError:
@@ -281,34 +282,31 @@ def read_sessions(
 
         keep = filters.keep
         index = Index.open(notes_dir)
-        indexed: set[str] = set()
-        current: set[str] = set()
+        unread = dict(on_disk)
+        gone: list[str] = []
         if index is not None:
             try:
                 for indexed_row in index.rows(with_raw=with_raw):
                     relative = indexed_row[0]
-                    indexed.add(relative)
-                    entry = on_disk.get(relative)
-                    if entry is not None and same(indexed_row[1:5], entry[1]):
-                        current.add(relative)
+                    entry = unread.get(relative)
+                    if entry is None:
+                        gone.append(relative)
+                    elif same(indexed_row[1:5], entry[1]):
+                        del unread[relative]
                         take(entry[0], indexed_row[5:])
             except sqlite3.Error:
                 index.close()
                 index = None
+                unread = dict(on_disk)
                 found.clear()
                 problems.clear()
-                indexed.clear()
-                current.clear()
         fresh: list[tuple[str, Signature, Row]] = []
-        for relative, (path, sig) in on_disk.items():
-            if relative in current:
-                continue
+        for relative, (path, sig) in unread.items():
             read = _read_record(path)
             if read is not None:
                 fresh.append((relative, sig, read))
                 take(path, read)
         if index is not None:
-            gone = indexed - on_disk.keys()
             try:
                 if fresh or gone:
                     index.update(fresh, gone)
