@@ -9,12 +9,13 @@ from pathlib import Path
 
 import yaml
 from rich.console import Console
+from typer.testing import Result
 
 from conftest import QUIET_RISK_CHECK, drive
 from resetkit.live import review_follow_up
 from resetkit.loader import builtin_dir, load_file
 from resetkit.prompts import ScriptedPrompter
-from resetkit.session import Session, begin, load
+from resetkit.session import Session, Verdict, begin, load
 
 
 def second_session(notes: Path, playbook_id: str) -> tuple[Session, Path]:
@@ -101,3 +102,107 @@ def test_follow_up_of_an_unknown_session_is_refused_before_anything_is_written(
     )
     assert result.exit_code == 2
     assert "no session 'nope/nothing'" in result.stderr
+
+
+def earlier_with_three_items(notes: Path) -> tuple[Path, list[str]]:
+    """A reset session whose action plan has three open items; their ids."""
+    items = [
+        {"what": "Send the recap", "owner": "us", "due": "2026-12-01"},
+        {"what": "Share the roadmap", "owner": "us", "due": "2026-12-05"},
+        {"what": "Name an admin", "owner": "customer", "due": "2026-12-08"},
+    ]
+    earlier = drive("reset", {"actions": items}, notes_dir=notes)
+    return earlier.folder, [item["id"] for item in earlier.session.answers["actions"]]
+
+
+def scripted_follow_up(run, isolated: Path, review: str, earlier: str) -> Result:
+    answers = isolated / "answers.yaml"
+    sheet = yaml.safe_dump({"customer": "Acme Corp", "answers": QUIET_RISK_CHECK})
+    answers.write_text(sheet + review, "utf-8")
+    return run(
+        "start",
+        "risk-check",
+        "--answers",
+        str(answers),
+        "--no-input",
+        "--follow-up",
+        earlier,
+        "--notes-dir",
+        str(isolated / "notes"),
+    )
+
+
+def test_a_scripted_follow_up_settles_the_items_its_review_names(run, isolated: Path) -> None:
+    folder, (first, second, third) = earlier_with_three_items(isolated / "notes")
+    review = (
+        f"review:\n  '{first}': done\n"
+        f"  '{second}': {{status: moved, due: 2027-01-10, note: Legal is slow}}\n"
+    )
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 0, result.stderr
+    assert "2 action item(s) changed" in result.stderr
+    items = {item.id: item for item in load(folder).action_items()}
+    assert items[first].status == "done"
+    assert items[second].status == "open" and items[second].due.isoformat() == "2027-01-10"
+    assert items[second].history[0].note == "Legal is slow"
+    assert items[third].status == "open" and items[third].history == []
+    plan = (folder / "action-plan.md").read_text("utf-8")
+    assert "moved from 2026-12-05 to 2027-01-10" in plan and "Legal is slow" in plan
+
+
+def test_a_bad_review_is_refused_line_by_line_before_anything_is_written(
+    run, isolated: Path
+) -> None:
+    notes = isolated / "notes"
+    folder, (first, second, third) = earlier_with_three_items(notes)
+    before = (folder / "session.json").read_bytes()
+    review = (
+        "review:\n"
+        f"  '{first[:-1]}x': done\n"  # no such item
+        f"  '{second}': moved\n"  # no date
+        f"  '{third}': {{status: finished, when: today}}\n"
+    )
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    sheet_lines = len(
+        yaml.safe_dump({"customer": "Acme Corp", "answers": QUIET_RISK_CHECK}).splitlines()
+    )
+    at = sheet_lines + 2  # the first item's line
+    assert any(f"answers.yaml:{at}:" in line and "no open action item" in line for line in lines)
+    assert any(f":{at + 1}:" in line and "moved needs the new due date" in line for line in lines)
+    assert any(f":{at + 2}:" in line and "unknown key 'when'" in line for line in lines)
+    assert any(f":{at + 2}:" in line and "status must be one of" in line for line in lines)
+    assert (folder / "session.json").read_bytes() == before
+    assert sorted(p.name for p in (notes / "acme-corp").iterdir()) == ["2026-11-24-reset"]
+
+
+def test_a_review_without_follow_up_is_refused(run, isolated: Path) -> None:
+    answers = isolated / "answers.yaml"
+    sheet = {"customer": "Acme Corp", "answers": QUIET_RISK_CHECK, "review": {"ab": "done"}}
+    answers.write_text(yaml.safe_dump(sheet), "utf-8")
+    result = run("start", "risk-check", "--answers", str(answers), "--no-input")
+    assert result.exit_code == 2
+    assert "review: goes with --follow-up SESSION" in result.stderr
+
+
+def test_an_id_read_as_a_number_must_be_quoted(run, isolated: Path) -> None:
+    earlier_with_three_items(isolated / "notes")
+    result = scripted_follow_up(
+        run, isolated, "review:\n  12345678: done\n", "acme-corp/2026-11-24-reset"
+    )
+    assert result.exit_code == 2
+    assert "key '12345678' is read as a number, not a word: quote it" in result.stderr
+
+
+def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
+    folder, (first, *_) = earlier_with_three_items(isolated / "notes")
+    session, new_folder = second_session(isolated / "notes", "risk-check")
+    prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped", "open"])
+    given = {first: Verdict("done", note="Sent")}
+    changed = review_follow_up(
+        folder, session, new_folder, prompter, Console(file=io.StringIO()), given
+    )
+    assert changed == 2
+    assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
+    assert prompter.picks == []  # exactly two questions were asked, for the other two items

@@ -20,12 +20,15 @@ from resetkit.model import (
     MultiChoiceQuestion,
     Playbook,
     did_you_mean,
+    resolve_date,
 )
 from resetkit.render import TYPE_NAMES
-from resetkit.session import Attendee
+from resetkit.session import Attendee, Verdict
 from resetkit.walk import AnswerError, active, check_answer, default_answer
 
-SHEET_KEYS = ["customer", "attendees", "answers"]
+SHEET_KEYS = ["customer", "attendees", "answers", "review"]
+REVIEW_KEYS = ["status", "due", "note"]
+REVIEW_KINDS = ("done", "moved", "dropped", "open")
 
 
 @dataclass
@@ -35,6 +38,7 @@ class AnswerSheet:
     customer: str | None = None
     attendees: list[Attendee] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
+    review: dict[str, Verdict] = field(default_factory=dict)  # action item id -> verdict
 
 
 def read_answers(source: str) -> Located:
@@ -51,12 +55,18 @@ def read_answers(source: str) -> Located:
 
 
 def check_sheet(
-    located: Located, playbook: Playbook, today: date, *, complete: bool
+    located: Located,
+    playbook: Playbook,
+    today: date,
+    *,
+    complete: bool,
+    follow_up: tuple[str, list[str]] | None = None,
 ) -> AnswerSheet:
     """The checked answers; AnswersInvalid listing every problem by question id.
 
     With `complete`, every question that applies must be settled: required ones answered,
-    optional ones skipped when missing.
+    optional ones skipped when missing. `follow_up` is the session followed up on and the ids
+    of its open action items, which a `review:` may settle.
     """
     problems: list[Problem] = []
     data = located.data
@@ -73,6 +83,8 @@ def check_sheet(
     elif isinstance(customer, str) and customer.strip():
         sheet.customer = customer.strip()
     sheet.attendees = _attendees(located, data.get("attendees"), problems)
+    if data.get("review") is not None:
+        sheet.review = _review(located, data["review"], follow_up, today, problems)
     raw = data.get("answers", {})
     if raw is None:
         raw = {}
@@ -147,6 +159,82 @@ def _attendees(located: Located, value: Any, problems: list[Problem]) -> list[At
     return attendees
 
 
+def _review(
+    located: Located,
+    value: Any,
+    follow_up: tuple[str, list[str]] | None,
+    today: date,
+    problems: list[Problem],
+) -> dict[str, Verdict]:
+    """`review:` maps the followed-up session's open action item ids to what became of them."""
+    if follow_up is None:
+        problems.append(
+            located.problem(("review",), "review: goes with --follow-up SESSION, which is missing")
+        )
+        return {}
+    session_id, open_ids = follow_up
+    if not isinstance(value, dict):
+        problems.append(located.problem(("review",), "review must map action item ids to verdicts"))
+        return {}
+    verdicts = {}
+    for key, entry in value.items():
+        where = ("review", key)
+        if key not in open_ids:
+            problems.append(
+                located.problem(
+                    where,
+                    f"'{key}': no open action item with this id in {session_id}"
+                    f"{did_you_mean(key, open_ids)}",
+                )
+            )
+            continue
+        spec = {"status": entry} if isinstance(entry, str) else entry
+        if not isinstance(spec, dict):
+            problems.append(
+                located.problem(where, f"'{key}': write a status or {{status, due, note}}")
+            )
+            continue
+        unknown = [name for name in spec if name not in REVIEW_KEYS]
+        for name in unknown:
+            problems.append(
+                located.problem(
+                    (*where, name), f"unknown key '{name}'{did_you_mean(str(name), REVIEW_KEYS)}"
+                )
+            )
+        kind = spec.get("status")
+        if kind not in REVIEW_KINDS:
+            problems.append(
+                located.problem(where, f"'{key}': status must be one of {', '.join(REVIEW_KINDS)}")
+            )
+            continue
+        due = spec.get("due")
+        note = spec.get("note") or ""
+        if not isinstance(note, str):
+            problems.append(located.problem((*where, "note"), f"'{key}': the note must be text"))
+            continue
+        if (kind == "moved") != (due is not None):
+            message = (
+                "moved needs the new due date" if kind == "moved" else "due goes with status: moved"
+            )
+            problems.append(located.problem(where, f"'{key}': {message}"))
+            continue
+        new_due = None
+        if due is not None:
+            try:
+                new_due = resolve_date(due if isinstance(due, date) else str(due), today)
+            except ValueError:
+                problems.append(
+                    located.problem(
+                        (*where, "due"),
+                        f"'{key}': due {due!r} is not a date: write 2026-12-01 or +14d",
+                    )
+                )
+                continue
+        if not unknown:
+            verdicts[key] = Verdict(kind, new_due, note.strip())
+    return verdicts
+
+
 def missing(playbook: Playbook, answers: dict[str, Any]) -> list[AnyQuestion]:
     """Questions that apply and have no answer yet."""
     return [question for _, question in active(playbook, answers) if question.id not in answers]
@@ -173,6 +261,9 @@ def template(playbook: Playbook) -> str:
         "# A question whose 'only if' does not hold must stay null or be removed.",
         'customer: ""            # the customer, as written (or pass --customer)',
         'attendees: []           # entries like "Dana Smith:CTO"',
+        "# With --follow-up SESSION, review: settles that session's open action items by id",
+        "# (see 'resetkit actions'); items left out stay open. Quote the ids:",
+        "# review: {'0e12ab34': done, '7f3c9a10': {status: moved, due: +14d, note: Legal is slow}}",
         "answers:",
     ]
     for section in playbook.sections:

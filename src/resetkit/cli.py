@@ -388,19 +388,19 @@ def _run_scripted(
     earlier: Path | None,
 ) -> None:
     """A run with every answer known: no prompt, no review; the files written go to stdout."""
-    from resetkit.live import Run, link_sessions
+    from resetkit.live import Run, review_follow_up
     from resetkit.prompts import ScriptedPrompter
     from resetkit.session import begin
 
     session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
-    if earlier is not None:
-        previous = link_sessions(earlier, session, folder)
-        sys.stderr.write(
-            f"linked to {previous.id}; a scripted run does not review its action items: "
-            "use 'resetkit actions done/move'\n"
-        )
     quiet = _console(stderr=True)
     quiet.quiet = True
+    if earlier is not None:
+        changed = review_follow_up(earlier, session, folder, None, quiet, sheet.review)
+        sys.stderr.write(
+            f"linked to {session.follows}; {changed} action item(s) changed as the answers "
+            "file's review: says, the others left open\n"
+        )
     run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
     run.walk()
     for written in run.finish("save"):
@@ -478,19 +478,26 @@ def start(
     from resetkit.places import find_notes_dir
     from resetkit.prompts import FallbackPrompter, Interrupted, ScriptedPrompter, TerminalPrompter
     from resetkit.session import Attendee, begin, find_session
+    from resetkit.session import load as load_session
 
     attendees = [Attendee.parse(text) for text in attendee or []]
     model, path = load(playbook)
     started = datetime.now().astimezone()
     if no_input and answers is None:
         _fail("--no-input needs --answers FILE: there is nowhere else for answers to come from")
-    sheet = AnswerSheet()
-    if answers is not None:
-        sheet = check_sheet(read_answers(answers), model, started.date(), complete=no_input)
-        customer = customer or sheet.customer
-        attendees = attendees or sheet.attendees
     notes = find_notes_dir(notes_dir)
     earlier = find_session(notes.path, follow_up) if follow_up else None
+    sheet = AnswerSheet()
+    if answers is not None:
+        followed = None
+        if earlier is not None:
+            previous = load_session(earlier)
+            followed = (previous.id, [i.id for i in previous.action_items() if i.status == "open"])
+        sheet = check_sheet(
+            read_answers(answers), model, started.date(), complete=no_input, follow_up=followed
+        )
+        customer = customer or sheet.customer
+        attendees = attendees or sheet.attendees
     if answers is not None and customer and not missing(model, sheet.answers):
         scripted = (model, path, read_text(path), customer, attendees, notes.path, started)
         _run_scripted(*scripted, sheet, earlier)
@@ -524,7 +531,7 @@ def start(
         highlight=False,
     )
     if earlier is not None:
-        review_follow_up(earlier, session, folder, person, console)
+        review_follow_up(earlier, session, folder, person, console, sheet.review)
     _run_live(Run(model, session, folder, prompter, console), console)
 
 

@@ -6,14 +6,14 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
 from resetkit.notes import write_notes
 from resetkit.prompts import Interrupted, Prompter
 from resetkit.render import reflow
-from resetkit.session import Recommended, Session, save
+from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
 from resetkit.walk import (
     AnswerError,
     active,
@@ -278,6 +278,30 @@ REVIEW_CHOICES = [
 ]
 
 
+def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
+    """Ask what became of one action item: done, moved (to when), dropped, still open; a note."""
+    from resetkit.model import DateQuestion, TextQuestion
+
+    note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
+    due_question = DateQuestion(
+        id="review-due", type="date", prompt="  New due date", required=True, default="+7d"
+    )
+    try:
+        kind = prompter.pick("What happened to it?", REVIEW_CHOICES)
+        if kind == "open":
+            return Verdict("open")
+        new_due = None
+        if kind == "moved":
+            new_due = date.fromisoformat(prompter.ask(due_question, None, today))
+        note = prompter.ask(note_question, None, today) or ""
+        return Verdict(cast(VerdictKind, kind), new_due, note)
+    except Interrupted:
+        raise SessionInterrupted(
+            "interrupted during the follow-up review: the items reviewed so far are saved",
+            hint=f"continue with 'resetkit resume {session_id}'",
+        ) from None
+
+
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
     """Record that `session` follows up on the one in `earlier`, in both records."""
     from resetkit.session import load as load_session
@@ -292,28 +316,31 @@ def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
 
 
 def review_follow_up(
-    earlier: Path, session: Session, folder: Path, prompter: Prompter, console: Console
+    earlier: Path,
+    session: Session,
+    folder: Path,
+    prompter: Prompter | None,
+    console: Console,
+    given: dict[str, Verdict] | None = None,
 ) -> int:
     """Go through the earlier session's open action items, then link the two sessions.
 
+    Items with a verdict `given` (from an answers file) are settled without a question; the
+    others are asked through `prompter`, or stay open when there is none (a scripted run).
     Returns how many items changed. Each change is recorded in the earlier record (and its
     action plan rebuilt) as soon as it is made, so an interruption keeps what was reviewed.
     """
     from resetkit.history import change_action, now
-    from resetkit.model import DateQuestion, TextQuestion
     from resetkit.notes import write_action_plan
     from resetkit.session import ActionEvent
 
+    given = given or {}
     previous = link_sessions(earlier, session, folder)
     items = [item for item in previous.action_items() if item.status == "open"]
     console.print(
         f"Following up on {previous.id}: {len(items)} open action item(s).",
         highlight=False,
         markup=False,
-    )
-    note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
-    due_question = DateQuestion(
-        id="review-due", type="date", prompt="  New due date", required=True, default="+7d"
     )
     changed = 0
     today = session.started_at.date()
@@ -322,21 +349,15 @@ def review_follow_up(
         console.print(
             f"[bold]{number}/{len(items)}[/] {_escape_markup(item.what)} ({item.owner}, due {due})"
         )
-        try:
-            verdict = prompter.pick("What happened to it?", REVIEW_CHOICES)
-            if verdict == "open":
-                continue
-            new_due = None
-            if verdict == "moved":
-                new_due = date.fromisoformat(prompter.ask(due_question, None, today))
-            note = prompter.ask(note_question, None, today) or ""
-        except Interrupted:
-            raise SessionInterrupted(
-                "interrupted during the follow-up review: the items reviewed so far are saved",
-                hint=f"continue with 'resetkit resume {session.id}'",
-            ) from None
-        event = ActionEvent(at=now(), kind=verdict, note=note, from_due=item.due, to_due=new_due)
-        previous = change_action(earlier, previous, item.id, event, new_due=new_due)
+        verdict = given.get(item.id)
+        if verdict is None and prompter is not None:
+            verdict = _ask_verdict(prompter, today, session.id)
+        if verdict is None or verdict.kind == "open":
+            continue
+        event = ActionEvent(
+            at=now(), kind=verdict.kind, note=verdict.note, from_due=item.due, to_due=verdict.due
+        )
+        previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
         changed += 1
     if changed and write_action_plan(previous, earlier) is None:
         console.print(

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +41,18 @@ class ActionEvent(BaseModel):
     note: str = ""
     from_due: date | None = None
     to_due: date | None = None
+
+
+VerdictKind = Literal["done", "moved", "dropped", "open"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What became of an open action item, as a follow-up review settles it."""
+
+    kind: VerdictKind
+    due: date | None = None  # the new due date, for "moved"
+    note: str = ""
 
 
 class ActionItem(BaseModel):
