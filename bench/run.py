@@ -18,6 +18,8 @@ from pathlib import Path
 
 from first_prompt import measure as first_prompt
 from generate_history import generate
+from history import age
+from history import measure as history_measure
 from resetkit.loader import builtin_dir
 from startup import median_seconds, resetkit_command
 
@@ -99,14 +101,9 @@ def main() -> None:
         try:
             notes = Path(folder) / "notes"
             generate(notes, size)
-            for name, args in (
-                ("export --format json", ["export", "--format", "json"]),
-                ("actions", ["actions"]),
-            ):
-                seconds, peak = timed(
-                    [*resetkit, *args, "--notes-dir", str(notes)], max(1, runs // 3)
-                )
-                rows.append((f"{name}, {size:,} sessions", seconds, "", peak))
+            age(list(notes.glob("*/*/session.json")))
+            for name, situation, seconds, peak in history_measure(notes, max(3, runs // 2)):
+                rows.append((f"{name}, {size:,} sessions, {situation}", seconds, "", peak))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -6,7 +6,7 @@ import errno
 import json
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from resetkit import storage
 from resetkit.answers import check_sheet, read_answers
 from resetkit.errors import InputInvalid, StorageError, UsageError
 from resetkit.loader import builtin_dir, load_file
-from resetkit.session import find_session, reserve_folder
+from resetkit.session import begin, find_session, reserve_folder, save
 
 CORPUS = Path(__file__).parent / "hostile"
 POSTMORTEM = load_file(builtin_dir() / "postmortem.yaml")
@@ -212,3 +212,26 @@ def test_a_notes_dir_that_cannot_be_created_is_one_clear_line(run, isolated: Pat
     assert result.stderr.count("\n") == 1
     assert f"cannot create {blocker / 'notes' / 'acme'}" in result.stderr
     assert blocker.read_text("utf-8") == "a file where a folder should be"
+
+
+def test_every_answer_waits_for_the_disk_but_the_empty_record_does_not(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record begin() writes holds only what the command line gave: no fsync, no wait
+    before the first question. Every save after an answer reaches the disk before going on."""
+    synced: list[int] = []
+    real_fsync = storage.os.fsync
+
+    def counted(descriptor: int) -> None:
+        synced.append(descriptor)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(storage.os, "fsync", counted)
+    path = builtin_dir() / "risk-check.yaml"
+    started = datetime(2026, 11, 24, 10, tzinfo=UTC)
+    text = path.read_text("utf-8")
+    session, folder = begin(load_file(path), path, text, "Acme", [], isolated / "notes", started)
+    assert synced == [] and (folder / "session.json").is_file()
+    session.answers["anything"] = "typed"
+    save(session, folder)
+    assert len(synced) == 2  # the record, then its folder entry

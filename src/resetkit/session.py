@@ -213,12 +213,15 @@ def begin(
         started_at=started,
         planned_minutes=playbook.minutes,
     )
-    save(session, folder)
+    # Nothing typed yet: all this holds came from the command line, so it skips the fsync that
+    # made the first question wait up to a quarter of a second on a slow disk. The first
+    # answer's save makes the record durable.
+    save(session, folder, durable=False)
     return session, folder
 
 
-def save(session: Session, folder: Path) -> None:
-    """Write the record atomically into its folder."""
+def save(session: Session, folder: Path, *, durable: bool = True) -> None:
+    """Write the record atomically into its folder (and wait for the disk, if `durable`)."""
     record = folder / RECORD_FILE
     # Keep the last good record as session.prev.json: a hard link costs no copy, and if the
     # record is ever damaged, resume can start again from the save before it.
@@ -228,7 +231,7 @@ def save(session: Session, folder: Path) -> None:
         os.link(record, linked)
         os.replace(linked, folder / PREVIOUS_FILE)
     # Compact: history commands parse thousands of these, and indentation triples the bytes.
-    write_text_atomic(record, session.model_dump_json() + "\n")
+    write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
 
 
 def load(folder: Path) -> Session:

@@ -13,13 +13,17 @@ RECORD_FILE = "session.json"
 SCHEMA_VERSION = 1  # of the session record; history reads only records of this version
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     """Replace `path` with `text` so a reader sees the old file or the new one, never half."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"), durable=durable)
 
 
-def write_bytes_atomic(path: Path, payload: bytes) -> None:
-    """Replace `path` with `payload` atomically; StorageError keeps the old file intact."""
+def write_bytes_atomic(path: Path, payload: bytes, *, durable: bool = True) -> None:
+    """Replace `path` with `payload` atomically; StorageError keeps the old file intact.
+
+    `durable` waits until the file and its folder entry are on the disk (fsync), so a power
+    cut cannot lose it either; a crash or kill cannot lose it once this returns in any case.
+    """
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -33,7 +37,8 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
         with os.fdopen(handle, "wb") as temp:
             temp.write(payload)
             temp.flush()
-            os.fsync(temp.fileno())
+            if durable:
+                os.fsync(temp.fileno())
         os.replace(temp_name, path)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -42,7 +47,8 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
             f"cannot write {path}: {error.strerror}; the previous version is unchanged",
             hint="free some disk space or fix the permissions, then try again",
         ) from None
-    _sync_folder(folder)
+    if durable:
+        _sync_folder(folder)
 
 
 def _sync_folder(folder: Path) -> None:
