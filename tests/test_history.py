@@ -292,3 +292,17 @@ def test_report_csv_and_chart(run, history: Path) -> None:
     chart = run("report", "--notes-dir", str(history)).stdout
     assert "Time spent by customer" in chart and "Time spent by playbook" in chart
     assert "█" in chart
+
+
+def test_piped_tables_keep_one_row_per_line_whatever_the_text(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    driven = drive("reset", notes_dir=notes)
+    record_file = driven.folder / "session.json"
+    record = json.loads(record_file.read_text("utf-8"))
+    record["answers"]["actions"][0]["what"] = "Call\tthem\nback\u2028soon"
+    record_file.write_text(json.dumps(record), "utf-8")
+    lines = run("actions", "--notes-dir", str(notes)).stdout.splitlines()
+    assert len(lines) == 2 and all(len(line.split("\t")) == 6 for line in lines)
+    assert "Call them back soon" in lines[1]
+    listed = json.loads(run("actions", "--format", "json", "--notes-dir", str(notes)).stdout)
+    assert listed[0]["what"] == "Call\tthem\nback\u2028soon"

@@ -121,8 +121,14 @@ def _console(stderr: bool = False) -> "Console":
 
 
 def _write_json(value: Any) -> None:
+    """JSON on stdout: a list one item per line (as export writes records), else indented."""
     import json
 
+    if isinstance(value, list):
+        # Indenting switches json to its pure-Python encoder: ten times slower on long lists.
+        items = [json.dumps(item, ensure_ascii=False, default=str) for item in value]
+        sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n")
+        return
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
@@ -661,11 +667,16 @@ def _emit(text: str | bytes, output: Path | None) -> None:
     sys.stderr.write(f"wrote {output}\n")
 
 
+def _one_line(cell: str) -> str:
+    """A table cell with no tab or line break left in it (most have none: check first)."""
+    return cell if cell.isprintable() else " ".join(cell.split())
+
+
 def _table(columns: list[str], rows: list[list[str]]) -> None:
     """Rows as a rich table in a terminal; as tab-separated lines when piped or long."""
     if not sys.stdout.isatty() or len(rows) > 500:
         # rich lays a long table out slowly, and a pipe wants lines a script can split.
-        lines = ["\t".join(columns)] + ["\t".join(" ".join(c.split()) for c in r) for r in rows]
+        lines = ["\t".join(columns)] + ["\t".join(map(_one_line, r)) for r in rows]
         sys.stdout.write("\n".join(lines) + "\n")
         return
     from rich.markup import escape
