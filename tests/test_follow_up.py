@@ -61,22 +61,7 @@ def test_still_open_items_are_left_unchanged(isolated: Path) -> None:
 def test_a_scripted_follow_up_links_the_sessions(run, isolated: Path) -> None:
     notes = isolated / "notes"
     earlier = drive("reset", notes_dir=notes)
-    answers = isolated / "answers.yaml"
-    answers.write_text(
-        yaml.safe_dump({"customer": "Acme Corp", "answers": QUIET_RISK_CHECK}),
-        "utf-8",
-    )
-    result = run(
-        "start",
-        "risk-check",
-        "--answers",
-        str(answers),
-        "--no-input",
-        "--follow-up",
-        earlier.session.id,
-        "--notes-dir",
-        str(notes),
-    )
+    result = scripted_follow_up(run, isolated, "", earlier.session.id)
     assert result.exit_code == 0, result.stderr
     assert f"linked to {earlier.session.id}" in result.stderr
     new_folder = Path(result.stdout.splitlines()[0]).parent
