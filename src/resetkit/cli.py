@@ -2,8 +2,10 @@
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
+import functools
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -609,6 +611,24 @@ def main() -> None:
 
 # --- history: sessions, export, actions, render -----------------------------------------------
 
+
+def _reads_history(command: Callable[..., None]) -> Callable[..., None]:
+    """For commands that read every record: the cyclic collector stays off until they end.
+
+    What they read lives until they exit and forms no cycles; left on, the collector walks it
+    again and again (measured: a fifth of `actions` at 100,000 sessions).
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        from resetkit.history import paused_gc
+
+        with paused_gc():
+            command(*args, **kwargs)
+
+    return run
+
+
 CustomerFilter = Annotated[
     str | None, typer.Option("--customer", help="Only customers whose name contains this.")
 ]
@@ -696,6 +716,7 @@ class SessionsFormat(StrEnum):
 
 
 @app.command()
+@_reads_history
 def sessions(
     customer: CustomerFilter = None,
     playbook: PlaybookFilter = None,
@@ -739,6 +760,7 @@ class ExportFormat(StrEnum):
 
 
 @app.command()
+@_reads_history
 def export(
     output_format: Annotated[ExportFormat, typer.Option("--format", help="md, json or csv.")],
     customer: CustomerFilter = None,
@@ -782,6 +804,7 @@ app.add_typer(actions_app, name="actions")
 
 
 @actions_app.callback()
+@_reads_history
 def actions_list(
     ctx: typer.Context,
     owner: Annotated[
@@ -904,6 +927,7 @@ class ReportFormat(StrEnum):
 
 
 @app.command()
+@_reads_history
 def report(
     customer: CustomerFilter = None,
     playbook: PlaybookFilter = None,
