@@ -120,6 +120,19 @@ def test_a_missing_required_answer_is_named(run, isolated: Path) -> None:
     assert "'parting' is required and has no answer" in result.stderr
 
 
+def test_a_required_answer_left_null_is_named_at_its_own_line(run, isolated: Path) -> None:
+    template = run("answers-template", "postmortem").stdout
+    lines = template.splitlines()
+    at = next(n for n, line in enumerate(lines, start=1) if line.startswith("  parting:"))
+    answers = isolated / "template.yaml"
+    answers.write_text(template.replace('customer: ""', 'customer: "Initech"'), "utf-8")
+    result = start_postmortem(run, isolated, str(answers))
+    assert result.exit_code == 2
+    assert any(
+        f":{at}:" in line and "'parting' is required" in line for line in result.stderr.splitlines()
+    )
+
+
 def test_missing_answers_without_a_terminal_fail_instead_of_hanging(run, isolated: Path) -> None:
     sheet = json.loads(json.dumps(FILLED))
     del sheet["answers"]["parting"]

@@ -19,6 +19,7 @@ from resetkit.model import (
     ChoiceQuestion,
     MultiChoiceQuestion,
     Playbook,
+    YamlPath,
     did_you_mean,
     resolve_date,
 )
@@ -129,8 +130,10 @@ def check_sheet(
             if fallback is not None:
                 sheet.answers[question.id] = fallback  # as if Enter was pressed at the prompt
             elif question.required:
+                # At its own line when the file has it (null), as a template does.
+                at: YamlPath = ("answers", question.id) if question.id in raw else ("answers",)
                 problems.append(
-                    located.problem(("answers",), f"'{question.id}' is required and has no answer")
+                    located.problem(at, f"'{question.id}' is required and has no answer")
                 )
             else:
                 sheet.answers[question.id] = None
