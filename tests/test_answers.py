@@ -188,3 +188,18 @@ def test_any_answers_are_either_accepted_or_refused_cleanly(answers: dict[str, A
         check_sheet(located, POSTMORTEM, date(2026, 11, 24), complete=True)
     except AnswersInvalid as error:
         assert all(p.line >= 1 and "\n" not in p.message for p in error.problems)
+
+
+def test_a_choice_written_like_a_yaml_boolean_is_that_choice() -> None:
+    """`icp-review: no` reaches us as False: the choice 'no' is what the person meant."""
+    playbook = load_file(builtin_dir() / "postmortem.yaml")
+    text = "answers:\n  icp-review: no\n"
+    sheet = check_sheet(read_yaml(text, "a.yaml"), playbook, date(2026, 11, 24), complete=False)
+    assert sheet.answers["icp-review"] == "no"
+    wrong = "answers:\n  parting: yes\n"
+    try:
+        check_sheet(read_yaml(wrong, "b.yaml"), playbook, date(2026, 11, 24), complete=False)
+    except AnswersInvalid as error:
+        assert "'parting' has no choice True" in str(error.problems[0])
+    else:
+        raise AssertionError("a yes that is no choice of 'parting' was accepted")

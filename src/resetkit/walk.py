@@ -162,10 +162,18 @@ def _yes_no(question_id: str, value: Any) -> bool:
     raise AnswerError(f"'{question_id}' takes yes or no")
 
 
+# The words YAML reads as true or false: `icp-review: no` in an answers file arrives as False.
+_YAML_BOOLEANS = {True: ("yes", "true", "on"), False: ("no", "false", "off")}
+
+
 def _choice(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
     for choice in question.choices:
         if value in (choice.value, choice.label):
             return choice.value
+    if isinstance(value, bool):
+        meant = [c for c in question.choices if c.value.lower() in _YAML_BOOLEANS[value]]
+        if len(meant) == 1:
+            return meant[0].value
     offered = ", ".join(choice.value for choice in question.choices)
     raise AnswerError(f"'{question.id}' has no choice {value!r} (choices: {offered})")
 
