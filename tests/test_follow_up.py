@@ -125,7 +125,7 @@ def test_a_scripted_follow_up_settles_the_items_its_review_names(run, isolated: 
     )
     result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
     assert result.exit_code == 0, result.stderr
-    assert "2 action item(s) changed" in result.stderr
+    assert "the review settled 2 of its open action item(s)" in result.stderr
     items = {item.id: item for item in load(folder).action_items()}
     assert items[first].status == "done"
     assert items[second].status == "open" and items[second].due.isoformat() == "2027-01-10"

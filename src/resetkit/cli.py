@@ -406,8 +406,8 @@ def _run_scripted(
     if earlier is not None:
         changed = review_follow_up(earlier, session, folder, None, quiet, sheet.review)
         sys.stderr.write(
-            f"linked to {session.follows}; {changed} action item(s) changed as the answers "
-            "file's review: says, the others left open\n"
+            f"linked to {session.follows}; the review settled {changed} of its open action "
+            "item(s), the others stay open\n"
         )
     run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
     run.walk()

@@ -474,9 +474,7 @@ def open_actions(
     today = date.today()
     wanted_owner = owner.casefold() if owner else None
     found = []
-    with paused_gc():
-        lists = all_actions(stored, only_open=True)
-    for item, actions in zip(stored, lists, strict=True):
+    for item, actions in zip(stored, all_actions(stored, only_open=True), strict=True):
         for action in actions:
             if wanted_owner and wanted_owner not in (
                 action.get("owner"),
