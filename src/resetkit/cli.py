@@ -735,7 +735,7 @@ def sessions(
     if output is SessionsFormat.json:
         _emit(export_json(stored), None)
         return
-    rows = [session_row(item.record) for item in stored]
+    rows = [session_row(item) for item in stored]
     _table(
         ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
         [

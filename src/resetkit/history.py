@@ -62,10 +62,15 @@ class Stored:
         "_open",
         "_raw",
         "_record",
+        "attendees",
         "customer",
         "id",
+        "meeting_seconds",
+        "outcome",
         "path",
+        "planned_minutes",
         "playbook_id",
+        "playbook_version",
         "started_at",
         "status",
     )
@@ -73,13 +78,24 @@ class Stored:
     def __init__(
         self,
         path: str,
-        fields: tuple[str, str, str, str, str],
+        fields: tuple[Any, ...],
         raw: bytes | None = None,
         actions: str | None = None,
         open_actions: str | None = None,
     ) -> None:
         self.path = path  # of the record file
-        self.id, self.customer, self.playbook_id, self.status, self.started_at = fields
+        (
+            self.id,
+            self.customer,
+            self.playbook_id,
+            self.status,
+            self.started_at,
+            self.playbook_version,
+            self.outcome,
+            self.planned_minutes,
+            self.meeting_seconds,
+            self.attendees,
+        ) = fields
         self._raw = raw  # the record file's bytes, None until read
         self._actions = actions  # its action items as JSON ("" for none), None if not known
         self._open = open_actions  # the open ones, likewise
@@ -214,10 +230,10 @@ def _read_record(path: str) -> Row | None:
         return None  # a folder without a record is not a session
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
-        return (None, None, None, None, None, None, None, b"", str(reason))
+        return (*(None,) * 12, b"", str(reason))
     if not _looks_valid(record):
         problem = "not a session record this version can read"
-        return (None, None, None, None, None, None, None, b"", problem)
+        return (*(None,) * 12, b"", problem)
     actions = list(action_items(record))
     still_open = [action for action in actions if action.get("status", "open") == "open"]
     row: Row = (
@@ -226,6 +242,13 @@ def _read_record(path: str) -> Row | None:
         record["playbook_id"],
         record["status"],
         record["started_at"],
+        str(record.get("playbook_version", "")),
+        record.get("outcome") or "",
+        record.get("planned_minutes", 0),
+        record.get("meeting_seconds", 0),
+        "; ".join(
+            str(a.get("name", "")) for a in record.get("attendees", []) if isinstance(a, dict)
+        ),
         json.dumps(actions, separators=(",", ":")) if actions else "",
         json.dumps(still_open, separators=(",", ":")) if still_open else "",
         raw,
@@ -275,10 +298,10 @@ def read_sessions(
         on_disk = _scan(notes_dir)
 
         def take(path: str, row: Row) -> None:
-            if row[8] is not None:
-                problems.append(f"skipped {path}: {row[8]}")
+            if row[13] is not None:
+                problems.append(f"skipped {path}: {row[13]}")
             elif keep(row[1], row[2], row[3], row[4]):
-                found.append(Stored(path, row[:5], row[7] or None, row[5], row[6]))
+                found.append(Stored(path, row[:10], row[12] or None, row[10], row[11]))
 
         keep = filters.keep
         index = Index.open(notes_dir)
@@ -366,19 +389,19 @@ ACTION_COLUMNS = [
 ]
 
 
-def session_row(record: dict[str, Any]) -> dict[str, Any]:
+def session_row(stored: Stored) -> dict[str, Any]:
     """The fixed columns of a session, as the table and the CSV show them."""
     return {
-        "id": record["id"],
-        "customer": record["customer"],
-        "playbook": record["playbook_id"],
-        "playbook_version": record.get("playbook_version", ""),
-        "date": record["started_at"][:10],
-        "status": record["status"],
-        "outcome": record.get("outcome") or "",
-        "planned_minutes": record.get("planned_minutes", 0),
-        "actual_minutes": round(record.get("meeting_seconds", 0) / 60, 1),
-        "attendees": "; ".join(a.get("name", "") for a in record.get("attendees", [])),
+        "id": stored.id,
+        "customer": stored.customer,
+        "playbook": stored.playbook_id,
+        "playbook_version": stored.playbook_version,
+        "date": stored.started_at[:10],
+        "status": stored.status,
+        "outcome": stored.outcome,
+        "planned_minutes": stored.planned_minutes,
+        "actual_minutes": round(stored.meeting_seconds / 60, 1),
+        "attendees": stored.attendees,
     }
 
 
@@ -423,7 +446,7 @@ def export_csv(stored: list[Stored], *, actions: bool = False) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for item in stored:
-        row = session_row(item.record)
+        row = session_row(item)
         row |= {f"answer.{k}": _flat(v) for k, v in item.record["answers"].items()}
         writer.writerow(row)
     return out.getvalue()
@@ -565,11 +588,11 @@ class Tally:
     minutes: float = 0.0
     outcomes: dict[str, int] | None = None
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, stored: Stored) -> None:
         """Count one complete session."""
         self.meetings += 1
-        self.minutes += record.get("meeting_seconds", 0) / 60
-        outcome = record.get("outcome") or "none"
+        self.minutes += stored.meeting_seconds / 60
+        outcome = stored.outcome or "none"
         self.outcomes = self.outcomes or {}
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
@@ -587,11 +610,10 @@ def report(stored: list[Stored]) -> dict[str, list[Tally]]:
     """Per customer and per playbook: complete meetings, minutes, outcomes; most time first."""
     by: dict[str, dict[str, Tally]] = {"customers": {}, "playbooks": {}}
     for item in stored:
-        record = item.record
-        if record["status"] != "complete":
+        if item.status != "complete":
             continue
-        for kind, name in (("customers", record["customer"]), ("playbooks", record["playbook_id"])):
-            by[kind].setdefault(name, Tally(name)).add(record)
+        for kind, name in (("customers", item.customer), ("playbooks", item.playbook_id)):
+            by[kind].setdefault(name, Tally(name)).add(item)
     return {
         kind: sorted(tallies.values(), key=lambda t: (-t.minutes, t.name))
         for kind, tallies in by.items()

@@ -21,11 +21,12 @@ from typing import Any
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the table changes; the record schema is part of the key too.
-FORMAT = f"2/{SCHEMA_VERSION}"
+FORMAT = f"3/{SCHEMA_VERSION}"
 
-# A record's fields: id, customer, playbook_id, status, started_at, actions (its action items as
-# JSON, "" when none), open_actions (the open ones, likewise), raw (its bytes), problem (why it
-# cannot be read; then the others are None).
+# A record's fields: id, customer, playbook_id, status, started_at, playbook_version, outcome,
+# planned_minutes, meeting_seconds, attendees (their names, joined by "; "), actions (its action
+# items as JSON, "" when none), open_actions (the open ones, likewise), raw (its bytes), problem
+# (why it cannot be read; then the others are None). The first ten are Stored's fields.
 Row = tuple[Any, ...]
 # What tells that a record file changed: inode, size, ctime, mtime. A file changed in the last
 # two seconds gets no mtime, so it is read again next time: a write in the same clock tick as
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS records (
     path TEXT PRIMARY KEY,
     ino INTEGER, size INTEGER, ctime_ns INTEGER, mtime_ns INTEGER,
     id TEXT, customer TEXT, playbook_id TEXT, status TEXT, started_at TEXT,
-    actions TEXT, open_actions TEXT, raw BLOB, problem TEXT
+    playbook_version TEXT, outcome TEXT, planned_minutes, meeting_seconds,
+    attendees TEXT, actions TEXT, open_actions TEXT, raw BLOB, problem TEXT
 )
 """
 
@@ -112,7 +114,8 @@ class Index:
         payload = "raw" if with_raw else "NULL"
         return self.connection.execute(
             "SELECT path, ino, size, ctime_ns, mtime_ns, id, customer, playbook_id, status,"
-            f" started_at, actions, open_actions, {payload}, problem FROM records"
+            " started_at, playbook_version, outcome, planned_minutes, meeting_seconds, attendees,"
+            f" actions, open_actions, {payload}, problem FROM records"
         )
 
     def update(self, fresh: Iterable[tuple[str, Signature, Row]], gone: Iterable[str]) -> None:
@@ -123,7 +126,7 @@ class Index:
                 "DELETE FROM records WHERE path = ?", ((path,) for path in gone)
             )
             self.connection.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 ((path, *signature, *row) for path, signature, row in fresh),
             )
 
