@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generate_history import generate
-from resetkit.history import Filters, open_actions, read_sessions
+from resetkit.history import Filters, Stored, all_actions, open_actions, read_sessions, session_row
 from resetkit.index import index_path
 
 HOUR_AGO = time.time() - 3600
@@ -73,17 +73,27 @@ def exported(run, notes: Path, *args: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def truth(notes: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[bytes], list[str]]:
+def shown(stored: list[Stored]) -> list[str]:
+    """Everything the history commands take from each session, as text (30 is not 30.0)."""
+    return [
+        json.dumps([item.raw.decode(), session_row(item), every, still_open])
+        for item, every, still_open in zip(
+            stored, all_actions(stored), all_actions(stored, only_open=True), strict=True
+        )
+    ]
+
+
+def truth(notes: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
     """What the commands show with no index at all: every record read from disk."""
     with monkeypatch.context() as patch:
         patch.setenv("RESETKIT_INDEX", "off")
         stored, warnings = read_sessions(notes, Filters())
-    return [item.raw for item in stored], warnings
+    return shown(stored), warnings
 
 
-def indexed(notes: Path) -> tuple[list[bytes], list[str]]:
+def indexed(notes: Path) -> tuple[list[str], list[str]]:
     stored, warnings = read_sessions(notes, Filters())
-    return [item.raw for item in stored], warnings
+    return shown(stored), warnings
 
 
 @pytest.fixture
