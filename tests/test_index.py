@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from generate_history import generate
 from resetkit.history import Filters, Stored, all_actions, open_actions, read_sessions, session_row
-from resetkit.index import index_path
+from resetkit.index import FORMAT, index_path
 
 HOUR_AGO = time.time() - 3600
 
@@ -263,3 +264,14 @@ def test_the_index_always_agrees_with_the_records(
             text = target.read_text("utf-8")
             target.write_text(text.replace('"answers":{', '"answers":{"extra":1,', 1), "utf-8")
         assert indexed(notes) == truth(notes, monkeypatch)
+
+
+def test_an_index_of_another_format_is_rebuilt(run, history: Path) -> None:
+    first = exported(run, history)
+    with sqlite3.connect(index_path(history)) as connection:
+        connection.execute("UPDATE meta SET value = '0/0' WHERE key = 'format'")
+        connection.execute("UPDATE records SET raw = CAST('{}' AS BLOB)")
+    assert exported(run, history) == first
+    with sqlite3.connect(index_path(history)) as connection:
+        (found,) = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    assert found == FORMAT

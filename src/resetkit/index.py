@@ -90,19 +90,25 @@ class Index:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-            if found is None or found[0] != FORMAT:
+            if cls._format(connection) != FORMAT:
                 with connection:
                     connection.execute("BEGIN IMMEDIATE")
-                    connection.execute("DROP TABLE IF EXISTS records")
-                    connection.execute(_TABLE)
-                    connection.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,)
-                    )
+                    # Asked again under the lock: another command may have just built it.
+                    if cls._format(connection) != FORMAT:
+                        connection.execute("DROP TABLE IF EXISTS records")
+                        connection.execute(_TABLE)
+                        connection.execute(
+                            "INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,)
+                        )
         except BaseException:
             connection.close()
             raise
         return cls(connection)
+
+    @staticmethod
+    def _format(connection: sqlite3.Connection) -> str | None:
+        found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        return None if found is None else str(found[0])
 
     def close(self) -> None:
         """Close the connection."""
