@@ -114,6 +114,15 @@ def test_the_index_lives_in_the_cache_dir_not_among_the_notes(run, history: Path
     assert str(path) in run("where", "--notes-dir", str(history)).stdout
 
 
+def test_with_the_index_off_nothing_is_cached(
+    run, history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESETKIT_INDEX", "off")
+    assert len(exported(run, history)) == 30
+    assert not index_path(history).exists()
+    assert "index      off" in run("where", "--notes-dir", str(history)).stdout
+
+
 def test_a_second_run_reads_nothing_from_disk_but_shows_the_same(
     run, history: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
