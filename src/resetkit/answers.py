@@ -96,13 +96,8 @@ def check_sheet(
     for question_id, value in raw.items():
         where = ("answers", question_id)
         if question_id not in ids:
-            problems.append(
-                located.problem(
-                    where,
-                    f"'{question_id}': no such question in playbook '{playbook.id}'"
-                    f"{did_you_mean(question_id, ids)}",
-                )
-            )
+            what = f"no such question in playbook '{playbook.id}'"
+            problems.append(_unknown_id(located, where, question_id, ids, what))
         elif value is None:
             continue  # null is no answer yet: asked, or settled below under --no-input
         else:
@@ -162,6 +157,13 @@ def _attendees(located: Located, value: Any, problems: list[Problem]) -> list[At
     return attendees
 
 
+def _unknown_id(
+    located: Located, where: YamlPath, given: str, known: list[str], what: str
+) -> Problem:
+    """An id the file names that is not among `known`, with the nearest known one."""
+    return located.problem(where, f"'{given}': {what}{did_you_mean(given, known)}")
+
+
 def _review(
     located: Located,
     value: Any,
@@ -183,13 +185,8 @@ def _review(
     for key, entry in value.items():
         where = ("review", key)
         if key not in open_ids:
-            problems.append(
-                located.problem(
-                    where,
-                    f"'{key}': no open action item with this id in {session_id}"
-                    f"{did_you_mean(key, open_ids)}",
-                )
-            )
+            what = f"no open action item with this id in {session_id}"
+            problems.append(_unknown_id(located, where, key, open_ids, what))
             continue
         spec = {"status": entry} if isinstance(entry, str) else entry
         if not isinstance(spec, dict):
