@@ -191,3 +191,22 @@ def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     assert changed == 2
     assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
     assert prompter.picks == []  # exactly two questions were asked, for the other two items
+
+
+def test_a_review_names_items_by_a_unique_start_of_their_id(run, isolated: Path) -> None:
+    folder, (first, second, _) = earlier_with_three_items(isolated / "notes")
+    review = f"review:\n  '{first[:7]}': done\n  '{second[:7]}': dropped\n"
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 0, result.stderr
+    assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
+
+
+def test_a_review_refuses_ambiguous_and_repeated_items(run, isolated: Path) -> None:
+    folder, (first, *_) = earlier_with_three_items(isolated / "notes")
+    before = (folder / "session.json").read_bytes()
+    review = f"review:\n  '': done\n  '{first}': done\n  '{first[:7]}': dropped\n"
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 2
+    assert "'' matches several open action items" in result.stderr
+    assert f"item {first} is reviewed twice" in result.stderr
+    assert (folder / "session.json").read_bytes() == before

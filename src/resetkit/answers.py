@@ -184,9 +184,20 @@ def _review(
     verdicts = {}
     for key, entry in value.items():
         where = ("review", key)
-        if key not in open_ids:
+        # As with 'actions done', a unique start of an id is enough.
+        matches = [key] if key in open_ids else [i for i in open_ids if i.startswith(key)]
+        if not matches:
             what = f"no open action item with this id in {session_id}"
             problems.append(_unknown_id(located, where, key, open_ids, what))
+            continue
+        if len(matches) > 1:
+            several = ", ".join(matches[:5])
+            message = f"'{key}' matches several open action items ({several}): give more of it"
+            problems.append(located.problem(where, message))
+            continue
+        item_id = matches[0]
+        if item_id in verdicts:
+            problems.append(located.problem(where, f"'{key}': item {item_id} is reviewed twice"))
             continue
         spec = {"status": entry} if isinstance(entry, str) else entry
         if not isinstance(spec, dict):
@@ -231,7 +242,7 @@ def _review(
                 )
                 continue
         if not unknown:
-            verdicts[key] = Verdict(kind, new_due, note.strip())
+            verdicts[item_id] = Verdict(kind, new_due, note.strip())
     return verdicts
 
 
