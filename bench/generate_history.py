@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from resetkit.loader import builtin_dir, load_file
+from resetkit.loader import load_file
 from resetkit.model import Playbook
+from resetkit.places import builtin_dir
 from resetkit.session import RECORD_FILE, Attendee, Session, customer_slug, playbook_hash
 from resetkit.walk import active, check_answer
 

@@ -20,7 +20,7 @@ from first_prompt import measure as first_prompt
 from generate_history import generate
 from history import age
 from history import measure as history_measure
-from resetkit.loader import builtin_dir
+from resetkit.places import builtin_dir
 from startup import median_seconds, resetkit_command
 
 PEAK = (

@@ -18,7 +18,8 @@ from typer.testing import CliRunner, Result
 
 from resetkit.cli import app
 from resetkit.live import Run
-from resetkit.loader import builtin_dir, load_file
+from resetkit.loader import load_file
+from resetkit.places import builtin_dir
 from resetkit.prompts import ScriptedPrompter
 from resetkit.session import Attendee, Session, begin
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from resetkit.answers import check_sheet
 from resetkit.errors import AnswersInvalid
-from resetkit.loader import builtin_dir, load_file, read_yaml
+from resetkit.loader import load_file, read_yaml
+from resetkit.places import builtin_dir
 
 FILLED = {
     "customer": "Initech",

@@ -8,8 +8,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from resetkit.authoring import schema_text
-from resetkit.loader import builtin_dir, load_file
+from resetkit.loader import load_file
 from resetkit.model import ActionItemsQuestion, Playbook, parse_duration
+from resetkit.places import builtin_dir
 
 IDS = ["fire", "postmortem", "recovery", "reset", "risk-check"]
 

@@ -13,7 +13,8 @@ from typer.testing import Result
 
 from conftest import QUIET_RISK_CHECK, drive
 from resetkit.live import review_follow_up
-from resetkit.loader import builtin_dir, load_file
+from resetkit.loader import load_file
+from resetkit.places import builtin_dir
 from resetkit.prompts import ScriptedPrompter
 from resetkit.session import Session, Verdict, begin, load
 

@@ -15,7 +15,8 @@ from conftest import QUIET_RISK_CHECK, drive, read_expectations
 from resetkit import storage
 from resetkit.answers import check_sheet, read_answers
 from resetkit.errors import InputInvalid, StorageError, UsageError
-from resetkit.loader import builtin_dir, load_file
+from resetkit.loader import load_file
+from resetkit.places import builtin_dir
 from resetkit.session import begin, find_session, reserve_folder, save
 
 CORPUS = Path(__file__).parent / "hostile"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from resetkit import __version__
-from resetkit.loader import builtin_dir
+from resetkit.places import builtin_dir
 
 BUILT_INS = ["fire", "postmortem", "recovery", "reset", "risk-check"]
 

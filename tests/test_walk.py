@@ -11,8 +11,9 @@ import pytest
 from conftest import drive, synthetic_answer
 from resetkit.conditions import evaluate
 from resetkit.live import fit_answers
-from resetkit.loader import builtin_dir, load_file, parse_playbook
+from resetkit.loader import load_file, parse_playbook
 from resetkit.model import AllOf, AnyOf, ChoiceQuestion, Compare, Playbook, YesNoQuestion
+from resetkit.places import builtin_dir
 from resetkit.walk import AnswerError, active, check_answer, next_question, prune
 
 IDS = ["fire", "postmortem", "recovery", "reset", "risk-check"]

@@ -11,8 +11,8 @@ from typing import Any
 import yaml
 
 from resetkit.conditions import describe
-from resetkit.errors import AnswersInvalid, Problem, UsageError
-from resetkit.loader import MAX_FILE_BYTES, Located, read_text, read_yaml
+from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
+from resetkit.loader import Located, read_yaml
 from resetkit.model import (
     ActionItemsQuestion,
     AnyQuestion,
@@ -20,9 +20,9 @@ from resetkit.model import (
     MultiChoiceQuestion,
     Playbook,
     YamlPath,
-    did_you_mean,
     resolve_date,
 )
+from resetkit.places import MAX_FILE_BYTES, read_text
 from resetkit.render import TYPE_NAMES
 from resetkit.session import Attendee, Verdict
 from resetkit.walk import AnswerError, active, check_answer, default_answer

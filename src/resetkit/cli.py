@@ -19,7 +19,7 @@ from resetkit.errors import EXIT_INVALID, EXIT_USAGE, ResetkitError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from resetkit.loader import Entry
+    from resetkit.places import Entry
 
 INTERNAL_ERROR = 70
 
@@ -151,7 +151,8 @@ def list_playbooks(
 ) -> None:
     """List the playbooks on the search path: id, title, length, sections, where from."""
     from resetkit.errors import InputInvalid
-    from resetkit.loader import discover, load_file, search_path
+    from resetkit.loader import load_file
+    from resetkit.places import discover, search_path
 
     rows = []
     for entry in discover(search_path()):
@@ -219,7 +220,7 @@ def show(
 
 def _validation_targets(paths: list[str]) -> list[tuple[Path, str | None]]:
     """Files to validate with the id their name promises (None when given explicitly)."""
-    from resetkit.loader import PLAYBOOK_SUFFIXES, discover, looks_like_path, resolve, search_path
+    from resetkit.places import PLAYBOOK_SUFFIXES, discover, looks_like_path, resolve, search_path
 
     if not paths:
         targets: list[tuple[Path, str | None]] = []
@@ -341,8 +342,7 @@ NotesDirOption = Annotated[
 def where(notes_dir: NotesDirOption = None) -> None:
     """Show the notes dir and the playbook search path in use, and why."""
     from resetkit.index import index_path
-    from resetkit.loader import search_path
-    from resetkit.places import find_notes_dir
+    from resetkit.places import find_notes_dir, search_path
 
     notes = find_notes_dir(notes_dir)
     sys.stdout.write(f"notes      {notes.path}  [{notes.why}]\n")
@@ -482,8 +482,8 @@ def start(
 
     from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
     from resetkit.live import Run, review_follow_up
-    from resetkit.loader import load, read_text
-    from resetkit.places import find_notes_dir
+    from resetkit.loader import load
+    from resetkit.places import find_notes_dir, read_text
     from resetkit.prompts import FallbackPrompter, Interrupted, ScriptedPrompter, TerminalPrompter
     from resetkit.session import Attendee, begin, find_session
     from resetkit.session import load as load_session
@@ -558,8 +558,7 @@ def resume(
     from rich.markup import escape
 
     from resetkit.live import Run, fit_answers
-    from resetkit.loader import read_text
-    from resetkit.places import find_notes_dir
+    from resetkit.places import find_notes_dir, read_text
     from resetkit.prompts import TerminalPrompter
     from resetkit.session import find_session, playbook_hash, playbook_of, salvage
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from resetkit.errors import did_you_mean
 from resetkit.model import (
     AllOf,
     AnyOf,
@@ -19,7 +20,6 @@ from resetkit.model import (
     TextQuestion,
     YamlPath,
     YesNoQuestion,
-    did_you_mean,
 )
 
 

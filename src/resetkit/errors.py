@@ -69,3 +69,11 @@ class AnswersInvalid(InputInvalid):
 
 class StorageError(ResetkitError):
     """Writing or reading a file under the notes dir failed; earlier files are intact."""
+
+
+def did_you_mean(word: str, candidates: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest candidate, or '' when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

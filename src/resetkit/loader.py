@@ -1,9 +1,8 @@
-"""YAML text to a playbook model with every error at path:line:col; the playbook search path."""
+"""YAML text to a playbook model, with every error at path:line:col."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,13 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from resetkit.errors import (
-    InputInvalid,
-    PlaybookInvalid,
-    PlaybookNotFound,
-    Problem,
-    UsageError,
-)
+from resetkit.errors import InputInvalid, PlaybookInvalid, Problem, did_you_mean
 from resetkit.model import (
     QUESTION_TYPES,
     ActionItemSpec,
@@ -29,13 +22,11 @@ from resetkit.model import (
     Section,
     YamlPath,
     check_playbook,
-    did_you_mean,
 )
+from resetkit.places import Source, playbook_stem, read_text, resolve, search_path
 
-MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 64
-PLAYBOOK_SUFFIXES = (".yaml", ".yml")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -421,179 +412,9 @@ def _order(problem: Problem) -> tuple[int, int, str]:
     return (problem.line, problem.column, problem.message)
 
 
-def read_text(path: Path) -> str:
-    """A YAML file's text; InputInvalid for a file too large or not UTF-8."""
-    shown = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputInvalid(
-                [
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        f"file is {size:,} bytes; resetkit reads at most {MAX_FILE_BYTES:,}",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise UsageError(f"{shown} is a folder, not a playbook file") from None
-    except FileNotFoundError:
-        raise UsageError(f"{shown}: no such file") from None
-    except OSError as error:
-        raise UsageError(f"{shown}: cannot read: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise InputInvalid(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8",
-                )
-            ]
-        ) from None
-
-
 def load_file(path: Path) -> Playbook:
     """The playbook in a file whose name must be its id."""
     return parse_playbook(read_text(path), str(path), expected_id=playbook_stem(path))
-
-
-def playbook_stem(path: Path) -> str:
-    """The id a playbook file's name promises."""
-    return path.name.rsplit(".", 1)[0]
-
-
-# --- where playbooks come from ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """A folder of playbooks on the search path, and why it is there."""
-
-    kind: str
-    directory: Path
-    why: str
-
-
-@dataclass
-class Entry:
-    """A playbook file found on the search path."""
-
-    id: str
-    path: Path
-    source: Source
-    overrides: list[Entry] = field(default_factory=list)
-    same_as: list[Entry] = field(default_factory=list)  # later copies identical to this file
-
-
-def builtin_dir() -> Path:
-    """The folder of playbooks that ship inside the package."""
-    return Path(__file__).resolve().parent / "playbooks"
-
-
-def user_playbook_dir() -> Path:
-    """The per-user playbook folder in the platform's config dir."""
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("resetkit")) / "playbooks"
-
-
-def search_path(cwd: Path | None = None, environ: dict[str, str] | None = None) -> list[Source]:
-    """The folders searched for playbooks, first hit wins."""
-    cwd = (cwd or Path.cwd()).resolve()
-    environ = dict(os.environ) if environ is None else environ
-    sources = [
-        Source("project", directory, f"playbooks/ of the project ({directory.parent})")
-        for directory in _project_dirs(cwd)
-    ]
-    for item in environ.get("RESETKIT_PLAYBOOKS", "").split(os.pathsep):
-        if item.strip():
-            sources.append(Source("env", Path(item).expanduser(), "$RESETKIT_PLAYBOOKS"))
-    sources.append(Source("user", user_playbook_dir(), "your config dir"))
-    sources.append(Source("built-in", builtin_dir(), "shipped with resetkit"))
-    # A folder reached twice (a symlink, a repeated entry) counts once, and the built-ins
-    # keep their name even when a project links its playbooks/ to them.
-    builtin = builtin_dir().resolve()
-    unique: list[Source] = []
-    seen: set[Path] = set()
-    for source in sources:
-        real = source.directory.resolve()
-        if real not in seen and (real != builtin or source.kind == "built-in"):
-            seen.add(real)
-            unique.append(source)
-    return unique
-
-
-def _project_dirs(cwd: Path) -> list[Path]:
-    """./playbooks of the current folder and of each parent up to the git root."""
-    found: list[Path] = []
-    for folder in (cwd, *cwd.parents):
-        if (folder / "playbooks").is_dir():
-            found.append(folder / "playbooks")
-        if (folder / ".git").exists():
-            return found
-    # Outside a git checkout only the current folder counts: parents are someone else's.
-    return found[:1] if found and found[0].parent == cwd else []
-
-
-def discover(sources: list[Source]) -> list[Entry]:
-    """Every playbook file on the search path, the first of each id winning over later ones."""
-    winners: dict[str, Entry] = {}
-    for source in sources:
-        if not source.directory.is_dir():
-            continue
-        for path in sorted(source.directory.iterdir()):
-            if path.suffix not in PLAYBOOK_SUFFIXES or not path.is_file():
-                continue
-            entry = Entry(playbook_stem(path), path, source)
-            winner = winners.get(entry.id)
-            if winner is None:
-                winners[entry.id] = entry
-            elif _same_bytes(winner.path, path):
-                winner.same_as.append(entry)  # a copy, e.g. a checkout's own playbooks/
-            else:
-                winner.overrides.append(entry)
-    return list(winners.values())
-
-
-def _same_bytes(first: Path, second: Path) -> bool:
-    try:
-        return first.read_bytes() == second.read_bytes()
-    except OSError:
-        return False
-
-
-def looks_like_path(reference: str) -> bool:
-    """Whether a playbook reference names a file rather than an id."""
-    return reference.endswith(PLAYBOOK_SUFFIXES) or "/" in reference or os.sep in reference
-
-
-def resolve(reference: str, sources: list[Source]) -> Path:
-    """The file of a playbook given by id or by path; PlaybookNotFound with a hint otherwise."""
-    if looks_like_path(reference):
-        path = Path(reference).expanduser()
-        if not path.is_file():
-            raise PlaybookNotFound(f"{reference}: no such playbook file")
-        return path
-    for source in sources:
-        for suffix in PLAYBOOK_SUFFIXES:
-            candidate = source.directory / f"{reference}{suffix}"
-            if candidate.is_file():
-                return candidate
-    known = [entry.id for entry in discover(sources)]
-    raise PlaybookNotFound(
-        f"no playbook '{reference}'{did_you_mean(reference, known)}",
-        hint="'resetkit list' shows the playbooks on the search path",
-    )
 
 
 def load(reference: str, sources: list[Source] | None = None) -> tuple[Playbook, Path]:

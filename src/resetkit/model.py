@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -19,6 +18,8 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+
+from resetkit.errors import did_you_mean
 
 # A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
 YamlPath = tuple[str | int, ...]
@@ -418,12 +419,6 @@ class Playbook(_Strict):
 
 for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, Playbook):
     _model.model_rebuild()
-
-
-def did_you_mean(word: str, candidates: list[str]) -> str:
-    """' (did you mean 'x'?)' for the closest candidate, or '' when none is close."""
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
