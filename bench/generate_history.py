@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from resetkit.checks import check_answer
 from resetkit.loader import load_file
 from resetkit.model import Playbook
 from resetkit.places import builtin_dir
 from resetkit.session import RECORD_FILE, Attendee, Session, customer_slug, playbook_hash
-from resetkit.walk import active, check_answer
+from resetkit.walk import active
 
 PLAYBOOKS = ["reset", "recovery", "fire", "postmortem", "risk-check"]
 COMPANIES = [

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from conftest import drive, synthetic_answer
+from resetkit.checks import AnswerError, check_answer
 from resetkit.conditions import evaluate
 from resetkit.live import fit_answers
 from resetkit.loader import load_file, parse_playbook
 from resetkit.model import AllOf, AnyOf, ChoiceQuestion, Compare, Playbook, YesNoQuestion
 from resetkit.places import builtin_dir
-from resetkit.walk import AnswerError, active, check_answer, next_question, prune
+from resetkit.walk import active, next_question, prune
 
 IDS = ["fire", "postmortem", "recovery", "reset", "risk-check"]
 TODAY = date(2026, 11, 24)

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from resetkit.checks import AnswerError, check_answer, resolve_date
 from resetkit.conditions import describe
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.loader import Located, read_yaml
@@ -20,12 +21,11 @@ from resetkit.model import (
     MultiChoiceQuestion,
     Playbook,
     YamlPath,
-    resolve_date,
 )
 from resetkit.places import MAX_FILE_BYTES, read_text
 from resetkit.render import TYPE_NAMES
 from resetkit.session import Attendee, Verdict
-from resetkit.walk import AnswerError, active, check_answer, default_answer
+from resetkit.walk import active, default_answer
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review"]
 REVIEW_KEYS = ["status", "due", "note"]

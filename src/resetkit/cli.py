@@ -883,8 +883,8 @@ def actions_move(
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
+    from resetkit.checks import resolve_date
     from resetkit.history import now
-    from resetkit.model import resolve_date
     from resetkit.session import ActionEvent
 
     if not reason.strip():

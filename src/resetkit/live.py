@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from resetkit.checks import AnswerError, check_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
 from resetkit.notes import write_notes
@@ -15,10 +16,8 @@ from resetkit.prompts import Interrupted, Prompter
 from resetkit.render import reflow
 from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
 from resetkit.walk import (
-    AnswerError,
     active,
     active_sections,
-    check_answer,
     default_answer,
     next_question,
     outcome,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from resetkit.checks import RELATIVE_DAYS
 from resetkit.errors import did_you_mean
 
 # A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
@@ -27,7 +28,6 @@ YamlPath = tuple[str | int, ...]
 IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
-_RELATIVE_DAYS = re.compile(r"^\+(\d+)([dw])$")
 DURATION_PATTERN = r"^\s*(\d+h)?\s*(\d+m)?\s*$"
 RELATIVE_DATE_PATTERN = r"^(today|\+\d+[dw])$"
 
@@ -77,24 +77,11 @@ def _check_duration(text: str) -> str:
 
 
 def _check_relative_date(value: date | str) -> date | str:
-    if isinstance(value, str) and value != "today" and not _RELATIVE_DAYS.match(value):
+    if isinstance(value, str) and value != "today" and not RELATIVE_DAYS.match(value):
         raise ValueError(
             f"'{value}' is not a date: write 2026-12-01, 'today', or an offset like +14d or +2w"
         )
     return value
-
-
-def resolve_date(value: date | str, today: date) -> date:
-    """The calendar date of an absolute date, 'today' or an offset like '+14d' from today."""
-    if isinstance(value, date):
-        return value
-    if value == "today":
-        return today
-    match = _RELATIVE_DAYS.match(value)
-    if match is None:
-        return date.fromisoformat(value)
-    count, unit = int(match.group(1)), match.group(2)
-    return today + timedelta(days=count * (7 if unit == "w" else 1))
 
 
 def _version_text(value: Any) -> Any:

@@ -9,20 +9,22 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from resetkit.model import (
-    ActionItemsQuestion,
-    AnyQuestion,
-    ChoiceQuestion,
-    DateQuestion,
-    ListQuestion,
-    LongTextQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    YesNoQuestion,
-)
-from resetkit.walk import AnswerError, check_action_item, check_answer
+from resetkit.checks import AnswerError, check_action_item, check_answer
+
+if TYPE_CHECKING:
+    # Only for types: the prompts read a question's attributes and dispatch on its `type`, so
+    # the first question can be asked before the models are built (see headstart.py).
+    from resetkit.model import (
+        ActionItemsQuestion,
+        AnyQuestion,
+        ChoiceQuestion,
+        DateQuestion,
+        ListQuestion,
+        LongTextQuestion,
+        NumberQuestion,
+    )
 
 SKIP = "__skip__"
 EDITOR_COMMAND = ":e"
@@ -120,14 +122,14 @@ class TerminalPrompter:
     def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
         """Ask in the way that suits the question's type, until the answer fits."""
         instruction = f"({question.help})" if question.help else None
-        if isinstance(question, YesNoQuestion):
+        if question.type == "yes_no":
             default = current if isinstance(current, bool) else False
             return bool(
                 self._run(self.q.confirm(question.prompt, default=default, instruction=instruction))
             )
-        if isinstance(question, ChoiceQuestion):
+        if question.type == "choice":
             return self._select(question, current, instruction)
-        if isinstance(question, MultiChoiceQuestion):
+        if question.type == "multi_choice":
             picked = current if isinstance(current, list) else []
             choices = [
                 self.q.Choice(title=c.shown, value=c.value, checked=c.value in picked)
@@ -137,13 +139,13 @@ class TerminalPrompter:
                 self.q.checkbox(question.prompt, choices=choices, instruction=instruction)
             )
             return check_answer(question, list(answer or []), today)
-        if isinstance(question, ListQuestion):
+        if question.type == "list":
             return self._list(question, current, today)
-        if isinstance(question, ActionItemsQuestion):
+        if question.type == "action_items":
             return self._action_items(question, current, today)
-        if isinstance(question, LongTextQuestion):
+        if question.type == "long_text":
             return self._long_text(question, current, today)
-        if isinstance(question, DateQuestion | NumberQuestion):
+        if question.type == "date" or question.type == "number":
             return self._typed_value(question, current, today)
         text = self._run(
             self.q.text(
@@ -161,7 +163,7 @@ class TerminalPrompter:
         # A date or number is typed fresh: editing around a pre-filled value garbles it,
         # so an empty answer takes the default instead.
         parts = [question.help] if question.help else []
-        if isinstance(question, DateQuestion):
+        if question.type == "date":
             parts.append("2026-12-01, today, +14d")
         elif question.unit:
             parts.append(question.unit)
