@@ -14,8 +14,8 @@ from typing import Any
 from resetkit.checks import check_answer
 from resetkit.loader import load_file
 from resetkit.model import Playbook
-from resetkit.places import builtin_dir
-from resetkit.session import RECORD_FILE, Attendee, Session, customer_slug, playbook_hash
+from resetkit.places import builtin_dir, customer_slug
+from resetkit.session import RECORD_FILE, Attendee, Session, playbook_hash
 from resetkit.walk import active
 
 PLAYBOOKS = ["reset", "recovery", "fire", "postmortem", "risk-check"]

@@ -16,8 +16,8 @@ from resetkit import storage
 from resetkit.answers import check_sheet, read_answers
 from resetkit.errors import InputInvalid, StorageError, UsageError
 from resetkit.loader import load_file
-from resetkit.places import builtin_dir
-from resetkit.session import begin, find_session, reserve_folder, save
+from resetkit.places import builtin_dir, reserve_folder
+from resetkit.session import begin, find_session, save
 
 CORPUS = Path(__file__).parent / "hostile"
 POSTMORTEM = load_file(builtin_dir() / "postmortem.yaml")

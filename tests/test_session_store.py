@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from conftest import drive
 from resetkit.errors import UsageError
-from resetkit.places import find_notes_dir
-from resetkit.session import customer_slug, find_session, load
+from resetkit.places import customer_slug, find_notes_dir
+from resetkit.session import find_session, load
 
 
 @pytest.mark.parametrize(

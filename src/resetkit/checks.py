@@ -1,4 +1,4 @@
-"""Checking what a person typed: an answer against its question, an action item, a date.
+"""Checking what a person typed: an answer against its question, an action item, an attendee.
 
 Dispatches on each question's `type` and reads only its attributes, so it needs no models: the
 first question of a run is checked before pydantic has loaded (see headstart.py).
@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+
+from resetkit.errors import UsageError
 
 if TYPE_CHECKING:
     from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion
@@ -153,3 +155,11 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "status": status,
         "history": list(item.get("history") or []),
     }
+
+
+def split_attendee(text: str) -> tuple[str, str]:
+    """The name and role in 'NAME:ROLE' or 'NAME', as typed after --attendee."""
+    name, _, role = text.partition(":")
+    if not name.strip():
+        raise UsageError(f"attendee {text!r} has no name", hint="write it as NAME or NAME:ROLE")
+    return name.strip(), role.strip()

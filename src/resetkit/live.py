@@ -14,6 +14,7 @@ from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Pla
 from resetkit.notes import write_notes
 from resetkit.prompts import Interrupted, Prompter
 from resetkit.render import reflow
+from resetkit.screen import SectionView, draw_section, escape_markup, status_line
 from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
 from resetkit.walk import (
     active,
@@ -37,9 +38,19 @@ class SessionInterrupted(ResetkitError):
     exit_code = EXIT_INTERRUPTED
 
 
-def _clock_text(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}:{rest:02d}"
+def section_view(playbook: Playbook, answers: dict[str, Any], section: Section) -> SectionView:
+    """The section as its panel shows it, given the answers so far."""
+    sections = active_sections(playbook, answers)
+    body = [reflow(section.guidance)] if section.guidance else []
+    if section.talking_points:
+        body.append("\n".join(f"› {point}" for point in section.talking_points))
+    return SectionView(
+        number=sections.index(section) + 1 if section in sections else 0,
+        total=len(sections),
+        title=section.title,
+        timing="before the call" if section.minutes == 0 else section.timebox,
+        body="\n\n".join(body),
+    )
 
 
 def meeting_seconds(playbook: Playbook, session: Session) -> float:
@@ -107,37 +118,14 @@ class Run:
             return  # preparation before the call is not timed against the meeting
         spent = self.session.section_seconds.get(section.id, 0.0)
         planned = planned_minutes(self.playbook, answers) * 60
-        total = self.session.meeting_seconds
-        parts = [f"section {_clock_text(spent)} of {_clock_text(budget)}"]
-        if spent > budget:
-            parts[0] += f" [bold red](over by {_clock_text(spent - budget)})[/]"
-        meeting = f"meeting {_clock_text(total)} of {_clock_text(planned)}"
-        if total > planned:
-            meeting += f" [bold red](over by {_clock_text(total - planned)})[/]"
-        self.console.print(f"[dim]⏱ {parts[0]} · {meeting}[/]")
+        self.console.print(status_line(spent, budget, self.session.meeting_seconds, planned))
 
     # --- the walk -----------------------------------------------------------------------
 
     def _enter(self, section: Section) -> None:
-        from rich.panel import Panel
-
         self._tick()
         self.section = section
-        sections = active_sections(self.playbook, self.session.answers)
-        number = sections.index(section) + 1 if section in sections else 0
-        timing = "before the call" if section.minutes == 0 else section.timebox
-        body = [reflow(section.guidance)] if section.guidance else []
-        if section.talking_points:
-            body.append("\n".join(f"› {point}" for point in section.talking_points))
-        title = f"[bold]{number}/{len(sections)} {_escape_markup(section.title)}[/] · {timing}"
-        self.console.print()
-        self.console.print(
-            Panel(
-                _escape_markup("\n\n".join(body) or "(no guidance)"),
-                title=title,
-                title_align="left",
-            )
-        )
+        draw_section(self.console, section_view(self.playbook, self.session.answers, section))
 
     def _save(self) -> None:
         save(self.session, self.folder)
@@ -187,8 +175,8 @@ class Run:
             for number, (_, question) in enumerate(answered, start=1):
                 table.add_row(
                     str(number),
-                    _escape_markup(question.prompt),
-                    _escape_markup(_short(question, self.session.answers[question.id])),
+                    escape_markup(question.prompt),
+                    escape_markup(_short(question, self.session.answers[question.id])),
                 )
             self.console.print()
             self.console.print(table)
@@ -244,12 +232,6 @@ class Run:
             return []
         session.status = "complete"
         return write_notes(session, self.playbook, self.folder)
-
-
-def _escape_markup(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _short(question: AnyQuestion, value: Any) -> str:
@@ -346,7 +328,7 @@ def review_follow_up(
     for number, item in enumerate(items, start=1):
         due = item.due.isoformat() if item.due else "no date"
         console.print(
-            f"[bold]{number}/{len(items)}[/] {_escape_markup(item.what)} ({item.owner}, due {due})"
+            f"[bold]{number}/{len(items)}[/] {escape_markup(item.what)} ({item.owner}, due {due})"
         )
         verdict = given.get(item.id)
         if verdict is None and prompter is not None:
@@ -360,7 +342,7 @@ def review_follow_up(
         changed += 1
     if changed and write_action_plan(previous, earlier) is None:
         console.print(
-            f"[yellow]{_escape_markup(str(earlier / 'action-plan.md'))} was edited by hand and "
+            f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by hand and "
             "is left as it is.[/]"
         )
     return changed

@@ -21,6 +21,7 @@ from pydantic import (
 
 from resetkit.checks import RELATIVE_DAYS
 from resetkit.errors import did_you_mean
+from resetkit.places import WINDOWS_DEVICES
 
 # A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
 YamlPath = tuple[str | int, ...]
@@ -32,16 +33,6 @@ DURATION_PATTERN = r"^\s*(\d+h)?\s*(\d+m)?\s*$"
 RELATIVE_DATE_PATTERN = r"^(today|\+\d+[dw])$"
 
 
-_WINDOWS_DEVICES = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{n}" for n in range(10)),
-    *(f"lpt{n}" for n in range(10)),
-}
-
-
 def _check_identifier(value: str) -> str:
     if not _IDENTIFIER.match(value):
         shown = value if len(value) <= 40 else value[:40] + "…"
@@ -49,7 +40,7 @@ def _check_identifier(value: str) -> str:
             f"{shown!r} is not a valid id: use 1 to 64 lowercase letters, digits, '-' or '_', "
             "starting with a letter or digit"
         )
-    if value in _WINDOWS_DEVICES:
+    if value in WINDOWS_DEVICES:
         raise ValueError(f"'{value}' is not a valid id: Windows reserves it for a device")
     return value
 

@@ -6,16 +6,35 @@ files without importing pydantic.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from resetkit.errors import InputInvalid, PlaybookNotFound, Problem, UsageError, did_you_mean
+from resetkit.errors import (
+    InputInvalid,
+    PlaybookNotFound,
+    Problem,
+    StorageError,
+    UsageError,
+    did_you_mean,
+)
 
 CONFIG_FILE = "resetkit.toml"
 MAX_FILE_BYTES = 1024 * 1024
 PLAYBOOK_SUFFIXES = (".yaml", ".yml")
+MAX_SLUG = 60
+# Names Windows keeps for devices: never a folder name, never an id.
+WINDOWS_DEVICES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+}
 
 
 @dataclass(frozen=True)
@@ -225,3 +244,55 @@ def resolve(reference: str, sources: list[Source]) -> Path:
         f"no playbook '{reference}'{did_you_mean(reference, known)}",
         hint="'resetkit list' shows the playbooks on the search path",
     )
+
+
+# --- session folders -------------------------------------------------------------------------
+
+
+def customer_slug(name: str) -> str:
+    """A folder name for any customer name: ASCII, no separators, bounded, never reserved."""
+    from slugify import slugify
+
+    slug = slugify(name, max_length=MAX_SLUG)
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    if not slug:
+        return f"customer-{digest}"
+    if slug in WINDOWS_DEVICES:
+        return f"{slug}-{digest}"
+    return slug
+
+
+def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) -> Path:
+    """Create and return a new, empty session folder; two sessions never share one."""
+    if not customer.strip():
+        raise UsageError("the customer name is empty", hint='pass --customer "NAME"')
+    parent = notes_dir / customer_slug(customer.strip())
+    if parent.is_symlink():
+        # A linked customer folder would put this session outside the notes dir.
+        raise StorageError(
+            f"{parent} is a symbolic link; resetkit writes only inside {notes_dir}",
+            hint="replace the link with a real folder",
+        )
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(
+            f"cannot create {parent}: {error.strerror}",
+            hint="choose another folder with --notes-dir or fix its permissions",
+        ) from None
+    base = f"{day.isoformat()}-{playbook_id}"
+    for number in range(1, 10_000):
+        folder = parent / (base if number == 1 else f"{base}-{number}")
+        try:
+            folder.mkdir()  # exclusive: of two terminals racing for a name, one gets the next
+            return folder
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise StorageError(f"cannot create {folder}: {error.strerror}") from None
+    raise StorageError(f"too many sessions named {base} in {parent}")
+
+
+def session_id(folder: Path) -> str:
+    """A session's id: its customer folder and its own, as in acme-corp/2026-11-24-reset."""
+    return f"{folder.parent.name}/{folder.name}"

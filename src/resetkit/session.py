@@ -13,20 +13,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from resetkit.errors import StorageError, UsageError
+from resetkit.checks import split_attendee
+from resetkit.errors import UsageError
 from resetkit.model import Playbook
+from resetkit.places import reserve_folder, session_id
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION, write_text_atomic
 
 PREVIOUS_FILE = "session.prev.json"
-_WINDOWS_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
-MAX_SLUG = 60
 
 Status = Literal["in_progress", "complete", "discarded"]
 
@@ -81,10 +74,8 @@ class Attendee(BaseModel):
     @classmethod
     def parse(cls, text: str) -> Attendee:
         """'Name:Role' or 'Name' as typed on the command line."""
-        name, _, role = text.partition(":")
-        if not name.strip():
-            raise UsageError(f"attendee {text!r} has no name", hint="write it as NAME or NAME:ROLE")
-        return cls(name=name.strip(), role=role.strip())
+        name, role = split_attendee(text)
+        return cls(name=name, role=role)
 
 
 class Recommended(BaseModel):
@@ -145,48 +136,6 @@ def playbook_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def customer_slug(name: str) -> str:
-    """A folder name for any customer name: ASCII, no separators, bounded, never reserved."""
-    from slugify import slugify
-
-    slug = slugify(name, max_length=MAX_SLUG)
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    if not slug:
-        return f"customer-{digest}"
-    if slug in _WINDOWS_RESERVED:
-        return f"{slug}-{digest}"
-    return slug
-
-
-def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) -> Path:
-    """Create and return a new, empty session folder; two sessions never share one."""
-    parent = notes_dir / customer_slug(customer)
-    if parent.is_symlink():
-        # A linked customer folder would put this session outside the notes dir.
-        raise StorageError(
-            f"{parent} is a symbolic link; resetkit writes only inside {notes_dir}",
-            hint="replace the link with a real folder",
-        )
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StorageError(
-            f"cannot create {parent}: {error.strerror}",
-            hint="choose another folder with --notes-dir or fix its permissions",
-        ) from None
-    base = f"{day.isoformat()}-{playbook_id}"
-    for number in range(1, 10_000):
-        folder = parent / (base if number == 1 else f"{base}-{number}")
-        try:
-            folder.mkdir()  # exclusive: of two terminals racing for a name, one gets the next
-            return folder
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise StorageError(f"cannot create {folder}: {error.strerror}") from None
-    raise StorageError(f"too many sessions named {base} in {parent}")
-
-
 def begin(
     playbook: Playbook,
     playbook_path: Path,
@@ -197,18 +146,30 @@ def begin(
     started: datetime,
 ) -> tuple[Session, Path]:
     """A new session in progress, in a folder of its own, saved before the first question."""
-    customer = customer.strip()
-    if not customer:
-        raise UsageError("the customer name is empty", hint='pass --customer "NAME"')
     folder = reserve_folder(notes_dir, customer, started.date(), playbook.id)
+    return open_record(
+        playbook, playbook_path, playbook_text, customer, attendees, folder, started
+    ), folder
+
+
+def open_record(
+    playbook: Playbook,
+    playbook_path: Path,
+    playbook_text: str,
+    customer: str,
+    attendees: list[Attendee],
+    folder: Path,
+    started: datetime,
+) -> Session:
+    """The record of a new session in progress, saved in the folder reserved for it."""
     session = Session(
-        id=f"{folder.parent.name}/{folder.name}",
+        id=session_id(folder),
         playbook_id=playbook.id,
         playbook_title=playbook.title,
         playbook_version=playbook.version,
         playbook_hash=playbook_hash(playbook_text),
         playbook_path=str(playbook_path.resolve()),
-        customer=customer,
+        customer=customer.strip(),
         attendees=attendees,
         started_at=started,
         planned_minutes=playbook.minutes,
@@ -217,7 +178,7 @@ def begin(
     # made the first question wait up to a quarter of a second on a slow disk. The first
     # answer's save makes the record durable.
     save(session, folder, durable=False)
-    return session, folder
+    return session
 
 
 def save(session: Session, folder: Path, *, durable: bool = True) -> None:
@@ -309,7 +270,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
                     hint="pass --notes-dir to work on sessions kept elsewhere",
                 )
             return candidate
-        matches = [f for f in session_folders(notes_dir) if _session_id(f) == reference]
+        matches = [f for f in session_folders(notes_dir) if session_id(f) == reference]
         if matches:
             return matches[0]
         raise UsageError(
@@ -353,7 +314,3 @@ def playbook_of(session: Session) -> tuple[Playbook, Path]:
     if recorded.is_file():
         return load_file(recorded), recorded
     return load_playbook(session.playbook_id)
-
-
-def _session_id(folder: Path) -> str:
-    return f"{folder.parent.name}/{folder.name}"

@@ -1,0 +1,59 @@
+"""What a run draws around its questions: a section's panel and the time status line.
+
+Plain data in, no models: the first screen of a run is drawn from a cached copy of it before
+pydantic has loaded (see headstart.py), with the same code as every later screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section as its panel shows it: place in the run, title, timing, guidance."""
+
+    number: int  # 0 when the section does not apply (a changed answer made it stale)
+    total: int
+    title: str
+    timing: str
+    body: str
+
+
+def escape_markup(text: str) -> str:
+    """Text shown as typed, even when it looks like rich markup ('[/]', '[bold]')."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def draw_section(console: Console, view: SectionView) -> None:
+    """A blank line, then the section's panel."""
+    from rich.panel import Panel
+
+    title = f"[bold]{view.number}/{view.total} {escape_markup(view.title)}[/] · {view.timing}"
+    console.print()
+    console.print(
+        Panel(escape_markup(view.body or "(no guidance)"), title=title, title_align="left")
+    )
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds as minutes:seconds, like 12:05."""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def status_line(spent: float, budget: float, total: float, planned: float) -> str:
+    """Time in the section against its timebox, and in the meeting against its plan."""
+    section = f"section {clock_text(spent)} of {clock_text(budget)}"
+    if spent > budget:
+        section += f" [bold red](over by {clock_text(spent - budget)})[/]"
+    meeting = f"meeting {clock_text(total)} of {clock_text(planned)}"
+    if total > planned:
+        meeting += f" [bold red](over by {clock_text(total - planned)})[/]"
+    return f"[dim]⏱ {section} · {meeting}[/]"
