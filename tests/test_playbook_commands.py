@@ -226,8 +226,9 @@ def test_where_lists_the_search_path_in_order(run, isolated: Path) -> None:
     lines = run("where").stdout.splitlines()
     assert lines[0].startswith("notes      ") and "[your data dir]" in lines[0]
     assert lines[1].startswith(f"playbooks  {isolated / 'playbooks'}")
-    assert "shipped with resetkit" in lines[-2]
-    assert lines[-1].startswith("index      ") and "a cache, safe to delete" in lines[-1]
+    assert "shipped with resetkit" in lines[-3]
+    assert lines[-2].startswith("index      ") and "a cache, safe to delete" in lines[-2]
+    assert lines[-1].startswith("screens    ") and "first screens of playbooks" in lines[-1]
 
 
 def test_python_dash_m_runs_the_same_cli() -> None:

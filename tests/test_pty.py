@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -79,7 +80,25 @@ def answer_opening(child: pexpect.spawn) -> None:
     )
 
 
-def test_a_whole_reset_conversation_writes_the_three_files(spawn, isolated: Path) -> None:
+def keep_first_screens() -> None:
+    """What a first `start` of each built-in leaves in the cache: the next one draws from it."""
+    from resetkit.headstart import remember
+    from resetkit.live import first_screen
+    from resetkit.loader import load_file
+    from resetkit.places import builtin_dir
+
+    for path in builtin_dir().glob("*.yaml"):
+        screen = first_screen(load_file(path))
+        assert screen is not None
+        remember(path, path.read_text("utf-8"), screen)
+
+
+@pytest.mark.parametrize("seen_before", [False, True], ids=["first-start", "seen-before"])
+def test_a_whole_reset_conversation_writes_the_three_files(
+    spawn, isolated: Path, seen_before: bool
+) -> None:
+    if seen_before:
+        keep_first_screens()
     child = spawn("start", "reset", "--customer", "Acme Corp", "--attendee", "Dana:CTO")
     answer_opening(child)
     answer(child, "How did they react to the opener?", "Relieved\r")
@@ -119,6 +138,7 @@ def test_a_whole_reset_conversation_writes_the_three_files(spawn, isolated: Path
 
     saved = record(isolated)
     assert saved["status"] == "complete" and saved["outcome"] == "follow-up"
+    assert saved["attendees"] == [{"name": "Dana", "role": "CTO"}]
     assert saved["answers"]["gap"] == "They expect a CRM,\nwe sell a dialer"
     assert saved["answers"]["case"] == "worried"
     assert [item["what"] for item in saved["answers"]["actions"]] == [
@@ -304,3 +324,90 @@ def test_resume_after_the_playbook_changed_keeps_what_still_fits(spawn, isolated
     saved = record(isolated)
     assert saved["answers"] == {"mood": "good", "next": "Call Friday"}
     assert saved["status"] == "complete"
+
+
+def first_screen_text(child: pexpect.spawn, prompt: str) -> str:
+    """What the terminal showed up to the first prompt, with the session's number left out."""
+    child.expect_exact(prompt)
+    return child.before.replace("team-call-2", "team-call")  # type: ignore[no-any-return]
+
+
+def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolated: Path) -> None:
+    (isolated / ".git").mkdir()
+    (isolated / "playbooks").mkdir()
+    (isolated / "playbooks" / "team-call.yaml").write_text(TEAM_PLAYBOOK, "utf-8")
+    first = spawn("start", "team-call", "--customer", "Acme")
+    drawn = first_screen_text(first, "How is the mood?")
+    first.send("\x03")
+    first.expect(pexpect.EOF)
+    (kept,) = (isolated.parent / "home" / ".cache" / "resetkit" / "first-screen").glob("*.json")
+
+    second = spawn("start", "team-call", "--customer", "Acme")
+    assert first_screen_text(second, "How is the mood?") == drawn
+    assert "section 0:00 of 10:00" in drawn and "1/1 Main" in drawn
+    answer(second, "good", DOWN + "\r")  # tense, picked with the arrow keys
+    answer(second, "Main topic?", "Pricing\r")
+    second.expect_exact("Next step?")
+    second.send("\x03")
+    second.expect(pexpect.EOF)
+    second.close()
+    assert second.exitstatus == 130
+    (saved,) = [
+        json.loads(path.read_text("utf-8"))
+        for path in (isolated / "notes").glob("acme/*-2/session.json")
+    ]
+    assert saved["answers"] == {"mood": "tense", "topic": "Pricing"}
+    assert saved["section_seconds"]["main"] > 0
+
+    # Proof that the second start drew from the kept copy, not from the playbook file.
+    kept.write_text(kept.read_text("utf-8").replace("Team call", "Kept call"), "utf-8")
+    third = spawn("start", "team-call", "--customer", "Acme")
+    third.expect_exact("Kept call")
+    third.kill(signal.SIGKILL)
+
+
+def test_ctrl_c_at_the_first_prompt_of_a_playbook_seen_before_saves_the_session(
+    spawn, isolated: Path
+) -> None:
+    keep_first_screens()
+    child = spawn("start", "reset", "--customer", "Acme Corp")
+    child.expect_exact("Who will be on the call")
+    child.send("\x03")
+    child.expect_exact("interrupted: every answer so far is saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    kept = record(isolated)
+    assert kept["status"] == "in_progress" and kept["answers"] == {}
+    assert set(kept["section_seconds"]) == {"prepare"}
+
+    resumed = spawn("resume")
+    answer(resumed, "Who will be on the call", "Dana\r")
+    answer(resumed, "and", "\r")
+    resumed.expect_exact("How long is the call?")
+    resumed.kill(signal.SIGKILL)
+    assert record(isolated)["answers"] == {"attendees": ["Dana"]}
+
+
+def test_kill_9_at_the_first_prompt_of_a_playbook_seen_before_then_resume(
+    spawn, isolated: Path
+) -> None:
+    keep_first_screens()
+    child = spawn("start", "reset", "--customer", "Acme Corp")
+    child.expect_exact("Who will be on the call")
+    # The record is written while the first question is open, before anything is typed.
+    deadline = time.monotonic() + TIMEOUT
+    while not list((isolated / "notes").glob("*/*/session.json")):
+        assert time.monotonic() < deadline, "no session record while the first prompt is open"
+        time.sleep(0.05)
+    child.send("Da")
+    child.kill(signal.SIGKILL)
+    child.wait()
+    assert record(isolated)["answers"] == {}
+
+    resumed = spawn("resume")
+    answer(resumed, "Who will be on the call", "Dana\r")
+    answer(resumed, "and", "\r")
+    resumed.expect_exact("How long is the call?")
+    resumed.kill(signal.SIGKILL)
+    assert record(isolated)["answers"] == {"attendees": ["Dana"]}

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from resetkit.checks import AnswerError, check_answer, resolve_date
+from resetkit.checks import AnswerError, check_answer, default_answer, resolve_date
 from resetkit.conditions import describe
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.loader import Located, read_yaml
@@ -25,7 +25,7 @@ from resetkit.model import (
 from resetkit.places import MAX_FILE_BYTES, read_text
 from resetkit.render import TYPE_NAMES
 from resetkit.session import Attendee, Verdict
-from resetkit.walk import active, default_answer
+from resetkit.walk import active
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review"]
 REVIEW_KEYS = ["status", "due", "note"]

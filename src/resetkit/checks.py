@@ -37,6 +37,20 @@ def resolve_date(value: date | str, today: date) -> date:
     return today + timedelta(days=count * (7 if unit == "w" else 1))
 
 
+def default_answer(question: AnyQuestion, today: date) -> Any:
+    """The question's default as an answer value (dates resolved against today)."""
+    default = question.default
+    if default is None:
+        return None
+    if question.type == "date":
+        return resolve_date(question.default, today).isoformat()  # type: ignore[arg-type]
+    if question.type == "action_items":
+        # dict() reads a model's fields and a plain mapping alike: the first question of a
+        # run may be a plain copy (see headstart.py).
+        return [check_action_item(dict(spec), today) for spec in question.default or []]
+    return default
+
+
 def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
     """The answer in its stored form; AnswerError when it does not fit the question."""
     if value is None or value == "" or value == []:

@@ -17,8 +17,12 @@ from resetkit import __version__
 from resetkit.errors import EXIT_INVALID, EXIT_USAGE, ResetkitError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
+    from resetkit.headstart import FirstScreen
+    from resetkit.live import Run
     from resetkit.places import Entry
 
 INTERNAL_ERROR = 70
@@ -341,19 +345,24 @@ NotesDirOption = Annotated[
 @app.command()
 def where(notes_dir: NotesDirOption = None) -> None:
     """Show the notes dir and the playbook search path in use, and why."""
+    from resetkit.headstart import SCREENS_FOLDER
     from resetkit.index import index_path
-    from resetkit.places import find_notes_dir, search_path
+    from resetkit.places import cache_dir, find_notes_dir, search_path
 
     notes = find_notes_dir(notes_dir)
     sys.stdout.write(f"notes      {notes.path}  [{notes.why}]\n")
     for source in search_path():
         present = "" if source.directory.is_dir() else " (not there)"
         sys.stdout.write(f"playbooks  {source.directory}{present}  [{source.why}]\n")
+    why = "$RESETKIT_CACHE_DIR" if os.environ.get("RESETKIT_CACHE_DIR") else "your cache dir"
     if os.environ.get("RESETKIT_INDEX") == "off":
         sys.stdout.write("index      off  [$RESETKIT_INDEX]\n")
     else:
-        why = "$RESETKIT_CACHE_DIR" if os.environ.get("RESETKIT_CACHE_DIR") else "your cache dir"
         sys.stdout.write(f"index      {index_path(notes.path)}  [{why}; a cache, safe to delete]\n")
+    sys.stdout.write(
+        f"screens    {cache_dir() / SCREENS_FOLDER}  [{why}; first screens of playbooks "
+        "started before, safe to delete]\n"
+    )
 
 
 def _need_terminal(command: str) -> None:
@@ -480,20 +489,34 @@ def start(
     """Run a playbook live: ask its questions, save every answer, write the notes."""
     from datetime import datetime
 
-    from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
-    from resetkit.live import Run, review_follow_up
-    from resetkit.loader import load
-    from resetkit.places import find_notes_dir, read_text
-    from resetkit.prompts import FallbackPrompter, Interrupted, ScriptedPrompter, TerminalPrompter
-    from resetkit.session import Attendee, begin, find_session
-    from resetkit.session import load as load_session
+    from resetkit.checks import split_attendee
+    from resetkit.places import find_notes_dir, read_text, resolve, search_path
 
-    attendees = [Attendee.parse(text) for text in attendee or []]
-    model, path = load(playbook)
     started = datetime.now().astimezone()
     if no_input and answers is None:
         _fail("--no-input needs --answers FILE: there is nowhere else for answers to come from")
+    people = [split_attendee(text) for text in attendee or []]
+    path = resolve(playbook, search_path())
+    text = read_text(path)
     notes = find_notes_dir(notes_dir)
+    if answers is None and follow_up is None and _has_terminal():
+        from resetkit.headstart import recall
+
+        screen = recall(path, text)
+        if screen is not None:
+            _start_from_first_screen(screen, path, text, customer, people, notes.path, started)
+            return
+
+    from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
+    from resetkit.headstart import remember
+    from resetkit.live import Run, first_screen, review_follow_up
+    from resetkit.loader import load_file
+    from resetkit.prompts import FallbackPrompter, ScriptedPrompter, TerminalPrompter
+    from resetkit.session import Attendee, begin, find_session
+    from resetkit.session import load as load_session
+
+    model = load_file(path, text)
+    attendees = [Attendee(name=name, role=role) for name, role in people]
     earlier = find_session(notes.path, follow_up) if follow_up else None
     sheet = AnswerSheet()
     if answers is not None:
@@ -507,12 +530,12 @@ def start(
         customer = customer or sheet.customer
         attendees = attendees or sheet.attendees
     if answers is not None and customer and not missing(model, sheet.answers):
-        scripted = (model, path, read_text(path), customer, attendees, notes.path, started)
+        scripted = (model, path, text, customer, attendees, notes.path, started)
         _run_scripted(*scripted, sheet, earlier)
         return
     if no_input:
         _fail("no customer: pass --customer NAME or put 'customer:' in the answers file")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _has_terminal():
         if answers is not None:
             left = ", ".join(q.id for q in missing(model, sheet.answers)) or "the customer"
             _fail(
@@ -523,24 +546,74 @@ def start(
     person = TerminalPrompter()
     prompter = FallbackPrompter(ScriptedPrompter(sheet.answers), person)
     console = _console()
-    if customer is None or not customer.strip():
-        try:
-            customer = person.q.text(
-                "Customer name?", validate=lambda t: bool(t.strip()) or "a name is needed"
-            ).unsafe_ask()
-        except (KeyboardInterrupt, EOFError, Interrupted):
-            _fail("interrupted before the session started; nothing was saved", 130)
-    assert customer is not None
-    session, folder = begin(model, path, read_text(path), customer, attendees, notes.path, started)
-    from rich.markup import escape
-
-    console.print(
-        f"[bold]{escape(model.title)}[/] with {escape(customer.strip())} · session {session.id}",
-        highlight=False,
-    )
+    customer = _customer_or_ask(customer, person)
+    session, folder = begin(model, path, text, customer, attendees, notes.path, started)
+    _print_header(console, model.title, customer, session.id)
+    if (screen := first_screen(model)) is not None:
+        remember(path, text, screen)  # the next start of this playbook text draws it sooner
     if earlier is not None:
         review_follow_up(earlier, session, folder, person, console, sheet.review)
     _run_live(Run(model, session, folder, prompter, console), console)
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _customer_or_ask(customer: str | None, person: Any) -> str:
+    """The customer's name as given, else as typed at a prompt."""
+    if customer is not None and customer.strip():
+        return customer
+    from resetkit.prompts import Interrupted
+
+    try:
+        typed = person.q.text(
+            "Customer name?", validate=lambda t: bool(t.strip()) or "a name is needed"
+        ).unsafe_ask()
+    except (KeyboardInterrupt, EOFError, Interrupted):
+        _fail("interrupted before the session started; nothing was saved", 130)
+    return str(typed)
+
+
+def _print_header(console: "Console", title: str, customer: str, session_id: str) -> None:
+    from rich.markup import escape
+
+    console.print(
+        f"[bold]{escape(title)}[/] with {escape(customer.strip())} · session {session_id}",
+        highlight=False,
+    )
+
+
+def _start_from_first_screen(
+    screen: "FirstScreen",
+    path: Path,
+    text: str,
+    customer: str | None,
+    people: list[tuple[str, str]],
+    notes_dir: Path,
+    started: "datetime",
+) -> None:
+    """`start` for a playbook seen before: its first screen shows while the models build."""
+    from resetkit.headstart import Background, ask_first
+    from resetkit.places import reserve_folder, session_id
+    from resetkit.prompts import TerminalPrompter
+
+    person = TerminalPrompter()
+    console = _console()
+    customer = _customer_or_ask(customer, person)
+    folder = reserve_folder(notes_dir, customer, started.date(), screen.playbook_id)
+    _print_header(console, screen.title, customer, session_id(folder))
+
+    def build() -> "Run":
+        from resetkit.live import open_run
+
+        return open_run(path, text, customer, people, folder, started, person, console)
+
+    background = Background(build)
+    entered, answered = ask_first(screen, person, console, started.date(), background)
+    run = background.result()
+    run.take_over(screen.section_id, entered, answered)
+    _run_live(run, console)
 
 
 @app.command()

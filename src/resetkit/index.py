@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from resetkit.places import cache_dir
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the table changes; the record schema is part of the key too.
@@ -47,13 +48,8 @@ CREATE TABLE IF NOT EXISTS records (
 
 def index_path(notes_dir: Path) -> Path:
     """Where the index of this notes dir lives: one file per notes dir, in the user cache dir."""
-    base = os.environ.get("RESETKIT_CACHE_DIR")
-    if not base:
-        import platformdirs
-
-        base = platformdirs.user_cache_dir("resetkit")
     key = hashlib.sha256(os.fsencode(os.path.realpath(notes_dir))).hexdigest()[:20]
-    return Path(base) / "index" / f"{key}.sqlite"
+    return cache_dir() / "index" / f"{key}.sqlite"
 
 
 class Index:

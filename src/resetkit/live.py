@@ -8,8 +8,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.checks import AnswerError, check_answer
+from resetkit.checks import AnswerError, check_answer, default_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
+from resetkit.headstart import FirstScreen
 from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
 from resetkit.notes import write_notes
 from resetkit.prompts import Interrupted, Prompter
@@ -19,7 +20,6 @@ from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
 from resetkit.walk import (
     active,
     active_sections,
-    default_answer,
     next_question,
     outcome,
     planned_minutes,
@@ -76,6 +76,53 @@ def fit_answers(playbook: Playbook, answers: dict[str, Any], today: date) -> lis
             del answers[question_id]
     notices += [f"'{q}' no longer applies: its answer is dropped" for q in prune(playbook, answers)]
     return notices
+
+
+def first_screen(playbook: Playbook) -> FirstScreen | None:
+    """What `start` shows before the first answer, as plain data to keep (see headstart.py)."""
+    step = next_question(playbook, {})
+    if step is None:
+        return None
+    section, question = step
+    return FirstScreen(
+        playbook_id=playbook.id,
+        title=playbook.title,
+        section_id=section.id,
+        view=section_view(playbook, {}, section),
+        budget=section_budget_seconds(playbook, section, {}),
+        planned=planned_minutes(playbook, {}) * 60.0,
+        question=plain_question(question),
+    )
+
+
+def plain_question(question: AnyQuestion) -> dict[str, Any]:
+    """A question's fields as JSON data, each choice with its `shown` text (see stand_in)."""
+    fields = question.model_dump(mode="json")
+    if question.type == "choice" or question.type == "multi_choice":
+        fields["choices"] = [
+            {"value": c.value, "label": c.label, "shown": c.shown} for c in question.choices
+        ]
+    return fields
+
+
+def open_run(
+    path: Path,
+    text: str,
+    customer: str,
+    attendees: list[tuple[str, str]],
+    folder: Path,
+    started: datetime,
+    prompter: Prompter,
+    console: Console,
+) -> Run:
+    """The models and the record of a run whose folder is reserved (the head start's work)."""
+    from resetkit.loader import load_file
+    from resetkit.session import Attendee, open_record
+
+    playbook = load_file(path, text)
+    people = [Attendee(name=name, role=role) for name, role in attendees]
+    session = open_record(playbook, path, text, customer, people, folder, started)
+    return Run(playbook, session, folder, prompter, console)
 
 
 class Run:
@@ -137,17 +184,35 @@ class Run:
         try:
             value = self.prompter.ask(question, current, self.today)
         except Interrupted:
-            self._tick()
-            self._save()
-            raise SessionInterrupted(
-                "interrupted: every answer so far is saved",
-                hint=f"continue with 'resetkit resume {self.session.id}'",
-            ) from None
-        self.session.answers[question.id] = value
+            raise self._interrupted("interrupted: every answer so far is saved") from None
+        self._record(question.id, value)
+
+    def _record(self, question_id: str, value: Any) -> None:
+        self.session.answers[question_id] = value
         self._tick()
         for dropped in prune(self.playbook, self.session.answers):
             self.console.print(f"[yellow]'{dropped}' no longer applies: its answer is dropped[/]")
         self._save()
+
+    def _interrupted(self, message: str) -> SessionInterrupted:
+        """Save what the run holds; the error that says so and how to go on."""
+        self._tick()
+        self._save()
+        return SessionInterrupted(
+            message, hint=f"continue with 'resetkit resume {self.session.id}'"
+        )
+
+    def take_over(self, section_id: str, entered: float, answered: tuple[str, Any] | None) -> None:
+        """Carry on after a first question asked before this run existed (see headstart.py).
+
+        Its section was entered at `entered` on this run's clock; `answered` is (question id,
+        value), or None when the person interrupted, which is saved and raised as here.
+        """
+        self.section = next(s for s in self.playbook.sections if s.id == section_id)
+        self.mark = entered
+        if answered is None:
+            raise self._interrupted("interrupted: every answer so far is saved")
+        self._record(*answered)
 
     def walk(self) -> None:
         """Ask every question that applies and is not answered yet, saving after each."""
@@ -208,12 +273,7 @@ class Run:
         try:
             return self.prompter.pick(message, options)
         except Interrupted:
-            self._tick()
-            self._save()
-            raise SessionInterrupted(
-                "interrupted at the review: every answer is saved",
-                hint=f"continue with 'resetkit resume {self.session.id}'",
-            ) from None
+            raise self._interrupted("interrupted at the review: every answer is saved") from None
 
     def finish(self, decision: str) -> list[Path]:
         """Mark the session complete (writing the notes) or discarded."""

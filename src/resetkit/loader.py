@@ -412,9 +412,10 @@ def _order(problem: Problem) -> tuple[int, int, str]:
     return (problem.line, problem.column, problem.message)
 
 
-def load_file(path: Path) -> Playbook:
-    """The playbook in a file whose name must be its id."""
-    return parse_playbook(read_text(path), str(path), expected_id=playbook_stem(path))
+def load_file(path: Path, text: str | None = None) -> Playbook:
+    """The playbook in a file whose name must be its id (`text`: the file's, already read)."""
+    text = read_text(path) if text is None else text
+    return parse_playbook(text, str(path), expected_id=playbook_stem(path))
 
 
 def load(reference: str, sources: list[Source] | None = None) -> tuple[Playbook, Path]:

@@ -62,6 +62,16 @@ def find_notes_dir(option: Path | None, cwd: Path | None = None) -> NotesDir:
     return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", "your data dir")
 
 
+def cache_dir() -> Path:
+    """Where resetkit keeps what it can always rebuild: $RESETKIT_CACHE_DIR, else the user's."""
+    base = os.environ.get("RESETKIT_CACHE_DIR")
+    if not base:
+        import platformdirs
+
+        base = platformdirs.user_cache_dir("resetkit")
+    return Path(base)
+
+
 def _notes_dir_from_config(config: Path) -> Path:
     try:
         settings = tomllib.loads(config.read_text("utf-8"))

@@ -6,7 +6,7 @@ import os
 import shlex
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -97,8 +97,13 @@ class TerminalPrompter:
         import questionary
 
         self.q = questionary
+        # Called after the next prompt is drawn (then forgotten): see headstart.py.
+        self.on_first_draw: Callable[[], None] | None = None
 
     def _run(self, prompt: Any) -> Any:
+        if self.on_first_draw is not None:
+            hook, self.on_first_draw = self.on_first_draw, None
+            prompt.application.after_render += lambda _application: hook()
         try:
             return prompt.unsafe_ask()
         except (KeyboardInterrupt, EOFError):

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
 from typing import Any
 
-from resetkit.checks import check_action_item, resolve_date
 from resetkit.conditions import evaluate
 from resetkit.model import (
-    ActionItemsQuestion,
     AnyQuestion,
     ChoiceQuestion,
-    DateQuestion,
     Playbook,
     Recommendation,
     Section,
@@ -90,15 +86,3 @@ def recommend(playbook: Playbook, answers: Mapping[str, Any]) -> Recommendation 
         if evaluate(rule.when, answers):
             return rule
     return None
-
-
-def default_answer(question: AnyQuestion, today: date) -> Any:
-    """The question's default as an answer value (dates resolved against today)."""
-    default = question.default
-    if default is None:
-        return None
-    if isinstance(question, DateQuestion):
-        return resolve_date(default, today).isoformat()  # type: ignore[arg-type]
-    if isinstance(question, ActionItemsQuestion):
-        return [check_action_item(spec.model_dump(), today) for spec in question.default or []]
-    return default

@@ -1,0 +1,168 @@
+"""The first screen of `resetkit start`, drawn before the playbook's models are built.
+
+Importing pydantic and building the playbook models takes about half as long again as starting
+Python with the whole stack. A playbook seen before needs neither for its first screen: the run
+that last validated its exact text kept that screen as plain data in the user cache dir (its
+title, first section and first question). The next run draws it with the same code as every
+other screen (screen.py, prompts.py and checks.py need no models) and builds the models on a
+thread while the person reads and types. The key covers the playbook's text, its file name and
+the installed resetkit's own files, so an edited playbook or an upgrade is validated before
+anything is shown: a stale screen is never drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+from resetkit.checks import default_answer
+from resetkit.places import cache_dir
+from resetkit.prompts import Interrupted
+from resetkit.screen import SectionView, draw_section, status_line
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from rich.console import Console
+
+    from resetkit.model import AnyQuestion
+    from resetkit.prompts import TerminalPrompter
+
+# Bump when FirstScreen changes shape; the code's own files are part of the key as well.
+FORMAT = 1
+# Screens kept at most: one per playbook text and resetkit build, so old ones pile up slowly.
+MAX_KEPT = 200
+SCREENS_FOLDER = "first-screen"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    """What `start` shows before its first answer, as plain data."""
+
+    playbook_id: str
+    title: str
+    section_id: str
+    view: SectionView
+    budget: float  # the section's timebox in seconds; 0 when it is not timed
+    planned: float  # the meeting's planned length in seconds
+    question: dict[str, Any]  # the first question's fields; each choice also has `shown`
+
+
+def _code_stamp() -> str:
+    """Size and mtime of each of resetkit's own files: a new build or an edit changes it."""
+    package = Path(__file__).parent
+    with os.scandir(package) as entries:
+        files = [(entry.name, entry.stat()) for entry in entries if entry.name.endswith(".py")]
+    return ";".join(f"{name}:{stat.st_size}:{stat.st_mtime_ns}" for name, stat in sorted(files))
+
+
+def cache_file(path: Path, text: str) -> Path:
+    """Where the first screen of this playbook text, read from this file name, is kept."""
+    key = hashlib.sha256(
+        "\0".join([str(FORMAT), _code_stamp(), path.name, text]).encode("utf-8")
+    ).hexdigest()[:32]
+    return cache_dir() / SCREENS_FOLDER / f"{key}.json"
+
+
+def recall(path: Path, text: str) -> FirstScreen | None:
+    """The first screen kept for this playbook text, or None (never seen, or unreadable)."""
+    try:
+        data = json.loads(cache_file(path, text).read_bytes())
+        return FirstScreen(**{**data, "view": SectionView(**data["view"])})
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def remember(path: Path, text: str, screen: FirstScreen) -> None:
+    """Keep the first screen of a playbook text that was just validated; best effort."""
+    from resetkit.errors import StorageError
+    from resetkit.storage import write_text_atomic
+
+    target = cache_file(path, text)
+    with contextlib.suppress(OSError, StorageError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, json.dumps(asdict(screen), ensure_ascii=False), durable=False)
+        kept = sorted(target.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-MAX_KEPT]:
+            old.unlink(missing_ok=True)
+
+
+def stand_in(question: dict[str, Any]) -> AnyQuestion:
+    """A question the prompts and checks can use as they would the model it was copied from."""
+    fields = dict(question)
+    if "choices" in fields:
+        fields["choices"] = [SimpleNamespace(**choice) for choice in fields["choices"]]
+    return cast("AnyQuestion", SimpleNamespace(**fields))
+
+
+class Background(Generic[T]):
+    """Work run on a thread from the moment the first prompt is on screen; its result on demand.
+
+    Started any earlier, the thread would compete with drawing that prompt for the interpreter.
+    """
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._outcome: tuple[T] | BaseException | None = None
+
+    def start(self) -> None:
+        """Start the work, once; later calls do nothing."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="resetkit-models", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (self._work(),)
+        except BaseException as error:  # handed to the main thread by result()
+            self._outcome = error
+
+    def result(self) -> T:
+        """The work's result, waiting for it (or doing it now, if it never started)."""
+        if self._thread is None:
+            self._run()
+        else:
+            self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome[0]
+
+
+def ask_first(
+    screen: FirstScreen,
+    person: TerminalPrompter,
+    console: Console,
+    today: date,
+    background: Background[Any],
+) -> tuple[float, tuple[str, Any] | None]:
+    """Draw the first section and ask its first question; `background` starts once it shows.
+
+    Returns when the section was entered (time.monotonic) and the answer as (question id,
+    value), or None when the person interrupted.
+    """
+    entered = time.monotonic()
+    draw_section(console, screen.view)
+    if screen.budget:
+        console.print(status_line(0, screen.budget, 0, screen.planned))
+    question = stand_in(screen.question)
+    current = default_answer(question, today)
+    person.on_first_draw = background.start
+    try:
+        return entered, (question.id, person.ask(question, current, today))
+    except Interrupted:
+        return entered, None
+    finally:
+        person.on_first_draw = None
