@@ -163,7 +163,11 @@ def _compose(text: str) -> yaml.Node | None:
     if fast is not None:
         # A lone surrogate (from stdin) makes libyaml raise UnicodeEncodeError, a ValueError.
         with contextlib.suppress(yaml.YAMLError, ValueError):
-            return yaml.compose(text, Loader=fast)
+            root = yaml.compose(text, Loader=fast)
+            # An empty document ('---' alone) is the one node libyaml places differently: it
+            # reads a missing final line break as if it were there. Pure Python says where.
+            if not (isinstance(root, yaml.ScalarNode) and root.value == "" and not root.style):
+                return root
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
