@@ -69,6 +69,16 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
     child.send(keys)
 
 
+def ctrl_c_at(child: pexpect.spawn, prompt: str) -> None:
+    """Press Ctrl-C at a prompt; resetkit says everything is saved and exits 130."""
+    child.expect_exact(prompt)
+    child.send("\x03")
+    child.expect_exact("interrupted: every answer so far is saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+
 def answer_opening(child: pexpect.spawn) -> None:
     answer(child, "Who will be on the call", "Dana, CTO\r")
     answer(child, "and", "\r")
@@ -157,13 +167,8 @@ def test_a_whole_reset_conversation_writes_the_three_files(
 def test_ctrl_c_keeps_answers_and_resume_continues(spawn, isolated: Path) -> None:
     child = spawn("start", "reset", "--customer", "Acme Corp")
     answer_opening(child)
-    child.expect_exact("How did they react to the opener?")
-    child.send("\x03")
-    child.expect_exact("interrupted: every answer so far is saved")
-    child.expect_exact("resetkit resume acme-corp/")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    ctrl_c_at(child, "How did they react to the opener?")
+    assert "resetkit resume acme-corp/" in child.before
     kept = record(isolated)
     assert kept["status"] == "in_progress"
     assert kept["answers"]["call-length"] == "30m"
@@ -347,11 +352,7 @@ def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolate
     assert "section 0:00 of 10:00" in drawn and "1/1 Main" in drawn
     answer(second, "good", DOWN + "\r")  # tense, picked with the arrow keys
     answer(second, "Main topic?", "Pricing\r")
-    second.expect_exact("Next step?")
-    second.send("\x03")
-    second.expect(pexpect.EOF)
-    second.close()
-    assert second.exitstatus == 130
+    ctrl_c_at(second, "Next step?")
     (saved,) = [
         json.loads(path.read_text("utf-8"))
         for path in (isolated / "notes").glob("acme/*-2/session.json")
@@ -371,12 +372,7 @@ def test_ctrl_c_at_the_first_prompt_of_a_playbook_seen_before_saves_the_session(
 ) -> None:
     keep_first_screens()
     child = spawn("start", "reset", "--customer", "Acme Corp")
-    child.expect_exact("Who will be on the call")
-    child.send("\x03")
-    child.expect_exact("interrupted: every answer so far is saved")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    ctrl_c_at(child, "Who will be on the call")
     kept = record(isolated)
     assert kept["status"] == "in_progress" and kept["answers"] == {}
     assert set(kept["section_seconds"]) == {"prepare"}
