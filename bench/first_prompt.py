@@ -4,10 +4,11 @@ Run: .venv/bin/python bench/first_prompt.py [--runs N]
 Compares with `python -c "import typer, rich, questionary, pydantic, yaml"`, the stack's own
 import floor (target: first prompt within 1.3x of it). Needs pexpect (installed with [test]).
 
-Two cases: the playbook was started before (its first screen is kept in the cache dir and the
-models build while the first answer is typed) and its first start (a fresh cache dir: the
-playbook is validated before anything is drawn). A third line answers the first question the
-moment it shows and times the second prompt, so the work moved past the first prompt is seen.
+Three cases: the built-in reset (its first screen ships with resetkit: drawn at once, the models
+built while the first answer is typed); a team's edited copy of it on its first start (a fresh
+cache dir: it is validated before anything is drawn); and that copy started before (its first
+screen kept in the cache dir). Two more lines answer the first question the moment it shows and
+time the second prompt, so the work moved past the first prompt is seen too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pexpect
 
+from resetkit.places import builtin_dir
 from startup import bytecode_cached, resetkit_command
 
 STACK = "import typer, rich, questionary, pydantic, yaml"
@@ -32,13 +34,19 @@ SECOND = "How long is the call?"
 
 
 def prompt_seconds(
-    command: list[str], env: dict[str, str], answer_first: bool = False
+    command: list[str], env: dict[str, str], cwd: Path, answer_first: bool = False
 ) -> tuple[float, float]:
     """Seconds from spawn to the first question on screen (or the second, answering the first
     at once), and the process's peak resident MB then."""
     start = time.perf_counter()
     child = pexpect.spawn(
-        command[0], command[1:], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120)
+        command[0],
+        command[1:],
+        env=env,
+        cwd=str(cwd),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
     )
     child.expect_exact(FIRST)
     if answer_first:
@@ -57,9 +65,19 @@ def prompt_seconds(
     return elapsed, peak
 
 
-def measure(runs: int, seen_before: bool = True, answer_first: bool = False) -> tuple[float, float]:
-    """Median seconds to the first prompt of `start reset` over `runs` runs, and peak MB."""
+def measure(runs: int, case: str = "built-in", answer_first: bool = False) -> tuple[float, float]:
+    """Median seconds to the first prompt of `start reset` over `runs` runs, and peak MB.
+
+    `case`: "built-in", "team, first start" or "team, started before" (see the module doc).
+    """
     with tempfile.TemporaryDirectory() as folder:
+        project = Path(folder) / "project"
+        if case != "built-in":  # a team repository with its own, edited, reset playbook
+            (project / ".git").mkdir(parents=True)
+            (project / "playbooks").mkdir()
+            text = (builtin_dir() / "reset.yaml").read_text("utf-8") + "\n# our copy\n"
+            (project / "playbooks" / "reset.yaml").write_text(text, "utf-8")
+        project.mkdir(exist_ok=True)
         env = {
             **bytecode_cached(os.environ),
             "RESETKIT_NOTES_DIR": str(Path(folder) / "notes"),
@@ -68,12 +86,12 @@ def measure(runs: int, seen_before: bool = True, answer_first: bool = False) -> 
             "PROMPT_TOOLKIT_NO_CPR": "1",
         }
         command = [*resetkit_command(), "start", "reset", "--customer", "Bench Corp"]
-        prompt_seconds(command, env)  # warm-up: bytecode caches, and the kept first screen
+        prompt_seconds(command, env, project)  # warm-up: bytecode caches (and a kept screen)
         results = []
         for run in range(runs):
-            if not seen_before:
+            if case != "team, started before":
                 env["RESETKIT_CACHE_DIR"] = str(Path(folder) / f"cache-{run}")
-            results.append(prompt_seconds(command, env, answer_first))
+            results.append(prompt_seconds(command, env, project, answer_first))
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
@@ -93,10 +111,11 @@ def main() -> None:
     runs = parser.parse_args().runs
     floor = stack_floor(runs)
     cases = {
-        "first prompt, playbook started before": measure(runs)[0],
-        "first prompt, first start of the playbook": measure(runs, seen_before=False)[0],
-        "second prompt, first answered at once": measure(runs, answer_first=True)[0],
-        "second prompt, same, first start": measure(runs, False, answer_first=True)[0],
+        "first prompt, built-in reset": measure(runs)[0],
+        "first prompt, team copy, first start": measure(runs, "team, first start")[0],
+        "first prompt, team copy, started before": measure(runs, "team, started before")[0],
+        "second prompt at once, built-in reset": measure(runs, answer_first=True)[0],
+        "second prompt at once, team copy, first": measure(runs, "team, first start", True)[0],
     }
     print(f"{'measure':<44} {'median ms':>10} {'vs floor':>9}")
     print(f"{'python -c ' + repr(STACK):<44} {floor * 1000:>10.1f} {1.0:>8.2f}x")

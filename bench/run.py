@@ -80,10 +80,10 @@ def main() -> None:
     stack = [python, "-c", "import typer, rich, questionary, pydantic, yaml"]
     stack_seconds = median_seconds(stack, runs)
     rows.append(("import of the stack", stack_seconds, "1.00x (stack)", peak_mb(stack)))
-    for name, seen_before in (("started before", True), ("its first start", False)):
-        seconds, peak = first_prompt(runs, seen_before)  # bench/first_prompt.py
+    for case in ("built-in", "team, first start", "team, started before"):
+        seconds, peak = first_prompt(runs, case)  # bench/first_prompt.py
         ratio = f"{seconds / stack_seconds:.2f}x (stack)"
-        rows.append((f"start reset -> first prompt, {name}", seconds, ratio, peak))
+        rows.append((f"start reset -> first prompt, {case}", seconds, ratio, peak))
 
     with tempfile.TemporaryDirectory() as folder:
         playbooks = Path(folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -35,39 +36,76 @@ def builtin(request: pytest.FixtureRequest) -> Path:
     return builtin_dir() / f"{request.param}.yaml"
 
 
-def test_the_first_screen_of_every_builtin_is_kept_and_read_back(
-    builtin: Path, isolated: Path
-) -> None:
-    text = builtin.read_text("utf-8")
-    screen = first_screen(load_file(builtin))
+def team_copy(isolated: Path, builtin: Path) -> tuple[Path, str]:
+    """A team's edited copy of a built-in playbook: no first screen ships for it."""
+    path = isolated / builtin.name
+    text = builtin.read_text("utf-8") + "\n# our own copy\n"
+    path.write_text(text, "utf-8")
+    return path, text
+
+
+def test_a_first_screen_is_kept_and_read_back(builtin: Path, isolated: Path) -> None:
+    path, text = team_copy(isolated, builtin)
+    screen = first_screen(load_file(path))
     assert screen is not None
-    assert recall(builtin, text) is None
-    remember(builtin, text, screen)
-    assert recall(builtin, text) == screen
+    assert recall(path, text) is None
+    remember(path, text, screen)
+    assert recall(path, text) == screen
+
+
+def test_the_builtin_first_screens_ship_with_resetkit_and_are_current(isolated: Path) -> None:
+    """Set RESETKIT_REGENERATE=1 to rewrite the shipped file after changing a built-in."""
+    screens = {}
+    for path in BUILTINS:
+        text = path.read_text("utf-8")
+        screen = first_screen(load_file(path))
+        assert screen is not None
+        screens[path.name] = (text, screen)
+    shipped = builtin_dir() / headstart.SHIPPED_FILE
+    if os.environ.get("RESETKIT_REGENERATE") == "1":
+        shipped.write_text(headstart.shipped_screens(screens), "utf-8")
+    assert shipped.read_text("utf-8") == headstart.shipped_screens(screens), (
+        "regenerate it: RESETKIT_REGENERATE=1 pytest tests/test_head_start.py"
+    )
+    for name, (text, screen) in screens.items():
+        assert recall(builtin_dir() / name, text) == screen  # with an empty cache dir
 
 
 def test_an_edited_playbook_a_renamed_file_or_a_new_build_is_not_recalled(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = builtin_dir() / "reset.yaml"
-    text = path.read_text("utf-8")
+    path, text = team_copy(isolated, builtin_dir() / "reset.yaml")
     screen = first_screen(load_file(path))
     assert screen is not None
     remember(path, text, screen)
-    assert recall(path, text + "\n# edited\n") is None
+    assert recall(path, text + "\n# edited again\n") is None
     assert recall(isolated / "my-reset.yaml", text) is None  # its id must match the file name
     monkeypatch.setattr(headstart, "_code_stamp", lambda: "another build")
     assert recall(path, text) is None
 
 
+def test_a_builtin_edited_in_place_is_not_drawn_from_the_shipped_screen(isolated: Path) -> None:
+    path = builtin_dir() / "reset.yaml"
+    assert recall(path, path.read_text("utf-8") + "\n# edited\n") is None
+
+
 @pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"title": "x"}', b'{"view": 1}'])
 def test_a_damaged_kept_screen_is_ignored(isolated: Path, content: bytes) -> None:
-    path = builtin_dir() / "reset.yaml"
-    text = path.read_text("utf-8")
+    path, text = team_copy(isolated, builtin_dir() / "reset.yaml")
     kept = cache_file(path, text)
     kept.parent.mkdir(parents=True)
     kept.write_bytes(content)
     assert recall(path, text) is None
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[]", b'{"format": 1, "screens": []}'])
+def test_a_damaged_shipped_file_is_ignored(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    path = builtin_dir() / "reset.yaml"
+    (isolated / headstart.SHIPPED_FILE).write_bytes(content)
+    monkeypatch.setattr("resetkit.places.builtin_dir", lambda: isolated)
+    assert recall(path, path.read_text("utf-8")) is None
 
 
 def test_an_unusable_cache_dir_costs_nothing(
@@ -76,11 +114,11 @@ def test_an_unusable_cache_dir_costs_nothing(
     blocker = isolated / "not-a-folder"
     blocker.write_text("", "utf-8")
     monkeypatch.setenv("RESETKIT_CACHE_DIR", str(blocker))
-    path = builtin_dir() / "reset.yaml"
+    path, text = team_copy(isolated, builtin_dir() / "reset.yaml")
     screen = first_screen(load_file(path))
     assert screen is not None
-    remember(path, path.read_text("utf-8"), screen)  # no error
-    assert recall(path, path.read_text("utf-8")) is None
+    remember(path, text, screen)  # no error
+    assert recall(path, text) is None
 
 
 def test_only_the_newest_screens_are_kept(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,11 +212,7 @@ def test_background_work_hands_its_error_to_the_caller() -> None:
 
 
 def test_the_first_screen_is_drawn_and_checked_without_pydantic(isolated: Path) -> None:
-    path = builtin_dir() / "reset.yaml"
-    text = path.read_text("utf-8")
-    screen = first_screen(load_file(path))
-    assert screen is not None
-    remember(path, text, screen)
+    path = builtin_dir() / "reset.yaml"  # its first screen ships with resetkit
     script = f"""
 import io, sys
 from pathlib import Path

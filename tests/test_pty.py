@@ -64,6 +64,16 @@ def record(isolated: Path) -> dict:  # type: ignore[type-arg]
     return json.loads(path.read_text("utf-8"))
 
 
+def record_once_written(isolated: Path) -> dict:  # type: ignore[type-arg]
+    """The record, once it exists: a first prompt drawn from a kept screen comes before it,
+    and the record follows while that question is open, before anything can be typed."""
+    deadline = time.monotonic() + TIMEOUT
+    while not list((isolated / "notes").glob("*/*/session.json")):
+        assert time.monotonic() < deadline, "no session record while the first prompt is open"
+        time.sleep(0.05)
+    return record(isolated)
+
+
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
     child.expect_exact(prompt)
     child.send(keys)
@@ -90,25 +100,23 @@ def answer_opening(child: pexpect.spawn) -> None:
     )
 
 
-def keep_first_screens() -> None:
-    """What a first `start` of each built-in leaves in the cache: the next one draws from it."""
-    from resetkit.headstart import remember
-    from resetkit.live import first_screen
-    from resetkit.loader import load_file
+def edited_copy_of_reset(isolated: Path) -> None:
+    """A team's own copy of reset in its repository: no kept first screen yet, so its first
+    start validates it before drawing anything (the built-in's first screen ships)."""
     from resetkit.places import builtin_dir
 
-    for path in builtin_dir().glob("*.yaml"):
-        screen = first_screen(load_file(path))
-        assert screen is not None
-        remember(path, path.read_text("utf-8"), screen)
+    (isolated / ".git").mkdir()
+    (isolated / "playbooks").mkdir()
+    text = (builtin_dir() / "reset.yaml").read_text("utf-8") + "\n# our copy\n"
+    (isolated / "playbooks" / "reset.yaml").write_text(text, "utf-8")
 
 
-@pytest.mark.parametrize("seen_before", [False, True], ids=["first-start", "seen-before"])
+@pytest.mark.parametrize("first_screen", ["validated-first", "kept"])
 def test_a_whole_reset_conversation_writes_the_three_files(
-    spawn, isolated: Path, seen_before: bool
+    spawn, isolated: Path, first_screen: str
 ) -> None:
-    if seen_before:
-        keep_first_screens()
+    if first_screen == "validated-first":
+        edited_copy_of_reset(isolated)
     child = spawn("start", "reset", "--customer", "Acme Corp", "--attendee", "Dana:CTO")
     answer_opening(child)
     answer(child, "How did they react to the opener?", "Relieved\r")
@@ -156,6 +164,8 @@ def test_a_whole_reset_conversation_writes_the_three_files(
         "Approve budget",
     ]
     folder = next((isolated / "notes").glob("acme-corp/*-reset"))
+    kept = list((isolated.parent / "home" / ".cache" / "resetkit" / "first-screen").glob("*"))
+    assert len(kept) == (1 if first_screen == "validated-first" else 0)
     notes = (folder / "notes.md").read_text("utf-8")
     assert "No reporting \\| none at all" in notes
     plan = (folder / "action-plan.md").read_text("utf-8")
@@ -207,8 +217,8 @@ def test_start_asks_for_the_customer_when_not_given(spawn, isolated: Path) -> No
     child = spawn("start", "risk-check")
     answer(child, "Customer name?", "Société Générale\r")
     child.expect_exact("Date of the last real conversation")
+    assert record_once_written(isolated)["customer"] == "Société Générale"
     child.kill(signal.SIGKILL)
-    assert record(isolated)["customer"] == "Société Générale"
 
 
 def test_answers_file_fills_what_it_has_and_the_terminal_asks_the_rest(
@@ -274,8 +284,8 @@ def test_markup_in_a_customer_name_is_shown_as_typed(spawn, isolated: Path) -> N
     child = spawn("start", "risk-check", "--customer", "[/]Acme [bold]Corp[")
     child.expect_exact("with [/]Acme [bold]Corp[")
     child.expect_exact("Date of the last real conversation")
+    assert record_once_written(isolated)["customer"] == "[/]Acme [bold]Corp["
     child.kill(signal.SIGKILL)
-    assert record(isolated)["customer"] == "[/]Acme [bold]Corp["
 
 
 TEAM_PLAYBOOK = """id: team-call
@@ -367,10 +377,9 @@ def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolate
     third.kill(signal.SIGKILL)
 
 
-def test_ctrl_c_at_the_first_prompt_of_a_playbook_seen_before_saves_the_session(
+def test_ctrl_c_at_a_first_prompt_drawn_from_a_kept_screen_saves_the_session(
     spawn, isolated: Path
 ) -> None:
-    keep_first_screens()
     child = spawn("start", "reset", "--customer", "Acme Corp")
     ctrl_c_at(child, "Who will be on the call")
     kept = record(isolated)
@@ -385,17 +394,12 @@ def test_ctrl_c_at_the_first_prompt_of_a_playbook_seen_before_saves_the_session(
     assert record(isolated)["answers"] == {"attendees": ["Dana"]}
 
 
-def test_kill_9_at_the_first_prompt_of_a_playbook_seen_before_then_resume(
+def test_kill_9_at_a_first_prompt_drawn_from_a_kept_screen_then_resume(
     spawn, isolated: Path
 ) -> None:
-    keep_first_screens()
     child = spawn("start", "reset", "--customer", "Acme Corp")
     child.expect_exact("Who will be on the call")
-    # The record is written while the first question is open, before anything is typed.
-    deadline = time.monotonic() + TIMEOUT
-    while not list((isolated / "notes").glob("*/*/session.json")):
-        assert time.monotonic() < deadline, "no session record while the first prompt is open"
-        time.sleep(0.05)
+    assert record_once_written(isolated)["status"] == "in_progress"
     child.send("Da")
     child.kill(signal.SIGKILL)
     child.wait()

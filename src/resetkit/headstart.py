@@ -42,6 +42,8 @@ FORMAT = 1
 # Screens kept at most: one per playbook text and resetkit build, so old ones pile up slowly.
 MAX_KEPT = 200
 SCREENS_FOLDER = "first-screen"
+# The built-in playbooks' first screens, beside them; tests/test_head_start.py keeps it current.
+SHIPPED_FILE = "first-screens.json"
 
 T = TypeVar("T")
 
@@ -76,12 +78,46 @@ def cache_file(path: Path, text: str) -> Path:
 
 
 def recall(path: Path, text: str) -> FirstScreen | None:
-    """The first screen kept for this playbook text, or None (never seen, or unreadable)."""
+    """The first screen kept for this playbook text, or None (never seen, or unreadable).
+
+    The built-in playbooks' first screens ship with resetkit, so even a first start is quick.
+    """
     try:
         data = json.loads(cache_file(path, text).read_bytes())
-        return FirstScreen(**{**data, "view": SectionView(**data["view"])})
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError):
+        data = _shipped(path, text)
+    if data is None:
         return None
+    try:
+        return FirstScreen(**{**data, "view": SectionView(**data["view"])})
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _shipped(path: Path, text: str) -> Any:
+    from resetkit.places import builtin_dir
+
+    try:
+        shipped = json.loads((builtin_dir() / SHIPPED_FILE).read_bytes())
+        entry = shipped["screens"][path.name]
+        if shipped["format"] == FORMAT and entry["text"] == _digest(text):
+            return entry["screen"]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def shipped_screens(screens: dict[str, tuple[str, FirstScreen]]) -> str:
+    """The file of built-in first screens, from each playbook file's name, text and screen."""
+    entries = {
+        name: {"text": _digest(text), "screen": asdict(screen)}
+        for name, (text, screen) in sorted(screens.items())
+    }
+    return json.dumps({"format": FORMAT, "screens": entries}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def remember(path: Path, text: str, screen: FirstScreen) -> None:
@@ -93,7 +129,7 @@ def remember(path: Path, text: str, screen: FirstScreen) -> None:
     with contextlib.suppress(OSError, StorageError):
         target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(target, json.dumps(asdict(screen), ensure_ascii=False), durable=False)
-        kept = sorted(target.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        kept = sorted(target.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[:-MAX_KEPT]:
             old.unlink(missing_ok=True)
 
