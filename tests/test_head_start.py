@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,22 @@ def test_background_work_hands_its_error_to_the_caller() -> None:
     work.start()
     with pytest.raises(OSError, match="disk gone"):
         work.result()
+
+
+def test_waiting_for_background_work_lets_it_finish_whatever_its_outcome() -> None:
+    finished: list[str] = []
+
+    def fail() -> None:
+        time.sleep(0.05)
+        finished.append("yes")
+        raise OSError("disk gone")
+
+    work = Background(fail)
+    work.wait()  # never started: nothing to wait for
+    assert finished == []
+    work.start()
+    work.wait()
+    assert finished == ["yes"]
 
 
 def test_the_first_screen_is_drawn_and_checked_without_pydantic(isolated: Path) -> None:

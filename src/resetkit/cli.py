@@ -610,7 +610,12 @@ def _start_from_first_screen(
         return open_run(path, text, customer, people, folder, started, person, console)
 
     background = Background(build)
-    entered, answered = ask_first(screen, person, console, started.date(), background)
+    try:
+        entered, answered = ask_first(screen, person, console, started.date(), background)
+    except BaseException:
+        # Exiting while the thread still imports can abort the interpreter at shutdown.
+        background.wait()
+        raise
     run = background.result()
     run.take_over(screen.section_id, entered, answered)
     _run_live(run, console)

@@ -165,6 +165,11 @@ class Background(Generic[T]):
         except BaseException as error:  # handed to the main thread by result()
             self._outcome = error
 
+    def wait(self) -> None:
+        """Wait for the work if it started, whatever its outcome (see _start_from_first_screen)."""
+        if self._thread is not None:
+            self._thread.join()
+
     def result(self) -> T:
         """The work's result, waiting for it (or doing it now, if it never started)."""
         if self._thread is None:
