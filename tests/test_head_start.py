@@ -105,7 +105,7 @@ def test_a_damaged_shipped_file_is_ignored(
 ) -> None:
     path = builtin_dir() / "reset.yaml"
     (isolated / headstart.SHIPPED_FILE).write_bytes(content)
-    monkeypatch.setattr("resetkit.places.builtin_dir", lambda: isolated)
+    monkeypatch.setattr(headstart, "builtin_dir", lambda: isolated)
     assert recall(path, path.read_text("utf-8")) is None
 
 

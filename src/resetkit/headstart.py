@@ -7,7 +7,8 @@ title, first section and first question). The next run draws it with the same co
 other screen (screen.py, prompts.py and checks.py need no models) and builds the models on a
 thread while the person reads and types. The key covers the playbook's text, its file name and
 the installed resetkit's own files, so an edited playbook or an upgrade is validated before
-anything is shown: a stale screen is never drawn.
+anything is shown: a stale screen is never drawn. The built-in playbooks' first screens ship
+with resetkit (matched by their text), so a new user's first start is as quick.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from resetkit.checks import default_answer
-from resetkit.places import cache_dir
+from resetkit.places import builtin_dir, cache_dir
 from resetkit.prompts import Interrupted
 from resetkit.screen import SectionView, draw_section, status_line
 
@@ -78,10 +79,8 @@ def cache_file(path: Path, text: str) -> Path:
 
 
 def recall(path: Path, text: str) -> FirstScreen | None:
-    """The first screen kept for this playbook text, or None (never seen, or unreadable).
-
-    The built-in playbooks' first screens ship with resetkit, so even a first start is quick.
-    """
+    """The first screen kept (or shipped) for this playbook text, or None: never seen, or
+    unreadable."""
     try:
         data = json.loads(cache_file(path, text).read_bytes())
     except (OSError, ValueError):
@@ -95,8 +94,6 @@ def recall(path: Path, text: str) -> FirstScreen | None:
 
 
 def _shipped(path: Path, text: str) -> Any:
-    from resetkit.places import builtin_dir
-
     try:
         shipped = json.loads((builtin_dir() / SHIPPED_FILE).read_bytes())
         entry = shipped["screens"][path.name]
