@@ -377,6 +377,16 @@ def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolate
     third.kill(signal.SIGKILL)
 
 
+def resume_at_the_first_question(spawn, isolated: Path) -> None:  # type: ignore[no-untyped-def]
+    """`resume` asks the first question of reset; its answer is saved."""
+    resumed = spawn("resume")
+    answer(resumed, "Who will be on the call", "Dana\r")
+    answer(resumed, "and", "\r")
+    resumed.expect_exact("How long is the call?")
+    resumed.kill(signal.SIGKILL)
+    assert record(isolated)["answers"] == {"attendees": ["Dana"]}
+
+
 def test_ctrl_c_at_a_first_prompt_drawn_from_a_kept_screen_saves_the_session(
     spawn, isolated: Path
 ) -> None:
@@ -386,12 +396,7 @@ def test_ctrl_c_at_a_first_prompt_drawn_from_a_kept_screen_saves_the_session(
     assert kept["status"] == "in_progress" and kept["answers"] == {}
     assert set(kept["section_seconds"]) == {"prepare"}
 
-    resumed = spawn("resume")
-    answer(resumed, "Who will be on the call", "Dana\r")
-    answer(resumed, "and", "\r")
-    resumed.expect_exact("How long is the call?")
-    resumed.kill(signal.SIGKILL)
-    assert record(isolated)["answers"] == {"attendees": ["Dana"]}
+    resume_at_the_first_question(spawn, isolated)
 
 
 def test_kill_9_at_a_first_prompt_drawn_from_a_kept_screen_then_resume(
@@ -405,9 +410,4 @@ def test_kill_9_at_a_first_prompt_drawn_from_a_kept_screen_then_resume(
     child.wait()
     assert record(isolated)["answers"] == {}
 
-    resumed = spawn("resume")
-    answer(resumed, "Who will be on the call", "Dana\r")
-    answer(resumed, "and", "\r")
-    resumed.expect_exact("How long is the call?")
-    resumed.kill(signal.SIGKILL)
-    assert record(isolated)["answers"] == {"attendees": ["Dana"]}
+    resume_at_the_first_question(spawn, isolated)
