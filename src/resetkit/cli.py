@@ -366,7 +366,7 @@ def where(notes_dir: NotesDirOption = None) -> None:
 
 
 def _need_terminal(command: str) -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _has_terminal():
         _fail(
             f"'{command}' asks questions and needs a terminal; stdin or stdout is not one "
             "(run it in a terminal)"
@@ -557,6 +557,7 @@ def start(
 
 
 def _has_terminal() -> bool:
+    """Whether a person can be asked: both stdin and stdout are a terminal."""
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
