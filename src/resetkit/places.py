@@ -1,4 +1,4 @@
-"""Where things are: the notes dir, and the playbook files on the search path.
+"""Where things are: the notes dir and its session folders, the playbook search path, the cache.
 
 Kept apart from the models so that history commands and the first screen of a run find their
 files without importing pydantic.
