@@ -88,6 +88,30 @@ def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
     return [check_action_item(item, today) for item in value]
 
 
+def shown_answer(question: AnyQuestion, value: Any) -> str:
+    """An answer on one line, as the person picked or typed it: labels, dates, first lines."""
+    if value is None:
+        return "(skipped)"
+    kind = question.type
+    if question.type == "choice" or question.type == "multi_choice":
+        labels = {choice.value: choice.shown for choice in question.choices}
+        picked = value if isinstance(value, list) else [value]
+        return "; ".join(labels.get(item, str(item)) for item in picked) or "(none)"
+    if kind == "yes_no":
+        return "Yes" if value else "No"
+    if kind == "date":
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return f"{day.isoformat()} ({day.strftime('%A')})"
+    if kind == "number":
+        unit = getattr(question, "unit", None)
+        return f"{value} {unit}" if unit else str(value)
+    if isinstance(value, list):
+        return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
+    lines = str(value).strip().split("\n")
+    more = len(lines) - 1
+    return lines[0] + (f" (and {more} more line{'s' if more > 1 else ''})" if more else "")
+
+
 def _yes_no(question_id: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value

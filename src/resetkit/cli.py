@@ -568,9 +568,9 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
     from resetkit.prompts import Interrupted
 
     try:
-        typed = person.q.text(
-            "Customer name?", validate=lambda t: bool(t.strip()) or "a name is needed"
-        ).unsafe_ask()
+        typed = person.line(
+            "Customer name?", "a customer name is needed: type it as you would write it"
+        )
     except (KeyboardInterrupt, EOFError, Interrupted):
         _fail("interrupted before the session started; nothing was saved", 130)
     return str(typed)
@@ -612,13 +612,14 @@ def _start_from_first_screen(
 
     background = Background(build)
     try:
-        entered, answered = ask_first(screen, person, console, started.date(), background)
+        entered, answered, draft = ask_first(screen, person, console, started.date(), background)
     except BaseException:
         # Exiting while the thread still imports can abort the interpreter at shutdown.
         background.wait()
         raise
     run = background.result()
-    run.take_over(screen.section_id, entered, answered)
+    first = str(screen.question["id"])
+    run.take_over(screen.section_id, entered, answered, (first, draft) if draft else None)
     _run_live(run, console)
 
 

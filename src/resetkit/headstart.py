@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from resetkit.checks import default_answer
 from resetkit.places import builtin_dir, cache_dir
-from resetkit.prompts import Interrupted
-from resetkit.screen import SectionView, draw_section, status_line
+from resetkit.prompts import Asking, GoBack, Interrupted
+from resetkit.screen import SectionView, draw_section, status_fragments
 
 if TYPE_CHECKING:
     from datetime import date
@@ -162,6 +162,16 @@ class Background(Generic[T]):
         except BaseException as error:  # handed to the main thread by result()
             self._outcome = error
 
+    def ready(self) -> T | None:
+        """The result if the work has finished well; None while it runs or if it failed."""
+        if self._thread is None or self._thread.is_alive():
+            return None
+        return (
+            None
+            if isinstance(self._outcome, BaseException) or self._outcome is None
+            else self._outcome[0]
+        )
+
     def wait(self) -> None:
         """Wait for the work if it started, whatever its outcome (see _start_from_first_screen)."""
         if self._thread is not None:
@@ -185,22 +195,39 @@ def ask_first(
     console: Console,
     today: date,
     background: Background[Any],
-) -> tuple[float, tuple[str, Any] | None]:
+) -> tuple[float, tuple[str, Any] | None, Any]:
     """Draw the first section and ask its first question; `background` starts once it shows.
 
-    Returns when the section was entered (time.monotonic) and the answer as (question id,
-    value), or None when the person interrupted.
+    Returns when the section was entered (time.monotonic), the answer as (question id, value)
+    or None when the person interrupted, and the items of an unfinished list answer (or None).
     """
     entered = time.monotonic()
     draw_section(console, screen.view)
-    if screen.budget:
-        console.print(status_line(0, screen.budget, 0, screen.planned))
     question = stand_in(screen.question)
     current = default_answer(question, today)
+    draft: list[Any] = [None]
+
+    def status() -> list[tuple[str, str]] | None:
+        if not screen.budget:
+            return None
+        spent = time.monotonic() - entered
+        return status_fragments(spent, screen.budget, spent, screen.planned)
+
+    def keep(items: Any) -> None:
+        draft[0] = items
+        run = background.ready()
+        if run is not None:  # the record exists: keep the items there, as a run does
+            run.keep_early_draft(question.id, items)
+
     person.on_first_draw = background.start
     try:
-        return entered, (question.id, person.ask(question, current, today))
+        while True:
+            try:
+                value = person.ask(question, current, today, Asking(status=status, keep=keep))
+            except GoBack:  # nothing before the first question
+                continue
+            return entered, (question.id, value), None
     except Interrupted:
-        return entered, None
+        return entered, None, draft[0]
     finally:
         person.on_first_draw = None

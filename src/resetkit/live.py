@@ -8,24 +8,32 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.checks import AnswerError, check_answer, default_answer
+from resetkit.checks import AnswerError, check_answer, default_answer, shown_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.headstart import FirstScreen
-from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
+from resetkit.model import AnyQuestion, Playbook, Section
 from resetkit.notes import write_notes
-from resetkit.prompts import Interrupted, Prompter
+from resetkit.prompts import Asking, GoBack, Interrupted, Prompter
 from resetkit.render import reflow
-from resetkit.screen import SectionView, draw_section, escape_markup, status_line
+from resetkit.screen import (
+    SectionView,
+    draw_section,
+    escape_markup,
+    minutes_text,
+    status_fragments,
+)
 from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
 from resetkit.walk import (
     active,
     active_sections,
-    next_question,
+    next_step,
     outcome,
     planned_minutes,
     prune,
     recommend,
     section_budget_seconds,
+    step_done,
+    steps,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +56,11 @@ def section_view(playbook: Playbook, answers: dict[str, Any], section: Section) 
         number=sections.index(section) + 1 if section in sections else 0,
         total=len(sections),
         title=section.title,
-        timing="before the call" if section.minutes == 0 else section.timebox,
+        timing=(
+            "before the call"
+            if section.minutes == 0
+            else minutes_text(section_budget_seconds(playbook, section, answers))
+        ),
         body="\n\n".join(body),
     )
 
@@ -80,10 +92,10 @@ def fit_answers(playbook: Playbook, answers: dict[str, Any], today: date) -> lis
 
 def first_screen(playbook: Playbook) -> FirstScreen | None:
     """What `start` shows before the first answer, as plain data to keep (see headstart.py)."""
-    step = next_question(playbook, {})
-    if step is None:
-        return None
-    section, question = step
+    step = next_step(playbook, {}, [])
+    if step is None or step[1] is None:
+        return None  # a first section without questions is drawn by the run itself
+    section, question = step[0], step[1]
     return FirstScreen(
         playbook_id=playbook.id,
         title=playbook.title,
@@ -158,14 +170,19 @@ class Run:
             self.session.meeting_seconds = meeting_seconds(self.playbook, self.session)
         self.mark = now
 
-    def _status(self, section: Section) -> None:
+    def _status_now(self) -> list[tuple[str, str]] | None:
+        """The clock line of the section being asked, counting the time since the last mark."""
+        section = self.section
+        if section is None:
+            return None
         answers = self.session.answers
         budget = section_budget_seconds(self.playbook, section, answers)
         if budget == 0:
-            return  # preparation before the call is not timed against the meeting
-        spent = self.session.section_seconds.get(section.id, 0.0)
+            return None  # preparation before the call is not timed against the meeting
+        running = self.clock() - self.mark
+        spent = self.session.section_seconds.get(section.id, 0.0) + running
         planned = planned_minutes(self.playbook, answers) * 60
-        self.console.print(status_line(spent, budget, self.session.meeting_seconds, planned))
+        return status_fragments(spent, budget, self.session.meeting_seconds + running, planned)
 
     # --- the walk -----------------------------------------------------------------------
 
@@ -177,22 +194,60 @@ class Run:
     def _save(self) -> None:
         save(self.session, self.folder)
 
-    def _ask(self, section: Section, question: AnyQuestion, current: Any) -> None:
+    def _ask(
+        self, section: Section, question: AnyQuestion, current: Any, can_go_back: bool = False
+    ) -> None:
+        """Ask one question and record its answer; GoBack passes through unrecorded."""
         if section is not self.section:
             self._enter(section)
-        self._status(section)
+        asking = Asking(
+            status=self._status_now,
+            keep=lambda items: self._keep_draft(question.id, items),
+            can_go_back=can_go_back,
+        )
         try:
-            value = self.prompter.ask(question, current, self.today)
+            value = self.prompter.ask(question, current, self.today, asking)
         except Interrupted:
             raise self._interrupted("interrupted: every answer so far is saved") from None
         self._record(question.id, value)
 
+    def _pass(self, section: Section, can_go_back: bool) -> None:
+        """Show a section without questions and wait until the person goes on."""
+        if section is not self.section:
+            self._enter(section)
+        asking = Asking(status=self._status_now, can_go_back=can_go_back)
+        try:
+            self.prompter.pause(section.title, asking)
+        except Interrupted:
+            raise self._interrupted("interrupted: every answer so far is saved") from None
+        if section.id not in self.session.passed:
+            self.session.passed.append(section.id)
+        self._tick()
+        self._save()
+
+    def _keep_draft(self, question_id: str, items: Any) -> None:
+        """Save the items of an unfinished list or action-items answer as they are entered."""
+        self.session.drafts[question_id] = items
+        self._tick()
+        self._save()
+
     def _record(self, question_id: str, value: Any) -> None:
         self.session.answers[question_id] = value
+        self.session.drafts.pop(question_id, None)
         self._tick()
         for dropped in prune(self.playbook, self.session.answers):
-            self.console.print(f"[yellow]'{dropped}' no longer applies: its answer is dropped[/]")
+            self.console.print(
+                f"[yellow]{escape_markup(self._asked(dropped))} no longer applies: "
+                "its answer is dropped[/]"
+            )
         self._save()
+
+    def _asked(self, question_id: str) -> str:
+        """A question as the person saw it: its prompt, quoted."""
+        try:
+            return f"'{self.playbook.question(question_id).prompt}'"
+        except KeyError:
+            return f"'{question_id}'"
 
     def _interrupted(self, message: str) -> SessionInterrupted:
         """Save what the run holds; the error that says so and how to go on."""
@@ -202,23 +257,75 @@ class Run:
             message, hint=f"continue with 'resetkit resume {self.session.id}'"
         )
 
-    def take_over(self, section_id: str, entered: float, answered: tuple[str, Any] | None) -> None:
+    def keep_early_draft(self, question_id: str, items: Any) -> None:
+        """Keep the items of the first question while it is still asked by the head start
+        (called from its prompt, once this run exists)."""
+        self.session.drafts[question_id] = items
+        save(self.session, self.folder)
+
+    def take_over(
+        self,
+        section_id: str,
+        entered: float,
+        answered: tuple[str, Any] | None,
+        draft: tuple[str, Any] | None = None,
+    ) -> None:
         """Carry on after a first question asked before this run existed (see headstart.py).
 
         Its section was entered at `entered` on this run's clock; `answered` is (question id,
-        value), or None when the person interrupted, which is saved and raised as here.
+        value), or None when the person interrupted, which is saved and raised as here, with
+        the items of an unfinished list answer in `draft` (question id, items).
         """
         self.section = next(s for s in self.playbook.sections if s.id == section_id)
         self.mark = entered
         if answered is None:
+            if draft is not None and draft[1]:
+                self.session.drafts[draft[0]] = draft[1]
             raise self._interrupted("interrupted: every answer so far is saved")
         self._record(*answered)
 
+    def current(self, question: AnyQuestion) -> Any:
+        """What a question's field starts with: its answer, the items kept of an unfinished
+        one, or its default."""
+        answers, drafts = self.session.answers, self.session.drafts
+        if question.id in answers:
+            return answers[question.id]
+        if question.id in drafts:
+            return drafts[question.id]
+        return default_answer(question, self.today)
+
     def walk(self) -> None:
-        """Ask every question that applies and is not answered yet, saving after each."""
-        while (step := next_question(self.playbook, self.session.answers)) is not None:
+        """Ask every question that applies and is not answered yet, saving after each.
+
+        Shift-Tab (or Ctrl-B) at a prompt goes back one step, across sections, with its answer
+        filled in; from there the walk goes forward again step by step, conditions evaluated
+        afresh after every answer.
+        """
+        session = self.session
+        step = next_step(self.playbook, session.answers, session.passed)
+        revisiting = False  # going forward again over steps taken before, after going back
+        while step is not None:
+            order = steps(self.playbook, session.answers)
+            place = order.index(step)
             section, question = step
-            self._ask(section, question, default_answer(question, self.today))
+            try:
+                if question is None:
+                    self._pass(section, can_go_back=place > 0)
+                else:
+                    self._ask(section, question, self.current(question), can_go_back=place > 0)
+            except GoBack:
+                step, revisiting = order[place - 1], True
+                continue
+            order = steps(self.playbook, session.answers)
+            later = order[order.index(step) + 1 :] if step in order else []
+            revisiting = revisiting and any(
+                step_done(later_step, session.answers, session.passed) for later_step in later
+            )
+            step = (
+                later[0]
+                if revisiting
+                else next_step(self.playbook, session.answers, session.passed)
+            )
 
     # --- review and finish --------------------------------------------------------------
 
@@ -266,7 +373,10 @@ class Run:
             options = [(q.id, q.prompt) for _, q in answered]
             chosen = self._pick("Which answer?", options)
             section, question = next((s, q) for s, q in answered if q.id == chosen)
-            self._ask(section, question, self.session.answers[question.id])
+            try:
+                self._ask(section, question, self.session.answers[question.id], can_go_back=True)
+            except GoBack:
+                continue  # back to the review, nothing changed
             self.walk()
 
     def _pick(self, message: str, options: list[tuple[str, str]]) -> str:
@@ -296,18 +406,7 @@ class Run:
 
 def _short(question: AnyQuestion, value: Any) -> str:
     """An answer on one line, as the person picked or typed it."""
-    if value is None:
-        return "(skipped)"
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        labels = {choice.value: choice.shown for choice in question.choices}
-        picked = value if isinstance(value, list) else [value]
-        return "; ".join(labels.get(item, str(item)) for item in picked)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        parts = [item["what"] if isinstance(item, dict) else str(item) for item in value]
-        return "; ".join(parts)
-    text = " ".join(str(value).split())
+    text = " ".join(shown_answer(question, value).split())
     return text if len(text) <= 120 else text[:117] + "..."
 
 

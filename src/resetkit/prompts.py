@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from resetkit.checks import AnswerError, check_action_item, check_answer
+from resetkit.checks import AnswerError, check_action_item, check_answer, shown_answer
 
 if TYPE_CHECKING:
     # Only for types: the prompts read a question's attributes and dispatch on its `type`, so
     # the first question can be asked before the models are built (see headstart.py).
-    from resetkit.model import (
-        ActionItemsQuestion,
-        AnyQuestion,
-        ChoiceQuestion,
-        DateQuestion,
-        ListQuestion,
-        LongTextQuestion,
-        NumberQuestion,
-    )
+    from resetkit.model import ActionItemsQuestion, AnyQuestion
+    from resetkit.terminal import Fragments, Frame
 
 SKIP = "__skip__"
-EDITOR_COMMAND = ":e"
 
 
 class Interrupted(Exception):
     """The person pressed Ctrl-C or closed the input while a prompt was open."""
+
+
+class GoBack(Exception):
+    """The person asked to go back to the question before this one."""
+
+
+@dataclass
+class Asking:
+    """What a run hands a prompt besides the question: the clock, where to keep items as they
+    are entered, and whether there is a question to go back to."""
+
+    status: Callable[[], Fragments | None] | None = None
+    keep: Callable[[Any], None] | None = None  # told a list's items so far, after each one
+    can_go_back: bool = False
 
 
 class MissingAnswer(Exception):
@@ -45,12 +47,22 @@ class MissingAnswer(Exception):
 class Prompter(Protocol):
     """What the runner needs from whoever answers: the person at a terminal, or a script."""
 
-    def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
-        """A checked answer to `question`; `current` is the default or the earlier answer."""
+    def ask(
+        self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
+    ) -> Any:
+        """A checked answer to `question`; `current` is the default or the earlier answer.
+
+        Raises Interrupted (Ctrl-C, end of input) or GoBack (the person asked for the question
+        before; only when `asking.can_go_back`).
+        """
         ...
 
     def pick(self, message: str, options: list[tuple[str, str]]) -> str:
         """The value of one of (value, label) options."""
+        ...
+
+    def pause(self, title: str, asking: Asking) -> None:
+        """Wait while a section without questions is read; GoBack as for `ask`."""
         ...
 
 
@@ -61,7 +73,9 @@ class ScriptedPrompter:
         self.answers = dict(answers)
         self.picks = list(picks or [])
 
-    def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
+    def ask(
+        self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
+    ) -> Any:
         """The scripted answer, checked; MissingAnswer when the script has none."""
         if question.id not in self.answers:
             raise MissingAnswer(question.id)
@@ -71,6 +85,9 @@ class ScriptedPrompter:
         """The next scripted pick; the first option when the queue is empty."""
         return self.picks.pop(0) if self.picks else options[0][0]
 
+    def pause(self, title: str, asking: Asking) -> None:
+        """A script reads nothing: it goes straight on."""
+
 
 class FallbackPrompter:
     """Answers from a script where it has them; asks the person for the rest."""
@@ -79,235 +96,333 @@ class FallbackPrompter:
         self.scripted = scripted
         self.person = person
 
-    def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
+    def ask(
+        self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
+    ) -> Any:
         """The scripted answer if there is one, else the person's."""
         if question.id in self.scripted.answers:
-            return self.scripted.ask(question, current, today)
-        return self.person.ask(question, current, today)
+            return self.scripted.ask(question, current, today, asking)
+        return self.person.ask(question, current, today, asking)
 
     def pick(self, message: str, options: list[tuple[str, str]]) -> str:
         """Always the person's pick."""
         return self.person.pick(message, options)
 
+    def pause(self, title: str, asking: Asking) -> None:
+        """The person reads the section."""
+        self.person.pause(title, asking)
+
+
+PICK_KEYS = ["↑/↓: move", "Enter: pick"]
+OWNERS = [("us", "Us"), ("customer", "The customer"), ("both", "Both")]
+
+
+def _check(question: AnyQuestion, today: date) -> Callable[[Any], Any]:
+    """The answer checked against `question`; the AnswerError (a ValueError) is shown."""
+    return lambda value: check_answer(question, value, today)
+
 
 class TerminalPrompter:
-    """Prompts in a terminal through questionary; Ctrl-C or EOF raise Interrupted."""
+    """Asks a person in a terminal (terminal.py draws each prompt); Ctrl-C or end of input
+    raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before."""
 
     def __init__(self) -> None:
-        import questionary
-
-        self.q = questionary
         # Called after the next prompt is drawn (then forgotten): see headstart.py.
         self.on_first_draw: Callable[[], None] | None = None
 
-    def _run(self, prompt: Any) -> Any:
-        if self.on_first_draw is not None:
-            hook, self.on_first_draw = self.on_first_draw, None
-            prompt.application.after_render += lambda _application: hook()
-        try:
-            return prompt.unsafe_ask()
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted() from None
+    def _frame(
+        self,
+        title: str,
+        help: str | None = None,
+        keys: list[str] | None = None,
+        asking: Asking | None = None,
+    ) -> Frame:
+        from resetkit.terminal import Frame
+
+        hook, self.on_first_draw = self.on_first_draw, None
+        asking = asking or Asking()
+        return Frame(
+            title=title,
+            help=help,
+            keys=keys or [],
+            status=asking.status,
+            can_go_back=asking.can_go_back,
+            after_first_draw=hook,
+        )
 
     def pick(self, message: str, options: list[tuple[str, str]]) -> str:
         """One of the options, chosen with the arrow keys."""
-        choices = [self.q.Choice(title=label, value=value) for value, label in options]
-        return str(self._run(self.q.select(message, choices=choices)))
+        from resetkit.terminal import ask_choice
 
-    def _validator(self, question: AnyQuestion, today: date) -> Any:
-        def validate(text: str) -> bool | str:
-            try:
-                check_answer(question, text, today)
-            except AnswerError as error:
-                return str(error)
-            return True
+        return str(ask_choice(self._frame(message, keys=PICK_KEYS), list(options)))
 
-        return validate
+    def pause(self, title: str, asking: Asking) -> None:
+        """Wait for Enter while the section above is read (it has no questions)."""
+        from resetkit.terminal import ask_choice
 
-    def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
-        """Ask in the way that suits the question's type, until the answer fits."""
-        instruction = f"({question.help})" if question.help else None
-        if question.type == "yes_no":
-            default = current if isinstance(current, bool) else False
-            return bool(
-                self._run(self.q.confirm(question.prompt, default=default, instruction=instruction))
-            )
-        if question.type == "choice":
-            return self._select(question, current, instruction)
-        if question.type == "multi_choice":
-            picked = current if isinstance(current, list) else []
-            choices = [
-                self.q.Choice(title=c.shown, value=c.value, checked=c.value in picked)
-                for c in question.choices
-            ]
-            answer = self._run(
-                self.q.checkbox(question.prompt, choices=choices, instruction=instruction)
-            )
-            return check_answer(question, list(answer or []), today)
-        if question.type == "list":
-            return self._list(question, current, today)
-        if question.type == "action_items":
-            return self._action_items(question, current, today)
-        if question.type == "long_text":
-            return self._long_text(question, current, today)
-        if question.type == "date" or question.type == "number":
-            return self._typed_value(question, current, today)
-        text = self._run(
-            self.q.text(
-                question.prompt,
-                default="" if current is None else str(current),
-                instruction=instruction,
-                validate=self._validator(question, today),
-            )
-        )
-        return check_answer(question, text, today)
+        frame = self._frame(f"{title}: read it out, then go on", None, ["Enter: go on"], asking)
+        ask_choice(frame, [("next", "Go on to the next section")])
 
-    def _typed_value(
-        self, question: DateQuestion | NumberQuestion, current: Any, today: date
+    def line(self, message: str, needed: str) -> str:
+        """One line of text that may not be blank; `needed` says why when it is."""
+        from resetkit.terminal import Typed, ask_typed
+
+        def check(text: str) -> str:
+            if not text.strip():
+                raise ValueError(needed)
+            return text.strip()
+
+        typed = Typed(check=check, shown=str)
+        return str(ask_typed(self._frame(message, keys=["Enter: done"]), typed))
+
+    def ask(
+        self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
     ) -> Any:
-        # A date or number is typed fresh: editing around a pre-filled value garbles it,
-        # so an empty answer takes the default instead.
-        parts = [question.help] if question.help else []
-        if question.type == "date":
-            parts.append("2026-12-01, today, +14d")
-        elif question.unit:
-            parts.append(question.unit)
-        if current is not None:
-            parts.append(f"Enter for {current}")
-        fallback = "" if current is None else str(current)
-        validate = self._validator(question, today)
-        text = self._run(
-            self.q.text(
-                question.prompt,
-                instruction=f"({'; '.join(parts)})" if parts else None,
-                validate=lambda typed: validate(typed.strip() or fallback),
-            )
-        )
-        return check_answer(question, text.strip() or fallback, today)
+        """Ask in the way that suits the question's type, until the answer fits."""
+        from resetkit.terminal import Typed, ask_choice, ask_typed, ask_yes_no
 
-    def _select(self, question: ChoiceQuestion, current: Any, instruction: str | None) -> Any:
-        choices = [self.q.Choice(title=c.shown, value=c.value) for c in question.choices]
-        if not question.required:
-            choices.append(self.q.Choice(title="(skip)", value=SKIP))
-        default = current if any(c.value == current for c in question.choices) else None
-        answer = self._run(
-            self.q.select(
-                question.prompt, choices=choices, default=default, instruction=instruction
-            )
-        )
-        return None if answer == SKIP else answer
+        asking = asking or Asking()
+        kind = question.type
+        help = question.help
 
-    def _long_text(self, question: LongTextQuestion, current: Any, today: date) -> Any:
-        instruction = "(Esc then Enter to finish; :e opens your $EDITOR)"
-        text = self._run(
-            self.q.text(
-                question.prompt, default=current or "", multiline=True, instruction=instruction
-            )
-        )
-        if text.strip() == EDITOR_COMMAND:
-            text = edit_in_editor(current or "")
-        while True:
-            try:
-                return check_answer(question, text, today)
-            except AnswerError as error:
-                text = self._run(
-                    self.q.text(
-                        f"{question.prompt} ({error})", multiline=True, instruction=instruction
-                    )
+        def frame(keys: list[str]) -> Frame:
+            return self._frame(question.prompt, help, keys, asking)
+
+        if kind == "yes_no":
+            default = current if isinstance(current, bool) else False
+            keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
+            return ask_yes_no(frame(keys), default)
+        if question.type == "choice" or question.type == "multi_choice":
+            options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
+            if question.type == "multi_choice":
+                ticked = current if isinstance(current, list) else []
+                keys = ["↑/↓: move", "Space: tick", "Enter: done"]
+                return ask_choice(
+                    frame(keys),
+                    options,
+                    multiple=True,
+                    ticked=ticked,
+                    check=_check(question, today),
                 )
+            if not question.required:
+                options.append((SKIP, "(skip)"))
+            answer = ask_choice(frame(PICK_KEYS), options, default=current)
+            return None if answer == SKIP else answer
+        if question.type == "action_items":
+            return self._action_items(question, current, today, asking)
+        check = _check(question, today)
 
-    def _list(self, question: ListQuestion, current: Any, today: date) -> Any:
-        items: list[str] = list(current) if isinstance(current, list) else []
-        message = question.prompt
-        if items:
-            self.q.print("  so far: " + "; ".join(items), style="italic")
-        while True:
-            item = self._run(self.q.text(message, instruction="(one per line, empty to finish)"))
-            if not item.strip():
-                try:
-                    return check_answer(question, items, today)
-                except AnswerError as error:
-                    self.q.print(f"  {error}", style="fg:red")
-                    continue
-            items.append(item.strip())
-            message = "  and"
+        def shown(value: Any) -> str:
+            return shown_answer(question, value)
 
-    def _action_items(self, question: ActionItemsQuestion, current: Any, today: date) -> Any:
+        if kind == "list":
+            items = [str(item) for item in current] if isinstance(current, list) else []
+            typed = Typed(
+                check=lambda text: check(text.split("\n")),
+                shown=shown,
+                lines_are_items=True,
+                keep=asking.keep,
+            )
+            keys = ["Enter: next item", "Enter on an empty line: done", "Alt-↑/↓: move an item"]
+            return ask_typed(frame(keys), typed, "\n".join(items))
+        if kind == "long_text":
+            typed = Typed(check=check, shown=shown, multiline=True)
+            keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
+            return ask_typed(frame(keys), typed, "" if current is None else str(current))
+        if kind == "date" or kind == "number":
+            # Typed fresh: editing around a pre-filled date or number garbles it, so an empty
+            # answer takes the one shown instead.
+            fallback = "" if current is None else str(current)
+            hints = ["2026-12-01, today, +14d"] if kind == "date" else []
+            if question.type == "number" and question.unit:
+                hints.append(f"in {question.unit}")
+            if fallback:
+                hints.append(f"Enter alone: {shown(check(fallback))}")
+            typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
+            return ask_typed(frame([*hints, "Enter: done"]), typed)
+        typed = Typed(check=check, shown=shown)
+        return ask_typed(frame(["Enter: done"]), typed, "" if current is None else str(current))
+
+    # --- action items -------------------------------------------------------------------
+
+    def _action_items(
+        self, question: ActionItemsQuestion, current: Any, today: date, asking: Asking
+    ) -> Any:
+        """Action items one by one, then a list to add, change, remove or reorder them."""
         items: list[dict[str, Any]] = list(current) if isinstance(current, list) else []
-        for item in items:
-            self.q.print(
-                f"  kept: {item['what']} ({item['owner']}, due {item['due']})", style="italic"
-            )
-        self.q.print(question.prompt, style="bold")
+
+        def keep() -> None:
+            if asking.keep is not None:
+                asking.keep(list(items))
+
+        if not items:
+            first = self._action_item(question, None, 1, today, asking)
+            if first is None:
+                return check_answer(question, None, today)
+            items.append(first)
+            keep()
+        problem = ""
         while True:
-            if items and not self._run(self.q.confirm("Add another action item?", default=False)):
-                break
-            what = self._run(
-                self.q.text("  What needs doing?", instruction="(empty to finish)")
-            ).strip()
-            if not what:
-                if items or not question.required:
-                    break
-                self.q.print("  at least one action item is required", style="fg:red")
+            options = [("done", f"Done: keep {_count(len(items))}"), ("add", "Add another")]
+            options += [
+                (str(number), f"Change {number + 1}. {_item_line(item)}")
+                for number, item in enumerate(items)
+            ]
+            help = "\n".join(
+                [f"{number}. {_item_line(item)}" for number, item in enumerate(items, 1)]
+                + ([problem] if problem else [])
+            )
+            picked = self._pick_in(question.prompt, help, options, asking)
+            problem = ""
+            if picked == "done":
+                try:
+                    return check_answer(question, items or None, today)
+                except AnswerError as error:
+                    problem = str(error)
+                    continue
+            if picked == "add":
+                item = self._action_item(question, None, len(items) + 1, today, None)
+                if item is not None:
+                    items.append(item)
+                    keep()
                 continue
-            owner = self._run(
-                self.q.select(
-                    "  Who owns it?",
-                    choices=[
-                        self.q.Choice(title="Us", value="us"),
-                        self.q.Choice(title="The customer", value="customer"),
-                        self.q.Choice(title="Both", value="both"),
-                    ],
-                )
-            )
-            owner_name = self._run(self.q.text("  Owner's name", instruction="(optional)"))
-            due = (
-                self._run(
-                    self.q.text(
-                        "  Due",
-                        instruction="(2026-12-01, +14d; Enter for +7d)",
-                        validate=lambda typed: _due_validator(today)(typed.strip() or "+7d"),
-                    )
-                ).strip()
-                or "+7d"
-            )
-            critical = self._run(self.q.confirm("  On the critical path?", default=False))
-            items.append(
-                check_action_item(
-                    {
-                        "what": what,
-                        "owner": owner,
-                        "owner_name": owner_name,
-                        "due": due,
-                        "critical_path": critical,
-                    },
-                    today,
-                )
-            )
-        return check_answer(question, items, today)
+            self._change_item(question, items, int(picked), today)
+            keep()
 
+    def _pick_in(
+        self, title: str, help: str, options: list[tuple[str, str]], asking: Asking | None
+    ) -> str:
+        from resetkit.terminal import ask_choice
 
-def _due_validator(today: date) -> Any:
-    def validate(text: str) -> bool | str:
+        return str(ask_choice(self._frame(title, help, PICK_KEYS, asking), list(options)))
+
+    def _change_item(
+        self, question: ActionItemsQuestion, items: list[dict[str, Any]], number: int, today: date
+    ) -> None:
+        item = items[number]
+        options = [("edit", "Change it"), ("remove", "Remove it")]
+        if number > 0:
+            options.append(("up", "Move it up"))
+        if number < len(items) - 1:
+            options.append(("down", "Move it down"))
+        options.append(("keep", "Leave it as it is"))
         try:
-            check_action_item({"what": "x", "due": text}, today)
-        except AnswerError as error:
-            return str(error)
-        return True
+            what = self._pick_in(
+                f"{question.prompt}: item {number + 1}", _item_line(item), options, None
+            )
+        except GoBack:
+            return
+        if what == "edit":
+            edited = self._action_item(question, item, number + 1, today, None)
+            if edited is not None:
+                items[number] = edited
+        elif what == "remove":
+            del items[number]
+        elif what in ("up", "down"):
+            other = number - 1 if what == "up" else number + 1
+            items[number], items[other] = items[other], items[number]
 
-    return validate
+    def _action_item(
+        self,
+        question: ActionItemsQuestion,
+        item: dict[str, Any] | None,
+        number: int,
+        today: date,
+        asking: Asking | None,
+    ) -> dict[str, Any] | None:
+        """One action item asked field by field (Shift-Tab steps back a field); None when the
+        'what' is left empty. GoBack from its first field leaves the question when `asking`
+        allows it, else returns the item unchanged (None for a new one)."""
+        from resetkit.terminal import Typed, ask_choice, ask_typed, ask_yes_no
+
+        fields: dict[str, Any] = dict(item or {})
+        fields.setdefault("owner", "us")
+        fields.setdefault("due", None)
+        fields.setdefault("critical_path", False)
+        context = f"{question.prompt}: item {number}"
+        step = 0
+        while step < 5:
+            back = Asking(
+                status=asking.status if asking else None,
+                can_go_back=True,
+            )
+            try:
+                if step == 0:
+                    typed = Typed(check=lambda text: text.strip(), shown=str)
+                    what = ask_typed(
+                        self._frame(
+                            "What needs doing?",
+                            context,
+                            ["Enter: next", "Enter on an empty line: no more items"],
+                            back,
+                        ),
+                        typed,
+                        str(fields.get("what") or ""),
+                    )
+                    if not what:
+                        if item is None and question.required and number == 1:
+                            from resetkit.terminal import flash
+
+                            flash("  at least one action item is needed")
+                            continue
+                        return item
+                    fields["what"] = what
+                elif step == 1:
+                    fields["owner"] = ask_choice(
+                        self._frame("Who owns it?", context, PICK_KEYS, back),
+                        list(OWNERS),
+                        default=fields["owner"],
+                    )
+                elif step == 2:
+                    typed = Typed(check=lambda text: text.strip(), shown=lambda v: v or "(none)")
+                    fields["owner_name"] = ask_typed(
+                        self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
+                        typed,
+                        str(fields.get("owner_name") or ""),
+                    )
+                elif step == 3:
+                    fallback = fields["due"] or "+7d"
+                    shown_due = check_action_item({"what": "x", "due": fallback}, today)["due"]
+
+                    def due(text: str, fallback: str = fallback) -> Any:
+                        checked = check_action_item(
+                            {"what": "x", "due": text.strip() or fallback}, today
+                        )
+                        return checked["due"]
+
+                    fields["due"] = ask_typed(
+                        self._frame(
+                            "Due",
+                            context,
+                            ["2026-12-01, +14d", f"Enter alone: {shown_due}", "Enter: next"],
+                            back,
+                        ),
+                        Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
+                    )
+                else:
+                    fields["critical_path"] = ask_yes_no(
+                        self._frame("On the critical path?", context, ["y: yes", "n: no"], back),
+                        bool(fields["critical_path"]),
+                    )
+            except GoBack:
+                if step == 0:
+                    if item is None and number == 1 and asking is not None:
+                        raise
+                    return item
+                step -= 1
+                continue
+            step += 1
+        return check_action_item(fields, today)
 
 
-def edit_in_editor(text: str) -> str:
-    """Text edited in $VISUAL or $EDITOR; the text unchanged when no editor is set."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        return text
-    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as draft:
-        draft.write(text)
-    path = Path(draft.name)
-    try:
-        subprocess.run([*shlex.split(editor), str(path)], check=False)
-        return path.read_text("utf-8").rstrip("\n")
-    finally:
-        path.unlink(missing_ok=True)
+def _count(number: int) -> str:
+    return f"{number} item" if number == 1 else f"{number} items"
+
+
+def _item_line(item: dict[str, Any]) -> str:
+    """An action item on one line: what, who, by when."""
+    owner = dict(OWNERS)[item["owner"]]
+    who = f"{owner}, {item['owner_name']}" if item.get("owner_name") else owner
+    due = f", due {item['due']}" if item.get("due") else ""
+    critical = ", critical path" if item.get("critical_path") else ""
+    return f"{item['what']} ({who}{due}{critical})"

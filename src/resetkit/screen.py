@@ -48,12 +48,24 @@ def clock_text(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def status_line(spent: float, budget: float, total: float, planned: float) -> str:
-    """Time in the section against its timebox, and in the meeting against its plan."""
-    section = f"section {clock_text(spent)} of {clock_text(budget)}"
+def minutes_text(seconds: float) -> str:
+    """A timebox as a panel shows it: 6m, 1h, 1h30m."""
+    minutes = round(seconds / 60)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest}m" if rest else f"{hours}h"
+
+
+def status_fragments(
+    spent: float, budget: float, total: float, planned: float
+) -> list[tuple[str, str]]:
+    """Time in the section against its timebox, and in the meeting against its plan, as
+    prompt_toolkit styled text (the toolbar under each prompt; running over shows in red)."""
+    fragments = [("class:status", f" ⏱ section {clock_text(spent)} of {clock_text(budget)}")]
     if spent > budget:
-        section += f" [bold red](over by {clock_text(spent - budget)})[/]"
-    meeting = f"meeting {clock_text(total)} of {clock_text(planned)}"
+        fragments.append(("class:over", f" (over by {clock_text(spent - budget)})"))
+    fragments.append(("class:status", f" · meeting {clock_text(total)} of {clock_text(planned)}"))
     if total > planned:
-        meeting += f" [bold red](over by {clock_text(total - planned)})[/]"
-    return f"[dim]⏱ {section} · {meeting}[/]"
+        fragments.append(("class:over", f" (over by {clock_text(total - planned)})"))
+    return fragments

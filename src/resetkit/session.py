@@ -105,6 +105,10 @@ class Session(BaseModel):
     section_seconds: dict[str, float] = Field(default_factory=dict)
     meeting_seconds: float = 0.0
     answers: dict[str, Any] = Field(default_factory=dict)
+    # Items of a list or action-items question entered before its answer was finished: an
+    # interruption keeps them, and resume offers them again.
+    drafts: dict[str, Any] = Field(default_factory=dict)
+    passed: list[str] = Field(default_factory=list)  # sections without questions, read
     outcome: str | None = None
     recommendation: Recommended | None = None
     status: Status = "in_progress"

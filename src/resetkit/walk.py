@@ -31,6 +31,36 @@ def active_sections(playbook: Playbook, answers: Mapping[str, Any]) -> list[Sect
     return [section for section in playbook.sections if evaluate(section.when, answers)]
 
 
+Step = tuple[Section, AnyQuestion | None]  # a question, or a section that has none
+
+
+def steps(playbook: Playbook, answers: Mapping[str, Any]) -> list[Step]:
+    """Everything a run stops at, in order: each question that applies, and each section
+    without questions (guidance and talking points only) whose condition holds."""
+    found: list[Step] = []
+    for section in playbook.sections:
+        if not evaluate(section.when, answers):
+            continue
+        if not section.questions:
+            found.append((section, None))
+        found += [(section, q) for q in section.questions if evaluate(q.when, answers)]
+    return found
+
+
+def step_done(step: Step, answers: Mapping[str, Any], passed: list[str]) -> bool:
+    """Whether a step was taken: its question answered, or its section read and passed."""
+    section, question = step
+    return section.id in passed if question is None else question.id in answers
+
+
+def next_step(playbook: Playbook, answers: Mapping[str, Any], passed: list[str]) -> Step | None:
+    """The first step not taken yet; None when the walk is done."""
+    for step in steps(playbook, answers):
+        if not step_done(step, answers, passed):
+            return step
+    return None
+
+
 def next_question(
     playbook: Playbook, answers: Mapping[str, Any]
 ) -> tuple[Section, AnyQuestion] | None:

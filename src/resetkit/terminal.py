@@ -1,0 +1,547 @@
+"""The prompts as a person sees them: the question, its help, the field and a toolbar.
+
+Each prompt is a small prompt_toolkit application, not questionary's one-line prompt: the
+question is word-wrapped on lines of its own above the field, so it stays readable at any width
+(and after a resize, since it is wrapped again on every redraw); what is typed wraps at the
+terminal's edge; the keys and the running clock live in a toolbar under the field. questionary
+puts the question, its instruction and the typed text on one line, which at 80 columns leaves
+typing a strip a few columns wide, or blanks the screen.
+
+Plain data in, no models: the first question of a run is asked before pydantic has loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from resetkit.prompts import GoBack, Interrupted
+
+if TYPE_CHECKING:
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.buffer import Buffer
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.layout import Container
+
+Fragments = list[tuple[str, str]]
+
+# Shift-Tab is the usual "back" key; some terminals (and tmux setups) do not pass it through,
+# so Ctrl-B does the same.
+BACK_KEYS = "Shift-Tab or Ctrl-B: back"
+EDITOR_COMMAND = ":e"
+
+STYLE = {
+    "question": "bold",
+    "help": "italic",
+    "toolbar": "fg:ansibrightblack",
+    "status": "",
+    "over": "fg:ansired bold",
+    "error": "fg:ansired bold",
+    "pointer": "fg:ansicyan bold",
+    "current": "fg:ansicyan bold",
+    "ticked": "fg:ansicyan",
+    "answer": "fg:ansicyan",
+    "prefix": "fg:ansicyan",
+}
+
+
+@dataclass
+class Frame:
+    """What surrounds a field: the question as asked, its help, the keys, the clock."""
+
+    title: str
+    help: str | None = None
+    keys: list[str] = field(default_factory=list)
+    status: Callable[[], Fragments | None] | None = None
+    can_go_back: bool = False
+    after_first_draw: Callable[[], None] | None = None
+
+
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Word-wrapped lines of `text` (paragraphs kept) that fit `width` terminal cells."""
+    from prompt_toolkit.utils import get_cwidth as cells
+
+    width = max(width, 10)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, filled = (first if not lines else rest), False
+        for word in paragraph.split(" "):
+            while True:
+                gap = " " if filled else ""
+                if cells(line) + cells(gap) + cells(word) <= width:
+                    line, filled = line + gap + word, True
+                    break
+                if filled:
+                    lines.append(line)
+                    line, filled = rest, False
+                    continue
+                # A word longer than a whole line is cut where the line ends.
+                cut = _fit(word, width - cells(line))
+                lines.append(line + word[:cut])
+                line, word = rest, word[cut:]
+                if not word:
+                    break
+        if filled or line.strip() or not lines or line == first:
+            lines.append(line)
+    return lines
+
+
+def _fit(word: str, room: int) -> int:
+    """How many leading characters of `word` fit in `room` cells (at least one)."""
+    from prompt_toolkit.utils import get_cwidth
+
+    used = 0
+    for index, char in enumerate(word):
+        used += get_cwidth(char)
+        if used > room:
+            return max(index, 1)
+    return len(word)
+
+
+def _width() -> int:
+    from prompt_toolkit.application import get_app
+
+    return get_app().output.get_size().columns
+
+
+def _lines_window(render: Callable[[int], Fragments]) -> Container:
+    """A window that shows the fragments `render` gives for the current width, all of them."""
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.layout.dimension import Dimension
+
+    def text() -> Fragments:
+        return render(_width())
+
+    def height() -> Dimension:
+        lines = sum(fragment.count("\n") for _, fragment in render(_width())) + 1
+        return Dimension.exact(lines)
+
+    return Window(FormattedTextControl(cast(Any, text)), height=height, wrap_lines=False)
+
+
+def _joined(lines: Sequence[str], style: str) -> Fragments:
+    return [(style, "\n".join(lines))]
+
+
+def run_frame(
+    frame: Frame,
+    body: Container,
+    bindings: KeyBindings,
+    done: Callable[[], str],
+    error: list[str],
+    focus: Any = None,
+) -> Any:
+    """Run one prompt: the frame around `body`; its result, or Interrupted / GoBack."""
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.filters import Condition, is_done
+    from prompt_toolkit.key_binding import merge_key_bindings
+    from prompt_toolkit.key_binding.defaults import load_key_bindings
+    from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout
+    from prompt_toolkit.styles import Style
+
+    def question(width: int) -> Fragments:
+        return _joined(wrap(frame.title, width, "? ", "  "), "class:question")
+
+    def help_text(width: int) -> Fragments:
+        return _joined(wrap(frame.help or "", width, "  ", "  "), "class:help")
+
+    def answer(width: int) -> Fragments:
+        return _joined(wrap(done(), width, "  ", "  "), "class:answer")
+
+    def error_text(width: int) -> Fragments:
+        return _joined(wrap(error[0], width, "  ", "  "), "class:error")
+
+    def toolbar(width: int) -> Fragments:
+        fragments: Fragments = []
+        status = frame.status() if frame.status else None
+        if status:
+            fragments += [*status, ("", "\n")]
+        keys = [*frame.keys, BACK_KEYS] if frame.can_go_back else list(frame.keys)
+        fragments += _joined(_wrap_hints(keys, width), "class:toolbar")
+        return fragments
+
+    layout = HSplit(
+        [
+            _lines_window(question),
+            ConditionalContainer(
+                _lines_window(help_text), filter=Condition(lambda: bool(frame.help)) & ~is_done
+            ),
+            ConditionalContainer(body, filter=~is_done),
+            ConditionalContainer(_lines_window(answer), filter=is_done),
+            ConditionalContainer(
+                _lines_window(error_text), filter=Condition(lambda: bool(error[0])) & ~is_done
+            ),
+            ConditionalContainer(_lines_window(toolbar), filter=~is_done),
+        ]
+    )
+    keys = _common_bindings(frame)
+    application: Application[Any] = Application(
+        layout=Layout(layout, focused_element=focus),
+        key_bindings=merge_key_bindings([load_key_bindings(), keys, bindings]),
+        style=Style.from_dict(STYLE),
+        refresh_interval=1.0 if frame.status else None,
+        erase_when_done=False,
+        mouse_support=False,
+    )
+    if frame.after_first_draw is not None:
+        hook = frame.after_first_draw
+        application.after_render += lambda _application: hook()
+    try:
+        return application.run()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted() from None
+
+
+def _wrap_hints(hints: list[str], width: int) -> list[str]:
+    """Key hints joined by ' · ', broken between hints where a line is full."""
+    lines: list[str] = []
+    line = " "
+    for hint in hints:
+        candidate = f"{line} · {hint}" if line.strip() else f" {hint}"
+        if len(candidate) > width and line.strip():
+            lines.append(line)
+            candidate = f" {hint}"
+        line = candidate
+    lines.append(line)
+    return [part for text in lines for part in wrap(text, width, "", "   ")]
+
+
+def _common_bindings(frame: Frame) -> KeyBindings:
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+
+    @keys.add("c-c")
+    def _interrupt(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt())
+
+    if frame.can_go_back:
+
+        @keys.add("s-tab")
+        @keys.add("c-b")
+        def _back(event: KeyPressEvent) -> None:
+            event.app.exit(exception=GoBack())
+
+    return keys
+
+
+# --- typed answers ------------------------------------------------------------------------
+
+
+@dataclass
+class Typed:
+    """A typed field: how it is checked and how the checked value is shown once accepted."""
+
+    check: Callable[[str], Any]  # the value, or raises ValueError with a message
+    shown: Callable[[Any], str]
+    multiline: bool = False
+    lines_are_items: bool = False  # a list: one item per line, an empty line finishes
+    keep: Callable[[list[str]], None] | None = None  # told the items so far, as they grow
+
+
+def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
+    """Text typed in a field that wraps at the terminal's edge; the checked value."""
+    from prompt_toolkit.buffer import Buffer
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import BufferControl
+    from prompt_toolkit.layout.dimension import Dimension
+
+    error = [""]
+    accepted: list[Any] = []
+    buffer = Buffer(
+        document=Document(default, len(default)),
+        multiline=typed.multiline or typed.lines_are_items,
+        on_text_changed=lambda _buffer: error.__setitem__(0, ""),
+    )
+
+    def prefix(line: int, wrapped: int) -> Fragments:
+        if typed.lines_are_items:
+            return [("class:prefix", "• " if wrapped == 0 else "  ")]
+        return [("class:prefix", "› " if line == 0 and wrapped == 0 else "  ")]
+
+    body = Window(
+        BufferControl(buffer),
+        wrap_lines=True,
+        get_line_prefix=cast(Any, prefix),
+        height=Dimension(min=1),
+        dont_extend_height=True,
+    )
+    keys = KeyBindings()
+
+    def accept(event: KeyPressEvent) -> None:
+        text = buffer.text
+        if typed.multiline and text.strip() == EDITOR_COMMAND:
+            _open_editor(event, buffer, "", error)
+            return
+        try:
+            value = typed.check(text)
+        except ValueError as problem:
+            error[0] = str(problem)
+            return
+        accepted.append(value)
+        event.app.exit(result=value)
+
+    if typed.lines_are_items:
+
+        @keys.add("enter")
+        def _item(event: KeyPressEvent) -> None:
+            line = buffer.document.current_line
+            if not line.strip() and buffer.document.is_cursor_at_the_end:
+                buffer.text = buffer.text.rstrip("\n")
+                accept(event)
+                return
+            buffer.newline(copy_margin=False)
+            if typed.keep is not None:
+                typed.keep(_items(buffer.text))
+
+        @keys.add("escape", "up")
+        def _up(event: KeyPressEvent) -> None:
+            _move_line(buffer, -1)
+
+        @keys.add("escape", "down")
+        def _down(event: KeyPressEvent) -> None:
+            _move_line(buffer, 1)
+
+        keys.add("escape", "enter")(accept)
+        keys.add("c-s")(accept)
+    elif typed.multiline:
+
+        @keys.add("enter")
+        def _newline(event: KeyPressEvent) -> None:
+            if buffer.text.strip() == EDITOR_COMMAND:
+                _open_editor(event, buffer, "", error)
+                return
+            buffer.newline(copy_margin=False)
+
+        keys.add("escape", "enter")(accept)
+        keys.add("c-s")(accept)
+
+        @keys.add("c-x", "c-e")
+        def _editor(event: KeyPressEvent) -> None:
+            _open_editor(event, buffer, buffer.text, error)
+
+    else:
+        keys.add("enter")(accept)
+
+    @keys.add("c-d")
+    def _eof(event: KeyPressEvent) -> None:
+        if buffer.text:
+            buffer.delete()
+        else:
+            event.app.exit(exception=EOFError())
+
+    def done() -> str:
+        return typed.shown(accepted[0]) if accepted else ""
+
+    return run_frame(frame, body, keys, done, error, focus=body)
+
+
+def _items(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _move_line(buffer: Buffer, step: int) -> None:
+    """Move the line under the cursor up or down one place (reordering list items)."""
+    from prompt_toolkit.document import Document
+
+    lines = buffer.text.split("\n")
+    row = buffer.document.cursor_position_row
+    target = row + step
+    if not 0 <= target < len(lines):
+        return
+    lines[row], lines[target] = lines[target], lines[row]
+    text = "\n".join(lines)
+    position = sum(len(line) + 1 for line in lines[:target])
+    buffer.document = Document(text, position)
+
+
+def _open_editor(event: KeyPressEvent, buffer: Buffer, text: str, error: list[str]) -> None:
+    """Edit `text` in the person's editor; the result goes back into the field to be checked."""
+    from prompt_toolkit.application.run_in_terminal import run_in_terminal
+    from prompt_toolkit.document import Document
+
+    async def edit() -> None:
+        edited = await run_in_terminal(lambda: edit_in_editor(text), in_executor=True)
+        if edited is None:
+            buffer.document = Document(text, len(text))
+            error[0] = "no editor found: set $EDITOR (or $VISUAL) to one, or type the answer here"
+            return
+        buffer.document = Document(edited, len(edited))
+        if not edited.strip():
+            error[0] = "the editor returned nothing; type the answer here or :e to try again"
+
+    event.app.create_background_task(edit())
+
+
+def editor_command() -> list[str] | None:
+    """The person's editor: $VISUAL, $EDITOR, else a common one on the PATH; None if none."""
+    for chosen in (os.environ.get("VISUAL"), os.environ.get("EDITOR")):
+        if chosen and chosen.strip():
+            return shlex.split(chosen)
+    for name in ("sensible-editor", "editor", "nano", "vim", "vi"):
+        found = shutil.which(name)
+        if found:
+            return [found]
+    return None
+
+
+def edit_in_editor(text: str) -> str | None:
+    """Text edited in the person's editor; None when there is no editor to run."""
+    command = editor_command()
+    if command is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as draft:
+        draft.write(text)
+    path = Path(draft.name)
+    try:
+        try:
+            subprocess.run([*command, str(path)], check=False)
+        except OSError:
+            return None
+        return path.read_text("utf-8").rstrip("\n")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+# --- choices ------------------------------------------------------------------------------
+
+
+def ask_choice(
+    frame: Frame,
+    options: list[tuple[Any, str]],
+    default: Any = None,
+    multiple: bool = False,
+    ticked: Sequence[Any] = (),
+    check: Callable[[Any], Any] | None = None,
+) -> Any:
+    """One value of (value, label) options, or with `multiple` the list of those ticked."""
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.layout.dimension import Dimension
+
+    values = [value for value, _ in options]
+    index = [values.index(default) if default in values else 0]
+    chosen = [value for value in values if value in ticked]
+    error = [""]
+    accepted: list[Any] = []
+
+    def lines() -> Fragments:
+        width = _width()
+        fragments: Fragments = []
+        for number, (value, label) in enumerate(options):
+            here = number == index[0]
+            mark = ("◉ " if value in chosen else "○ ") if multiple else ""
+            pointer = "❯ " if here else "  "
+            wrapped = wrap(mark + label, width, pointer, "    " if multiple else "  ")
+            style = "class:current" if here else ("class:ticked" if value in chosen else "")
+            if here:
+                fragments.append(("[SetCursorPosition]", ""))
+            fragments.append((style, "\n".join(wrapped)))
+            if number < len(options) - 1:
+                fragments.append(("", "\n"))
+        return fragments
+
+    control = FormattedTextControl(cast(Any, lines), focusable=True, show_cursor=False)
+    body = Window(control, height=Dimension(min=1), dont_extend_height=True)
+    keys = KeyBindings()
+
+    @keys.add("up")
+    @keys.add("c-p")
+    @keys.add("k")
+    def _up(event: KeyPressEvent) -> None:
+        index[0] = (index[0] - 1) % len(options)
+
+    @keys.add("down")
+    @keys.add("c-n")
+    @keys.add("j")
+    @keys.add("tab")
+    def _down(event: KeyPressEvent) -> None:
+        index[0] = (index[0] + 1) % len(options)
+
+    if multiple:
+
+        @keys.add("space")
+        def _tick(event: KeyPressEvent) -> None:
+            error[0] = ""
+            value = values[index[0]]
+            if value in chosen:
+                chosen.remove(value)
+            else:
+                chosen.append(value)
+
+    @keys.add("enter")
+    def _accept(event: KeyPressEvent) -> None:
+        picked: Any = [v for v in values if v in chosen] if multiple else values[index[0]]
+        if check is not None:
+            try:
+                picked = check(picked)
+            except ValueError as problem:
+                error[0] = str(problem)
+                return
+        accepted.append(picked)
+        event.app.exit(result=picked)
+
+    labels = dict(options)
+
+    def done() -> str:
+        if not accepted:
+            return ""
+        picked = accepted[0]
+        if multiple:
+            return "; ".join(labels.get(v, str(v)) for v in picked) or "(none)"
+        return str(labels.get(picked, picked))
+
+    return run_frame(frame, body, keys, done, error, focus=body)
+
+
+def ask_yes_no(frame: Frame, default: bool) -> bool:
+    """y or n; Enter takes the default."""
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    accepted: list[bool] = []
+    hint = "(Y/n)" if default else "(y/N)"
+    body = Window(
+        FormattedTextControl([("class:prefix", "› "), ("", hint)], focusable=True),
+        height=1,
+    )
+    keys = KeyBindings()
+
+    def answer(value: bool) -> Callable[[KeyPressEvent], None]:
+        def handler(event: KeyPressEvent) -> None:
+            accepted.append(value)
+            event.app.exit(result=value)
+
+        return handler
+
+    for key in ("y", "Y"):
+        keys.add(key)(answer(True))
+    for key in ("n", "N"):
+        keys.add(key)(answer(False))
+    keys.add("enter")(answer(default))
+
+    def done() -> str:
+        return ("Yes" if accepted[0] else "No") if accepted else ""
+
+    return bool(run_frame(frame, body, keys, done, [""], focus=body))
+
+
+def flash(message: str) -> None:
+    """A line printed above the next prompt (a notice between prompts)."""
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.styles import Style
+
+    print_formatted_text(FormattedText([("class:help", message)]), style=Style.from_dict(STYLE))
