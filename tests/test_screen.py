@@ -1,0 +1,225 @@
+"""What a person reads in an 80x24 terminal while running a playbook: every question and
+everything typed is on the screen, at 60x20 too, after a resize, and going back works."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from screen import BACK, CTRL_B, DOWN, FINISH, Terminal, environment, flat
+
+from resetkit.loader import load_file
+from resetkit.places import builtin_dir
+
+pytestmark = pytest.mark.pty
+
+BUILT_INS = ["reset", "recovery", "fire", "postmortem", "risk-check"]
+SUB_PROMPTS = ("What needs doing?", "Who owns it?", "Owner's name", "Due", "On the critical path?")
+
+
+@pytest.fixture
+def terminal(isolated: Path) -> Iterator[Callable[..., Terminal]]:
+    """Start resetkit in a pty read through a VT100 screen (80x24 unless asked otherwise)."""
+    started: list[Terminal] = []
+
+    def start(*args: str, rows: int = 24, columns: int = 80) -> Terminal:
+        term = Terminal(list(args), isolated, environment(isolated), rows, columns)
+        started.append(term)
+        return term
+
+    yield start
+    for term in started:
+        term.close()
+
+
+def records(isolated: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(path.read_text("utf-8"))
+        for path in sorted((isolated / "notes").glob("*/*/session.json"))
+    ]
+
+
+def next_screen(term: Terminal, before: str) -> None:
+    """Wait until the screen changed from `before` and has settled."""
+    for _ in range(200):
+        term.pump(0.05)
+        if term.text() != before:
+            break
+    term.settle(0.12)
+
+
+def open_question(term: Terminal, prompts: dict[str, Any]) -> tuple[str, Any]:
+    """The prompt open now: ('question', the question), ('pass', None), ('review', None) or
+    ('item', sub-prompt) / ('items', question) inside an action-items question."""
+    head = flat(" ".join(term.prompt_block()))
+    if head.startswith("? What now?"):
+        return "review", None
+    if "read it out, then go on" in head:
+        return "pass", None
+    for sub in SUB_PROMPTS:
+        if head.startswith(f"? {sub}"):
+            return "item", sub
+    matches = [text for text in prompts if head.startswith(f"? {text}")]
+    assert matches, f"no question of the playbook is open on the screen:\n{term.text()}"
+    question = prompts[max(matches, key=len)]
+    if question.type == "action_items" and "Done: keep" in head:
+        return "items", question
+    return "question", question
+
+
+def answer_by_type(term: Terminal, question: Any, variant: int) -> None:
+    """Answer as a person would, checking that what is typed shows, in order."""
+    kind = question.type
+    typed = ""
+    if kind == "text":
+        typed = f"text for {question.id}"
+    elif kind == "long_text":
+        typed = f"A long answer for {question.id}, typed while talking: " + "word " * 30
+        typed = typed.strip()
+    elif kind == "list":
+        typed = f"item for {question.id}"
+    elif kind == "number":
+        typed = str(int(question.min) if question.min is not None else 3)
+    elif kind == "date":
+        typed = "+14d"
+    if typed:
+        term.send(typed)
+        term.settle(0.1)
+        shown = term.field_text()
+        assert flat(typed) in flat(shown), f"typed {typed!r}, the field shows {shown!r}"
+        term.send({"long_text": FINISH, "list": "\r\r"}.get(kind, "\r"))
+        return
+    if kind == "yes_no":
+        term.send("y" if variant % 2 == 0 else "n")
+    elif kind == "choice":
+        term.send(DOWN * (variant % len(question.choices)) + "\r")
+    elif kind == "multi_choice":
+        term.send(" \r")
+    else:  # action_items: first field opens
+        raise AssertionError(f"unexpected question type {kind}")
+
+
+def walk(term: Terminal, playbook: Any, variant: int, seen: set[str]) -> None:
+    """Answer every prompt the run shows until the review, then save."""
+    prompts = {flat(q.prompt): q for _, q in playbook.questions()}
+    term.settle(0.3)
+    for _ in range(400):
+        before = term.text()
+        kind, what = open_question(term, prompts)
+        if kind == "review":
+            term.send("\r")
+            return
+        if kind == "pass":
+            term.send("\r")
+        elif kind == "items":
+            seen.add(what.id)
+            term.send("\r")  # Done: keep the items
+        elif kind == "item":
+            term.send({"What needs doing?": "Send the plan\r", "On the critical path?": "n"}.get(what, "\r"))
+        else:
+            seen.add(what.id)
+            if what.type == "action_items":
+                term.send("\r")  # a default item list opens on its menu; else 'What' opens
+            else:
+                answer_by_type(term, what, variant)
+        next_screen(term, before)
+    raise AssertionError("the walk never reached the review")
+
+
+@pytest.mark.parametrize("playbook_id", BUILT_INS)
+def test_every_question_of_a_built_in_is_readable_at_80x24(
+    terminal: Callable[..., Terminal], isolated: Path, playbook_id: str
+) -> None:
+    playbook = load_file(builtin_dir() / f"{playbook_id}.yaml")
+    wanted = {q.id for _, q in playbook.questions()}
+    seen: set[str] = set()
+    for variant in range(8):
+        term = terminal("start", playbook_id, "--customer", f"Acme {variant}")
+        walk(term, playbook, variant, seen)
+        assert term.wait_for_exit() == 0, term.text()
+        if seen >= wanted:
+            break
+    assert wanted - seen == set(), f"never asked: {sorted(wanted - seen)}"
+    assert all(r["status"] == "complete" for r in records(isolated))
+
+
+def test_a_long_question_and_a_long_answer_read_whole_at_60x20(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    term = terminal("start", "fire", "--customer", "Acme", rows=20, columns=60)
+    term.wait_for("What were they hoping to achieve with us?")
+    answer = " ".join(f"word{number}" for number in range(120))
+    term.type_slowly(answer)
+    term.settle(0.2)
+    assert flat(term.field_text()) == flat(answer)
+    assert "What were they hoping to achieve with us?" in flat(term.text())
+    assert all(len(line) <= 60 for line in term.lines())
+
+
+def test_the_question_stays_readable_after_the_window_is_resized(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    term = terminal("start", "reset", "--customer", "Acme")
+    term.wait_for("Who will be on the call")
+    term.send("Dana Scully, CTO\r")
+    term.send("\r")
+    term.wait_for("How long is the call?")
+    term.send("\r")
+    term.wait_for("what gap is there")
+    term.send("They expect a CRM with pipeline reports and")
+    term.settle()
+    term.resize(24, 60)
+    term.send(" forecasting")
+    term.settle()
+    prompt = flat(" ".join(term.prompt_block()))
+    assert "what gap is there" in prompt
+    assert flat(term.field_text()) == "They expect a CRM with pipeline reports and forecasting"
+    term.resize(30, 100)
+    assert "what gap is there" in flat(" ".join(term.prompt_block()))
+    assert flat(term.field_text()) == "They expect a CRM with pipeline reports and forecasting"
+
+
+def test_going_back_across_a_section_shows_the_answer_and_goes_forward_again(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    term = terminal("start", "risk-check", "--customer", "Globex")
+    term.wait_for("Date of the last real conversation with them")
+    term.send("2026-09-02\r")
+    term.wait_for("How long since that conversation?")
+    term.send("\r")  # the first choice
+    term.wait_for("Any news of an acquisition or merger?")
+    term.send(BACK)
+    term.wait_for("How long since that conversation?")
+    term.send(CTRL_B)  # Ctrl-B goes back as well
+    term.wait_for("Enter alone: 2026-09-02")  # the earlier answer is what Enter keeps
+    term.send("2026-10-01\r")
+    term.wait_for("How long since that conversation?")
+    term.send("\r")
+    term.wait_for("Any news of an acquisition or merger?")
+    term.send("n")
+    term.wait_for("Has our champion left or changed roles?")
+    term.send("\x03")
+    assert term.wait_for_exit() == 130
+    (record,) = records(isolated)
+    assert record["answers"]["last-contact"] == "2026-10-01"
+    assert record["answers"]["acquisition"] is False
+
+
+def test_items_typed_into_a_list_survive_ctrl_c_and_come_back_on_resume(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    term = terminal("start", "reset", "--customer", "Acme")
+    term.wait_for("Who will be on the call")
+    term.send("Dana Scully, CTO\r")
+    term.send("Fox Mulder, buyer\r")
+    term.settle()
+    term.send("\x03")
+    assert term.wait_for_exit() == 130
+    (record,) = records(isolated)
+    assert record["drafts"]["attendees"] == ["Dana Scully, CTO", "Fox Mulder, buyer"]
+    again = terminal("resume")
+    again.wait_for("Who will be on the call")
+    assert "Dana Scully, CTO" in again.text() and "Fox Mulder, buyer" in again.text()
