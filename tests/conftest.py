@@ -20,7 +20,7 @@ from resetkit.cli import app
 from resetkit.live import Run
 from resetkit.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.prompts import ScriptedPrompter
+from resetkit.prompts import Asking, ScriptedPrompter
 from resetkit.session import Attendee, Session, begin
 
 # CI runs the same examples every time (a red build must be reproducible); a developer's run
@@ -118,6 +118,20 @@ def synthetic_answer(question: Any) -> Any:
     ]
 
 
+class ClockReader(ScriptedPrompter):
+    """Scripted answers; prints the toolbar's clock line before each, as a person sees it."""
+
+    def __init__(self, answers: dict[str, Any], picks: list[str], console: Console) -> None:
+        super().__init__(answers, picks)
+        self.console = console
+
+    def ask(self, question: Any, current: Any, today: Any, asking: Asking | None = None) -> Any:
+        status = asking.status() if asking is not None and asking.status else None
+        if status:
+            self.console.print("".join(text for _, text in status), markup=False)
+        return super().ask(question, current, today, asking)
+
+
 @dataclass
 class Driven:
     """What a scripted run left behind."""
@@ -157,7 +171,7 @@ def drive(
         playbook,
         session,
         folder,
-        ScriptedPrompter(answers, picks or ["save"]),
+        ClockReader(answers, picks or ["save"], console),
         console,
         clock=lambda: float(next(ticks)),
     )

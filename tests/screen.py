@@ -62,7 +62,9 @@ class Terminal:
         deadline = time.monotonic() + wait
         while True:
             try:
-                data = self.child.read_nonblocking(65536, timeout=max(0.0, deadline - time.monotonic()))
+                data = self.child.read_nonblocking(
+                    65536, timeout=max(0.0, deadline - time.monotonic())
+                )
             except pexpect.TIMEOUT:
                 return got
             except pexpect.EOF:

@@ -140,8 +140,10 @@ class FirstAsk:
         self.on_first_draw: Any = None
         self.asked: tuple[Any, Any] | None = None
 
-    def ask(self, question: AnyQuestion, current: Any, today: date) -> Any:
-        self.asked = (plain_question_of(question), current)
+    def ask(self, question: AnyQuestion, current: Any, today: date, asking: Any = None) -> Any:
+        status = asking.status() if asking and asking.status else None
+        clock = "".join(text for _, text in status) if status else None
+        self.asked = (plain_question_of(question), current, clock)
         raise Interrupted()
 
     def pick(self, message: str, options: list[tuple[str, str]]) -> str:
@@ -178,7 +180,7 @@ def test_the_kept_screen_draws_and_asks_exactly_what_the_models_would(
     assert screen is not None
     fast, fast_screen = console()
     fast_person = FirstAsk()
-    _, answered = ask_first(
+    _, answered, _ = ask_first(
         screen,
         fast_person,  # type: ignore[arg-type]
         fast,

@@ -91,7 +91,7 @@ def ctrl_c_at(child: pexpect.spawn, prompt: str) -> None:
 
 def answer_opening(child: pexpect.spawn) -> None:
     answer(child, "Who will be on the call", "Dana, CTO\r")
-    answer(child, "and", "\r")
+    child.send("\r")  # an empty line ends the list
     answer(child, "How long is the call?", "\r")
     answer(
         child,
@@ -121,7 +121,7 @@ def test_a_whole_reset_conversation_writes_the_three_files(
     answer_opening(child)
     answer(child, "How did they react to the opener?", "Relieved\r")
     answer(child, "What did you confirm we can do", "Dialing at scale\r")
-    answer(child, "and", "\r")
+    child.send("\r")  # an empty line ends the list
     answer(child, "What did you say we cannot do?", "\r")
     answer(child, "Roadmap items", FINISH_LONG_TEXT)
     answer(child, "What do they want and expect", "Pipeline reports" + FINISH_LONG_TEXT)
@@ -131,7 +131,7 @@ def test_a_whole_reset_conversation_writes_the_three_files(
     answer(child, "The one real problem", "No reporting | none at all\r")
     answer(child, "Which case fits", DOWN + "\r")  # They worry about missing features
     answer(child, "What do they want most?", "Reports\r")
-    answer(child, "and", "\r")
+    child.send("\r")  # an empty line ends the list
     answer(child, "Details of their feature", FINISH_LONG_TEXT)
     answer(child, "How did the conversation end?", DOWN + DOWN + "\r")  # follow-up
     answer(child, "Date of the follow-up conversation", "\r")  # default: a week later
@@ -141,13 +141,13 @@ def test_a_whole_reset_conversation_writes_the_three_files(
     answer(child, "Owner's name", "Sam\r")
     answer(child, "Due", "\r")
     answer(child, "On the critical path?", "y")
-    answer(child, "Add another action item?", "y")
+    answer(child, "Done: keep", DOWN + "\r")  # Add another
     answer(child, "What needs doing?", "Approve budget\r")
     answer(child, "Who owns it?", DOWN + "\r")
     answer(child, "Owner's name", "\r")
     answer(child, "Due", "+14d\r")
     answer(child, "On the critical path?", "n")
-    answer(child, "Add another action item?", "n")
+    answer(child, "Done: keep", "\r")
     answer(child, "What now?", "\r")
     child.expect_exact("action-plan.md")
     child.expect(pexpect.EOF)
@@ -196,7 +196,7 @@ def test_ctrl_c_keeps_answers_and_resume_continues(spawn, isolated: Path) -> Non
 def test_kill_9_loses_at_most_the_answer_being_typed(spawn, isolated: Path) -> None:
     child = spawn("start", "reset", "--customer", "Acme Corp")
     answer(child, "Who will be on the call", "Dana\r")
-    answer(child, "and", "\r")
+    child.send("\r")  # an empty line ends the list
     answer(child, "How long is the call?", DOWN + "\r")
     child.expect_exact("what gap is there")
     child.send("half a thought")
@@ -359,7 +359,8 @@ def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolate
 
     second = spawn("start", "team-call", "--customer", "Acme")
     assert first_screen_text(second, "How is the mood?") == drawn
-    assert "section 0:00 of 10:00" in drawn and "1/1 Main" in drawn
+    assert "1/1 Main" in drawn and "· 10m" in drawn
+    second.expect_exact("of 10:00")  # the clock in the toolbar under the prompt
     answer(second, "good", DOWN + "\r")  # tense, picked with the arrow keys
     answer(second, "Main topic?", "Pricing\r")
     ctrl_c_at(second, "Next step?")
@@ -381,7 +382,7 @@ def resume_at_the_first_question(spawn, isolated: Path) -> None:  # type: ignore
     """`resume` asks the first question of reset; its answer is saved."""
     resumed = spawn("resume")
     answer(resumed, "Who will be on the call", "Dana\r")
-    answer(resumed, "and", "\r")
+    resumed.send("\r")  # an empty line ends the list
     resumed.expect_exact("How long is the call?")
     resumed.kill(signal.SIGKILL)
     assert record(isolated)["answers"] == {"attendees": ["Dana"]}

@@ -127,7 +127,8 @@ def test_risk_check_recommends_nothing_when_all_is_well() -> None:
 def test_an_hour_long_reset_doubles_the_section_budgets() -> None:
     driven = drive("reset", {"call-length": "1h"})
     assert driven.session.planned_minutes == 60
-    assert "section 0:00 of 6:00" in driven.screen
+    assert "· 6m ─" in driven.screen  # the 3m section's panel, scaled to the hour
+    assert " of 6:00 · meeting" in driven.screen
 
 
 def test_running_over_the_timebox_is_shown_and_does_not_block() -> None:
@@ -228,10 +229,10 @@ def test_changing_the_outcome_at_review_drops_that_branch_and_asks_the_new_one()
     class ChangesItsMind(ScriptedPrompter):
         """Answers 'terminate' the first time the outcome is asked, 'continue' the second."""
 
-        def ask(self, question, current, today):  # type: ignore[no-untyped-def]
+        def ask(self, question, current, today, asking=None):  # type: ignore[no-untyped-def]
             if question.id == "outcome":
                 return outcomes.pop(0)
-            return super().ask(question, current, today)
+            return super().ask(question, current, today, asking)
 
     outcomes = ["terminate", "continue"]
     path = builtin_dir() / "reset.yaml"
@@ -262,7 +263,11 @@ def test_changing_the_outcome_at_review_drops_that_branch_and_asks_the_new_one()
     assert (
         session.answers["aligned-expectations"] == "long text for aligned-expectations\nsecond line"
     )
-    assert "'termination-terms' no longer applies: its answer is dropped" in screen.getvalue()
+    shown = " ".join(screen.getvalue().split())
+    assert (
+        "'The terms (end date, notice, data export, open invoices)' no longer applies: "
+        "its answer is dropped" in shown
+    )
     notes = (folder / "notes.md").read_text("utf-8")
     assert playbook.question("termination-terms").prompt not in notes
     assert playbook.question("aligned-expectations").prompt in notes
