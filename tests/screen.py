@@ -91,7 +91,7 @@ class Terminal:
         wanted = flat(text)
         deadline = time.monotonic() + timeout
         while wanted not in flat(self.text()):
-            if time.monotonic() > deadline or not self.child.isalive() and not self.pump(0.2):
+            if time.monotonic() > deadline or (not self.child.isalive() and not self.pump(0.2)):
                 raise AssertionError(f"{text!r} never showed; the screen:\n{self.text()}")
             self.pump(0.1)
         self.settle(0.1)

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screen import BACK, CTRL_B, DOWN, FINISH, Terminal, environment, flat
 
 from resetkit.loader import load_file
 from resetkit.places import builtin_dir
+from screen import BACK, CTRL_B, DOWN, FINISH, Terminal, environment, flat
 
 pytestmark = pytest.mark.pty
 
