@@ -233,3 +233,168 @@ def test_items_typed_into_a_list_survive_ctrl_c_and_come_back_on_resume(
     again = terminal("resume")
     again.wait_for("Who will be on the call")
     assert "Dana Scully, CTO" in again.text() and "Fox Mulder, buyer" in again.text()
+
+
+TEAM_PLAYBOOK = """id: team-review
+title: Team review
+duration: 10m
+sections:
+  - id: main
+    title: Main
+    timebox: 10m
+    questions:
+      - id: topics
+        type: multi_choice
+        prompt: Which topics came up?
+        required: true
+        choices: [pricing, support, roadmap]
+      - id: summary
+        type: long_text
+        prompt: Summary of the call
+        help: Two or three sentences for the notes.
+      - id: next
+        type: action_items
+        prompt: Next steps
+"""
+
+
+def team_playbook(isolated: Path) -> None:
+    (isolated / ".git").mkdir(exist_ok=True)
+    (isolated / "playbooks").mkdir(exist_ok=True)
+    (isolated / "playbooks" / "team-review.yaml").write_text(TEAM_PLAYBOOK, "utf-8")
+
+
+def add_item(term: Terminal, what: str, owner_downs: int = 0) -> None:
+    term.wait_for("What needs doing?")
+    term.send(what + "\r")
+    term.wait_for("Who owns it?")
+    term.send(DOWN * owner_downs + "\r")
+    term.wait_for("Owner's name")
+    term.send("\r")
+    term.wait_for("Due")
+    term.send("+14d\r")
+    term.wait_for("On the critical path?")
+    term.send("n")
+
+
+def test_a_required_multiple_choice_left_empty_says_so_and_waits(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    team_playbook(isolated)
+    term = terminal("start", "team-review", "--customer", "Acme")
+    term.wait_for("Which topics came up?")
+    term.send("\r")  # nothing ticked
+    term.wait_for("is required")
+    assert term.child.isalive()
+    term.send(DOWN + " \r")  # support
+    term.wait_for("Summary of the call")
+    assert "Two or three sentences for the notes." in flat(term.text())  # help shows
+    term.send("\x03")
+    assert term.wait_for_exit() == 130
+    (record,) = records(isolated)
+    assert record["answers"]["topics"] == ["support"]
+
+
+def test_the_review_can_change_remove_and_reorder_action_items(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    team_playbook(isolated)
+    term = terminal("start", "team-review", "--customer", "Acme")
+    term.wait_for("Which topics came up?")
+    term.send(" \r")
+    term.wait_for("Summary of the call")
+    term.send("Short call." + FINISH)
+    add_item(term, "Send the price sheet")
+    term.wait_for("Done: keep 1 item")
+    term.send(DOWN + "\r")  # Add another
+    add_item(term, "Book the training", owner_downs=1)
+    term.wait_for("Done: keep 2 items")
+    term.send(DOWN + DOWN + DOWN + "\r")  # Change 2.
+    term.wait_for("Move it up")
+    term.send(DOWN + DOWN + "\r")  # Change it, Remove it, Move it up
+    term.wait_for("Done: keep 2 items")
+    term.send("\r")
+    term.wait_for("What now?")
+    term.send(DOWN + "\r")  # Change an answer
+    term.wait_for("Which answer?")
+    term.send(DOWN + DOWN + "\r")  # Next steps
+    term.wait_for("Done: keep 2 items")
+    assert "1. Book the training" in flat(term.text())
+    term.send(DOWN + DOWN + DOWN + "\r")  # Change 2. Send the price sheet
+    term.wait_for("Remove it")
+    term.send(DOWN + "\r")
+    term.wait_for("Done: keep 1 item")
+    term.send(DOWN + DOWN + "\r")  # Change 1. Book the training
+    term.wait_for("Change it")
+    term.send("\r")
+    term.wait_for("What needs doing?")
+    assert "Book the training" in flat(term.field_text())
+    term.send(" for three people\r\r\r\r")  # what, owner, name, due kept
+    term.wait_for("On the critical path?")
+    term.send("y")
+    term.wait_for("Done: keep 1 item")
+    term.send("\r")
+    term.wait_for("What now?")
+    term.send("\r")  # save
+    assert term.wait_for_exit() == 0
+    (record,) = records(isolated)
+    (item,) = record["answers"]["next"]
+    assert item["what"] == "Book the training for three people"
+    assert item["owner"] == "customer" and item["critical_path"] is True
+
+
+def editor_script(isolated: Path) -> Path:
+    script = isolated / "fake-editor"
+    script.write_text(
+        "#!/bin/sh\nprintf 'Written in the editor\\nsecond line\\n' > \"$1\"\n", "utf-8"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_colon_e_opens_the_editor_and_its_text_comes_back_to_check(isolated: Path) -> None:
+    team_playbook(isolated)
+    term = Terminal(
+        ["start", "team-review", "--customer", "Acme"],
+        isolated,
+        {**environment(isolated), "EDITOR": str(editor_script(isolated))},
+    )
+    try:
+        term.wait_for("Which topics came up?")
+        term.send(" \r")
+        term.wait_for("Summary of the call")
+        term.send(":e\r")
+        term.wait_for("Written in the editor")
+        assert flat(term.field_text()) == "Written in the editor second line"
+        term.send(FINISH)
+        term.wait_for("What needs doing?")
+        assert "Written in the editor (and 1 more line)" in flat(term.text())
+        term.send("\x03")
+        assert term.wait_for_exit() == 130
+    finally:
+        term.close()
+    (record,) = records(isolated)
+    assert record["answers"]["summary"] == "Written in the editor\nsecond line"
+
+
+def test_colon_e_without_any_editor_says_so_and_saves_nothing(isolated: Path) -> None:
+    team_playbook(isolated)
+    bare = isolated / "bin"
+    bare.mkdir()
+    env = {**environment(isolated), "PATH": str(bare)}  # no editor anywhere on it
+    term = Terminal(["start", "team-review", "--customer", "Acme"], isolated, env)
+    try:
+        term.wait_for("Which topics came up?")
+        term.send(" \r")
+        term.wait_for("Summary of the call")
+        term.send(":e\r")
+        term.wait_for("no editor found")
+        assert ":e" not in flat(term.field_text())
+        term.send("Typed instead" + FINISH)
+        term.wait_for("What needs doing?")
+        term.send("\x03")
+        assert term.wait_for_exit() == 130
+    finally:
+        term.close()
+    (record,) = records(isolated)
+    assert record["answers"]["summary"] == "Typed instead"

@@ -153,7 +153,11 @@ def run_frame(
     def help_text(width: int) -> Fragments:
         return _joined(wrap(frame.help or "", width, "  ", "  "), "class:help")
 
+    went_back: list[bool] = []
+
     def answer(width: int) -> Fragments:
+        if went_back:
+            return _joined(wrap("(back to the question before)", width, "  ", "  "), "class:help")
         return _joined(wrap(done(), width, "  ", "  "), "class:answer")
 
     def error_text(width: int) -> Fragments:
@@ -182,7 +186,7 @@ def run_frame(
             ConditionalContainer(_lines_window(toolbar), filter=~is_done),
         ]
     )
-    keys = _common_bindings(frame)
+    keys = _common_bindings(frame, lambda: went_back.append(True))
     application: Application[Any] = Application(
         layout=Layout(layout, focused_element=focus),
         key_bindings=merge_key_bindings([load_key_bindings(), keys, bindings]),
@@ -214,7 +218,7 @@ def _wrap_hints(hints: list[str], width: int) -> list[str]:
     return [part for text in lines for part in wrap(text, width, "", "   ")]
 
 
-def _common_bindings(frame: Frame) -> KeyBindings:
+def _common_bindings(frame: Frame, going_back: Callable[[], None]) -> KeyBindings:
     from prompt_toolkit.key_binding import KeyBindings
 
     keys = KeyBindings()
@@ -228,6 +232,7 @@ def _common_bindings(frame: Frame) -> KeyBindings:
         @keys.add("s-tab")
         @keys.add("c-b")
         def _back(event: KeyPressEvent) -> None:
+            going_back()
             event.app.exit(exception=GoBack())
 
     return keys
