@@ -116,16 +116,22 @@ def display_name(attendee: Attendee) -> str:
     return name or address or " ".join(attendee.name.split())
 
 
-def _name_and_address(text: str) -> tuple[str, str]:
-    """(display name, address) from 'Name <addr>' or a bare address; ('', '') for a plain name."""
-    if "@" not in text:
-        return " ".join(text.split()), ""
-    from email.utils import parseaddr
+_NAMED_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<address>[^<>\s]+@[^<>\s]+)>")
+_BARE_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
 
-    name, address = parseaddr(" ".join(text.split()))
-    if "@" not in address:
-        return " ".join(text.split()), ""
-    return " ".join(name.split()), address
+
+def _name_and_address(text: str) -> tuple[str, str]:
+    """(display name, address) from 'Name <addr>' or a bare address; (name, '') for a name.
+
+    Only these two plain forms count: whatever else a name holds stays part of the name.
+    """
+    text = " ".join(text.split())
+    named = _NAMED_ADDRESS.fullmatch(text)
+    if named:
+        return named.group("name").strip().strip('"').strip(), named.group("address")
+    if _BARE_ADDRESS.fullmatch(text):
+        return "", text
+    return text, ""
 
 
 def _number(value: Any) -> str:
@@ -322,6 +328,7 @@ def recap_email(
         markdown = recap_markdown(session, playbook)
     assert playbook.recap is not None  # recap_markdown refused a playbook without one
     subject = recap_title(session, playbook.recap)
+
     def address(name: str, addr_spec: str, what: str) -> Address:
         try:
             return Address(display_name=name, addr_spec=addr_spec)
@@ -345,4 +352,3 @@ def recap_email(
     message.add_alternative(recap_html(markdown, subject), subtype="html")
     payload: bytes = message.as_bytes()
     return payload
-
