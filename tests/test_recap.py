@@ -84,7 +84,7 @@ def assert_reads_as_a_message(copy: str) -> None:
 def test_reset_continue_copy_holds_the_agreement_and_what_we_do_and_do_not() -> None:
     copy = shared("reset", {"outcome": "continue"})
     assert headings(copy) == [
-        "What we agreed: Acme Corp",
+        "Where we go from here: Acme Corp",
         "What we agreed",
         "The problem we agreed to solve first",
         "What you can count on from us",
@@ -477,7 +477,7 @@ def test_share_writes_an_email_draft_and_never_overwrites(run, isolated: Path) -
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and f"wrote {draft}" in result.stderr
     message = parse_eml(draft.read_bytes())
-    assert message["Subject"] == "What we agreed: Acme Corp"
+    assert message["Subject"] == "Where we go from here: Acme Corp"
     plain, _ = parts_of(message)
     assert plain == (notes / session_id / "shared.md").read_text("utf-8")
     draft.write_bytes(b"mine")
