@@ -408,6 +408,13 @@ class Playbook(_Strict):
         raise KeyError(question_id)
 
     @property
+    def recap_answers(self) -> set[str]:
+        """The ids of the questions whose answers the customer copy may show."""
+        if self.recap is None:
+            return set()
+        return {item.answer for part in self.recap.parts for item in part.items}
+
+    @property
     def follow_up_question(self) -> DateQuestion | None:
         """The date question that schedules the follow-up meeting, if any."""
         for _, question in self.questions():

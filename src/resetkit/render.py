@@ -128,6 +128,7 @@ def agenda_markdown(playbook: Playbook) -> str:
             if outcome.description:
                 line += f": {escape(outcome.description)}"
             out.append(line)
+    out += _recap_agenda(playbook)
     if playbook.recommendations:
         out += ["", "## What to run next", "", "The first rule that holds is recommended:", ""]
         for rule in playbook.recommendations:
@@ -135,6 +136,28 @@ def agenda_markdown(playbook: Playbook) -> str:
             condition = f"if {describe(rule.when)}" if rule.when else "otherwise"
             out.append(f"- {escape(condition)}: **{target}**. {escape(rule.because)}")
     return "\n".join(out) + "\n"
+
+
+def _recap_agenda(playbook: Playbook) -> list[str]:
+    """What the customer copy holds, so the CSM knows before the call which answers go out."""
+    recap = playbook.recap
+    if recap is None:
+        return ["", "## What the customer gets", "", "Nothing: this playbook is internal."]
+    prompts = {question.id: question.prompt for _, question in playbook.questions()}
+    out = [
+        "",
+        "## What the customer gets",
+        "",
+        f"A recap titled *{escape(recap.title)}*; only these answers go into it:",
+        "",
+    ]
+    for part in recap.parts:
+        line = f"- **{escape(part.heading)}**"
+        if part.when is not None:
+            line += f" (only if {escape(describe(part.when))})"
+        named = [escape(prompts.get(item.answer, item.answer)) for item in part.items]
+        out.append(line + (": " + "; ".join(named) if named else ": fixed text"))
+    return out
 
 
 # --- session notes ----------------------------------------------------------------------------
