@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.policy
+import os
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from conftest import drive
+from conftest import REPO, drive
 from resetkit.conditions import evaluate, is_answered
 from resetkit.loader import load_file, parse_playbook
 from resetkit.model import Playbook
@@ -236,6 +237,26 @@ def test_internal_playbooks_have_no_customer_copy(playbook_id: str) -> None:
     driven = drive(playbook_id)
     assert not (driven.folder / "shared.md").exists()
     assert "shared.md" not in driven.session.written
+
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+@pytest.mark.parametrize("playbook_id", ["fire", "recovery", "reset"])
+def test_recap_of_a_real_conversation_matches_its_golden_file(playbook_id: str) -> None:
+    """Set RESETKIT_REGENERATE=1 to rewrite tests/golden/recap-*.md; review the diff like code."""
+    sheet = yaml.safe_load((GOLDEN / f"recap-{playbook_id}.answers.yaml").read_text("utf-8"))
+    playbook = builtin(playbook_id)
+    session = make_session(playbook, sheet["answers"], sheet["customer"])
+    session.attendees = [Attendee.parse(text) for text in sheet["attendees"]]
+    copy = recap_markdown(session, playbook)
+    golden = GOLDEN / f"recap-{playbook_id}.md"
+    if os.environ.get("RESETKIT_REGENERATE") == "1":
+        golden.write_text(copy, "utf-8")
+    assert copy == golden.read_text("utf-8"), "regenerate: RESETKIT_REGENERATE=1 pytest " + str(
+        Path(__file__).relative_to(REPO)
+    )
+    assert_reads_as_a_message(copy)
 
 
 # --- the email draft ---------------------------------------------------------------------------

@@ -184,6 +184,19 @@ def action_line(item: ActionItem) -> str:
     return line
 
 
+def _action_items(value: Any) -> list[ActionItem]:
+    """The action items in an answer; anything else there (a playbook changed since) is not."""
+    from pydantic import ValidationError
+
+    items = []
+    for entry in value if isinstance(value, list) else []:
+        try:
+            items.append(ActionItem.model_validate(entry))
+        except ValidationError:
+            continue
+    return items
+
+
 def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value: Any) -> list[str]:
     """The Markdown blocks of one answer: a short line, or a label over its own lines."""
     label = " ".join(item.label.split()).rstrip(":")
@@ -192,8 +205,7 @@ def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value:
         return [writer.inline(f"{label}: {short}" if label else short)]
     head = [writer.inline(label + ":")] if label else []
     if isinstance(question, ActionItemsQuestion):
-        items = [ActionItem.model_validate(entry) for entry in value]
-        lines = [action_line(entry) for entry in items if entry.status != "dropped"]
+        lines = [action_line(entry) for entry in _action_items(value) if entry.status != "dropped"]
         return [*head, "\n".join(f"- {writer.inline(line)}" for line in lines)] if lines else []
     if isinstance(value, list):
         lines = [" ".join(str(entry).split()) for entry in value if str(entry).strip()]
