@@ -95,7 +95,7 @@ def test_reset_continue_copy_holds_the_agreement_and_what_we_do_and_do_not() -> 
     ]
     assert "long text for aligned-expectations" in copy
     assert "- item for can-do" in copy and "- item for cannot-do" in copy
-    assert "Our conversation on Tuesday 24 November 2026, with Dana (CTO)." in copy
+    assert "Our conversation on Tuesday 24 November 2026, with Dana." in copy
     assert "- Pat (your team): action for actions, by Tuesday 8 December 2026" in copy
     for private in ("first-reaction", "problems-theirs", "concerns", "gap", "case"):
         assert f"for {private}" not in copy
@@ -286,7 +286,7 @@ def test_email_draft_has_subject_recipients_and_both_parts() -> None:
     assert message["X-Unsent"] == "1" and message["From"] is None
     plain, html = parts_of(message)
     assert plain == recap_markdown(session, builtin("fire"))
-    assert "with Dana Smith (CTO), Lee (Ops) and pat@acme.example." in plain
+    assert "with Dana Smith, Lee and pat@acme.example." in plain
     assert "<h1>Your transition plan: Acme Corp</h1>" in html
     assert "&lt;b&gt;Two&lt;/b&gt; &amp; more" in html and "<b>Two" not in html
     assert "poor-fit" not in plain + html and "text for reaction" not in plain + html
@@ -505,6 +505,11 @@ def test_share_writes_an_email_draft_and_never_overwrites(run, isolated: Path) -
     again = run("share", session_id, "--eml", str(draft), "--notes-dir", str(notes))
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert draft.read_bytes() == b"mine"
+    other = isolated / "other.eml"
+    text = run(
+        "share", session_id, "--eml", str(other), "--format", "text", "--notes-dir", str(notes)
+    )
+    assert text.exit_code == 2 and not other.exists()
 
 
 def test_share_sends_a_hand_edited_copy_as_edited(run, isolated: Path) -> None:  # type: ignore[no-untyped-def]
@@ -569,8 +574,9 @@ def test_attendee_with_an_address_on_the_command_line_becomes_a_recipient(
     message = parse_eml(draft.read_bytes())
     assert str(message["To"]) == "Dana Smith <dana@acme.example>"
     plain, _ = parts_of(message)
-    assert "with Dana Smith (CTO) and Lee (Ops)." in plain
+    assert "with Dana Smith and Lee." in plain
     assert "Reports were late" not in plain  # owned on the call, kept out of the copy
+    assert "CTO" not in plain  # a role is our note, not the customer's
     assert "No one owned the weekly report" in plain
 
 

@@ -1043,6 +1043,8 @@ def share(
         from resetkit.recap import recap_email
         from resetkit.storage import write_bytes_atomic
 
+        if output is not ShareFormat.auto:
+            _fail("--format goes without --eml: the draft holds both Markdown and HTML")
         if eml.exists():
             _fail(f"{eml} already exists: choose another name or remove it first")
         write_bytes_atomic(eml, recap_email(session, model, markdown=markdown, sender=sender))

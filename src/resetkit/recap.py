@@ -277,10 +277,8 @@ def recap_markdown(session: Session, playbook: Playbook, *, plain: bool = False)
     writer = _Writer(_as_typed if plain else neutralise)
     out = [writer.heading(recap_title(session, recap), "=")]
     when = f"Our conversation on {written_date(session.started_at.date())}"
-    people = [
-        display_name(a) + (f" ({' '.join(a.role.split())})" if a.role.strip() else "")
-        for a in session.attendees
-    ]
+    # Names only: a role typed after --attendee is a note for us, and not always a job title.
+    people = [display_name(attendee) for attendee in session.attendees]
     if people:
         joined = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
         when += f", with {joined}"
