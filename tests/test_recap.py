@@ -568,7 +568,8 @@ def test_attendee_with_an_address_on_the_command_line_becomes_a_recipient(
         "--notes-dir", str(notes),
     )  # fmt: skip
     assert started.exit_code == 0, started.stderr
-    session_id = started.stderr.split("session ")[-1].split()[0]
+    session_id = started.stderr.split(" complete\n")[0].split("session ")[-1]
+    assert f"resetkit share {session_id} --eml recap.eml" in started.stderr
     draft = isolated / "d.eml"
     assert run("share", session_id, "--eml", str(draft), "--notes-dir", str(notes)).exit_code == 0
     message = parse_eml(draft.read_bytes())

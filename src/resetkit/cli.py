@@ -391,6 +391,12 @@ def _run_live(run: Any, console: "Console") -> None:
     console.print(Rule())
     for path in paths:
         console.print(f"wrote {path}", markup=False, highlight=False)
+    if any(path.name == "shared.md" for path in paths):
+        console.print(
+            f"send the customer copy: resetkit share {run.session.id} --eml recap.eml",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _run_scripted(
@@ -420,9 +426,12 @@ def _run_scripted(
         )
     run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
     run.walk()
-    for written in run.finish("save"):
-        sys.stdout.write(f"{written}\n")
+    written = run.finish("save")
+    for path in written:
+        sys.stdout.write(f"{path}\n")
     sys.stderr.write(f"session {session.id} complete\n")
+    if any(path.name == "shared.md" for path in written):
+        sys.stderr.write(f"send the customer copy: resetkit share {session.id} --eml recap.eml\n")
 
 
 @app.command("answers-template")
