@@ -203,12 +203,16 @@ def test_typed_punctuation_shows_as_typed_with_no_backslash() -> None:
 
 
 def test_only_what_would_break_the_markdown_is_neutralised() -> None:
-    hostile = "# not a heading\n---\n> not a quote\n<script>alert(1)</script>\n| a |\n|---|"
+    hostile = (
+        "# not a heading\n---\n> not a quote\n<script>alert(1)</script>\n| a |\n|---|\n"
+        "[1]: https://example.com\n\n    not code\n```\n"
+    )
     copy = shared("reset", {"aligned-expectations": hostile})
     tokens = MarkdownIt("commonmark").enable("table").parse(copy)
     kinds = {token.type for token in tokens}
-    assert not kinds & {"blockquote_open", "table_open", "html_block", "hr", "fence"}
+    assert not kinds & {"blockquote_open", "table_open", "html_block", "hr", "fence", "code_block"}
     assert "not a heading" not in headings(copy)
+    assert "[1]: https://example.com" in "\n".join(text_tokens(copy))
     html = MarkdownIt("commonmark", {"html": False}).render(copy)
     assert "<script>" not in html and "&lt;script&gt;" in html
 
@@ -226,6 +230,7 @@ def test_neutralise_keeps_ordinary_lines_and_defuses_block_starts() -> None:
     assert neutralise("- item", lists=True) == "- item"
     assert neutralise("---", lists=True) == "\\---"
     assert neutralise(":--|--") == "\\:--|--"
+    assert neutralise("[1]: https://example.com") == "\\[1]: https://example.com"
 
 
 def test_dates_are_written_out() -> None:

@@ -50,7 +50,8 @@ MONTHS = (
 # line: headings, quotes, list markers, rules, code fences, setext underlines, table rows.
 # Everything else in an answer shows exactly as typed, with no backslash in sight.
 _BLOCK_START = re.compile(
-    r"^(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|-{2,}|(?:[*_][ \t]*){3,}$|`{3,}|~{3,}|\|)"
+    r"^(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|-{2,}|(?:[*_][ \t]*){3,}$|`{3,}|~{3,}|\|"
+    r"|\[[^\]]*\]:)"  # the last: a link reference definition, which hides its line
 )
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _RULE = re.compile(r"^(?:(?:[-*_=][ \t]*)+)$")  # a rule or a setext underline, never content
@@ -198,11 +199,16 @@ def _action_items(value: Any) -> list[ActionItem]:
 
 
 def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value: Any) -> list[str]:
-    """The Markdown blocks of one answer: a short line, or a label over its own lines."""
+    """The Markdown blocks of one answer: a short line, or a label over its own lines.
+
+    A labelled short answer is one `_LabelledLine`, so that several in a row become a list.
+    """
     label = " ".join(item.label.split()).rstrip(":")
     short = _one_line(question, value)
     if short is not None:
-        return [writer.inline(f"{label}: {short}" if label else short)]
+        if label:
+            return [_LabelledLine(writer.inline(f"{label}: {short}"))]
+        return [writer.inline(short)]
     head = [writer.inline(label + ":")] if label else []
     if isinstance(question, ActionItemsQuestion):
         lines = [action_line(entry) for entry in _action_items(value) if entry.status != "dropped"]
@@ -236,13 +242,16 @@ def _part_blocks(writer: _Writer, recap: Recap, session: Session, playbook: Play
     return out
 
 
+class _LabelledLine(str):
+    """'Label: short answer', one line."""
+
+
 def _group_lines(blocks: list[str]) -> list[str]:
-    """Short 'Label: value' lines in a row become one list; longer blocks stay as they are."""
+    """Short 'Label: value' lines in a row become one list; other blocks stay as they are."""
     grouped: list[str] = []
     run: list[str] = []
     for block in blocks:
-        labelled_line = "\n" not in block and not block.startswith("- ") and ": " in block
-        if labelled_line and not block.endswith(":"):
+        if isinstance(block, _LabelledLine):
             run.append(block)
             continue
         if run:
