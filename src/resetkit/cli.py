@@ -465,7 +465,10 @@ def start(
     attendee: Annotated[
         list[str] | None,
         typer.Option(
-            "--attendee", "-a", help='Someone on the call: "NAME" or "NAME:ROLE". Repeat for each.'
+            "--attendee",
+            "-a",
+            help='Someone on the call: "NAME", "NAME:ROLE" or "NAME <EMAIL>:ROLE" '
+            "(an email address makes them a recipient of 'share --eml'). Repeat for each.",
         ),
     ] = None,
     notes_dir: NotesDirOption = None,
