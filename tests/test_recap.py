@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from conftest import REPO, drive
 from resetkit.conditions import evaluate, is_answered
+from resetkit.errors import UsageError
 from resetkit.loader import load_file, parse_playbook
 from resetkit.model import Playbook
 from resetkit.places import builtin_dir
@@ -377,6 +378,12 @@ def named(playbook: Playbook) -> set[str]:
 
 def check_redaction(playbook: Playbook, answers: dict[str, Any], markers: dict[str, str]) -> None:
     session = make_session(playbook, answers, "Acme Corp")
+    if playbook.recap is None:  # an internal playbook: there is no customer copy to send
+        with pytest.raises(UsageError, match="has no recap"):
+            recap_markdown(session, playbook)
+        with pytest.raises(UsageError, match="has no recap"):
+            recap_email(session, playbook)
+        return
     sent = everything_sent(session, playbook)
     for question_id, tag in markers.items():
         if question_id not in named(playbook):
@@ -395,7 +402,7 @@ NOISE = st.text(
 ).filter(lambda text: "qmark" not in text)
 
 
-@pytest.mark.parametrize("playbook_id", ["fire", "recovery", "reset"])
+@pytest.mark.parametrize("playbook_id", ["fire", "postmortem", "recovery", "reset", "risk-check"])
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_no_answer_outside_the_recap_reaches_the_customer(playbook_id: str, data: Any) -> None:
