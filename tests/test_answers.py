@@ -63,7 +63,8 @@ def test_template_then_no_input_run_writes_the_notes(run, isolated: Path) -> Non
     result = start_postmortem(run, isolated, str(path))
     assert result.exit_code == 0, result.stderr
     written = result.stdout.splitlines()
-    assert [Path(p).name for p in written] == ["notes.md", "action-plan.md", "shared.md"]
+    # The postmortem is internal: it has no recap, so no customer copy.
+    assert [Path(p).name for p in written] == ["notes.md", "action-plan.md"]
     record = json.loads((Path(written[0]).parent / "session.json").read_text("utf-8"))
     assert record["status"] == "complete" and record["outcome"] == "neutral"
     cancelled = date.fromisoformat(record["answers"]["cancelled-on"])

@@ -90,12 +90,28 @@ def test_reset_length_can_be_an_hour() -> None:
     assert [parse_duration(c.value) for c in choice.choices] == [30, 60]  # type: ignore[union-attr]
 
 
-def test_fire_keeps_internal_assessments_out_of_the_customer_copy() -> None:
+def test_fire_recap_is_the_transition_plan_and_names_no_internal_question() -> None:
     fire = builtin("fire")
+    assert fire.recap is not None
+    named = {item.answer for part in fire.recap.parts for item in part.items}
     internal = {q.id for _, q in fire.questions() if q.internal}
     assert {"poor-fit", "executive-view", "our-misses", "their-misses"} <= internal
-    shared = {q.id for _, q in fire.questions() if not q.internal}
-    assert {"transition-time", "contract-clauses", "refund-owed", "transition-support"} <= shared
+    assert not named & internal
+    assert {"transition-time", "service-end", "contract-clauses", "refund-amount"} <= named
+    assert {"transition-support", "data-export", "actions"} <= named
+    # What the CSM records for us alone: reactions, key players, the reasons as argued.
+    assert not named & {"reaction", "main-contact", "signing-executive", "reasons-given"}
+
+
+@pytest.mark.parametrize("playbook_id", ["postmortem", "risk-check"])
+def test_internal_playbooks_have_no_recap(playbook_id: str) -> None:
+    assert builtin(playbook_id).recap is None
+
+
+@pytest.mark.parametrize("playbook_id", ["fire", "recovery", "reset"])
+def test_customer_facing_playbooks_have_a_recap(playbook_id: str) -> None:
+    recap = builtin(playbook_id).recap
+    assert recap is not None and recap.title and recap.opening
 
 
 def test_fire_break_up_agenda_is_in_order() -> None:

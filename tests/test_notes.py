@@ -103,20 +103,20 @@ def test_hostile_answers_show_as_typed_and_break_nothing() -> None:
     assert "a | b `c` <script>x</script>" in rendered_text(body)
 
 
-def test_shared_copy_leaves_out_internal_questions() -> None:
+def test_shared_copy_holds_only_what_the_recap_names() -> None:
     driven = drive("fire")
     shared = (driven.folder / "shared.md").read_text("utf-8")
     notes = (driven.folder / "notes.md").read_text("utf-8")
-    assert "long text for poor-fit" in notes
-    assert "poor-fit" not in shared and "Where is the fit poor" not in shared
+    assert "long text for poor-fit" in notes and "text for reaction" in notes
     assert "long text for contract-clauses" in shared
-    matter, _ = split_front_matter(shared)
-    assert "session" not in matter
+    assert "poor-fit" not in shared and "text for reaction" not in shared
+    assert not shared.startswith("---")
 
 
-def test_postmortem_shared_copy_holds_no_answers() -> None:
-    shared = (drive("postmortem").folder / "shared.md").read_text("utf-8")
-    assert "##" not in shared.split("---", 2)[2]
+def test_postmortem_writes_no_customer_copy() -> None:
+    driven = drive("postmortem")
+    assert [path.name for path in driven.paths] == ["notes.md", "action-plan.md"]
+    assert not (driven.folder / "shared.md").exists()
 
 
 def test_unicode_customer_is_shown_as_typed_in_a_safe_folder() -> None:

@@ -113,6 +113,13 @@ def test_show_prints_markdown_when_piped(run) -> None:
     assert "## 6. Agree on the outcome (5m, minute 25 to 30)" in result.stdout
     assert "only if outcome is terminate" in result.stdout
     assert "## Possible outcomes" in result.stdout
+    assert "## What the customer gets" in result.stdout
+    assert "- **Next steps**: Action items, each with an owner and a due date" in result.stdout
+
+
+def test_show_says_an_internal_playbook_sends_nothing(run) -> None:
+    result = run("show", "postmortem")
+    assert "## What the customer gets\n\nNothing: this playbook is internal." in result.stdout
 
 
 def test_show_rich_renders_for_a_terminal(run) -> None:

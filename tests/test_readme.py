@@ -35,6 +35,7 @@ def test_readme_documents_every_command() -> None:
         "resume",
         "schema",
         "sessions",
+        "share",
         "show",
         "start",
         "validate",

@@ -271,12 +271,13 @@ def template(playbook: Playbook) -> str:
         "# null means no answer: asked when you run without --no-input, skipped with it.",
         "# A question whose 'only if' does not hold must stay null or be removed.",
         'customer: ""            # the customer, as written (or pass --customer)',
-        'attendees: []           # entries like "Dana Smith:CTO"',
+        'attendees: []           # entries like "Dana Smith:CTO" or "Dana <dana@acme.com>:CTO"',
         "# With --follow-up SESSION, review: settles that session's open action items by id",
         "# (see 'resetkit actions'); items left out stay open. Quote the ids:",
         "# review: {'0e12ab34': done, '7f3c9a10': {status: moved, due: +14d, note: Legal is slow}}",
         "answers:",
     ]
+    sent = playbook.recap_answers
     for section in playbook.sections:
         lines.append(f"  # --- {section.title}")
         if section.when is not None:
@@ -285,6 +286,8 @@ def template(playbook: Playbook) -> str:
             flags = [TYPE_NAMES[question.type]]
             if question.required:
                 flags.append("required")
+            if question.id in sent:
+                flags.append("sent to the customer")
             lines.append(f"  # {question.prompt}  [{', '.join(flags)}]")
             choices = _choices_comment(question)
             if choices:

@@ -391,6 +391,12 @@ def _run_live(run: Any, console: "Console") -> None:
     console.print(Rule())
     for path in paths:
         console.print(f"wrote {path}", markup=False, highlight=False)
+    if any(path.name == "shared.md" for path in paths):
+        console.print(
+            f"send the customer copy: resetkit share {run.session.id} --eml recap.eml",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _run_scripted(
@@ -420,9 +426,12 @@ def _run_scripted(
         )
     run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
     run.walk()
-    for written in run.finish("save"):
-        sys.stdout.write(f"{written}\n")
+    written = run.finish("save")
+    for path in written:
+        sys.stdout.write(f"{path}\n")
     sys.stderr.write(f"session {session.id} complete\n")
+    if any(path.name == "shared.md" for path in written):
+        sys.stderr.write(f"send the customer copy: resetkit share {session.id} --eml recap.eml\n")
 
 
 @app.command("answers-template")
@@ -456,7 +465,10 @@ def start(
     attendee: Annotated[
         list[str] | None,
         typer.Option(
-            "--attendee", "-a", help='Someone on the call: "NAME" or "NAME:ROLE". Repeat for each.'
+            "--attendee",
+            "-a",
+            help='Someone on the call: "NAME", "NAME:ROLE" or "NAME <EMAIL>:ROLE" '
+            "(an email address makes them a recipient of 'share --eml'). Repeat for each.",
         ),
     ] = None,
     notes_dir: NotesDirOption = None,
@@ -988,7 +1000,7 @@ def render(
     ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """Rebuild a session's notes.md, action-plan.md and shared.md from its record."""
+    """Rebuild a session's notes.md, action-plan.md and shared.md (if it has a recap)."""
     from resetkit.notes import write_notes
     from resetkit.places import find_notes_dir
     from resetkit.session import open_session, playbook_of
@@ -997,6 +1009,72 @@ def render(
     model, _ = playbook_of(session)
     for path in write_notes(session, model, folder, force=force):
         sys.stdout.write(f"{path}\n")
+
+
+class ShareFormat(StrEnum):
+    auto = "auto"
+    md = "md"
+    text = "text"
+
+
+@app.command()
+def share(
+    session_ref: Annotated[
+        str,
+        typer.Argument(metavar="SESSION", help="Session id (customer/date-playbook) or folder."),
+    ],
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml", metavar="FILE", help="Write it as an email draft to FILE (never overwrites)."
+        ),
+    ] = None,
+    sender: Annotated[
+        str | None,
+        typer.Option("--from", metavar="ADDRESS", help="The draft's sender: 'Name <address>'."),
+    ] = None,
+    output: Annotated[
+        ShareFormat,
+        typer.Option(
+            "--format",
+            help="auto (rich in a terminal, Markdown when piped), md, or text (as typed).",
+        ),
+    ] = ShareFormat.auto,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Show the customer copy of a complete session, or write it as an email draft."""
+    from resetkit.notes import customer_copy
+    from resetkit.places import find_notes_dir
+    from resetkit.session import open_session, playbook_of
+
+    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
+    model, _ = playbook_of(session)
+    markdown, edited = customer_copy(session, model, folder)
+    if edited:
+        sys.stderr.write(f"resetkit: using {folder / 'shared.md'} as you edited it\n")
+    if eml is not None:
+        from resetkit.recap import recap_email
+        from resetkit.storage import write_bytes_atomic
+
+        if output is not ShareFormat.auto:
+            _fail("--format goes without --eml: the draft holds both Markdown and HTML")
+        if eml.exists():
+            _fail(f"{eml} already exists: choose another name or remove it first")
+        write_bytes_atomic(eml, recap_email(session, model, markdown=markdown, sender=sender))
+        sys.stderr.write(f"wrote {eml}\n")
+        return
+    if sender is not None:
+        _fail("--from goes with --eml: it is the sender of the email draft")
+    if output is ShareFormat.text and not edited:
+        from resetkit.recap import recap_markdown
+
+        markdown = recap_markdown(session, model, plain=True)
+    if output is not ShareFormat.auto or not sys.stdout.isatty():
+        _emit(markdown, None)
+        return
+    from rich.markdown import Markdown
+
+    _console().print(Markdown(markdown))
 
 
 class ReportFormat(StrEnum):

@@ -46,6 +46,22 @@ def evaluate(condition: Condition | None, answers: Mapping[str, Any]) -> bool:
     return any(_same(have, want) for have in given for want in wanted)
 
 
+def condition_questions(condition: Condition, path: YamlPath) -> list[tuple[YamlPath, str]]:
+    """Every question id a condition reads, each with the YAML path of its `question` key."""
+    if isinstance(condition, AllOf):
+        parts, key = condition.all_, "all"
+    elif isinstance(condition, AnyOf):
+        parts, key = condition.any_, "any"
+    elif isinstance(condition, NotOf):
+        return condition_questions(condition.not_, (*path, "not"))
+    else:
+        return [((*path, "question"), condition.question)]
+    found: list[tuple[YamlPath, str]] = []
+    for index, part in enumerate(parts):
+        found += condition_questions(part, (*path, key, index))
+    return found
+
+
 def _same(have: Any, want: Scalar | None) -> bool:
     # True == 1 in Python; an answer "yes" must not match a number 1, so types must agree.
     if isinstance(have, bool) or isinstance(want, bool):

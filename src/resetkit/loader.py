@@ -18,6 +18,9 @@ from resetkit.model import (
     Compare,
     Outcome,
     Playbook,
+    Recap,
+    RecapItem,
+    RecapPart,
     Recommendation,
     Section,
     YamlPath,
@@ -249,6 +252,8 @@ def _subject(path: YamlPath, trail: list[Any]) -> str:
                 return f"section '{item['id']}': "
             if container == "outcomes":
                 return f"outcome '{item['id']}': "
+        if container == "parts" and isinstance(item, dict) and isinstance(item.get("heading"), str):
+            return f"recap part '{' '.join(item['heading'].split())[:40]}': "
     return ""
 
 
@@ -259,6 +264,12 @@ def _known_keys(path: YamlPath, data_at: Any) -> tuple[list[str], str]:
         return _fields(Playbook), "a playbook"
     if "when" in path:
         return [*_fields(Compare), "all", "any", "not"], "a condition"
+    if path == ("recap",):
+        return _fields(Recap), "a recap"
+    if parent == "parts":
+        return _fields(RecapPart), "a recap part"
+    if parent == "items":
+        return _fields(RecapItem), "a recap item"
     if parent == "sections":
         return _fields(Section), "a section"
     if parent == "outcomes":

@@ -345,6 +345,34 @@ class Recommendation(_Strict):
     because: Text
 
 
+# --- the recap: what the customer gets ---------------------------------------------------------
+
+
+class RecapItem(_Strict):
+    """One answer the customer copy shows, under a label written for the customer."""
+
+    answer: Identifier
+    label: str = ""
+
+
+class RecapPart(_Strict):
+    """A part of the customer copy: a heading, fixed text to the customer, and answers."""
+
+    heading: Text
+    when: Condition | None = None
+    text: str = ""
+    items: list[RecapItem] = Field(default_factory=list)
+
+
+class Recap(_Strict):
+    """The customer copy: only the answers its parts name ever reach the customer."""
+
+    title: Text
+    opening: str = ""
+    parts: list[RecapPart] = Field(min_length=1)
+    closing: str = ""
+
+
 class Playbook(_Strict):
     """A conversation plan: its sections, their questions and how the meeting can end."""
 
@@ -359,6 +387,7 @@ class Playbook(_Strict):
     outcomes: list[Outcome] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
     recommendations: list[Recommendation] = Field(default_factory=list)
+    recap: Recap | None = None
 
     @property
     def minutes(self) -> int:
@@ -379,6 +408,13 @@ class Playbook(_Strict):
         raise KeyError(question_id)
 
     @property
+    def recap_answers(self) -> set[str]:
+        """The ids of the questions whose answers the customer copy may show."""
+        if self.recap is None:
+            return set()
+        return {item.answer for part in self.recap.parts for item in part.items}
+
+    @property
     def follow_up_question(self) -> DateQuestion | None:
         """The date question that schedules the follow-up meeting, if any."""
         for _, question in self.questions():
@@ -395,7 +431,7 @@ class Playbook(_Strict):
         return None
 
 
-for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, Playbook):
+for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, RecapPart, Recap, Playbook):
     _model.model_rebuild()
 
 
@@ -466,6 +502,53 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
             (("outcomes",), "outcomes are declared but no choice question has 'sets_outcome: true'")
         )
     found += _check_timeboxes(playbook)
+    if playbook.recap is not None:
+        found += _check_recap(playbook.recap, earlier, everywhere)
+    return found
+
+
+def _check_recap(
+    recap: Recap, earlier: dict[str, AnyQuestion], everywhere: dict[str, AnyQuestion]
+) -> list[tuple[YamlPath, str]]:
+    """A recap may name only questions that exist and are not internal, in items and `when`."""
+    from resetkit.conditions import check_condition, condition_questions
+
+    found: list[tuple[YamlPath, str]] = []
+    for p_index, part in enumerate(recap.parts):
+        p_path: YamlPath = ("recap", "parts", p_index)
+        if not (part.items or part.text.strip()):
+            found.append((p_path, "part is empty: give it text or items"))
+        if part.when is not None:
+            found += check_condition(part.when, (*p_path, "when"), earlier, everywhere)
+            for where, question_id in condition_questions(part.when, (*p_path, "when")):
+                question = everywhere.get(question_id)
+                if question is not None and question.internal:
+                    found.append(
+                        (
+                            where,
+                            f"condition uses '{question_id}', which is internal: nothing in a "
+                            "recap may depend on an internal answer",
+                        )
+                    )
+        for i_index, item in enumerate(part.items):
+            where = (*p_path, "items", i_index, "answer")
+            question = everywhere.get(item.answer)
+            if question is None:
+                found.append(
+                    (
+                        where,
+                        f"item names '{item.answer}', which is no question in this playbook"
+                        f"{did_you_mean(item.answer, list(everywhere))}",
+                    )
+                )
+            elif question.internal:
+                found.append(
+                    (
+                        where,
+                        f"item names '{item.answer}', which is internal: an internal answer "
+                        "never goes to the customer",
+                    )
+                )
     return found
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from resetkit.errors import UsageError
 from resetkit.model import Playbook
+from resetkit.recap import recap_markdown
 from resetkit.render import action_plan_markdown, notes_markdown
 from resetkit.session import Session, save
 from resetkit.storage import write_text_atomic
 
 INVITE_FILE = "follow-up.ics"
+SHARED_FILE = "shared.md"
 
 
 def _digest(text: str) -> str:
@@ -51,17 +53,43 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
 def write_notes(
     session: Session, playbook: Playbook, folder: Path, *, force: bool = False
 ) -> list[Path]:
-    """Write notes.md, action-plan.md, shared.md (and follow-up.ics), then the record."""
+    """Write notes.md, action-plan.md, shared.md (and follow-up.ics), then the record.
+
+    shared.md, the customer copy, only when the playbook has a recap: without one it is
+    internal, and a customer copy written earlier that nobody edited is removed.
+    """
     texts = {
         "notes.md": notes_markdown(session, playbook),
         "action-plan.md": action_plan_markdown(session),
-        "shared.md": notes_markdown(session, playbook, customer_copy=True),
     }
+    if playbook.recap is not None:
+        texts[SHARED_FILE] = recap_markdown(session, playbook)
+    else:
+        _remove_stale_copy(session, folder)
     question = playbook.follow_up_question
     day = session.answers.get(question.id) if question else None
     if isinstance(day, str):
         texts[INVITE_FILE] = follow_up_invite(session, playbook, date.fromisoformat(day))
     return _write(session, folder, texts, force)
+
+
+def customer_copy(session: Session, playbook: Playbook, folder: Path) -> tuple[str, bool]:
+    """The recap to send, and whether it is shared.md as edited by hand (then it is that file).
+
+    UsageError when the playbook has no recap: its sessions have no customer copy.
+    """
+    text = recap_markdown(session, playbook)
+    if SHARED_FILE in edited_by_hand(session, folder):
+        return (folder / SHARED_FILE).read_text("utf-8"), True
+    return text, False
+
+
+def _remove_stale_copy(session: Session, folder: Path) -> None:
+    # An older resetkit wrote a customer copy of every playbook; one of an internal playbook
+    # holds internal answers. Remove it unless someone edited it (then it is theirs to keep).
+    if SHARED_FILE in session.written and SHARED_FILE not in edited_by_hand(session, folder):
+        (folder / SHARED_FILE).unlink(missing_ok=True)
+        del session.written[SHARED_FILE]
 
 
 def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:

@@ -128,6 +128,7 @@ def agenda_markdown(playbook: Playbook) -> str:
             if outcome.description:
                 line += f": {escape(outcome.description)}"
             out.append(line)
+    out += _recap_agenda(playbook)
     if playbook.recommendations:
         out += ["", "## What to run next", "", "The first rule that holds is recommended:", ""]
         for rule in playbook.recommendations:
@@ -135,6 +136,28 @@ def agenda_markdown(playbook: Playbook) -> str:
             condition = f"if {describe(rule.when)}" if rule.when else "otherwise"
             out.append(f"- {escape(condition)}: **{target}**. {escape(rule.because)}")
     return "\n".join(out) + "\n"
+
+
+def _recap_agenda(playbook: Playbook) -> list[str]:
+    """What the customer copy holds, so the CSM knows before the call which answers go out."""
+    recap = playbook.recap
+    if recap is None:
+        return ["", "## What the customer gets", "", "Nothing: this playbook is internal."]
+    prompts = {question.id: question.prompt for _, question in playbook.questions()}
+    out = [
+        "",
+        "## What the customer gets",
+        "",
+        f"A recap titled *{escape(recap.title)}*; only these answers go into it:",
+        "",
+    ]
+    for part in recap.parts:
+        line = f"- **{escape(part.heading)}**"
+        if part.when is not None:
+            line += f" (only if {escape(describe(part.when))})"
+        named = [escape(prompts.get(item.answer, item.answer)) for item in part.items]
+        out.append(line + (": " + "; ".join(named) if named else ": fixed text"))
+    return out
 
 
 # --- session notes ----------------------------------------------------------------------------
@@ -147,7 +170,7 @@ def cell(text: str) -> str:
     return escape(" ".join(text.split())) or " "
 
 
-def front_matter(session: Session, *, customer_copy: bool = False) -> dict[str, Any]:
+def front_matter(session: Session) -> dict[str, Any]:
     """The YAML front matter of the notes, as data (it must parse back to exactly this)."""
     matter: dict[str, Any] = {
         "customer": session.customer,
@@ -156,16 +179,13 @@ def front_matter(session: Session, *, customer_copy: bool = False) -> dict[str, 
         "playbook_version": session.playbook_version,
         "attendees": [a.name + (f" ({a.role})" if a.role else "") for a in session.attendees],
         "outcome": session.outcome,
+        "planned_minutes": session.planned_minutes,
+        "actual_minutes": round(session.meeting_minutes, 1),
+        "session": session.id,
+        "status": session.status,
     }
-    if not customer_copy:
-        matter |= {
-            "planned_minutes": session.planned_minutes,
-            "actual_minutes": round(session.meeting_minutes, 1),
-            "session": session.id,
-            "status": session.status,
-        }
-        if session.follows:
-            matter["follows"] = session.follows
+    if session.follows:
+        matter["follows"] = session.follows
     return matter
 
 
@@ -216,9 +236,9 @@ def front_matter_yaml(matter: dict[str, Any]) -> str:
     return text if yaml.safe_load(text) == matter else dump(readable=False)
 
 
-def notes_markdown(session: Session, playbook: Playbook, *, customer_copy: bool = False) -> str:
-    """The meeting notes; the customer copy leaves out every internal question."""
-    matter = front_matter_yaml(front_matter(session, customer_copy=customer_copy))
+def notes_markdown(session: Session, playbook: Playbook) -> str:
+    """The meeting notes, for us: every answer given (the customer copy is recap.py's)."""
+    matter = front_matter_yaml(front_matter(session))
     out = ["---", matter.rstrip("\n"), "---", ""]
     out.append(f"# {escape(playbook.title)}: {escape(session.customer)}")
     out.append("")
@@ -233,18 +253,12 @@ def notes_markdown(session: Session, playbook: Playbook, *, customer_copy: bool 
     if session.outcome:
         labels = {outcome.id: outcome.label for outcome in playbook.outcomes}
         facts.append(f"**Outcome:** {escape(labels.get(session.outcome, session.outcome))}")
-    if not customer_copy:
-        facts.append(
-            f"**Time:** {round(session.meeting_minutes)} of "
-            f"{session.planned_minutes} planned minutes"
-        )
+    facts.append(
+        f"**Time:** {round(session.meeting_minutes)} of {session.planned_minutes} planned minutes"
+    )
     out.append("  \n".join(facts))
     for section in playbook.sections:
-        asked = [
-            q
-            for q in section.questions
-            if q.id in session.answers and not (customer_copy and q.internal)
-        ]
+        asked = [q for q in section.questions if q.id in session.answers]
         if not asked:
             continue
         out += ["", f"## {escape(section.title)}"]
@@ -255,7 +269,7 @@ def notes_markdown(session: Session, playbook: Playbook, *, customer_copy: bool 
                 "",
                 _answer_markdown(question, session.answers[question.id]),
             ]
-    if session.recommendation and not customer_copy:
+    if session.recommendation:
         target = session.recommendation.playbook
         out += [
             "",

@@ -1,0 +1,373 @@
+"""The customer copy: a recap written to the customer from only the answers its playbook names.
+
+Pure functions of data: the recap as Markdown (or plain text), as HTML, and as an email draft.
+Nothing here reads an answer that the playbook's `recap:` does not name; that is the whole
+redaction guarantee, and tests/test_recap.py holds it to that with random playbooks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from resetkit.conditions import evaluate, is_answered
+from resetkit.errors import UsageError
+from resetkit.model import (
+    ActionItemsQuestion,
+    AnyQuestion,
+    ChoiceQuestion,
+    DateQuestion,
+    ListQuestion,
+    LongTextQuestion,
+    MultiChoiceQuestion,
+    NumberQuestion,
+    Playbook,
+    Recap,
+    RecapItem,
+)
+from resetkit.session import ActionItem, Attendee, Session
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# Only what would change the document's structure is neutralised, and only at the start of a
+# line: headings, quotes, list markers, rules, code fences, setext underlines, table rows.
+# Everything else in an answer shows exactly as typed, with no backslash in sight.
+_BLOCK_START = re.compile(
+    r"^(?:#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|=+[ \t]*$|-{2,}|(?:[*_][ \t]*){3,}$|`{3,}|~{3,}|\|"
+    r"|\[[^\]]*\]:)"  # the last: a link reference definition, which hides its line
+)
+_ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
+_RULE = re.compile(r"^(?:(?:[-*_=][ \t]*)+)$")  # a rule or a setext underline, never content
+_LIST_ITEM = re.compile(r"^(?:[-+*]|\d{1,9}[.)])[ \t]+\S")
+_DELIMITER_ROW = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def written_date(day: date) -> str:
+    """A date as a person writes it in a letter: Wednesday 2 December 2026."""
+    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def neutralise(line: str, *, lists: bool = False) -> str:
+    """One line of Markdown that stays a line of text: no heading, quote, table or tag.
+
+    With `lists`, a line typed as a list item ('- one', '1. two') stays one: inside an answer
+    of several lines it is a list, in plain text and in Markdown alike.
+    """
+    line = line.strip()  # four leading spaces would make it code
+    if lists and _LIST_ITEM.match(line) and not _RULE.match(line):
+        return _TAG_START.sub(r"\\<", line)
+    ordered = _ORDERED_MARKER.match(line)
+    if ordered:
+        line = ordered.group(1) + "\\" + line[len(ordered.group(1)) :]
+    elif _BLOCK_START.match(line) or ("|" in line and _DELIMITER_ROW.match(line)):
+        line = "\\" + line
+    return _TAG_START.sub(r"\\<", line)
+
+
+def _as_typed(line: str, *, lists: bool = False) -> str:
+    return line.strip()
+
+
+class _Writer:
+    """Builds the recap's blocks; `line` makes one line of text safe for the output format."""
+
+    def __init__(self, line: Callable[..., str]) -> None:
+        self.line = line
+
+    def inline(self, text: str) -> str:
+        return self.line(" ".join(text.split()))
+
+    def prose(self, text: str) -> str:
+        """Paragraphs as typed: blank lines part them, each line break is kept."""
+        blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+        paragraphs = []
+        for block in blocks:
+            lines = [self.line(line, lists=True) for line in block.split("\n") if line.strip()]
+            if lines:
+                paragraphs.append("\n".join(lines))
+        return "\n\n".join(paragraphs)
+
+    def heading(self, text: str, underline: str) -> str:
+        title = self.inline(text)
+        width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in title)
+        return f"{title}\n{underline * max(3, width)}"
+
+
+def display_name(attendee: Attendee) -> str:
+    """The attendee's name without an email address: 'Dana Smith <dana@acme.com>' -> Dana Smith."""
+    name, address = _name_and_address(attendee.name)
+    return name or address or " ".join(attendee.name.split())
+
+
+_NAMED_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<address>[^<>\s]+@[^<>\s]+)>")
+_BARE_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
+
+
+def _name_and_address(text: str) -> tuple[str, str]:
+    """(display name, address) from 'Name <addr>' or a bare address; (name, '') for a name.
+
+    Only these two plain forms count: whatever else a name holds stays part of the name.
+    """
+    text = " ".join(text.split())
+    named = _NAMED_ADDRESS.fullmatch(text)
+    if named:
+        return named.group("name").strip().strip('"').strip(), named.group("address")
+    if _BARE_ADDRESS.fullmatch(text):
+        return "", text
+    return text, ""
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _day(value: Any) -> str:
+    try:
+        return written_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _one_line(question: AnyQuestion, value: Any) -> str | None:
+    """The answer as a short phrase, or None when it needs lines of its own."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
+        labels = {choice.value: choice.shown for choice in question.choices}
+        picked = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in picked)
+    if isinstance(question, DateQuestion):
+        return _day(value)
+    if isinstance(question, NumberQuestion):
+        return _number(value) + (f" {question.unit}" if question.unit else "")
+    if isinstance(question, LongTextQuestion | ListQuestion | ActionItemsQuestion):
+        return None
+    if isinstance(value, list):
+        return None
+    return " ".join(str(value).split())
+
+
+OWNERS = {"us": "our team", "customer": "your team", "both": "both teams"}
+
+
+def action_line(item: ActionItem) -> str:
+    """Who, what, by when: 'Sam (our team): Send the plan, by Tuesday 8 December 2026'."""
+    side = OWNERS[item.owner]
+    name = " ".join(item.owner_name.split())
+    who = f"{name} ({side})" if name else side[0].upper() + side[1:]
+    line = f"{who}: {' '.join(item.what.split())}"
+    if item.due is not None:
+        line += f", by {written_date(item.due)}"
+    if item.critical_path:
+        line += " (a key milestone)"
+    if item.status == "done":
+        line += " (done)"
+    return line
+
+
+def _action_items(value: Any) -> list[ActionItem]:
+    """The action items in an answer; anything else there (a playbook changed since) is not."""
+    from pydantic import ValidationError
+
+    items = []
+    for entry in value if isinstance(value, list) else []:
+        try:
+            items.append(ActionItem.model_validate(entry))
+        except ValidationError:
+            continue
+    return items
+
+
+def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value: Any) -> list[str]:
+    """The Markdown blocks of one answer: a short line, or a label over its own lines.
+
+    A labelled short answer is one `_LabelledLine`, so that several in a row become a list.
+    """
+    label = " ".join(item.label.split()).rstrip(":")
+    short = _one_line(question, value)
+    if short is not None:
+        if label:
+            return [_LabelledLine(writer.inline(f"{label}: {short}"))]
+        return [writer.inline(short)]
+    head = [writer.inline(label + ":")] if label else []
+    if isinstance(question, ActionItemsQuestion):
+        lines = [action_line(entry) for entry in _action_items(value) if entry.status != "dropped"]
+        return [*head, "\n".join(f"- {writer.inline(line)}" for line in lines)] if lines else []
+    if isinstance(value, list):
+        lines = [" ".join(str(entry).split()) for entry in value if str(entry).strip()]
+        return [*head, "\n".join(f"- {writer.inline(line)}" for line in lines)] if lines else []
+    text = writer.prose(str(value))
+    return [*head, text] if text else []
+
+
+def _part_blocks(writer: _Writer, recap: Recap, session: Session, playbook: Playbook) -> list[str]:
+    questions = {question.id: question for _, question in playbook.questions()}
+    out: list[str] = []
+    for part in recap.parts:
+        if not evaluate(part.when, session.answers):
+            continue
+        shown: list[str] = []
+        for item in part.items:
+            question = questions.get(item.answer)
+            value = session.answers.get(item.answer)
+            if question is None or question.internal or not is_answered(value):
+                continue
+            shown += _item_blocks(writer, question, item, value)
+        if not shown and not part.text.strip():
+            continue  # nothing to say: the part is left out, never shown as skipped
+        out.append(writer.heading(part.heading, "-"))
+        if part.text.strip():
+            out.append(writer.prose(part.text))
+        out += _group_lines(shown)
+    return out
+
+
+class _LabelledLine(str):
+    """'Label: short answer', one line."""
+
+
+def _group_lines(blocks: list[str]) -> list[str]:
+    """Short 'Label: value' lines in a row become one list; other blocks stay as they are."""
+    grouped: list[str] = []
+    run: list[str] = []
+    for block in blocks:
+        if isinstance(block, _LabelledLine):
+            run.append(block)
+            continue
+        if run:
+            grouped.append(_as_list(run))
+            run = []
+        grouped.append(block)
+    if run:
+        grouped.append(_as_list(run))
+    return grouped
+
+
+def _as_list(lines: list[str]) -> str:
+    return lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+
+
+def recap_title(session: Session, recap: Recap) -> str:
+    """The recap's title with the customer: the heading of the copy and the email's subject."""
+    return " ".join(f"{recap.title}: {session.customer}".split())
+
+
+def recap_markdown(session: Session, playbook: Playbook, *, plain: bool = False) -> str:
+    """The customer copy as Markdown that reads as plain text; `plain` drops the neutralising.
+
+    UsageError when the playbook has no recap: it is internal and has no customer copy.
+    """
+    recap = playbook.recap
+    if recap is None:
+        raise UsageError(
+            f"playbook '{playbook.id}' has no recap, so its sessions have no customer copy",
+            hint="add a 'recap:' to the playbook to say what the customer gets",
+        )
+    writer = _Writer(_as_typed if plain else neutralise)
+    out = [writer.heading(recap_title(session, recap), "=")]
+    when = f"Our conversation on {written_date(session.started_at.date())}"
+    # Names only: a role typed after --attendee is a note for us, and not always a job title.
+    people = [display_name(attendee) for attendee in session.attendees]
+    if people:
+        joined = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+        when += f", with {joined}"
+    out.append(writer.inline(when + "."))
+    if recap.opening.strip():
+        out.append(writer.prose(recap.opening))
+    out += _part_blocks(writer, recap, session, playbook)
+    if recap.closing.strip():
+        out.append(writer.prose(recap.closing))
+    return "\n\n".join(out) + "\n"
+
+
+def recap_html(markdown: str, title: str) -> str:
+    """The recap as an HTML page; raw HTML in the Markdown is shown as text, never run."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    # `breaks`: a line break typed in an answer stays a line break, as in the plain text.
+    body = MarkdownIt("commonmark", {"html": False, "breaks": True}).render(markdown)
+    return (
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
+
+
+def recipients(attendees: list[Attendee]) -> list[tuple[str, str]]:
+    """(name, address) of each attendee given with an address, like 'Dana <dana@acme.com>'."""
+    found = []
+    for attendee in attendees:
+        name, address = _name_and_address(attendee.name)
+        if address:
+            found.append((name, address))
+    return found
+
+
+def recap_email(
+    session: Session,
+    playbook: Playbook,
+    *,
+    markdown: str | None = None,
+    sender: str | None = None,
+    written: datetime | None = None,
+) -> bytes:
+    """An RFC 5322 draft of the recap: plain text and HTML from the same Markdown.
+
+    `markdown` is the recap to send (by default the one the record gives); the attendees
+    with an address are its recipients, the recap's title and the customer its subject.
+    """
+    import email.policy
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    if markdown is None:
+        markdown = recap_markdown(session, playbook)
+    assert playbook.recap is not None  # recap_markdown refused a playbook without one
+    subject = recap_title(session, playbook.recap)
+
+    def address(name: str, addr_spec: str, what: str) -> Address:
+        try:
+            return Address(display_name=name, addr_spec=addr_spec)
+        except (ValueError, IndexError, HeaderParseError):
+            raise UsageError(f"{what} {addr_spec!r} is not a valid email address") from None
+
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["Subject"] = subject
+    if sender:
+        name, sender_address = _name_and_address(sender)
+        if not sender_address:
+            raise UsageError(f"--from {sender!r} holds no email address: write 'Name <addr>'")
+        message["From"] = address(name, sender_address, "--from")
+    to = [address(name, addr, "attendee address") for name, addr in recipients(session.attendees)]
+    if to:
+        message["To"] = to
+    message["Date"] = format_datetime(written or datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(domain="resetkit.invalid")
+    message["X-Unsent"] = "1"  # Outlook opens the file as a draft to edit and send
+    message.set_content(markdown)
+    message.add_alternative(recap_html(markdown, subject), subtype="html")
+    payload: bytes = message.as_bytes()
+    return payload
