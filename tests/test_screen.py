@@ -70,7 +70,30 @@ def open_question(term: Terminal, prompts: dict[str, Any]) -> tuple[str, Any]:
     return "question", question
 
 
-def answer_by_type(term: Terminal, question: Any, variant: int) -> None:
+def wanted_values(playbook: Any, unseen: set[str]) -> dict[str, list[Any]]:
+    """For each question, the values that conditions of questions not yet asked test for."""
+    wanted: dict[str, list[Any]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if "question" in node:
+                values = [node["equals"]] if "equals" in node else node.get("one_of") or []
+                wanted.setdefault(node["question"], []).extend(values)
+            for child in node.values():
+                visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    for section, question in playbook.questions():
+        if question.id in unseen:
+            for condition in (section.when, question.when):
+                if condition is not None:
+                    visit(condition.model_dump(by_alias=True, exclude_none=True))
+    return wanted
+
+
+def answer_by_type(term: Terminal, question: Any, variant: int, wanted: list[Any]) -> None:
     """Answer as a person would, checking that what is typed shows, in order."""
     kind = question.type
     typed = ""
@@ -96,14 +119,19 @@ def answer_by_type(term: Terminal, question: Any, variant: int) -> None:
         )
         term.send({"long_text": FINISH, "list": "\r\r"}.get(kind, "\r"))
         return
-    # Each run takes other branches: the variant is mixed with the question's own id.
+    # Each run takes other branches: a value that an unasked question waits for, else the
+    # variant mixed with the question's own id.
     mixed = variant + sum(map(ord, question.id))
     if kind == "yes_no":
-        term.send("y" if mixed % 2 == 0 else "n")
+        yes = wanted[variant % len(wanted)] if wanted else mixed % 2 == 0
+        term.send("y" if yes is True else "n")
     elif kind == "choice":
-        term.send(DOWN * (mixed % len(question.choices)) + "\r")
+        values = [choice.value for choice in question.choices]
+        pick = [v for v in wanted if v in values]
+        index = values.index(pick[variant % len(pick)]) if pick else mixed % len(values)
+        term.send(DOWN * index + "\r")
     elif kind == "multi_choice":
-        term.send(" \r")
+        term.send((" " + DOWN) * len(question.choices) + "\r")  # tick every one
     else:  # action_items: first field opens
         raise AssertionError(f"unexpected question type {kind}")
 
@@ -134,7 +162,9 @@ def walk(term: Terminal, playbook: Any, variant: int, seen: set[str]) -> None:
             if what.type == "action_items":
                 term.send("\r")  # a default item list opens on its menu; else 'What' opens
             else:
-                answer_by_type(term, what, variant)
+                unseen = {q.id for _, q in playbook.questions()} - seen
+                wanted = wanted_values(playbook, unseen).get(what.id, [])
+                answer_by_type(term, what, variant, wanted)
         next_screen(term, before)
     raise AssertionError("the walk never reached the review")
 
