@@ -51,9 +51,7 @@ def prompt_seconds(
     )
     child.expect_exact(FIRST)
     if answer_first:
-        child.send("Dana\r")
-        child.expect_exact("and")
-        child.send("\r")
+        child.send("Dana\r\r")  # one item, then an empty line ends the list
         child.expect_exact(SECOND)
     elapsed = time.perf_counter() - start
     status = Path(f"/proc/{child.pid}/status")
@@ -112,7 +110,7 @@ def echo_seconds(runs: int) -> float:
                 command[0], command[1:], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120)
             )
             child.delaybeforesend = None  # pexpect otherwise waits 50 ms before sending
-            child.expect_exact("empty to finish)")
+            child.expect_exact("empty line: done")  # the toolbar, drawn last
             start = time.perf_counter()
             child.send("Q")
             child.expect_exact("Q")

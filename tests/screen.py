@@ -52,6 +52,7 @@ class Terminal:
             timeout=TIMEOUT,
             dimensions=(rows, columns),
         )
+        self.child.delaybeforesend = None  # keys go as typed; the screen is waited for instead
         self.transcript = b""
 
     # --- reading ----------------------------------------------------------------------
