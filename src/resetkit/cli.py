@@ -53,6 +53,14 @@ def _crash_report(error: BaseException) -> str:
 class _Commands(TyperGroup):
     """The command group, with the one place where errors become a line and an exit code."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            # `resetkit --help | head -1`: the help is printed while the line is parsed.
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
     def invoke(self, ctx: Any) -> Any:
         from resetkit.errors import InputInvalid
 
@@ -66,6 +74,10 @@ class _Commands(TyperGroup):
             _fail(str(error), error.exit_code)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
             raise
+        except BrokenPipeError:
+            # The reader has gone (`| head -1`): it has what it wanted, so end quietly.
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             _fail(f"{error.strerror or error}{where}: check the path and its permissions")
@@ -123,7 +135,15 @@ class CheckFormat(StrEnum):
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # rich's own reaction to a closed pipe is exit 1; a reader that has gone is no error here.
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _closed_pipe() -> NoReturn:
+    _silence_stdout()
+    raise typer.Exit(0)
 
 
 def _write_json(value: Any) -> None:
@@ -673,18 +693,26 @@ def resume(
 
 
 def main() -> None:
-    """The console script: run the app; a broken pipe is not an error worth a traceback."""
-    if sys.argv[1:] == ["--version"]:
-        # The one answer that needs no command tree: skip building it.
-        sys.stdout.write(f"resetkit {__version__}\n")
-        return
+    """The console script: run the app; a reader that goes away ends it quietly, exit 0."""
     try:
-        app()
+        try:
+            if sys.argv[1:] == ["--version"]:
+                # The one answer that needs no command tree: skip building it.
+                sys.stdout.write(f"resetkit {__version__}\n")
+                return
+            app()
+        finally:
+            # Flushed here, where a closed pipe can still be caught, not at interpreter exit.
+            sys.stdout.flush()
     except BrokenPipeError:
-        # Python flushes stdout at exit; point it at devnull so that flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        _silence_stdout()
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: stdout goes to devnull, so Python's flush at exit cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 # --- history: sessions, export, actions, render -----------------------------------------------
