@@ -798,8 +798,13 @@ def _one_line(cell: str) -> str:
     return cell if cell.isprintable() else " ".join(cell.split())
 
 
-def _table(columns: list[str], rows: list[list[str]]) -> None:
-    """Rows as a rich table in a terminal; as tab-separated lines when piped or long."""
+def _table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] = ()) -> None:
+    """Rows as a rich table in a terminal; as tab-separated lines when piped or long.
+
+    The first column is an id that other commands take, so it is always shown whole: in a
+    narrow terminal the other columns wrap, and the `droppable` ones (in that order) are left
+    out while the table would not fit.
+    """
     if not sys.stdout.isatty() or len(rows) > 500:
         # rich lays a long table out slowly, and a pipe wants lines a script can split.
         lines = ["\t".join(columns)] + ["\t".join(map(_one_line, r)) for r in rows]
@@ -808,12 +813,24 @@ def _table(columns: list[str], rows: list[list[str]]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    console = _console()
+    # The narrowest each column can be: the id whole, the others as wide as their longest word.
+    narrowest = [max(len(cell) for cell in [columns[0]] + [row[0] for row in rows])]
+    for number, column in enumerate(columns[1:], start=1):
+        words = [word for row in rows for word in row[number].split()]
+        narrowest.append(max([len(column)] + [len(word) for word in words]))
+    shown = list(range(len(columns)))
+    for name in droppable:
+        if sum(narrowest[n] for n in shown) + 2 * (len(shown) - 1) <= console.width:
+            break
+        shown.remove(columns.index(name))
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in columns:
-        table.add_column(column)
+    table.add_column(columns[0], no_wrap=True, min_width=narrowest[0])
+    for number in shown[1:]:
+        table.add_column(columns[number])
     for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
-    _console().print(table)
+        table.add_row(*(escape(row[number]) for number in shown))
+    console.print(table)
 
 
 class SessionsFormat(StrEnum):
@@ -856,6 +873,8 @@ def sessions(
             ]
             for r in rows
         ],
+        # The id holds the date, playbook and customer: those go first in a narrow terminal.
+        droppable=("DATE", "PLAYBOOK", "MINUTES", "OUTCOME", "CUSTOMER", "STATUS"),
     )
 
 
