@@ -6,6 +6,7 @@ first question of a run is checked before pydantic has loaded (see headstart.py)
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -122,8 +123,12 @@ def _number(question: NumberQuestion, value: Any) -> int | float:
             value = float(value.strip().replace(",", "")) if value.strip() else None
         except ValueError:
             raise AnswerError(f"'{question.id}' takes a number, not {value!r}") from None
-    if not isinstance(value, int | float) or value != value:
+    if not isinstance(value, int | float):
         raise AnswerError(f"'{question.id}' takes a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        # float() reads 'inf', 'nan' and '1e309' (infinity); JSON cannot store them and no
+        # meeting counts to infinity.
+        raise AnswerError(f"'{question.id}' takes a finite number, not {value}")
     number: int | float = int(value) if isinstance(value, float) and value.is_integer() else value
     if question.min is not None and number < question.min:
         raise AnswerError(f"'{question.id}' must be at least {question.min}")

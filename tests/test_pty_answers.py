@@ -1,0 +1,32 @@
+"""Typed answers in a real terminal: what a prompt refuses, and why it says so."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from test_pty import answer, record_once_written, spawn  # noqa: F401  (spawn is a fixture)
+
+pytestmark = pytest.mark.pty
+
+BACKSPACE = "\x7f"
+
+
+def test_a_number_prompt_refuses_infinity(spawn, isolated: Path) -> None:  # noqa: F811
+    (isolated / "partial.yaml").write_text(
+        "customer: Globex\nanswers:\n  last-contact: 2026-09-02\n  silence: silent\n"
+        "  acquisition: no\n  champion-left: no\n  chronic: no\n",
+        "utf-8",
+    )
+    child = spawn("start", "risk-check", "--answers", "partial.yaml")
+    answer(child, "Hours spent on them last month", "inf\r")
+    child.expect_exact("takes a finite number")
+    child.send(BACKSPACE * 3 + "1e309\r")  # refused the same way: the message stays
+    child.send(BACKSPACE * 5 + "12\r")
+    child.expect_exact("What they pay us per month")
+    assert record_once_written(isolated)["answers"]["hours-last-month"] == 12
+    child.kill(signal.SIGKILL)
+    assert pexpect  # the module drives the children spawned above
