@@ -30,3 +30,17 @@ def test_a_number_prompt_refuses_infinity(spawn, isolated: Path) -> None:  # noq
     assert record_once_written(isolated)["answers"]["hours-last-month"] == 12
     child.kill(signal.SIGKILL)
     assert pexpect  # the module drives the children spawned above
+
+
+def test_a_required_answer_left_empty_is_named_by_its_prompt(spawn, isolated: Path) -> None:  # noqa: F811
+    (isolated / "partial.yaml").write_text(
+        "customer: Acme\nanswers:\n  attendees: [Dana]\n  call-length: 30m\n  gap: A CRM\n"
+        "  first-reaction: Calm\n"
+        "  can-do: [Dialing]\n  cannot-do: [CRM]\n  roadmap: None\n  expectations: Reports\n"
+        "  concerns: []\n  problems-ours: []\n  problems-theirs: []\n",
+        "utf-8",
+    )
+    child = spawn("start", "reset", "--answers", "partial.yaml")
+    answer(child, "The one real problem", "\r")
+    child.expect_exact('"The one real problem you both agree on" is required')
+    child.kill(signal.SIGKILL)

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from resetkit.checks import AnswerError, check_answer, default_answer, resolve_date
+from resetkit.checks import AnswerError, asked_as, check_answer, default_answer, resolve_date
 from resetkit.conditions import describe
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.loader import Located, read_yaml
@@ -105,7 +105,8 @@ def check_sheet(
                 question = playbook.question(question_id)
                 sheet.answers[question_id] = check_answer(question, value, today)
             except AnswerError as error:
-                problems.append(located.problem(where, str(error)))
+                # The file names questions by id; the message names the prompt as well.
+                problems.append(located.problem(where, f"'{question_id}': {error}"))
     applying = {question.id for _, question in active(playbook, sheet.answers)}
     for question_id in list(sheet.answers):
         if question_id not in applying:
@@ -114,7 +115,8 @@ def check_sheet(
             problems.append(
                 located.problem(
                     ("answers", question_id),
-                    f"'{question_id}' does not apply given the other answers{condition}",
+                    f"'{question_id}' ({asked_as(question)}) does not apply given the other "
+                    f"answers{condition}",
                 )
             )
     if complete and not problems:
@@ -128,7 +130,9 @@ def check_sheet(
                 # At its own line when the file has it (null), as a template does.
                 at: YamlPath = ("answers", question.id) if question.id in raw else ("answers",)
                 problems.append(
-                    located.problem(at, f"'{question.id}' is required and has no answer")
+                    located.problem(
+                        at, f"'{question.id}' ({asked_as(question)}) is required and has no answer"
+                    )
                 )
             else:
                 sheet.answers[question.id] = None

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.checks import AnswerError, check_answer, default_answer
+from resetkit.checks import AnswerError, asked_as, check_answer, default_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.headstart import FirstScreen
 from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, Playbook, Section
@@ -60,22 +60,40 @@ def meeting_seconds(playbook: Playbook, session: Session) -> float:
 
 
 def fit_answers(playbook: Playbook, answers: dict[str, Any], today: date) -> list[str]:
-    """Keep the answers that still fit the playbook; return a line for each one dropped."""
+    """Keep the answers that still fit the playbook; return a line for each one dropped.
+
+    Each line names the question by its prompt, as the person saw it; a question the playbook
+    no longer has is named by the answer it had.
+    """
     notices = []
     for question_id in list(answers):
         try:
             question = playbook.question(question_id)
         except KeyError:
-            notices.append(f"'{question_id}' is no longer in the playbook: its answer is dropped")
-            del answers[question_id]
+            value = _quoted_answer(answers.pop(question_id))
+            notices.append(f"the answer {value} is dropped: its question is no longer asked")
             continue
         try:
             answers[question_id] = check_answer(question, answers[question_id], today)
         except AnswerError as error:
             notices.append(f"{error}: the earlier answer no longer fits and is dropped")
             del answers[question_id]
-    notices += [f"'{q}' no longer applies: its answer is dropped" for q in prune(playbook, answers)]
+    notices += [no_longer_applies(playbook, q) for q in prune(playbook, answers)]
     return notices
+
+
+def no_longer_applies(playbook: Playbook, question_id: str) -> str:
+    """The notice for an answer dropped because its question no longer applies."""
+    return f"{asked_as(playbook.question(question_id))} no longer applies: its answer is dropped"
+
+
+def _quoted_answer(value: Any) -> str:
+    """An answer whose question is gone, on one short line, quoted."""
+    if isinstance(value, list):
+        parts = [item.get("what", "") if isinstance(item, dict) else str(item) for item in value]
+        value = "; ".join(parts)
+    text = " ".join(str(value).split())
+    return f'"{text if len(text) <= 60 else text[:57] + "..."}"'
 
 
 def first_screen(playbook: Playbook) -> FirstScreen | None:
@@ -191,7 +209,8 @@ class Run:
         self.session.answers[question_id] = value
         self._tick()
         for dropped in prune(self.playbook, self.session.answers):
-            self.console.print(f"[yellow]'{dropped}' no longer applies: its answer is dropped[/]")
+            notice = escape_markup(no_longer_applies(self.playbook, dropped))
+            self.console.print(f"[yellow]{notice}[/]")
         self._save()
 
     def _interrupted(self, message: str) -> SessionInterrupted:
