@@ -44,3 +44,13 @@ def test_a_required_answer_left_empty_is_named_by_its_prompt(spawn, isolated: Pa
     answer(child, "The one real problem", "\r")
     child.expect_exact('"The one real problem you both agree on" is required')
     child.kill(signal.SIGKILL)
+
+
+def test_a_blank_customer_name_is_refused_with_the_reason(spawn, isolated: Path) -> None:  # noqa: F811
+    child = spawn("start", "risk-check")
+    answer(child, "Customer name?", "   \r")
+    child.expect_exact("a blank name is refused: type the customer's name")
+    child.send("Globex\r")
+    child.expect_exact("Date of the last real conversation")
+    assert record_once_written(isolated)["customer"] == "Globex"
+    child.kill(signal.SIGKILL)

@@ -588,12 +588,17 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
     from resetkit.prompts import Interrupted
 
     try:
-        typed = person.q.text(
-            "Customer name?", validate=lambda t: bool(t.strip()) or "a name is needed"
-        ).unsafe_ask()
+        typed = person.q.text("Customer name?", validate=_customer_name_check).unsafe_ask()
     except (KeyboardInterrupt, EOFError, Interrupted):
         _fail("interrupted before the session started; nothing was saved", 130)
     return str(typed)
+
+
+def _customer_name_check(typed: str) -> bool | str:
+    """True for a name, else why it is refused (shown under the prompt)."""
+    if typed.strip():
+        return True
+    return "a blank name is refused: type the customer's name; the notes and their folder carry it"
 
 
 def _print_header(console: "Console", title: str, customer: str, session_id: str) -> None:
