@@ -594,6 +594,16 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
     return str(typed)
 
 
+def _confirm(question: str) -> bool:
+    """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
+    import questionary
+
+    try:
+        return bool(questionary.confirm(question, default=False).unsafe_ask())
+    except (KeyboardInterrupt, EOFError):
+        _fail("interrupted: nothing changed", 130)
+
+
 def _customer_name_check(typed: str) -> bool | str:
     """True for a name, else why it is refused (shown under the prompt)."""
     if typed.strip():
@@ -1009,13 +1019,17 @@ def actions_move(
     action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
     due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
+    allow_past: Annotated[
+        bool,
+        typer.Option("--allow-past", help="Allow a due date before today without asking."),
+    ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
     from resetkit.checks import resolve_date
-    from resetkit.history import now
+    from resetkit.history import DateInThePast, now, refuse_past_due
     from resetkit.session import ActionEvent
 
     if not reason.strip():
@@ -1024,6 +1038,15 @@ def actions_move(
         new_due = resolve_date(due.strip(), date.today())
     except ValueError:
         _fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
+    try:
+        refuse_past_due(new_due, date.today())
+    except DateInThePast as error:
+        if not allow_past:
+            if not _has_terminal():
+                raise
+            if not _confirm(f"{error.message}. Move the item there anyway?"):
+                sys.stderr.write("not moved: nothing changed\n")
+                return
     event = ActionEvent(at=now(), kind="moved", note=reason.strip(), to_due=new_due)
     _change_action(notes_dir, action_id, event, new_due)
 
