@@ -54,3 +54,17 @@ def test_a_blank_customer_name_is_refused_with_the_reason(spawn, isolated: Path)
     child.expect_exact("Date of the last real conversation")
     assert record_once_written(isolated)["customer"] == "Globex"
     child.kill(signal.SIGKILL)
+
+
+def test_a_terminal_asks_before_following_up_another_customer(spawn, isolated: Path) -> None:  # noqa: F811
+    from conftest import drive
+
+    earlier = drive("reset", notes_dir=isolated / "notes", customer="Globex")
+    child = spawn("start", "risk-check", "--customer", "Acme", "--follow-up", earlier.session.id)
+    child.expect_exact("was held with 'Globex', not 'Acme'")
+    answer(child, "Follow it up anyway?", "n")
+    child.expect_exact("nothing was written")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [path.name for path in (isolated / "notes").iterdir()] == ["globex"]

@@ -505,6 +505,13 @@ def start(
             "file leaves out, fail on missing required ones.",
         ),
     ] = False,
+    other_customer: Annotated[
+        bool,
+        typer.Option(
+            "--other-customer",
+            help="Allow --follow-up of a session held with another customer without asking.",
+        ),
+    ] = False,
 ) -> None:
     """Run a playbook live: ask its questions, save every answer, write the notes."""
     from datetime import datetime
@@ -550,6 +557,8 @@ def start(
         customer = customer or sheet.customer
         attendees = attendees or sheet.attendees
     if answers is not None and customer and not missing(model, sheet.answers):
+        if earlier is not None and not other_customer:
+            _follows_other_customer(earlier, customer, can_ask=not no_input and _has_terminal())
         scripted = (model, path, text, customer, attendees, notes.path, started)
         _run_scripted(*scripted, sheet, earlier)
         return
@@ -567,6 +576,8 @@ def start(
     prompter = FallbackPrompter(ScriptedPrompter(sheet.answers), person)
     console = _console()
     customer = _customer_or_ask(customer, person)
+    if earlier is not None and not other_customer:
+        _follows_other_customer(earlier, customer, can_ask=True)
     session, folder = begin(model, path, text, customer, attendees, notes.path, started)
     _print_header(console, model.title, customer, session.id)
     if (screen := first_screen(model)) is not None:
@@ -574,6 +585,19 @@ def start(
     if earlier is not None:
         review_follow_up(earlier, session, folder, person, console, sheet.review)
     _run_live(Run(model, session, folder, prompter, console), console)
+
+
+def _follows_other_customer(earlier: Path, customer: str, *, can_ask: bool) -> None:
+    """A follow-up of another customer's session: asked in a terminal, refused in a script."""
+    from resetkit.live import OtherCustomer, refuse_other_customer
+
+    try:
+        refuse_other_customer(earlier, customer)
+    except OtherCustomer as error:
+        if not can_ask:
+            raise
+        if not _confirm(f"{error.message}. Follow it up anyway?"):
+            _fail("not started: nothing was written", 0)
 
 
 def _has_terminal() -> bool:

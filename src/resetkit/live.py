@@ -362,6 +362,27 @@ def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
         ) from None
 
 
+class OtherCustomer(ResetkitError):
+    """A follow-up of a session held with another customer: most likely the wrong id."""
+
+
+def refuse_other_customer(earlier: Path, customer: str) -> None:
+    """OtherCustomer when the session in `earlier` was not held with `customer`.
+
+    Names are compared as their folder names are made, so 'ACME corp' follows 'Acme Corp'.
+    """
+    from resetkit.places import customer_slug
+    from resetkit.session import load as load_session
+
+    previous = load_session(earlier)
+    if customer_slug(previous.customer) != customer_slug(customer):
+        raise OtherCustomer(
+            f"session {previous.id} was held with {previous.customer!r}, not {customer.strip()!r}",
+            hint="check the id with 'resetkit sessions'; pass --other-customer to follow it up "
+            "anyway",
+        )
+
+
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
     """Record that `session` follows up on the one in `earlier`, in both records."""
     from resetkit.session import load as load_session
