@@ -90,7 +90,7 @@ def ctrl_c_at(child: pexpect.spawn, prompt: str) -> None:
 
 
 def answer_opening(child: pexpect.spawn) -> None:
-    answer(child, "Who will be on the call", "Dana, CTO\r")
+    answer(child, "Who will be on the call", "Dana:CTO\r")
     answer(child, "and", "\r")
     answer(child, "How long is the call?", "\r")
     answer(

@@ -275,7 +275,7 @@ def template(playbook: Playbook) -> str:
         "# null means no answer: asked when you run without --no-input, skipped with it.",
         "# A question whose 'only if' does not hold must stay null or be removed.",
         'customer: ""            # the customer, as written (or pass --customer)',
-        'attendees: []           # entries like "Dana Smith:CTO"',
+        _attendees_line(playbook),
         "# With --follow-up SESSION, review: settles that session's open action items by id",
         "# (see 'resetkit actions'); items left out stay open. Quote the ids:",
         "# review: {'0e12ab34': done, '7f3c9a10': {status: moved, due: +14d, note: Legal is slow}}",
@@ -303,6 +303,21 @@ def template(playbook: Playbook) -> str:
                 value = None
             lines.append(f"  {question.id}: {_flow(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _attendees_line(playbook: Playbook) -> str:
+    """The top-level attendees, unless a question of the playbook asks for them.
+
+    A second `attendees:` (one at the top, one under `answers:`) would ask for the same people
+    twice; with such a question, they are written once, as its answer.
+    """
+    question = playbook.attendees_question
+    if question is None:
+        return 'attendees: []           # entries like "Dana Smith:CTO" (or pass --attendee)'
+    return (
+        f"# The people on the call are the answer to '{question.id}' below "
+        '(entries like "Dana Smith:CTO"; --attendee adds more).'
+    )
 
 
 def _template_value(question: AnyQuestion) -> Any:

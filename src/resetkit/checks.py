@@ -92,6 +92,11 @@ def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
         kept = [item.strip() for item in items if item.strip()]
         if not kept and question.required:
             raise AnswerError(f"{asked_as(question)} is required")
+        if getattr(question, "sets_attendees", False):
+            # Each is a person on the call, written as after --attendee: NAME or NAME:ROLE.
+            for item in kept:
+                if not item.partition(":")[0].strip():
+                    raise AnswerError(f"{item!r} has no name: write NAME or NAME:ROLE")
         return kept or None
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise AnswerError(f"{asked_as(question)} takes a list of action items (what, owner, due)")

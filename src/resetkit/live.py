@@ -16,7 +16,14 @@ from resetkit.notes import write_notes
 from resetkit.prompts import Interrupted, Prompter
 from resetkit.render import reflow
 from resetkit.screen import SectionView, draw_section, escape_markup, status_line
-from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
+from resetkit.session import (
+    Recommended,
+    Session,
+    Verdict,
+    VerdictKind,
+    merge_attendees,
+    save,
+)
 from resetkit.walk import (
     active,
     active_sections,
@@ -305,6 +312,9 @@ class Run:
         session.recommendation = (
             Recommended(playbook=rule.playbook, because=rule.because) if rule else None
         )
+        named = self.playbook.attendees_question
+        if named is not None and isinstance(session.answers.get(named.id), list):
+            session.attendees = merge_attendees(session.attendees, session.answers[named.id])
         if decision == "discard":
             session.status = "discarded"
             self._save()

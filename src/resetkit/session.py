@@ -78,6 +78,23 @@ class Attendee(BaseModel):
         return cls(name=name, role=role)
 
 
+def merge_attendees(given: list[Attendee], named: list[str]) -> list[Attendee]:
+    """The people given (--attendee, an answers file) and those a question named, each once.
+
+    `named` holds "NAME" or "NAME:ROLE" as typed. A name is counted once whatever its case or
+    spacing; a role given either way is kept.
+    """
+    people: dict[str, Attendee] = {}
+    for person in [*given, *(Attendee.parse(text) for text in named)]:
+        key = " ".join(person.name.casefold().split())
+        known = people.get(key)
+        if known is None:
+            people[key] = person
+        elif not known.role and person.role:
+            people[key] = Attendee(name=known.name, role=person.role)
+    return list(people.values())
+
+
 class Recommended(BaseModel):
     """The playbook's recommendation at the end of a run."""
 
