@@ -8,7 +8,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from test_pty import answer, record_once_written, spawn  # noqa: F401  (spawn is a fixture)
+from test_pty import answer, record, record_once_written, spawn  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.pty
 
@@ -68,3 +68,40 @@ def test_a_terminal_asks_before_following_up_another_customer(spawn, isolated: P
     child.close()
     assert child.exitstatus == 0
     assert [path.name for path in (isolated / "notes").iterdir()] == ["globex"]
+
+
+def test_a_complete_answers_file_in_a_terminal_is_reviewed_before_saving(
+    spawn,  # noqa: F811
+    isolated: Path,
+) -> None:
+    (isolated / "full.yaml").write_text(
+        "customer: Globex\nanswers:\n  last-contact: 2026-09-02\n  silence: silent\n"
+        "  acquisition: no\n  champion-left: no\n  chronic: no\n  hours-last-month: 12\n"
+        "  monthly-value: 2400\n  cost-vs-value: fair\n",
+        "utf-8",
+    )
+    child = spawn("start", "risk-check", "--answers", "full.yaml")
+    child.expect_exact("8 answer(s) taken from full.yaml")
+    child.expect_exact("Review")
+    answer(child, "What now?", "\r")  # save
+    child.expect_exact("shared.md")
+    child.expect(pexpect.EOF)
+    assert "⏱" not in child.before  # no bare status line for questions nobody was asked
+    saved = record(isolated)
+    assert saved["status"] == "complete" and saved["answers"]["monthly-value"] == 2400
+
+
+def test_a_partial_answers_file_prints_no_status_line_for_what_it_answers(
+    spawn,  # noqa: F811
+    isolated: Path,
+) -> None:
+    (isolated / "partial.yaml").write_text(
+        "customer: Globex\nanswers:\n  last-contact: 2026-09-02\n  silence: silent\n"
+        "  acquisition: no\n  champion-left: no\n  chronic: no\n",
+        "utf-8",
+    )
+    child = spawn("start", "risk-check", "--answers", "partial.yaml")
+    child.expect_exact("5 answer(s) taken from partial.yaml")
+    child.expect_exact("Hours spent on them last month")
+    assert child.before.count("⏱") == 1  # the one before the first question asked
+    child.kill(signal.SIGKILL)

@@ -538,7 +538,7 @@ def start(
     from resetkit.headstart import remember
     from resetkit.live import Run, first_screen, review_follow_up
     from resetkit.loader import load_file
-    from resetkit.prompts import FallbackPrompter, ScriptedPrompter, TerminalPrompter
+    from resetkit.prompts import TerminalPrompter
     from resetkit.session import Attendee, begin, find_session
     from resetkit.session import load as load_session
 
@@ -556,9 +556,12 @@ def start(
         )
         customer = customer or sheet.customer
         attendees = attendees or sheet.attendees
-    if answers is not None and customer and not missing(model, sheet.answers):
+    # In a terminal a person is there to review the answers before they are saved, even when
+    # the file has them all; --no-input (or no terminal) asks nothing and reviews nothing.
+    scripted_only = no_input or not _has_terminal()
+    if answers is not None and customer and not missing(model, sheet.answers) and scripted_only:
         if earlier is not None and not other_customer:
-            _follows_other_customer(earlier, customer, can_ask=not no_input and _has_terminal())
+            _follows_other_customer(earlier, customer, can_ask=False)
         scripted = (model, path, text, customer, attendees, notes.path, started)
         _run_scripted(*scripted, sheet, earlier)
         return
@@ -573,7 +576,6 @@ def start(
             )
         _need_terminal("resetkit start")
     person = TerminalPrompter()
-    prompter = FallbackPrompter(ScriptedPrompter(sheet.answers), person)
     console = _console()
     customer = _customer_or_ask(customer, person)
     if earlier is not None and not other_customer:
@@ -584,7 +586,16 @@ def start(
         remember(path, text, screen)  # the next start of this playbook text draws it sooner
     if earlier is not None:
         review_follow_up(earlier, session, folder, person, console, sheet.review)
-    _run_live(Run(model, session, folder, prompter, console), console)
+    run = Run(model, session, folder, person, console)
+    if sheet.answers:
+        taken = run.take_answers(sheet.answers)
+        source = "standard input" if answers == "-" else answers
+        console.print(
+            f"{taken} answer(s) taken from {source}; the review at the end shows them all.",
+            markup=False,
+            highlight=False,
+        )
+    _run_live(run, console)
 
 
 def _follows_other_customer(earlier: Path, customer: str, *, can_ask: bool) -> None:

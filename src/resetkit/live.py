@@ -228,6 +228,20 @@ class Run:
             message, hint=f"continue with 'resetkit resume {self.session.id}'"
         )
 
+    def take_answers(self, answers: dict[str, Any]) -> int:
+        """Record answers known before the walk (an answers file, checked); how many.
+
+        They are saved at once and not asked: the walk goes on to the first question they
+        leave open, and the review shows them with the rest.
+        """
+        self.session.answers.update(answers)
+        for dropped in prune(self.playbook, self.session.answers):
+            self.console.print(
+                f"[yellow]{escape_markup(no_longer_applies(self.playbook, dropped))}[/]"
+            )
+        self._save()
+        return len(answers)
+
     def take_over(self, section_id: str, entered: float, answered: tuple[str, Any] | None) -> None:
         """Carry on after a first question asked before this run existed (see headstart.py).
 
