@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from resetkit.headstart import FirstScreen
     from resetkit.live import Run
     from resetkit.places import Entry
+    from resetkit.session import SessionLock
 
 INTERNAL_ERROR = 70
 
@@ -432,16 +433,18 @@ def _run_scripted(
     session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
     quiet = _console(stderr=True)
     quiet.quiet = True
-    if earlier is not None:
-        changed = review_follow_up(earlier, session, folder, None, quiet, sheet.review)
-        sys.stderr.write(
-            f"linked to {session.follows}; the review settled {changed} of its open action "
-            "item(s), the others stay open\n"
-        )
-    run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
-    run.walk()
-    for written in run.finish("save"):
-        sys.stdout.write(f"{written}\n")
+    with _lock_session(folder) as lock:
+        if earlier is not None:
+            changed = review_follow_up(earlier, session, folder, None, quiet, sheet.review)
+            sys.stderr.write(
+                f"linked to {session.follows}; the review settled {changed} of its open action "
+                "item(s), the others stay open\n"
+            )
+        run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
+        run.lock = lock
+        run.walk()
+        for written in run.finish("save"):
+            sys.stdout.write(f"{written}\n")
     sys.stderr.write(f"session {session.id} complete\n")
 
 
@@ -581,21 +584,23 @@ def start(
     if earlier is not None and not other_customer:
         _follows_other_customer(earlier, customer, can_ask=True)
     session, folder = begin(model, path, text, customer, attendees, notes.path, started)
-    _print_header(console, model.title, customer, session.id)
-    if (screen := first_screen(model)) is not None:
-        remember(path, text, screen)  # the next start of this playbook text draws it sooner
-    if earlier is not None:
-        review_follow_up(earlier, session, folder, person, console, sheet.review)
-    run = Run(model, session, folder, person, console)
-    if sheet.answers:
-        taken = run.take_answers(sheet.answers)
-        source = "standard input" if answers == "-" else answers
-        console.print(
-            f"{taken} answer(s) taken from {source}; the review at the end shows them all.",
-            markup=False,
-            highlight=False,
-        )
-    _run_live(run, console)
+    with _lock_session(folder) as lock:
+        _print_header(console, model.title, customer, session.id)
+        if (screen := first_screen(model)) is not None:
+            remember(path, text, screen)  # the next start of this playbook text draws it sooner
+        if earlier is not None:
+            review_follow_up(earlier, session, folder, person, console, sheet.review)
+        run = Run(model, session, folder, person, console)
+        run.lock = lock
+        if sheet.answers:
+            taken = run.take_answers(sheet.answers)
+            source = "standard input" if answers == "-" else answers
+            console.print(
+                f"{taken} answer(s) taken from {source}; the review at the end shows them all.",
+                markup=False,
+                highlight=False,
+            )
+        _run_live(run, console)
 
 
 def _follows_other_customer(earlier: Path, customer: str, *, can_ask: bool) -> None:
@@ -673,23 +678,25 @@ def _start_from_first_screen(
     console = _console()
     customer = _customer_or_ask(customer, person)
     folder = reserve_folder(notes_dir, customer, started.date(), screen.playbook_id)
-    _print_header(console, screen.title, customer, session_id(folder))
+    with _lock_session(folder) as lock:
+        _print_header(console, screen.title, customer, session_id(folder))
 
-    def build() -> "Run":
-        from resetkit.live import open_run
+        def build() -> "Run":
+            from resetkit.live import open_run
 
-        return open_run(path, text, customer, people, folder, started, person, console)
+            return open_run(path, text, customer, people, folder, started, person, console)
 
-    background = Background(build)
-    try:
-        entered, answered = ask_first(screen, person, console, started.date(), background)
-    except BaseException:
-        # Exiting while the thread still imports can abort the interpreter at shutdown.
-        background.wait()
-        raise
-    run = background.result()
-    run.take_over(screen.section_id, entered, answered)
-    _run_live(run, console)
+        background = Background(build)
+        try:
+            entered, answered = ask_first(screen, person, console, started.date(), background)
+        except BaseException:
+            # Exiting while the thread still imports can abort the interpreter at shutdown.
+            background.wait()
+            raise
+        run = background.result()
+        run.lock = lock
+        run.take_over(screen.section_id, entered, answered)
+        _run_live(run, console)
 
 
 @app.command()
@@ -701,6 +708,14 @@ def resume(
             help="Session id (customer/date-playbook) or folder; default: the latest in progress.",
         ),
     ] = None,
+    take_over: Annotated[
+        bool,
+        typer.Option(
+            "--take-over",
+            help="Carry on a session open in another terminal without asking; "
+            "that terminal saves nothing more.",
+        ),
+    ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Continue an interrupted session at its first unanswered question."""
@@ -712,34 +727,65 @@ def resume(
     from resetkit.session import find_session, playbook_hash, playbook_of, salvage
 
     folder = find_session(find_notes_dir(notes_dir).path, session_ref)
-    session, damage = salvage(folder)
-    for notice in damage:
+    first_look, told = salvage(folder)  # to refuse before asking anything
+    for notice in told:
         sys.stderr.write(f"resetkit: {notice}\n")
+    _resumable(first_look)
+    _need_terminal("resetkit resume")
+    with _lock_session(folder, take_over) as lock:
+        # Read again under the lock: the terminal it was taken from may have saved since.
+        session, damage = salvage(folder)
+        for notice in damage:
+            if notice not in told:
+                sys.stderr.write(f"resetkit: {notice}\n")
+        _resumable(session)
+        model, path = playbook_of(session)
+        console = _console()
+        changed = playbook_hash(read_text(path)) != session.playbook_hash
+        if changed:
+            console.print(
+                f"[yellow]The playbook '{model.id}' changed since this session started; "
+                "carrying on with the answers that still fit.[/]"
+            )
+        if changed or damage:
+            for notice in fit_answers(model, session.answers, session.started_at.date()):
+                console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
+            session.playbook_hash = playbook_hash(read_text(path))
+            session.playbook_version = model.version
+        console.print(
+            f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
+            f"{len(session.answers)} answer(s) kept.",
+            highlight=False,
+        )
+        run = Run(model, session, folder, TerminalPrompter(), console)
+        run.lock = lock
+        _run_live(run, console)
+
+
+def _resumable(session: Any) -> None:
+    """Refuse a session that is not in progress."""
     if session.status != "in_progress":
         _fail(
             f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
             "progress can be resumed"
         )
-    model, path = playbook_of(session)
-    _need_terminal("resetkit resume")
-    console = _console()
-    changed = playbook_hash(read_text(path)) != session.playbook_hash
-    if changed:
-        console.print(
-            f"[yellow]The playbook '{model.id}' changed since this session started; "
-            "carrying on with the answers that still fit.[/]"
-        )
-    if changed or damage:
-        for notice in fit_answers(model, session.answers, session.started_at.date()):
-            console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
-        session.playbook_hash = playbook_hash(read_text(path))
-        session.playbook_version = model.version
-    console.print(
-        f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
-        f"{len(session.answers)} answer(s) kept.",
-        highlight=False,
-    )
-    _run_live(Run(model, session, folder, TerminalPrompter(), console), console)
+
+
+def _lock_session(folder: Path, take_over: bool = False) -> "SessionLock":
+    """The session's lock, held by this run; a lock held elsewhere is taken only knowingly."""
+    from resetkit.session import SessionLock, SessionLocked
+
+    lock = SessionLock(folder)
+    try:
+        lock.acquire(take_over=take_over)
+    except SessionLocked as error:
+        if not _has_terminal():
+            raise
+        sys.stderr.write(f"resetkit: {error.message}\n")
+        if not _confirm("Take it over here? Answers typed there from now on are not saved."):
+            _fail("not resumed: nothing changed", 0)
+        lock.acquire(take_over=True)
+    return lock
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from resetkit.screen import SectionView, draw_section, escape_markup, status_lin
 from resetkit.session import (
     Recommended,
     Session,
+    SessionLock,
     Verdict,
     VerdictKind,
     merge_attendees,
@@ -171,6 +172,8 @@ class Run:
         self.today = session.started_at.date()
         self.section: Section | None = None
         self.mark = clock()
+        # The session's lock when a command holds one: a save first checks it is still ours.
+        self.lock: SessionLock | None = None
 
     # --- time ---------------------------------------------------------------------------
 
@@ -200,6 +203,8 @@ class Run:
         draw_section(self.console, section_view(self.playbook, self.session.answers, section))
 
     def _save(self) -> None:
+        if self.lock is not None:
+            self.lock.check()  # taken over in another terminal: its answers are not overwritten
         save(self.session, self.folder)
 
     def _ask(self, section: Section, question: AnyQuestion, current: Any) -> None:
@@ -317,6 +322,8 @@ class Run:
 
     def finish(self, decision: str) -> list[Path]:
         """Mark the session complete (writing the notes) or discarded."""
+        if self.lock is not None:
+            self.lock.check()
         self._tick()
         session = self.session
         session.ended_at = datetime.now().astimezone()
