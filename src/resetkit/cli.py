@@ -721,7 +721,7 @@ def resume(
     """Continue an interrupted session at its first unanswered question."""
     from rich.markup import escape
 
-    from resetkit.live import Run, fit_answers
+    from resetkit.live import Run, finish_review, fit_answers
     from resetkit.places import find_notes_dir, read_text
     from resetkit.prompts import TerminalPrompter
     from resetkit.session import find_session, playbook_hash, playbook_of, salvage
@@ -757,7 +757,9 @@ def resume(
             f"{len(session.answers)} answer(s) kept.",
             highlight=False,
         )
-        run = Run(model, session, folder, TerminalPrompter(), console)
+        person = TerminalPrompter()
+        finish_review(find_notes_dir(notes_dir).path, session, folder, person, console)
+        run = Run(model, session, folder, person, console)
         run.lock = lock
         _run_live(run, console)
 

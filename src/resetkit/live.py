@@ -440,17 +440,27 @@ def review_follow_up(
     Items with a verdict `given` (from an answers file) are settled without a question; the
     others are asked through `prompter`, or stay open when there is none (a scripted run).
     Returns how many items changed. Each change is recorded in the earlier record (and its
-    action plan rebuilt) as soon as it is made, so an interruption keeps what was reviewed.
+    action plan rebuilt) as soon as it is made, and the items still to review are kept in this
+    session's record (`review_pending`), so an interruption keeps what was reviewed and
+    `resume` asks about the rest only.
     """
     from resetkit.history import change_action, now
     from resetkit.notes import write_action_plan
     from resetkit.session import ActionEvent
 
     given = given or {}
+    resumed = session.review_pending is not None
     previous = link_sessions(earlier, session, folder)
-    items = [item for item in previous.action_items() if item.status == "open"]
+    open_now = {item.id: item for item in previous.action_items() if item.status == "open"}
+    if session.review_pending is None:
+        session.review_pending = list(open_now)
+    # An item settled elsewhere since (say with 'actions done') is no longer asked about.
+    items = [open_now[item_id] for item_id in session.review_pending if item_id in open_now]
+    session.review_pending = [item.id for item in items]
+    save(session, folder)
+    left = " left to review" if resumed else ""
     console.print(
-        f"Following up on {previous.id}: {len(items)} open action item(s).",
+        f"Following up on {previous.id}: {len(items)} open action item(s){left}.",
         highlight=False,
         markup=False,
     )
@@ -464,16 +474,45 @@ def review_follow_up(
         verdict = given.get(item.id)
         if verdict is None and prompter is not None:
             verdict = _ask_verdict(prompter, today, session.id)
-        if verdict is None or verdict.kind == "open":
-            continue
-        event = ActionEvent(
-            at=now(), kind=verdict.kind, note=verdict.note, from_due=item.due, to_due=verdict.due
-        )
-        previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
-        changed += 1
+        if verdict is not None and verdict.kind != "open":
+            event = ActionEvent(
+                at=now(),
+                kind=verdict.kind,
+                note=verdict.note,
+                from_due=item.due,
+                to_due=verdict.due,
+            )
+            previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
+            changed += 1
+        session.review_pending.remove(item.id)
+        save(session, folder)
+    session.review_pending = None
+    save(session, folder)
     if changed and write_action_plan(previous, earlier) is None:
         console.print(
             f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by hand and "
             "is left as it is.[/]"
         )
     return changed
+
+
+def finish_review(
+    notes_dir: Path, session: Session, folder: Path, prompter: Prompter, console: Console
+) -> None:
+    """Finish a follow-up review that was interrupted (see review_follow_up), if there is one."""
+    from resetkit.errors import UsageError
+    from resetkit.session import find_session
+
+    if session.follows is None or session.review_pending is None:
+        return
+    try:
+        earlier = find_session(notes_dir, session.follows)
+    except UsageError:
+        session.review_pending = None
+        save(session, folder)
+        console.print(
+            f"[yellow]{escape_markup(session.follows)}, which this session follows up on, is "
+            "no longer in the notes dir: its review is left where it stopped.[/]"
+        )
+        return
+    review_follow_up(earlier, session, folder, prompter, console)

@@ -130,6 +130,10 @@ class Session(BaseModel):
     written: dict[str, str] = Field(default_factory=dict)  # file name -> sha256 as written
     follows: str | None = None  # the session this one follows up on
     followed_by: list[str] = Field(default_factory=list)
+    # The open action items of `follows` that its review has still to go through, by id; None
+    # when no review is under way. Set before the first is asked, so that `resume` finishes an
+    # interrupted review without asking again about the items already settled.
+    review_pending: list[str] | None = None
 
     def action_items(self) -> list[ActionItem]:
         """Every action item recorded in the session, in the order they were added."""
