@@ -54,3 +54,21 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     resumed.kill(signal.SIGKILL)
     assert [item["status"] for item in earlier_items(earlier)] == ["done", "open", "dropped"]
     assert new_record(isolated)["review_pending"] is None
+
+
+def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolated: Path) -> None:  # noqa: F811
+    from datetime import date, timedelta
+
+    from conftest import drive
+
+    earlier = drive("reset", notes_dir=isolated / "notes")
+    child = spawn(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
+    )
+    answer(child, "What happened to it?", DOWN + "\r")  # Moved to a new date
+    answer(child, "New due date", "\r")
+    answer(child, "Note (optional)", "\r")
+    child.expect_exact("Date of the last real conversation")
+    child.kill(signal.SIGKILL)
+    (item,) = earlier_items(earlier.folder)
+    assert item["due"] == (date.today() + timedelta(days=7)).isoformat()

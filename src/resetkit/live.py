@@ -383,7 +383,9 @@ def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
             return Verdict("open")
         new_due = None
         if kind == "moved":
-            new_due = date.fromisoformat(prompter.ask(due_question, None, today))
+            # Enter takes the default shown (a week on), as at any date question.
+            default = default_answer(due_question, today)
+            new_due = date.fromisoformat(prompter.ask(due_question, default, today))
         note = prompter.ask(note_question, None, today) or ""
         return Verdict(cast(VerdictKind, kind), new_due, note)
     except Interrupted:
