@@ -453,6 +453,8 @@ class SessionLock:
             return False
         if holder.pid == self.mine.pid:
             return False  # this very process: a lock it holds is not stale
+        if os.name == "nt":
+            return False  # os.kill(pid, 0) would end the process there: ask instead
         try:
             os.kill(holder.pid, 0)
         except ProcessLookupError:
