@@ -262,6 +262,9 @@ class MultiChoiceQuestion(_Question):
 class NumberQuestion(_Question):
     """A number, optionally bounded."""
 
+    # `max: .inf` or `default: .nan` would let through answers no record can store.
+    model_config = ConfigDict(allow_inf_nan=False)
+
     type: Literal["number"]
     min: int | float | None = None
     max: int | float | None = None
