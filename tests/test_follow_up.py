@@ -211,3 +211,40 @@ def test_a_review_refuses_ambiguous_and_repeated_items(run, isolated: Path) -> N
     assert "'' matches several open action items" in result.stderr
     assert f"item {first} is reviewed twice" in result.stderr
     assert (folder / "session.json").read_bytes() == before
+
+
+def test_a_script_cannot_follow_up_another_customers_session(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes, customer="Globex")
+    refused = scripted_follow_up(run, isolated, "", earlier.session.id)
+    assert refused.exit_code == 2
+    assert f"session {earlier.session.id} was held with 'Globex', not 'Acme Corp'" in refused.stderr
+    assert "--other-customer" in refused.stderr
+    assert [path.name for path in notes.iterdir()] == ["globex"]  # nothing written
+    assert load(earlier.folder).followed_by == []
+    answers = isolated / "answers.yaml"
+    allowed = run(
+        "start", "risk-check", "--answers", str(answers), "--no-input",
+        "--follow-up", earlier.session.id, "--other-customer", "--notes-dir", str(notes),
+    )  # fmt: skip
+    assert allowed.exit_code == 0, allowed.stderr
+    assert len(load(earlier.folder).followed_by) == 1
+
+
+def test_the_same_customer_written_otherwise_is_no_other_customer(run, isolated: Path) -> None:
+    earlier = drive("reset", notes_dir=isolated / "notes", customer="ACME corp")
+    assert scripted_follow_up(run, isolated, "", earlier.session.id).exit_code == 0
+
+
+def test_a_resumed_review_skips_items_settled_elsewhere_meanwhile(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    folder, (_, second, third) = earlier_with_three_items(notes)
+    session, new_folder = second_session(notes, "risk-check")
+    session.review_pending = [second, third]  # as an interrupted review leaves it
+    assert run("actions", "done", third, "--notes-dir", str(notes)).exit_code == 0
+    prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped"])
+    screen = io.StringIO()
+    review_follow_up(folder, session, new_folder, prompter, Console(file=screen, width=100))
+    assert "1 open action item(s) left to review" in screen.getvalue()
+    assert [i.status for i in load(folder).action_items()] == ["open", "dropped", "done"]
+    assert load(new_folder).review_pending is None

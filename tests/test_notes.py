@@ -66,7 +66,7 @@ def test_front_matter_parses_back_equal_to_the_record() -> None:
     assert matter == front_matter(record)
     assert matter["customer"] == "Acme Corp"
     assert matter["outcome"] == "follow-up"
-    assert matter["attendees"] == ["Dana (CTO)"]
+    assert matter["attendees"] == ["Dana (CTO)", "item for attendees", "another item"]
     assert matter["planned_minutes"] == 30 and matter["status"] == "complete"
 
 

@@ -90,7 +90,7 @@ def ctrl_c_at(child: pexpect.spawn, prompt: str) -> None:
 
 
 def answer_opening(child: pexpect.spawn) -> None:
-    answer(child, "Who will be on the call", "Dana, CTO\r")
+    answer(child, "Who will be on the call", "Dana:CTO\r")
     child.send("\r")  # an empty line ends the list
     answer(child, "How long is the call?", "\r")
     answer(
@@ -329,8 +329,8 @@ def test_resume_after_the_playbook_changed_keeps_what_still_fits(spawn, isolated
     )
     resumed = spawn("resume")
     resumed.expect_exact("changed since this session started")
-    resumed.expect_exact("'mood' has no choice 'tense'")
-    resumed.expect_exact("'topic' is no longer in the playbook")
+    resumed.expect_exact("\"How is the mood?\" has no choice 'tense'")
+    resumed.expect_exact('the answer "Pricing" is dropped: its question is no longer asked')
     resumed.expect_exact("How is the mood?")  # asked again: its old answer did not fit
     resumed.send("\r")
     answer(resumed, "Next step?", "Call Friday\r")

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from resetkit.checks import AnswerError, check_answer, default_answer, resolve_date
+from resetkit.checks import AnswerError, asked_as, check_answer, default_answer, resolve_date
 from resetkit.conditions import describe
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.loader import Located, read_yaml
@@ -105,7 +105,8 @@ def check_sheet(
                 question = playbook.question(question_id)
                 sheet.answers[question_id] = check_answer(question, value, today)
             except AnswerError as error:
-                problems.append(located.problem(where, str(error)))
+                # The file names questions by id; the message names the prompt as well.
+                problems.append(located.problem(where, f"'{question_id}': {error}"))
     applying = {question.id for _, question in active(playbook, sheet.answers)}
     for question_id in list(sheet.answers):
         if question_id not in applying:
@@ -114,7 +115,8 @@ def check_sheet(
             problems.append(
                 located.problem(
                     ("answers", question_id),
-                    f"'{question_id}' does not apply given the other answers{condition}",
+                    f"'{question_id}' ({asked_as(question)}) does not apply given the other "
+                    f"answers{condition}",
                 )
             )
     if complete and not problems:
@@ -128,7 +130,9 @@ def check_sheet(
                 # At its own line when the file has it (null), as a template does.
                 at: YamlPath = ("answers", question.id) if question.id in raw else ("answers",)
                 problems.append(
-                    located.problem(at, f"'{question.id}' is required and has no answer")
+                    located.problem(
+                        at, f"'{question.id}' ({asked_as(question)}) is required and has no answer"
+                    )
                 )
             else:
                 sheet.answers[question.id] = None
@@ -271,7 +275,7 @@ def template(playbook: Playbook) -> str:
         "# null means no answer: asked when you run without --no-input, skipped with it.",
         "# A question whose 'only if' does not hold must stay null or be removed.",
         'customer: ""            # the customer, as written (or pass --customer)',
-        'attendees: []           # entries like "Dana Smith:CTO" or "Dana <dana@acme.com>:CTO"',
+        _attendees_line(playbook),
         "# With --follow-up SESSION, review: settles that session's open action items by id",
         "# (see 'resetkit actions'); items left out stay open. Quote the ids:",
         "# review: {'0e12ab34': done, '7f3c9a10': {status: moved, due: +14d, note: Legal is slow}}",
@@ -302,6 +306,23 @@ def template(playbook: Playbook) -> str:
                 value = None
             lines.append(f"  {question.id}: {_flow(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _attendees_line(playbook: Playbook) -> str:
+    """The top-level attendees, unless a question of the playbook asks for them.
+
+    A second `attendees:` (one at the top, one under `answers:`) would ask for the same people
+    twice; with such a question, they are written once, as its answer.
+    """
+    question = playbook.attendees_question
+    if question is None:
+        return (
+            'attendees: []           # entries like "Dana Smith:CTO" or "Dana <dana@acme.com>:CTO"'
+        )
+    return (
+        f"# The people on the call are the answer to '{question.id}' below "
+        '(entries like "Dana Smith:CTO" or "Dana <dana@acme.com>:CTO"; --attendee adds more).'
+    )
 
 
 def _template_value(question: AnyQuestion) -> Any:

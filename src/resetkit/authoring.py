@@ -40,6 +40,8 @@ sections:
       - id: attendees
         type: list
         prompt: Who is on the call?
+        help: one at a time, as Name or Name:Role
+        sets_attendees: true
   - id: discussion
     title: Discussion
     timebox: 20m

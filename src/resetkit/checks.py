@@ -6,6 +6,7 @@ first question of a run is checked before pydantic has loaded (see headstart.py)
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -21,7 +22,16 @@ RELATIVE_DAYS = re.compile(r"^\+(\d+)([dw])$")
 
 
 class AnswerError(ValueError):
-    """An answer that does not fit its question; the message says what would."""
+    """An answer that does not fit its question; the message says what would.
+
+    It names the question as the person saw it (its prompt, quoted), never by its id: the id
+    is the playbook author's, and only an answers file (which the caller names) uses it.
+    """
+
+
+def asked_as(question: AnyQuestion) -> str:
+    """A question named as it was asked: its prompt, quoted."""
+    return f'"{" ".join(question.prompt.split())}"'
 
 
 def resolve_date(value: date | str, today: date) -> date:
@@ -55,16 +65,16 @@ def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
     """The answer in its stored form; AnswerError when it does not fit the question."""
     if value is None or value == "" or value == []:
         if question.required:
-            raise AnswerError(f"'{question.id}' is required")
+            raise AnswerError(f"{asked_as(question)} is required")
         return None
     if question.type == "text" or question.type == "long_text":
         if not isinstance(value, str):
-            raise AnswerError(f"'{question.id}' takes text")
+            raise AnswerError(f"{asked_as(question)} takes text")
         if question.type == "text" and "\n" in value:
-            raise AnswerError(f"'{question.id}' takes one line of text")
+            raise AnswerError(f"{asked_as(question)} takes one line of text")
         return value
     if question.type == "yes_no":
-        return _yes_no(question.id, value)
+        return _yes_no(asked_as(question), value)
     if question.type == "choice":
         return _choice(question, value)
     if question.type == "multi_choice":
@@ -74,17 +84,22 @@ def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
     if question.type == "number":
         return _number(question, value)
     if question.type == "date":
-        return _date(question.id, value, today).isoformat()
+        return _date(asked_as(question), value, today).isoformat()
     if question.type == "list":
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(item, str) for item in items):
-            raise AnswerError(f"'{question.id}' takes a list of text items")
+            raise AnswerError(f"{asked_as(question)} takes a list of text items")
         kept = [item.strip() for item in items if item.strip()]
         if not kept and question.required:
-            raise AnswerError(f"'{question.id}' is required")
+            raise AnswerError(f"{asked_as(question)} is required")
+        if getattr(question, "sets_attendees", False):
+            # Each is a person on the call, written as after --attendee: NAME or NAME:ROLE.
+            for item in kept:
+                if not item.partition(":")[0].strip():
+                    raise AnswerError(f"{item!r} has no name: write NAME or NAME:ROLE")
         return kept or None
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise AnswerError(f"'{question.id}' takes a list of action items (what, owner, due)")
+        raise AnswerError(f"{asked_as(question)} takes a list of action items (what, owner, due)")
     return [check_action_item(item, today) for item in value]
 
 
@@ -112,14 +127,14 @@ def shown_answer(question: AnyQuestion, value: Any) -> str:
     return lines[0] + (f" (and {more} more line{'s' if more > 1 else ''})" if more else "")
 
 
-def _yes_no(question_id: str, value: Any) -> bool:
+def _yes_no(asked: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("y", "yes", "true"):
         return True
     if isinstance(value, str) and value.strip().lower() in ("n", "no", "false"):
         return False
-    raise AnswerError(f"'{question_id}' takes yes or no")
+    raise AnswerError(f"{asked} takes yes or no")
 
 
 # The words YAML reads as true or false: `icp-review: no` in an answers file arrives as False.
@@ -135,28 +150,32 @@ def _choice(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
         if len(meant) == 1:
             return meant[0].value
     offered = ", ".join(choice.value for choice in question.choices)
-    raise AnswerError(f"'{question.id}' has no choice {value!r} (choices: {offered})")
+    raise AnswerError(f"{asked_as(question)} has no choice {value!r} (choices: {offered})")
 
 
 def _number(question: NumberQuestion, value: Any) -> int | float:
     if isinstance(value, bool):
-        raise AnswerError(f"'{question.id}' takes a number")
+        raise AnswerError(f"{asked_as(question)} takes a number")
     if isinstance(value, str):
         try:
             value = float(value.strip().replace(",", "")) if value.strip() else None
         except ValueError:
-            raise AnswerError(f"'{question.id}' takes a number, not {value!r}") from None
-    if not isinstance(value, int | float) or value != value:
-        raise AnswerError(f"'{question.id}' takes a number")
+            raise AnswerError(f"{asked_as(question)} takes a number, not {value!r}") from None
+    if not isinstance(value, int | float):
+        raise AnswerError(f"{asked_as(question)} takes a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        # float() reads 'inf', 'nan' and '1e309' (infinity); JSON cannot store them and no
+        # meeting counts to infinity.
+        raise AnswerError(f"{asked_as(question)} takes a finite number, not {value}")
     number: int | float = int(value) if isinstance(value, float) and value.is_integer() else value
     if question.min is not None and number < question.min:
-        raise AnswerError(f"'{question.id}' must be at least {question.min}")
+        raise AnswerError(f"{asked_as(question)} must be at least {question.min}")
     if question.max is not None and number > question.max:
-        raise AnswerError(f"'{question.id}' must be at most {question.max}")
+        raise AnswerError(f"{asked_as(question)} must be at most {question.max}")
     return number
 
 
-def _date(question_id: str, value: Any, today: date) -> date:
+def _date(asked: str, value: Any, today: date) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -164,7 +183,7 @@ def _date(question_id: str, value: Any, today: date) -> date:
             return resolve_date(value.strip(), today)
         except ValueError:
             pass
-    raise AnswerError(f"'{question_id}' takes a date like 2026-12-01, 'today' or +14d")
+    raise AnswerError(f"{asked} takes a date like 2026-12-01, 'today' or +14d")
 
 
 def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
@@ -188,8 +207,8 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "what": what.strip(),
         "owner": owner,
         "owner_name": str(item.get("owner_name") or "").strip(),
-        "due": None if due in (None, "") else _date("due", due, today).isoformat(),
-        "critical_path": _yes_no("critical_path", item.get("critical_path", False)),
+        "due": None if due in (None, "") else _date("the due date", due, today).isoformat(),
+        "critical_path": _yes_no("critical path", item.get("critical_path", False)),
         "status": status,
         "history": list(item.get("history") or []),
     }

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from resetkit.headstart import FirstScreen
     from resetkit.live import Run
     from resetkit.places import Entry
+    from resetkit.session import SessionLock
 
 INTERNAL_ERROR = 70
 
@@ -53,6 +54,14 @@ def _crash_report(error: BaseException) -> str:
 class _Commands(TyperGroup):
     """The command group, with the one place where errors become a line and an exit code."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            # `resetkit --help | head -1`: the help is printed while the line is parsed.
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
     def invoke(self, ctx: Any) -> Any:
         from resetkit.errors import InputInvalid
 
@@ -66,6 +75,10 @@ class _Commands(TyperGroup):
             _fail(str(error), error.exit_code)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
             raise
+        except BrokenPipeError:
+            # The reader has gone (`| head -1`): it has what it wanted, so end quietly.
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             _fail(f"{error.strerror or error}{where}: check the path and its permissions")
@@ -123,7 +136,15 @@ class CheckFormat(StrEnum):
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # rich's own reaction to a closed pipe is exit 1; a reader that has gone is no error here.
+    console.on_broken_pipe = _closed_pipe  # type: ignore[method-assign]
+    return console
+
+
+def _closed_pipe() -> NoReturn:
+    _silence_stdout()
+    raise typer.Exit(0)
 
 
 def _write_json(value: Any) -> None:
@@ -418,17 +439,19 @@ def _run_scripted(
     session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
     quiet = _console(stderr=True)
     quiet.quiet = True
-    if earlier is not None:
-        changed = review_follow_up(earlier, session, folder, None, quiet, sheet.review)
-        sys.stderr.write(
-            f"linked to {session.follows}; the review settled {changed} of its open action "
-            "item(s), the others stay open\n"
-        )
-    run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
-    run.walk()
-    written = run.finish("save")
-    for path in written:
-        sys.stdout.write(f"{path}\n")
+    with _lock_session(folder) as lock:
+        if earlier is not None:
+            changed = review_follow_up(earlier, session, folder, None, quiet, sheet.review)
+            sys.stderr.write(
+                f"linked to {session.follows}; the review settled {changed} of its open action "
+                "item(s), the others stay open\n"
+            )
+        run = Run(model, session, folder, ScriptedPrompter(sheet.answers), quiet)
+        run.lock = lock
+        run.walk()
+        written = run.finish("save")
+        for path in written:
+            sys.stdout.write(f"{path}\n")
     sys.stderr.write(f"session {session.id} complete\n")
     if any(path.name == "shared.md" for path in written):
         sys.stderr.write(f"send the customer copy: resetkit share {session.id} --eml recap.eml\n")
@@ -497,6 +520,13 @@ def start(
             "file leaves out, fail on missing required ones.",
         ),
     ] = False,
+    other_customer: Annotated[
+        bool,
+        typer.Option(
+            "--other-customer",
+            help="Allow --follow-up of a session held with another customer without asking.",
+        ),
+    ] = False,
 ) -> None:
     """Run a playbook live: ask its questions, save every answer, write the notes."""
     from datetime import datetime
@@ -523,7 +553,7 @@ def start(
     from resetkit.headstart import remember
     from resetkit.live import Run, first_screen, review_follow_up
     from resetkit.loader import load_file
-    from resetkit.prompts import FallbackPrompter, ScriptedPrompter, TerminalPrompter
+    from resetkit.prompts import TerminalPrompter
     from resetkit.session import Attendee, begin, find_session
     from resetkit.session import load as load_session
 
@@ -541,7 +571,12 @@ def start(
         )
         customer = customer or sheet.customer
         attendees = attendees or sheet.attendees
-    if answers is not None and customer and not missing(model, sheet.answers):
+    # In a terminal a person is there to review the answers before they are saved, even when
+    # the file has them all; --no-input (or no terminal) asks nothing and reviews nothing.
+    scripted_only = no_input or not _has_terminal()
+    if answers is not None and customer and not missing(model, sheet.answers) and scripted_only:
+        if earlier is not None and not other_customer:
+            _follows_other_customer(earlier, customer, can_ask=False)
         scripted = (model, path, text, customer, attendees, notes.path, started)
         _run_scripted(*scripted, sheet, earlier)
         return
@@ -556,16 +591,41 @@ def start(
             )
         _need_terminal("resetkit start")
     person = TerminalPrompter()
-    prompter = FallbackPrompter(ScriptedPrompter(sheet.answers), person)
     console = _console()
     customer = _customer_or_ask(customer, person)
+    if earlier is not None and not other_customer:
+        _follows_other_customer(earlier, customer, can_ask=True)
     session, folder = begin(model, path, text, customer, attendees, notes.path, started)
-    _print_header(console, model.title, customer, session.id)
-    if (screen := first_screen(model)) is not None:
-        remember(path, text, screen)  # the next start of this playbook text draws it sooner
-    if earlier is not None:
-        review_follow_up(earlier, session, folder, person, console, sheet.review)
-    _run_live(Run(model, session, folder, prompter, console), console)
+    with _lock_session(folder) as lock:
+        _print_header(console, model.title, customer, session.id)
+        if (screen := first_screen(model)) is not None:
+            remember(path, text, screen)  # the next start of this playbook text draws it sooner
+        if earlier is not None:
+            review_follow_up(earlier, session, folder, person, console, sheet.review)
+        run = Run(model, session, folder, person, console)
+        run.lock = lock
+        if sheet.answers:
+            taken = run.take_answers(sheet.answers)
+            source = "standard input" if answers == "-" else answers
+            console.print(
+                f"{taken} answer(s) taken from {source}; the review at the end shows them all.",
+                markup=False,
+                highlight=False,
+            )
+        _run_live(run, console)
+
+
+def _follows_other_customer(earlier: Path, customer: str, *, can_ask: bool) -> None:
+    """A follow-up of another customer's session: asked in a terminal, refused in a script."""
+    from resetkit.live import OtherCustomer, refuse_other_customer
+
+    try:
+        refuse_other_customer(earlier, customer)
+    except OtherCustomer as error:
+        if not can_ask:
+            raise
+        if not _confirm(f"{error.message}. Follow it up anyway?"):
+            _fail("not started: nothing was written", 0)
 
 
 def _has_terminal() -> bool:
@@ -580,12 +640,25 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
     from resetkit.prompts import Interrupted
 
     try:
-        typed = person.line(
-            "Customer name?", "a customer name is needed: type it as you would write it"
-        )
+        typed = person.line("Customer name?", CUSTOMER_NAME_NEEDED)
     except (KeyboardInterrupt, EOFError, Interrupted):
         _fail("interrupted before the session started; nothing was saved", 130)
     return str(typed)
+
+
+def _confirm(question: str) -> bool:
+    """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
+    import questionary
+
+    try:
+        return bool(questionary.confirm(question, default=False).unsafe_ask())
+    except (KeyboardInterrupt, EOFError):
+        _fail("interrupted: nothing changed", 130)
+
+
+CUSTOMER_NAME_NEEDED = (
+    "a blank name is refused: type the customer's name; the notes and their folder carry it"
+)
 
 
 def _print_header(console: "Console", title: str, customer: str, session_id: str) -> None:
@@ -615,24 +688,28 @@ def _start_from_first_screen(
     console = _console()
     customer = _customer_or_ask(customer, person)
     folder = reserve_folder(notes_dir, customer, started.date(), screen.playbook_id)
-    _print_header(console, screen.title, customer, session_id(folder))
+    with _lock_session(folder) as lock:
+        _print_header(console, screen.title, customer, session_id(folder))
 
-    def build() -> "Run":
-        from resetkit.live import open_run
+        def build() -> "Run":
+            from resetkit.live import open_run
 
-        return open_run(path, text, customer, people, folder, started, person, console)
+            return open_run(path, text, customer, people, folder, started, person, console)
 
-    background = Background(build)
-    try:
-        entered, answered, draft = ask_first(screen, person, console, started.date(), background)
-    except BaseException:
-        # Exiting while the thread still imports can abort the interpreter at shutdown.
-        background.wait()
-        raise
-    run = background.result()
-    first = str(screen.question["id"])
-    run.take_over(screen.section_id, entered, answered, (first, draft) if draft else None)
-    _run_live(run, console)
+        background = Background(build)
+        try:
+            entered, answered, draft = ask_first(
+                screen, person, console, started.date(), background
+            )
+        except BaseException:
+            # Exiting while the thread still imports can abort the interpreter at shutdown.
+            background.wait()
+            raise
+        run = background.result()
+        run.lock = lock
+        first = str(screen.question["id"])
+        run.take_over(screen.section_id, entered, answered, (first, draft) if draft else None)
+        _run_live(run, console)
 
 
 @app.command()
@@ -644,60 +721,109 @@ def resume(
             help="Session id (customer/date-playbook) or folder; default: the latest in progress.",
         ),
     ] = None,
+    take_over: Annotated[
+        bool,
+        typer.Option(
+            "--take-over",
+            help="Carry on a session open in another terminal without asking; "
+            "that terminal saves nothing more.",
+        ),
+    ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Continue an interrupted session at its first unanswered question."""
     from rich.markup import escape
 
-    from resetkit.live import Run, fit_answers
+    from resetkit.live import Run, finish_review, fit_answers
     from resetkit.places import find_notes_dir, read_text
     from resetkit.prompts import TerminalPrompter
     from resetkit.session import find_session, playbook_hash, playbook_of, salvage
 
     folder = find_session(find_notes_dir(notes_dir).path, session_ref)
-    session, damage = salvage(folder)
-    for notice in damage:
+    first_look, told = salvage(folder)  # to refuse before asking anything
+    for notice in told:
         sys.stderr.write(f"resetkit: {notice}\n")
+    _resumable(first_look)
+    _need_terminal("resetkit resume")
+    with _lock_session(folder, take_over) as lock:
+        # Read again under the lock: the terminal it was taken from may have saved since.
+        session, damage = salvage(folder)
+        for notice in damage:
+            if notice not in told:
+                sys.stderr.write(f"resetkit: {notice}\n")
+        _resumable(session)
+        model, path = playbook_of(session)
+        console = _console()
+        changed = playbook_hash(read_text(path)) != session.playbook_hash
+        if changed:
+            console.print(
+                f"[yellow]The playbook '{model.id}' changed since this session started; "
+                "carrying on with the answers that still fit.[/]"
+            )
+        if changed or damage:
+            for notice in fit_answers(model, session.answers, session.started_at.date()):
+                console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
+            session.playbook_hash = playbook_hash(read_text(path))
+            session.playbook_version = model.version
+        console.print(
+            f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
+            f"{len(session.answers)} answer(s) kept.",
+            highlight=False,
+        )
+        person = TerminalPrompter()
+        finish_review(find_notes_dir(notes_dir).path, session, folder, person, console)
+        run = Run(model, session, folder, person, console)
+        run.lock = lock
+        _run_live(run, console)
+
+
+def _resumable(session: Any) -> None:
+    """Refuse a session that is not in progress."""
     if session.status != "in_progress":
         _fail(
             f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
             "progress can be resumed"
         )
-    model, path = playbook_of(session)
-    _need_terminal("resetkit resume")
-    console = _console()
-    changed = playbook_hash(read_text(path)) != session.playbook_hash
-    if changed:
-        console.print(
-            f"[yellow]The playbook '{model.id}' changed since this session started; "
-            "carrying on with the answers that still fit.[/]"
-        )
-    if changed or damage:
-        for notice in fit_answers(model, session.answers, session.started_at.date()):
-            console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
-        session.playbook_hash = playbook_hash(read_text(path))
-        session.playbook_version = model.version
-    console.print(
-        f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
-        f"{len(session.answers)} answer(s) kept.",
-        highlight=False,
-    )
-    _run_live(Run(model, session, folder, TerminalPrompter(), console), console)
+
+
+def _lock_session(folder: Path, take_over: bool = False) -> "SessionLock":
+    """The session's lock, held by this run; a lock held elsewhere is taken only knowingly."""
+    from resetkit.session import SessionLock, SessionLocked
+
+    lock = SessionLock(folder)
+    try:
+        lock.acquire(take_over=take_over)
+    except SessionLocked as error:
+        if not _has_terminal():
+            raise
+        sys.stderr.write(f"resetkit: {error.message}\n")
+        if not _confirm("Take it over here? Answers typed there from now on are not saved."):
+            _fail("not resumed: nothing changed", 0)
+        lock.acquire(take_over=True)
+    return lock
 
 
 def main() -> None:
-    """The console script: run the app; a broken pipe is not an error worth a traceback."""
-    if sys.argv[1:] == ["--version"]:
-        # The one answer that needs no command tree: skip building it.
-        sys.stdout.write(f"resetkit {__version__}\n")
-        return
+    """The console script: run the app; a reader that goes away ends it quietly, exit 0."""
     try:
-        app()
+        try:
+            if sys.argv[1:] == ["--version"]:
+                # The one answer that needs no command tree: skip building it.
+                sys.stdout.write(f"resetkit {__version__}\n")
+                return
+            app()
+        finally:
+            # Flushed here, where a closed pipe can still be caught, not at interpreter exit.
+            sys.stdout.flush()
     except BrokenPipeError:
-        # Python flushes stdout at exit; point it at devnull so that flush cannot fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        _silence_stdout()
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: stdout goes to devnull, so Python's flush at exit cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 # --- history: sessions, export, actions, render -----------------------------------------------
@@ -783,8 +909,13 @@ def _one_line(cell: str) -> str:
     return cell if cell.isprintable() else " ".join(cell.split())
 
 
-def _table(columns: list[str], rows: list[list[str]]) -> None:
-    """Rows as a rich table in a terminal; as tab-separated lines when piped or long."""
+def _table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] = ()) -> None:
+    """Rows as a rich table in a terminal; as tab-separated lines when piped or long.
+
+    The first column is an id that other commands take, so it is always shown whole: in a
+    narrow terminal the other columns wrap, and the `droppable` ones (in that order) are left
+    out while the table would not fit.
+    """
     if not sys.stdout.isatty() or len(rows) > 500:
         # rich lays a long table out slowly, and a pipe wants lines a script can split.
         lines = ["\t".join(columns)] + ["\t".join(map(_one_line, r)) for r in rows]
@@ -793,12 +924,24 @@ def _table(columns: list[str], rows: list[list[str]]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    console = _console()
+    # The narrowest each column can be: the id whole, the others as wide as their longest word.
+    narrowest = [max(len(cell) for cell in [columns[0]] + [row[0] for row in rows])]
+    for number, column in enumerate(columns[1:], start=1):
+        words = [word for row in rows for word in row[number].split()]
+        narrowest.append(max([len(column)] + [len(word) for word in words]))
+    shown = list(range(len(columns)))
+    for name in droppable:
+        if sum(narrowest[n] for n in shown) + 2 * (len(shown) - 1) <= console.width:
+            break
+        shown.remove(columns.index(name))
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in columns:
-        table.add_column(column)
+    table.add_column(columns[0], no_wrap=True, min_width=narrowest[0])
+    for number in shown[1:]:
+        table.add_column(columns[number])
     for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
-    _console().print(table)
+        table.add_row(*(escape(row[number]) for number in shown))
+    console.print(table)
 
 
 class SessionsFormat(StrEnum):
@@ -841,6 +984,8 @@ def sessions(
             ]
             for r in rows
         ],
+        # The id holds the date, playbook and customer: those go first in a narrow terminal.
+        droppable=("DATE", "PLAYBOOK", "MINUTES", "OUTCOME", "CUSTOMER", "STATUS"),
     )
 
 
@@ -970,13 +1115,17 @@ def actions_move(
     action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
     due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
+    allow_past: Annotated[
+        bool,
+        typer.Option("--allow-past", help="Allow a due date before today without asking."),
+    ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
     from resetkit.checks import resolve_date
-    from resetkit.history import now
+    from resetkit.history import DateInThePast, now, refuse_past_due
     from resetkit.session import ActionEvent
 
     if not reason.strip():
@@ -985,6 +1134,15 @@ def actions_move(
         new_due = resolve_date(due.strip(), date.today())
     except ValueError:
         _fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
+    try:
+        refuse_past_due(new_due, date.today())
+    except DateInThePast as error:
+        if not allow_past:
+            if not _has_terminal():
+                raise
+            if not _confirm(f"{error.message}. Move the item there anyway?"):
+                sys.stderr.write("not moved: nothing changed\n")
+                return
     event = ActionEvent(at=now(), kind="moved", note=reason.strip(), to_due=new_due)
     _change_action(notes_dir, action_id, event, new_due)
 

@@ -571,6 +571,20 @@ def change_action(
     raise UsageError(f"no action item '{action_id}' in session {session.id}")
 
 
+class DateInThePast(UsageError):
+    """A new due date before today: a slip is told forwards, so moving back needs a yes."""
+
+
+def refuse_past_due(new_due: date, today: date) -> None:
+    """DateInThePast when `new_due` is before `today`."""
+    if new_due < today:
+        days = (today - new_due).days
+        raise DateInThePast(
+            f"{new_due.isoformat()} is in the past ({days} day(s) ago)",
+            hint="pass --allow-past to move the item there anyway",
+        )
+
+
 def now() -> datetime:
     """The current time with the local offset, as records store it."""
     return datetime.now().astimezone()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.checks import AnswerError, check_answer, default_answer, shown_answer
+from resetkit.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.headstart import FirstScreen
 from resetkit.model import AnyQuestion, Playbook, Section
@@ -22,7 +22,15 @@ from resetkit.screen import (
     minutes_text,
     status_fragments,
 )
-from resetkit.session import Recommended, Session, Verdict, VerdictKind, save
+from resetkit.session import (
+    Recommended,
+    Session,
+    SessionLock,
+    Verdict,
+    VerdictKind,
+    merge_attendees,
+    save,
+)
 from resetkit.walk import (
     active,
     active_sections,
@@ -72,22 +80,40 @@ def meeting_seconds(playbook: Playbook, session: Session) -> float:
 
 
 def fit_answers(playbook: Playbook, answers: dict[str, Any], today: date) -> list[str]:
-    """Keep the answers that still fit the playbook; return a line for each one dropped."""
+    """Keep the answers that still fit the playbook; return a line for each one dropped.
+
+    Each line names the question by its prompt, as the person saw it; a question the playbook
+    no longer has is named by the answer it had.
+    """
     notices = []
     for question_id in list(answers):
         try:
             question = playbook.question(question_id)
         except KeyError:
-            notices.append(f"'{question_id}' is no longer in the playbook: its answer is dropped")
-            del answers[question_id]
+            value = _quoted_answer(answers.pop(question_id))
+            notices.append(f"the answer {value} is dropped: its question is no longer asked")
             continue
         try:
             answers[question_id] = check_answer(question, answers[question_id], today)
         except AnswerError as error:
             notices.append(f"{error}: the earlier answer no longer fits and is dropped")
             del answers[question_id]
-    notices += [f"'{q}' no longer applies: its answer is dropped" for q in prune(playbook, answers)]
+    notices += [no_longer_applies(playbook, q) for q in prune(playbook, answers)]
     return notices
+
+
+def no_longer_applies(playbook: Playbook, question_id: str) -> str:
+    """The notice for an answer dropped because its question no longer applies."""
+    return f"{asked_as(playbook.question(question_id))} no longer applies: its answer is dropped"
+
+
+def _quoted_answer(value: Any) -> str:
+    """An answer whose question is gone, on one short line, quoted."""
+    if isinstance(value, list):
+        parts = [item.get("what", "") if isinstance(item, dict) else str(item) for item in value]
+        value = "; ".join(parts)
+    text = " ".join(str(value).split())
+    return f'"{text if len(text) <= 60 else text[:57] + "..."}"'
 
 
 def first_screen(playbook: Playbook) -> FirstScreen | None:
@@ -158,6 +184,8 @@ class Run:
         self.today = session.started_at.date()
         self.section: Section | None = None
         self.mark = clock()
+        # The session's lock when a command holds one: a save first checks it is still ours.
+        self.lock: SessionLock | None = None
 
     # --- time ---------------------------------------------------------------------------
 
@@ -192,6 +220,8 @@ class Run:
         draw_section(self.console, section_view(self.playbook, self.session.answers, section))
 
     def _save(self) -> None:
+        if self.lock is not None:
+            self.lock.check()  # taken over in another terminal: its answers are not overwritten
         save(self.session, self.folder)
 
     def _ask(
@@ -236,18 +266,9 @@ class Run:
         self.session.drafts.pop(question_id, None)
         self._tick()
         for dropped in prune(self.playbook, self.session.answers):
-            self.console.print(
-                f"[yellow]{escape_markup(self._asked(dropped))} no longer applies: "
-                "its answer is dropped[/]"
-            )
+            notice = escape_markup(no_longer_applies(self.playbook, dropped))
+            self.console.print(f"[yellow]{notice}[/]")
         self._save()
-
-    def _asked(self, question_id: str) -> str:
-        """A question as the person saw it: its prompt, quoted."""
-        try:
-            return f"'{self.playbook.question(question_id).prompt}'"
-        except KeyError:
-            return f"'{question_id}'"
 
     def _interrupted(self, message: str) -> SessionInterrupted:
         """Save what the run holds; the error that says so and how to go on."""
@@ -262,6 +283,20 @@ class Run:
         (called from its prompt, once this run exists)."""
         self.session.drafts[question_id] = items
         save(self.session, self.folder)
+
+    def take_answers(self, answers: dict[str, Any]) -> int:
+        """Record answers known before the walk (an answers file, checked); how many.
+
+        They are saved at once and not asked: the walk goes on to the first question they
+        leave open, and the review shows them with the rest.
+        """
+        self.session.answers.update(answers)
+        for dropped in prune(self.playbook, self.session.answers):
+            self.console.print(
+                f"[yellow]{escape_markup(no_longer_applies(self.playbook, dropped))}[/]"
+            )
+        self._save()
+        return len(answers)
 
     def take_over(
         self,
@@ -387,6 +422,8 @@ class Run:
 
     def finish(self, decision: str) -> list[Path]:
         """Mark the session complete (writing the notes) or discarded."""
+        if self.lock is not None:
+            self.lock.check()
         self._tick()
         session = self.session
         session.ended_at = datetime.now().astimezone()
@@ -396,6 +433,9 @@ class Run:
         session.recommendation = (
             Recommended(playbook=rule.playbook, because=rule.because) if rule else None
         )
+        named = self.playbook.attendees_question
+        if named is not None and isinstance(session.answers.get(named.id), list):
+            session.attendees = merge_attendees(session.attendees, session.answers[named.id])
         if decision == "discard":
             session.status = "discarded"
             self._save()
@@ -432,7 +472,9 @@ def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
             return Verdict("open")
         new_due = None
         if kind == "moved":
-            new_due = date.fromisoformat(prompter.ask(due_question, None, today))
+            # Enter takes the default shown (a week on), as at any date question.
+            default = default_answer(due_question, today)
+            new_due = date.fromisoformat(prompter.ask(due_question, default, today))
         note = prompter.ask(note_question, None, today) or ""
         return Verdict(cast(VerdictKind, kind), new_due, note)
     except Interrupted:
@@ -440,6 +482,27 @@ def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
             "interrupted during the follow-up review: the items reviewed so far are saved",
             hint=f"continue with 'resetkit resume {session_id}'",
         ) from None
+
+
+class OtherCustomer(ResetkitError):
+    """A follow-up of a session held with another customer: most likely the wrong id."""
+
+
+def refuse_other_customer(earlier: Path, customer: str) -> None:
+    """OtherCustomer when the session in `earlier` was not held with `customer`.
+
+    Names are compared as their folder names are made, so 'ACME corp' follows 'Acme Corp'.
+    """
+    from resetkit.places import customer_slug
+    from resetkit.session import load as load_session
+
+    previous = load_session(earlier)
+    if customer_slug(previous.customer) != customer_slug(customer):
+        raise OtherCustomer(
+            f"session {previous.id} was held with {previous.customer!r}, not {customer.strip()!r}",
+            hint="check the id with 'resetkit sessions'; pass --other-customer to follow it up "
+            "anyway",
+        )
 
 
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
@@ -468,17 +531,27 @@ def review_follow_up(
     Items with a verdict `given` (from an answers file) are settled without a question; the
     others are asked through `prompter`, or stay open when there is none (a scripted run).
     Returns how many items changed. Each change is recorded in the earlier record (and its
-    action plan rebuilt) as soon as it is made, so an interruption keeps what was reviewed.
+    action plan rebuilt) as soon as it is made, and the items still to review are kept in this
+    session's record (`review_pending`), so an interruption keeps what was reviewed and
+    `resume` asks about the rest only.
     """
     from resetkit.history import change_action, now
     from resetkit.notes import write_action_plan
     from resetkit.session import ActionEvent
 
     given = given or {}
+    resumed = session.review_pending is not None
     previous = link_sessions(earlier, session, folder)
-    items = [item for item in previous.action_items() if item.status == "open"]
+    open_now = {item.id: item for item in previous.action_items() if item.status == "open"}
+    if session.review_pending is None:
+        session.review_pending = list(open_now)
+    # An item settled elsewhere since (say with 'actions done') is no longer asked about.
+    items = [open_now[item_id] for item_id in session.review_pending if item_id in open_now]
+    session.review_pending = [item.id for item in items]
+    save(session, folder)
+    left = " left to review" if resumed else ""
     console.print(
-        f"Following up on {previous.id}: {len(items)} open action item(s).",
+        f"Following up on {previous.id}: {len(items)} open action item(s){left}.",
         highlight=False,
         markup=False,
     )
@@ -492,16 +565,45 @@ def review_follow_up(
         verdict = given.get(item.id)
         if verdict is None and prompter is not None:
             verdict = _ask_verdict(prompter, today, session.id)
-        if verdict is None or verdict.kind == "open":
-            continue
-        event = ActionEvent(
-            at=now(), kind=verdict.kind, note=verdict.note, from_due=item.due, to_due=verdict.due
-        )
-        previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
-        changed += 1
+        if verdict is not None and verdict.kind != "open":
+            event = ActionEvent(
+                at=now(),
+                kind=verdict.kind,
+                note=verdict.note,
+                from_due=item.due,
+                to_due=verdict.due,
+            )
+            previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
+            changed += 1
+        session.review_pending.remove(item.id)
+        save(session, folder)
+    session.review_pending = None
+    save(session, folder)
     if changed and write_action_plan(previous, earlier) is None:
         console.print(
             f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by hand and "
             "is left as it is.[/]"
         )
     return changed
+
+
+def finish_review(
+    notes_dir: Path, session: Session, folder: Path, prompter: Prompter, console: Console
+) -> None:
+    """Finish a follow-up review that was interrupted (see review_follow_up), if there is one."""
+    from resetkit.errors import UsageError
+    from resetkit.session import find_session
+
+    if session.follows is None or session.review_pending is None:
+        return
+    try:
+        earlier = find_session(notes_dir, session.follows)
+    except UsageError:
+        session.review_pending = None
+        save(session, folder)
+        console.print(
+            f"[yellow]{escape_markup(session.follows)}, which this session follows up on, is "
+            "no longer in the notes dir: its review is left where it stopped.[/]"
+        )
+        return
+    review_follow_up(earlier, session, folder, prompter, console)

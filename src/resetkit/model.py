@@ -262,6 +262,9 @@ class MultiChoiceQuestion(_Question):
 class NumberQuestion(_Question):
     """A number, optionally bounded."""
 
+    # `max: .inf` or `default: .nan` would let through answers no record can store.
+    model_config = ConfigDict(allow_inf_nan=False)
+
     type: Literal["number"]
     min: int | float | None = None
     max: int | float | None = None
@@ -278,10 +281,11 @@ class DateQuestion(_Question):
 
 
 class ListQuestion(_Question):
-    """A list of short items, one per line."""
+    """A list of short items, one per line; `sets_attendees` makes them the meeting's people."""
 
     type: Literal["list"]
     default: list[str] | None = None
+    sets_attendees: bool = False
 
 
 class ActionItemsQuestion(_Question):
@@ -423,6 +427,14 @@ class Playbook(_Strict):
         return None
 
     @property
+    def attendees_question(self) -> ListQuestion | None:
+        """The list question whose answers are the meeting's attendees, if any."""
+        for _, question in self.questions():
+            if isinstance(question, ListQuestion) and question.sets_attendees:
+                return question
+        return None
+
+    @property
     def outcome_question(self) -> ChoiceQuestion | None:
         """The choice question whose answer is the meeting's outcome, if the playbook has one."""
         for _, question in self.questions():
@@ -493,6 +505,14 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     ]
     if len(follow_ups) > 1:
         found.append((follow_ups[1], "only one date question may set 'follow_up'"))
+    attendee_lists = [
+        ("sections", s, "questions", q, "sets_attendees")
+        for s, section in enumerate(playbook.sections)
+        for q, question in enumerate(section.questions)
+        if isinstance(question, ListQuestion) and question.sets_attendees
+    ]
+    if len(attendee_lists) > 1:
+        found.append((attendee_lists[1], "only one list question may set 'sets_attendees'"))
     if len(outcome_setters) > 1:
         found.append(
             ((*outcome_setters[1], "sets_outcome"), "only one question may set the outcome")

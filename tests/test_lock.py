@@ -1,0 +1,58 @@
+"""The lock of a session being run stays out of the way of the commands that only read it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+from conftest import drive
+from resetkit.session import LOCK_FILE, SessionLock
+
+
+def held(folder: Path) -> Path:
+    """A lock as a live run on this machine holds it (this test's own process)."""
+    lock = folder / LOCK_FILE
+    lock.write_text(
+        json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "since": "2026-11-24T10:00"}),
+        "utf-8",
+    )
+    return lock
+
+
+def test_render_and_actions_work_beside_a_lock(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    driven = drive("reset", notes_dir=notes)
+    lock = held(driven.folder)
+    rendered = run("render", driven.session.id, "--force", "--notes-dir", str(notes))
+    assert rendered.exit_code == 0, rendered.stderr
+    item = driven.session.answers["actions"][0]["id"]
+    done = run("actions", "done", item, "--notes-dir", str(notes))
+    assert done.exit_code == 0, done.stderr
+    assert lock.exists()
+
+
+def test_a_lock_is_never_read_as_a_session_nor_exported(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    driven = drive("reset", notes_dir=notes)
+    held(driven.folder)
+    for args in (["sessions"], ["export", "--format", "json"], ["export", "--format", "csv"]):
+        result = run(*args, "--notes-dir", str(notes))
+        assert result.exit_code == 0, result.stderr
+        assert LOCK_FILE not in result.stdout and result.stderr == ""
+    assert (
+        len(json.loads(run("sessions", "--format", "json", "--notes-dir", str(notes)).stdout)) == 1
+    )
+
+
+def test_a_lock_is_released_only_by_the_run_that_holds_it(isolated: Path) -> None:
+    folder = isolated / "session"
+    folder.mkdir()
+    first, second = SessionLock(folder), SessionLock(folder)
+    first.acquire()
+    second.acquire(take_over=True)
+    first.release()  # taken over: not first's to remove
+    assert (folder / LOCK_FILE).exists()
+    second.release()
+    assert not (folder / LOCK_FILE).exists()

@@ -1,0 +1,74 @@
+"""A follow-up review interrupted in a real terminal is finished by `resume`."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from test_follow_up import earlier_with_three_items
+from test_pty import DOWN, answer, record, spawn  # noqa: F401  (spawn is a fixture)
+
+pytestmark = pytest.mark.pty
+
+
+def earlier_items(folder: Path) -> list[dict]:  # type: ignore[type-arg]
+    return json.loads((folder / "session.json").read_text("utf-8"))["answers"]["actions"]  # type: ignore[no-any-return]
+
+
+def new_record(isolated: Path) -> dict:  # type: ignore[type-arg]
+    (path,) = (isolated / "notes").glob("*/*-risk-check/session.json")
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) -> None:  # noqa: F811
+    earlier, ids = earlier_with_three_items(isolated / "notes")
+    session_id = "acme-corp/" + earlier.name
+    child = spawn("start", "risk-check", "--customer", "Acme Corp", "--follow-up", session_id)
+    child.expect_exact("3 open action item(s)")
+    child.expect_exact("Send the recap")
+    answer(child, "What happened to it?", "\r")  # Done
+    answer(child, "Note (optional)", "Sent\r")
+    child.expect_exact("Share the roadmap")
+    child.expect_exact("What happened to it?")
+    child.send("\x03")
+    child.expect_exact("interrupted during the follow-up review")
+    child.expect_exact("resetkit resume acme-corp/")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert new_record(isolated)["review_pending"] == ids[1:]
+
+    resumed = spawn("resume")
+    resumed.expect_exact("2 open action item(s) left to review")
+    resumed.expect_exact("Share the roadmap")
+    answer(resumed, "What happened to it?", DOWN * 3 + "\r")  # still open
+    resumed.expect_exact("Name an admin")
+    answer(resumed, "What happened to it?", DOWN * 2 + "\r")  # dropped
+    answer(resumed, "Note (optional)", "Not needed\r")
+    resumed.expect_exact("Date of the last real conversation")
+    assert "Send the recap" not in resumed.before  # settled before: not asked again
+    resumed.kill(signal.SIGKILL)
+    assert [item["status"] for item in earlier_items(earlier)] == ["done", "open", "dropped"]
+    assert new_record(isolated)["review_pending"] is None
+
+
+def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolated: Path) -> None:  # noqa: F811
+    from datetime import date, timedelta
+
+    from conftest import drive
+
+    earlier = drive("reset", notes_dir=isolated / "notes")
+    child = spawn(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
+    )
+    answer(child, "What happened to it?", DOWN + "\r")  # Moved to a new date
+    answer(child, "New due date", "\r")
+    answer(child, "Note (optional)", "\r")
+    child.expect_exact("Date of the last real conversation")
+    child.kill(signal.SIGKILL)
+    (item,) = earlier_items(earlier.folder)
+    assert item["due"] == (date.today() + timedelta(days=7)).isoformat()
