@@ -96,7 +96,7 @@ def test_reset_continue_copy_holds_the_agreement_and_what_we_do_and_do_not() -> 
     ]
     assert "long text for aligned-expectations" in copy
     assert "- item for can-do" in copy and "- item for cannot-do" in copy
-    assert "Our conversation on Tuesday 24 November 2026, with Dana." in copy
+    assert "Our conversation on Tuesday 24 November 2026, with Dana, item for attendees" in copy
     assert "- Pat (your team): action for actions, by Tuesday 8 December 2026" in copy
     for private in ("first-reaction", "problems-theirs", "concerns", "gap", "case"):
         assert f"for {private}" not in copy
