@@ -428,3 +428,38 @@ def test_colon_e_without_any_editor_says_so_and_saves_nothing(isolated: Path) ->
         term.close()
     (record,) = records(isolated)
     assert record["answers"]["summary"] == "Typed instead"
+
+
+def test_an_action_item_entered_survives_ctrl_c_at_the_item_list_and_resume_offers_it(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    team_playbook(isolated)
+    term = terminal("start", "team-review", "--customer", "Acme")
+    term.wait_for("Which topics came up?")
+    term.send(" \r")
+    term.wait_for("Summary of the call")
+    term.send("Short call." + FINISH)
+    add_item(term, "Send the price sheet")
+    term.wait_for("Done: keep 1 item")
+    term.send("\x03")
+    assert term.wait_for_exit() == 130
+    (record,) = records(isolated)
+    assert [item["what"] for item in record["drafts"]["next"]] == ["Send the price sheet"]
+    again = terminal("resume")
+    again.wait_for("Done: keep 1 item")
+    assert "1. Send the price sheet" in flat(again.text())
+
+
+def test_kill_9_in_the_middle_of_a_list_keeps_the_items_entered(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    term = terminal("start", "reset", "--customer", "Acme")
+    term.wait_for("Who will be on the call")
+    term.send("Dana Scully:CTO\r")
+    term.send("Fox Mulder:buyer\r")
+    term.send("Walter Sk")  # typing the third when the window dies
+    term.settle(0.5)
+    term.child.kill(9)
+    term.wait_for_exit()
+    (record,) = records(isolated)
+    assert record["drafts"]["attendees"] == ["Dana Scully:CTO", "Fox Mulder:buyer"]
