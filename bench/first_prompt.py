@@ -1,7 +1,7 @@
 """Time from launching `resetkit start reset` to its first prompt on screen, through a pty.
 
 Run: .venv/bin/python bench/first_prompt.py [--runs N]
-Compares with `python -c "import typer, rich, questionary, pydantic, yaml"`, the stack's own
+Compares with `python -c "import typer, rich, prompt_toolkit, pydantic, yaml"`, the stack's own
 import floor (target: first prompt within 1.3x of it). Needs pexpect (installed with [test]).
 
 Three cases: the built-in reset (its first screen ships with resetkit: drawn at once, the models
@@ -29,7 +29,7 @@ import pexpect
 from resetkit.places import builtin_dir
 from startup import bytecode_cached, resetkit_command
 
-STACK = "import typer, rich, questionary, pydantic, yaml"
+STACK = "import typer, rich, prompt_toolkit, pydantic, yaml"
 FIRST = "Who will be on the call"
 SECOND = "How long is the call?"
 
@@ -121,7 +121,7 @@ def echo_seconds(runs: int) -> float:
 
 
 def stack_floor(runs: int) -> float:
-    """Median seconds of `python -c "import typer, rich, questionary, pydantic, yaml"`."""
+    """Median seconds of `python -c "import typer, rich, prompt_toolkit, pydantic, yaml"`."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -77,7 +77,7 @@ def main() -> None:
             )
         )
 
-    stack = [python, "-c", "import typer, rich, questionary, pydantic, yaml"]
+    stack = [python, "-c", "import typer, rich, prompt_toolkit, pydantic, yaml"]
     stack_seconds = median_seconds(stack, runs)
     rows.append(("import of the stack", stack_seconds, "1.00x (stack)", peak_mb(stack)))
     for case in ("built-in", "team, first start", "team, started before"):

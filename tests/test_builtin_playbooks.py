@@ -59,7 +59,7 @@ def test_timeboxes_add_up_to_the_planned_duration(playbook_id: str) -> None:
 
 @pytest.mark.parametrize("playbook_id", IDS)
 def test_every_prompt_fits_one_line_of_an_80_column_terminal(playbook_id: str) -> None:
-    # questionary draws "? " before the prompt and a space after it.
+    # Longer ones wrap (tests/test_screen.py), but a prompt should read at a glance: "? " first.
     too_long = [q.prompt for _, q in builtin(playbook_id).questions() if len(q.prompt) + 3 > 80]
     assert too_long == []
 

@@ -245,7 +245,7 @@ def test_python_dash_m_runs_the_same_cli() -> None:
     assert result.stdout == f"resetkit {__version__}\n"
 
 
-def test_help_and_version_do_not_import_pydantic_or_questionary() -> None:
+def test_help_and_version_do_not_import_pydantic_or_prompt_toolkit() -> None:
     probe = (
         "import sys\n"
         "from resetkit.cli import main\n"
@@ -255,7 +255,7 @@ def test_help_and_version_do_not_import_pydantic_or_questionary() -> None:
         "        main()\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "names = ('pydantic', 'questionary', 'rich', 'yaml')\n"
+        "names = ('pydantic', 'prompt_toolkit', 'rich', 'yaml')\n"
         "heavy = sorted(m for m in names if m in sys.modules)\n"
         "sys.stderr.write(repr(heavy))\n"
     )

@@ -648,11 +648,11 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
 
 def _confirm(question: str) -> bool:
     """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
-    import questionary
+    from resetkit.prompts import Interrupted, TerminalPrompter
 
     try:
-        return bool(questionary.confirm(question, default=False).unsafe_ask())
-    except (KeyboardInterrupt, EOFError):
+        return TerminalPrompter().confirm(question)
+    except Interrupted:
         _fail("interrupted: nothing changed", 130)
 
 

@@ -1,4 +1,4 @@
-"""The Prompter protocol, its questionary implementation for a terminal, and a scripted one."""
+"""The Prompter protocol, its implementation for a person at a terminal, and a scripted one."""
 
 from __future__ import annotations
 
@@ -162,6 +162,13 @@ class TerminalPrompter:
 
         frame = self._frame(f"{title}: read it out, then go on", None, ["Enter: go on"], asking)
         ask_choice(frame, [("next", "Go on to the next section")])
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        """A yes or no; Enter takes `default`."""
+        from resetkit.terminal import ask_yes_no
+
+        keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
+        return ask_yes_no(self._frame(message, None, keys), default)
 
     def line(self, message: str, needed: str) -> str:
         """One line of text that may not be blank; `needed` says why when it is."""
