@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from resetkit.headstart import FirstScreen
     from resetkit.live import Run
+    from resetkit.lock import SessionLock
     from resetkit.places import Entry
-    from resetkit.session import SessionLock
 
 INTERNAL_ERROR = 70
 
@@ -788,7 +788,7 @@ def _resumable(session: Any) -> None:
 
 def _lock_session(folder: Path, take_over: bool = False) -> "SessionLock":
     """The session's lock, held by this run; a lock held elsewhere is taken only knowingly."""
-    from resetkit.session import SessionLock, SessionLocked
+    from resetkit.lock import SessionLock, SessionLocked
 
     lock = SessionLock(folder)
     try:

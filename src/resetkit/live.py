@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from resetkit.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.headstart import FirstScreen
+from resetkit.lock import SessionLock
 from resetkit.model import AnyQuestion, Playbook, Section
 from resetkit.notes import write_notes
 from resetkit.prompts import Asking, GoBack, Interrupted, Prompter
@@ -25,7 +26,6 @@ from resetkit.screen import (
 from resetkit.session import (
     Recommended,
     Session,
-    SessionLock,
     Verdict,
     VerdictKind,
     merge_attendees,
