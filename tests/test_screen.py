@@ -307,6 +307,19 @@ def add_item(term: Terminal, what: str, owner_downs: int = 0) -> None:
     term.send("n")
 
 
+def first_item_entered(terminal: Callable[..., Terminal], isolated: Path) -> Terminal:
+    """A team review up to its action items, with one item entered."""
+    team_playbook(isolated)
+    term = terminal("start", "team-review", "--customer", "Acme")
+    term.wait_for("Which topics came up?")
+    term.send(" \r")
+    term.wait_for("Summary of the call")
+    term.send("Short call." + FINISH)
+    add_item(term, "Send the price sheet")
+    term.wait_for("Done: keep 1 item")
+    return term
+
+
 def test_a_required_multiple_choice_left_empty_says_so_and_waits(
     terminal: Callable[..., Terminal], isolated: Path
 ) -> None:
@@ -328,14 +341,7 @@ def test_a_required_multiple_choice_left_empty_says_so_and_waits(
 def test_the_review_can_change_remove_and_reorder_action_items(
     terminal: Callable[..., Terminal], isolated: Path
 ) -> None:
-    team_playbook(isolated)
-    term = terminal("start", "team-review", "--customer", "Acme")
-    term.wait_for("Which topics came up?")
-    term.send(" \r")
-    term.wait_for("Summary of the call")
-    term.send("Short call." + FINISH)
-    add_item(term, "Send the price sheet")
-    term.wait_for("Done: keep 1 item")
+    term = first_item_entered(terminal, isolated)
     term.send(DOWN + "\r")  # Add another
     add_item(term, "Book the training", owner_downs=1)
     term.wait_for("Done: keep 2 items")
@@ -433,14 +439,7 @@ def test_colon_e_without_any_editor_says_so_and_saves_nothing(isolated: Path) ->
 def test_an_action_item_entered_survives_ctrl_c_at_the_item_list_and_resume_offers_it(
     terminal: Callable[..., Terminal], isolated: Path
 ) -> None:
-    team_playbook(isolated)
-    term = terminal("start", "team-review", "--customer", "Acme")
-    term.wait_for("Which topics came up?")
-    term.send(" \r")
-    term.wait_for("Summary of the call")
-    term.send("Short call." + FINISH)
-    add_item(term, "Send the price sheet")
-    term.wait_for("Done: keep 1 item")
+    term = first_item_entered(terminal, isolated)
     term.send("\x03")
     assert term.wait_for_exit() == 130
     (record,) = records(isolated)

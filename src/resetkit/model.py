@@ -497,22 +497,18 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
                 rule.when, ("recommendations", index, "when"), earlier, everywhere
             )
 
-    follow_ups = [
-        ("sections", s, "questions", q, "follow_up")
-        for s, section in enumerate(playbook.sections)
-        for q, question in enumerate(section.questions)
-        if isinstance(question, DateQuestion) and question.follow_up
-    ]
-    if len(follow_ups) > 1:
-        found.append((follow_ups[1], "only one date question may set 'follow_up'"))
-    attendee_lists = [
-        ("sections", s, "questions", q, "sets_attendees")
-        for s, section in enumerate(playbook.sections)
-        for q, question in enumerate(section.questions)
-        if isinstance(question, ListQuestion) and question.sets_attendees
-    ]
-    if len(attendee_lists) > 1:
-        found.append((attendee_lists[1], "only one list question may set 'sets_attendees'"))
+    for flag, kind, noun in (
+        ("follow_up", DateQuestion, "date"),
+        ("sets_attendees", ListQuestion, "list"),
+    ):
+        flagged = [
+            ("sections", s, "questions", q, flag)
+            for s, section in enumerate(playbook.sections)
+            for q, question in enumerate(section.questions)
+            if isinstance(question, kind) and getattr(question, flag)
+        ]
+        if len(flagged) > 1:
+            found.append((flagged[1], f"only one {noun} question may set '{flag}'"))
     if len(outcome_setters) > 1:
         found.append(
             ((*outcome_setters[1], "sets_outcome"), "only one question may set the outcome")
