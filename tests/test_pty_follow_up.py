@@ -41,6 +41,8 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     child.close()
     assert child.exitstatus == 130
     assert new_record(isolated)["review_pending"] == ids[1:]
+    plan = (earlier / "action-plan.md").read_text("utf-8")
+    assert "Changes since the meeting" in plan  # rebuilt at the change, not at the end
 
     resumed = spawn("resume")
     resumed.expect_exact("2 open action item(s) left to review")

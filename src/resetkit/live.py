@@ -556,6 +556,7 @@ def review_follow_up(
         markup=False,
     )
     changed = 0
+    edited_by_hand = False
     today = session.started_at.date()
     for number, item in enumerate(items, start=1):
         due = item.due.isoformat() if item.due else "no date"
@@ -575,15 +576,18 @@ def review_follow_up(
             )
             previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
             changed += 1
+            # Rebuilt at each change, as `actions done` does: an interruption leaves the plan
+            # as current as the record.
+            if write_action_plan(previous, earlier) is None and not edited_by_hand:
+                edited_by_hand = True
+                console.print(
+                    f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by "
+                    "hand and is left as it is.[/]"
+                )
         session.review_pending.remove(item.id)
         save(session, folder)
     session.review_pending = None
     save(session, folder)
-    if changed and write_action_plan(previous, earlier) is None:
-        console.print(
-            f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by hand and "
-            "is left as it is.[/]"
-        )
     return changed
 
 
