@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from resetkit import __version__
 from resetkit.places import builtin_dir
 
@@ -280,3 +282,21 @@ def test_list_shows_a_title_with_markup_as_written(run, isolated: Path) -> None:
     result = run("list")
     assert result.exit_code == 0
     assert "[/]Odd [bold]one" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["start", "reset", "--bogus"], "no such option: --bogus (see 'resetkit start -h')"),
+        (["export", "--format", "xml"], "invalid value for '--format'"),
+        (["actions", "move", "abc", "--due", "+1d"], "missing option '--reason'"),
+        (["nonsense"], "no such command 'nonsense'"),
+    ],
+)
+def test_a_bad_option_or_command_is_one_line_and_exit_2(args: list[str], says: str) -> None:
+    script = Path(sys.executable).parent / "resetkit"
+    done = subprocess.run([str(script), *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("resetkit: ") and says in line

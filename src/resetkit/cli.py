@@ -51,12 +51,31 @@ def _crash_report(error: BaseException) -> str:
     return log.name
 
 
+# click's UsageError (typer bundles click in some versions and depends on it in others): the
+# base of typer.BadParameter, whichever click that is.
+_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
+
+
+def _usage_line(error: Exception) -> NoReturn:
+    """A bad option or argument as one line (click prints usage, a hint and the error on four),
+    exit 2; `resetkit` alone still prints its help."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        raise error
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "resetkit"
+    message = str(getattr(error, "format_message", lambda: str(error))())
+    message = message[:1].lower() + message[1:].rstrip(".")
+    _fail(f"{message} (see '{command} -h')", EXIT_USAGE)
+
+
 class _Commands(TyperGroup):
     """The command group, with the one place where errors become a line and an exit code."""
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().make_context(*args, **kwargs)
+        except _USAGE_ERROR as error:
+            _usage_line(error)
         except BrokenPipeError:
             # `resetkit --help | head -1`: the help is printed while the line is parsed.
             _silence_stdout()
@@ -73,6 +92,8 @@ class _Commands(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except ResetkitError as error:
             _fail(str(error), error.exit_code)
+        except _USAGE_ERROR as error:
+            _usage_line(error)
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
             raise
         except BrokenPipeError:
