@@ -91,3 +91,15 @@ def test_validate_allows_one_attendees_question_and_only_a_list(run, isolated: P
         "on-text.yaml:12:9: question 'people': key 'sets_attendees' does not apply to a text "
         "question" in result.stdout
     )
+
+
+def test_an_attendee_given_with_an_address_and_named_again_is_one_person() -> None:
+    from resetkit.session import Attendee, merge_attendees
+
+    given = [Attendee.parse("Dana Smith <dana@acme.com>:CTO")]
+    people = merge_attendees(given, ["Dana Smith", "bob jones", "Bob Jones <bob@acme.com>"])
+    assert people == [
+        Attendee(name="Dana Smith <dana@acme.com>", role="CTO"),
+        Attendee(name="Bob Jones <bob@acme.com>", role=""),
+    ]
+    assert [person.display_name for person in people] == ["Dana Smith", "Bob Jones"]

@@ -220,3 +220,21 @@ def split_attendee(text: str) -> tuple[str, str]:
     if not name.strip():
         raise UsageError(f"attendee {text!r} has no name", hint="write it as NAME or NAME:ROLE")
     return name.strip(), role.strip()
+
+
+_NAMED_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<address>[^<>\s]+@[^<>\s]+)>")
+_BARE_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
+
+
+def name_and_address(text: str) -> tuple[str, str]:
+    """(display name, address) from 'Name <addr>' or a bare address; (name, '') for a name.
+
+    Only these two plain forms count: whatever else a name holds stays part of the name.
+    """
+    text = " ".join(text.split())
+    named = _NAMED_ADDRESS.fullmatch(text)
+    if named:
+        return named.group("name").strip().strip('"').strip(), named.group("address")
+    if _BARE_ADDRESS.fullmatch(text):
+        return "", text
+    return text, ""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from resetkit.checks import name_and_address
 from resetkit.conditions import evaluate, is_answered
 from resetkit.errors import UsageError
 from resetkit.model import (
@@ -109,30 +110,6 @@ class _Writer:
         title = self.inline(text)
         width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in title)
         return f"{title}\n{underline * max(3, width)}"
-
-
-def display_name(attendee: Attendee) -> str:
-    """The attendee's name without an email address: 'Dana Smith <dana@acme.com>' -> Dana Smith."""
-    name, address = _name_and_address(attendee.name)
-    return name or address or " ".join(attendee.name.split())
-
-
-_NAMED_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<address>[^<>\s]+@[^<>\s]+)>")
-_BARE_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
-
-
-def _name_and_address(text: str) -> tuple[str, str]:
-    """(display name, address) from 'Name <addr>' or a bare address; (name, '') for a name.
-
-    Only these two plain forms count: whatever else a name holds stays part of the name.
-    """
-    text = " ".join(text.split())
-    named = _NAMED_ADDRESS.fullmatch(text)
-    if named:
-        return named.group("name").strip().strip('"').strip(), named.group("address")
-    if _BARE_ADDRESS.fullmatch(text):
-        return "", text
-    return text, ""
 
 
 def _number(value: Any) -> str:
@@ -287,7 +264,7 @@ def recap_markdown(session: Session, playbook: Playbook, *, plain: bool = False)
     out = [writer.heading(recap_title(session, recap), "=")]
     when = f"Our conversation on {written_date(session.started_at.date())}"
     # Names only: a role typed after --attendee is a note for us, and not always a job title.
-    people = [display_name(attendee) for attendee in session.attendees]
+    people = [attendee.display_name for attendee in session.attendees]
     if people:
         joined = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
         when += f", with {joined}"
@@ -318,7 +295,7 @@ def recipients(attendees: list[Attendee]) -> list[tuple[str, str]]:
     """(name, address) of each attendee given with an address, like 'Dana <dana@acme.com>'."""
     found = []
     for attendee in attendees:
-        name, address = _name_and_address(attendee.name)
+        name, address = name_and_address(attendee.name)
         if address:
             found.append((name, address))
     return found
@@ -357,7 +334,7 @@ def recap_email(
     message = EmailMessage(policy=email.policy.SMTP)
     message["Subject"] = subject
     if sender:
-        name, sender_address = _name_and_address(sender)
+        name, sender_address = name_and_address(sender)
         if not sender_address:
             raise UsageError(f"--from {sender!r} holds no email address: write 'Name <addr>'")
         message["From"] = address(name, sender_address, "--from")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from resetkit.checks import split_attendee
+from resetkit.checks import name_and_address, split_attendee
 from resetkit.errors import UsageError
 from resetkit.model import Playbook
 from resetkit.places import reserve_folder, session_id
@@ -71,6 +71,12 @@ class Attendee(BaseModel):
     name: str
     role: str = ""
 
+    @property
+    def display_name(self) -> str:
+        """The name without an email address: 'Dana Smith <dana@acme.com>' -> Dana Smith."""
+        name, address = name_and_address(self.name)
+        return name or address or " ".join(self.name.split())
+
     @classmethod
     def parse(cls, text: str) -> Attendee:
         """'Name:Role' or 'Name' as typed on the command line."""
@@ -81,17 +87,22 @@ class Attendee(BaseModel):
 def merge_attendees(given: list[Attendee], named: list[str]) -> list[Attendee]:
     """The people given (--attendee, an answers file) and those a question named, each once.
 
-    `named` holds "NAME" or "NAME:ROLE" as typed. A name is counted once whatever its case or
-    spacing; a role given either way is kept.
+    `named` holds "NAME" or "NAME:ROLE" as typed. A person is counted once whatever the case or
+    spacing of the name, and whether or not an email address comes with it
+    ("Dana Smith <dana@acme.com>" and "Dana Smith" are one person); the address and a role
+    given either way are kept.
     """
     people: dict[str, Attendee] = {}
     for person in [*given, *(Attendee.parse(text) for text in named)]:
-        key = " ".join(person.name.casefold().split())
+        key = " ".join(person.display_name.casefold().split())
         known = people.get(key)
         if known is None:
             people[key] = person
-        elif not known.role and person.role:
-            people[key] = Attendee(name=known.name, role=person.role)
+            continue
+        gains_address = name_and_address(person.name)[1] and not name_and_address(known.name)[1]
+        people[key] = Attendee(
+            name=person.name if gains_address else known.name, role=known.role or person.role
+        )
     return list(people.values())
 
 
