@@ -462,3 +462,20 @@ def test_kill_9_in_the_middle_of_a_list_keeps_the_items_entered(
     term.wait_for_exit()
     (record,) = records(isolated)
     assert record["drafts"]["attendees"] == ["Dana Scully:CTO", "Fox Mulder:buyer"]
+
+
+def test_an_item_moved_up_keeps_the_cursor_on_it_and_an_empty_line_ends_the_list(
+    terminal: Callable[..., Terminal], isolated: Path
+) -> None:
+    term = terminal("start", "reset", "--customer", "Acme")
+    term.wait_for("Who will be on the call")
+    term.send("Fox Mulder\rDana Scully")
+    term.settle()
+    term.send("\x1b\x1b[A")  # Alt-Up: Dana goes first
+    term.settle()
+    term.send(":CTO\r\r")  # typing goes on at the end of the moved item; then done
+    term.wait_for("How long is the call?")
+    term.send("\x03")
+    assert term.wait_for_exit() == 130
+    (record,) = records(isolated)
+    assert record["answers"]["attendees"] == ["Dana Scully:CTO", "Fox Mulder"]

@@ -149,6 +149,7 @@ class Background(Generic[T]):
         self._work = work
         self._thread: threading.Thread | None = None
         self._outcome: tuple[T] | BaseException | None = None
+        self._follow: Callable[[T], None] | None = None
 
     def start(self) -> None:
         """Start the work, once; later calls do nothing."""
@@ -159,8 +160,14 @@ class Background(Generic[T]):
     def _run(self) -> None:
         try:
             self._outcome = (self._work(),)
+            if self._follow is not None:
+                self._follow(self._outcome[0])
         except BaseException as error:  # handed to the main thread by result()
             self._outcome = error
+
+    def then(self, follow: Callable[[T], None]) -> None:
+        """Call `follow` with the result on the work's thread once it has finished well."""
+        self._follow = follow
 
     def ready(self) -> T | None:
         """The result if the work has finished well; None while it runs or if it failed."""
@@ -213,11 +220,22 @@ def ask_first(
         spent = time.monotonic() - entered
         return status_fragments(spent, screen.budget, spent, screen.planned)
 
+    saving = threading.Lock()
+
+    def save_draft(run: Any) -> None:
+        # From the prompt (each item) and from the model thread (once the record exists):
+        # whichever saves last saves the newest items.
+        with saving:
+            if draft[0]:
+                run.keep_early_draft(question.id, draft[0])
+
     def keep(items: Any) -> None:
         draft[0] = items
         run = background.ready()
         if run is not None:  # the record exists: keep the items there, as a run does
-            run.keep_early_draft(question.id, items)
+            save_draft(run)
+
+    background.then(save_draft)
 
     person.on_first_draw = background.start
     try:

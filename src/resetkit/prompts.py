@@ -240,7 +240,7 @@ class TerminalPrompter:
             # Typed fresh: editing around a pre-filled date or number garbles it, so an empty
             # answer takes the one shown instead.
             fallback = "" if current is None else str(current)
-            hints = ["2026-12-01, today, +14d"] if kind == "date" else []
+            hints = ["a date: YYYY-MM-DD, today or +14d"] if kind == "date" else []
             if question.type == "number" and question.unit:
                 hints.append(f"in {question.unit}")
             if fallback:
@@ -347,6 +347,11 @@ class TerminalPrompter:
         fields.setdefault("due", None)
         fields.setdefault("critical_path", False)
         context = f"{question.prompt}: item {number}"
+        if question.help:
+            context += f"\n{question.help}"
+        next_keys = ["Enter: next"]
+        if item is None:
+            next_keys.append("Enter on an empty line: no more items")
         step = 0
         while step < 5:
             back = Asking(
@@ -360,7 +365,7 @@ class TerminalPrompter:
                         self._frame(
                             "What needs doing?",
                             context,
-                            ["Enter: next", "Enter on an empty line: no more items"],
+                            next_keys,
                             back,
                         ),
                         typed,
@@ -401,14 +406,16 @@ class TerminalPrompter:
                         self._frame(
                             "Due",
                             context,
-                            ["2026-12-01, +14d", f"Enter alone: {shown_due}", "Enter: next"],
+                            ["YYYY-MM-DD or +14d", f"Enter alone: {shown_due}", "Enter: next"],
                             back,
                         ),
                         Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
                     )
                 else:
+                    critical = bool(fields["critical_path"])
+                    yes_no_keys = ["y: yes", "n: no", f"Enter: {'yes' if critical else 'no'}"]
                     fields["critical_path"] = ask_yes_no(
-                        self._frame("On the critical path?", context, ["y: yes", "n: no"], back),
+                        self._frame("On the critical path?", context, yes_no_keys, back),
                         bool(fields["critical_path"]),
                     )
             except GoBack:

@@ -300,10 +300,8 @@ def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
 
         @keys.add("enter")
         def _item(event: KeyPressEvent) -> None:
-            line = buffer.document.current_line
-            if not line.strip() and buffer.document.is_cursor_at_the_end:
-                buffer.text = buffer.text.rstrip("\n")
-                accept(event)
+            if not buffer.document.current_line.strip():
+                accept(event)  # an empty line ends the list wherever it is; it holds no item
                 return
             buffer.newline(copy_margin=False)
             if typed.keep is not None:
@@ -366,7 +364,8 @@ def _move_line(buffer: Buffer, step: int) -> None:
         return
     lines[row], lines[target] = lines[target], lines[row]
     text = "\n".join(lines)
-    position = sum(len(line) + 1 for line in lines[:target])
+    # The cursor stays at the end of the item it moved, so Enter and typing go on from there.
+    position = sum(len(line) + 1 for line in lines[:target]) + len(lines[target])
     buffer.document = Document(text, position)
 
 
@@ -376,16 +375,21 @@ def _open_editor(event: KeyPressEvent, buffer: Buffer, text: str, error: list[st
     from prompt_toolkit.document import Document
 
     async def edit() -> None:
-        edited = await run_in_terminal(lambda: edit_in_editor(text), in_executor=True)
-        if edited is None:
+        try:
+            edited = await run_in_terminal(lambda: edit_in_editor(text), in_executor=True)
+        except EditorFailed as failure:
             buffer.document = Document(text, len(text))
-            error[0] = "no editor found: set $EDITOR (or $VISUAL) to one, or type the answer here"
+            error[0] = str(failure)
             return
         buffer.document = Document(edited, len(edited))
         if not edited.strip():
             error[0] = "the editor returned nothing; type the answer here or :e to try again"
 
     event.app.create_background_task(edit())
+
+
+class EditorFailed(Exception):
+    """No editor to run, or the one named could not be started; the message says which."""
 
 
 def editor_command() -> list[str] | None:
@@ -400,19 +404,24 @@ def editor_command() -> list[str] | None:
     return None
 
 
-def edit_in_editor(text: str) -> str | None:
-    """Text edited in the person's editor; None when there is no editor to run."""
+def edit_in_editor(text: str) -> str:
+    """Text edited in the person's editor; EditorFailed when there is none to run."""
     command = editor_command()
     if command is None:
-        return None
+        raise EditorFailed(
+            "no editor found: set $EDITOR (or $VISUAL) to one, or type the answer here"
+        )
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as draft:
         draft.write(text)
     path = Path(draft.name)
     try:
         try:
             subprocess.run([*command, str(path)], check=False)
-        except OSError:
-            return None
+        except OSError as problem:
+            raise EditorFailed(
+                f"could not start the editor '{shlex.join(command)}' ({problem.strerror}): "
+                "check $EDITOR or $VISUAL, or type the answer here"
+            ) from None
         return path.read_text("utf-8").rstrip("\n")
     finally:
         path.unlink(missing_ok=True)
