@@ -479,3 +479,22 @@ def test_an_item_moved_up_keeps_the_cursor_on_it_and_an_empty_line_ends_the_list
     assert term.wait_for_exit() == 130
     (record,) = records(isolated)
     assert record["answers"]["attendees"] == ["Dana Scully:CTO", "Fox Mulder"]
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_a_session_id_longer_than_the_terminal_is_still_shown_whole(
+    isolated: Path, columns: int
+) -> None:
+    from conftest import drive
+
+    customer = "The Very Long International Customer Holdings Corporation Limited"
+    long = drive("risk-check", notes_dir=isolated / "notes", customer=customer).session
+    short = drive("reset", notes_dir=isolated / "notes", customer="Initech").session
+    term = Terminal(["sessions"], isolated, environment(isolated), 24, columns)
+    try:
+        assert term.wait_for_exit() == 0
+    finally:
+        term.close()
+    rows = "".join(term.screen.display)  # a line the terminal wrapped reads on across rows
+    assert len(long.id) > columns and long.id in rows, term.text()
+    assert short.id in rows

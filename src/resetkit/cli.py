@@ -943,6 +943,7 @@ def _table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...]
         sys.stdout.write("\n".join(lines) + "\n")
         return
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.table import Table
 
     console = _console()
@@ -956,6 +957,15 @@ def _table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...]
         if sum(narrowest[n] for n in shown) + 2 * (len(shown) - 1) <= console.width:
             break
         shown.remove(columns.index(name))
+    if narrowest[0] + 2 + max([0, *(narrowest[n] for n in shown[1:])]) > console.width:
+        # An id too long for a table row (a long customer name in a narrow terminal): each
+        # row is its id on a line of its own, written whole (the terminal wraps it, and a copy
+        # of it is still one id), then the rest on the line below.
+        for row in rows:
+            sys.stdout.write(row[0] + "\n")
+            details = " · ".join(_one_line(row[n]) for n in range(1, len(columns)) if row[n])
+            console.print(Padding(escape(details), (0, 0, 0, 2)), highlight=False)
+        return
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column(columns[0], no_wrap=True, min_width=narrowest[0])
     for number in shown[1:]:
