@@ -291,9 +291,11 @@ def test_email_draft_has_subject_recipients_and_both_parts() -> None:
     ]
     assert message["X-Unsent"] == "1" and message["From"] is None
     plain, html = parts_of(message)
-    assert plain == recap_markdown(session, builtin("fire"))
+    copy = recap_markdown(session, builtin("fire"))
+    _, body = copy.split("\n\n", 1)  # the title is the subject, not a heading of the mail
+    assert plain == f"Hello Dana and Lee,\n\n{body.rstrip()}\n\nBest regards,\n"
     assert "with Dana Smith, Lee and pat@acme.example." in plain
-    assert "<h1>Your transition plan: Acme Corp</h1>" in html
+    assert "<title>Your transition plan: Acme Corp</title>" in html and "<h1>" not in html
     assert "&lt;b&gt;Two&lt;/b&gt; &amp; more" in html and "<b>Two" not in html
     assert "poor-fit" not in plain + html and "text for reaction" not in plain + html
 
@@ -512,7 +514,9 @@ def test_share_writes_an_email_draft_and_never_overwrites(run, isolated: Path) -
     message = parse_eml(draft.read_bytes())
     assert message["Subject"] == "Where we go from here: Acme Corp"
     plain, _ = parts_of(message)
-    assert plain == (notes / session_id / "shared.md").read_text("utf-8")
+    _, body = (notes / session_id / "shared.md").read_text("utf-8").split("\n\n", 1)
+    assert plain.startswith("Hello") and body.rstrip() in plain
+    assert plain.endswith("Best regards,\n")
     draft.write_bytes(b"mine")
     again = run("share", session_id, "--eml", str(draft), "--notes-dir", str(notes))
     assert again.exit_code == 2 and "already exists" in again.stderr

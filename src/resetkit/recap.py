@@ -291,6 +291,25 @@ def recap_html(markdown: str, title: str) -> str:
     )
 
 
+def _as_letter(markdown: str, subject: str, session: Session, sender_name: str) -> str:
+    """The recap as the body of a message: a greeting instead of the title (the subject
+    carries it), the recap, and a sign-off."""
+    writer = _Writer(neutralise)
+    heading = writer.heading(subject, "=")
+    body = markdown.removeprefix(heading).lstrip("\n") if markdown.startswith(heading) else markdown
+    # First names of the people on the call; a bare address names nobody.
+    named = [attendee.display_name for attendee in session.attendees]
+    people = list(dict.fromkeys(name.split()[0] for name in named if "@" not in name and name))
+    if not people or len(people) > 4:
+        greeting = "Hello,"
+    elif len(people) == 1:
+        greeting = f"Hello {people[0]},"
+    else:
+        greeting = f"Hello {', '.join(people[:-1])} and {people[-1]},"
+    closing = "Best regards," + (f"  \n{sender_name}" if sender_name else "")
+    return f"{writer.inline(greeting)}\n\n{body.rstrip()}\n\n{writer.inline(closing)}\n"
+
+
 def recipients(attendees: list[Attendee]) -> list[tuple[str, str]]:
     """(name, address) of each attendee given with an address, like 'Dana <dana@acme.com>'."""
     found = []
@@ -344,7 +363,8 @@ def recap_email(
     message["Date"] = format_datetime(written or datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain="resetkit.invalid")
     message["X-Unsent"] = "1"  # Outlook opens the file as a draft to edit and send
-    message.set_content(markdown)
-    message.add_alternative(recap_html(markdown, subject), subtype="html")
+    letter = _as_letter(markdown, subject, session, name_and_address(sender or "")[0])
+    message.set_content(letter)
+    message.add_alternative(recap_html(letter, subject), subtype="html")
     payload: bytes = message.as_bytes()
     return payload
