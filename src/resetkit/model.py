@@ -413,10 +413,13 @@ class Playbook(_Strict):
 
     @property
     def recap_answers(self) -> set[str]:
-        """The ids of the questions whose answers the customer copy may show."""
+        """The ids of the questions whose answers the customer copy may show: those its parts
+        name, and the attendees question (the copy's first line names the people on the call)."""
         if self.recap is None:
             return set()
-        return {item.answer for part in self.recap.parts for item in part.items}
+        named = {item.answer for part in self.recap.parts for item in part.items}
+        attendees = self.attendees_question
+        return named | ({attendees.id} if attendees is not None else set())
 
     @property
     def follow_up_question(self) -> DateQuestion | None:

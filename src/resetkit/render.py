@@ -157,6 +157,9 @@ def _recap_agenda(playbook: Playbook) -> list[str]:
             line += f" (only if {escape(describe(part.when))})"
         named = [escape(prompts.get(item.answer, item.answer)) for item in part.items]
         out.append(line + (": " + "; ".join(named) if named else ": fixed text"))
+    if playbook.attendees_question is not None:
+        asked = escape(playbook.attendees_question.prompt)
+        out.append(f"- its first line names the people on the call (names only): {asked}")
     return out
 
 
