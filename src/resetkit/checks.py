@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from resetkit.errors import UsageError
-
 if TYPE_CHECKING:
     from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion
 
@@ -212,29 +210,3 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "status": status,
         "history": list(item.get("history") or []),
     }
-
-
-def split_attendee(text: str) -> tuple[str, str]:
-    """The name and role in 'NAME:ROLE' or 'NAME', as typed after --attendee."""
-    name, _, role = text.partition(":")
-    if not name.strip():
-        raise UsageError(f"attendee {text!r} has no name", hint="write it as NAME or NAME:ROLE")
-    return name.strip(), role.strip()
-
-
-_NAMED_ADDRESS = re.compile(r"(?P<name>[^<>]*)<(?P<address>[^<>\s]+@[^<>\s]+)>")
-_BARE_ADDRESS = re.compile(r"[^<>\s]+@[^<>\s]+")
-
-
-def name_and_address(text: str) -> tuple[str, str]:
-    """(display name, address) from 'Name <addr>' or a bare address; (name, '') for a name.
-
-    Only these two plain forms count: whatever else a name holds stays part of the name.
-    """
-    text = " ".join(text.split())
-    named = _NAMED_ADDRESS.fullmatch(text)
-    if named:
-        return named.group("name").strip().strip('"').strip(), named.group("address")
-    if _BARE_ADDRESS.fullmatch(text):
-        return "", text
-    return text, ""

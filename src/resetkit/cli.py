@@ -552,7 +552,7 @@ def start(
     """Run a playbook live: ask its questions, save every answer, write the notes."""
     from datetime import datetime
 
-    from resetkit.checks import split_attendee
+    from resetkit.attendees import split_attendee
     from resetkit.places import find_notes_dir, read_text, resolve, search_path
 
     started = datetime.now().astimezone()

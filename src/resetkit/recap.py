@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from resetkit.checks import name_and_address
+from resetkit.attendees import name_and_address
 from resetkit.conditions import evaluate, is_answered
 from resetkit.errors import UsageError
 from resetkit.model import (

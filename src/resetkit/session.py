@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from resetkit.checks import name_and_address, split_attendee
+from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import UsageError
 from resetkit.model import Playbook
 from resetkit.places import reserve_folder, session_id
