@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from resetkit.checks import check_answer
-from resetkit.loader import load_file
-from resetkit.model import Playbook
+from resetkit.format.loader import load_file
+from resetkit.format.model import Playbook
 from resetkit.places import builtin_dir, customer_slug
-from resetkit.session import RECORD_FILE, Attendee, Session, playbook_hash
-from resetkit.walk import active
+from resetkit.record.session import RECORD_FILE, Attendee, Session, playbook_hash
+from resetkit.run.checks import check_answer
+from resetkit.run.walk import active
 
 PLAYBOOKS = ["reset", "recovery", "fire", "postmortem", "risk-check"]
 COMPANIES = [

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from resetkit.answers import check_sheet
 from resetkit.errors import AnswersInvalid
-from resetkit.loader import load_file, read_yaml
+from resetkit.format.loader import load_file, read_yaml
 from resetkit.places import builtin_dir
+from resetkit.run.answers import check_sheet
 
 FILLED = {
     "customer": "Initech",

@@ -94,7 +94,7 @@ def test_validate_allows_one_attendees_question_and_only_a_list(run, isolated: P
 
 
 def test_an_attendee_given_with_an_address_and_named_again_is_one_person() -> None:
-    from resetkit.session import Attendee, merge_attendees
+    from resetkit.record.session import Attendee, merge_attendees
 
     given = [Attendee.parse("Dana Smith <dana@acme.com>:CTO")]
     people = merge_attendees(given, ["Dana Smith", "bob jones", "Bob Jones <bob@acme.com>"])

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import read_expectations
 from resetkit.errors import PlaybookInvalid
-from resetkit.loader import load_file
+from resetkit.format.loader import load_file
 
 CORPUS = Path(__file__).parent / "broken"
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from resetkit.authoring import schema_text
-from resetkit.loader import load_file
-from resetkit.model import ActionItemsQuestion, Playbook, parse_duration
+from resetkit.format.authoring import schema_text
+from resetkit.format.loader import load_file
+from resetkit.format.model import ActionItemsQuestion, Playbook, parse_duration
 from resetkit.places import builtin_dir
 
 IDS = ["fire", "postmortem", "recovery", "reset", "risk-check"]

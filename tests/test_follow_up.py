@@ -12,11 +12,11 @@ from rich.console import Console
 from typer.testing import Result
 
 from conftest import QUIET_RISK_CHECK, drive
-from resetkit.live import review_follow_up
-from resetkit.loader import load_file
+from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.prompts import ScriptedPrompter
-from resetkit.session import Session, Verdict, begin, load
+from resetkit.record.session import Session, Verdict, begin, load
+from resetkit.run.live import review_follow_up
+from resetkit.run.prompts import ScriptedPrompter
 
 
 def second_session(notes: Path, playbook_id: str) -> tuple[Session, Path]:

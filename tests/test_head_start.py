@@ -17,15 +17,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from resetkit import headstart
-from resetkit.checks import AnswerError, check_answer, default_answer
-from resetkit.headstart import Background, ask_first, cache_file, recall, remember, stand_in
-from resetkit.live import Run, SessionInterrupted, first_screen, plain_question
-from resetkit.loader import load_file
-from resetkit.model import AnyQuestion
+from resetkit.format.loader import load_file
+from resetkit.format.model import AnyQuestion
 from resetkit.places import builtin_dir
-from resetkit.prompts import Interrupted
-from resetkit.session import begin
+from resetkit.record.session import begin
+from resetkit.run import headstart
+from resetkit.run.checks import AnswerError, check_answer, default_answer
+from resetkit.run.headstart import Background, ask_first, cache_file, recall, remember, stand_in
+from resetkit.run.live import Run, SessionInterrupted, first_screen, plain_question
+from resetkit.run.prompts import Interrupted
 
 BUILTINS = sorted(builtin_dir().glob("*.yaml"))
 TODAY = date(2026, 11, 24)
@@ -236,13 +236,13 @@ def test_the_first_screen_is_drawn_and_checked_without_pydantic(isolated: Path) 
 import io, sys
 from pathlib import Path
 from rich.console import Console
-from resetkit.checks import check_answer
-from resetkit.headstart import recall, stand_in
-from resetkit.screen import draw_section
+from resetkit.run.checks import check_answer
+from resetkit.run.headstart import recall, stand_in
+from resetkit.run.screen import draw_section
 screen = recall(Path({str(path)!r}), Path({str(path)!r}).read_text("utf-8"))
 draw_section(Console(file=io.StringIO()), screen.view)
 check_answer(stand_in(screen.question), ["Dana"], None)
-print(sorted(m for m in sys.modules if m.startswith(("pydantic", "yaml", "resetkit.model"))))
+print(sorted(m for m in sys.modules if m.startswith(("pydantic", "yaml", "resetkit.format.model"))))
 """
     shown = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True

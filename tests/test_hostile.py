@@ -13,11 +13,11 @@ import pytest
 
 from conftest import QUIET_RISK_CHECK, drive, read_expectations
 from resetkit import storage
-from resetkit.answers import check_sheet, read_answers
 from resetkit.errors import InputInvalid, StorageError, UsageError
-from resetkit.loader import load_file
+from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir, reserve_folder
-from resetkit.session import begin, find_session, save
+from resetkit.record.session import begin, find_session, save
+from resetkit.run.answers import check_sheet, read_answers
 
 CORPUS = Path(__file__).parent / "hostile"
 POSTMORTEM = load_file(builtin_dir() / "postmortem.yaml")

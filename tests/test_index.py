@@ -16,8 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generate_history import generate
-from resetkit.history import Filters, Stored, all_actions, open_actions, read_sessions, session_row
-from resetkit.index import FORMAT, index_path
+from resetkit.history.index import FORMAT, index_path
+from resetkit.history.sessions import (
+    Filters,
+    Stored,
+    all_actions,
+    open_actions,
+    read_sessions,
+    session_row,
+)
 
 HOUR_AGO = time.time() - 3600
 

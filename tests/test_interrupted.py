@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from resetkit.live import Run, SessionInterrupted
-from resetkit.loader import load_file
-from resetkit.prompts import Asking, Interrupted, ScriptedPrompter
-from resetkit.session import begin, load
+from resetkit.format.loader import load_file
+from resetkit.record.session import begin, load
+from resetkit.run.live import Run, SessionInterrupted
+from resetkit.run.prompts import Asking, Interrupted, ScriptedPrompter
 
 TYPES = ["text", "long_text", "yes_no", "choice", "number", "list", "action_items"]
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ import socket
 from pathlib import Path
 
 from conftest import drive
-from resetkit.lock import LOCK_FILE, SessionLock
+from resetkit.record.lock import LOCK_FILE, SessionLock
 
 
 def held(folder: Path) -> Path:

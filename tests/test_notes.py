@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import drive
-from resetkit.render import front_matter
-from resetkit.session import load
+from resetkit.record.render import front_matter
+from resetkit.record.session import load
 
 HOSTILE = "pipe | in it, `tick`, **bold**, <script>alert(1)</script>\n# heading\n---\n> quote"
 

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from resetkit.errors import PlaybookInvalid
-from resetkit.loader import _read_document, parse_playbook
-from resetkit.model import Playbook
+from resetkit.format.loader import _read_document, parse_playbook
+from resetkit.format.model import Playbook
 
 KEYS = st.sampled_from(
     [

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import REPO, drive
-from resetkit.conditions import evaluate, is_answered
 from resetkit.errors import UsageError
-from resetkit.loader import load_file, parse_playbook
-from resetkit.model import Playbook
+from resetkit.format.conditions import evaluate, is_answered
+from resetkit.format.loader import load_file, parse_playbook
+from resetkit.format.model import Playbook
 from resetkit.places import builtin_dir
-from resetkit.recap import neutralise, recap_email, recap_markdown, written_date
-from resetkit.session import Attendee, Session, load, save
+from resetkit.record.recap import neutralise, recap_email, recap_markdown, written_date
+from resetkit.record.session import Attendee, Session, load, save
 
 WHEN = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from resetkit.loader import load_file
+from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
 from screen import BACK, CTRL_B, DOWN, FINISH, Terminal, environment, flat
 

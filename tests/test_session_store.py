@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from conftest import drive
 from resetkit.errors import UsageError
 from resetkit.places import customer_slug, find_notes_dir
-from resetkit.session import find_session, load
+from resetkit.record.session import find_session, load
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ ANSWER = st.recursive(
 def test_a_session_written_then_read_is_unchanged(
     isolated: Path, customer: str, answers: dict[str, object]
 ) -> None:
-    from resetkit.session import save
+    from resetkit.record.session import save
 
     driven = drive("risk-check", notes_dir=isolated / "roundtrip", customer=customer)
     changed = driven.session.model_copy(update={"answers": answers})
@@ -116,7 +116,7 @@ def test_a_session_written_then_read_is_unchanged(
 
 
 def test_salvage_resets_unreadable_optional_fields_and_says_so() -> None:
-    from resetkit.session import salvage
+    from resetkit.record.session import salvage
 
     driven = drive("risk-check")
     path = driven.folder / "session.json"
@@ -129,7 +129,7 @@ def test_salvage_resets_unreadable_optional_fields_and_says_so() -> None:
 
 
 def test_salvage_gives_up_clearly_when_nothing_is_usable() -> None:
-    from resetkit.session import salvage
+    from resetkit.record.session import salvage
 
     driven = drive("risk-check")
     for name in ("session.json", "session.prev.json"):

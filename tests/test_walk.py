@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from conftest import drive, synthetic_answer
-from resetkit.checks import AnswerError, check_answer
-from resetkit.conditions import evaluate
-from resetkit.live import fit_answers
-from resetkit.loader import load_file, parse_playbook
-from resetkit.model import AllOf, AnyOf, ChoiceQuestion, Compare, Playbook, YesNoQuestion
+from resetkit.format.conditions import evaluate
+from resetkit.format.loader import load_file, parse_playbook
+from resetkit.format.model import AllOf, AnyOf, ChoiceQuestion, Compare, Playbook, YesNoQuestion
 from resetkit.places import builtin_dir
-from resetkit.walk import active, next_question, prune
+from resetkit.run.checks import AnswerError, check_answer
+from resetkit.run.live import fit_answers
+from resetkit.run.walk import active, next_question, prune
 
 IDS = ["fire", "postmortem", "recovery", "reset", "risk-check"]
 TODAY = date(2026, 11, 24)
@@ -223,9 +223,9 @@ def test_changing_the_outcome_at_review_drops_that_branch_and_asks_the_new_one()
     from rich.console import Console
 
     from conftest import synthetic_answer
-    from resetkit.live import Run
-    from resetkit.prompts import ScriptedPrompter
-    from resetkit.session import begin
+    from resetkit.record.session import begin
+    from resetkit.run.live import Run
+    from resetkit.run.prompts import ScriptedPrompter
 
     class ChangesItsMind(ScriptedPrompter):
         """Answers 'terminate' the first time the outcome is asked, 'continue' the second."""

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from resetkit.headstart import FirstScreen
-    from resetkit.live import Run
-    from resetkit.lock import SessionLock
     from resetkit.places import Entry
+    from resetkit.record.lock import SessionLock
+    from resetkit.run.headstart import FirstScreen
+    from resetkit.run.live import Run
 
 INTERNAL_ERROR = 70
 
@@ -197,7 +197,7 @@ def list_playbooks(
 ) -> None:
     """List the playbooks on the search path: id, title, length, sections, where from."""
     from resetkit.errors import InputInvalid
-    from resetkit.loader import load_file
+    from resetkit.format.loader import load_file
     from resetkit.places import discover, search_path
 
     rows = []
@@ -251,8 +251,8 @@ def show(
     ] = OutputFormat.auto,
 ) -> None:
     """Show a playbook's agenda: sections, timeboxes, guidance, questions and branches."""
-    from resetkit.loader import load
-    from resetkit.render import agenda_markdown
+    from resetkit.format.loader import load
+    from resetkit.record.render import agenda_markdown
 
     markdown = agenda_markdown(load(playbook)[0])
     as_rich = output is OutputFormat.rich or (output is OutputFormat.auto and sys.stdout.isatty())
@@ -301,7 +301,7 @@ def validate(
 ) -> None:
     """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
     from resetkit.errors import InputInvalid, Problem
-    from resetkit.loader import load_file
+    from resetkit.format.loader import load_file
 
     results: list[dict[str, Any]] = []
     for path, _ in _validation_targets(paths or []):
@@ -349,7 +349,7 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the playbook format (for editors and CI)."""
-    from resetkit.authoring import schema_text
+    from resetkit.format.authoring import schema_text
     from resetkit.storage import write_text_atomic
 
     text = schema_text()
@@ -368,7 +368,7 @@ def new(
     ] = None,
 ) -> None:
     """Create ./playbooks/ID.yaml, valid as created, ready to edit."""
-    from resetkit.authoring import create_playbook
+    from resetkit.format.authoring import create_playbook
 
     path = create_playbook(Path.cwd() / "playbooks", playbook_id, source)
     sys.stdout.write(f"{path}\n")
@@ -387,9 +387,9 @@ NotesDirOption = Annotated[
 @app.command()
 def where(notes_dir: NotesDirOption = None) -> None:
     """Show the notes dir and the playbook search path in use, and why."""
-    from resetkit.headstart import SCREENS_FOLDER
-    from resetkit.index import index_path
+    from resetkit.history.index import index_path
     from resetkit.places import cache_dir, find_notes_dir, search_path
+    from resetkit.run.headstart import SCREENS_FOLDER
 
     notes = find_notes_dir(notes_dir)
     sys.stdout.write(f"notes      {notes.path}  [{notes.why}]\n")
@@ -453,9 +453,9 @@ def _run_scripted(
     earlier: Path | None,
 ) -> None:
     """A run with every answer known: no prompt, no review; the files written go to stdout."""
-    from resetkit.live import Run, review_follow_up
-    from resetkit.prompts import ScriptedPrompter
-    from resetkit.session import begin
+    from resetkit.record.session import begin
+    from resetkit.run.live import Run, review_follow_up
+    from resetkit.run.prompts import ScriptedPrompter
 
     session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
     quiet = _console(stderr=True)
@@ -486,8 +486,8 @@ def answers_template(
     ] = None,
 ) -> None:
     """Print a commented answers file for a playbook, to fill in for 'start --answers'."""
-    from resetkit.answers import template
-    from resetkit.loader import load
+    from resetkit.format.loader import load
+    from resetkit.run.answers import template
     from resetkit.storage import write_text_atomic
 
     text = template(load(playbook)[0])
@@ -563,20 +563,20 @@ def start(
     text = read_text(path)
     notes = find_notes_dir(notes_dir)
     if answers is None and follow_up is None and _has_terminal():
-        from resetkit.headstart import recall
+        from resetkit.run.headstart import recall
 
         screen = recall(path, text)
         if screen is not None:
             _start_from_first_screen(screen, path, text, customer, people, notes.path, started)
             return
 
-    from resetkit.answers import AnswerSheet, check_sheet, missing, read_answers
-    from resetkit.headstart import remember
-    from resetkit.live import Run, first_screen, review_follow_up
-    from resetkit.loader import load_file
-    from resetkit.prompts import TerminalPrompter
-    from resetkit.session import Attendee, begin, find_session
-    from resetkit.session import load as load_session
+    from resetkit.format.loader import load_file
+    from resetkit.record.session import Attendee, begin, find_session
+    from resetkit.record.session import load as load_session
+    from resetkit.run.answers import AnswerSheet, check_sheet, missing, read_answers
+    from resetkit.run.headstart import remember
+    from resetkit.run.live import Run, first_screen, review_follow_up
+    from resetkit.run.prompts import TerminalPrompter
 
     model = load_file(path, text)
     attendees = [Attendee(name=name, role=role) for name, role in people]
@@ -638,7 +638,7 @@ def start(
 
 def _follows_other_customer(earlier: Path, customer: str, *, can_ask: bool) -> None:
     """A follow-up of another customer's session: asked in a terminal, refused in a script."""
-    from resetkit.live import OtherCustomer, refuse_other_customer
+    from resetkit.run.live import OtherCustomer, refuse_other_customer
 
     try:
         refuse_other_customer(earlier, customer)
@@ -658,7 +658,7 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
     """The customer's name as given, else as typed at a prompt."""
     if customer is not None and customer.strip():
         return customer
-    from resetkit.prompts import Interrupted
+    from resetkit.run.prompts import Interrupted
 
     try:
         typed = person.line("Customer name?", CUSTOMER_NAME_NEEDED)
@@ -669,7 +669,7 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
 
 def _confirm(question: str) -> bool:
     """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
-    from resetkit.prompts import Interrupted, TerminalPrompter
+    from resetkit.run.prompts import Interrupted, TerminalPrompter
 
     try:
         return TerminalPrompter().confirm(question)
@@ -701,9 +701,9 @@ def _start_from_first_screen(
     started: "datetime",
 ) -> None:
     """`start` for a playbook seen before: its first screen shows while the models build."""
-    from resetkit.headstart import Background, ask_first
     from resetkit.places import reserve_folder, session_id
-    from resetkit.prompts import TerminalPrompter
+    from resetkit.run.headstart import Background, ask_first
+    from resetkit.run.prompts import TerminalPrompter
 
     person = TerminalPrompter()
     console = _console()
@@ -713,7 +713,7 @@ def _start_from_first_screen(
         _print_header(console, screen.title, customer, session_id(folder))
 
         def build() -> "Run":
-            from resetkit.live import open_run
+            from resetkit.run.live import open_run
 
             return open_run(path, text, customer, people, folder, started, person, console)
 
@@ -755,10 +755,10 @@ def resume(
     """Continue an interrupted session at its first unanswered question."""
     from rich.markup import escape
 
-    from resetkit.live import Run, finish_review, fit_answers
     from resetkit.places import find_notes_dir, read_text
-    from resetkit.prompts import TerminalPrompter
-    from resetkit.session import find_session, playbook_hash, playbook_of, salvage
+    from resetkit.record.session import find_session, playbook_hash, playbook_of, salvage
+    from resetkit.run.live import Run, finish_review, fit_answers
+    from resetkit.run.prompts import TerminalPrompter
 
     folder = find_session(find_notes_dir(notes_dir).path, session_ref)
     first_look, told = salvage(folder)  # to refuse before asking anything
@@ -809,7 +809,7 @@ def _resumable(session: Any) -> None:
 
 def _lock_session(folder: Path, take_over: bool = False) -> "SessionLock":
     """The session's lock, held by this run; a lock held elsewhere is taken only knowingly."""
-    from resetkit.lock import SessionLock, SessionLocked
+    from resetkit.record.lock import SessionLock, SessionLocked
 
     lock = SessionLock(folder)
     try:
@@ -859,7 +859,7 @@ def _reads_history(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
-        from resetkit.history import paused_gc
+        from resetkit.history.sessions import paused_gc
 
         with paused_gc():
             command(*args, **kwargs)
@@ -887,7 +887,7 @@ def _filters(
     since: str | None = None,
     until: str | None = None,
 ) -> Any:
-    from resetkit.history import Filters, parse_day
+    from resetkit.history.sessions import Filters, parse_day
 
     if status is not None and status not in ("in_progress", "complete", "discarded"):
         _fail(f"--status {status!r}: use in_progress, complete or discarded")
@@ -902,7 +902,7 @@ def _filters(
 
 def _read(notes_dir: Path | None, filters: Any, *, with_raw: bool = True) -> list[Any]:
     """Sessions passing the filters; damaged records are named on stderr and skipped."""
-    from resetkit.history import read_sessions
+    from resetkit.history.sessions import read_sessions
     from resetkit.places import find_notes_dir
 
     stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters, with_raw=with_raw)
@@ -994,7 +994,7 @@ def sessions(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """List sessions: id, date, customer, playbook, status, outcome, minutes."""
-    from resetkit.history import export_json, session_row
+    from resetkit.history.sessions import export_json, session_row
 
     stored = _read(notes_dir, _filters(customer, playbook, status, since, until))
     if output is SessionsFormat.json:
@@ -1044,7 +1044,7 @@ def export(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Export sessions as one Markdown document, a JSON array or CSV."""
-    from resetkit.history import export_csv, export_json, export_markdown
+    from resetkit.history.sessions import export_csv, export_json, export_markdown
 
     stored = _read(notes_dir, _filters(customer, playbook, status, since, until))
     if actions and output_format is not ExportFormat.csv:
@@ -1090,7 +1090,7 @@ def actions_list(
     """List open action items across sessions, overdue first."""
     if ctx.invoked_subcommand is not None:
         return
-    from resetkit.history import action_json, open_actions, parse_span
+    from resetkit.history.sessions import action_json, open_actions, parse_span
 
     span = parse_span(due_within) if due_within else None
     stored = _read(notes_dir, _filters(customer), with_raw=False)
@@ -1111,9 +1111,9 @@ def actions_list(
 
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
-    from resetkit.history import change_action, find_action
-    from resetkit.notes import write_action_plan
+    from resetkit.history.sessions import change_action, find_action
     from resetkit.places import find_notes_dir
+    from resetkit.record.notes import write_action_plan
 
     stored, action = find_action(find_notes_dir(notes_dir).path, action_id)
     if event.kind == "moved":
@@ -1135,8 +1135,8 @@ def actions_done(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Mark an action item done; its session's action plan is rebuilt."""
-    from resetkit.history import now
-    from resetkit.session import ActionEvent
+    from resetkit.history.sessions import now
+    from resetkit.record.session import ActionEvent
 
     _change_action(notes_dir, action_id, ActionEvent(at=now(), kind="done", note=note), None)
 
@@ -1155,9 +1155,9 @@ def actions_move(
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
-    from resetkit.checks import resolve_date
-    from resetkit.history import DateInThePast, now, refuse_past_due
-    from resetkit.session import ActionEvent
+    from resetkit.history.sessions import DateInThePast, now, refuse_past_due
+    from resetkit.record.session import ActionEvent
+    from resetkit.run.checks import resolve_date
 
     if not reason.strip():
         _fail("--reason must say why the date slips: it is shown in the action plan")
@@ -1190,9 +1190,9 @@ def render(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Rebuild a session's notes.md, action-plan.md and shared.md (if it has a recap)."""
-    from resetkit.notes import write_notes
     from resetkit.places import find_notes_dir
-    from resetkit.session import open_session, playbook_of
+    from resetkit.record.notes import write_notes
+    from resetkit.record.session import open_session, playbook_of
 
     folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
     model, _ = playbook_of(session)
@@ -1232,9 +1232,9 @@ def share(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Show the customer copy of a complete session, or write it as an email draft."""
-    from resetkit.notes import customer_copy
     from resetkit.places import find_notes_dir
-    from resetkit.session import open_session, playbook_of
+    from resetkit.record.notes import customer_copy
+    from resetkit.record.session import open_session, playbook_of
 
     folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
     model, _ = playbook_of(session)
@@ -1242,7 +1242,7 @@ def share(
     if edited:
         sys.stderr.write(f"resetkit: using {folder / 'shared.md'} as you edited it\n")
     if eml is not None:
-        from resetkit.recap import recap_email
+        from resetkit.record.recap import recap_email
         from resetkit.storage import write_bytes_atomic
 
         if output is not ShareFormat.auto:
@@ -1255,7 +1255,7 @@ def share(
     if sender is not None:
         _fail("--from goes with --eml: it is the sender of the email draft")
     if output is ShareFormat.text and not edited:
-        from resetkit.recap import recap_markdown
+        from resetkit.record.recap import recap_markdown
 
         markdown = recap_markdown(session, model, plain=True)
     if output is not ShareFormat.auto or not sys.stdout.isatty():
@@ -1285,8 +1285,8 @@ def report(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Time spent and outcomes per customer and per playbook, over complete sessions."""
-    from resetkit.history import report as tally
-    from resetkit.history import report_csv
+    from resetkit.history.sessions import report as tally
+    from resetkit.history.sessions import report_csv
 
     tallies = tally(_read(notes_dir, _filters(customer, playbook, None, since, until)))
     if output is ReportFormat.json:

@@ -10,11 +10,10 @@ from typing import Any
 
 import yaml
 
-from resetkit.checks import AnswerError, asked_as, check_answer, default_answer, resolve_date
-from resetkit.conditions import describe
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
-from resetkit.loader import Located, read_yaml
-from resetkit.model import (
+from resetkit.format.conditions import describe
+from resetkit.format.loader import Located, read_yaml
+from resetkit.format.model import (
     ActionItemsQuestion,
     AnyQuestion,
     ChoiceQuestion,
@@ -23,9 +22,10 @@ from resetkit.model import (
     YamlPath,
 )
 from resetkit.places import MAX_FILE_BYTES, read_text
-from resetkit.render import TYPE_NAMES
-from resetkit.session import Attendee, Verdict
-from resetkit.walk import active
+from resetkit.record.render import TYPE_NAMES
+from resetkit.record.session import Attendee, Verdict
+from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, resolve_date
+from resetkit.run.walk import active
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review"]
 REVIEW_KEYS = ["status", "due", "note"]

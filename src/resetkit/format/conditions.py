@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from resetkit.errors import did_you_mean
-from resetkit.model import (
+from resetkit.format.model import (
     AllOf,
     AnyOf,
     AnyQuestion,

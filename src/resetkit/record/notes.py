@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from resetkit.errors import UsageError
-from resetkit.model import Playbook
-from resetkit.recap import recap_markdown
-from resetkit.render import action_plan_markdown, notes_markdown
-from resetkit.session import Session, save
+from resetkit.format.model import Playbook
+from resetkit.record.recap import recap_markdown
+from resetkit.record.render import action_plan_markdown, notes_markdown
+from resetkit.record.session import Session, save
 from resetkit.storage import write_text_atomic
 
 INVITE_FILE = "follow-up.ics"

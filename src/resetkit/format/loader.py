@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from resetkit.errors import InputInvalid, PlaybookInvalid, Problem, did_you_mean
-from resetkit.model import (
+from resetkit.format.model import (
     QUESTION_TYPES,
     ActionItemSpec,
     Choice,

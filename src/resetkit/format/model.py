@@ -19,9 +19,9 @@ from pydantic import (
     model_validator,
 )
 
-from resetkit.checks import RELATIVE_DAYS
 from resetkit.errors import did_you_mean
 from resetkit.places import WINDOWS_DEVICES
+from resetkit.run.checks import RELATIVE_DAYS
 
 # A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
 YamlPath = tuple[str | int, ...]
@@ -452,7 +452,7 @@ for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, RecapPart, Recap, P
 
 def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     """Every way the playbook contradicts itself, each with the YAML path it is found at."""
-    from resetkit.conditions import check_condition
+    from resetkit.format.conditions import check_condition
 
     found: list[tuple[YamlPath, str]] = []
     seen_sections: set[str] = set()
@@ -530,7 +530,7 @@ def _check_recap(
     recap: Recap, earlier: dict[str, AnyQuestion], everywhere: dict[str, AnyQuestion]
 ) -> list[tuple[YamlPath, str]]:
     """A recap may name only questions that exist and are not internal, in items and `when`."""
-    from resetkit.conditions import check_condition, condition_questions
+    from resetkit.format.conditions import check_condition, condition_questions
 
     found: list[tuple[YamlPath, str]] = []
     for p_index, part in enumerate(recap.parts):

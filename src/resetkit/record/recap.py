@@ -14,9 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from resetkit.attendees import name_and_address
-from resetkit.conditions import evaluate, is_answered
 from resetkit.errors import UsageError
-from resetkit.model import (
+from resetkit.format.conditions import evaluate, is_answered
+from resetkit.format.model import (
     ActionItemsQuestion,
     AnyQuestion,
     ChoiceQuestion,
@@ -29,7 +29,7 @@ from resetkit.model import (
     Recap,
     RecapItem,
 )
-from resetkit.session import ActionItem, Attendee, Session
+from resetkit.record.session import ActionItem, Attendee, Session
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (

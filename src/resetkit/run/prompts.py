@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from resetkit.checks import AnswerError, check_action_item, check_answer, shown_answer
+from resetkit.run.checks import AnswerError, check_action_item, check_answer, shown_answer
 
 if TYPE_CHECKING:
     # Only for types: the prompts read a question's attributes and dispatch on its `type`, so
     # the first question can be asked before the models are built (see headstart.py).
-    from resetkit.model import ActionItemsQuestion, AnyQuestion
-    from resetkit.terminal import Fragments, Frame
+    from resetkit.format.model import ActionItemsQuestion, AnyQuestion
+    from resetkit.run.terminal import Fragments, Frame
 
 SKIP = "__skip__"
 
@@ -137,7 +137,7 @@ class TerminalPrompter:
         keys: list[str] | None = None,
         asking: Asking | None = None,
     ) -> Frame:
-        from resetkit.terminal import Frame
+        from resetkit.run.terminal import Frame
 
         hook, self.on_first_draw = self.on_first_draw, None
         asking = asking or Asking()
@@ -152,27 +152,27 @@ class TerminalPrompter:
 
     def pick(self, message: str, options: list[tuple[str, str]]) -> str:
         """One of the options, chosen with the arrow keys."""
-        from resetkit.terminal import ask_choice
+        from resetkit.run.terminal import ask_choice
 
         return str(ask_choice(self._frame(message, keys=PICK_KEYS), list(options)))
 
     def pause(self, title: str, asking: Asking) -> None:
         """Wait for Enter while the section above is read (it has no questions)."""
-        from resetkit.terminal import ask_choice
+        from resetkit.run.terminal import ask_choice
 
         frame = self._frame(f"{title}: read it out, then go on", None, ["Enter: go on"], asking)
         ask_choice(frame, [("next", "Go on to the next section")])
 
     def confirm(self, message: str, default: bool = False) -> bool:
         """A yes or no; Enter takes `default`."""
-        from resetkit.terminal import ask_yes_no
+        from resetkit.run.terminal import ask_yes_no
 
         keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
         return ask_yes_no(self._frame(message, None, keys), default)
 
     def line(self, message: str, needed: str) -> str:
         """One line of text that may not be blank; `needed` says why when it is."""
-        from resetkit.terminal import Typed, ask_typed
+        from resetkit.run.terminal import Typed, ask_typed
 
         def check(text: str) -> str:
             if not text.strip():
@@ -186,7 +186,7 @@ class TerminalPrompter:
         self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
     ) -> Any:
         """Ask in the way that suits the question's type, until the answer fits."""
-        from resetkit.terminal import Typed, ask_choice, ask_typed, ask_yes_no
+        from resetkit.run.terminal import Typed, ask_choice, ask_typed, ask_yes_no
 
         asking = asking or Asking()
         kind = question.type
@@ -299,7 +299,7 @@ class TerminalPrompter:
     def _pick_in(
         self, title: str, help: str, options: list[tuple[str, str]], asking: Asking | None
     ) -> str:
-        from resetkit.terminal import ask_choice
+        from resetkit.run.terminal import ask_choice
 
         return str(ask_choice(self._frame(title, help, PICK_KEYS, asking), list(options)))
 
@@ -340,7 +340,7 @@ class TerminalPrompter:
         """One action item asked field by field (Shift-Tab steps back a field); None when the
         'what' is left empty. GoBack from its first field leaves the question when `asking`
         allows it, else returns the item unchanged (None for a new one)."""
-        from resetkit.terminal import Typed, ask_choice, ask_typed, ask_yes_no
+        from resetkit.run.terminal import Typed, ask_choice, ask_typed, ask_yes_no
 
         fields: dict[str, Any] = dict(item or {})
         fields.setdefault("owner", "us")
@@ -373,7 +373,7 @@ class TerminalPrompter:
                     )
                     if not what:
                         if item is None and question.required and number == 1:
-                            from resetkit.terminal import flash
+                            from resetkit.run.terminal import flash
 
                             flash("  at least one action item is needed")
                             continue

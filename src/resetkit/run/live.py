@@ -8,22 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
-from resetkit.headstart import FirstScreen
-from resetkit.lock import SessionLock
-from resetkit.model import AnyQuestion, Playbook, Section
-from resetkit.notes import write_notes
-from resetkit.prompts import Asking, GoBack, Interrupted, Prompter
-from resetkit.render import reflow
-from resetkit.screen import (
-    SectionView,
-    draw_section,
-    escape_markup,
-    minutes_text,
-    status_fragments,
-)
-from resetkit.session import (
+from resetkit.format.model import AnyQuestion, Playbook, Section
+from resetkit.record.lock import SessionLock
+from resetkit.record.notes import write_notes
+from resetkit.record.render import reflow
+from resetkit.record.session import (
     Recommended,
     Session,
     Verdict,
@@ -31,7 +21,17 @@ from resetkit.session import (
     merge_attendees,
     save,
 )
-from resetkit.walk import (
+from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
+from resetkit.run.headstart import FirstScreen
+from resetkit.run.prompts import Asking, GoBack, Interrupted, Prompter
+from resetkit.run.screen import (
+    SectionView,
+    draw_section,
+    escape_markup,
+    minutes_text,
+    status_fragments,
+)
+from resetkit.run.walk import (
     active,
     active_sections,
     next_step,
@@ -154,8 +154,8 @@ def open_run(
     console: Console,
 ) -> Run:
     """The models and the record of a run whose folder is reserved (the head start's work)."""
-    from resetkit.loader import load_file
-    from resetkit.session import Attendee, open_record
+    from resetkit.format.loader import load_file
+    from resetkit.record.session import Attendee, open_record
 
     playbook = load_file(path, text)
     people = [Attendee(name=name, role=role) for name, role in attendees]
@@ -460,7 +460,7 @@ REVIEW_CHOICES = [
 
 def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
     """Ask what became of one action item: done, moved (to when), dropped, still open; a note."""
-    from resetkit.model import DateQuestion, TextQuestion
+    from resetkit.format.model import DateQuestion, TextQuestion
 
     note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
     due_question = DateQuestion(
@@ -494,7 +494,7 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
     Names are compared as their folder names are made, so 'ACME corp' follows 'Acme Corp'.
     """
     from resetkit.places import customer_slug
-    from resetkit.session import load as load_session
+    from resetkit.record.session import load as load_session
 
     previous = load_session(earlier)
     if customer_slug(previous.customer) != customer_slug(customer):
@@ -507,7 +507,7 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
 
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
     """Record that `session` follows up on the one in `earlier`, in both records."""
-    from resetkit.session import load as load_session
+    from resetkit.record.session import load as load_session
 
     previous = load_session(earlier)
     if session.id not in previous.followed_by:
@@ -535,9 +535,9 @@ def review_follow_up(
     session's record (`review_pending`), so an interruption keeps what was reviewed and
     `resume` asks about the rest only.
     """
-    from resetkit.history import change_action, now
-    from resetkit.notes import write_action_plan
-    from resetkit.session import ActionEvent
+    from resetkit.history.sessions import change_action, now
+    from resetkit.record.notes import write_action_plan
+    from resetkit.record.session import ActionEvent
 
     given = given or {}
     resumed = session.review_pending is not None
@@ -596,7 +596,7 @@ def finish_review(
 ) -> None:
     """Finish a follow-up review that was interrupted (see review_follow_up), if there is one."""
     from resetkit.errors import UsageError
-    from resetkit.session import find_session
+    from resetkit.record.session import find_session
 
     if session.follows is None or session.review_pending is None:
         return

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from resetkit.conditions import evaluate
-from resetkit.model import (
+from resetkit.format.conditions import evaluate
+from resetkit.format.model import (
     AnyQuestion,
     ChoiceQuestion,
     Playbook,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.prompts import GoBack, Interrupted
+from resetkit.run.prompts import GoBack, Interrupted
 
 if TYPE_CHECKING:
     from prompt_toolkit.application import Application

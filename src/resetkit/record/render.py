@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from resetkit.conditions import describe
-from resetkit.model import (
+from resetkit.format.conditions import describe
+from resetkit.format.model import (
     ActionItemsQuestion,
     AnyQuestion,
     ChoiceQuestion,
@@ -15,7 +15,7 @@ from resetkit.model import (
     Playbook,
     format_minutes,
 )
-from resetkit.session import ActionItem, Session
+from resetkit.record.session import ActionItem, Session
 
 TYPE_NAMES = {
     "text": "short text",

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from resetkit.errors import UsageError
-from resetkit.loader import load, parse_playbook
-from resetkit.model import IDENTIFIER_PATTERN, Playbook
+from resetkit.format.loader import load, parse_playbook
+from resetkit.format.model import IDENTIFIER_PATTERN, Playbook
 from resetkit.storage import write_text_atomic
 
 SCHEMA_FILE = "playbook.schema.json"

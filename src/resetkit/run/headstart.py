@@ -25,18 +25,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from resetkit.checks import default_answer
 from resetkit.places import builtin_dir, cache_dir
-from resetkit.prompts import Asking, GoBack, Interrupted
-from resetkit.screen import SectionView, draw_section, status_fragments
+from resetkit.run.checks import default_answer
+from resetkit.run.prompts import Asking, GoBack, Interrupted
+from resetkit.run.screen import SectionView, draw_section, status_fragments
 
 if TYPE_CHECKING:
     from datetime import date
 
     from rich.console import Console
 
-    from resetkit.model import AnyQuestion
-    from resetkit.prompts import TerminalPrompter
+    from resetkit.format.model import AnyQuestion
+    from resetkit.run.prompts import TerminalPrompter
 
 # Bump when FirstScreen changes shape; the code's own files are part of the key as well.
 FORMAT = 1
@@ -64,9 +64,16 @@ class FirstScreen:
 
 def _code_stamp() -> str:
     """Size and mtime of each of resetkit's own files: a new build or an edit changes it."""
-    package = Path(__file__).parent
-    with os.scandir(package) as entries:
-        files = [(entry.name, entry.stat()) for entry in entries if entry.name.endswith(".py")]
+    package = Path(__file__).parent.parent  # the package root: every wing's files count
+    files: list[tuple[str, os.stat_result]] = []
+    folders = [package]
+    while folders:  # os.scandir, not rglob: this runs before every first prompt
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    files.append((entry.path, entry.stat()))
+                elif entry.is_dir() and entry.name not in ("__pycache__", "playbooks"):
+                    folders.append(Path(entry.path))
     return ";".join(f"{name}:{stat.st_size}:{stat.st_mtime_ns}" for name, stat in sorted(files))
 
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import UsageError
-from resetkit.model import Playbook
+from resetkit.format.model import Playbook
 from resetkit.places import reserve_folder, session_id
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION, write_text_atomic
 
@@ -343,8 +343,8 @@ def open_session(notes_dir: Path, reference: str | None, status: Status) -> tupl
 
 def playbook_of(session: Session) -> tuple[Playbook, Path]:
     """The playbook a session ran: the file it started from, else its id on the search path."""
-    from resetkit.loader import load as load_playbook
-    from resetkit.loader import load_file
+    from resetkit.format.loader import load as load_playbook
+    from resetkit.format.loader import load_file
 
     recorded = Path(session.playbook_path)
     if recorded.is_file():

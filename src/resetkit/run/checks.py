@@ -14,7 +14,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from resetkit.model import AnyQuestion, ChoiceQuestion, MultiChoiceQuestion, NumberQuestion
+    from resetkit.format.model import (
+        AnyQuestion,
+        ChoiceQuestion,
+        MultiChoiceQuestion,
+        NumberQuestion,
+    )
 
 RELATIVE_DAYS = re.compile(r"^\+(\d+)([dw])$")
 

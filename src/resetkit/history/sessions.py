@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import UsageError
-from resetkit.index import RECENT_NS, Index, Row, Signature, same
+from resetkit.history.index import RECENT_NS, Index, Row, Signature, same
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from resetkit.session import ActionEvent, ActionItem, Session
+    from resetkit.record.session import ActionEvent, ActionItem, Session
 
 _WITHIN = re.compile(r"^(\d+)([dw])$")
 
@@ -124,7 +124,7 @@ class Stored:
     @property
     def session(self) -> Session:
         """The record validated as a Session."""
-        from resetkit.session import Session
+        from resetkit.record.session import Session
 
         return Session.model_validate(self.record)
 
@@ -454,7 +454,7 @@ def export_csv(stored: list[Stored], *, actions: bool = False) -> str:
 
 def export_markdown(stored: list[Stored], title: str) -> str:
     """The sessions' notes joined into one document, with a table of contents."""
-    from resetkit.render import escape
+    from resetkit.record.render import escape
 
     with_notes = [item for item in stored if (item.folder / "notes.md").is_file()]
     out = [f"# {escape(title)}", "", f"{len(with_notes)} session(s).", "", "## Contents", ""]
@@ -538,7 +538,7 @@ def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
         raise UsageError(
             f"'{action_id}' matches several action items ({ids})", hint="give more of the id"
         )
-    from resetkit.session import ActionItem
+    from resetkit.record.session import ActionItem
 
     item, action = matches[0]
     return item, ActionItem.model_validate(action)
@@ -553,7 +553,7 @@ def change_action(
     new_due: date | None = None,
 ) -> Session:
     """Record a change to one action item in its session record and save it in `folder`."""
-    from resetkit.session import save
+    from resetkit.record.session import save
 
     for raw in session.answers.values():
         for item in raw if isinstance(raw, list) else []:

@@ -1,0 +1,1 @@
+"""The playbook format: the schema, the loader with file:line:col, conditions, authoring."""

@@ -1,0 +1,1 @@
+"""Many sessions at once: reading them through the index, exports, action items, reports."""

@@ -1,0 +1,1 @@
+"""The session record and its store; the notes, action plan and customer copy made from it."""
