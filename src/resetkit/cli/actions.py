@@ -1,0 +1,142 @@
+"""Commands on action items: the open ones, done, move."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from resetkit.cli.app import Commands, app, fail
+from resetkit.cli.output import (
+    CustomerFilter,
+    NotesDirOption,
+    SessionsFormat,
+    confirm,
+    filters_from,
+    has_terminal,
+    read_history,
+    reads_history,
+    table,
+    write_json,
+)
+
+actions_app = typer.Typer(
+    cls=Commands,
+    help="Open action items across sessions; mark them done or move them.",
+    rich_markup_mode=None,
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+app.add_typer(actions_app, name="actions")
+
+
+@actions_app.callback()
+@reads_history
+def actions_list(
+    ctx: typer.Context,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="us, customer, both, or the owner's name.")
+    ] = None,
+    customer: CustomerFilter = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
+    ] = None,
+    output: Annotated[
+        SessionsFormat, typer.Option("--format", help="table or json.")
+    ] = SessionsFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """List open action items across sessions, overdue first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from resetkit.history.sessions import action_json, open_actions, parse_span
+
+    span = parse_span(due_within) if due_within else None
+    stored = read_history(notes_dir, filters_from(customer), with_raw=False)
+    found = open_actions(stored, owner=owner, overdue=overdue, due_within=span)
+    if output is SessionsFormat.json:
+        write_json([action_json(item) for item in found])
+        return
+    rows = []
+    for item in found:
+        row = action_json(item)
+        due = row["due"] or "-"
+        if item.overdue_days:
+            due += f" ({item.overdue_days}d late)"
+        who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
+        critical = "yes" if row["critical_path"] == "yes" else ""
+        rows.append([row["action_id"], due, row["customer"], row["what"], who, critical])
+    table(["ID", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
+
+
+def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
+    from resetkit.history.sessions import change_action, find_action
+    from resetkit.places import find_notes_dir
+    from resetkit.record.notes import write_action_plan
+
+    stored, action = find_action(find_notes_dir(notes_dir).path, action_id)
+    if event.kind == "moved":
+        event.from_due = action.due
+    session = change_action(stored.folder, stored.session, action.id, event, new_due=new_due)
+    plan = write_action_plan(session, stored.folder)
+    sys.stderr.write(f"{action.id} {event.kind}: {' '.join(action.what.split())}\n")
+    if plan is None:
+        sys.stderr.write(
+            f"resetkit: {stored.folder / 'action-plan.md'} was edited by hand and is left as "
+            f"it is; 'resetkit render {session.id} --force' rebuilds it\n"
+        )
+
+
+@actions_app.command("done")
+def actions_done(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Mark an action item done; its session's action plan is rebuilt."""
+    from resetkit.history.sessions import now
+    from resetkit.record.session import ActionEvent
+
+    _change_action(notes_dir, action_id, ActionEvent(at=now(), kind="done", note=note), None)
+
+
+@actions_app.command("move")
+def actions_move(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
+    allow_past: Annotated[
+        bool,
+        typer.Option("--allow-past", help="Allow a due date before today without asking."),
+    ] = False,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Move an action item's due date, recording the slip and its reason."""
+    from datetime import date
+
+    from resetkit.history.sessions import DateInThePast, now, refuse_past_due
+    from resetkit.record.session import ActionEvent
+    from resetkit.run.checks import resolve_date
+
+    if not reason.strip():
+        fail("--reason must say why the date slips: it is shown in the action plan")
+    try:
+        new_due = resolve_date(due.strip(), date.today())
+    except ValueError:
+        fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
+    try:
+        refuse_past_due(new_due, date.today())
+    except DateInThePast as error:
+        if not allow_past:
+            if not has_terminal():
+                raise
+            if not confirm(f"{error.message}. Move the item there anyway?"):
+                sys.stderr.write("not moved: nothing changed\n")
+                return
+    event = ActionEvent(at=now(), kind="moved", note=reason.strip(), to_due=new_due)
+    _change_action(notes_dir, action_id, event, new_due)

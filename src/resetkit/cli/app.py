@@ -1,0 +1,145 @@
+"""The Typer app, its one error handler and the console script."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import os
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from resetkit import __version__
+from resetkit.errors import EXIT_USAGE, ResetkitError
+
+# resetkit uses no pydantic plugins; without this, pydantic scans every installed package's
+# entry points for them (about 20 ms of every `resetkit start`). An explicit setting wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+INTERNAL_ERROR = 70
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    sys.stderr.write(f"resetkit: {message}\n")
+    raise typer.Exit(code)
+
+
+def _crash_report(error: BaseException) -> str:
+    """Write the traceback to a log file for a bug report and return the file's path."""
+    import tempfile
+    import traceback
+
+    details = "".join(traceback.format_exception(error))
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="resetkit-crash-", suffix=".log", delete=False, encoding="utf-8"
+    ) as log:
+        log.write(details)
+    return log.name
+
+
+_USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
+
+
+def _usage_line(error: Exception) -> NoReturn:
+    """A bad option or argument as one line (click prints usage, a hint and the error on four),
+    exit 2; `resetkit` alone still prints its help."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        raise error
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "resetkit"
+    message = str(getattr(error, "format_message", lambda: str(error))())
+    message = message[:1].lower() + message[1:].rstrip(".")
+    fail(f"{message} (see '{command} -h')", EXIT_USAGE)
+
+
+class Commands(TyperGroup):
+    """The command group, with the one place where errors become a line and an exit code."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _USAGE_ERROR as error:
+            _usage_line(error)
+        except BrokenPipeError:
+            # `resetkit --help | head -1`: the help is printed while the line is parsed.
+            silence_stdout()
+            raise typer.Exit(0) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        from resetkit.errors import InputInvalid
+
+        try:
+            return super().invoke(ctx)
+        except InputInvalid as error:
+            for problem in error.problems:
+                sys.stderr.write(f"resetkit: {problem}\n")
+            raise typer.Exit(error.exit_code) from None
+        except ResetkitError as error:
+            fail(str(error), error.exit_code)
+        except _USAGE_ERROR as error:
+            _usage_line(error)
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt, EOFError):
+            raise
+        except BrokenPipeError:
+            # The reader has gone (`| head -1`): it has what it wanted, so end quietly.
+            silence_stdout()
+            raise typer.Exit(0) from None
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            fail(f"{error.strerror or error}{where}: check the path and its permissions")
+        except Exception as error:
+            fail(
+                f"internal error ({type(error).__name__}); nothing you typed is lost. Please "
+                f"report it with the details in {_crash_report(error)}",
+                INTERNAL_ERROR,
+            )
+
+
+app = typer.Typer(
+    cls=Commands,
+    help="Playbooks for the hard customer conversations: run them live, keep the notes.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"resetkit {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Playbooks for the hard customer conversations: run them live, keep the notes."""
+
+
+def main() -> None:
+    """The console script: run the app; a reader that goes away ends it quietly, exit 0."""
+    try:
+        try:
+            if sys.argv[1:] == ["--version"]:
+                # The one answer that needs no command tree: skip building it.
+                sys.stdout.write(f"resetkit {__version__}\n")
+                return
+            app()
+        finally:
+            # Flushed here, where a closed pipe can still be caught, not at interpreter exit.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        sys.exit(0)
+
+
+def silence_stdout() -> None:
+    """After a closed pipe: stdout goes to devnull, so Python's flush at exit cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,229 @@
+"""What several commands share: options, filters, formats, tables, JSON and files out."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+from resetkit.cli.app import fail, silence_stdout
+
+
+class OutputFormat(StrEnum):
+    auto = "auto"
+    rich = "rich"
+    md = "md"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def make_console(stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # rich's own reaction to a closed pipe is exit 1; a reader that has gone is no error here.
+    console.on_broken_pipe = closed_pipe  # type: ignore[method-assign]
+    return console
+
+
+def closed_pipe() -> NoReturn:
+    silence_stdout()
+    raise typer.Exit(0)
+
+
+def write_json(value: Any) -> None:
+    """JSON on stdout: a list one item per line (as export writes records), else indented."""
+    import json
+
+    if isinstance(value, list):
+        # Indenting switches json to its pure-Python encoder: ten times slower on long lists.
+        items = [json.dumps(item, ensure_ascii=False, default=str) for item in value]
+        sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n")
+        return
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+NotesDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--notes-dir",
+        help="Where notes go (default: $RESETKIT_NOTES_DIR, resetkit.toml, then your data dir).",
+    ),
+]
+
+
+def need_terminal(command: str) -> None:
+    if not has_terminal():
+        fail(
+            f"'{command}' asks questions and needs a terminal; stdin or stdout is not one "
+            "(run it in a terminal)"
+        )
+
+
+def has_terminal() -> bool:
+    """Whether a person can be asked: both stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(question: str) -> bool:
+    """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
+    from resetkit.run.prompts import Interrupted, TerminalPrompter
+
+    try:
+        return TerminalPrompter().confirm(question)
+    except Interrupted:
+        fail("interrupted: nothing changed", 130)
+
+
+def reads_history(command: Callable[..., None]) -> Callable[..., None]:
+    """For commands that read every record: the cyclic collector stays off until they end.
+
+    What they read lives until they exit and forms no cycles; left on, the collector walks it
+    again and again (measured: a fifth of `actions` at 100,000 sessions).
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        from resetkit.history.sessions import paused_gc
+
+        with paused_gc():
+            command(*args, **kwargs)
+
+    return run
+
+
+CustomerFilter = Annotated[
+    str | None, typer.Option("--customer", help="Only customers whose name contains this.")
+]
+
+
+PlaybookFilter = Annotated[str | None, typer.Option("--playbook", help="Only this playbook id.")]
+
+
+StatusFilter = Annotated[
+    str | None, typer.Option("--status", help="in_progress, complete or discarded.")
+]
+
+
+SinceFilter = Annotated[
+    str | None, typer.Option("--since", help="From this day on: 2026-10-01, today, or 30d ago.")
+]
+
+
+UntilFilter = Annotated[str | None, typer.Option("--until", help="Up to this day, included.")]
+
+
+def filters_from(
+    customer: str | None,
+    playbook: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Any:
+    from resetkit.history.sessions import Filters, parse_day
+
+    if status is not None and status not in ("in_progress", "complete", "discarded"):
+        fail(f"--status {status!r}: use in_progress, complete or discarded")
+    return Filters(
+        customer=customer,
+        playbook=playbook,
+        status=status,
+        since=parse_day(since, "--since") if since else None,
+        until=parse_day(until, "--until") if until else None,
+    )
+
+
+def read_history(notes_dir: Path | None, filters: Any, *, with_raw: bool = True) -> list[Any]:
+    """Sessions passing the filters; damaged records are named on stderr and skipped."""
+    from resetkit.history.sessions import read_sessions
+    from resetkit.places import find_notes_dir
+
+    stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters, with_raw=with_raw)
+    for warning in warnings:
+        sys.stderr.write(f"resetkit: {warning}\n")
+    return stored
+
+
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Output to stdout, or atomically to a file."""
+    payload = text.encode("utf-8") if isinstance(text, str) else text
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return
+    from resetkit.storage import write_bytes_atomic
+
+    write_bytes_atomic(output, payload)
+    sys.stderr.write(f"wrote {output}\n")
+
+
+def one_line(cell: str) -> str:
+    """A table cell with no tab or line break left in it (most have none: check first)."""
+    return cell if cell.isprintable() else " ".join(cell.split())
+
+
+def table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] = ()) -> None:
+    """Rows as a rich table in a terminal; as tab-separated lines when piped or long.
+
+    The first column is an id that other commands take, so it is always shown whole: in a
+    narrow terminal the other columns wrap, and the `droppable` ones (in that order) are left
+    out while the table would not fit.
+    """
+    if not sys.stdout.isatty() or len(rows) > 500:
+        # rich lays a long table out slowly, and a pipe wants lines a script can split.
+        lines = ["\t".join(columns)] + ["\t".join(map(one_line, r)) for r in rows]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.table import Table
+
+    console = make_console()
+    # The narrowest each column can be: the id whole, the others as wide as their longest word.
+    narrowest = [max(len(cell) for cell in [columns[0]] + [row[0] for row in rows])]
+    for number, column in enumerate(columns[1:], start=1):
+        words = [word for row in rows for word in row[number].split()]
+        narrowest.append(max([len(column)] + [len(word) for word in words]))
+    shown = list(range(len(columns)))
+    for name in droppable:
+        if sum(narrowest[n] for n in shown) + 2 * (len(shown) - 1) <= console.width:
+            break
+        shown.remove(columns.index(name))
+    if narrowest[0] + 2 + max([0, *(narrowest[n] for n in shown[1:])]) > console.width:
+        # An id too long for a table row (a long customer name in a narrow terminal): each
+        # row is its id on a line of its own, written whole (the terminal wraps it, and a copy
+        # of it is still one id), then the rest on the line below.
+        for row in rows:
+            sys.stdout.write(row[0] + "\n")
+            details = " · ".join(one_line(row[n]) for n in range(1, len(columns)) if row[n])
+            console.print(Padding(escape(details), (0, 0, 0, 2)), highlight=False)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column(columns[0], no_wrap=True, min_width=narrowest[0])
+    for number in shown[1:]:
+        table.add_column(columns[number])
+    for row in rows:
+        table.add_row(*(escape(row[number]) for number in shown))
+    console.print(table)
+
+
+class SessionsFormat(StrEnum):
+    table = "table"
+    json = "json"

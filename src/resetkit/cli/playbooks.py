@@ -1,0 +1,264 @@
+"""Commands on playbooks: list, show, validate, schema, new, where, answers-template."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from resetkit.errors import EXIT_INVALID
+
+if TYPE_CHECKING:
+    from resetkit.places import Entry
+from resetkit.cli.app import app, fail
+from resetkit.cli.output import (
+    CheckFormat,
+    ListFormat,
+    NotesDirOption,
+    OutputFormat,
+    make_console,
+    write_json,
+)
+
+
+def _source_label(entry: "Entry") -> str:
+    label = entry.source.kind
+    if entry.overrides:
+        label += " (overrides " + ", ".join(o.source.kind for o in entry.overrides) + ")"
+    if entry.same_as:
+        label += " (same as " + ", ".join(o.source.kind for o in entry.same_as) + ")"
+    return label
+
+
+@app.command("list")
+def list_playbooks(
+    output: Annotated[
+        ListFormat, typer.Option("--format", help="table or json.")
+    ] = ListFormat.table,
+) -> None:
+    """List the playbooks on the search path: id, title, length, sections, where from."""
+    from resetkit.errors import InputInvalid
+    from resetkit.format.loader import load_file
+    from resetkit.places import discover, search_path
+
+    rows = []
+    for entry in discover(search_path()):
+        row: dict[str, Any] = {
+            "id": entry.id,
+            "path": str(entry.path),
+            "source": entry.source.kind,
+            "overrides": [str(other.path) for other in entry.overrides],
+            "same_as": [str(other.path) for other in entry.same_as],
+        }
+        try:
+            playbook = load_file(entry.path)
+            row |= {
+                "title": playbook.title,
+                "duration": playbook.duration,
+                "sections": len(playbook.sections),
+                "valid": True,
+            }
+        except InputInvalid as error:
+            row |= {
+                "title": f"invalid: {len(error.problems)} problem(s), see "
+                f"'resetkit validate {entry.path}'",
+                "duration": "",
+                "sections": None,
+                "valid": False,
+            }
+        row["label"] = _source_label(entry)
+        rows.append(row)
+    if output is ListFormat.json:
+        write_json([{k: v for k, v in row.items() if k != "label"} for row in rows])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("ID", "TITLE", "LENGTH", "SECTIONS", "FROM"):
+        table.add_column(column, no_wrap=column != "TITLE")
+    for row in rows:
+        sections = "" if row["sections"] is None else str(row["sections"])
+        table.add_row(row["id"], escape(row["title"]), row["duration"], sections, row["label"])
+    make_console().print(table)
+
+
+@app.command()
+def show(
+    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    output: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="auto (rich in a terminal, Markdown when piped), rich, md."),
+    ] = OutputFormat.auto,
+) -> None:
+    """Show a playbook's agenda: sections, timeboxes, guidance, questions and branches."""
+    from resetkit.format.loader import load
+    from resetkit.record.render import agenda_markdown
+
+    markdown = agenda_markdown(load(playbook)[0])
+    as_rich = output is OutputFormat.rich or (output is OutputFormat.auto and sys.stdout.isatty())
+    if not as_rich:
+        sys.stdout.write(markdown)
+        return
+    from rich.markdown import Markdown
+
+    make_console().print(Markdown(markdown))
+
+
+def _validation_targets(paths: list[str]) -> list[tuple[Path, str | None]]:
+    """Files to validate with the id their name promises (None when given explicitly)."""
+    from resetkit.places import PLAYBOOK_SUFFIXES, discover, looks_like_path, resolve, search_path
+
+    if not paths:
+        targets: list[tuple[Path, str | None]] = []
+        for entry in discover(search_path()):
+            targets += [(entry.path, None)] + [(other.path, None) for other in entry.overrides]
+        return targets
+    targets = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            targets += [
+                (child, None)
+                for child in sorted(path.iterdir())
+                if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
+            ]
+        elif path.exists() or looks_like_path(item):
+            targets.append((path, None))
+        else:
+            targets.append((resolve(item, search_path()), None))
+    return targets
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders or ids; default: every playbook on the search path."),
+    ] = None,
+    output: Annotated[
+        CheckFormat, typer.Option("--format", help="text or json.")
+    ] = CheckFormat.text,
+) -> None:
+    """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
+    from resetkit.errors import InputInvalid, Problem
+    from resetkit.format.loader import load_file
+
+    results: list[dict[str, Any]] = []
+    for path, _ in _validation_targets(paths or []):
+        problems: list[Problem] = []
+        try:
+            load_file(path)
+        except InputInvalid as error:
+            problems = error.problems
+        results.append({"path": str(path), "valid": not problems, "problems": problems})
+    invalid = [result for result in results if not result["valid"]]
+    if output is CheckFormat.json:
+        write_json(
+            {
+                "valid": not invalid,
+                "files": [
+                    {
+                        "path": r["path"],
+                        "valid": r["valid"],
+                        "problems": [
+                            {"line": p.line, "column": p.column, "message": p.message}
+                            for p in r["problems"]
+                        ],
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for result in results:
+            for problem in result["problems"]:
+                sys.stdout.write(f"{problem}\n")
+        count = sum(len(r["problems"]) for r in results)
+        summary = f"{len(results)} playbook(s) checked: " + (
+            f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"
+        )
+        sys.stderr.write(summary + "\n")
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the playbook format (for editors and CI)."""
+    from resetkit.format.authoring import schema_text
+    from resetkit.storage import write_text_atomic
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+        sys.stderr.write(f"wrote {output}\n")
+
+
+@app.command()
+def new(
+    playbook_id: Annotated[str, typer.Argument(metavar="ID", help="The new playbook's id.")],
+    source: Annotated[
+        str | None, typer.Option("--from", help="Start from a copy of this playbook (id or path).")
+    ] = None,
+) -> None:
+    """Create ./playbooks/ID.yaml, valid as created, ready to edit."""
+    from resetkit.format.authoring import create_playbook
+
+    path = create_playbook(Path.cwd() / "playbooks", playbook_id, source)
+    sys.stdout.write(f"{path}\n")
+    sys.stderr.write(f"created {path}; check it with 'resetkit validate {path}'\n")
+
+
+@app.command()
+def where(notes_dir: NotesDirOption = None) -> None:
+    """Show the notes dir and the playbook search path in use, and why."""
+    from resetkit.history.index import index_path
+    from resetkit.places import cache_dir, find_notes_dir, search_path
+    from resetkit.run.headstart import SCREENS_FOLDER
+
+    notes = find_notes_dir(notes_dir)
+    sys.stdout.write(f"notes      {notes.path}  [{notes.why}]\n")
+    for source in search_path():
+        present = "" if source.directory.is_dir() else " (not there)"
+        sys.stdout.write(f"playbooks  {source.directory}{present}  [{source.why}]\n")
+    why = "$RESETKIT_CACHE_DIR" if os.environ.get("RESETKIT_CACHE_DIR") else "your cache dir"
+    if os.environ.get("RESETKIT_INDEX") == "off":
+        sys.stdout.write("index      off  [$RESETKIT_INDEX]\n")
+    else:
+        sys.stdout.write(f"index      {index_path(notes.path)}  [{why}; a cache, safe to delete]\n")
+    sys.stdout.write(
+        f"screens    {cache_dir() / SCREENS_FOLDER}  [{why}; first screens of playbooks "
+        "started before, safe to delete]\n"
+    )
+
+
+@app.command("answers-template")
+def answers_template(
+    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Print a commented answers file for a playbook, to fill in for 'start --answers'."""
+    from resetkit.format.loader import load
+    from resetkit.run.answers import template
+    from resetkit.storage import write_text_atomic
+
+    text = template(load(playbook)[0])
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists():
+        fail(f"{output} already exists: choose another name or remove it first")
+    write_text_atomic(output, text)
+    sys.stderr.write(f"wrote {output}\n")

@@ -1,0 +1,261 @@
+"""Commands over sessions: sessions, export, render, share, report."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from resetkit.cli.app import app, fail
+from resetkit.cli.output import (
+    CustomerFilter,
+    NotesDirOption,
+    PlaybookFilter,
+    SessionsFormat,
+    SinceFilter,
+    StatusFilter,
+    UntilFilter,
+    emit,
+    filters_from,
+    make_console,
+    read_history,
+    reads_history,
+    table,
+    write_json,
+)
+
+
+@app.command()
+@reads_history
+def sessions(
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    status: StatusFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    output: Annotated[
+        SessionsFormat, typer.Option("--format", help="table or json.")
+    ] = SessionsFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """List sessions: id, date, customer, playbook, status, outcome, minutes."""
+    from resetkit.history.sessions import export_json, session_row
+
+    stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
+    if output is SessionsFormat.json:
+        emit(export_json(stored), None)
+        return
+    rows = [session_row(item) for item in stored]
+    table(
+        ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
+        [
+            [
+                r["id"],
+                r["date"],
+                r["customer"],
+                r["playbook"],
+                r["status"],
+                r["outcome"],
+                f"{r['actual_minutes']:g}/{r['planned_minutes']}",
+            ]
+            for r in rows
+        ],
+        # The id holds the date, playbook and customer: those go first in a narrow terminal.
+        droppable=("DATE", "PLAYBOOK", "MINUTES", "OUTCOME", "CUSTOMER", "STATUS"),
+    )
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@reads_history
+def export(
+    output_format: Annotated[ExportFormat, typer.Option("--format", help="md, json or csv.")],
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    status: StatusFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    actions: Annotated[
+        bool, typer.Option("--actions", help="csv: one row per action item, not per session.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Export sessions as one Markdown document, a JSON array or CSV."""
+    from resetkit.history.sessions import export_csv, export_json, export_markdown
+
+    stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
+    if actions and output_format is not ExportFormat.csv:
+        fail("--actions goes with --format csv")
+    text: str | bytes
+    if output_format is ExportFormat.json:
+        text = export_json(stored)
+    elif output_format is ExportFormat.csv:
+        text = export_csv(stored, actions=actions)
+    else:
+        title = "resetkit export" + (f": {playbook}" if playbook else "")
+        text = export_markdown(stored, title)
+    emit(text, output)
+
+
+@app.command()
+def render(
+    session_ref: Annotated[
+        str,
+        typer.Argument(metavar="SESSION", help="Session id (customer/date-playbook) or folder."),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite notes edited by hand since written.")
+    ] = False,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Rebuild a session's notes.md, action-plan.md and shared.md (if it has a recap)."""
+    from resetkit.places import find_notes_dir
+    from resetkit.record.notes import write_notes
+    from resetkit.record.session import open_session, playbook_of
+
+    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
+    model, _ = playbook_of(session)
+    for path in write_notes(session, model, folder, force=force):
+        sys.stdout.write(f"{path}\n")
+
+
+class ShareFormat(StrEnum):
+    auto = "auto"
+    md = "md"
+    text = "text"
+
+
+@app.command()
+def share(
+    session_ref: Annotated[
+        str,
+        typer.Argument(metavar="SESSION", help="Session id (customer/date-playbook) or folder."),
+    ],
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml", metavar="FILE", help="Write it as an email draft to FILE (never overwrites)."
+        ),
+    ] = None,
+    sender: Annotated[
+        str | None,
+        typer.Option("--from", metavar="ADDRESS", help="The draft's sender: 'Name <address>'."),
+    ] = None,
+    output: Annotated[
+        ShareFormat,
+        typer.Option(
+            "--format",
+            help="auto (rich in a terminal, Markdown when piped), md, or text (as typed).",
+        ),
+    ] = ShareFormat.auto,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Show the customer copy of a complete session, or write it as an email draft."""
+    from resetkit.places import find_notes_dir
+    from resetkit.record.notes import customer_copy
+    from resetkit.record.session import open_session, playbook_of
+
+    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
+    model, _ = playbook_of(session)
+    markdown, edited = customer_copy(session, model, folder)
+    if edited:
+        sys.stderr.write(f"resetkit: using {folder / 'shared.md'} as you edited it\n")
+    if eml is not None:
+        from resetkit.record.recap import recap_email
+        from resetkit.storage import write_bytes_atomic
+
+        if output is not ShareFormat.auto:
+            fail("--format goes without --eml: the draft holds both Markdown and HTML")
+        if eml.exists():
+            fail(f"{eml} already exists: choose another name or remove it first")
+        write_bytes_atomic(eml, recap_email(session, model, markdown=markdown, sender=sender))
+        sys.stderr.write(f"wrote {eml}\n")
+        return
+    if sender is not None:
+        fail("--from goes with --eml: it is the sender of the email draft")
+    if output is ShareFormat.text and not edited:
+        from resetkit.record.recap import recap_markdown
+
+        markdown = recap_markdown(session, model, plain=True)
+    if output is not ShareFormat.auto or not sys.stdout.isatty():
+        emit(markdown, None)
+        return
+    from rich.markdown import Markdown
+
+    make_console().print(Markdown(markdown))
+
+
+class ReportFormat(StrEnum):
+    chart = "chart"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@reads_history
+def report(
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", help="chart (in the terminal), json or csv.")
+    ] = ReportFormat.chart,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Time spent and outcomes per customer and per playbook, over complete sessions."""
+    from resetkit.history.sessions import report as tally
+    from resetkit.history.sessions import report_csv
+
+    tallies = tally(read_history(notes_dir, filters_from(customer, playbook, None, since, until)))
+    if output is ReportFormat.json:
+        write_json({kind: [t.as_json() for t in rows] for kind, rows in tallies.items()})
+        return
+    if output is ReportFormat.csv:
+        emit(report_csv(tallies), None)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = make_console()
+    for kind, rows in tallies.items():
+        table = Table(
+            title=f"Time spent by {kind.removesuffix('s')}",
+            box=None,
+            header_style="bold",
+            title_justify="left",
+        )
+        table.add_column("NAME", overflow="fold")
+        table.add_column("MEETINGS", justify="right")
+        table.add_column("HOURS", justify="right")
+        table.add_column("", no_wrap=True)
+        table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
+        longest = max((t.minutes for t in rows), default=0) or 1
+        for t in rows[:25]:
+            bar = "█" * max(1, round(20 * t.minutes / longest)) if t.minutes else ""
+            common = sorted((t.outcomes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            outcomes = ", ".join(f"{k} {v}" for k, v in common[:3])
+            if len(common) > 3:
+                outcomes += ", …"
+            table.add_row(
+                escape(t.name),
+                str(t.meetings),
+                f"{t.minutes / 60:.1f}",
+                f"[cyan]{bar}[/]",
+                escape(outcomes),
+            )
+        if len(rows) > 25:
+            table.caption = f"and {len(rows) - 25} more (see --format csv)"
+        console.print(table)
+        console.print()
