@@ -16,15 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generate_history import generate
+from resetkit.history.actions import open_actions
+from resetkit.history.export import session_row
 from resetkit.history.index import FORMAT, index_path
-from resetkit.history.sessions import (
-    Filters,
-    Stored,
-    all_actions,
-    open_actions,
-    read_sessions,
-    session_row,
-)
+from resetkit.history.read import Filters, Stored, all_actions, read_sessions
 
 HOUR_AGO = time.time() - 3600
 

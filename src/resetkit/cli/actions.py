@@ -54,7 +54,8 @@ def actions_list(
     """List open action items across sessions, overdue first."""
     if ctx.invoked_subcommand is not None:
         return
-    from resetkit.history.sessions import action_json, open_actions, parse_span
+    from resetkit.history.actions import action_json, open_actions
+    from resetkit.history.read import parse_span
 
     span = parse_span(due_within) if due_within else None
     stored = read_history(notes_dir, filters_from(customer), with_raw=False)
@@ -75,7 +76,7 @@ def actions_list(
 
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
-    from resetkit.history.sessions import change_action, find_action
+    from resetkit.history.actions import change_action, find_action
     from resetkit.places import find_notes_dir
     from resetkit.record.notes import write_action_plan
 
@@ -99,7 +100,7 @@ def actions_done(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Mark an action item done; its session's action plan is rebuilt."""
-    from resetkit.history.sessions import now
+    from resetkit.history.actions import now
     from resetkit.record.session import ActionEvent
 
     _change_action(notes_dir, action_id, ActionEvent(at=now(), kind="done", note=note), None)
@@ -119,7 +120,7 @@ def actions_move(
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
-    from resetkit.history.sessions import DateInThePast, now, refuse_past_due
+    from resetkit.history.actions import DateInThePast, now, refuse_past_due
     from resetkit.record.session import ActionEvent
     from resetkit.run.checks import resolve_date
 

@@ -100,7 +100,7 @@ def reads_history(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
-        from resetkit.history.sessions import paused_gc
+        from resetkit.history.read import paused_gc
 
         with paused_gc():
             command(*args, **kwargs)
@@ -136,7 +136,7 @@ def filters_from(
     since: str | None = None,
     until: str | None = None,
 ) -> Any:
-    from resetkit.history.sessions import Filters, parse_day
+    from resetkit.history.read import Filters, parse_day
 
     if status is not None and status not in ("in_progress", "complete", "discarded"):
         fail(f"--status {status!r}: use in_progress, complete or discarded")
@@ -151,7 +151,7 @@ def filters_from(
 
 def read_history(notes_dir: Path | None, filters: Any, *, with_raw: bool = True) -> list[Any]:
     """Sessions passing the filters; damaged records are named on stderr and skipped."""
-    from resetkit.history.sessions import read_sessions
+    from resetkit.history.read import read_sessions
     from resetkit.places import find_notes_dir
 
     stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters, with_raw=with_raw)

@@ -42,7 +42,7 @@ def sessions(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """List sessions: id, date, customer, playbook, status, outcome, minutes."""
-    from resetkit.history.sessions import export_json, session_row
+    from resetkit.history.export import export_json, session_row
 
     stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
     if output is SessionsFormat.json:
@@ -92,7 +92,7 @@ def export(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Export sessions as one Markdown document, a JSON array or CSV."""
-    from resetkit.history.sessions import export_csv, export_json, export_markdown
+    from resetkit.history.export import export_csv, export_json, export_markdown
 
     stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
     if actions and output_format is not ExportFormat.csv:
@@ -215,8 +215,8 @@ def report(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Time spent and outcomes per customer and per playbook, over complete sessions."""
-    from resetkit.history.sessions import report as tally
-    from resetkit.history.sessions import report_csv
+    from resetkit.history.report import report as tally
+    from resetkit.history.report import report_csv
 
     tallies = tally(read_history(notes_dir, filters_from(customer, playbook, None, since, until)))
     if output is ReportFormat.json:

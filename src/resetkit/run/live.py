@@ -535,7 +535,7 @@ def review_follow_up(
     session's record (`review_pending`), so an interruption keeps what was reviewed and
     `resume` asks about the rest only.
     """
-    from resetkit.history.sessions import change_action, now
+    from resetkit.history.actions import change_action, now
     from resetkit.record.notes import write_action_plan
     from resetkit.record.session import ActionEvent
 

@@ -1,11 +1,9 @@
-"""Reading many sessions: filters, exports, open action items."""
+"""Reading many sessions through the index: filters, the records they keep, dates typed."""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
-import io
 import json
 import os
 import re
@@ -13,7 +11,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +20,7 @@ from resetkit.history.index import RECENT_NS, Index, Row, Signature, same
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from resetkit.record.session import ActionEvent, ActionItem, Session
+    from resetkit.record.session import Session
 
 _WITHIN = re.compile(r"^(\d+)([dw])$")
 
@@ -342,313 +340,8 @@ def read_sessions(
     return found, sorted(problems)
 
 
-# --- exports ----------------------------------------------------------------------------------
-
-
-def export_json(stored: list[Stored]) -> bytes:
-    """A JSON array of session records, each carrying its schema_version, one per line."""
-    # The records on disk are JSON already: joining them costs nothing, re-encoding seconds.
-    return b"[\n" + b",\n".join(item.raw for item in stored) + b"\n]\n"
-
-
-def _flat(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
-    return str(value)
-
-
-SESSION_COLUMNS = [
-    "id",
-    "customer",
-    "playbook",
-    "playbook_version",
-    "date",
-    "status",
-    "outcome",
-    "planned_minutes",
-    "actual_minutes",
-    "attendees",
-]
-ACTION_COLUMNS = [
-    "session",
-    "customer",
-    "playbook",
-    "date",
-    "action_id",
-    "what",
-    "owner",
-    "owner_name",
-    "due",
-    "critical_path",
-    "status",
-    "slips",
-]
-
-
-def session_row(stored: Stored) -> dict[str, Any]:
-    """The fixed columns of a session, as the table and the CSV show them."""
-    return {
-        "id": stored.id,
-        "customer": stored.customer,
-        "playbook": stored.playbook_id,
-        "playbook_version": stored.playbook_version,
-        "date": stored.started_at[:10],
-        "status": stored.status,
-        "outcome": stored.outcome,
-        "planned_minutes": stored.planned_minutes,
-        "actual_minutes": round(stored.meeting_seconds / 60, 1),
-        "attendees": stored.attendees,
-    }
-
-
 def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The action items of a record: answers that are lists of mappings."""
     for value in record["answers"].values():
         if isinstance(value, list) and value and isinstance(value[0], dict):
             yield from value
-
-
-def _action_row(stored: Stored, action: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "session": stored.id,
-        "customer": stored.customer,
-        "playbook": stored.playbook_id,
-        "date": stored.started_at[:10],
-        "action_id": action.get("id", ""),
-        "what": action.get("what", ""),
-        "owner": action.get("owner", ""),
-        "owner_name": action.get("owner_name", ""),
-        "due": action.get("due") or "",
-        "critical_path": "yes" if action.get("critical_path") else "no",
-        "status": action.get("status", "open"),
-        "slips": sum(1 for event in action.get("history", []) if event.get("kind") == "moved"),
-    }
-
-
-def export_csv(stored: list[Stored], *, actions: bool = False) -> str:
-    """One row per session with its answers flattened, or one row per action item."""
-    out = io.StringIO()
-    if actions:
-        writer = csv.DictWriter(out, fieldnames=ACTION_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for item, items in zip(stored, all_actions(stored), strict=True):
-            for action in items:
-                writer.writerow(_action_row(item, action))
-        return out.getvalue()
-    answer_ids: dict[str, None] = {}
-    for item in stored:
-        answer_ids.update(dict.fromkeys(item.record["answers"]))
-    columns = SESSION_COLUMNS + [f"answer.{question_id}" for question_id in answer_ids]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for item in stored:
-        row = session_row(item)
-        row |= {f"answer.{k}": _flat(v) for k, v in item.record["answers"].items()}
-        writer.writerow(row)
-    return out.getvalue()
-
-
-def export_markdown(stored: list[Stored], title: str) -> str:
-    """The sessions' notes joined into one document, with a table of contents."""
-    from resetkit.record.render import escape
-
-    with_notes = [item for item in stored if (item.folder / "notes.md").is_file()]
-    out = [f"# {escape(title)}", "", f"{len(with_notes)} session(s).", "", "## Contents", ""]
-    for number, item in enumerate(with_notes, start=1):
-        record = item.record
-        out.append(
-            f"{number}. [{escape(record['customer'])}: {escape(record['playbook_title'])}"
-            f", {record['started_at'][:10]}](#session-{number})"
-        )
-    for number, item in enumerate(with_notes, start=1):
-        text = (item.folder / "notes.md").read_text("utf-8")
-        body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
-        # One level deeper, so each session sits under the document's title.
-        body = re.sub(r"^(#{1,5}) ", r"#\1 ", body.strip(), flags=re.MULTILINE)
-        out += ["", f'<a id="session-{number}"></a>', "", body]
-    return "\n".join(out) + "\n"
-
-
-# --- action items -----------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class OpenAction:
-    """An open action item and the session it belongs to."""
-
-    stored: Stored
-    action: dict[str, Any]
-    due: date | None
-    overdue_days: int  # days past its due date; 0 when not overdue or undated
-
-
-def open_actions(
-    stored: list[Stored],
-    *,
-    owner: str | None = None,
-    overdue: bool = False,
-    due_within: timedelta | None = None,
-) -> list[OpenAction]:
-    """Open action items across sessions, overdue first, then by due date (undated last)."""
-    today = date.today()
-    wanted_owner = owner.casefold() if owner else None
-    found = []
-    for item, actions in zip(stored, all_actions(stored, only_open=True), strict=True):
-        for action in actions:
-            if wanted_owner and wanted_owner not in (
-                action.get("owner"),
-                str(action.get("owner_name", "")).casefold(),
-            ):
-                continue
-            due = date.fromisoformat(action["due"]) if action.get("due") else None
-            if overdue and not (due and due < today):
-                continue
-            if due_within is not None and not (due and due <= today + due_within):
-                continue
-            late = max(0, (today - due).days) if due else 0
-            found.append(OpenAction(item, action, due, late))
-    return sorted(found, key=lambda o: (o.due is None, o.due or today, o.stored.customer))
-
-
-def action_json(found: OpenAction) -> dict[str, Any]:
-    """An open action item as a JSON object with its session."""
-    return _action_row(found.stored, found.action) | {"overdue_days": found.overdue_days}
-
-
-def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
-    """The action item with this id (or a unique prefix of it), and its session."""
-    stored, _ = read_sessions(notes_dir, Filters(), with_raw=False)
-    matches = [
-        (item, action)
-        for item, actions in zip(stored, all_actions(stored), strict=True)
-        for action in actions
-        if action_id and str(action.get("id", "")).startswith(action_id)
-    ]
-    if not matches:
-        raise UsageError(
-            f"no action item '{action_id}' in {notes_dir}",
-            hint="'resetkit actions' lists the open ones with their ids",
-        )
-    if len(matches) > 1:
-        ids = ", ".join(str(action.get("id")) for _, action in matches[:5])
-        raise UsageError(
-            f"'{action_id}' matches several action items ({ids})", hint="give more of the id"
-        )
-    from resetkit.record.session import ActionItem
-
-    item, action = matches[0]
-    return item, ActionItem.model_validate(action)
-
-
-def change_action(
-    folder: Path,
-    session: Session,
-    action_id: str,
-    event: ActionEvent,
-    *,
-    new_due: date | None = None,
-) -> Session:
-    """Record a change to one action item in its session record and save it in `folder`."""
-    from resetkit.record.session import save
-
-    for raw in session.answers.values():
-        for item in raw if isinstance(raw, list) else []:
-            if not isinstance(item, dict) or item.get("id") != action_id:
-                continue
-            if item.get("status") != "open":
-                raise UsageError(f"action item {action_id} is already {item.get('status')}")
-            item.setdefault("history", []).append(event.model_dump(mode="json"))
-            if event.kind == "moved":
-                item["due"] = new_due.isoformat() if new_due else None
-            else:
-                item["status"] = event.kind
-            save(session, folder)
-            return session
-    raise UsageError(f"no action item '{action_id}' in session {session.id}")
-
-
-class DateInThePast(UsageError):
-    """A new due date before today: a slip is told forwards, so moving back needs a yes."""
-
-
-def refuse_past_due(new_due: date, today: date) -> None:
-    """DateInThePast when `new_due` is before `today`."""
-    if new_due < today:
-        days = (today - new_due).days
-        raise DateInThePast(
-            f"{new_due.isoformat()} is in the past ({days} day(s) ago)",
-            hint="pass --allow-past to move the item there anyway",
-        )
-
-
-def now() -> datetime:
-    """The current time with the local offset, as records store it."""
-    return datetime.now().astimezone()
-
-
-# --- time and cost ----------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    """Meetings held, time spent and outcomes, for one customer or one playbook."""
-
-    name: str
-    meetings: int = 0
-    minutes: float = 0.0
-    outcomes: dict[str, int] | None = None
-
-    def add(self, stored: Stored) -> None:
-        """Count one complete session."""
-        self.meetings += 1
-        self.minutes += stored.meeting_seconds / 60
-        outcome = stored.outcome or "none"
-        self.outcomes = self.outcomes or {}
-        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
-
-    def as_json(self) -> dict[str, Any]:
-        """The tally as a JSON object."""
-        return {
-            "name": self.name,
-            "meetings": self.meetings,
-            "minutes": round(self.minutes, 1),
-            "outcomes": dict(self.outcomes or {}),
-        }
-
-
-def report(stored: list[Stored]) -> dict[str, list[Tally]]:
-    """Per customer and per playbook: complete meetings, minutes, outcomes; most time first."""
-    by: dict[str, dict[str, Tally]] = {"customers": {}, "playbooks": {}}
-    for item in stored:
-        if item.status != "complete":
-            continue
-        for kind, name in (("customers", item.customer), ("playbooks", item.playbook_id)):
-            by[kind].setdefault(name, Tally(name)).add(item)
-    return {
-        kind: sorted(tallies.values(), key=lambda t: (-t.minutes, t.name))
-        for kind, tallies in by.items()
-    }
-
-
-def report_csv(tallies: dict[str, list[Tally]]) -> str:
-    """One row per customer and per playbook, outcomes as 'outcome=count; ...'."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["by", "name", "meetings", "minutes", "outcomes"])
-    for kind, rows in tallies.items():
-        for tally in rows:
-            outcomes = "; ".join(f"{k}={v}" for k, v in sorted((tally.outcomes or {}).items()))
-            writer.writerow(
-                [
-                    kind.removesuffix("s"),
-                    tally.name,
-                    tally.meetings,
-                    round(tally.minutes, 1),
-                    outcomes,
-                ]
-            )
-    return out.getvalue()

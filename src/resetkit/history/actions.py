@@ -1,0 +1,129 @@
+"""Action items across sessions: the open ones, finding one by id, changing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from resetkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from resetkit.record.session import ActionEvent, ActionItem, Session
+from resetkit.history.export import action_row
+from resetkit.history.read import Filters, Stored, all_actions, read_sessions
+
+
+@dataclass(slots=True)
+class OpenAction:
+    """An open action item and the session it belongs to."""
+
+    stored: Stored
+    action: dict[str, Any]
+    due: date | None
+    overdue_days: int  # days past its due date; 0 when not overdue or undated
+
+
+def open_actions(
+    stored: list[Stored],
+    *,
+    owner: str | None = None,
+    overdue: bool = False,
+    due_within: timedelta | None = None,
+) -> list[OpenAction]:
+    """Open action items across sessions, overdue first, then by due date (undated last)."""
+    today = date.today()
+    wanted_owner = owner.casefold() if owner else None
+    found = []
+    for item, actions in zip(stored, all_actions(stored, only_open=True), strict=True):
+        for action in actions:
+            if wanted_owner and wanted_owner not in (
+                action.get("owner"),
+                str(action.get("owner_name", "")).casefold(),
+            ):
+                continue
+            due = date.fromisoformat(action["due"]) if action.get("due") else None
+            if overdue and not (due and due < today):
+                continue
+            if due_within is not None and not (due and due <= today + due_within):
+                continue
+            late = max(0, (today - due).days) if due else 0
+            found.append(OpenAction(item, action, due, late))
+    return sorted(found, key=lambda o: (o.due is None, o.due or today, o.stored.customer))
+
+
+def action_json(found: OpenAction) -> dict[str, Any]:
+    """An open action item as a JSON object with its session."""
+    return action_row(found.stored, found.action) | {"overdue_days": found.overdue_days}
+
+
+def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
+    """The action item with this id (or a unique prefix of it), and its session."""
+    stored, _ = read_sessions(notes_dir, Filters(), with_raw=False)
+    matches = [
+        (item, action)
+        for item, actions in zip(stored, all_actions(stored), strict=True)
+        for action in actions
+        if action_id and str(action.get("id", "")).startswith(action_id)
+    ]
+    if not matches:
+        raise UsageError(
+            f"no action item '{action_id}' in {notes_dir}",
+            hint="'resetkit actions' lists the open ones with their ids",
+        )
+    if len(matches) > 1:
+        ids = ", ".join(str(action.get("id")) for _, action in matches[:5])
+        raise UsageError(
+            f"'{action_id}' matches several action items ({ids})", hint="give more of the id"
+        )
+    from resetkit.record.session import ActionItem
+
+    item, action = matches[0]
+    return item, ActionItem.model_validate(action)
+
+
+def change_action(
+    folder: Path,
+    session: Session,
+    action_id: str,
+    event: ActionEvent,
+    *,
+    new_due: date | None = None,
+) -> Session:
+    """Record a change to one action item in its session record and save it in `folder`."""
+    from resetkit.record.session import save
+
+    for raw in session.answers.values():
+        for item in raw if isinstance(raw, list) else []:
+            if not isinstance(item, dict) or item.get("id") != action_id:
+                continue
+            if item.get("status") != "open":
+                raise UsageError(f"action item {action_id} is already {item.get('status')}")
+            item.setdefault("history", []).append(event.model_dump(mode="json"))
+            if event.kind == "moved":
+                item["due"] = new_due.isoformat() if new_due else None
+            else:
+                item["status"] = event.kind
+            save(session, folder)
+            return session
+    raise UsageError(f"no action item '{action_id}' in session {session.id}")
+
+
+class DateInThePast(UsageError):
+    """A new due date before today: a slip is told forwards, so moving back needs a yes."""
+
+
+def refuse_past_due(new_due: date, today: date) -> None:
+    """DateInThePast when `new_due` is before `today`."""
+    if new_due < today:
+        days = (today - new_due).days
+        raise DateInThePast(
+            f"{new_due.isoformat()} is in the past ({days} day(s) ago)",
+            hint="pass --allow-past to move the item there anyway",
+        )
+
+
+def now() -> datetime:
+    """The current time with the local offset, as records store it."""
+    return datetime.now().astimezone()
