@@ -25,7 +25,7 @@ from resetkit.run import headstart
 from resetkit.run.checks import AnswerError, check_answer, default_answer
 from resetkit.run.headstart import Background, ask_first, cache_file, recall, remember, stand_in
 from resetkit.run.live import Run, SessionInterrupted, first_screen, plain_question
-from resetkit.run.prompts import Interrupted
+from resetkit.run.terminal import Interrupted
 
 BUILTINS = sorted(builtin_dir().glob("*.yaml"))
 TODAY = date(2026, 11, 24)

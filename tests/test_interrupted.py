@@ -19,7 +19,8 @@ from rich.console import Console
 from resetkit.format.loader import load_file
 from resetkit.record.session import begin, load
 from resetkit.run.live import Run, SessionInterrupted
-from resetkit.run.prompts import Asking, Interrupted, ScriptedPrompter
+from resetkit.run.prompts import Asking, ScriptedPrompter
+from resetkit.run.terminal import Interrupted
 
 TYPES = ["text", "long_text", "yes_no", "choice", "number", "list", "action_items"]
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

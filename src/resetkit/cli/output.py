@@ -83,7 +83,8 @@ def has_terminal() -> bool:
 
 def confirm(question: str) -> bool:
     """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
-    from resetkit.run.prompts import Interrupted, TerminalPrompter
+    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.terminal import Interrupted
 
     try:
         return TerminalPrompter().confirm(question)

@@ -236,7 +236,7 @@ def _customer_or_ask(customer: str | None, person: Any) -> str:
     """The customer's name as given, else as typed at a prompt."""
     if customer is not None and customer.strip():
         return customer
-    from resetkit.run.prompts import Interrupted
+    from resetkit.run.terminal import Interrupted
 
     try:
         typed = person.line("Customer name?", CUSTOMER_NAME_NEEDED)

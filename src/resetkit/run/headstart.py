@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from resetkit.places import builtin_dir, cache_dir
 from resetkit.run.checks import default_answer
-from resetkit.run.prompts import Asking, GoBack, Interrupted
+from resetkit.run.prompts import Asking
 from resetkit.run.screen import SectionView, draw_section, status_fragments
+from resetkit.run.terminal import GoBack, Interrupted
 
 if TYPE_CHECKING:
     from datetime import date

@@ -23,14 +23,16 @@ from resetkit.record.session import (
 )
 from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.run.headstart import FirstScreen
-from resetkit.run.prompts import Asking, GoBack, Interrupted, Prompter
+from resetkit.run.prompts import Asking, Prompter
 from resetkit.run.screen import (
     SectionView,
+    draw_review,
     draw_section,
     escape_markup,
     minutes_text,
     status_fragments,
 )
+from resetkit.run.terminal import GoBack, Interrupted
 from resetkit.run.walk import (
     active,
     active_sections,
@@ -366,27 +368,17 @@ class Run:
 
     def review(self) -> str:
         """Show every answer; let the person change any, then save or discard."""
-        from rich.table import Table
-
         while True:
             self._tick()
-            table = Table(title="Review", show_lines=False, box=None, pad_edge=False)
-            table.add_column("#", justify="right")
-            table.add_column("Question")
-            table.add_column("Answer", overflow="fold")
             answered = [
                 (s, q)
                 for s, q in active(self.playbook, self.session.answers)
                 if q.id in self.session.answers
             ]
-            for number, (_, question) in enumerate(answered, start=1):
-                table.add_row(
-                    str(number),
-                    escape_markup(question.prompt),
-                    escape_markup(_short(question, self.session.answers[question.id])),
-                )
-            self.console.print()
-            self.console.print(table)
+            draw_review(
+                self.console,
+                [(q.prompt, _short(q, self.session.answers[q.id])) for _, q in answered],
+            )
             action = self._pick(
                 "What now?",
                 [

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from resetkit.run.checks import AnswerError, check_action_item, check_answer, shown_answer
+from resetkit.run.terminal import GoBack
 
 if TYPE_CHECKING:
     # Only for types: the prompts read a question's attributes and dispatch on its `type`, so
@@ -16,14 +17,6 @@ if TYPE_CHECKING:
     from resetkit.run.terminal import Fragments, Frame
 
 SKIP = "__skip__"
-
-
-class Interrupted(Exception):
-    """The person pressed Ctrl-C or closed the input while a prompt was open."""
-
-
-class GoBack(Exception):
-    """The person asked to go back to the question before this one."""
 
 
 @dataclass

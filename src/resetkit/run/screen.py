@@ -42,6 +42,20 @@ def draw_section(console: Console, view: SectionView) -> None:
     )
 
 
+def draw_review(console: Console, answers: list[tuple[str, str]]) -> None:
+    """A blank line, then the review table: each question as asked and its answer, numbered."""
+    from rich.table import Table
+
+    table = Table(title="Review", show_lines=False, box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("Question")
+    table.add_column("Answer", overflow="fold")
+    for number, (prompt, answer) in enumerate(answers, start=1):
+        table.add_row(str(number), escape_markup(prompt), escape_markup(answer))
+    console.print()
+    console.print(table)
+
+
 def clock_text(seconds: float) -> str:
     """Seconds as minutes:seconds, like 12:05."""
     minutes, rest = divmod(int(seconds), 60)

@@ -22,13 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from resetkit.run.prompts import GoBack, Interrupted
-
 if TYPE_CHECKING:
     from prompt_toolkit.application import Application
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
     from prompt_toolkit.layout import Container
+
+
+class Interrupted(Exception):
+    """The person pressed Ctrl-C or closed the input while a prompt was open."""
+
+
+class GoBack(Exception):
+    """The person asked to go back to the question before this one."""
+
 
 Fragments = list[tuple[str, str]]
 
