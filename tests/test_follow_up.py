@@ -15,7 +15,7 @@ from conftest import QUIET_RISK_CHECK, drive
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
 from resetkit.record.session import Session, Verdict, begin, load
-from resetkit.run.live import review_follow_up
+from resetkit.run.follow_up import review_follow_up
 from resetkit.run.prompts import ScriptedPrompter
 
 

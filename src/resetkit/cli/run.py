@@ -59,7 +59,8 @@ def _run_scripted(
 ) -> None:
     """A run with every answer known: no prompt, no review; the files written go to stdout."""
     from resetkit.record.session import begin
-    from resetkit.run.live import Run, review_follow_up
+    from resetkit.run.follow_up import review_follow_up
+    from resetkit.run.live import Run
     from resetkit.run.prompts import ScriptedPrompter
 
     session, folder = begin(model, path, text, customer, attendees, notes_dir, started)
@@ -157,8 +158,9 @@ def start(
     from resetkit.record.session import Attendee, begin, find_session
     from resetkit.record.session import load as load_session
     from resetkit.run.answers import AnswerSheet, check_sheet, missing, read_answers
+    from resetkit.run.follow_up import review_follow_up
     from resetkit.run.headstart import remember
-    from resetkit.run.live import Run, first_screen, review_follow_up
+    from resetkit.run.live import Run, first_screen
     from resetkit.run.prompts import TerminalPrompter
 
     model = load_file(path, text)
@@ -221,7 +223,7 @@ def start(
 
 def _follows_other_customer(earlier: Path, customer: str, *, can_ask: bool) -> None:
     """A follow-up of another customer's session: asked in a terminal, refused in a script."""
-    from resetkit.run.live import OtherCustomer, refuse_other_customer
+    from resetkit.run.follow_up import OtherCustomer, refuse_other_customer
 
     try:
         refuse_other_customer(earlier, customer)
@@ -325,7 +327,8 @@ def resume(
 
     from resetkit.places import find_notes_dir, read_text
     from resetkit.record.session import find_session, playbook_hash, playbook_of, salvage
-    from resetkit.run.live import Run, finish_review, fit_answers
+    from resetkit.run.follow_up import finish_review
+    from resetkit.run.live import Run, fit_answers
     from resetkit.run.prompts import TerminalPrompter
 
     folder = find_session(find_notes_dir(notes_dir).path, session_ref)
