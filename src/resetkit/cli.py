@@ -1124,7 +1124,7 @@ def actions_move(
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
-    from resetkit.checks import resolve_date
+    from resetkit.dates import resolve_date
     from resetkit.history import DateInThePast, now, refuse_past_due
     from resetkit.session import ActionEvent
 

@@ -6,14 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from resetkit.conditions import evaluate
-from resetkit.model import (
-    AnyQuestion,
-    ChoiceQuestion,
-    Playbook,
-    Recommendation,
-    Section,
-    parse_duration,
-)
+from resetkit.dates import parse_duration
+from resetkit.model import AnyQuestion, ChoiceQuestion, Playbook, Recommendation, Section
 
 
 def active(playbook: Playbook, answers: Mapping[str, Any]) -> Iterator[tuple[Section, AnyQuestion]]:
