@@ -87,6 +87,18 @@ def test_the_table_imports_no_models() -> None:
     assert shown.strip() == "[]"
 
 
+def test_the_models_import_neither_the_table_nor_the_checks() -> None:
+    script = (
+        "import sys, resetkit.model\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('resetkit.checks', "
+        "'resetkit.question_types', 'resetkit.prompts'))))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "[]"
+
+
 def test_the_readme_table_and_the_json_schema_are_current() -> None:
     """Set RESETKIT_REGENERATE=1 to rewrite both after changing a question type or the format."""
     readme = REPO / "README.md"

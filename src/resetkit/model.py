@@ -28,7 +28,6 @@ from resetkit.dates import (
 )
 from resetkit.errors import did_you_mean
 from resetkit.places import WINDOWS_DEVICES
-from resetkit.question_types import KINDS
 
 # A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
 YamlPath = tuple[str | int, ...]
@@ -439,7 +438,9 @@ for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, RecapPart, Recap, P
 
 def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     """Every way the playbook contradicts itself, each with the YAML path it is found at."""
+    # Imported here: conditions build on the models, and the table of types on the checks.
     from resetkit.conditions import check_condition
+    from resetkit.question_types import KINDS
 
     found: list[tuple[YamlPath, str]] = []
     seen_sections: set[str] = set()
