@@ -1,8 +1,9 @@
 """Every question type in one table: how an answer is checked, asked, shown and written down.
 
 `KINDS` maps each `type` of the playbook format to a `QuestionKind`; everything that treats one
-type differently from another reads it, and nothing else decides on a question's type. Adding a
-type takes its model class in model.py and its entry here (README, "Adding a question type").
+type differently from another reads it. Other code looks only at the fields that give a question
+a role in the meeting (`sets_outcome`, `follow_up`, ...). Adding a type takes its model class in
+model.py and its entry here (README, "Adding a question type").
 
 The table imports no models: the first question of a run is asked and checked before pydantic
 has loaded (see headstart.py), so every function here reads only a question's attributes. The
@@ -55,8 +56,8 @@ class QuestionKind:
     """Everything that differs between question types, for one type.
 
     The functions take the question (its model, or a plain stand-in with the same attributes)
-    first. `check`, `shown`, `markdown` and `recap` are only given an answer that is there:
-    skipped and empty answers are handled once, by their callers.
+    first. `check`, `shown`, `markdown` and `recap` are only given an answer that is there, and
+    `default` only a question that has one: their callers handle the rest once, for every type.
     """
 
     label: str  # the type as `resetkit show` and an answers template name it
@@ -106,7 +107,7 @@ def _checker(question: Any, today: date) -> Callable[[Any], Any]:
     return lambda value: check_answer(question, value, today)
 
 
-def _shower(question: Any) -> Callable[[Any], str]:
+def _display(question: Any) -> Callable[[Any], str]:
     return lambda value: shown_answer(question, value)
 
 
@@ -115,7 +116,7 @@ def _ask_line(
 ) -> Any:
     from resetkit.terminal import Typed, ask_typed
 
-    typed = Typed(check=_checker(question, today), shown=_shower(question))
+    typed = Typed(check=_checker(question, today), shown=_display(question))
     frame = prompter.question_frame(question, ["Enter: done"], asking)
     return ask_typed(frame, typed, "" if current is None else str(current))
 
@@ -132,10 +133,10 @@ def _ask_fresh(
     empty answer takes the one shown instead."""
     from resetkit.terminal import Typed, ask_typed
 
-    check, shown = _checker(question, today), _shower(question)
+    check, shown = _checker(question, today), _display(question)
     fallback = "" if current is None else str(current)
     if fallback:
-        hints.append(f"Enter alone: {shown(check(fallback))}")
+        hints = [*hints, f"Enter alone: {shown(check(fallback))}"]
     typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
     return ask_typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
 
@@ -161,7 +162,7 @@ def _markdown_plain(question: Any, value: Any) -> str:
 
 
 def _recap_phrase(question: Any, value: Any) -> str | list[str] | None:
-    """An answer in the customer copy: a phrase, a list's items, never a raw value."""
+    """An answer in the customer copy as a phrase; a list's items on lines of their own."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
@@ -206,7 +207,7 @@ def _ask_long_text(
 ) -> Any:
     from resetkit.terminal import Typed, ask_typed
 
-    typed = Typed(check=_checker(question, today), shown=_shower(question), multiline=True)
+    typed = Typed(check=_checker(question, today), shown=_display(question), multiline=True)
     keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
     frame = prompter.question_frame(question, keys, asking)
     return ask_typed(frame, typed, "" if current is None else str(current))
@@ -527,7 +528,7 @@ def _ask_list(
     items = [str(item) for item in current] if isinstance(current, list) else []
     typed = Typed(
         check=lambda text: check(text.split("\n")),
-        shown=_shower(question),
+        shown=_display(question),
         lines_are_items=True,
         keep=asking.keep,
     )
