@@ -120,9 +120,9 @@ def actions_move(
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
+    from resetkit.dates import resolve_date
     from resetkit.history.actions import DateInThePast, now, refuse_past_due
     from resetkit.record.session import ActionEvent
-    from resetkit.run.checks import resolve_date
 
     if not reason.strip():
         fail("--reason must say why the date slips: it is shown in the action plan")

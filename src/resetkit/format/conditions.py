@@ -10,17 +10,13 @@ from resetkit.format.model import (
     AllOf,
     AnyOf,
     AnyQuestion,
-    ChoiceQuestion,
     Compare,
     Condition,
-    MultiChoiceQuestion,
     NotOf,
-    NumberQuestion,
     Scalar,
-    TextQuestion,
     YamlPath,
-    YesNoQuestion,
 )
+from resetkit.question_types import KINDS
 
 
 def is_answered(value: Any) -> bool:
@@ -128,35 +124,10 @@ def _check_compare(
     found: list[tuple[YamlPath, str]] = []
     for index, value in enumerate(values):
         value_path = (*path, key) if key == "equals" else (*path, key, index)
-        problem = _value_problem(target, value)
+        problem = KINDS[target.type].condition_problem(target, value)
         if problem:
             found.append((value_path, problem))
     return found
-
-
-def _value_problem(question: AnyQuestion, value: Scalar | None) -> str:
-    """Why `question` can never give `value`, or '' when it can."""
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        offered = [choice.value for choice in question.choices]
-        if not isinstance(value, str) or value not in offered:
-            hint = did_you_mean(str(value), offered) or f" (choices: {', '.join(offered)})"
-            return f"'{question.id}' never answers {value!r}{hint}"
-        return ""
-    if isinstance(question, YesNoQuestion):
-        if not isinstance(value, bool):
-            return f"'{question.id}' is a yes/no question: compare it with true or false"
-        return ""
-    if isinstance(question, NumberQuestion):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"'{question.id}' is a number question: compare it with a number"
-        return ""
-    if isinstance(question, TextQuestion):
-        if not isinstance(value, str):
-            return f"'{question.id}' is a text question: compare it with text (quote {value!r})"
-        return ""
-    return (
-        f"'{question.id}' is a {question.type} question: a condition on it can only use 'answered'"
-    )
 
 
 def describe(condition: Condition) -> str:

@@ -19,18 +19,21 @@ from pydantic import (
     model_validator,
 )
 
+from resetkit.dates import (
+    DURATION_PATTERN,
+    RELATIVE_DATE_PATTERN,
+    RELATIVE_DAYS,
+    format_minutes,
+    parse_duration,
+)
 from resetkit.errors import did_you_mean
 from resetkit.places import WINDOWS_DEVICES
-from resetkit.run.checks import RELATIVE_DAYS
 
 # A path into the YAML document: mapping keys and sequence indexes, as the file spells them.
 YamlPath = tuple[str | int, ...]
 
 IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
-DURATION_PATTERN = r"^\s*(\d+h)?\s*(\d+m)?\s*$"
-RELATIVE_DATE_PATTERN = r"^(today|\+\d+[dw])$"
 
 
 def _check_identifier(value: str) -> str:
@@ -43,23 +46,6 @@ def _check_identifier(value: str) -> str:
     if value in WINDOWS_DEVICES:
         raise ValueError(f"'{value}' is not a valid id: Windows reserves it for a device")
     return value
-
-
-def parse_duration(text: str) -> int:
-    """Minutes in a duration such as '30m', '1h' or '1h30m'; ValueError when it is not one."""
-    match = _DURATION.match(text.replace(" ", ""))
-    if not text.strip() or match is None:
-        raise ValueError(f"'{text}' is not a duration: write it like 30m, 1h or 1h30m")
-    hours, minutes = match.groups()
-    return int(hours or 0) * 60 + int(minutes or 0)
-
-
-def format_minutes(minutes: int) -> str:
-    """A duration in minutes as the format writes it: 45m, 1h, 1h30m."""
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours}h{rest}m"
-    return f"{hours}h" if hours else f"{rest}m"
 
 
 def _check_duration(text: str) -> str:
@@ -211,7 +197,9 @@ class ActionItemSpec(_Strict):
     critical_path: bool = False
 
 
-class _Question(_Strict):
+class BaseQuestion(_Strict):
+    """The fields every question has; each type adds its own (and its entry in question_types)."""
+
     id: Identifier
     prompt: Text
     help: str = ""
@@ -220,28 +208,28 @@ class _Question(_Strict):
     when: Condition | None = None
 
 
-class TextQuestion(_Question):
+class TextQuestion(BaseQuestion):
     """One line of text."""
 
     type: Literal["text"]
     default: str | None = None
 
 
-class LongTextQuestion(_Question):
+class LongTextQuestion(BaseQuestion):
     """Several lines of text; the CSM may open $EDITOR."""
 
     type: Literal["long_text"]
     default: str | None = None
 
 
-class YesNoQuestion(_Question):
+class YesNoQuestion(BaseQuestion):
     """Yes or no."""
 
     type: Literal["yes_no"]
     default: bool | None = None
 
 
-class ChoiceQuestion(_Question):
+class ChoiceQuestion(BaseQuestion):
     """One choice out of several; it may set the meeting's outcome or its planned length."""
 
     type: Literal["choice"]
@@ -251,7 +239,7 @@ class ChoiceQuestion(_Question):
     sets_duration: bool = False
 
 
-class MultiChoiceQuestion(_Question):
+class MultiChoiceQuestion(BaseQuestion):
     """Any number of choices out of several."""
 
     type: Literal["multi_choice"]
@@ -259,7 +247,7 @@ class MultiChoiceQuestion(_Question):
     default: list[str] | None = None
 
 
-class NumberQuestion(_Question):
+class NumberQuestion(BaseQuestion):
     """A number, optionally bounded."""
 
     # `max: .inf` or `default: .nan` would let through answers no record can store.
@@ -272,7 +260,7 @@ class NumberQuestion(_Question):
     default: int | float | None = None
 
 
-class DateQuestion(_Question):
+class DateQuestion(BaseQuestion):
     """A calendar date; `follow_up` makes it the next meeting, sent as a calendar invite."""
 
     type: Literal["date"]
@@ -280,7 +268,7 @@ class DateQuestion(_Question):
     follow_up: bool = False
 
 
-class ListQuestion(_Question):
+class ListQuestion(BaseQuestion):
     """A list of short items, one per line; `sets_attendees` makes them the meeting's people."""
 
     type: Literal["list"]
@@ -288,7 +276,7 @@ class ListQuestion(_Question):
     sets_attendees: bool = False
 
 
-class ActionItemsQuestion(_Question):
+class ActionItemsQuestion(BaseQuestion):
     """A repeating group of action items: what, owner, due date, critical path."""
 
     type: Literal["action_items"]
@@ -296,6 +284,7 @@ class ActionItemsQuestion(_Question):
 
 
 # The one list of question types; the tagged union and the lookup by `type` derive from it.
+# What each type does in a run is its entry in question_types.KINDS (a test holds them equal).
 AnyQuestion = (
     TextQuestion
     | LongTextQuestion
@@ -308,7 +297,7 @@ AnyQuestion = (
     | ActionItemsQuestion
 )
 Question = Annotated[AnyQuestion, Field(discriminator="type")]
-QUESTION_TYPES: dict[str, type[_Question]] = {
+QUESTION_TYPES: dict[str, type[BaseQuestion]] = {
     get_args(kind.model_fields["type"].annotation)[0]: kind for kind in get_args(AnyQuestion)
 }
 
@@ -452,7 +441,9 @@ for _model in (AllOf, AnyOf, NotOf, Section, Recommendation, RecapPart, Recap, P
 
 def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     """Every way the playbook contradicts itself, each with the YAML path it is found at."""
+    # Imported here: conditions build on the models, and the table of types on the checks.
     from resetkit.format.conditions import check_condition
+    from resetkit.question_types import KINDS
 
     found: list[tuple[YamlPath, str]] = []
     seen_sections: set[str] = set()
@@ -487,7 +478,7 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
                 )
             if question.when is not None:
                 found += check_condition(question.when, (*q_path, "when"), earlier, everywhere)
-            found += _check_question(question, q_path)
+            found += KINDS[question.type].playbook_problems(question, q_path)
             if isinstance(question, ChoiceQuestion) and question.sets_outcome:
                 outcome_setters.append(q_path)
                 found += _check_outcome_choices(question, q_path, outcome_ids)
@@ -568,43 +559,6 @@ def _check_recap(
                         "never goes to the customer",
                     )
                 )
-    return found
-
-
-def _check_question(question: AnyQuestion, path: YamlPath) -> list[tuple[YamlPath, str]]:
-    found: list[tuple[YamlPath, str]] = []
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        values = [choice.value for choice in question.choices]
-        for index, value in enumerate(values):
-            if value in values[:index]:
-                found.append(((*path, "choices", index), f"choice '{value}' is listed twice"))
-        defaults = [question.default] if isinstance(question.default, str) else question.default
-        for default in defaults or []:
-            if default not in values:
-                found.append(
-                    (
-                        (*path, "default"),
-                        f"default '{default}' is not one of the choices"
-                        f"{did_you_mean(default, values)}",
-                    )
-                )
-    if isinstance(question, ChoiceQuestion) and question.sets_duration:
-        for index, choice in enumerate(question.choices):
-            try:
-                parse_duration(choice.value)
-            except ValueError as error:
-                found.append(
-                    ((*path, "choices", index), f"'sets_duration' choices are durations: {error}")
-                )
-    if isinstance(question, NumberQuestion):
-        low, high = question.min, question.max
-        if low is not None and high is not None and low > high:
-            found.append(((*path, "min"), f"min {low} is greater than max {high}"))
-        start = question.default
-        if start is not None and (
-            (low is not None and start < low) or (high is not None and start > high)
-        ):
-            found.append(((*path, "default"), f"default {start} is outside min..max"))
     return found
 
 

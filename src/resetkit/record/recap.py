@@ -16,19 +16,8 @@ from typing import Any
 from resetkit.attendees import name_and_address
 from resetkit.errors import UsageError
 from resetkit.format.conditions import evaluate, is_answered
-from resetkit.format.model import (
-    ActionItemsQuestion,
-    AnyQuestion,
-    ChoiceQuestion,
-    DateQuestion,
-    ListQuestion,
-    LongTextQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    Playbook,
-    Recap,
-    RecapItem,
-)
+from resetkit.format.model import AnyQuestion, Playbook, Recap, RecapItem
+from resetkit.question_types import KINDS
 from resetkit.record.session import ActionItem, Attendee, Session
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -112,36 +101,19 @@ class _Writer:
         return f"{title}\n{underline * max(3, width)}"
 
 
-def _number(value: Any) -> str:
+def number_phrase(value: Any) -> str:
+    """A number as the customer reads it: 12, not 12.0."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _day(value: Any) -> str:
+def day_phrase(value: Any) -> str:
+    """A stored date as the customer reads it: 'Tuesday 8 December 2026'."""
     try:
         return written_date(date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
-
-
-def _one_line(question: AnyQuestion, value: Any) -> str | None:
-    """The answer as a short phrase, or None when it needs lines of its own."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        labels = {choice.value: choice.shown for choice in question.choices}
-        picked = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(item), str(item)) for item in picked)
-    if isinstance(question, DateQuestion):
-        return _day(value)
-    if isinstance(question, NumberQuestion):
-        return _number(value) + (f" {question.unit}" if question.unit else "")
-    if isinstance(question, LongTextQuestion | ListQuestion | ActionItemsQuestion):
-        return None
-    if isinstance(value, list):
-        return None
-    return " ".join(str(value).split())
 
 
 OWNERS = {"us": "our team", "customer": "your team", "both": "both teams"}
@@ -162,7 +134,7 @@ def action_line(item: ActionItem) -> str:
     return line
 
 
-def _action_items(value: Any) -> list[ActionItem]:
+def action_items(value: Any) -> list[ActionItem]:
     """The action items in an answer; anything else there (a playbook changed since) is not."""
     from pydantic import ValidationError
 
@@ -181,18 +153,15 @@ def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value:
     A labelled short answer is one `_LabelledLine`, so that several in a row become a list.
     """
     label = " ".join(item.label.split()).rstrip(":")
-    short = _one_line(question, value)
-    if short is not None:
+    # A phrase, the lines of a list, or (None) paragraphs of text: see question_types.py.
+    form = KINDS[question.type].recap(question, value)
+    if isinstance(form, str):
         if label:
-            return [_LabelledLine(writer.inline(f"{label}: {short}"))]
-        return [writer.inline(short)]
+            return [_LabelledLine(writer.inline(f"{label}: {form}"))]
+        return [writer.inline(form)]
     head = [writer.inline(label + ":")] if label else []
-    if isinstance(question, ActionItemsQuestion):
-        lines = [action_line(entry) for entry in _action_items(value) if entry.status != "dropped"]
-        return [*head, "\n".join(f"- {writer.inline(line)}" for line in lines)] if lines else []
-    if isinstance(value, list):
-        lines = [" ".join(str(entry).split()) for entry in value if str(entry).strip()]
-        return [*head, "\n".join(f"- {writer.inline(line)}" for line in lines)] if lines else []
+    if isinstance(form, list):
+        return [*head, "\n".join(f"- {writer.inline(line)}" for line in form)] if form else []
     text = writer.prose(str(value))
     return [*head, text] if text else []
 

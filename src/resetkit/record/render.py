@@ -5,29 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from resetkit.dates import format_minutes
 from resetkit.format.conditions import describe
-from resetkit.format.model import (
-    ActionItemsQuestion,
-    AnyQuestion,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
-    NumberQuestion,
-    Playbook,
-    format_minutes,
-)
+from resetkit.format.model import AnyQuestion, Playbook
+from resetkit.question_types import KINDS
 from resetkit.record.session import ActionItem, Session
-
-TYPE_NAMES = {
-    "text": "short text",
-    "long_text": "long text",
-    "yes_no": "yes/no",
-    "choice": "pick one",
-    "multi_choice": "pick any",
-    "number": "number",
-    "date": "date",
-    "list": "list",
-    "action_items": "action items",
-}
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _BLOCK_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
@@ -59,17 +41,9 @@ def reflow(text: str) -> str:
     return "\n\n".join(" ".join(block.split()) for block in blocks if block.strip())
 
 
-def _number_range(question: NumberQuestion) -> str:
-    unit = f" {question.unit}" if question.unit else ""
-    if question.min is not None and question.max is not None:
-        return f"between {question.min} and {question.max}{unit}"
-    if question.min is not None:
-        return f"at least {question.min}{unit}"
-    return f"at most {question.max}{unit}"
-
-
 def _question_line(question: AnyQuestion) -> str:
-    flags = [TYPE_NAMES[question.type]]
+    kind = KINDS[question.type]
+    flags = [kind.label]
     if question.required:
         flags.append("required")
     if question.internal:
@@ -77,13 +51,7 @@ def _question_line(question: AnyQuestion) -> str:
     line = f"- **{escape(question.prompt)}** ({', '.join(flags)})"
     if question.help:
         line += f" — {escape(question.help)}"
-    details = []
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        details.append("choices: " + "; ".join(escape(choice.shown) for choice in question.choices))
-    if isinstance(question, NumberQuestion) and (
-        question.min is not None or question.max is not None
-    ):
-        details.append(escape(_number_range(question)))
+    details = kind.agenda(question)
     if question.when is not None:
         details.append(f"only if {escape(describe(question.when))}")
     return "\n".join([line, *(f"  - {detail}" for detail in details)])
@@ -195,19 +163,7 @@ def front_matter(session: Session) -> dict[str, Any]:
 def _answer_markdown(question: AnyQuestion, value: Any) -> str:
     if value is None:
         return "*(skipped)*"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        labels = {choice.value: choice.shown for choice in question.choices}
-        picked = value if isinstance(value, list) else [value]
-        return ", ".join(escape(labels.get(item, str(item))) for item in picked)
-    if isinstance(question, ActionItemsQuestion):
-        return action_table([ActionItem.model_validate(item) for item in value])
-    if isinstance(value, list):
-        return "\n".join(f"- {escape(str(item))}" for item in value)
-    if isinstance(question, NumberQuestion) and question.unit:
-        return f"{value} {escape(question.unit)}"
-    return paragraphs(str(value), keep_lines=True) or "*(empty)*"
+    return KINDS[question.type].markdown(question, value)
 
 
 def action_table(items: list[ActionItem]) -> str:

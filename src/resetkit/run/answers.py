@@ -10,21 +10,15 @@ from typing import Any
 
 import yaml
 
+from resetkit.dates import resolve_date
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.format.conditions import describe
 from resetkit.format.loader import Located, read_yaml
-from resetkit.format.model import (
-    ActionItemsQuestion,
-    AnyQuestion,
-    ChoiceQuestion,
-    MultiChoiceQuestion,
-    Playbook,
-    YamlPath,
-)
+from resetkit.format.model import AnyQuestion, Playbook, YamlPath
 from resetkit.places import MAX_FILE_BYTES, read_text
-from resetkit.record.render import TYPE_NAMES
+from resetkit.question_types import KINDS
 from resetkit.record.session import Attendee, Verdict
-from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, resolve_date
+from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer
 from resetkit.run.walk import active
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review"]
@@ -255,17 +249,6 @@ def missing(playbook: Playbook, answers: dict[str, Any]) -> list[AnyQuestion]:
     return [question for _, question in active(playbook, answers) if question.id not in answers]
 
 
-def _choices_comment(question: AnyQuestion) -> str:
-    if isinstance(question, ChoiceQuestion | MultiChoiceQuestion):
-        return " | ".join(
-            choice.value if not choice.label else f"{choice.value} = {choice.label}"
-            for choice in question.choices
-        )
-    if isinstance(question, ActionItemsQuestion):
-        return "items of: what, owner (us|customer|both), owner_name, due, critical_path"
-    return ""
-
-
 def template(playbook: Playbook) -> str:
     """A commented answers file for the playbook, defaults filled in, ready to edit."""
     lines = [
@@ -287,16 +270,17 @@ def template(playbook: Playbook) -> str:
         if section.when is not None:
             lines.append(f"  #     (section only if {describe(section.when)})")
         for question in section.questions:
-            flags = [TYPE_NAMES[question.type]]
+            kind = KINDS[question.type]
+            flags = [kind.label]
             if question.required:
                 flags.append("required")
             if question.id in sent:
                 flags.append("sent to the customer")
             lines.append(f"  # {question.prompt}  [{', '.join(flags)}]")
-            choices = _choices_comment(question)
-            if choices:
-                lines.append(f"  #   {choices}")
-            value = _template_value(question)
+            comment = kind.template_comment(question)
+            if comment:
+                lines.append(f"  #   {comment}")
+            value = kind.template_example(question)
             if question.when is not None or section.when is not None:
                 # Filled in, a branch that does not apply would be refused: leave it null.
                 if question.when is not None:
@@ -323,14 +307,6 @@ def _attendees_line(playbook: Playbook) -> str:
         f"# The people on the call are the answer to '{question.id}' below "
         '(entries like "Dana Smith:CTO" or "Dana <dana@acme.com>:CTO"; --attendee adds more).'
     )
-
-
-def _template_value(question: AnyQuestion) -> Any:
-    """The default as the playbook writes it (relative dates stay relative)."""
-    if isinstance(question, ActionItemsQuestion):
-        return [spec.model_dump(mode="json") for spec in question.default or []] or None
-    default = question.default
-    return default.isoformat() if isinstance(default, date) else default
 
 
 def _flow(value: Any) -> str:

@@ -1,27 +1,22 @@
 """Checking what a person typed: an answer against its question, an action item, an attendee.
 
-Dispatches on each question's `type` and reads only its attributes, so it needs no models: the
-first question of a run is checked before pydantic has loaded (see headstart.py).
+Each type's own check is its entry in question_types.KINDS; this module holds what they share
+and reads only a question's attributes, so it needs no models: the first question of a run is
+checked before pydantic has loaded (see headstart.py).
 """
 
 from __future__ import annotations
 
-import math
-import re
 import uuid
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from resetkit.format.model import (
-        AnyQuestion,
-        ChoiceQuestion,
-        MultiChoiceQuestion,
-        NumberQuestion,
-    )
+from resetkit.dates import resolve_date
 
-RELATIVE_DAYS = re.compile(r"^\+(\d+)([dw])$")
+if TYPE_CHECKING:
+    from resetkit.format.model import AnyQuestion
+    from resetkit.question_types import QuestionKind
 
 
 class AnswerError(ValueError):
@@ -37,31 +32,18 @@ def asked_as(question: AnyQuestion) -> str:
     return f'"{" ".join(question.prompt.split())}"'
 
 
-def resolve_date(value: date | str, today: date) -> date:
-    """The calendar date of an absolute date, 'today' or an offset like '+14d' from today."""
-    if isinstance(value, date):
-        return value
-    if value == "today":
-        return today
-    match = RELATIVE_DAYS.match(value)
-    if match is None:
-        return date.fromisoformat(value)
-    count, unit = int(match.group(1)), match.group(2)
-    return today + timedelta(days=count * (7 if unit == "w" else 1))
+def _kind(question: AnyQuestion) -> QuestionKind:
+    # Imported here: the table's checks are built from the helpers in this module.
+    from resetkit.question_types import KINDS
+
+    return KINDS[question.type]
 
 
 def default_answer(question: AnyQuestion, today: date) -> Any:
     """The question's default as an answer value (dates resolved against today)."""
-    default = question.default
-    if default is None:
+    if question.default is None:
         return None
-    if question.type == "date":
-        return resolve_date(question.default, today).isoformat()  # type: ignore[arg-type]
-    if question.type == "action_items":
-        # dict() reads a model's fields and a plain mapping alike: the first question of a
-        # run may be a plain copy (see headstart.py).
-        return [check_action_item(dict(spec), today) for spec in question.default or []]
-    return default
+    return _kind(question).default(question, today)
 
 
 def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
@@ -70,67 +52,18 @@ def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
         if question.required:
             raise AnswerError(f"{asked_as(question)} is required")
         return None
-    if question.type == "text" or question.type == "long_text":
-        if not isinstance(value, str):
-            raise AnswerError(f"{asked_as(question)} takes text")
-        if question.type == "text" and "\n" in value:
-            raise AnswerError(f"{asked_as(question)} takes one line of text")
-        return value
-    if question.type == "yes_no":
-        return _yes_no(asked_as(question), value)
-    if question.type == "choice":
-        return _choice(question, value)
-    if question.type == "multi_choice":
-        values = value if isinstance(value, list) else [value]
-        picked = [_choice(question, item) for item in values]
-        return [c.value for c in question.choices if c.value in picked]
-    if question.type == "number":
-        return _number(question, value)
-    if question.type == "date":
-        return _date(asked_as(question), value, today).isoformat()
-    if question.type == "list":
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, str) for item in items):
-            raise AnswerError(f"{asked_as(question)} takes a list of text items")
-        kept = [item.strip() for item in items if item.strip()]
-        if not kept and question.required:
-            raise AnswerError(f"{asked_as(question)} is required")
-        if getattr(question, "sets_attendees", False):
-            # Each is a person on the call, written as after --attendee: NAME or NAME:ROLE.
-            for item in kept:
-                if not item.partition(":")[0].strip():
-                    raise AnswerError(f"{item!r} has no name: write NAME or NAME:ROLE")
-        return kept or None
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise AnswerError(f"{asked_as(question)} takes a list of action items (what, owner, due)")
-    return [check_action_item(item, today) for item in value]
+    return _kind(question).check(question, value, today)
 
 
 def shown_answer(question: AnyQuestion, value: Any) -> str:
     """An answer on one line, as the person picked or typed it: labels, dates, first lines."""
     if value is None:
         return "(skipped)"
-    kind = question.type
-    if question.type == "choice" or question.type == "multi_choice":
-        labels = {choice.value: choice.shown for choice in question.choices}
-        picked = value if isinstance(value, list) else [value]
-        return "; ".join(labels.get(item, str(item)) for item in picked) or "(none)"
-    if kind == "yes_no":
-        return "Yes" if value else "No"
-    if kind == "date":
-        day = value if isinstance(value, date) else date.fromisoformat(str(value))
-        return f"{day.isoformat()} ({day.strftime('%A')})"
-    if kind == "number":
-        unit = getattr(question, "unit", None)
-        return f"{value} {unit}" if unit else str(value)
-    if isinstance(value, list):
-        return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
-    lines = str(value).strip().split("\n")
-    more = len(lines) - 1
-    return lines[0] + (f" (and {more} more line{'s' if more > 1 else ''})" if more else "")
+    return _kind(question).shown(question, value)
 
 
-def _yes_no(asked: str, value: Any) -> bool:
+def check_yes_no(asked: str, value: Any) -> bool:
+    """True or False from yes/no, y/n or true/false; AnswerError naming `asked` otherwise."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("y", "yes", "true"):
@@ -140,45 +73,8 @@ def _yes_no(asked: str, value: Any) -> bool:
     raise AnswerError(f"{asked} takes yes or no")
 
 
-# The words YAML reads as true or false: `icp-review: no` in an answers file arrives as False.
-_YAML_BOOLEANS = {True: ("yes", "true", "on"), False: ("no", "false", "off")}
-
-
-def _choice(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
-    for choice in question.choices:
-        if value in (choice.value, choice.label):
-            return choice.value
-    if isinstance(value, bool):
-        meant = [c for c in question.choices if c.value.lower() in _YAML_BOOLEANS[value]]
-        if len(meant) == 1:
-            return meant[0].value
-    offered = ", ".join(choice.value for choice in question.choices)
-    raise AnswerError(f"{asked_as(question)} has no choice {value!r} (choices: {offered})")
-
-
-def _number(question: NumberQuestion, value: Any) -> int | float:
-    if isinstance(value, bool):
-        raise AnswerError(f"{asked_as(question)} takes a number")
-    if isinstance(value, str):
-        try:
-            value = float(value.strip().replace(",", "")) if value.strip() else None
-        except ValueError:
-            raise AnswerError(f"{asked_as(question)} takes a number, not {value!r}") from None
-    if not isinstance(value, int | float):
-        raise AnswerError(f"{asked_as(question)} takes a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        # float() reads 'inf', 'nan' and '1e309' (infinity); JSON cannot store them and no
-        # meeting counts to infinity.
-        raise AnswerError(f"{asked_as(question)} takes a finite number, not {value}")
-    number: int | float = int(value) if isinstance(value, float) and value.is_integer() else value
-    if question.min is not None and number < question.min:
-        raise AnswerError(f"{asked_as(question)} must be at least {question.min}")
-    if question.max is not None and number > question.max:
-        raise AnswerError(f"{asked_as(question)} must be at most {question.max}")
-    return number
-
-
-def _date(asked: str, value: Any, today: date) -> date:
+def check_date(asked: str, value: Any, today: date) -> date:
+    """The date of 2026-12-01, 'today' or +14d; AnswerError naming `asked` otherwise."""
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -210,8 +106,8 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "what": what.strip(),
         "owner": owner,
         "owner_name": str(item.get("owner_name") or "").strip(),
-        "due": None if due in (None, "") else _date("the due date", due, today).isoformat(),
-        "critical_path": _yes_no("critical path", item.get("critical_path", False)),
+        "due": None if due in (None, "") else check_date("the due date", due, today).isoformat(),
+        "critical_path": check_yes_no("critical path", item.get("critical_path", False)),
         "status": status,
         "history": list(item.get("history") or []),
     }

@@ -136,9 +136,10 @@ def first_screen(playbook: Playbook) -> FirstScreen | None:
 def plain_question(question: AnyQuestion) -> dict[str, Any]:
     """A question's fields as JSON data, each choice with its `shown` text (see stand_in)."""
     fields = question.model_dump(mode="json")
-    if question.type == "choice" or question.type == "multi_choice":
+    choices = getattr(question, "choices", None)
+    if choices is not None:
         fields["choices"] = [
-            {"value": c.value, "label": c.label, "shown": c.shown} for c in question.choices
+            {"value": c.value, "label": c.label, "shown": c.shown} for c in choices
         ]
     return fields
 

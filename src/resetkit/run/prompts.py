@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from resetkit.run.checks import AnswerError, check_action_item, check_answer, shown_answer
+from resetkit.run.checks import AnswerError, check_action_item, check_answer
 from resetkit.run.terminal import GoBack
 
 if TYPE_CHECKING:
-    # Only for types: the prompts read a question's attributes and dispatch on its `type`, so
-    # the first question can be asked before the models are built (see headstart.py).
+    # Only for types: the prompts read a question's attributes and dispatch on its `type`
+    # (question_types.KINDS), so the first question can be asked before the models are built
+    # (see headstart.py).
     from resetkit.format.model import ActionItemsQuestion, AnyQuestion
     from resetkit.run.terminal import Fragments, Frame
 
@@ -110,11 +111,6 @@ PICK_KEYS = ["↑/↓: move", "Enter: pick"]
 OWNERS = [("us", "Us"), ("customer", "The customer"), ("both", "Both")]
 
 
-def _check(question: AnyQuestion, today: date) -> Callable[[Any], Any]:
-    """The answer checked against `question`; the AnswerError (a ValueError) is shown."""
-    return lambda value: check_answer(question, value, today)
-
-
 class TerminalPrompter:
     """Asks a person in a terminal (terminal.py draws each prompt); Ctrl-C or end of input
     raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before."""
@@ -175,77 +171,22 @@ class TerminalPrompter:
         typed = Typed(check=check, shown=str)
         return str(ask_typed(self._frame(message, keys=["Enter: done"]), typed))
 
+    def question_frame(self, question: AnyQuestion, keys: list[str], asking: Asking) -> Frame:
+        """The frame of a prompt for `question`: its prompt, its help and these keys."""
+        return self._frame(question.prompt, question.help, keys, asking)
+
     def ask(
         self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
     ) -> Any:
         """Ask in the way that suits the question's type, until the answer fits."""
-        from resetkit.run.terminal import Typed, ask_choice, ask_typed, ask_yes_no
+        # Imported here: the table's prompts are built on this module.
+        from resetkit.question_types import KINDS
 
-        asking = asking or Asking()
-        kind = question.type
-        help = question.help
-
-        def frame(keys: list[str]) -> Frame:
-            return self._frame(question.prompt, help, keys, asking)
-
-        if kind == "yes_no":
-            default = current if isinstance(current, bool) else False
-            keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
-            return ask_yes_no(frame(keys), default)
-        if question.type == "choice" or question.type == "multi_choice":
-            options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
-            if question.type == "multi_choice":
-                ticked = current if isinstance(current, list) else []
-                keys = ["↑/↓: move", "Space: tick", "Enter: done"]
-                return ask_choice(
-                    frame(keys),
-                    options,
-                    multiple=True,
-                    ticked=ticked,
-                    check=_check(question, today),
-                )
-            if not question.required:
-                options.append((SKIP, "(skip)"))
-            answer = ask_choice(frame(PICK_KEYS), options, default=current)
-            return None if answer == SKIP else answer
-        if question.type == "action_items":
-            return self._action_items(question, current, today, asking)
-        check = _check(question, today)
-
-        def shown(value: Any) -> str:
-            return shown_answer(question, value)
-
-        if kind == "list":
-            items = [str(item) for item in current] if isinstance(current, list) else []
-            typed = Typed(
-                check=lambda text: check(text.split("\n")),
-                shown=shown,
-                lines_are_items=True,
-                keep=asking.keep,
-            )
-            keys = ["Enter: next item", "Enter on an empty line: done", "Alt-↑/↓: move an item"]
-            return ask_typed(frame(keys), typed, "\n".join(items))
-        if kind == "long_text":
-            typed = Typed(check=check, shown=shown, multiline=True)
-            keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
-            return ask_typed(frame(keys), typed, "" if current is None else str(current))
-        if kind == "date" or kind == "number":
-            # Typed fresh: editing around a pre-filled date or number garbles it, so an empty
-            # answer takes the one shown instead.
-            fallback = "" if current is None else str(current)
-            hints = ["a date: YYYY-MM-DD, today or +14d"] if kind == "date" else []
-            if question.type == "number" and question.unit:
-                hints.append(f"in {question.unit}")
-            if fallback:
-                hints.append(f"Enter alone: {shown(check(fallback))}")
-            typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
-            return ask_typed(frame([*hints, "Enter: done"]), typed)
-        typed = Typed(check=check, shown=shown)
-        return ask_typed(frame(["Enter: done"]), typed, "" if current is None else str(current))
+        return KINDS[question.type].prompt(self, question, current, today, asking or Asking())
 
     # --- action items -------------------------------------------------------------------
 
-    def _action_items(
+    def ask_action_items(
         self, question: ActionItemsQuestion, current: Any, today: date, asking: Asking
     ) -> Any:
         """Action items one by one, then a list to add, change, remove or reorder them."""

@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from resetkit.dates import parse_duration
 from resetkit.format.conditions import evaluate
-from resetkit.format.model import (
-    AnyQuestion,
-    ChoiceQuestion,
-    Playbook,
-    Recommendation,
-    Section,
-    parse_duration,
-)
+from resetkit.format.model import AnyQuestion, ChoiceQuestion, Playbook, Recommendation, Section
 
 
 def active(playbook: Playbook, answers: Mapping[str, Any]) -> Iterator[tuple[Section, AnyQuestion]]:

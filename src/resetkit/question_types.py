@@ -1,0 +1,793 @@
+"""Every question type in one table: how an answer is checked, asked, shown and written down.
+
+`KINDS` maps each `type` of the playbook format to a `QuestionKind`; everything that treats one
+type differently from another reads it. Other code looks only at the fields that give a question
+a role in the meeting (`sets_outcome`, `follow_up`, ...). Adding a type takes its model class in
+model.py and its entry here (README, "Adding a question type").
+
+The table imports no models: the first question of a run is asked and checked before pydantic
+has loaded (see headstart.py), so every function here reads only a question's attributes. The
+forms for the notes, the agenda and the customer copy import their renderers when called, as
+those load the models.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from resetkit.dates import parse_duration, resolve_date
+from resetkit.errors import did_you_mean
+from resetkit.run.checks import (
+    AnswerError,
+    asked_as,
+    check_action_item,
+    check_answer,
+    check_date,
+    check_yes_no,
+    shown_answer,
+)
+from resetkit.run.prompts import PICK_KEYS, SKIP, Asking
+
+if TYPE_CHECKING:
+    from resetkit.format.model import (
+        ActionItemsQuestion,
+        ChoiceQuestion,
+        DateQuestion,
+        ListQuestion,
+        MultiChoiceQuestion,
+        NumberQuestion,
+        Scalar,
+        YamlPath,
+    )
+    from resetkit.run.prompts import TerminalPrompter
+
+# The tests a `when` may apply to an answer (model.Compare): every type allows 'answered'.
+COMPARING = ("equals", "one_of", "answered")
+ANSWERED_ONLY = ("answered",)
+NOTHING = "nothing: a condition can only test whether it is answered"
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """Everything that differs between question types, for one type.
+
+    The functions take the question (its model, or a plain stand-in with the same attributes)
+    first. `check`, `shown`, `markdown` and `recap` are only given an answer that is there, and
+    `default` only a question that has one: their callers handle the rest once, for every type.
+    """
+
+    label: str  # the type as `resetkit show` and an answers template name it
+    how: str  # how a person answers it in the terminal: the README's table
+    check: Callable[[Any, Any, date], Any]  # (question, value, today) -> stored form; AnswerError
+    default: Callable[[Any, date], Any]  # (question, today) -> its set default as an answer
+    prompt: Callable[[TerminalPrompter, Any, Any, date, Asking], Any]  # -> a checked answer
+    shown: Callable[[Any, Any], str]  # (question, answer) -> one line, as picked or typed
+    condition_tests: tuple[str, ...]  # what a `when` on it may test
+    compares: str  # what `equals` and `one_of` compare its answer with
+    condition_problem: Callable[[Any, Scalar | None], str]  # why it never gives that value, or ''
+    playbook_problems: Callable[[Any, YamlPath], list[tuple[YamlPath, str]]]  # its fields' lint
+    template_comment: Callable[[Any], str]  # (question) -> what to write, '' for nothing more
+    template_example: Callable[[Any], Any]  # (question) -> the value an answers template holds
+    agenda: Callable[[Any], list[str]]  # (question) -> Markdown lines under it in the agenda
+    markdown: Callable[[Any, Any], str]  # (question, answer) -> its Markdown in the notes
+    recap: Callable[[Any, Any], str | list[str] | None]  # customer copy: phrase, lines or prose
+
+
+# --- shared by several types ------------------------------------------------------------------
+
+
+def _as_set(question: Any, today: date) -> Any:
+    return question.default
+
+
+def _nothing(question: Any, path: YamlPath) -> list[tuple[YamlPath, str]]:
+    return []
+
+
+def _no_comment(question: Any) -> str:
+    return ""
+
+
+def _no_details(question: Any) -> list[str]:
+    return []
+
+
+def _as_written(question: Any) -> Any:
+    """The default as the playbook writes it (relative dates stay relative)."""
+    default = question.default
+    return default.isoformat() if isinstance(default, date) else default
+
+
+def _checker(question: Any, today: date) -> Callable[[Any], Any]:
+    """The answer checked against `question`; the AnswerError (a ValueError) is shown."""
+    return lambda value: check_answer(question, value, today)
+
+
+def _display(question: Any) -> Callable[[Any], str]:
+    return lambda value: shown_answer(question, value)
+
+
+def _ask_line(
+    prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
+) -> Any:
+    from resetkit.run.terminal import Typed, ask_typed
+
+    typed = Typed(check=_checker(question, today), shown=_display(question))
+    frame = prompter.question_frame(question, ["Enter: done"], asking)
+    return ask_typed(frame, typed, "" if current is None else str(current))
+
+
+def _ask_fresh(
+    prompter: TerminalPrompter,
+    question: Any,
+    current: Any,
+    today: date,
+    asking: Asking,
+    hints: list[str],
+) -> Any:
+    """A date or a number, typed fresh: editing around a pre-filled one garbles it, so an
+    empty answer takes the one shown instead."""
+    from resetkit.run.terminal import Typed, ask_typed
+
+    check, shown = _checker(question, today), _display(question)
+    fallback = "" if current is None else str(current)
+    if fallback:
+        hints = [*hints, f"Enter alone: {shown(check(fallback))}"]
+    typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
+    return ask_typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
+
+
+def _shown_plain(question: Any, value: Any) -> str:
+    """An answer on one line: list items joined, or the first line of text."""
+    if isinstance(value, list):
+        return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
+    lines = str(value).strip().split("\n")
+    more = len(lines) - 1
+    return lines[0] + (f" (and {more} more line{'s' if more > 1 else ''})" if more else "")
+
+
+def _markdown_plain(question: Any, value: Any) -> str:
+    """An answer in the notes: Yes or No, a bulleted list, or paragraphs with lines kept."""
+    from resetkit.record.render import escape, paragraphs
+
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "\n".join(f"- {escape(str(item))}" for item in value)
+    return paragraphs(str(value), keep_lines=True) or "*(empty)*"
+
+
+def _recap_phrase(question: Any, value: Any) -> str | list[str] | None:
+    """An answer in the customer copy as a phrase; a list's items on lines of their own."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return _recap_items(question, value)
+    return " ".join(str(value).split())
+
+
+def _recap_items(question: Any, value: Any) -> str | list[str] | None:
+    """Lines for a list's items, paragraphs for text; Yes or No for a stray boolean."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return [" ".join(str(entry).split()) for entry in value if str(entry).strip()]
+    return None
+
+
+def _only_answered(question: Any, value: Scalar | None) -> str:
+    return (
+        f"'{question.id}' is a {question.type} question: a condition on it can only use 'answered'"
+    )
+
+
+# --- text and long_text -----------------------------------------------------------------------
+
+
+def _check_text(question: Any, value: Any, today: date) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(f"{asked_as(question)} takes text")
+    if "\n" in value:
+        raise AnswerError(f"{asked_as(question)} takes one line of text")
+    return value
+
+
+def _check_long_text(question: Any, value: Any, today: date) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(f"{asked_as(question)} takes text")
+    return value
+
+
+def _ask_long_text(
+    prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
+) -> Any:
+    from resetkit.run.terminal import Typed, ask_typed
+
+    typed = Typed(check=_checker(question, today), shown=_display(question), multiline=True)
+    keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
+    frame = prompter.question_frame(question, keys, asking)
+    return ask_typed(frame, typed, "" if current is None else str(current))
+
+
+def _text_condition(question: Any, value: Scalar | None) -> str:
+    if not isinstance(value, str):
+        return f"'{question.id}' is a text question: compare it with text (quote {value!r})"
+    return ""
+
+
+# --- yes_no -----------------------------------------------------------------------------------
+
+
+def _check_yes_no(question: Any, value: Any, today: date) -> bool:
+    return check_yes_no(asked_as(question), value)
+
+
+def _ask_yes_no(
+    prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
+) -> Any:
+    from resetkit.run.terminal import ask_yes_no
+
+    default = current if isinstance(current, bool) else False
+    keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
+    return ask_yes_no(prompter.question_frame(question, keys, asking), default)
+
+
+def _shown_yes_no(question: Any, value: Any) -> str:
+    return "Yes" if value else "No"
+
+
+def _yes_no_condition(question: Any, value: Scalar | None) -> str:
+    if not isinstance(value, bool):
+        return f"'{question.id}' is a yes/no question: compare it with true or false"
+    return ""
+
+
+# --- choice and multi_choice ------------------------------------------------------------------
+
+# The words YAML reads as true or false: `icp-review: no` in an answers file arrives as False.
+_YAML_BOOLEANS = {True: ("yes", "true", "on"), False: ("no", "false", "off")}
+
+
+def _pick(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
+    for choice in question.choices:
+        if value in (choice.value, choice.label):
+            return choice.value
+    if isinstance(value, bool):
+        meant = [c for c in question.choices if c.value.lower() in _YAML_BOOLEANS[value]]
+        if len(meant) == 1:
+            return meant[0].value
+    offered = ", ".join(choice.value for choice in question.choices)
+    raise AnswerError(f"{asked_as(question)} has no choice {value!r} (choices: {offered})")
+
+
+def _check_choice(question: ChoiceQuestion, value: Any, today: date) -> str:
+    return _pick(question, value)
+
+
+def _check_multi_choice(question: MultiChoiceQuestion, value: Any, today: date) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    picked = [_pick(question, item) for item in values]
+    return [c.value for c in question.choices if c.value in picked]
+
+
+def _ask_choice(
+    prompter: TerminalPrompter, question: ChoiceQuestion, current: Any, today: date, asking: Asking
+) -> Any:
+    from resetkit.run.terminal import ask_choice
+
+    options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
+    if not question.required:
+        options.append((SKIP, "(skip)"))
+    frame = prompter.question_frame(question, PICK_KEYS, asking)
+    answer = ask_choice(frame, options, default=current)
+    return None if answer == SKIP else answer
+
+
+def _ask_multi_choice(
+    prompter: TerminalPrompter,
+    question: MultiChoiceQuestion,
+    current: Any,
+    today: date,
+    asking: Asking,
+) -> Any:
+    from resetkit.run.terminal import ask_choice
+
+    options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
+    ticked = current if isinstance(current, list) else []
+    keys = ["↑/↓: move", "Space: tick", "Enter: done"]
+    return ask_choice(
+        prompter.question_frame(question, keys, asking),
+        options,
+        multiple=True,
+        ticked=ticked,
+        check=_checker(question, today),
+    )
+
+
+def _picked_labels(
+    question: ChoiceQuestion | MultiChoiceQuestion, value: Any, *, as_text: bool = False
+) -> list[str]:
+    """The labels of the choices picked; a value no longer offered shows as itself."""
+    labels = {choice.value: choice.shown for choice in question.choices}
+    picked = value if isinstance(value, list) else [value]
+    return [labels.get(str(item) if as_text else item, str(item)) for item in picked]
+
+
+def _shown_choice(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
+    return "; ".join(_picked_labels(question, value)) or "(none)"
+
+
+def _choice_condition(question: ChoiceQuestion | MultiChoiceQuestion, value: Scalar | None) -> str:
+    offered = [choice.value for choice in question.choices]
+    if not isinstance(value, str) or value not in offered:
+        hint = did_you_mean(str(value), offered) or f" (choices: {', '.join(offered)})"
+        return f"'{question.id}' never answers {value!r}{hint}"
+    return ""
+
+
+def _choice_lint(
+    question: ChoiceQuestion | MultiChoiceQuestion, path: YamlPath
+) -> list[tuple[YamlPath, str]]:
+    found: list[tuple[YamlPath, str]] = []
+    values = [choice.value for choice in question.choices]
+    for index, value in enumerate(values):
+        if value in values[:index]:
+            found.append(((*path, "choices", index), f"choice '{value}' is listed twice"))
+    defaults = [question.default] if isinstance(question.default, str) else question.default
+    for default in defaults or []:
+        if default not in values:
+            found.append(
+                (
+                    (*path, "default"),
+                    f"default '{default}' is not one of the choices{did_you_mean(default, values)}",
+                )
+            )
+    if getattr(question, "sets_duration", False):
+        for index, choice in enumerate(question.choices):
+            try:
+                parse_duration(choice.value)
+            except ValueError as error:
+                found.append(
+                    ((*path, "choices", index), f"'sets_duration' choices are durations: {error}")
+                )
+    return found
+
+
+def _choices_comment(question: ChoiceQuestion | MultiChoiceQuestion) -> str:
+    return " | ".join(
+        choice.value if not choice.label else f"{choice.value} = {choice.label}"
+        for choice in question.choices
+    )
+
+
+def _choices_agenda(question: ChoiceQuestion | MultiChoiceQuestion) -> list[str]:
+    from resetkit.record.render import escape
+
+    return ["choices: " + "; ".join(escape(choice.shown) for choice in question.choices)]
+
+
+def _choice_markdown(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
+    from resetkit.record.render import escape
+
+    if isinstance(value, bool):
+        return _markdown_plain(question, value)
+    return ", ".join(escape(label) for label in _picked_labels(question, value))
+
+
+def _choice_recap(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return ", ".join(_picked_labels(question, value, as_text=True))
+
+
+# --- number -----------------------------------------------------------------------------------
+
+
+def _check_number(question: NumberQuestion, value: Any, today: date) -> int | float:
+    if isinstance(value, bool):
+        raise AnswerError(f"{asked_as(question)} takes a number")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "")) if value.strip() else None
+        except ValueError:
+            raise AnswerError(f"{asked_as(question)} takes a number, not {value!r}") from None
+    if not isinstance(value, int | float):
+        raise AnswerError(f"{asked_as(question)} takes a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        # float() reads 'inf', 'nan' and '1e309' (infinity); JSON cannot store them and no
+        # meeting counts to infinity.
+        raise AnswerError(f"{asked_as(question)} takes a finite number, not {value}")
+    number: int | float = int(value) if isinstance(value, float) and value.is_integer() else value
+    if question.min is not None and number < question.min:
+        raise AnswerError(f"{asked_as(question)} must be at least {question.min}")
+    if question.max is not None and number > question.max:
+        raise AnswerError(f"{asked_as(question)} must be at most {question.max}")
+    return number
+
+
+def _ask_number(
+    prompter: TerminalPrompter, question: NumberQuestion, current: Any, today: date, asking: Asking
+) -> Any:
+    hints = [f"in {question.unit}"] if question.unit else []
+    return _ask_fresh(prompter, question, current, today, asking, hints)
+
+
+def _shown_number(question: NumberQuestion, value: Any) -> str:
+    unit = getattr(question, "unit", None)
+    return f"{value} {unit}" if unit else str(value)
+
+
+def _number_condition(question: NumberQuestion, value: Scalar | None) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"'{question.id}' is a number question: compare it with a number"
+    return ""
+
+
+def _number_lint(question: NumberQuestion, path: YamlPath) -> list[tuple[YamlPath, str]]:
+    found: list[tuple[YamlPath, str]] = []
+    low, high = question.min, question.max
+    if low is not None and high is not None and low > high:
+        found.append(((*path, "min"), f"min {low} is greater than max {high}"))
+    start = question.default
+    if start is not None and (
+        (low is not None and start < low) or (high is not None and start > high)
+    ):
+        found.append(((*path, "default"), f"default {start} is outside min..max"))
+    return found
+
+
+def _number_agenda(question: NumberQuestion) -> list[str]:
+    from resetkit.record.render import escape
+
+    if question.min is None and question.max is None:
+        return []
+    unit = f" {question.unit}" if question.unit else ""
+    if question.min is not None and question.max is not None:
+        bounds = f"between {question.min} and {question.max}{unit}"
+    elif question.min is not None:
+        bounds = f"at least {question.min}{unit}"
+    else:
+        bounds = f"at most {question.max}{unit}"
+    return [escape(bounds)]
+
+
+def _number_markdown(question: NumberQuestion, value: Any) -> str:
+    from resetkit.record.render import escape
+
+    if question.unit and not isinstance(value, bool | list):
+        return f"{value} {escape(question.unit)}"
+    return _markdown_plain(question, value)
+
+
+def _number_recap(question: NumberQuestion, value: Any) -> str:
+    from resetkit.record.recap import number_phrase
+
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return number_phrase(value) + (f" {question.unit}" if question.unit else "")
+
+
+# --- date -------------------------------------------------------------------------------------
+
+
+def _check_date_answer(question: DateQuestion, value: Any, today: date) -> str:
+    return check_date(asked_as(question), value, today).isoformat()
+
+
+def _ask_date(
+    prompter: TerminalPrompter, question: DateQuestion, current: Any, today: date, asking: Asking
+) -> Any:
+    return _ask_fresh(
+        prompter, question, current, today, asking, ["a date: YYYY-MM-DD, today or +14d"]
+    )
+
+
+def _date_default(question: DateQuestion, today: date) -> str:
+    return resolve_date(question.default, today).isoformat()  # type: ignore[arg-type]
+
+
+def _shown_date(question: DateQuestion, value: Any) -> str:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{day.isoformat()} ({day.strftime('%A')})"
+
+
+def _date_recap(question: DateQuestion, value: Any) -> str:
+    from resetkit.record.recap import day_phrase
+
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return day_phrase(value)
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+def _check_list(question: ListQuestion, value: Any, today: date) -> list[str] | None:
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str) for item in items):
+        raise AnswerError(f"{asked_as(question)} takes a list of text items")
+    kept = [item.strip() for item in items if item.strip()]
+    if not kept and question.required:
+        raise AnswerError(f"{asked_as(question)} is required")
+    if getattr(question, "sets_attendees", False):
+        # Each is a person on the call, written as after --attendee: NAME or NAME:ROLE.
+        for item in kept:
+            if not item.partition(":")[0].strip():
+                raise AnswerError(f"{item!r} has no name: write NAME or NAME:ROLE")
+    return kept or None
+
+
+def _ask_list(
+    prompter: TerminalPrompter, question: ListQuestion, current: Any, today: date, asking: Asking
+) -> Any:
+    from resetkit.run.terminal import Typed, ask_typed
+
+    check = _checker(question, today)
+    items = [str(item) for item in current] if isinstance(current, list) else []
+    typed = Typed(
+        check=lambda text: check(text.split("\n")),
+        shown=_display(question),
+        lines_are_items=True,
+        keep=asking.keep,
+    )
+    keys = ["Enter: next item", "Enter on an empty line: done", "Alt-↑/↓: move an item"]
+    return ask_typed(prompter.question_frame(question, keys, asking), typed, "\n".join(items))
+
+
+# --- action_items -----------------------------------------------------------------------------
+
+
+def _check_action_items(question: ActionItemsQuestion, value: Any, today: date) -> Any:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise AnswerError(f"{asked_as(question)} takes a list of action items (what, owner, due)")
+    return [check_action_item(item, today) for item in value]
+
+
+def _action_items_default(question: ActionItemsQuestion, today: date) -> Any:
+    # dict() reads a model's fields and a plain mapping alike: the first question of a run may
+    # be a plain copy (see headstart.py).
+    return [check_action_item(dict(spec), today) for spec in question.default or []]
+
+
+def _ask_action_items(
+    prompter: TerminalPrompter,
+    question: ActionItemsQuestion,
+    current: Any,
+    today: date,
+    asking: Asking,
+) -> Any:
+    return prompter.ask_action_items(question, current, today, asking)
+
+
+def _action_items_comment(question: ActionItemsQuestion) -> str:
+    return "items of: what, owner (us|customer|both), owner_name, due, critical_path"
+
+
+def _action_items_example(question: ActionItemsQuestion) -> Any:
+    return [spec.model_dump(mode="json") for spec in question.default or []] or None
+
+
+def _action_items_markdown(question: ActionItemsQuestion, value: Any) -> str:
+    from resetkit.record.render import action_table
+    from resetkit.record.session import ActionItem
+
+    if isinstance(value, bool):
+        return _markdown_plain(question, value)
+    return action_table([ActionItem.model_validate(item) for item in value])
+
+
+def _action_items_recap(question: ActionItemsQuestion, value: Any) -> str | list[str]:
+    from resetkit.record.recap import action_items, action_line
+
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return [action_line(item) for item in action_items(value) if item.status != "dropped"]
+
+
+# --- the table --------------------------------------------------------------------------------
+
+_PICKED = "arrow keys (or `j`/`k`), Enter; Space ticks in a multiple choice"
+_TYPED = (
+    "typed; Enter alone takes the value shown in the toolbar; a number must be finite (not "
+    "`inf`, `nan` or `1e309`) and within the question's `min` and `max`, typed or in an answers "
+    "file; dates accept `2026-12-01`, `today`, `+14d`, `+2w`"
+)
+
+KINDS: dict[str, QuestionKind] = {
+    "text": QuestionKind(
+        label="short text",
+        how="one line; Enter",
+        check=_check_text,
+        default=_as_set,
+        prompt=_ask_line,
+        shown=_shown_plain,
+        condition_tests=COMPARING,
+        compares="text",
+        condition_problem=_text_condition,
+        playbook_problems=_nothing,
+        template_comment=_no_comment,
+        template_example=_as_written,
+        agenda=_no_details,
+        markdown=_markdown_plain,
+        recap=_recap_phrase,
+    ),
+    "long_text": QuestionKind(
+        label="long text",
+        how=(
+            "several lines: Enter makes a new line; **Esc then Enter** (or Ctrl-S) finishes. "
+            "Type `:e` alone on the first line and press Enter (or Ctrl-X Ctrl-E at any time) to "
+            "write it in `$VISUAL`/`$EDITOR` (else `editor`, `nano`, `vim` or `vi`, whichever is "
+            "installed); the text comes back into the field to check before you finish"
+        ),
+        check=_check_long_text,
+        default=_as_set,
+        prompt=_ask_long_text,
+        shown=_shown_plain,
+        condition_tests=ANSWERED_ONLY,
+        compares=NOTHING,
+        condition_problem=_only_answered,
+        playbook_problems=_nothing,
+        template_comment=_no_comment,
+        template_example=_as_written,
+        agenda=_no_details,
+        markdown=_markdown_plain,
+        recap=_recap_items,
+    ),
+    "yes_no": QuestionKind(
+        label="yes/no",
+        how="`y` or `n`; Enter takes the default shown",
+        check=_check_yes_no,
+        default=_as_set,
+        prompt=_ask_yes_no,
+        shown=_shown_yes_no,
+        condition_tests=COMPARING,
+        compares="true or false",
+        condition_problem=_yes_no_condition,
+        playbook_problems=_nothing,
+        template_comment=_no_comment,
+        template_example=_as_written,
+        agenda=_no_details,
+        markdown=_markdown_plain,
+        recap=_recap_phrase,
+    ),
+    "choice": QuestionKind(
+        label="pick one",
+        how=_PICKED,
+        check=_check_choice,
+        default=_as_set,
+        prompt=_ask_choice,
+        shown=_shown_choice,
+        condition_tests=COMPARING,
+        compares="a choice's value",
+        condition_problem=_choice_condition,
+        playbook_problems=_choice_lint,
+        template_comment=_choices_comment,
+        template_example=_as_written,
+        agenda=_choices_agenda,
+        markdown=_choice_markdown,
+        recap=_choice_recap,
+    ),
+    "multi_choice": QuestionKind(
+        label="pick any",
+        how=_PICKED,
+        check=_check_multi_choice,
+        default=_as_set,
+        prompt=_ask_multi_choice,
+        shown=_shown_choice,
+        condition_tests=COMPARING,
+        compares="a choice's value (true when it is among those picked)",
+        condition_problem=_choice_condition,
+        playbook_problems=_choice_lint,
+        template_comment=_choices_comment,
+        template_example=_as_written,
+        agenda=_choices_agenda,
+        markdown=_choice_markdown,
+        recap=_choice_recap,
+    ),
+    "number": QuestionKind(
+        label="number",
+        how=_TYPED,
+        check=_check_number,
+        default=_as_set,
+        prompt=_ask_number,
+        shown=_shown_number,
+        condition_tests=COMPARING,
+        compares="a number",
+        condition_problem=_number_condition,
+        playbook_problems=_number_lint,
+        template_comment=_no_comment,
+        template_example=_as_written,
+        agenda=_number_agenda,
+        markdown=_number_markdown,
+        recap=_number_recap,
+    ),
+    "date": QuestionKind(
+        label="date",
+        how=_TYPED,
+        check=_check_date_answer,
+        default=_date_default,
+        prompt=_ask_date,
+        shown=_shown_date,
+        condition_tests=ANSWERED_ONLY,
+        compares=NOTHING,
+        condition_problem=_only_answered,
+        playbook_problems=_nothing,
+        template_comment=_no_comment,
+        template_example=_as_written,
+        agenda=_no_details,
+        markdown=_markdown_plain,
+        recap=_date_recap,
+    ),
+    "list": QuestionKind(
+        label="list",
+        how=(
+            "one item per line; Enter on an empty line finishes; Alt-↑/Alt-↓ moves an item; "
+            "edit or delete any line as text"
+        ),
+        check=_check_list,
+        default=_as_set,
+        prompt=_ask_list,
+        shown=_shown_plain,
+        condition_tests=ANSWERED_ONLY,
+        compares=NOTHING,
+        condition_problem=_only_answered,
+        playbook_problems=_nothing,
+        template_comment=_no_comment,
+        template_example=_as_written,
+        agenda=_no_details,
+        markdown=_markdown_plain,
+        recap=_recap_items,
+    ),
+    "action_items": QuestionKind(
+        label="action items",
+        how=(
+            "what, owner (us / customer / both) and a name, due date, critical path; then a list "
+            "of the items to add another, change, remove or move one, or finish"
+        ),
+        check=_check_action_items,
+        default=_action_items_default,
+        prompt=_ask_action_items,
+        shown=_shown_plain,
+        condition_tests=ANSWERED_ONLY,
+        compares=NOTHING,
+        condition_problem=_only_answered,
+        playbook_problems=_nothing,
+        template_comment=_action_items_comment,
+        template_example=_action_items_example,
+        agenda=_no_details,
+        markdown=_action_items_markdown,
+        recap=_action_items_recap,
+    ),
+}
+
+
+# --- the README's table -----------------------------------------------------------------------
+
+README_START = "<!-- question-types -->"
+README_END = "<!-- /question-types -->"
+
+
+def readme_table() -> str:
+    """The README's table of how each type is answered; types answered alike share a row."""
+    rows: list[tuple[list[str], str]] = []
+    for name, kind in KINDS.items():
+        if rows and rows[-1][1] == kind.how:
+            rows[-1][0].append(name)
+        else:
+            rows.append(([name], kind.how))
+    lines = ["| question type | how you answer |", "| --- | --- |"]
+    lines += [f"| {', '.join(f'`{n}`' for n in names)} | {how} |" for names, how in rows]
+    return "\n".join(lines)
+
+
+def readme_with_table(readme: str) -> str:
+    """The README's text with the table between its markers made from this table."""
+    before, start, rest = readme.partition(README_START + "\n")
+    _, end, after = rest.partition(README_END)
+    if not start or not end:
+        raise ValueError(f"the README has no {README_START} ... {README_END} markers")
+    return before + start + readme_table() + "\n" + end + after
