@@ -17,6 +17,7 @@ from rich.console import Console
 from conftest import REPO
 from resetkit.format.authoring import SCHEMA_FILE, schema_text
 from resetkit.format.conditions import check_condition
+from resetkit.format.lint import check_playbook
 from resetkit.format.model import (
     AnyQuestion,
     BaseQuestion,
@@ -27,7 +28,6 @@ from resetkit.format.model import (
     RecapPart,
     Section,
     TextQuestion,
-    check_playbook,
 )
 from resetkit.places import builtin_dir
 from resetkit.question_types import (

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from resetkit.errors import InputInvalid, PlaybookInvalid, Problem, did_you_mean
+from resetkit.format.lint import check_playbook
 from resetkit.format.model import (
     QUESTION_TYPES,
     ActionItemSpec,
@@ -24,7 +25,6 @@ from resetkit.format.model import (
     Recommendation,
     Section,
     YamlPath,
-    check_playbook,
 )
 from resetkit.places import Source, playbook_stem, read_text, resolve, search_path
 
