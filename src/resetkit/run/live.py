@@ -144,26 +144,6 @@ def plain_question(question: AnyQuestion) -> dict[str, Any]:
     return fields
 
 
-def open_run(
-    path: Path,
-    text: str,
-    customer: str,
-    attendees: list[tuple[str, str]],
-    folder: Path,
-    started: datetime,
-    prompter: Prompter,
-    console: Console,
-) -> Run:
-    """The models and the record of a run whose folder is reserved (the head start's work)."""
-    from resetkit.format.loader import load_file
-    from resetkit.record.session import Attendee, open_record
-
-    playbook = load_file(path, text)
-    people = [Attendee(name=name, role=role) for name, role in attendees]
-    session = open_record(playbook, path, text, customer, people, folder, started)
-    return Run(playbook, session, folder, prompter, console)
-
-
 class Run:
     """One walk through a playbook with a person, saving the record after every answer."""
 

@@ -31,6 +31,34 @@ def escape_markup(text: str) -> str:
     return escape(text)
 
 
+def draw_header(console: Console, title: str, customer: str, session_id: str) -> None:
+    """The first line of a run: the playbook's title, the customer and the session's id."""
+    console.print(
+        f"[bold]{escape_markup(title)}[/] with {escape_markup(customer.strip())} · "
+        f"session {session_id}",
+        highlight=False,
+    )
+
+
+def quiet_console() -> Console:
+    """A console that shows nothing: a scripted run draws no screen."""
+    import sys
+
+    from rich.console import Console
+
+    return Console(file=sys.stderr, quiet=True)
+
+
+def draw_notes(console: Console, notes: str) -> None:
+    """The notes just written, between two rules, as a person reads them after saving."""
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+
+    console.print(Rule("Notes"))
+    console.print(Markdown(notes))
+    console.print(Rule())
+
+
 def draw_section(console: Console, view: SectionView) -> None:
     """A blank line, then the section's panel."""
     from rich.panel import Panel

@@ -1,0 +1,423 @@
+"""One way to start (or resume) a run: a request in, the session it wrote out.
+
+`start` chooses between four paths: a playbook seen before draws its first screen at once and
+builds its models while the first answer is typed (headstart.py); a scripted run takes every
+answer from a file and asks nothing; a live run asks a person, after a follow-up review when
+there is an earlier session. All of them open the run the same way (`open_run`). `resume`
+carries on a session in progress, saying what a changed playbook or a damaged record cost.
+Failures are ResetkitErrors; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from resetkit.errors import EXIT_INTERRUPTED, ResetkitError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from resetkit.format.model import Playbook
+    from resetkit.record.lock import SessionLock
+    from resetkit.run.headstart import FirstScreen
+    from resetkit.run.live import Run
+    from resetkit.run.prompts import Prompter, TerminalPrompter
+
+CUSTOMER_NAME_NEEDED = (
+    "a blank name is refused: type the customer's name; the notes and their folder carry it"
+)
+
+
+class Declined(ResetkitError):
+    """The person said no when asked to go on; nothing was written."""
+
+    exit_code = 0
+
+
+class NotStarted(ResetkitError):
+    """Ctrl-C before the session began: nothing was saved."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """What `resetkit start` was asked for."""
+
+    playbook: str  # an id or a path to a .yaml file
+    customer: str | None = None
+    attendees: tuple[str, ...] = ()  # "NAME", "NAME:ROLE" or "NAME <EMAIL>:ROLE"
+    answers: str | None = None  # an answers file, or "-" for stdin
+    follow_up: str | None = None  # the id of an earlier session
+    no_input: bool = False  # ask nothing, even in a terminal
+    other_customer: bool = False  # a follow-up of another customer's session is meant
+    notes_dir: Path | None = None
+    terminal: bool = True  # a person is there to ask (stdin and stdout are a terminal)
+
+
+@dataclass(frozen=True)
+class ResumeRequest:
+    """What `resetkit resume` was asked for."""
+
+    session: str | None = None  # an id or a folder; None for the latest in progress
+    take_over: bool = False  # carry on a session open in another terminal without asking
+    notes_dir: Path | None = None
+    terminal: bool = True
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What a run left: its session, the files written (none when discarded), how it ran."""
+
+    session_id: str
+    folder: Path
+    written: list[Path]
+    scripted: bool
+    follow_up_note: str = ""  # what a scripted follow-up review did, for stderr
+
+    @property
+    def shares(self) -> bool:
+        """Whether the run wrote a customer copy (its playbook has a recap)."""
+        return any(path.name == "shared.md" for path in self.written)
+
+
+def start(request: StartRequest, console: Console) -> Finished:
+    """Run the playbook as `request` says; the session it wrote."""
+    from resetkit.attendees import split_attendee
+    from resetkit.places import find_notes_dir, read_text, resolve, search_path
+
+    started = datetime.now().astimezone()
+    if request.no_input and request.answers is None:
+        raise UsageError(
+            "--no-input needs --answers FILE: there is nowhere else for answers to come from"
+        )
+    people = [split_attendee(text) for text in request.attendees]
+    path = resolve(request.playbook, search_path())
+    text = read_text(path)
+    notes = find_notes_dir(request.notes_dir).path
+    if request.answers is None and request.follow_up is None and request.terminal:
+        from resetkit.run.headstart import recall
+
+        screen = recall(path, text)
+        if screen is not None:
+            return _from_first_screen(screen, path, text, request, people, notes, started, console)
+    return _validated_first(request, path, text, people, notes, started, console)
+
+
+def _validated_first(
+    request: StartRequest,
+    path: Path,
+    text: str,
+    people: list[tuple[str, str]],
+    notes: Path,
+    started: datetime,
+    console: Console,
+) -> Finished:
+    """`start` of a playbook validated before anything is drawn: scripted, or live."""
+    from resetkit.format.loader import load_file
+    from resetkit.places import reserve_folder
+    from resetkit.record.session import find_session
+    from resetkit.record.session import load as load_session
+    from resetkit.run.answers import AnswerSheet, check_sheet, missing, read_answers
+    from resetkit.run.headstart import remember
+    from resetkit.run.live import first_screen
+    from resetkit.run.screen import draw_header
+
+    model = load_file(path, text)
+    earlier = find_session(notes, request.follow_up) if request.follow_up else None
+    sheet = AnswerSheet()
+    customer = request.customer
+    if request.answers is not None:
+        followed = None
+        if earlier is not None:
+            previous = load_session(earlier)
+            followed = (previous.id, [i.id for i in previous.action_items() if i.status == "open"])
+        sheet = check_sheet(
+            read_answers(request.answers),
+            model,
+            started.date(),
+            complete=request.no_input,
+            follow_up=followed,
+        )
+        customer = customer or sheet.customer
+        people = people or [(a.name, a.role) for a in sheet.attendees]
+    # In a terminal a person is there to review the answers before they are saved, even when
+    # the file has them all; --no-input (or no terminal) asks nothing and reviews nothing.
+    scripted_only = request.no_input or not request.terminal
+    complete = customer and not missing(model, sheet.answers)
+    if request.answers is not None and complete and scripted_only:
+        assert customer is not None
+        if earlier is not None and not request.other_customer:
+            _follows_other_customer(earlier, customer, None)
+        folder = reserve_folder(notes, customer, started.date(), model.id)
+        return _scripted(model, path, text, customer, people, folder, started, sheet, earlier)
+    if request.no_input:
+        raise UsageError("no customer: pass --customer NAME or put 'customer:' in the answers file")
+    if not request.terminal:
+        if request.answers is not None:
+            left = ", ".join(q.id for q in missing(model, sheet.answers)) or "the customer"
+            raise UsageError(
+                f"answers missing for {left}, and there is no terminal to ask in: add them "
+                "to the answers file, or pass --no-input to skip optional ones"
+            )
+        raise _no_terminal("resetkit start")
+    from resetkit.run.prompts import TerminalPrompter
+
+    person = TerminalPrompter()
+    customer = _customer_or_ask(customer, person)
+    if earlier is not None and not request.other_customer:
+        _follows_other_customer(earlier, customer, person)
+    folder = reserve_folder(notes, customer, started.date(), model.id)
+    with lock_session(folder, person) as lock:
+        run = open_run(model, path, text, customer, people, folder, started, person, console)
+        run.lock = lock
+        draw_header(console, model.title, customer, run.session.id)
+        if (screen := first_screen(model)) is not None:
+            remember(path, text, screen)  # the next start of this playbook text draws it sooner
+        if earlier is not None:
+            from resetkit.run.follow_up import review_follow_up
+
+            review_follow_up(earlier, run.session, folder, person, console, sheet.review)
+        if sheet.answers:
+            taken = run.take_answers(sheet.answers)
+            source = "standard input" if request.answers == "-" else request.answers
+            console.print(
+                f"{taken} answer(s) taken from {source}; the review at the end shows them all.",
+                markup=False,
+                highlight=False,
+            )
+        return _live(run)
+
+
+def open_run(
+    model: Playbook,
+    path: Path,
+    text: str,
+    customer: str,
+    people: list[tuple[str, str]],
+    folder: Path,
+    started: datetime,
+    prompter: Prompter,
+    console: Console,
+) -> Run:
+    """The record and the run of a session whose folder is reserved: the one way every path
+    (first screen, scripted, live) opens a run."""
+    from resetkit.record.session import Attendee, open_record
+    from resetkit.run.live import Run
+
+    attendees = [Attendee(name=name, role=role) for name, role in people]
+    session = open_record(model, path, text, customer, attendees, folder, started)
+    return Run(model, session, folder, prompter, console)
+
+
+def _scripted(
+    model: Playbook,
+    path: Path,
+    text: str,
+    customer: str,
+    people: list[tuple[str, str]],
+    folder: Path,
+    started: datetime,
+    sheet: Any,
+    earlier: Path | None,
+) -> Finished:
+    """A run with every answer known: no prompt, no review."""
+    from resetkit.run.prompts import ScriptedPrompter
+    from resetkit.run.screen import quiet_console
+
+    quiet = quiet_console()
+    prompter = ScriptedPrompter(sheet.answers)
+    note = ""
+    with lock_session(folder, None) as lock:
+        run = open_run(model, path, text, customer, people, folder, started, prompter, quiet)
+        run.lock = lock
+        if earlier is not None:
+            from resetkit.run.follow_up import review_follow_up
+
+            changed = review_follow_up(earlier, run.session, folder, None, quiet, sheet.review)
+            note = (
+                f"linked to {run.session.follows}; the review settled {changed} of its open "
+                "action item(s), the others stay open"
+            )
+        run.walk()
+        written = run.finish("save")
+    return Finished(run.session.id, folder, written, scripted=True, follow_up_note=note)
+
+
+def _from_first_screen(
+    screen: FirstScreen,
+    path: Path,
+    text: str,
+    request: StartRequest,
+    people: list[tuple[str, str]],
+    notes: Path,
+    started: datetime,
+    console: Console,
+) -> Finished:
+    """`start` of a playbook seen before: its first screen shows while the models build."""
+    from resetkit.places import reserve_folder, session_id
+    from resetkit.run.headstart import Background, ask_first
+    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.screen import draw_header
+
+    person = TerminalPrompter()
+    customer = _customer_or_ask(request.customer, person)
+    folder = reserve_folder(notes, customer, started.date(), screen.playbook_id)
+    with lock_session(folder, person) as lock:
+        draw_header(console, screen.title, customer, session_id(folder))
+
+        def build() -> Run:
+            from resetkit.format.loader import load_file
+
+            model = load_file(path, text)
+            return open_run(model, path, text, customer, people, folder, started, person, console)
+
+        background = Background(build)
+        try:
+            entered, answered, draft = ask_first(
+                screen, person, console, started.date(), background
+            )
+        except BaseException:
+            # Exiting while the thread still imports can abort the interpreter at shutdown.
+            background.wait()
+            raise
+        run = background.result()
+        run.lock = lock
+        first = str(screen.question["id"])
+        run.take_over(screen.section_id, entered, answered, (first, draft) if draft else None)
+        return _live(run)
+
+
+def _live(run: Run) -> Finished:
+    """Walk, review, finish: the session as the person left it."""
+    run.walk()
+    written = run.finish(run.review())
+    return Finished(run.session.id, run.folder, written, scripted=False)
+
+
+def resume(request: ResumeRequest, console: Console) -> Finished:
+    """Carry on a session in progress at its first unanswered question.
+
+    A changed playbook keeps the answers that still fit and names each one it drops; a
+    damaged record is read for what it still holds (see session.salvage).
+    """
+    from resetkit.places import find_notes_dir, read_text
+    from resetkit.record.session import find_session, playbook_hash, playbook_of, salvage
+    from resetkit.run.follow_up import finish_review
+    from resetkit.run.live import Run, fit_answers
+    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.screen import escape_markup as escape
+
+    notes = find_notes_dir(request.notes_dir).path
+    folder = find_session(notes, request.session)
+    first_look, told = salvage(folder)  # to refuse before asking anything
+    for notice in told:
+        sys.stderr.write(f"resetkit: {notice}\n")
+    _resumable(first_look)
+    if not request.terminal:
+        raise _no_terminal("resetkit resume")
+    person = TerminalPrompter()
+    with lock_session(folder, person, take_over=request.take_over) as lock:
+        # Read again under the lock: the terminal it was taken from may have saved since.
+        session, damage = salvage(folder)
+        for notice in damage:
+            if notice not in told:
+                sys.stderr.write(f"resetkit: {notice}\n")
+        _resumable(session)
+        model, path = playbook_of(session)
+        changed = playbook_hash(read_text(path)) != session.playbook_hash
+        if changed:
+            console.print(
+                f"[yellow]The playbook '{escape(model.id)}' changed since this session "
+                "started; carrying on with the answers that still fit.[/]"
+            )
+        if changed or damage:
+            for notice in fit_answers(model, session.answers, session.started_at.date()):
+                console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
+            session.playbook_hash = playbook_hash(read_text(path))
+            session.playbook_version = model.version
+        console.print(
+            f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
+            f"{len(session.answers)} answer(s) kept.",
+            highlight=False,
+        )
+        finish_review(notes, session, folder, person, console)
+        run = Run(model, session, folder, person, console)
+        run.lock = lock
+        return _live(run)
+
+
+def _resumable(session: Any) -> None:
+    """Refuse a session that is not in progress."""
+    if session.status != "in_progress":
+        raise UsageError(
+            f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
+            "progress can be resumed"
+        )
+
+
+def _no_terminal(command: str) -> UsageError:
+    return UsageError(
+        f"'{command}' asks questions and needs a terminal; stdin or stdout is not one "
+        "(run it in a terminal)"
+    )
+
+
+def lock_session(
+    folder: Path, person: TerminalPrompter | None, *, take_over: bool = False
+) -> SessionLock:
+    """The session's lock, held by this run; a lock held elsewhere is taken only knowingly:
+    asked of `person`, or refused when there is nobody to ask."""
+    from resetkit.record.lock import SessionLock, SessionLocked
+
+    lock = SessionLock(folder)
+    try:
+        lock.acquire(take_over=take_over)
+    except SessionLocked as error:
+        if person is None:
+            raise
+        sys.stderr.write(f"resetkit: {error.message}\n")
+        if not _confirm(
+            person, "Take it over here? Answers typed there from now on are not saved."
+        ):
+            raise Declined("not resumed: nothing changed") from None
+        lock.acquire(take_over=True)
+    return lock
+
+
+def _confirm(person: TerminalPrompter, question: str) -> bool:
+    from resetkit.run.terminal import Interrupted
+
+    try:
+        return person.confirm(question)
+    except Interrupted:
+        raise NotStarted("interrupted: nothing changed") from None
+
+
+def _follows_other_customer(earlier: Path, customer: str, person: TerminalPrompter | None) -> None:
+    """A follow-up of another customer's session: asked of `person`, refused without one."""
+    from resetkit.run.follow_up import OtherCustomer, refuse_other_customer
+
+    try:
+        refuse_other_customer(earlier, customer)
+    except OtherCustomer as error:
+        if person is None:
+            raise
+        if not _confirm(person, f"{error.message}. Follow it up anyway?"):
+            raise Declined("not started: nothing was written") from None
+
+
+def _customer_or_ask(customer: str | None, person: TerminalPrompter) -> str:
+    """The customer's name as given, else as typed at a prompt."""
+    if customer is not None and customer.strip():
+        return customer
+    from resetkit.run.terminal import Interrupted
+
+    try:
+        return person.line("Customer name?", CUSTOMER_NAME_NEEDED)
+    except Interrupted:
+        raise NotStarted("interrupted before the session started; nothing was saved") from None
