@@ -310,3 +310,20 @@ def test_a_plain_copy_reads_like_its_model(question: Any) -> None:
         assert [(c.value, c.label, c.shown) for c in copy.choices] == [
             (c.value, c.label, c.shown) for c in question.choices
         ]
+
+
+def test_an_edit_in_any_wing_of_the_package_gives_first_screens_a_new_key() -> None:
+    import os
+
+    from resetkit.record import notes
+
+    path, text = Path("reset.yaml"), "id: reset\n"
+    before = cache_file(path, text)
+    module = Path(notes.__file__)
+    stat = module.stat()
+    try:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert cache_file(path, text) != before  # record/notes.py: a subpackage counts too
+    finally:
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cache_file(path, text) == before

@@ -76,20 +76,15 @@ def actions_list(
 
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
-    from resetkit.history.actions import change_action, find_action
+    from resetkit.history.actions import settle_action
     from resetkit.places import find_notes_dir
-    from resetkit.record.notes import write_action_plan
 
-    stored, action = find_action(find_notes_dir(notes_dir).path, action_id)
-    if event.kind == "moved":
-        event.from_due = action.due
-    session = change_action(stored.folder, stored.session, action.id, event, new_due=new_due)
-    plan = write_action_plan(session, stored.folder)
-    sys.stderr.write(f"{action.id} {event.kind}: {' '.join(action.what.split())}\n")
-    if plan is None:
+    changed = settle_action(find_notes_dir(notes_dir).path, action_id, event, new_due)
+    sys.stderr.write(f"{changed.item.id} {event.kind}: {' '.join(changed.item.what.split())}\n")
+    if not changed.plan_rebuilt:
         sys.stderr.write(
-            f"resetkit: {stored.folder / 'action-plan.md'} was edited by hand and is left as "
-            f"it is; 'resetkit render {session.id} --force' rebuilds it\n"
+            f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
+            f"it is; 'resetkit render {changed.session_id} --force' rebuilds it\n"
         )
 
 

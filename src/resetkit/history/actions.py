@@ -127,3 +127,28 @@ def refuse_past_due(new_due: date, today: date) -> None:
 def now() -> datetime:
     """The current time with the local offset, as records store it."""
     return datetime.now().astimezone()
+
+
+@dataclass(frozen=True)
+class Settled:
+    """An action item changed after the meeting, and whether its action plan was rebuilt."""
+
+    item: ActionItem
+    session_id: str
+    folder: Path
+    plan_rebuilt: bool  # False when action-plan.md was edited by hand and left alone
+
+
+def settle_action(
+    notes_dir: Path, action_id: str, event: ActionEvent, new_due: date | None
+) -> Settled:
+    """Record a change to the action item `action_id` names (done, moved, dropped) and
+    rebuild its session's action plan."""
+    from resetkit.record.notes import write_action_plan
+
+    stored, action = find_action(notes_dir, action_id)
+    if event.kind == "moved":
+        event.from_due = action.due
+    session = change_action(stored.folder, stored.session, action.id, event, new_due=new_due)
+    plan = write_action_plan(session, stored.folder)
+    return Settled(action, session.id, stored.folder, plan is not None)
