@@ -58,3 +58,18 @@ def test_readme_validate_example_is_what_validate_prints(run, isolated) -> None:
     printed = run("validate", "playbooks/renewal.yaml").stdout
     line = printed.splitlines()[-1].split(": ", 1)[1]
     assert line in readme()
+
+
+def test_the_architecture_tree_names_every_module() -> None:
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "src" / "resetkit"
+    readme = (package.parent.parent / "README.md").read_text("utf-8")
+    tree = readme.split("## Architecture", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    modules = sorted(
+        path.relative_to(package)
+        for path in package.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    )
+    missing = [str(module) for module in modules if f" {module.name} " not in tree]
+    assert missing == []
