@@ -60,14 +60,17 @@ def draw_notes(console: Console, notes: str) -> None:
 
 
 def draw_section(console: Console, view: SectionView) -> None:
-    """A blank line, then the section's panel."""
+    """A blank line, then the section's panel; a rule with its title when it has no guidance
+    (an empty box would only push the question down)."""
     from rich.panel import Panel
+    from rich.rule import Rule
 
     title = f"[bold]{view.number}/{view.total} {escape_markup(view.title)}[/] · {view.timing}"
     console.print()
-    console.print(
-        Panel(escape_markup(view.body or "(no guidance)"), title=title, title_align="left")
-    )
+    if not view.body:
+        console.print(Rule(title, align="left"))
+        return
+    console.print(Panel(escape_markup(view.body), title=title, title_align="left"))
 
 
 def draw_review(console: Console, answers: list[tuple[str, str]]) -> None:
