@@ -23,7 +23,12 @@ def test_readme_documents_every_command() -> None:
     import typer.main
 
     group = typer.main.get_command(app)
-    names = sorted(group.commands)  # type: ignore[attr-defined]
+    commands = group.commands  # type: ignore[attr-defined]
+    names = sorted(name for name, command in commands.items() if not command.hidden)
+    # The merge drivers git calls are hidden from --help, and named where the team setup is.
+    hidden = sorted(name for name, command in commands.items() if command.hidden)
+    assert hidden == ["merge-derived", "merge-record"]
+    assert all(f"`resetkit {name}`" in readme() for name in hidden)
     assert names == [
         "actions",
         "answers-template",
@@ -38,6 +43,7 @@ def test_readme_documents_every_command() -> None:
         "share",
         "show",
         "start",
+        "team",
         "validate",
         "where",
     ]

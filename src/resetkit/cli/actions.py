@@ -71,7 +71,8 @@ def actions_list(
             due += f" ({item.overdue_days}d late)"
         who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
         critical = "yes" if row["critical_path"] == "yes" else ""
-        rows.append([row["action_id"], due, row["customer"], row["what"], who, critical])
+        what = f"⚑ {row['what']} ({row['flag']})" if row.get("flag") else row["what"]
+        rows.append([row["action_id"], due, row["customer"], what, who, critical])
     table(["ID", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
 
 

@@ -111,11 +111,19 @@ def export(
 @app.command()
 def render(
     session_ref: Annotated[
-        str,
-        typer.Argument(metavar="SESSION", help="Session id (customer/date-playbook) or folder."),
-    ],
+        str | None,
+        typer.Argument(metavar="[SESSION]", help="Session id (customer/date-playbook) or folder."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite notes edited by hand since written.")
+    ] = False,
+    all_changed: Annotated[
+        bool,
+        typer.Option(
+            "--all-changed",
+            help="Rebuild every complete session whose notes no longer match its record "
+            "(after a git merge); files edited by hand are kept.",
+        ),
     ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -124,7 +132,19 @@ def render(
     from resetkit.record.notes import write_notes
     from resetkit.record.session import open_session, playbook_of
 
-    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
+    notes = find_notes_dir(notes_dir).path
+    if all_changed:
+        from resetkit.record.team import render_changed
+
+        written, said = render_changed(notes)
+        for path in written:
+            sys.stdout.write(f"{path}\n")
+        for line in said:
+            sys.stderr.write(f"resetkit: {line}\n")
+        return
+    if session_ref is None:
+        fail("name the SESSION to render, or pass --all-changed")
+    folder, session = open_session(notes, session_ref, "complete")
     model, _ = playbook_of(session)
     for path in write_notes(session, model, folder, force=force):
         sys.stdout.write(f"{path}\n")

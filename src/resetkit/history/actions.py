@@ -54,8 +54,10 @@ def open_actions(
 
 
 def action_json(found: OpenAction) -> dict[str, Any]:
-    """An open action item as a JSON object with its session."""
-    return action_row(found.stored, found.action) | {"overdue_days": found.overdue_days}
+    """An open action item as a JSON object with its session; `flag` when two clones changed
+    it at once (see record/merge.py)."""
+    flag = {"flag": found.action["flag"]} if found.action.get("flag") else {}
+    return action_row(found.stored, found.action) | {"overdue_days": found.overdue_days} | flag
 
 
 def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
@@ -145,8 +147,10 @@ def settle_action(
     """Record a change to the action item `action_id` names (done, moved, dropped) and
     rebuild its session's action plan."""
     from resetkit.record.notes import write_action_plan
+    from resetkit.record.team import who
 
     stored, action = find_action(notes_dir, action_id)
+    event.by = event.by or who(stored.folder)
     if event.kind == "moved":
         event.from_due = action.due
     session = change_action(stored.folder, stored.session, action.id, event, new_due=new_due)

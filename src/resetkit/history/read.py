@@ -228,6 +228,10 @@ def _read_record(path: str) -> Row | None:
         return None  # a folder without a record is not a session
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
+        if not isinstance(error, OSError) and (raw.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in raw):
+            from resetkit.record.session import CONFLICTED, REPAIR_HINT
+
+            reason = f"{CONFLICTED}: {REPAIR_HINT}"
         return (*(None,) * 12, b"", str(reason))
     if not _looks_valid(record):
         problem = "not a session record this version can read"

@@ -58,19 +58,26 @@ def write_notes(
     shared.md, the customer copy, only when the playbook has a recap: without one it is
     internal, and a customer copy written earlier that nobody edited is removed.
     """
-    texts = {
-        "notes.md": notes_markdown(session, playbook),
-        "action-plan.md": action_plan_markdown(session),
-    }
-    if playbook.recap is not None:
-        texts[SHARED_FILE] = recap_markdown(session, playbook)
-    else:
+    texts = rendered_texts(session, playbook)
+    if playbook.recap is None:
         _remove_stale_copy(session, folder)
     question = playbook.follow_up_question
     day = session.answers.get(question.id) if question else None
     if isinstance(day, str):
         texts[INVITE_FILE] = follow_up_invite(session, playbook, date.fromisoformat(day))
     return _write(session, folder, texts, force)
+
+
+def rendered_texts(session: Session, playbook: Playbook) -> dict[str, str]:
+    """The Markdown files a session's record makes: the notes, the action plan and, when the
+    playbook has a recap, the customer copy (the invite, stamped when written, is apart)."""
+    texts = {
+        "notes.md": notes_markdown(session, playbook),
+        "action-plan.md": action_plan_markdown(session),
+    }
+    if playbook.recap is not None:
+        texts[SHARED_FILE] = recap_markdown(session, playbook)
+    return texts
 
 
 def customer_copy(session: Session, playbook: Playbook, folder: Path) -> tuple[str, bool]:

@@ -34,6 +34,7 @@ class ActionEvent(BaseModel):
     note: str = ""
     from_due: date | None = None
     to_due: date | None = None
+    by: str = ""  # who made the change: git's user.name, or `me` in resetkit.toml
 
 
 VerdictKind = Literal["done", "moved", "dropped", "open"]
@@ -61,6 +62,9 @@ class ActionItem(BaseModel):
     critical_path: bool = False
     status: Literal["open", "done", "dropped"] = "open"
     history: list[ActionEvent] = Field(default_factory=list)
+    # Set when two clones of a team's notes changed the item at once (see merge.py): why a
+    # person should look. The later change holds; both are in the history.
+    flag: str = ""
 
 
 class Attendee(BaseModel):
@@ -231,6 +235,15 @@ def save(session: Session, folder: Path, *, durable: bool = True) -> None:
     write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
 
 
+def has_conflict_marks(text: str) -> bool:
+    """Whether a record holds git's conflict markers: a merge made without resetkit's driver."""
+    return text.startswith("<<<<<<< ") or "\n<<<<<<< " in text
+
+
+CONFLICTED = "holds git's conflict markers (merged without resetkit's merge driver)"
+REPAIR_HINT = "run 'resetkit team repair' to merge both sides, then commit"
+
+
 def load(folder: Path) -> Session:
     """The record in a session folder; UsageError when it is missing or damaged."""
     path = folder / RECORD_FILE
@@ -240,6 +253,8 @@ def load(folder: Path) -> Session:
         raise UsageError(f"{folder} holds no session record") from None
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read: {error}") from None
+    if has_conflict_marks(text):
+        raise UsageError(f"{path} {CONFLICTED}", hint=REPAIR_HINT)
     try:
         return Session.model_validate_json(text)
     except ValidationError as error:

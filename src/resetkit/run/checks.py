@@ -88,6 +88,7 @@ def check_date(asked: str, value: Any, today: date) -> date:
 def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
     """An action item in stored form, with a stable id; AnswerError for a bad field."""
     known = {"id", "what", "owner", "owner_name", "due", "critical_path", "status", "history"}
+    known.add("flag")  # set by a merge of two clones' records (record/merge.py)
     unknown = set(item) - known
     if unknown:
         raise AnswerError(f"action item has unknown field(s): {', '.join(sorted(unknown))}")
@@ -110,4 +111,5 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "critical_path": check_yes_no("critical path", item.get("critical_path", False)),
         "status": status,
         "history": list(item.get("history") or []),
+        **({"flag": str(item["flag"])} if item.get("flag") else {}),
     }

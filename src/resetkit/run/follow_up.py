@@ -107,6 +107,7 @@ def review_follow_up(
     from resetkit.history.actions import change_action, now
     from resetkit.record.notes import write_action_plan
     from resetkit.record.session import ActionEvent
+    from resetkit.record.team import who
 
     given = given or {}
     resumed = session.review_pending is not None
@@ -142,6 +143,7 @@ def review_follow_up(
                 note=verdict.note,
                 from_due=item.due,
                 to_due=verdict.due,
+                by=who(earlier),
             )
             previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
             changed += 1

@@ -1,0 +1,67 @@
+"""Commands for a team's notes repository in git: team init, team repair, and the two merge
+drivers git calls (merge-record, merge-derived)."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from resetkit.cli.app import Commands, app
+from resetkit.cli.output import NotesDirOption
+
+team_app = typer.Typer(
+    cls=Commands,
+    help="Share the notes dir with a team in git: set it up, repair a merge made without it.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+app.add_typer(team_app, name="team")
+
+
+@team_app.command("init")
+def team_init(notes_dir: NotesDirOption = None) -> None:
+    """Set up the git repository of the notes dir so that records merge; harmless to repeat."""
+    from resetkit.places import find_notes_dir
+    from resetkit.record.team import init
+
+    for line in init(find_notes_dir(notes_dir).path):
+        sys.stderr.write(f"{line}\n")
+
+
+@team_app.command("repair")
+def team_repair(notes_dir: NotesDirOption = None) -> None:
+    """Merge the session records a git merge left in conflict, then rebuild their notes."""
+    from resetkit.places import find_notes_dir
+    from resetkit.record.team import render_changed, repair
+
+    notes = find_notes_dir(notes_dir).path
+    repaired = repair(notes)
+    for path in repaired:
+        sys.stderr.write(f"merged {path}\n")
+    written, said = render_changed(notes)
+    for path in written:
+        sys.stdout.write(f"{path}\n")
+    for line in said:
+        sys.stderr.write(f"resetkit: {line}\n")
+    if not repaired:
+        sys.stderr.write("no session record was left in conflict\n")
+
+
+Side = Annotated[Path, typer.Argument()]
+
+
+@app.command("merge-record", hidden=True)
+def merge_record(base: Side, ours: Side, theirs: Side) -> None:
+    """git's merge driver for session.json (%O %A %B): the merged record replaces %A."""
+    from resetkit.record.team import merge_record_files
+
+    merge_record_files(base, ours, theirs)
+
+
+@app.command("merge-derived", hidden=True)
+def merge_derived(base: Side, ours: Side, theirs: Side) -> None:
+    """git's merge driver for notes files: this side's file stays, to be rebuilt from the
+    merged record (`render --all-changed`, run by the post-merge hook)."""

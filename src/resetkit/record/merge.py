@@ -1,0 +1,197 @@
+"""Two changes to one session record, made in two clones of a team's notes repository, merged.
+
+git calls `resetkit merge-record` (see team.py) with the common ancestor and the two sides.
+The record is merged by identity, not by line: answers by question, action items by id, and
+each item's history as the union of both sides' events ordered by time. An item's state
+(status and due date) is replayed from that history, so when both sides changed the same
+item the later change wins; both changes stay in its history, and the item is flagged so a
+person can look. Nothing either side did is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+Record = dict[str, Any]
+
+# Top-level fields that hold lists merged as a union, in order.
+_UNIONS = ("followed_by", "passed")
+
+
+def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
+    """The record that holds both sides' changes since `base` (None: both added it)."""
+    base = base or {}
+    later = theirs if _stamp(theirs) > _stamp(ours) else ours
+    merged: Record = {}
+    for key in _keys(base, ours, theirs):
+        if key == "answers":
+            merged[key] = _merge_answers(
+                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, later is theirs
+            )
+        elif key in _UNIONS:
+            merged[key] = _union(ours.get(key) or [], theirs.get(key) or [])
+        elif key in ("section_seconds", "drafts"):
+            merged[key] = _merge_mapping(
+                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, later is theirs
+            )
+        elif key == "written":
+            # The notes files' hashes follow the files git keeps: where both sides rewrote one,
+            # the merge of derived files keeps ours (merge-derived), so its hash is ours too.
+            merged[key] = _merge_mapping(
+                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, False
+            )
+        else:
+            merged[key] = _three_way(base.get(key), ours.get(key), theirs.get(key), later is theirs)
+    return merged
+
+
+def merge_texts(base: str | None, ours: str, theirs: str) -> str:
+    """`merge_records` on the three texts of session.json; the merged text, checked against
+    the record's schema and written as resetkit writes a record."""
+    from resetkit.record.session import Session
+
+    merged = merge_records(json.loads(base) if base else None, json.loads(ours), json.loads(theirs))
+    return Session.model_validate(merged).model_dump_json() + "\n"
+
+
+def _keys(*records: Record) -> list[str]:
+    keys: list[str] = []
+    for record in records:
+        keys += [key for key in record if key not in keys]
+    return keys
+
+
+def _stamp(record: Record) -> str:
+    """When a side last changed the session: its latest event, end or start (ISO times)."""
+    times = [str(record.get("started_at") or ""), str(record.get("ended_at") or "")]
+    for item in _items(record.get("answers") or {}):
+        times += [str(event.get("at") or "") for event in item.get("history") or []]
+    return max(times)
+
+
+def _three_way(base: Any, ours: Any, theirs: Any, theirs_later: bool) -> Any:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    return theirs if theirs_later else ours
+
+
+def _merge_mapping(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], theirs_later: bool
+) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key in _keys(base, ours, theirs):
+        if key in base and (key not in ours or key not in theirs):
+            # Removed on one side: removed, unless the other side changed it.
+            kept = ours if key in ours else theirs
+            if kept.get(key) != base[key]:
+                merged[key] = kept[key]
+            continue
+        value = _three_way(base.get(key), ours.get(key), theirs.get(key), theirs_later)
+        if value is not None or key in ours or key in theirs:
+            merged[key] = value
+    return merged
+
+
+def _union(ours: list[Any], theirs: list[Any]) -> list[Any]:
+    return [*ours, *(value for value in theirs if value not in ours)]
+
+
+def _is_item_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and "id" in item and "what" in item for item in value)
+    )
+
+
+def _items(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    return [item for value in answers.values() if _is_item_list(value) for item in value]
+
+
+def _merge_answers(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], theirs_later: bool
+) -> dict[str, Any]:
+    merged = _merge_mapping(base, ours, theirs, theirs_later)
+    for question_id in merged:
+        sides = [answers.get(question_id) for answers in (ours, theirs)]
+        if any(_is_item_list(side) for side in sides):
+            merged[question_id] = _merge_items(
+                base.get(question_id) or [], sides[0] or [], sides[1] or []
+            )
+    return merged
+
+
+def _merge_items(
+    base: list[dict[str, Any]], ours: list[dict[str, Any]], theirs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Action items merged by id: each item's history is the union of both sides' events, and
+    its status and due date are replayed from it."""
+    by_id = {
+        side: {item["id"]: item for item in items}
+        for side, items in (("base", base), ("ours", ours), ("theirs", theirs))
+    }
+    order = _union([item["id"] for item in ours], [item["id"] for item in theirs])
+    merged = []
+    for item_id in order:
+        mine, other = by_id["ours"].get(item_id), by_id["theirs"].get(item_id)
+        start = by_id["base"].get(item_id)
+        if mine is None or other is None:
+            merged.append(mine or other)
+            continue
+        merged.append(_merge_item(start, mine, other))
+    return [item for item in merged if item is not None]
+
+
+def _event_key(event: dict[str, Any]) -> str:
+    return json.dumps(event, sort_keys=True, default=str)
+
+
+def _merge_item(
+    base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any]
+) -> dict[str, Any]:
+    start = base or ours
+    known = {_event_key(event) for event in start.get("history") or []}
+    history = {_event_key(e): e for e in [*ours.get("history", []), *theirs.get("history", [])]}
+    events = sorted(history.values(), key=lambda event: str(event.get("at") or ""))
+    merged = dict(ours)
+    for field in ("what", "owner", "owner_name", "critical_path"):
+        merged[field] = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
+    merged["history"] = events
+    # Replay every event since the common ancestor on its state: the later change wins.
+    status, due = start.get("status", "open"), start.get("due")
+    for event in events:
+        if _event_key(event) in known:
+            continue
+        if event.get("kind") == "moved":
+            due = event.get("to_due")
+        elif event.get("kind") in ("done", "dropped"):
+            status = event["kind"]
+    merged["status"], merged["due"] = status, due
+    new_mine = [e for e in ours.get("history") or [] if _event_key(e) not in known]
+    new_theirs = [e for e in theirs.get("history") or [] if _event_key(e) not in known]
+    if new_mine and new_theirs and new_mine != new_theirs:
+        merged["flag"] = _flag(new_mine, new_theirs)
+    return merged
+
+
+def _flag(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
+    """Why a person should look: the item was changed in two clones at once."""
+
+    def said(events: list[dict[str, Any]]) -> str:
+        parts = []
+        for event in events:
+            what = str(event.get("kind"))
+            if event.get("kind") == "moved":
+                what += f" to {event.get('to_due')}"
+            if event.get("by"):
+                what += f" by {event.get('by')}"
+            parts.append(what)
+        return ", ".join(parts)
+
+    return (
+        f"changed in two places at once ({said(mine)}; {said(theirs)}): "
+        "the later change holds, both are in its history"
+    )

@@ -1,0 +1,193 @@
+"""A team shares one notes repository in git: clones change the same sessions, pull and push
+with plain git, and nothing conflicts or is lost. Real git, real clones of a bare repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from resetkit.cli import app
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+ITEMS = 12
+
+
+def git(clone: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=clone, capture_output=True, text=True, check=check, env=os.environ
+    )
+
+
+def resetkit(clone: Path, *args: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """resetkit in a clone, as its CSM would run it there (the clone's resetkit.toml)."""
+    monkeypatch.chdir(clone)
+    monkeypatch.delenv("RESETKIT_NOTES_DIR", raising=False)
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def clone_of(bare: Path, root: Path, name: str) -> Path:
+    clone = root / name
+    subprocess.run(["git", "clone", "-q", str(bare), str(clone)], check=True, capture_output=True)
+    git(clone, "config", "user.name", name.capitalize())
+    git(clone, "config", "user.email", f"{name}@example.com")
+    return clone
+
+
+def shared_repository(root: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> list[Path]:
+    """A bare repository, a first clone set up with `team init` holding one reset session with
+    several action items, and more clones of it (set up too, unless named 'plain')."""
+    from conftest import drive
+
+    bare = root / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    first = clone_of(bare, root, names[0])
+    result = resetkit(
+        first, "team", "init", "--notes-dir", str(first / "notes"), monkeypatch=monkeypatch
+    )
+    assert result.exit_code == 0, result.output
+    items = [
+        {"what": f"Step {n}", "owner": "us", "due": f"2026-12-{n + 10:02d}"} for n in range(ITEMS)
+    ]
+    drive("reset", {"actions": items}, notes_dir=first / "notes")
+    git(first, "add", "-A")
+    git(first, "commit", "-q", "-m", "A reset with Acme")
+    git(first, "push", "-q", "origin", "HEAD:main")
+    clones = [first]
+    for name in names[1:]:
+        clone = clone_of(bare, root, name)
+        if name != "plain":
+            assert resetkit(clone, "team", "init", monkeypatch=monkeypatch).exit_code == 0
+        clones.append(clone)
+    return clones
+
+
+def record(clone: Path) -> dict[str, Any]:
+    (path,) = (clone / "notes").glob("*/*/session.json")
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def items_of(clone: Path) -> list[dict[str, Any]]:
+    return record(clone)["answers"]["actions"]  # type: ignore[no-any-return]
+
+
+def sync(clone: Path) -> None:
+    """Commit what the clone changed, pull (a real merge), push."""
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "-m", "changes", check=False)
+    pulled = git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert git(clone, "ls-files", "-u").stdout == "", pulled.stdout + pulled.stderr
+    git(clone, "add", "-A")  # what the post-merge hook rebuilt
+    git(clone, "commit", "-q", "-m", "notes rebuilt after the merge", check=False)
+    git(clone, "push", "-q", "origin", "HEAD:main")
+
+
+def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clones = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    chance = random.Random(21)
+    made: set[str] = set()  # the note of every change anyone made: each unique
+    for round_number in range(100):
+        for clone in clones:
+            open_items = [item for item in items_of(clone) if item["status"] == "open"]
+            if open_items:
+                item = chance.choice(open_items)
+                note = f"{clone.name} round {round_number}"
+                if chance.random() < 0.04:
+                    args = ["actions", "done", item["id"], "--note", note]
+                else:
+                    due = f"+{chance.randint(1, 30)}d"
+                    args = ["actions", "move", item["id"], "--due", due, "--reason", note]
+                result = resetkit(clone, *args, monkeypatch=monkeypatch)
+                assert result.exit_code == 0, result.output
+                made.add(note)
+            sync(clone)
+        git(clones[0], "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+        kept = {event["note"] for item in items_of(clones[0]) for event in item["history"]}
+        assert made <= kept, f"lost in round {round_number}: {sorted(made - kept)}"
+    # Every notes file equals a fresh render of the merged record.
+    for clone in clones:
+        git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+        rebuilt = resetkit(clone, "render", "--all-changed", monkeypatch=monkeypatch)
+        assert rebuilt.exit_code == 0 and rebuilt.stdout == "", rebuilt.output
+    assert all(event["by"] in ("Ann", "Bob") for i in items_of(clones[0]) for event in i["history"])
+
+
+def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    item = items_of(ann)[2]["id"]
+    resetkit(
+        ann,
+        "actions",
+        "move",
+        item,
+        "--due",
+        "2026-12-20",
+        "--reason",
+        "Legal",
+        monkeypatch=monkeypatch,
+    )
+    sync(ann)
+    resetkit(
+        bob,
+        "actions",
+        "move",
+        item,
+        "--due",
+        "2026-12-27",
+        "--reason",
+        "Budget",
+        monkeypatch=monkeypatch,
+    )
+    sync(bob)
+    (merged,) = [i for i in items_of(bob) if i["id"] == item]
+    assert [event["note"] for event in merged["history"]] == ["Legal", "Budget"]
+    assert merged["due"] == "2026-12-27" and "two places at once" in merged["flag"]
+    listed = resetkit(bob, "actions", monkeypatch=monkeypatch).stdout
+    assert "⚑" in listed
+
+
+def test_a_clone_without_the_driver_is_told_the_one_command_that_repairs_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, plain = shared_repository(tmp_path, monkeypatch, ["ann", "plain"])
+    first, third = items_of(ann)[0]["id"], items_of(ann)[2]["id"]
+    resetkit(ann, "actions", "done", first, monkeypatch=monkeypatch)
+    sync(ann)
+    resetkit(
+        plain, "actions", "move", third, "--due", "+9d", "--reason", "Late", monkeypatch=monkeypatch
+    )
+    git(plain, "add", "-A")
+    git(plain, "commit", "-q", "-m", "move")
+    git(plain, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert git(plain, "ls-files", "-u").stdout != ""  # git alone could not merge the record
+    listed = resetkit(plain, "actions", monkeypatch=monkeypatch)
+    assert "git's conflict markers" in listed.stderr and "resetkit team repair" in listed.stderr
+    repaired = resetkit(plain, "team", "repair", monkeypatch=monkeypatch)
+    assert repaired.exit_code == 0, repaired.output
+    assert git(plain, "ls-files", "-u").stdout == ""
+    status = {i["id"]: (i["status"], len(i["history"])) for i in items_of(plain)}
+    assert status[first] == ("done", 1) and status[third] == ("open", 1)
+
+
+def test_team_init_says_what_it_did_and_a_second_run_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (ann,) = shared_repository(tmp_path, monkeypatch, ["ann"])
+    again = resetkit(ann, "team", "init", monkeypatch=monkeypatch)
+    assert again.exit_code == 0 and "nothing to do" in again.stderr
+    attributes = (ann / "notes" / ".gitattributes").read_text("utf-8")
+    assert "session.json merge=resetkit-record" in attributes
+    assert "session.prev.json" in (ann / "notes" / ".gitignore").read_text("utf-8")
+    assert git(ann, "ls-files", "--", "*session.prev.json").stdout == ""
