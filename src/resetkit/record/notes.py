@@ -11,26 +11,32 @@ from resetkit.format.model import Playbook
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import action_plan_markdown, notes_markdown
 from resetkit.record.session import Session, save
-from resetkit.storage import write_text_atomic
+from resetkit.storage import write_bytes_atomic
 
 INVITE_FILE = "follow-up.ics"
 SHARED_FILE = "shared.md"
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(payload: bytes) -> str:
+    # Over the exact bytes on disk: a text read would turn the invite's CRLF into LF.
+    return hashlib.sha256(payload).hexdigest()
 
 
 def edited_by_hand(session: Session, folder: Path) -> list[str]:
-    """Notes files that differ from what resetkit last wrote there."""
+    """Notes files that differ from what resetkit last wrote there.
+
+    A file that still holds what resetkit wrote the time before is not edited either: the
+    record is saved before the files are renamed into place, so a crash in between leaves
+    the previous content under the new hash.
+    """
     edited = []
     for name, digest in session.written.items():
         path = folder / name
         try:
-            current = _digest(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError):
+            current = _digest(path.read_bytes())
+        except OSError:
             continue  # a missing file is simply written again
-        if current != digest:
+        if current not in (digest, session.written_before.get(name)):
             edited.append(name)
     return edited
 
@@ -43,10 +49,20 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
             "it; nothing was overwritten",
             hint="keep your edits, or pass --force to write it again",
         )
-    for name, text in texts.items():
-        write_text_atomic(folder / name, text)
-        session.written[name] = _digest(text)
+    payloads = {name: text.encode("utf-8") for name, text in texts.items()}
+    # The record first, holding the new hash of each file beside the one it replaces; then
+    # the files. A kill at any point leaves every file matching one of its two hashes, so a
+    # crash never looks like a hand edit.
+    for name, payload in payloads.items():
+        previous = session.written.get(name)
+        if previous is None:
+            session.written_before.pop(name, None)
+        else:
+            session.written_before[name] = previous
+        session.written[name] = _digest(payload)
     save(session, folder)
+    for name, payload in payloads.items():
+        write_bytes_atomic(folder / name, payload)
     return [folder / name for name in texts]
 
 
@@ -90,6 +106,7 @@ def _remove_stale_copy(session: Session, folder: Path) -> None:
     if SHARED_FILE in session.written and SHARED_FILE not in edited_by_hand(session, folder):
         (folder / SHARED_FILE).unlink(missing_ok=True)
         del session.written[SHARED_FILE]
+        session.written_before.pop(SHARED_FILE, None)
 
 
 def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
