@@ -42,7 +42,7 @@ def _resetkit(
 
 
 def _kill_at_every_rename(notes: Path, folder: Path, *args: str) -> int:
-    """Run `resetkit ARGS` killed at its 1st, 2nd, ... rename, each on a fresh copy of the folder."""
+    """Run `resetkit ARGS` killed at its 1st, 2nd, ... rename, each time on a fresh copy."""
     pristine = notes.parent / "pristine"  # outside the notes dir, or it is one more session
     shutil.copytree(folder, pristine)
     kills = 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from resetkit.controls import check_name
 from resetkit.errors import (
     InputInvalid,
     PlaybookNotFound,
@@ -276,6 +277,7 @@ def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) 
     """Create and return a new, empty session folder; two sessions never share one."""
     if not customer.strip():
         raise UsageError("the customer name is empty", hint='pass --customer "NAME"')
+    check_name(customer.strip(), "customer name")
     parent = notes_dir / customer_slug(customer.strip())
     if parent.is_symlink():
         # A linked customer folder would put this session outside the notes dir.

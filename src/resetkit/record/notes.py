@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from resetkit.controls import visible
 from resetkit.errors import UsageError
 from resetkit.format.model import Playbook
 from resetkit.record.recap import recap_markdown
@@ -49,7 +50,12 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
             "it; nothing was overwritten",
             hint="keep your edits, or pass --force to write it again",
         )
-    payloads = {name: text.encode("utf-8") for name, text in texts.items()}
+    # Every value is escaped as it is rendered; this pass makes sure that whatever `cat`
+    # shows of a Markdown file holds no escape sequence, whichever renderer wrote it.
+    payloads = {
+        name: (visible(text) if name.endswith(".md") else text).encode("utf-8")
+        for name, text in texts.items()
+    }
     # The record first, holding the new hash of each file beside the one it replaces; then
     # the files. A kill at any point leaves every file matching one of its two hashes, so a
     # crash never looks like a hand edit.
