@@ -378,16 +378,25 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
         raise PlaybookInvalid(
             [*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")]
         )
+    repaired: list[YamlPath] = []
     try:
         playbook = Playbook.model_validate(document.data)
     except ValidationError as error:
-        raise PlaybookInvalid(
-            sorted([*problems, *_problems_from_validation(error, document, file)], key=_order)
-        ) from None
+        problems += _problems_from_validation(error, document, file)
+        # The cross-checks still run on everything that parsed: one bad timebox must not hide
+        # a dangling reference. A playbook that cannot be patched stops here.
+        salvaged = _salvage(document.data, error)
+        if salvaged is None:
+            raise PlaybookInvalid(sorted(problems, key=_order)) from None
+        playbook, repaired = salvaged
     for path, message in check_playbook(playbook):
+        if any(_overlaps(path, patched) for patched in repaired):
+            continue  # about a stand-in value, not about what was written
+        if path == ("duration",) and any(p[-1] in ("timebox", "duration") for p in repaired):
+            continue  # the sum of timeboxes when one could not be read would be noise
         _, _, trail = _walk(path, document.data)
         problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
-    if expected_id is not None and playbook.id != expected_id:
+    if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
         problems.append(
             _problem(
                 file,
@@ -399,6 +408,88 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
     if problems:
         raise PlaybookInvalid(sorted(problems, key=_order))
     return playbook
+
+
+_DROP = object()
+# What a value that does not fit is replaced with, to cross-check the rest: the first that fits.
+_STAND_INS: tuple[Any, ...] = (_DROP, "0m", "x", 0, False, [], {})
+
+
+def _overlaps(path: YamlPath, other: YamlPath) -> bool:
+    shorter = min(len(path), len(other))
+    return path[:shorter] == other[:shorter]
+
+
+def _salvage(data: Any, error: ValidationError) -> tuple[Playbook, list[YamlPath]] | None:
+    """The playbook with each value that does not fit dropped or replaced by a stand-in, and
+    the paths replaced; None when no stand-in makes it valid."""
+    import copy
+
+    patched = copy.deepcopy(data)
+    repaired: list[YamlPath] = []
+    errors = error.errors()
+    for _ in range(4):  # a stand-in can reveal one more level (a missing key below it)
+        for detail in errors[:50]:
+            path, _, _ = _walk(detail["loc"], patched)
+            if detail["type"] == "missing":
+                path = (*path, detail["loc"][-1])
+            if not path or path in repaired:
+                continue
+            parent = _walk(path[:-1], patched)[1]
+            if _stand_in(patched, parent, path):
+                repaired.append(path)
+        try:
+            return Playbook.model_validate(patched), repaired
+        except ValidationError as again:
+            errors = again.errors()
+    return None
+
+
+def _stand_in(data: Any, parent: Any, path: YamlPath) -> bool:
+    """Put the first stand-in under which no problem is left at `path` into `parent`."""
+    key = path[-1]
+    if not isinstance(parent, dict | list) or (
+        isinstance(parent, list) and not isinstance(key, int)
+    ):
+        return False
+    had = key in parent if isinstance(parent, dict) else True
+    before = parent[key] if had else None  # type: ignore[index]
+    for candidate in _STAND_INS:
+        if candidate is _DROP:
+            if not isinstance(parent, dict) or not had:
+                continue
+            del parent[key]
+        else:
+            parent[key] = _copy_of(candidate)  # type: ignore[index]
+        try:
+            Playbook.model_validate(data)
+            return True
+        except ValidationError as error:
+            still = False
+            for detail in error.errors():
+                at, _, _ = _walk(detail["loc"], data)
+                if detail["type"] == "missing":
+                    at = (*at, detail["loc"][-1])
+                if _overlaps(at, path) and len(at) >= len(path):
+                    still = True
+                    break
+            if not still:
+                return True
+    if had:
+        parent[key] = before
+    else:
+        parent.pop(key, None)
+    return False
+
+
+def _copy_of(value: Any) -> Any:
+    return (
+        list(value)
+        if isinstance(value, list)
+        else dict(value)
+        if isinstance(value, dict)
+        else value
+    )
 
 
 @dataclass
