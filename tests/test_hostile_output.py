@@ -66,6 +66,7 @@ def hostile_history(notes: Path) -> list[Path]:
                 session.answers[question_id] = text
         session.answers["can-do"] = [text, "fine"]
         session.answers["actions"][0] |= {"what": text, "owner_name": text}
+        session.answers |= {"outcome": "follow-up", "follow-up-date": "2026-12-03"}
         save(session, driven.folder)
         write_notes(session, RESET, driven.folder, force=True)
         folders.append(driven.folder)
@@ -190,11 +191,12 @@ def test_terminal_title_and_screen_are_untouched(
     assert reds == []
 
 
-@pytest.mark.parametrize("name", ["notes.md", "action-plan.md", "shared.md"])
-def test_markdown_files_hold_no_raw_control_character(hostile: list[Path], name: str) -> None:
+@pytest.mark.parametrize("name", ["notes.md", "action-plan.md", "shared.md", "follow-up.ics"])
+def test_notes_files_hold_no_raw_control_character(hostile: list[Path], name: str) -> None:
     parser = MarkdownIt("commonmark").enable("table")
     for folder in hostile:
-        text = (folder / name).read_text("utf-8")
+        # The invite's lines end with CRLF, as iCalendar wants; nothing else is raw.
+        text = (folder / name).read_bytes().decode("utf-8").replace("\r\n", "\n")
         assert not [c for c in RAW_CONTROL if c in text.replace("\t", "")], (folder, text)
         html = parser.render(text)
         assert not [c for c in RAW_CONTROL if c in html.replace("\t", "")]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import drive
-from resetkit.errors import UsageError
+from resetkit.errors import InputInvalid, UsageError
 from resetkit.places import customer_slug, find_notes_dir
 from resetkit.record.session import find_session, load
 
@@ -64,7 +64,7 @@ def test_default_notes_dir_is_the_user_data_dir(isolated: Path) -> None:
 
 def test_a_broken_config_is_a_clear_error(isolated: Path) -> None:
     (isolated / "resetkit.toml").write_text("notes_dir = [", "utf-8")
-    with pytest.raises(UsageError, match=r"resetkit\.toml: cannot read"):
+    with pytest.raises(InputInvalid, match=r"resetkit\.toml:1:14: invalid TOML: Invalid value"):
         find_notes_dir(None, isolated)
 
 

@@ -89,7 +89,11 @@ def check_config(config: Path) -> tuple[dict[str, Any], list[Problem]]:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-        line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
+        if where:
+            line, column = int(where.group(1)), int(where.group(2))
+        else:  # at the end of the document: its last line, after its last character
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
         message = re.sub(r" \(at (line \d+, column \d+|end of document)\)", "", str(error))
         return {}, [Problem(shown, line, column, f"invalid TOML: {message}")]
 

@@ -139,8 +139,9 @@ def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("summary", f"Follow-up: {playbook.title} with {session.customer}")
-    event.add("description", "\n".join(lines))
+    # A calendar file is read with `cat` too: no escape sequence of a name or an item in it.
+    event.add("summary", visible(f"Follow-up: {playbook.title} with {session.customer}"))
+    event.add("description", visible("\n".join(lines)))
     calendar.add_component(event)
     payload: bytes = calendar.to_ical()
     return payload.decode("utf-8")
