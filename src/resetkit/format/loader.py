@@ -422,74 +422,60 @@ def _overlaps(path: YamlPath, other: YamlPath) -> bool:
 
 def _salvage(data: Any, error: ValidationError) -> tuple[Playbook, list[YamlPath]] | None:
     """The playbook with each value that does not fit dropped or replaced by a stand-in, and
-    the paths replaced; None when no stand-in makes it valid."""
+    the paths replaced; None when no stand-in makes it valid.
+
+    Every failing value gets its next stand-in at once, then the whole is validated again: a
+    handful of validations, however many problems a file has.
+    """
     import copy
 
     patched = copy.deepcopy(data)
-    repaired: list[YamlPath] = []
+    tried: dict[YamlPath, int] = {}  # path -> index of the stand-in put there
     errors = error.errors()
-    for _ in range(4):  # a stand-in can reveal one more level (a missing key below it)
-        for detail in errors[:50]:
+    for _ in range(len(_STAND_INS) + 4):
+        for detail in errors:
             path, _, _ = _walk(detail["loc"], patched)
             if detail["type"] == "missing":
                 path = (*path, detail["loc"][-1])
-            if not path or path in repaired:
-                continue
-            parent = _walk(path[:-1], patched)[1]
-            if _stand_in(patched, parent, path):
-                repaired.append(path)
+            if not path:
+                return None
+            parent_path, parent, _ = _walk(path[:-1], patched)
+            if parent_path != path[:-1] or not _put_next(parent, path, tried):
+                return None
         try:
-            return Playbook.model_validate(patched), repaired
+            return Playbook.model_validate(patched), list(tried)
         except ValidationError as again:
             errors = again.errors()
     return None
 
 
-def _stand_in(data: Any, parent: Any, path: YamlPath) -> bool:
-    """Put the first stand-in under which no problem is left at `path` into `parent`."""
+def _put_next(parent: Any, path: YamlPath, tried: dict[YamlPath, int]) -> bool:
+    """Put the next stand-in at `path` (once per round); False when none is left to try."""
     key = path[-1]
-    if not isinstance(parent, dict | list) or (
-        isinstance(parent, list) and not isinstance(key, int)
-    ):
-        return False
-    had = key in parent if isinstance(parent, dict) else True
-    before = parent[key] if had else None  # type: ignore[index]
-    for candidate in _STAND_INS:
-        if candidate is _DROP:
-            if not isinstance(parent, dict) or not had:
-                continue
-            del parent[key]
-        else:
-            parent[key] = _copy_of(candidate)  # type: ignore[index]
-        try:
-            Playbook.model_validate(data)
-            return True
-        except ValidationError as error:
-            still = False
-            for detail in error.errors():
-                at, _, _ = _walk(detail["loc"], data)
-                if detail["type"] == "missing":
-                    at = (*at, detail["loc"][-1])
-                if _overlaps(at, path) and len(at) >= len(path):
-                    still = True
-                    break
-            if not still:
-                return True
-    if had:
-        parent[key] = before
+    if isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+        fits_drop = False
+    elif isinstance(parent, dict) and isinstance(key, str):
+        fits_drop = True
     else:
+        return False
+    index = tried.get(path, -1) + 1
+    if index < len(_STAND_INS) and _STAND_INS[index] is _DROP and not fits_drop:
+        index += 1
+    if index >= len(_STAND_INS):
+        return False
+    tried[path] = index
+    candidate = _STAND_INS[index]
+    if candidate is _DROP:
         parent.pop(key, None)
-    return False
+    else:
+        parent[key] = _copy_of(candidate)
+    return True
 
 
 def _copy_of(value: Any) -> Any:
-    return (
-        list(value)
-        if isinstance(value, list)
-        else dict(value)
-        if isinstance(value, dict)
-        else value
-    )
+    if isinstance(value, list | dict):
+        return type(value)(value)
+    return value
 
 
 @dataclass
