@@ -295,3 +295,14 @@ def test_usage_error_names_the_character() -> None:
 
     with pytest.raises(UsageError, match=r"\\x1b at position 5"):
         check_name("Acme\x1b[2J", "customer name")
+
+
+@pytest.mark.parametrize("form", ["md", "text"])
+def test_the_customer_copy_shown_holds_no_control_character(
+    isolated: Path, hostile: list[Path], form: str
+) -> None:
+    for folder in hostile[-5:]:  # the escapes and controls
+        session_id = load(folder).id
+        text = resetkit(isolated, "share", session_id, "--format", form).stdout.decode("utf-8")
+        assert not [c for c in RAW_CONTROL if c in text.replace("\t", "")], text
+        assert "\\x" in text
