@@ -76,9 +76,7 @@ def test_customer_names_never_leave_the_notes_dir(isolated: Path) -> None:
     for name in [
         "../../outside",
         "/etc/passwd",
-        "a\x00b",
         "con",
-        "\x1b[31mred",
         "." * 300,
         "x" * 1000,
         "..",

@@ -134,7 +134,10 @@ def test_unicode_customer_is_shown_as_typed_in_a_safe_folder() -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    customer=st.text(min_size=1, max_size=80).filter(str.strip),
+    # A name with a control character is refused as it is typed (test_hostile_output).
+    customer=st.text(st.characters(blacklist_categories=["Cc"]), min_size=1, max_size=80).filter(
+        str.strip
+    ),
     problem=st.text(max_size=120).filter(lambda t: "\n" not in t and "\r" not in t),
     what=st.text(min_size=1, max_size=80).filter(str.strip),
 )
@@ -174,7 +177,15 @@ def test_no_invite_without_a_follow_up_date() -> None:
 
 
 def test_a_next_line_character_in_a_name_survives_the_front_matter() -> None:
-    driven = drive("risk-check", customer="Acme\x85Corp")
+    from resetkit.record.notes import write_notes
+    from resetkit.record.session import playbook_of, save
+
+    # Refused as typed now (a C1 control), but a record written before may hold it.
+    driven = drive("risk-check")
+    session = load(driven.folder)
+    session.customer = "Acme\x85Corp"
+    save(session, driven.folder)
+    write_notes(session, playbook_of(session)[0], driven.folder, force=True)
     matter, _ = split_front_matter((driven.folder / "notes.md").read_text("utf-8"))
     assert matter["customer"] == "Acme\x85Corp"
 

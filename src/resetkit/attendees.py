@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 
+from resetkit.controls import check_name
 from resetkit.errors import UsageError
 
 
 def split_attendee(text: str) -> tuple[str, str]:
-    """The name and role in 'NAME:ROLE' or 'NAME', as typed after --attendee."""
+    """The name and role in 'NAME:ROLE' or 'NAME', as typed after --attendee.
+
+    UsageError when it has no name or holds a control character.
+    """
+    check_name(text.strip(), "attendee")
     name, _, role = text.partition(":")
     if not name.strip():
         raise UsageError(f"attendee {text!r} has no name", hint="write it as NAME or NAME:ROLE")

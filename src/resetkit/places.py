@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from resetkit.controls import check_name
 from resetkit.errors import (
     InputInvalid,
     PlaybookNotFound,
@@ -72,15 +75,56 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def _notes_dir_from_config(config: Path) -> Path:
+CONFIG_KEYS = ["notes_dir"]
+
+
+def check_config(config: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """The settings in a resetkit.toml, and every problem in it at file:line:col."""
+    shown = str(config)
     try:
-        settings = tomllib.loads(config.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UsageError(f"{config}: cannot read: {error}", hint="fix the TOML syntax") from None
+        text = config.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, [Problem(shown, 1, 1, f"cannot read: {error}")]
+    try:
+        settings = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        if where:
+            line, column = int(where.group(1)), int(where.group(2))
+        else:  # at the end of the document: its last line, after its last character
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)", "", str(error))
+        return {}, [Problem(shown, line, column, f"invalid TOML: {message}")]
+
+    def at(key: str) -> tuple[int, int]:
+        # tomllib gives no positions: the line that assigns the key is where it stands.
+        pattern = re.compile(rf"^(\s*)[\"']?{re.escape(key)}[\"']?\s*=")
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = pattern.match(line)
+            if found:
+                return number, len(found.group(1)) + 1
+        return 1, 1
+
+    problems = []
+    for key in settings:
+        if key not in CONFIG_KEYS:
+            hint = did_you_mean(key, CONFIG_KEYS) or f" (keys: {', '.join(CONFIG_KEYS)})"
+            problems.append(Problem(shown, *at(key), f"unknown key '{key}'{hint}"))
     value = settings.get("notes_dir", "notes")
     if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{config}: notes_dir must be a folder path", hint='notes_dir = "notes"')
-    return (config.parent / value).expanduser().resolve()
+        problems.append(
+            Problem(shown, *at("notes_dir"), 'notes_dir must be a folder path, like "notes"')
+        )
+    return settings, sorted(problems, key=lambda problem: (problem.line, problem.column))
+
+
+def _notes_dir_from_config(config: Path) -> Path:
+    settings, problems = check_config(config)
+    if problems:
+        raise InputInvalid(problems)
+    notes_dir: str = settings.get("notes_dir", "notes")
+    return (config.parent / notes_dir).expanduser().resolve()
 
 
 # --- a playbook file's text -------------------------------------------------------------------
@@ -276,6 +320,7 @@ def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) 
     """Create and return a new, empty session folder; two sessions never share one."""
     if not customer.strip():
         raise UsageError("the customer name is empty", hint='pass --customer "NAME"')
+    check_name(customer.strip(), "customer name")
     parent = notes_dir / customer_slug(customer.strip())
     if parent.is_symlink():
         # A linked customer folder would put this session outside the notes dir.

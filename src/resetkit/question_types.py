@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from resetkit.controls import check_name
 from resetkit.dates import parse_duration, resolve_date
-from resetkit.errors import did_you_mean
+from resetkit.errors import UsageError, did_you_mean
 from resetkit.run.checks import (
     AnswerError,
     asked_as,
@@ -518,6 +519,10 @@ def _check_list(question: ListQuestion, value: Any, today: date) -> list[str] | 
         for item in kept:
             if not item.partition(":")[0].strip():
                 raise AnswerError(f"{item!r} has no name: write NAME or NAME:ROLE")
+            try:
+                check_name(item, "attendee")
+            except UsageError as error:
+                raise AnswerError(error.message) from None
     return kept or None
 
 

@@ -16,6 +16,7 @@ from resetkit.cli.output import (
     confirm,
     filters_from,
     has_terminal,
+    one_line,
     read_history,
     reads_history,
     table,
@@ -81,7 +82,8 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
     from resetkit.places import find_notes_dir
 
     changed = settle_action(find_notes_dir(notes_dir).path, action_id, event, new_due)
-    sys.stderr.write(f"{changed.item.id} {event.kind}: {' '.join(changed.item.what.split())}\n")
+    what = one_line(changed.item.what)
+    sys.stderr.write(f"{changed.item.id} {event.kind}: {what}\n")
     if not changed.plan_rebuilt:
         sys.stderr.write(
             f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "

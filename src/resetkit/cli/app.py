@@ -20,7 +20,10 @@ INTERNAL_ERROR = 70
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    sys.stderr.write(f"resetkit: {message}\n")
+    from resetkit.controls import visible
+
+    # A message may quote a name or an answer: what it holds is shown, never acted on.
+    sys.stderr.write(f"resetkit: {visible(message)}\n")
     raise typer.Exit(code)
 
 
@@ -71,8 +74,10 @@ class Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except InputInvalid as error:
+            from resetkit.controls import visible
+
             for problem in error.problems:
-                sys.stderr.write(f"resetkit: {problem}\n")
+                sys.stderr.write(f"resetkit: {visible(str(problem))}\n")
             raise typer.Exit(error.exit_code) from None
         except ResetkitError as error:
             fail(str(error), error.exit_code)

@@ -130,6 +130,14 @@ SinceFilter = Annotated[
 UntilFilter = Annotated[str | None, typer.Option("--until", help="Up to this day, included.")]
 
 
+RawCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv", help="csv: keep cells as stored, with no ' before a formula character."
+    ),
+]
+
+
 def filters_from(
     customer: str | None,
     playbook: str | None = None,
@@ -176,8 +184,12 @@ def emit(text: str | bytes, output: Path | None) -> None:
 
 
 def one_line(cell: str) -> str:
-    """A table cell with no tab or line break left in it (most have none: check first)."""
-    return cell if cell.isprintable() else " ".join(cell.split())
+    """A table cell with no tab or line break left in it, and every other control character
+    shown as an escape (`\\x1b`), so that a terminal acts on none (most have none: check first).
+    """
+    from resetkit.controls import visible_line
+
+    return cell if cell.isprintable() else visible_line(" ".join(cell.split()))
 
 
 def table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] = ()) -> None:
@@ -198,6 +210,10 @@ def table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] 
 
     console = make_console()
     # The narrowest each column can be: the id whole, the others as wide as their longest word.
+    from resetkit.controls import visible
+
+    # Laid out as shown: a control character takes the four columns of its escape.
+    rows = [[visible(cell) for cell in row] for row in rows]
     narrowest = [max(len(cell) for cell in [columns[0]] + [row[0] for row in rows])]
     for number, column in enumerate(columns[1:], start=1):
         words = [word for row in rows for word in row[number].split()]
@@ -212,7 +228,7 @@ def table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] 
         # row is its id on a line of its own, written whole (the terminal wraps it, and a copy
         # of it is still one id), then the rest on the line below.
         for row in rows:
-            sys.stdout.write(row[0] + "\n")
+            sys.stdout.write(one_line(row[0]) + "\n")
             details = " · ".join(one_line(row[n]) for n in range(1, len(columns)) if row[n])
             console.print(Padding(escape(details), (0, 0, 0, 2)), highlight=False)
         return

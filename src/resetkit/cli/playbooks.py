@@ -146,12 +146,16 @@ def validate(
     """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
     from resetkit.errors import InputInvalid, Problem
     from resetkit.format.loader import load_file
+    from resetkit.places import CONFIG_FILE, check_config
 
     results: list[dict[str, Any]] = []
     for path, _ in _validation_targets(paths or []):
         problems: list[Problem] = []
         try:
-            load_file(path)
+            if path.name == CONFIG_FILE:
+                problems = check_config(path)[1]
+            else:
+                load_file(path)
         except InputInvalid as error:
             problems = error.problems
         results.append({"path": str(path), "valid": not problems, "problems": problems})

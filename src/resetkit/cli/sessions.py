@@ -14,6 +14,7 @@ from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
     PlaybookFilter,
+    RawCsvOption,
     SessionsFormat,
     SinceFilter,
     StatusFilter,
@@ -86,6 +87,7 @@ def export(
     actions: Annotated[
         bool, typer.Option("--actions", help="csv: one row per action item, not per session.")
     ] = False,
+    raw_csv: RawCsvOption = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
@@ -97,11 +99,13 @@ def export(
     stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
     if actions and output_format is not ExportFormat.csv:
         fail("--actions goes with --format csv")
+    if raw_csv and output_format is not ExportFormat.csv:
+        fail("--raw-csv goes with --format csv")
     text: str | bytes
     if output_format is ExportFormat.json:
         text = export_json(stored)
     elif output_format is ExportFormat.csv:
-        text = export_csv(stored, actions=actions)
+        text = export_csv(stored, actions=actions, raw=raw_csv)
     else:
         title = "resetkit export" + (f": {playbook}" if playbook else "")
         text = export_markdown(stored, title)
@@ -232,6 +236,7 @@ def report(
     output: Annotated[
         ReportFormat, typer.Option("--format", help="chart (in the terminal), json or csv.")
     ] = ReportFormat.chart,
+    raw_csv: RawCsvOption = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Time spent and outcomes per customer and per playbook, over complete sessions."""
@@ -242,11 +247,15 @@ def report(
     if output is ReportFormat.json:
         write_json({kind: [t.as_json() for t in rows] for kind, rows in tallies.items()})
         return
+    if raw_csv and output is not ReportFormat.csv:
+        fail("--raw-csv goes with --format csv")
     if output is ReportFormat.csv:
-        emit(report_csv(tallies), None)
+        emit(report_csv(tallies, raw=raw_csv), None)
         return
     from rich.markup import escape
     from rich.table import Table
+
+    from resetkit.controls import visible
 
     console = make_console()
     for kind, rows in tallies.items():
@@ -269,7 +278,7 @@ def report(
             if len(common) > 3:
                 outcomes += ", …"
             table.add_row(
-                escape(t.name),
+                escape(visible(t.name)),
                 str(t.meetings),
                 f"{t.minutes / 60:.1f}",
                 f"[cyan]{bar}[/]",

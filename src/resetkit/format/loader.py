@@ -378,16 +378,25 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
         raise PlaybookInvalid(
             [*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")]
         )
+    repaired: list[YamlPath] = []
     try:
         playbook = Playbook.model_validate(document.data)
     except ValidationError as error:
-        raise PlaybookInvalid(
-            sorted([*problems, *_problems_from_validation(error, document, file)], key=_order)
-        ) from None
+        problems += _problems_from_validation(error, document, file)
+        # The cross-checks still run on everything that parsed: one bad timebox must not hide
+        # a dangling reference. A playbook that cannot be patched stops here.
+        salvaged = _salvage(document.data, error)
+        if salvaged is None:
+            raise PlaybookInvalid(sorted(problems, key=_order)) from None
+        playbook, repaired = salvaged
     for path, message in check_playbook(playbook):
+        if any(_overlaps(path, patched) for patched in repaired):
+            continue  # about a stand-in value, not about what was written
+        if path == ("duration",) and any(p[-1] in ("timebox", "duration") for p in repaired):
+            continue  # the sum of timeboxes when one could not be read would be noise
         _, _, trail = _walk(path, document.data)
         problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
-    if expected_id is not None and playbook.id != expected_id:
+    if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
         problems.append(
             _problem(
                 file,
@@ -399,6 +408,74 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
     if problems:
         raise PlaybookInvalid(sorted(problems, key=_order))
     return playbook
+
+
+_DROP = object()
+# What a value that does not fit is replaced with, to cross-check the rest: the first that fits.
+_STAND_INS: tuple[Any, ...] = (_DROP, "0m", "x", 0, False, [], {})
+
+
+def _overlaps(path: YamlPath, other: YamlPath) -> bool:
+    shorter = min(len(path), len(other))
+    return path[:shorter] == other[:shorter]
+
+
+def _salvage(data: Any, error: ValidationError) -> tuple[Playbook, list[YamlPath]] | None:
+    """The playbook with each value that does not fit dropped or replaced by a stand-in, and
+    the paths replaced; None when no stand-in makes it valid.
+
+    Every failing value gets its next stand-in at once, then the whole is validated again: a
+    handful of validations, however many problems a file has.
+    """
+    import copy
+
+    patched = copy.deepcopy(data)
+    tried: dict[YamlPath, int] = {}  # path -> index of the stand-in put there
+    errors = error.errors()
+    for _ in range(len(_STAND_INS) + 4):
+        for detail in errors:
+            path, _, _ = _walk(detail["loc"], patched)
+            if detail["type"] == "missing":
+                path = (*path, detail["loc"][-1])
+            if not path:
+                return None
+            parent_path, parent, _ = _walk(path[:-1], patched)
+            if parent_path != path[:-1] or not _put_next(parent, path, tried):
+                return None
+        try:
+            return Playbook.model_validate(patched), list(tried)
+        except ValidationError as again:
+            errors = again.errors()
+    return None
+
+
+def _put_next(parent: Any, path: YamlPath, tried: dict[YamlPath, int]) -> bool:
+    """Put the next stand-in at `path` (once per round); False when none is left to try."""
+    key = path[-1]
+    if isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
+        fits_drop = False
+    elif isinstance(parent, dict) and isinstance(key, str):
+        fits_drop = True
+    else:
+        return False
+    index = tried.get(path, -1) + 1
+    if index < len(_STAND_INS) and _STAND_INS[index] is _DROP and not fits_drop:
+        index += 1
+    if index >= len(_STAND_INS):
+        return False
+    tried[path] = index
+    candidate = _STAND_INS[index]
+    if candidate is _DROP:
+        parent.pop(key, None)
+    else:
+        parent[key] = _copy_of(candidate)
+    return True
+
+
+def _copy_of(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return type(value)(value)
+    return value
 
 
 @dataclass

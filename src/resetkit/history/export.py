@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
+from resetkit.controls import visible
 from resetkit.history.read import Stored, all_actions
+
+# A cell starting with one of these is run as a formula by a spreadsheet (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_json(stored: list[Stored]) -> bytes:
@@ -18,14 +19,15 @@ def export_json(stored: list[Stored]) -> bytes:
     return b"[\n" + b",\n".join(item.raw for item in stored) + b"\n]\n"
 
 
-def _flat(value: Any) -> str:
+def _flat(value: Any) -> Any:
+    # Numbers stay numbers, so that a negative one is not taken for a formula.
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
         return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
-    return str(value)
+    return value
 
 
 SESSION_COLUMNS = [
@@ -89,27 +91,46 @@ def action_row(stored: Stored, action: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def export_csv(stored: list[Stored], *, actions: bool = False) -> str:
-    """One row per session with its answers flattened, or one row per action item."""
-    out = io.StringIO()
+def csv_line(cells: Iterable[Any], *, raw: bool = False) -> str:
+    """One CSV row: a cell holding a comma, a quote, CR or LF quoted; a text cell that a
+    spreadsheet would run as a formula prefixed with `'`, unless `raw`.
+
+    Python's csv writer, ending lines with LF, leaves a lone CR unquoted, and every reader
+    ends the row there; hence this writer.
+    """
+    out = []
+    for cell in cells:
+        text = "" if cell is None else str(cell)
+        if not raw and isinstance(cell, str) and text.startswith(FORMULA_START):
+            text = "'" + text
+        if any(special in text for special in ',"\r\n'):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + "\n"
+
+
+def export_csv(stored: list[Stored], *, actions: bool = False, raw: bool = False) -> str:
+    """One row per session with its answers flattened, or one row per action item.
+
+    Text cells that a spreadsheet would run as formulas are prefixed with `'`, unless `raw`.
+    """
     if actions:
-        writer = csv.DictWriter(out, fieldnames=ACTION_COLUMNS, lineterminator="\n")
-        writer.writeheader()
+        lines = [csv_line(ACTION_COLUMNS)]
         for item, items in zip(stored, all_actions(stored), strict=True):
             for action in items:
-                writer.writerow(action_row(item, action))
-        return out.getvalue()
+                row = action_row(item, action)
+                lines.append(csv_line((row[column] for column in ACTION_COLUMNS), raw=raw))
+        return "".join(lines)
     answer_ids: dict[str, None] = {}
     for item in stored:
         answer_ids.update(dict.fromkeys(item.record["answers"]))
     columns = SESSION_COLUMNS + [f"answer.{question_id}" for question_id in answer_ids]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    lines = [csv_line(columns)]
     for item in stored:
         row = session_row(item)
         row |= {f"answer.{k}": _flat(v) for k, v in item.record["answers"].items()}
-        writer.writerow(row)
-    return out.getvalue()
+        lines.append(csv_line((row.get(column, "") for column in columns), raw=raw))
+    return "".join(lines)
 
 
 def export_markdown(stored: list[Stored], title: str) -> str:
@@ -130,4 +151,5 @@ def export_markdown(stored: list[Stored], title: str) -> str:
         # One level deeper, so each session sits under the document's title.
         body = re.sub(r"^(#{1,5}) ", r"#\1 ", body.strip(), flags=re.MULTILINE)
         out += ["", f'<a id="session-{number}"></a>', "", body]
-    return "\n".join(out) + "\n"
+    # Notes written by an older resetkit may hold raw control characters: `cat` would run them.
+    return visible("\n".join(out) + "\n")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    pass
+from resetkit.history.export import csv_line
 from resetkit.history.read import Stored
 
 
@@ -53,21 +50,15 @@ def report(stored: list[Stored]) -> dict[str, list[Tally]]:
     }
 
 
-def report_csv(tallies: dict[str, list[Tally]]) -> str:
-    """One row per customer and per playbook, outcomes as 'outcome=count; ...'."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["by", "name", "meetings", "minutes", "outcomes"])
+def report_csv(tallies: dict[str, list[Tally]], *, raw: bool = False) -> str:
+    """One row per customer and per playbook, outcomes as 'outcome=count; ...'.
+
+    A name that a spreadsheet would run as a formula is prefixed with `'`, unless `raw`.
+    """
+    lines = [csv_line(["by", "name", "meetings", "minutes", "outcomes"])]
     for kind, rows in tallies.items():
         for tally in rows:
             outcomes = "; ".join(f"{k}={v}" for k, v in sorted((tally.outcomes or {}).items()))
-            writer.writerow(
-                [
-                    kind.removesuffix("s"),
-                    tally.name,
-                    tally.meetings,
-                    round(tally.minutes, 1),
-                    outcomes,
-                ]
-            )
-    return out.getvalue()
+            cells = [kind.removesuffix("s"), tally.name, tally.meetings, round(tally.minutes, 1)]
+            lines.append(csv_line([*cells, outcomes], raw=raw))
+    return "".join(lines)

@@ -6,31 +6,38 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from resetkit.controls import visible
 from resetkit.errors import UsageError
 from resetkit.format.model import Playbook
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import action_plan_markdown, notes_markdown
 from resetkit.record.session import Session, save
-from resetkit.storage import write_text_atomic
+from resetkit.storage import write_bytes_atomic
 
 INVITE_FILE = "follow-up.ics"
 SHARED_FILE = "shared.md"
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(payload: bytes) -> str:
+    # Over the exact bytes on disk: a text read would turn the invite's CRLF into LF.
+    return hashlib.sha256(payload).hexdigest()
 
 
 def edited_by_hand(session: Session, folder: Path) -> list[str]:
-    """Notes files that differ from what resetkit last wrote there."""
+    """Notes files that differ from what resetkit last wrote there.
+
+    A file that still holds what resetkit wrote the time before is not edited either: the
+    record is saved before the files are renamed into place, so a crash in between leaves
+    the previous content under the new hash.
+    """
     edited = []
     for name, digest in session.written.items():
         path = folder / name
         try:
-            current = _digest(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError):
+            current = _digest(path.read_bytes())
+        except OSError:
             continue  # a missing file is simply written again
-        if current != digest:
+        if current not in (digest, session.written_before.get(name)):
             edited.append(name)
     return edited
 
@@ -43,10 +50,25 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
             "it; nothing was overwritten",
             hint="keep your edits, or pass --force to write it again",
         )
-    for name, text in texts.items():
-        write_text_atomic(folder / name, text)
-        session.written[name] = _digest(text)
+    # Every value is escaped as it is rendered; this pass makes sure that whatever `cat`
+    # shows of a Markdown file holds no escape sequence, whichever renderer wrote it.
+    payloads = {
+        name: (visible(text) if name.endswith(".md") else text).encode("utf-8")
+        for name, text in texts.items()
+    }
+    # The record first, holding the new hash of each file beside the one it replaces; then
+    # the files. A kill at any point leaves every file matching one of its two hashes, so a
+    # crash never looks like a hand edit.
+    for name, payload in payloads.items():
+        previous = session.written.get(name)
+        if previous is None:
+            session.written_before.pop(name, None)
+        else:
+            session.written_before[name] = previous
+        session.written[name] = _digest(payload)
     save(session, folder)
+    for name, payload in payloads.items():
+        write_bytes_atomic(folder / name, payload)
     return [folder / name for name in texts]
 
 
@@ -97,6 +119,7 @@ def _remove_stale_copy(session: Session, folder: Path) -> None:
     if SHARED_FILE in session.written and SHARED_FILE not in edited_by_hand(session, folder):
         (folder / SHARED_FILE).unlink(missing_ok=True)
         del session.written[SHARED_FILE]
+        session.written_before.pop(SHARED_FILE, None)
 
 
 def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
@@ -123,8 +146,9 @@ def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("summary", f"Follow-up: {playbook.title} with {session.customer}")
-    event.add("description", "\n".join(lines))
+    # A calendar file is read with `cat` too: no escape sequence of a name or an item in it.
+    event.add("summary", visible(f"Follow-up: {playbook.title} with {session.customer}"))
+    event.add("description", visible("\n".join(lines)))
     calendar.add_component(event)
     payload: bytes = calendar.to_ical()
     return payload.decode("utf-8")

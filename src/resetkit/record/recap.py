@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from resetkit.attendees import name_and_address
+from resetkit.controls import visible
 from resetkit.errors import UsageError
 from resetkit.format.conditions import evaluate, is_answered
 from resetkit.format.model import AnyQuestion, Playbook, Recap, RecapItem
@@ -243,7 +244,8 @@ def recap_markdown(session: Session, playbook: Playbook, *, plain: bool = False)
     out += _part_blocks(writer, recap, session, playbook)
     if recap.closing.strip():
         out.append(writer.prose(recap.closing))
-    return "\n\n".join(out) + "\n"
+    # As typed, but for control characters: a terminal or a mail client would act on them.
+    return visible("\n\n".join(out) + "\n")
 
 
 def recap_html(markdown: str, title: str) -> str:

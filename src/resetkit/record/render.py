@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from resetkit.controls import visible
 from resetkit.dates import format_minutes
 from resetkit.format.conditions import describe
 from resetkit.format.model import AnyQuestion, Playbook
@@ -16,11 +17,12 @@ _BLOCK_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
 
 
 def escape(text: str) -> str:
-    """Text that Markdown shows as typed: no emphasis, links, HTML, tables or headings."""
+    """Text that Markdown shows as typed: no emphasis, links, HTML, tables or headings, and
+    no raw control character (`cat` would replay an escape sequence): `\\x1b` instead."""
     lines = []
     # Markdown breaks lines only at \n and \r; splitlines() would also split at U+0085 and U+2028.
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _INLINE_SPECIAL.sub(r"\\\1", line)
+        line = visible(_INLINE_SPECIAL.sub(r"\\\1", line))
         line = _BLOCK_START.sub(lambda match: match.group(1) + "\\" + match.group(2), line)
         lines.append(line)
     return "\n".join(lines)

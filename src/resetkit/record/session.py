@@ -145,6 +145,9 @@ class Session(BaseModel):
     recommendation: Recommended | None = None
     status: Status = "in_progress"
     written: dict[str, str] = Field(default_factory=dict)  # file name -> sha256 as written
+    # file name -> sha256 of what resetkit wrote there the time before: the record is saved
+    # before a rebuilt file is renamed into place, so after a crash the file may still hold it.
+    written_before: dict[str, str] = Field(default_factory=dict)
     follows: str | None = None  # the session this one follows up on
     followed_by: list[str] = Field(default_factory=list)
     # The open action items of `follows` that its review has still to go through, by id; None

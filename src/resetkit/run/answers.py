@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from resetkit.controls import check_name
 from resetkit.dates import resolve_date
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.format.conditions import describe
@@ -76,7 +77,10 @@ def check_sheet(
     if customer is not None and not isinstance(customer, str):
         problems.append(located.problem(("customer",), "customer must be a name, as text"))
     elif isinstance(customer, str) and customer.strip():
-        sheet.customer = customer.strip()
+        try:
+            sheet.customer = check_name(customer.strip(), "customer")
+        except UsageError as error:
+            problems.append(located.problem(("customer",), error.message))
     sheet.attendees = _attendees(located, data.get("attendees"), problems)
     if data.get("review") is not None:
         sheet.review = _review(located, data["review"], follow_up, today, problems)
@@ -147,7 +151,8 @@ def _attendees(located: Located, value: Any, problems: list[Problem]) -> list[At
             if isinstance(item, str):
                 attendees.append(Attendee.parse(item))
             elif isinstance(item, dict) and isinstance(item.get("name"), str):
-                attendees.append(Attendee(name=item["name"], role=str(item.get("role") or "")))
+                name = check_name(item["name"].strip(), "attendee")
+                attendees.append(Attendee(name=name, role=str(item.get("role") or "")))
             else:
                 raise UsageError('an attendee is "Name:Role" or {name, role}')
         except (UsageError, ValueError) as error:

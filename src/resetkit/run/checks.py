@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from resetkit.controls import check_name
 from resetkit.dates import resolve_date
+from resetkit.errors import UsageError
 
 if TYPE_CHECKING:
     from resetkit.format.model import AnyQuestion
@@ -98,6 +100,11 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
     owner = item.get("owner", "us")
     if owner not in ("us", "customer", "both"):
         raise AnswerError(f"action item owner must be us, customer or both, not {owner!r}")
+    owner_name = str(item.get("owner_name") or "").strip()
+    try:
+        check_name(owner_name, "owner name")
+    except UsageError as error:
+        raise AnswerError(error.message) from None
     due = item.get("due")
     status = item.get("status", "open")
     if status not in ("open", "done", "dropped"):
@@ -106,7 +113,7 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
         "id": str(item.get("id") or uuid.uuid4().hex[:8]),
         "what": what.strip(),
         "owner": owner,
-        "owner_name": str(item.get("owner_name") or "").strip(),
+        "owner_name": owner_name,
         "due": None if due in (None, "") else check_date("the due date", due, today).isoformat(),
         "critical_path": check_yes_no("critical path", item.get("critical_path", False)),
         "status": status,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from resetkit.controls import visible
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -28,7 +30,7 @@ def escape_markup(text: str) -> str:
     """Text shown as typed, even when it looks like rich markup ('[/]', '[bold]')."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(visible(text))
 
 
 def draw_header(console: Console, title: str, customer: str, session_id: str) -> None:
