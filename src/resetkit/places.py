@@ -75,7 +75,7 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-CONFIG_KEYS = ["notes_dir"]
+CONFIG_KEYS = ["notes_dir", "me"]  # me: who makes changes, in a team repository
 
 
 def check_config(config: Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -116,6 +116,8 @@ def check_config(config: Path) -> tuple[dict[str, Any], list[Problem]]:
         problems.append(
             Problem(shown, *at("notes_dir"), 'notes_dir must be a folder path, like "notes"')
         )
+    if "me" in settings and not isinstance(settings["me"], str):
+        problems.append(Problem(shown, *at("me"), 'me must be your name as text, like "Sam"'))
     return settings, sorted(problems, key=lambda problem: (problem.line, problem.column))
 
 

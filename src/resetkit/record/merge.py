@@ -35,7 +35,7 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
             merged[key] = _merge_mapping(
                 base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, later is theirs
             )
-        elif key == "written":
+        elif key in ("written", "written_before"):
             # The notes files' hashes follow the files git keeps: where both sides rewrote one,
             # the merge of derived files keeps ours (merge-derived), so its hash is ours too.
             merged[key] = _merge_mapping(

@@ -14,11 +14,10 @@ import os
 import shlex
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from resetkit.errors import UsageError
-from resetkit.places import CONFIG_FILE
+from resetkit.places import CONFIG_FILE, check_config
 from resetkit.storage import RECORD_FILE, write_text_atomic
 
 RECORD_DRIVER = "resetkit-record"
@@ -121,10 +120,8 @@ def who(notes_dir: Path) -> str:
     for folder in (notes_dir, *notes_dir.parents):
         config = folder / CONFIG_FILE
         if config.is_file():
-            try:
-                me = tomllib.loads(config.read_text("utf-8")).get("me")
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                me = None
+            settings, _ = check_config(config)  # problems are told by the command that reads it
+            me = settings.get("me")
             if isinstance(me, str) and me.strip():
                 return me.strip()
             break
