@@ -13,6 +13,8 @@ from resetkit.errors import UsageError
 # C0 (but tab and newline, which text may hold), DEL and C1: what a terminal would act on.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A lone surrogate is no character: bytes that were not UTF-8 on the command line arrive so.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -31,6 +33,12 @@ def visible_line(text: str) -> str:
 
 def check_name(name: str, what: str) -> str:
     """A name as typed (customer, attendee, owner); UsageError when it holds a control character."""
+    broken = _SURROGATE.search(name)
+    if broken:
+        raise UsageError(
+            f"{what} holds bytes that are not UTF-8 text at position {broken.start() + 1}",
+            hint="type the name again in a UTF-8 terminal",
+        )
     found = _ANY_CONTROL.search(name)
     if found:
         raise UsageError(
