@@ -80,7 +80,11 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
     from resetkit.places import find_notes_dir
 
     changed = settle_action(find_notes_dir(notes_dir).path, action_id, event, new_due)
-    sys.stderr.write(f"{changed.item.id} {event.kind}: {' '.join(changed.item.what.split())}\n")
+    what = " ".join(changed.item.what.split())
+    if changed.repeated:
+        sys.stderr.write(f"{changed.item.id} already {event.kind} there: {what}; nothing new\n")
+    else:
+        sys.stderr.write(f"{changed.item.id} {event.kind}: {what}\n")
     if not changed.plan_rebuilt:
         sys.stderr.write(
             f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "

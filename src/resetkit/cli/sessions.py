@@ -104,7 +104,10 @@ def export(
         text = export_csv(stored, actions=actions)
     else:
         title = "resetkit export" + (f": {playbook}" if playbook else "")
-        text = export_markdown(stored, title)
+        skipped: list[str] = []
+        text = export_markdown(stored, title, skipped)
+        for problem in skipped:
+            sys.stderr.write(f"resetkit: {problem}\n")
     emit(text, output)
 
 
@@ -121,12 +124,9 @@ def render(
 ) -> None:
     """Rebuild a session's notes.md, action-plan.md and shared.md (if it has a recap)."""
     from resetkit.places import find_notes_dir
-    from resetkit.record.notes import write_notes
-    from resetkit.record.session import open_session, playbook_of
+    from resetkit.record.notes import render_session
 
-    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
-    model, _ = playbook_of(session)
-    for path in write_notes(session, model, folder, force=force):
+    for path in render_session(find_notes_dir(notes_dir).path, session_ref, force=force):
         sys.stdout.write(f"{path}\n")
 
 

@@ -8,7 +8,9 @@ import json
 import os
 import re
 import sqlite3
+import stat as mode
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import UsageError
-from resetkit.history.index import RECENT_NS, Index, Row, Signature, same
+from resetkit.history.index import RECENT_NS, Index, Row, Signature, row_sum, same
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -182,29 +184,42 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
-    """customer/session -> (record path, signature) for every session folder holding a record.
+LINK_PROBLEM = "a symbolic link; resetkit reads only inside the notes dir"
+
+
+def _scan(notes_dir: Path) -> tuple[dict[str, tuple[str, Signature]], list[str]]:
+    """customer/session -> (record path, signature) for every session folder holding a record;
+    and the paths of the links found on the way, which are not followed.
 
     Found with scandir (a glob is 10x slower); this loop runs once per session, so it is flat.
     """
     found: dict[str, tuple[str, Signature]] = {}
+    links: list[str] = []
     recent = time.time_ns() - RECENT_NS
-    stat = os.stat
+    lstat = os.lstat
+    is_link = mode.S_ISLNK
     record_name = os.sep + RECORD_FILE
     with os.scandir(notes_dir) as customers:
         for customer in customers:
             if not customer.is_dir(follow_symlinks=False):
+                if customer.is_symlink() and customer.is_dir():
+                    links.append(customer.path)
                 continue
             prefix = customer.name + "/"
             with os.scandir(customer.path) as folders:
                 for folder in folders:
                     if not folder.is_dir(follow_symlinks=False):
+                        if folder.is_symlink() and folder.is_dir():
+                            links.append(folder.path)
                         continue
                     path = folder.path + record_name
                     try:
-                        info = stat(path)
+                        info = lstat(path)
                     except OSError:
                         continue  # no record (yet): not a session
+                    if is_link(info.st_mode):
+                        links.append(path)
+                        continue
                     mtime = info.st_mtime_ns
                     found[prefix + folder.name] = (
                         path,
@@ -215,14 +230,19 @@ def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
                             mtime if mtime < recent else None,
                         ),
                     )
-    return found
+    return found, links
 
 
 def _read_record(path: str) -> Row | None:
-    """A record file as an index row; None if it is gone."""
+    """A record file as an index row; None if it is gone. A record that is not valid JSON,
+    not a session record, or holds a field of the wrong type, is a row with its problem."""
+    from pydantic import ValidationError
+
+    from resetkit.record.session import Session, describe_damage
+    from resetkit.storage import read_bytes_no_follow
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read().strip()
+        raw = read_bytes_no_follow(Path(path)).strip()
         record = json.loads(raw)
     except FileNotFoundError:
         return None  # a folder without a record is not a session
@@ -232,6 +252,10 @@ def _read_record(path: str) -> Row | None:
     if not _looks_valid(record):
         problem = "not a session record this version can read"
         return (*(None,) * 12, b"", problem)
+    try:
+        Session.model_validate(record)
+    except ValidationError as error:
+        return (*(None,) * 12, b"", f"the session record is damaged ({describe_damage(error)})")
     actions = list(action_items(record))
     still_open = [action for action in actions if action.get("status", "open") == "open"]
     row: Row = (
@@ -293,7 +317,8 @@ def read_sessions(
     if not notes_dir.is_dir():
         return found, problems
     with paused_gc():
-        on_disk = _scan(notes_dir)
+        on_disk, links = _scan(notes_dir)
+        problems += [f"skipped {link}: {LINK_PROBLEM}" for link in links]
 
         def take(path: str, row: Row) -> None:
             if row[13] is not None:
@@ -307,12 +332,19 @@ def read_sessions(
         gone: list[str] = []
         if index is not None:
             try:
+                crc = zlib.crc32
                 for indexed_row in index.rows(with_raw=with_raw):
                     relative = indexed_row[0]
                     entry = unread.get(relative)
                     if entry is None:
                         gone.append(relative)
-                    elif same(indexed_row[1:5], entry[1]):
+                    elif (
+                        same(indexed_row[1:5], entry[1])
+                        # What the index serves is checked against the sums taken when the
+                        # record was read: damage SQLite misses is read again from the record.
+                        and row_sum(indexed_row[5:]) == indexed_row[19]
+                        and (not with_raw or crc(indexed_row[17] or b"") == indexed_row[20])
+                    ):
                         del unread[relative]
                         take(entry[0], indexed_row[5:])
             except sqlite3.Error:
@@ -320,7 +352,7 @@ def read_sessions(
                 index = None
                 unread = dict(on_disk)
                 found.clear()
-                problems.clear()
+                del problems[len(links) :]
         fresh: list[tuple[str, Signature, Row]] = []
         for relative, (path, sig) in unread.items():
             read = _read_record(path)

@@ -129,3 +129,14 @@ def write_action_plan(session: Session, folder: Path) -> Path | None:
         save(session, folder)
         return None
     return _write(session, folder, {"action-plan.md": action_plan_markdown(session)}, False)[0]
+
+
+def render_session(notes_dir: Path, reference: str, *, force: bool = False) -> list[Path]:
+    """Rebuild a complete session's notes from its record, under the session's lock."""
+    from resetkit.record.session import find_session, locked, open_session, playbook_of
+
+    folder = find_session(notes_dir, reference)
+    with locked(folder):
+        folder, session = open_session(notes_dir, str(folder), "complete")
+        model, _ = playbook_of(session)
+        return write_notes(session, model, folder, force=force)
