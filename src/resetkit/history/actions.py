@@ -169,8 +169,8 @@ def settle_action(
         except StorageError as error:
             raise PlanNotWritten(
                 f"{action.id} {event.kind}: the change is saved in {folder / 'session.json'}, "
-                f"but {folder / 'action-plan.md'} could not be rewritten ({error.message})",
-                hint=f"free some space, then run 'resetkit render {session.id}' to rebuild it; "
-                "do not repeat the change",
+                f"but {folder / 'action-plan.md'} could not be rewritten "
+                f"({error.message.split(';')[0]})",
+                hint=f"free some space, then run 'resetkit render {session.id}' to rebuild it",
             ) from None
     return Settled(action, session.id, folder, plan is not None, repeated=not changed)

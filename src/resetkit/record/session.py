@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import StorageError, UsageError
@@ -160,6 +160,27 @@ class Session(BaseModel):
     # when no review is under way. Set before the first is asked, so that `resume` finishes an
     # interrupted review without asking again about the items already settled.
     review_pending: list[str] | None = None
+
+    @field_validator("answers")
+    @classmethod
+    def _action_items_valid(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        """An action item with a field of the wrong type (a malformed history) makes the
+        record damaged here, where it is read, not in every command that later touches it."""
+        for question_id, value in answers.items():
+            if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+                continue
+            if "what" not in value[0]:
+                continue
+            for number, item in enumerate(value):
+                try:
+                    ActionItem.model_validate(item)
+                except ValidationError as error:
+                    first = error.errors()[0]
+                    where = ".".join(str(part) for part in first["loc"])
+                    raise ValueError(
+                        f"{question_id}.{number}{'.' + where if where else ''}: {first['msg']}"
+                    ) from None
+        return answers
 
     def action_items(self) -> list[ActionItem]:
         """Every action item recorded in the session, in the order they were added."""
