@@ -330,3 +330,33 @@ def test_an_answers_file_cannot_set_what_resetkit_assigns(
     assert "answers.yaml:" in result.stderr
     assert f"action item's '{field}' is assigned by resetkit" in result.stderr
     assert not list(notes.glob("*/*/session.json"))
+
+
+def test_share_never_reads_a_customer_copy_that_links_out(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    driven = drive("reset", notes_dir=notes)
+    secret = isolated / "id_rsa"
+    secret.write_text("-----BEGIN PRIVATE KEY----- not for the customer", "utf-8")
+    (driven.folder / "shared.md").unlink()
+    (driven.folder / "shared.md").symlink_to(secret)
+    session_ref = f"acme-corp/{driven.folder.name}"
+    result = run("share", session_ref, "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "PRIVATE KEY" not in result.output
+    assert "symbolic link" in result.stderr
+
+
+def test_resume_keeps_every_answer_but_a_damaged_action_item(isolated: Path) -> None:
+    from resetkit.record.session import salvage
+
+    notes = isolated / "notes"
+    driven = drive("reset", notes_dir=notes)
+    record = record_of(driven.folder)
+    record["status"] = "in_progress"
+    record["answers"]["actions"][0]["history"] = [{"kind": "lost"}]
+    (driven.folder / "session.json").write_text(json.dumps(record), "utf-8")
+    session, notices = salvage(driven.folder)
+    assert "actions" not in session.answers
+    kept = {key: value for key, value in record["answers"].items() if key != "actions"}
+    assert session.answers == kept and kept
+    assert any("'actions' could not be read" in notice for notice in notices)

@@ -110,8 +110,9 @@ class Stored:
     def raw(self) -> bytes:
         """The record file's bytes (read from disk when the index did not hand them over)."""
         if self._raw is None:
-            with open(self.path, "rb") as handle:
-                self._raw = handle.read().strip()
+            from resetkit.storage import read_bytes_no_follow
+
+            self._raw = read_bytes_no_follow(Path(self.path)).strip()
         return self._raw
 
     @property

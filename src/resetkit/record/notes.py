@@ -26,6 +26,9 @@ def edited_by_hand(session: Session, folder: Path) -> list[str]:
     edited = []
     for name, digest in session.written.items():
         path = folder / name
+        if path.is_symlink():
+            edited.append(name)  # never followed; overwritten (the link itself) only with --force
+            continue
         try:
             current = _digest(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError):
@@ -80,7 +83,17 @@ def customer_copy(session: Session, playbook: Playbook, folder: Path) -> tuple[s
     """
     text = recap_markdown(session, playbook)
     if SHARED_FILE in edited_by_hand(session, folder):
-        return (folder / SHARED_FILE).read_text("utf-8"), True
+        from resetkit.errors import StorageError
+        from resetkit.storage import LinkRefused, read_bytes_no_follow
+
+        try:
+            return read_bytes_no_follow(folder / SHARED_FILE).decode("utf-8"), True
+        except LinkRefused:
+            raise StorageError(
+                f"{folder / SHARED_FILE} is a symbolic link; resetkit reads only inside the "
+                "notes dir",
+                hint=f"remove the link, then 'resetkit render {session.id} --force'",
+            ) from None
     return text, False
 
 

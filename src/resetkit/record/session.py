@@ -278,7 +278,7 @@ def save(session: Session, folder: Path, *, durable: bool = True) -> None:
     """
     record = folder / RECORD_FILE
     with locked(folder):
-        _keep_changes_of_others(session, folder)
+        keep_changes_of_others(session, folder)
         # Keep the last good record as session.prev.json: a hard link costs no copy, and if
         # the record is ever damaged, resume can start again from the save before it. The
         # link is never followed: a linked record must not bring an outside file in.
@@ -292,7 +292,7 @@ def save(session: Session, folder: Path, *, durable: bool = True) -> None:
         write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
 
 
-def _keep_changes_of_others(session: Session, folder: Path) -> None:
+def keep_changes_of_others(session: Session, folder: Path) -> None:
     """Merge into `session` what another process saved since it was read: action items whose
     history grew there (done, moved, dropped) and sessions that follow this one."""
     try:
@@ -372,6 +372,19 @@ def salvage(folder: Path) -> tuple[Session, list[str]]:
         data = json.loads(read_bytes_no_follow(folder / RECORD_FILE))
     except (OSError, ValueError):
         data = None
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        # One damaged action item costs its own answer, not every answer of the session.
+        for question_id, value in list(data["answers"].items()):
+            try:
+                Session.model_validate({**data, "answers": {question_id: value}})
+            except ValidationError as error:
+                if any(e["loc"][:1] == ("answers",) for e in error.errors()):
+                    notices.append(
+                        f"the answer to '{question_id}' could not be read and is asked again"
+                    )
+                    del data["answers"][question_id]
+            except (TypeError, ValueError):
+                continue
     if isinstance(data, dict):
         defaults = {name for name, info in Session.model_fields.items() if not info.is_required()}
         for _ in range(len(Session.model_fields)):
