@@ -360,3 +360,30 @@ def test_resume_keeps_every_answer_but_a_damaged_action_item(isolated: Path) -> 
     kept = {key: value for key, value in record["answers"].items() if key != "actions"}
     assert session.answers == kept and kept
     assert any("'actions' could not be read" in notice for notice in notices)
+
+
+def test_a_damaged_action_item_in_the_index_is_not_served(run, isolated: Path) -> None:
+    notes = isolated / "history"
+    generate(notes, 8, seed=4)
+    hour_ago = time.time() - 3600
+    for path in notes.glob("*/*/session.json"):
+        os.utime(path, (hour_ago, hour_ago))
+    first = run("actions", "--format", "json", "--notes-dir", str(notes))
+    truth = sorted(item["what"] for item in json.loads(first.stdout))
+    assert truth
+    with sqlite3.connect(index_path(notes)) as index:
+        for path, actions, still_open in index.execute(
+            "SELECT path, actions, open_actions FROM records WHERE open_actions != ''"
+        ).fetchall():
+            index.execute(
+                "UPDATE records SET actions = ?, open_actions = ? WHERE path = ?",
+                (
+                    actions.replace('"what":"', '"what":"FORGED '),
+                    still_open.replace('"what":"', '"what":"FORGED '),
+                    path,
+                ),
+            )
+    served = run("actions", "--format", "json", "--notes-dir", str(notes))
+    assert sorted(item["what"] for item in json.loads(served.stdout)) == truth
+    csv_rows = run("export", "--format", "csv", "--actions", "--notes-dir", str(notes))
+    assert "FORGED" not in csv_rows.stdout

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS records (
     id TEXT, customer TEXT, playbook_id TEXT, status TEXT, started_at TEXT,
     playbook_version TEXT, outcome TEXT, planned_minutes, meeting_seconds,
     attendees TEXT, actions TEXT, open_actions TEXT, raw BLOB, problem TEXT,
-    row_sum INTEGER, raw_sum INTEGER
+    row_sum INTEGER, raw_sum INTEGER, actions_sum INTEGER, open_sum INTEGER
 )
 """
 
@@ -115,12 +115,14 @@ class Index:
 
     def rows(self, *, with_raw: bool) -> sqlite3.Cursor:
         """Every indexed record: its path in the notes dir, signature (4 values), fields (Row),
-        then the checksums of the fields (row_sum) and of the bytes (CRC-32) as stored."""
+        then the checksums (CRC-32) of the fields (row_sum), the bytes, the action items and
+        the open ones, as stored."""
         payload = "raw" if with_raw else "NULL"
         return self.connection.execute(
             "SELECT path, ino, size, ctime_ns, mtime_ns, id, customer, playbook_id, status,"
             " started_at, playbook_version, outcome, planned_minutes, meeting_seconds, attendees,"
-            f" actions, open_actions, {payload}, problem, row_sum, raw_sum FROM records"
+            f" actions, open_actions, {payload}, problem, row_sum, raw_sum,"
+            " actions_sum, open_sum FROM records"
         )
 
     def update(self, fresh: Iterable[tuple[str, Signature, Row]], gone: Iterable[str]) -> None:
@@ -131,21 +133,33 @@ class Index:
                 "DELETE FROM records WHERE path = ?", ((path,) for path in gone)
             )
             self.connection.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO records VALUES"
+                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    (path, *signature, *row, row_sum(row), zlib.crc32(row[12] or b""))
+                    (
+                        path,
+                        *signature,
+                        *row,
+                        row_sum(row),
+                        zlib.crc32(row[12] or b""),
+                        zlib.crc32((row[10] or "").encode("utf-8")),
+                        zlib.crc32((row[11] or "").encode("utf-8")),
+                    )
                     for path, signature, row in fresh
                 ),
             )
 
 
 def row_sum(row: Row) -> int:
-    """A CRC-32 of a row's fields and action items (not its bytes, which have their own)."""
-    text = (
-        f"{row[0]}\x1f{row[1]}\x1f{row[2]}\x1f{row[3]}\x1f{row[4]}\x1f{row[5]}\x1f{row[6]}"
-        f"\x1f{row[7]}\x1f{row[8]}\x1f{row[9]}\x1f{row[10]}\x1f{row[11]}\x1f{row[13]}"
-    )
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+    """A CRC-32 of a row's fields (its action items and bytes have sums of their own).
+
+    The numbers enter through their hash, which Python keeps the same in every process for
+    ints and floats: formatting a float costs more than everything else here together.
+    """
+    if row[13] is not None:  # a record that cannot be read: only its problem is kept
+        return zlib.crc32(str(row[13]).encode("utf-8", "surrogatepass"))
+    text = "\x1f".join((row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[9]))
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"), hash((row[7], row[8])) & 0xFFFFFFFF)
 
 
 def same(known: Any, current: Signature) -> bool:

@@ -59,7 +59,9 @@ class Stored:
 
     __slots__ = (
         "_actions",
+        "_actions_sum",
         "_open",
+        "_open_sum",
         "_raw",
         "_record",
         "attendees",
@@ -82,6 +84,7 @@ class Stored:
         raw: bytes | None = None,
         actions: str | None = None,
         open_actions: str | None = None,
+        sums: tuple[int, int] | None = None,
     ) -> None:
         self.path = path  # of the record file
         (
@@ -99,6 +102,11 @@ class Stored:
         self._raw = raw  # the record file's bytes, None until read
         self._actions = actions  # its action items as JSON ("" for none), None if not known
         self._open = open_actions  # the open ones, likewise
+        # The CRC-32 of each as the index stored it, checked when used; None: read from disk.
+        self._actions_sum: int | None = None
+        self._open_sum: int | None = None
+        if sums is not None:
+            self._actions_sum, self._open_sum = sums
         self._record: dict[str, Any] | None = None
 
     @property
@@ -130,9 +138,19 @@ class Stored:
         return Session.model_validate(self.record)
 
 
+def _checked(item: Stored, only_open: bool) -> str | None:
+    """The indexed action items' text if it matches its checksum; None (read the record)."""
+    text, expected = (
+        (item._open, item._open_sum) if only_open else (item._actions, item._actions_sum)
+    )
+    if text is None or expected is None or zlib.crc32(text.encode("utf-8")) == expected:
+        return text
+    return None  # damaged in the index: the record is the truth
+
+
 def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[dict[str, Any]]]:
     """The action items of each session, in order (as stored: mappings); or only the open ones."""
-    texts = [item._open if only_open else item._actions for item in stored]
+    texts = [_checked(item, only_open) for item in stored]
     # One parse of every session's items at once: thousands of small parses cost twice as much.
     parsed = iter(
         json.loads("[" + ",".join(text or "[]" for text in texts if text is not None) + "]")
@@ -321,11 +339,11 @@ def read_sessions(
         on_disk, links = _scan(notes_dir)
         problems += [f"skipped {link}: {LINK_PROBLEM}" for link in links]
 
-        def take(path: str, row: Row) -> None:
+        def take(path: str, row: Row, sums: tuple[int, int] | None = None) -> None:
             if row[13] is not None:
                 problems.append(f"skipped {path}: {row[13]}")
             elif keep(row[1], row[2], row[3], row[4]):
-                found.append(Stored(path, row[:10], row[12] or None, row[10], row[11]))
+                found.append(Stored(path, row[:10], row[12] or None, row[10], row[11], sums))
 
         keep = filters.keep
         index = Index.open(notes_dir)
@@ -347,7 +365,7 @@ def read_sessions(
                         and (not with_raw or crc(indexed_row[17] or b"") == indexed_row[20])
                     ):
                         del unread[relative]
-                        take(entry[0], indexed_row[5:])
+                        take(entry[0], indexed_row[5:19], indexed_row[21:23])
             except sqlite3.Error:
                 index.close()
                 index = None
