@@ -387,3 +387,47 @@ def test_a_damaged_action_item_in_the_index_is_not_served(run, isolated: Path) -
     assert sorted(item["what"] for item in json.loads(served.stdout)) == truth
     csv_rows = run("export", "--format", "csv", "--actions", "--notes-dir", str(notes))
     assert "FORGED" not in csv_rows.stdout
+
+
+def test_a_follow_up_review_on_a_full_disk_says_the_change_is_saved(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    import resetkit.record.notes as notes_module
+    from resetkit.format.loader import load_file
+    from resetkit.places import builtin_dir
+    from resetkit.record.session import begin
+    from resetkit.run.follow_up import review_follow_up
+    from resetkit.run.prompts import ScriptedPrompter
+
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    path = builtin_dir() / "risk-check.yaml"
+    started = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    session, folder = begin(
+        load_file(path), path, path.read_text("utf-8"), "Acme Corp", [], notes, started
+    )
+    real = notes_module.write_text_atomic
+
+    def full_disk(target: Path, text: str, *, durable: bool = True) -> None:
+        if target.name == "action-plan.md":
+            raise StorageError(f"cannot write {target}: No space left on device")
+        real(target, text, durable=durable)
+
+    monkeypatch.setattr(notes_module, "write_text_atomic", full_disk)
+    screen = io.StringIO()
+    changed = review_follow_up(
+        earlier.folder,
+        session,
+        folder,
+        ScriptedPrompter({"review-note": ""}, picks=["done"]),
+        Console(file=screen, width=200),
+    )
+    assert changed == 1
+    assert load(earlier.folder).action_items()[0].status == "done"
+    assert "its action plan could not be rewritten" in screen.getvalue()
+    assert f"resetkit render {earlier.session.id}" in screen.getvalue()

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from resetkit.errors import ResetkitError
+from resetkit.errors import ResetkitError, StorageError
 from resetkit.record.session import Session, Verdict, VerdictKind, save
 from resetkit.run.checks import default_answer
 from resetkit.run.live import SessionInterrupted
@@ -160,7 +160,17 @@ def review_follow_up(
                 changed += 1
                 # Rebuilt at each change, as `actions done` does: an interruption leaves the
                 # plan as current as the record.
-                plan = write_action_plan(previous, earlier)
+                try:
+                    plan = write_action_plan(previous, earlier)
+                except StorageError as error:
+                    # The record holds the change; only the rebuilt plan is missing.
+                    console.print(
+                        f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
+                        f"{escape_markup(previous.id)}, but its action plan could not be "
+                        f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
+                        f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
+                    )
+                    plan = earlier / "action-plan.md"
             if plan is None and not edited_by_hand:
                 edited_by_hand = True
                 console.print(
