@@ -66,7 +66,15 @@ def spy_on_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             opened.append(str(file))
         return real_open(file, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def spy_os(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(file).endswith("session.json"):
+            opened.append(str(file))
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr(os, "open", spy_os)  # records are opened with O_NOFOLLOW
     return opened
 
 

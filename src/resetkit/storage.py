@@ -3,14 +3,105 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from resetkit.errors import StorageError
 
 RECORD_FILE = "session.json"
 SCHEMA_VERSION = 1  # of the session record; history reads only records of this version
+
+# O_NOFOLLOW where the platform has it: a file that is a symbolic link is refused, not followed.
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class LinkRefused(OSError):
+    """A path that is a symbolic link where resetkit reads or writes only real files."""
+
+
+def read_bytes_no_follow(path: Path) -> bytes:
+    """The bytes of a file that is not a symbolic link; LinkRefused when it is one."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | NO_FOLLOW)
+    except OSError as error:
+        if error.errno == errno.ELOOP or (not NO_FOLLOW and os.path.islink(path)):
+            raise LinkRefused(errno.ELOOP, "a symbolic link", str(path)) from None
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
+# Held locks of this process, by lock file: a lock taken again by the same process (a change
+# that saves through `save`) is already held, and flock would wait for itself.
+_HELD: dict[str, int] = {}
+_HELD_GUARD = threading.RLock()
+
+
+@contextlib.contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created if need be) until the block ends.
+
+    Between processes: fcntl.flock (msvcrt.locking on Windows). Within this process the lock
+    is re-entrant, and threads take turns. The file is never followed if it is a link.
+    """
+    key = os.path.abspath(path)
+    with _HELD_GUARD:
+        if key in _HELD:
+            _HELD[key] += 1
+            try:
+                yield
+            finally:
+                _HELD[key] -= 1
+            return
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o644)
+        except OSError as error:
+            raise StorageError(
+                f"cannot lock {path}: {error.strerror}",
+                hint="check that the folder is writable and is not a symbolic link",
+            ) from None
+        try:
+            _lock(descriptor)
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                del _HELD[key]
+                _unlock(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _lock(descriptor: int) -> None:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt
+
+        while True:
+            try:
+                msvcrt.locking(descriptor, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue  # LK_LOCK gives up after ten seconds: keep waiting
+    import fcntl
+
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+
+
+def _unlock(descriptor: int) -> None:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt
+
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> None:

@@ -83,7 +83,10 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
 
     changed = settle_action(find_notes_dir(notes_dir).path, action_id, event, new_due)
     what = one_line(changed.item.what)
-    sys.stderr.write(f"{changed.item.id} {event.kind}: {what}\n")
+    if changed.repeated:
+        sys.stderr.write(f"{changed.item.id} already {event.kind} there: {what}; nothing new\n")
+    else:
+        sys.stderr.write(f"{changed.item.id} {event.kind}: {what}\n")
     if not changed.plan_rebuilt:
         sys.stderr.write(
             f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "

@@ -27,17 +27,36 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _crash_report(error: BaseException) -> str:
-    """Write the traceback to a log file for a bug report and return the file's path."""
-    import tempfile
-    import traceback
+def _crash_report(error: BaseException) -> str | None:
+    """Write the traceback to a log file for a bug report and return the file's path; None
+    when no log can be written (no usable temp dir, a full disk). Never raises."""
+    try:
+        import tempfile
+        import traceback
 
-    details = "".join(traceback.format_exception(error))
-    with tempfile.NamedTemporaryFile(
-        "w", prefix="resetkit-crash-", suffix=".log", delete=False, encoding="utf-8"
-    ) as log:
-        log.write(details)
-    return log.name
+        details = "".join(traceback.format_exception(error))
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="resetkit-crash-", suffix=".log", delete=False, encoding="utf-8"
+        ) as log:
+            log.write(details)
+        return log.name
+    except Exception:
+        return None
+
+
+def _internal_error_line(error: BaseException) -> str:
+    """The one line an unexpected error prints: with the log file, or without one."""
+    name = type(error).__name__
+    log = _crash_report(error)
+    if log is None:
+        return (
+            f"internal error ({name}); nothing you typed is lost. No log file could be "
+            "written (no writable temp dir); please report the command you ran"
+        )
+    return (
+        f"internal error ({name}); nothing you typed is lost. Please report it with the "
+        f"details in {log}"
+    )
 
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
@@ -93,11 +112,7 @@ class Commands(TyperGroup):
             where = f" ({error.filename})" if error.filename else ""
             fail(f"{error.strerror or error}{where}: check the path and its permissions")
         except Exception as error:
-            fail(
-                f"internal error ({type(error).__name__}); nothing you typed is lost. Please "
-                f"report it with the details in {_crash_report(error)}",
-                INTERNAL_ERROR,
-            )
+            fail(_internal_error_line(error), INTERNAL_ERROR)
 
 
 app = typer.Typer(

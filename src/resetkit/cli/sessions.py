@@ -108,7 +108,10 @@ def export(
         text = export_csv(stored, actions=actions, raw=raw_csv)
     else:
         title = "resetkit export" + (f": {playbook}" if playbook else "")
-        text = export_markdown(stored, title)
+        skipped: list[str] = []
+        text = export_markdown(stored, title, skipped)
+        for problem in skipped:
+            sys.stderr.write(f"resetkit: {problem}\n")
     emit(text, output)
 
 
@@ -133,8 +136,7 @@ def render(
 ) -> None:
     """Rebuild a session's notes.md, action-plan.md and shared.md (if it has a recap)."""
     from resetkit.places import find_notes_dir
-    from resetkit.record.notes import write_notes
-    from resetkit.record.session import open_session, playbook_of
+    from resetkit.record.notes import render_session
 
     notes = find_notes_dir(notes_dir).path
     if all_changed:
@@ -148,9 +150,7 @@ def render(
         return
     if session_ref is None:
         fail("name the SESSION to render, or pass --all-changed")
-    folder, session = open_session(notes, session_ref, "complete")
-    model, _ = playbook_of(session)
-    for path in write_notes(session, model, folder, force=force):
+    for path in render_session(notes, session_ref, force=force):
         sys.stdout.write(f"{path}\n")
 
 

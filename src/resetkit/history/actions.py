@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from resetkit.errors import UsageError
+from resetkit.errors import StorageError, UsageError
 
 if TYPE_CHECKING:
     from resetkit.record.session import ActionEvent, ActionItem, Session
@@ -86,29 +86,31 @@ def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
 
 
 def change_action(
-    folder: Path,
     session: Session,
     action_id: str,
     event: ActionEvent,
     *,
     new_due: date | None = None,
-) -> Session:
-    """Record a change to one action item in its session record and save it in `folder`."""
-    from resetkit.record.session import save
-
+) -> bool:
+    """Record a change to one action item in `session` (not saved: see record.session.change);
+    False when it is a repeat that changes nothing (a move to the date the item already has).
+    """
     for raw in session.answers.values():
         for item in raw if isinstance(raw, list) else []:
             if not isinstance(item, dict) or item.get("id") != action_id:
                 continue
             if item.get("status") != "open":
                 raise UsageError(f"action item {action_id} is already {item.get('status')}")
-            item.setdefault("history", []).append(event.model_dump(mode="json"))
             if event.kind == "moved":
-                item["due"] = new_due.isoformat() if new_due else None
+                due = new_due.isoformat() if new_due else None
+                if item.get("due") == due:
+                    return False  # already there: a repeated move records no second slip
+                item.setdefault("history", []).append(event.model_dump(mode="json"))
+                item["due"] = due
             else:
+                item.setdefault("history", []).append(event.model_dump(mode="json"))
                 item["status"] = event.kind
-            save(session, folder)
-            return session
+            return True
     raise UsageError(f"no action item '{action_id}' in session {session.id}")
 
 
@@ -139,20 +141,40 @@ class Settled:
     session_id: str
     folder: Path
     plan_rebuilt: bool  # False when action-plan.md was edited by hand and left alone
+    repeated: bool = False  # the change was already recorded: nothing new was
+
+
+class PlanNotWritten(StorageError):
+    """The record holds the change, but the action plan could not be rewritten."""
 
 
 def settle_action(
     notes_dir: Path, action_id: str, event: ActionEvent, new_due: date | None
 ) -> Settled:
     """Record a change to the action item `action_id` names (done, moved, dropped) and
-    rebuild its session's action plan."""
+    rebuild its session's action plan, both under the session's lock."""
     from resetkit.record.notes import write_action_plan
+    from resetkit.record.session import change, locked
     from resetkit.record.team import who
 
     stored, action = find_action(notes_dir, action_id)
-    event.by = event.by or who(stored.folder)
+    folder = stored.folder
+    event.by = event.by or who(folder)
     if event.kind == "moved":
         event.from_due = action.due
-    session = change_action(stored.folder, stored.session, action.id, event, new_due=new_due)
-    plan = write_action_plan(session, stored.folder)
-    return Settled(action, session.id, stored.folder, plan is not None)
+    with locked(folder):
+
+        def apply(session: Session) -> tuple[Session, bool]:
+            return session, change_action(session, action.id, event, new_due=new_due)
+
+        session, changed = change(folder, apply)
+        try:
+            plan = write_action_plan(session, folder)
+        except StorageError as error:
+            raise PlanNotWritten(
+                f"{action.id} {event.kind}: the change is saved in {folder / 'session.json'}, "
+                f"but {folder / 'action-plan.md'} could not be rewritten "
+                f"({error.message.split(';')[0]})",
+                hint=f"free some space, then run 'resetkit render {session.id}' to rebuild it",
+            ) from None
+    return Settled(action, session.id, folder, plan is not None, repeated=not changed)

@@ -133,20 +133,38 @@ def export_csv(stored: list[Stored], *, actions: bool = False, raw: bool = False
     return "".join(lines)
 
 
-def export_markdown(stored: list[Stored], title: str) -> str:
-    """The sessions' notes joined into one document, with a table of contents."""
-    from resetkit.record.render import escape
+def export_markdown(stored: list[Stored], title: str, problems: list[str] | None = None) -> str:
+    """The sessions' notes joined into one document, with a table of contents.
 
-    with_notes = [item for item in stored if (item.folder / "notes.md").is_file()]
-    out = [f"# {escape(title)}", "", f"{len(with_notes)} session(s).", "", "## Contents", ""]
-    for number, item in enumerate(with_notes, start=1):
+    A notes.md that is a symbolic link is never followed (it could point at any file the user
+    can read): it is skipped, and so is one that cannot be read; each is named in `problems`.
+    """
+    from resetkit.record.render import escape
+    from resetkit.storage import LinkRefused, read_bytes_no_follow
+
+    texts: list[tuple[Stored, str]] = []
+    for item in stored:
+        path = item.folder / "notes.md"
+        try:
+            texts.append((item, read_bytes_no_follow(path).decode("utf-8")))
+        except FileNotFoundError:
+            continue
+        except LinkRefused:
+            if problems is not None:
+                problems.append(
+                    f"skipped {path}: a symbolic link; resetkit reads only inside the notes dir"
+                )
+        except (OSError, UnicodeDecodeError) as error:
+            if problems is not None:
+                problems.append(f"skipped {path}: cannot read it ({error})")
+    out = [f"# {escape(title)}", "", f"{len(texts)} session(s).", "", "## Contents", ""]
+    for number, (item, _) in enumerate(texts, start=1):
         record = item.record
         out.append(
             f"{number}. [{escape(record['customer'])}: {escape(record['playbook_title'])}"
             f", {record['started_at'][:10]}](#session-{number})"
         )
-    for number, item in enumerate(with_notes, start=1):
-        text = (item.folder / "notes.md").read_text("utf-8")
+    for number, (_, text) in enumerate(texts, start=1):
         body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
         # One level deeper, so each session sits under the document's title.
         body = re.sub(r"^(#{1,5}) ", r"#\1 ", body.strip(), flags=re.MULTILINE)

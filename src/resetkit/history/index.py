@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from resetkit.places import cache_dir
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the table changes; the record schema is part of the key too.
-FORMAT = f"3/{SCHEMA_VERSION}"
+FORMAT = f"4/{SCHEMA_VERSION}"
 
 # A record's fields: id, customer, playbook_id, status, started_at, playbook_version, outcome,
 # planned_minutes, meeting_seconds, attendees (their names, joined by "; "), actions (its action
@@ -41,7 +42,8 @@ CREATE TABLE IF NOT EXISTS records (
     ino INTEGER, size INTEGER, ctime_ns INTEGER, mtime_ns INTEGER,
     id TEXT, customer TEXT, playbook_id TEXT, status TEXT, started_at TEXT,
     playbook_version TEXT, outcome TEXT, planned_minutes, meeting_seconds,
-    attendees TEXT, actions TEXT, open_actions TEXT, raw BLOB, problem TEXT
+    attendees TEXT, actions TEXT, open_actions TEXT, raw BLOB, problem TEXT,
+    row_sum INTEGER, raw_sum INTEGER, actions_sum INTEGER, open_sum INTEGER
 )
 """
 
@@ -112,12 +114,15 @@ class Index:
             self.connection.close()
 
     def rows(self, *, with_raw: bool) -> sqlite3.Cursor:
-        """Every indexed record: its path in the notes dir, signature (4 values), fields (Row)."""
+        """Every indexed record: its path in the notes dir, signature (4 values), fields (Row),
+        then the checksums (CRC-32) of the fields (row_sum), the bytes, the action items and
+        the open ones, as stored."""
         payload = "raw" if with_raw else "NULL"
         return self.connection.execute(
             "SELECT path, ino, size, ctime_ns, mtime_ns, id, customer, playbook_id, status,"
             " started_at, playbook_version, outcome, planned_minutes, meeting_seconds, attendees,"
-            f" actions, open_actions, {payload}, problem FROM records"
+            f" actions, open_actions, {payload}, problem, row_sum, raw_sum,"
+            " actions_sum, open_sum FROM records"
         )
 
     def update(self, fresh: Iterable[tuple[str, Signature, Row]], gone: Iterable[str]) -> None:
@@ -128,9 +133,33 @@ class Index:
                 "DELETE FROM records WHERE path = ?", ((path,) for path in gone)
             )
             self.connection.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                ((path, *signature, *row) for path, signature, row in fresh),
+                "INSERT OR REPLACE INTO records VALUES"
+                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    (
+                        path,
+                        *signature,
+                        *row,
+                        row_sum(row),
+                        zlib.crc32(row[12] or b""),
+                        zlib.crc32((row[10] or "").encode("utf-8")),
+                        zlib.crc32((row[11] or "").encode("utf-8")),
+                    )
+                    for path, signature, row in fresh
+                ),
             )
+
+
+def row_sum(row: Row) -> int:
+    """A CRC-32 of a row's fields (its action items and bytes have sums of their own).
+
+    The numbers enter through their hash, which Python keeps the same in every process for
+    ints and floats: formatting a float costs more than everything else here together.
+    """
+    if row[13] is not None:  # a record that cannot be read: only its problem is kept
+        return zlib.crc32(str(row[13]).encode("utf-8", "surrogatepass"))
+    text = "\x1f".join((row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[9]))
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"), hash((row[7], row[8])) & 0xFFFFFFFF)
 
 
 def same(known: Any, current: Signature) -> bool:

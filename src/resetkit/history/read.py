@@ -8,7 +8,9 @@ import json
 import os
 import re
 import sqlite3
+import stat as mode
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import UsageError
-from resetkit.history.index import RECENT_NS, Index, Row, Signature, same
+from resetkit.history.index import RECENT_NS, Index, Row, Signature, row_sum, same
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -57,7 +59,9 @@ class Stored:
 
     __slots__ = (
         "_actions",
+        "_actions_sum",
         "_open",
+        "_open_sum",
         "_raw",
         "_record",
         "attendees",
@@ -80,6 +84,7 @@ class Stored:
         raw: bytes | None = None,
         actions: str | None = None,
         open_actions: str | None = None,
+        sums: tuple[int, int] | None = None,
     ) -> None:
         self.path = path  # of the record file
         (
@@ -97,6 +102,11 @@ class Stored:
         self._raw = raw  # the record file's bytes, None until read
         self._actions = actions  # its action items as JSON ("" for none), None if not known
         self._open = open_actions  # the open ones, likewise
+        # The CRC-32 of each as the index stored it, checked when used; None: read from disk.
+        self._actions_sum: int | None = None
+        self._open_sum: int | None = None
+        if sums is not None:
+            self._actions_sum, self._open_sum = sums
         self._record: dict[str, Any] | None = None
 
     @property
@@ -108,8 +118,9 @@ class Stored:
     def raw(self) -> bytes:
         """The record file's bytes (read from disk when the index did not hand them over)."""
         if self._raw is None:
-            with open(self.path, "rb") as handle:
-                self._raw = handle.read().strip()
+            from resetkit.storage import read_bytes_no_follow
+
+            self._raw = read_bytes_no_follow(Path(self.path)).strip()
         return self._raw
 
     @property
@@ -127,9 +138,19 @@ class Stored:
         return Session.model_validate(self.record)
 
 
+def _checked(item: Stored, only_open: bool) -> str | None:
+    """The indexed action items' text if it matches its checksum; None (read the record)."""
+    text, expected = (
+        (item._open, item._open_sum) if only_open else (item._actions, item._actions_sum)
+    )
+    if text is None or expected is None or zlib.crc32(text.encode("utf-8")) == expected:
+        return text
+    return None  # damaged in the index: the record is the truth
+
+
 def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[dict[str, Any]]]:
     """The action items of each session, in order (as stored: mappings); or only the open ones."""
-    texts = [item._open if only_open else item._actions for item in stored]
+    texts = [_checked(item, only_open) for item in stored]
     # One parse of every session's items at once: thousands of small parses cost twice as much.
     parsed = iter(
         json.loads("[" + ",".join(text or "[]" for text in texts if text is not None) + "]")
@@ -182,29 +203,42 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
-    """customer/session -> (record path, signature) for every session folder holding a record.
+LINK_PROBLEM = "a symbolic link; resetkit reads only inside the notes dir"
+
+
+def _scan(notes_dir: Path) -> tuple[dict[str, tuple[str, Signature]], list[str]]:
+    """customer/session -> (record path, signature) for every session folder holding a record;
+    and the paths of the links found on the way, which are not followed.
 
     Found with scandir (a glob is 10x slower); this loop runs once per session, so it is flat.
     """
     found: dict[str, tuple[str, Signature]] = {}
+    links: list[str] = []
     recent = time.time_ns() - RECENT_NS
-    stat = os.stat
+    lstat = os.lstat
+    is_link = mode.S_ISLNK
     record_name = os.sep + RECORD_FILE
     with os.scandir(notes_dir) as customers:
         for customer in customers:
             if not customer.is_dir(follow_symlinks=False):
+                if customer.is_symlink() and customer.is_dir():
+                    links.append(customer.path)
                 continue
             prefix = customer.name + "/"
             with os.scandir(customer.path) as folders:
                 for folder in folders:
                     if not folder.is_dir(follow_symlinks=False):
+                        if folder.is_symlink() and folder.is_dir():
+                            links.append(folder.path)
                         continue
                     path = folder.path + record_name
                     try:
-                        info = stat(path)
+                        info = lstat(path)
                     except OSError:
                         continue  # no record (yet): not a session
+                    if is_link(info.st_mode):
+                        links.append(path)
+                        continue
                     mtime = info.st_mtime_ns
                     found[prefix + folder.name] = (
                         path,
@@ -215,14 +249,19 @@ def _scan(notes_dir: Path) -> dict[str, tuple[str, Signature]]:
                             mtime if mtime < recent else None,
                         ),
                     )
-    return found
+    return found, links
 
 
 def _read_record(path: str) -> Row | None:
-    """A record file as an index row; None if it is gone."""
+    """A record file as an index row; None if it is gone. A record that is not valid JSON,
+    not a session record, or holds a field of the wrong type, is a row with its problem."""
+    from pydantic import ValidationError
+
+    from resetkit.record.session import Session, describe_damage
+    from resetkit.storage import read_bytes_no_follow
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read().strip()
+        raw = read_bytes_no_follow(Path(path)).strip()
         record = json.loads(raw)
     except FileNotFoundError:
         return None  # a folder without a record is not a session
@@ -236,6 +275,10 @@ def _read_record(path: str) -> Row | None:
     if not _looks_valid(record):
         problem = "not a session record this version can read"
         return (*(None,) * 12, b"", problem)
+    try:
+        Session.model_validate(record)
+    except ValidationError as error:
+        return (*(None,) * 12, b"", f"the session record is damaged ({describe_damage(error)})")
     actions = list(action_items(record))
     still_open = [action for action in actions if action.get("status", "open") == "open"]
     row: Row = (
@@ -297,13 +340,14 @@ def read_sessions(
     if not notes_dir.is_dir():
         return found, problems
     with paused_gc():
-        on_disk = _scan(notes_dir)
+        on_disk, links = _scan(notes_dir)
+        problems += [f"skipped {link}: {LINK_PROBLEM}" for link in links]
 
-        def take(path: str, row: Row) -> None:
+        def take(path: str, row: Row, sums: tuple[int, int] | None = None) -> None:
             if row[13] is not None:
                 problems.append(f"skipped {path}: {row[13]}")
             elif keep(row[1], row[2], row[3], row[4]):
-                found.append(Stored(path, row[:10], row[12] or None, row[10], row[11]))
+                found.append(Stored(path, row[:10], row[12] or None, row[10], row[11], sums))
 
         keep = filters.keep
         index = Index.open(notes_dir)
@@ -311,20 +355,27 @@ def read_sessions(
         gone: list[str] = []
         if index is not None:
             try:
+                crc = zlib.crc32
                 for indexed_row in index.rows(with_raw=with_raw):
                     relative = indexed_row[0]
                     entry = unread.get(relative)
                     if entry is None:
                         gone.append(relative)
-                    elif same(indexed_row[1:5], entry[1]):
+                    elif (
+                        same(indexed_row[1:5], entry[1])
+                        # What the index serves is checked against the sums taken when the
+                        # record was read: damage SQLite misses is read again from the record.
+                        and row_sum(indexed_row[5:]) == indexed_row[19]
+                        and (not with_raw or crc(indexed_row[17] or b"") == indexed_row[20])
+                    ):
                         del unread[relative]
-                        take(entry[0], indexed_row[5:])
+                        take(entry[0], indexed_row[5:19], indexed_row[21:23])
             except sqlite3.Error:
                 index.close()
                 index = None
                 unread = dict(on_disk)
                 found.clear()
-                problems.clear()
+                del problems[len(links) :]
         fresh: list[tuple[str, Signature, Row]] = []
         for relative, (path, sig) in unread.items():
             read = _read_record(path)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from resetkit.errors import ResetkitError, UsageError
 from resetkit.places import session_id
-from resetkit.storage import write_text_atomic
+from resetkit.storage import read_bytes_no_follow, write_text_atomic
 
 LOCK_FILE = ".lock"
 
@@ -98,7 +98,7 @@ class SessionLock:
     def holder(self) -> LockHolder | None:
         """Who holds the lock now; None when there is no lock or it cannot be read."""
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = json.loads(read_bytes_no_follow(self.path))
             return LockHolder(
                 host=str(data["host"]),
                 pid=int(data["pid"]),

@@ -33,6 +33,9 @@ def edited_by_hand(session: Session, folder: Path) -> list[str]:
     edited = []
     for name, digest in session.written.items():
         path = folder / name
+        if path.is_symlink():
+            edited.append(name)  # never followed; overwritten (the link itself) only with --force
+            continue
         try:
             current = _digest(path.read_bytes())
         except OSError:
@@ -109,7 +112,17 @@ def customer_copy(session: Session, playbook: Playbook, folder: Path) -> tuple[s
     """
     text = recap_markdown(session, playbook)
     if SHARED_FILE in edited_by_hand(session, folder):
-        return (folder / SHARED_FILE).read_text("utf-8"), True
+        from resetkit.errors import StorageError
+        from resetkit.storage import LinkRefused, read_bytes_no_follow
+
+        try:
+            return read_bytes_no_follow(folder / SHARED_FILE).decode("utf-8"), True
+        except LinkRefused:
+            raise StorageError(
+                f"{folder / SHARED_FILE} is a symbolic link; resetkit reads only inside the "
+                "notes dir",
+                hint=f"remove the link, then 'resetkit render {session.id} --force'",
+            ) from None
     return text, False
 
 
@@ -160,3 +173,14 @@ def write_action_plan(session: Session, folder: Path) -> Path | None:
         save(session, folder)
         return None
     return _write(session, folder, {"action-plan.md": action_plan_markdown(session)}, False)[0]
+
+
+def render_session(notes_dir: Path, reference: str, *, force: bool = False) -> list[Path]:
+    """Rebuild a complete session's notes from its record, under the session's lock."""
+    from resetkit.record.session import find_session, locked, open_session, playbook_of
+
+    folder = find_session(notes_dir, reference)
+    with locked(folder):
+        folder, session = open_session(notes_dir, str(folder), "complete")
+        model, _ = playbook_of(session)
+        return write_notes(session, model, folder, force=force)

@@ -6,20 +6,33 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from resetkit.attendees import name_and_address, split_attendee
-from resetkit.errors import UsageError
+from resetkit.errors import StorageError, UsageError
 from resetkit.format.model import Playbook
 from resetkit.places import reserve_folder, session_id
-from resetkit.storage import RECORD_FILE, SCHEMA_VERSION, write_text_atomic
+from resetkit.storage import (
+    RECORD_FILE,
+    SCHEMA_VERSION,
+    LinkRefused,
+    exclusive,
+    read_bytes_no_follow,
+    write_text_atomic,
+)
 
 PREVIOUS_FILE = "session.prev.json"
+# Held (flock) by whoever reads, changes and writes the record: every save goes through it.
+# Not the run's `.lock` (record/lock.py), which says which terminal runs the session.
+CHANGE_LOCK = "session.lock"
+
+T = TypeVar("T")
 
 Status = Literal["in_progress", "complete", "discarded"]
 
@@ -155,6 +168,27 @@ class Session(BaseModel):
     # interrupted review without asking again about the items already settled.
     review_pending: list[str] | None = None
 
+    @field_validator("answers")
+    @classmethod
+    def _action_items_valid(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        """An action item with a field of the wrong type (a malformed history) makes the
+        record damaged here, where it is read, not in every command that later touches it."""
+        for question_id, value in answers.items():
+            if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+                continue
+            if "what" not in value[0]:
+                continue
+            for number, item in enumerate(value):
+                try:
+                    ActionItem.model_validate(item)
+                except ValidationError as error:
+                    first = error.errors()[0]
+                    where = ".".join(str(part) for part in first["loc"])
+                    raise ValueError(
+                        f"{question_id}.{number}{'.' + where if where else ''}: {first['msg']}"
+                    ) from None
+        return answers
+
     def action_items(self) -> list[ActionItem]:
         """Every action item recorded in the session, in the order they were added."""
         items: list[ActionItem] = []
@@ -224,18 +258,79 @@ def open_record(
     return session
 
 
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the session's change lock (`session.lock`): no other process reads, changes or
+    writes its record until the block ends. Re-entrant within a process."""
+    with exclusive(folder / CHANGE_LOCK):
+        yield
+
+
+def change(folder: Path, apply: Callable[[Session], T]) -> T:
+    """The one way to change a stored record: under the session's lock, read it, apply the
+    change, save it atomically; returns what `apply` returns."""
+    with locked(folder):
+        session = load(folder)
+        result = apply(session)
+        save(session, folder)
+        return result
+
+
 def save(session: Session, folder: Path, *, durable: bool = True) -> None:
-    """Write the record atomically into its folder (and wait for the disk, if `durable`)."""
+    """Write the record atomically into its folder (and wait for the disk, if `durable`).
+
+    Under the session's lock, the record on disk is read first and what others changed since
+    (an action item settled by `actions`, a follow-up linked) is kept in `session`: a live run
+    saving its answers never undoes a change made from another terminal.
+    """
     record = folder / RECORD_FILE
-    # Keep the last good record as session.prev.json: a hard link costs no copy, and if the
-    # record is ever damaged, resume can start again from the save before it.
-    with contextlib.suppress(OSError):
-        linked = folder / f".{PREVIOUS_FILE}.tmp"
-        linked.unlink(missing_ok=True)
-        os.link(record, linked)
-        os.replace(linked, folder / PREVIOUS_FILE)
-    # Compact: history commands parse thousands of these, and indentation triples the bytes.
-    write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
+    with locked(folder):
+        keep_changes_of_others(session, folder)
+        # Keep the last good record as session.prev.json: a hard link costs no copy, and if
+        # the record is ever damaged, resume can start again from the save before it. The
+        # link is never followed: a linked record must not bring an outside file in.
+        with contextlib.suppress(OSError):
+            if not record.is_symlink():
+                linked = folder / f".{PREVIOUS_FILE}.tmp"
+                linked.unlink(missing_ok=True)
+                os.link(record, linked, follow_symlinks=False)
+                os.replace(linked, folder / PREVIOUS_FILE)
+        # Compact: history commands parse thousands of these, and indentation triples the bytes.
+        write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
+
+
+def keep_changes_of_others(session: Session, folder: Path) -> None:
+    """Merge into `session` what another process saved since it was read: action items whose
+    history grew there (done, moved, dropped) and sessions that follow this one."""
+    try:
+        on_disk = json.loads(read_bytes_no_follow(folder / RECORD_FILE))
+    except (OSError, ValueError):
+        return  # a new, missing or unreadable record: nothing of others to keep
+    if not isinstance(on_disk, dict) or not isinstance(on_disk.get("answers"), dict):
+        return
+    stored = {
+        item.get("id"): item
+        for value in on_disk["answers"].values()
+        if isinstance(value, list)
+        for item in value
+        if isinstance(item, dict) and isinstance(item.get("history"), list)
+    }
+    for value in session.answers.values():
+        for item in value if isinstance(value, list) else []:
+            if not isinstance(item, dict):
+                continue
+            theirs = stored.get(item.get("id"))
+            if theirs is None or len(theirs["history"]) <= len(item.get("history") or []):
+                continue
+            item["history"] = theirs["history"]
+            for name in ("status", "due"):
+                if name in theirs:
+                    item[name] = theirs[name]
+    followed = on_disk.get("followed_by")
+    if isinstance(followed, list):
+        for other in followed:
+            if isinstance(other, str) and other not in session.followed_by:
+                session.followed_by.append(other)
 
 
 def has_conflict_marks(text: str) -> bool:
@@ -251,9 +346,14 @@ def load(folder: Path) -> Session:
     """The record in a session folder; UsageError when it is missing or damaged."""
     path = folder / RECORD_FILE
     try:
-        text = path.read_text("utf-8")
+        text = read_bytes_no_follow(path).decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"{folder} holds no session record") from None
+    except LinkRefused:
+        raise StorageError(
+            f"{path} is a symbolic link; resetkit reads and writes only inside the notes dir",
+            hint="replace the link with the record itself",
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read: {error}") from None
     if has_conflict_marks(text):
@@ -262,9 +362,17 @@ def load(folder: Path) -> Session:
         return Session.model_validate_json(text)
     except ValidationError as error:
         raise UsageError(
-            f"{path}: the session record is damaged ({error.error_count()} problem(s))",
+            f"{path}: the session record is damaged ({error.error_count()} problem(s), "
+            f"first {describe_damage(error)})",
             hint="restore it from a backup, or start a new session",
         ) from None
+
+
+def describe_damage(error: ValidationError) -> str:
+    """The first thing wrong in a record, as 'where: what'."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the record"
+    return f"{where}: {first['msg']}"
 
 
 def salvage(folder: Path) -> tuple[Session, list[str]]:
@@ -279,9 +387,22 @@ def salvage(folder: Path) -> tuple[Session, list[str]]:
         problem = damage.message
     notices = [problem]
     try:
-        data = json.loads((folder / RECORD_FILE).read_text("utf-8"))
+        data = json.loads(read_bytes_no_follow(folder / RECORD_FILE))
     except (OSError, ValueError):
         data = None
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        # One damaged action item costs its own answer, not every answer of the session.
+        for question_id, value in list(data["answers"].items()):
+            try:
+                Session.model_validate({**data, "answers": {question_id: value}})
+            except ValidationError as error:
+                if any(e["loc"][:1] == ("answers",) for e in error.errors()):
+                    notices.append(
+                        f"the answer to '{question_id}' could not be read and is asked again"
+                    )
+                    del data["answers"][question_id]
+            except (TypeError, ValueError):
+                continue
     if isinstance(data, dict):
         defaults = {name for name, info in Session.model_fields.items() if not info.is_required()}
         for _ in range(len(Session.model_fields)):
@@ -296,7 +417,7 @@ def salvage(folder: Path) -> tuple[Session, list[str]]:
                     data.pop(name, None)
     previous = folder / PREVIOUS_FILE
     try:
-        kept = Session.model_validate_json(previous.read_text("utf-8"))
+        kept = Session.model_validate_json(read_bytes_no_follow(previous))
     except (OSError, ValueError) as error:
         raise UsageError(
             f"{problem}; the save before it cannot be used either ({type(error).__name__})",
@@ -307,25 +428,67 @@ def salvage(folder: Path) -> tuple[Session, list[str]]:
 
 
 def session_folders(notes_dir: Path) -> list[Path]:
-    """Every session folder under the notes dir, oldest name first."""
+    """Every session folder under the notes dir, oldest name first; links are not followed."""
+    return sorted(folder for folder, linked in _session_entries(notes_dir) if not linked)
+
+
+def _session_entries(notes_dir: Path) -> Iterator[tuple[Path, bool]]:
+    """customer/session folders holding a record, and whether the way there is a link."""
     if not notes_dir.is_dir():
-        return []
-    return sorted(path.parent for path in notes_dir.glob(f"*/*/{RECORD_FILE}"))
+        return
+    with os.scandir(notes_dir) as customers:
+        for customer in list(customers):
+            customer_link = customer.is_symlink()
+            if not customer.is_dir():
+                continue
+            try:
+                with os.scandir(customer.path) as folders:
+                    entries = list(folders)
+            except OSError:
+                continue
+            for folder in entries:
+                if not folder.is_dir():
+                    continue
+                record = Path(folder.path) / RECORD_FILE
+                if record.is_symlink() or record.is_file():
+                    linked = customer_link or folder.is_symlink() or record.is_symlink()
+                    yield Path(folder.path), linked
+
+
+def refuse_links(notes_dir: Path, folder: Path) -> None:
+    """StorageError unless `folder` is inside the notes dir with no symbolic link on the way
+    (its customer folder, its own folder, its record)."""
+    try:
+        parts = folder.absolute().relative_to(notes_dir.absolute()).parts
+    except ValueError:
+        parts = ()
+    steps = [notes_dir.joinpath(*parts[: n + 1]) for n in range(len(parts))]
+    for step in [*steps, folder / RECORD_FILE]:
+        if step.is_symlink():
+            raise StorageError(
+                f"{step} is a symbolic link; resetkit reads and writes only inside the notes "
+                f"dir {notes_dir}",
+                hint="replace the link with a real folder or file",
+            )
+    if not parts or not folder.resolve().is_relative_to(notes_dir.resolve()):
+        raise UsageError(
+            f"{folder} is outside the notes dir {notes_dir}",
+            hint="pass --notes-dir to work on sessions kept elsewhere",
+        )
 
 
 def find_session(notes_dir: Path, reference: str | None) -> Path:
-    """A session folder by path or id; without one, the most recent session in progress."""
+    """A session folder by path or id; without one, the most recent session in progress.
+
+    A folder reached through a symbolic link (or holding a linked record) is refused."""
     if reference:
         candidate = Path(reference).expanduser()
-        if (candidate / RECORD_FILE).is_file():
-            if not candidate.resolve().is_relative_to(notes_dir.resolve()):
-                raise UsageError(
-                    f"{reference} is outside the notes dir {notes_dir}",
-                    hint="pass --notes-dir to work on sessions kept elsewhere",
-                )
+        if (candidate / RECORD_FILE).is_file() or (candidate / RECORD_FILE).is_symlink():
+            refuse_links(notes_dir, candidate)
             return candidate
-        matches = [f for f in session_folders(notes_dir) if session_id(f) == reference]
+        matches = [f for f, _ in _session_entries(notes_dir) if session_id(f) == reference]
         if matches:
+            refuse_links(notes_dir, matches[0])
             return matches[0]
         raise UsageError(
             f"no session '{reference}' in {notes_dir}",
@@ -335,7 +498,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
     for folder in session_folders(notes_dir):
         try:
             record, _ = salvage(folder)  # a damaged record still counts for what it holds
-        except UsageError:
+        except (UsageError, StorageError):
             continue
         if record.status == "in_progress":
             in_progress.append((record.started_at, folder))

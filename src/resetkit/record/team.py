@@ -181,7 +181,7 @@ def repair(notes_dir: Path) -> list[Path]:
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     """Rebuild the notes files of every complete session whose files no longer match its
     record (after a merge); files edited by hand are kept. (files written, lines said)."""
-    from resetkit.record.notes import rendered_texts, write_notes
+    from resetkit.record.notes import render_session, rendered_texts
     from resetkit.record.session import load, playbook_of, session_folders
 
     written: list[Path] = []
@@ -198,7 +198,7 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
                 if _read(folder / name) != text
             ]
             if stale:
-                written += write_notes(session, playbook, folder)
+                written += render_session(notes_dir, session.id)
         except UsageError as problem:
             said.append(f"{folder}: {problem}")
     return written, said

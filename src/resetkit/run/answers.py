@@ -23,6 +23,8 @@ from resetkit.run.checks import AnswerError, asked_as, check_answer, default_ans
 from resetkit.run.walk import active
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review"]
+# Fields of an action item that resetkit assigns and keeps: an answers file carries answers.
+ASSIGNED_ITEM_FIELDS = ("id", "status", "history")
 REVIEW_KEYS = ["status", "due", "note"]
 REVIEW_KINDS = ("done", "moved", "dropped", "open")
 
@@ -98,6 +100,15 @@ def check_sheet(
             problems.append(_unknown_id(located, where, question_id, ids, what))
         elif value is None:
             continue  # null is no answer yet: asked, or settled below under --no-input
+        elif assigned := _assigned_fields(value):
+            for index, name in assigned:
+                problems.append(
+                    located.problem(
+                        (*where, index, name),
+                        f"'{question_id}': an action item's '{name}' is assigned by resetkit, "
+                        "not by an answers file; remove it",
+                    )
+                )
         else:
             try:
                 question = playbook.question(question_id)
@@ -137,6 +148,19 @@ def check_sheet(
     if problems:
         raise AnswersInvalid(problems, hint="fix the answers file; nothing was written")
     return sheet
+
+
+def _assigned_fields(value: Any) -> list[tuple[int, str]]:
+    """(item index, field) for each field of an action item that only resetkit sets."""
+    if not isinstance(value, list):
+        return []
+    return [
+        (index, name)
+        for index, item in enumerate(value)
+        if isinstance(item, dict)
+        for name in ASSIGNED_ITEM_FIELDS
+        if name in item
+    ]
 
 
 def _attendees(located: Located, value: Any, problems: list[Problem]) -> list[Attendee]:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from resetkit.errors import ResetkitError
+from resetkit.errors import ResetkitError, StorageError
 from resetkit.record.session import Session, Verdict, VerdictKind, save
 from resetkit.run.checks import default_answer
 from resetkit.run.live import SessionInterrupted
@@ -76,12 +76,14 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
 
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
     """Record that `session` follows up on the one in `earlier`, in both records."""
-    from resetkit.record.session import load as load_session
+    from resetkit.record.session import change
 
-    previous = load_session(earlier)
-    if session.id not in previous.followed_by:
-        previous.followed_by.append(session.id)
-        save(previous, earlier)
+    def link(previous: Session) -> Session:
+        if session.id not in previous.followed_by:
+            previous.followed_by.append(session.id)
+        return previous
+
+    previous = change(earlier, link)
     session.follows = previous.id
     save(session, folder)
     return previous
@@ -106,7 +108,7 @@ def review_follow_up(
     """
     from resetkit.history.actions import change_action, now
     from resetkit.record.notes import write_action_plan
-    from resetkit.record.session import ActionEvent
+    from resetkit.record.session import ActionEvent, change, locked
     from resetkit.record.team import who
 
     given = given or {}
@@ -145,11 +147,33 @@ def review_follow_up(
                 to_due=verdict.due,
                 by=who(earlier),
             )
-            previous = change_action(earlier, previous, item.id, event, new_due=verdict.due)
-            changed += 1
-            # Rebuilt at each change, as `actions done` does: an interruption leaves the plan
-            # as current as the record.
-            if write_action_plan(previous, earlier) is None and not edited_by_hand:
+            with locked(earlier):
+
+                def settle(
+                    record: Session,
+                    event: ActionEvent = event,
+                    item_id: str = item.id,
+                    due: date | None = verdict.due,
+                ) -> Session:
+                    change_action(record, item_id, event, new_due=due)
+                    return record
+
+                previous = change(earlier, settle)
+                changed += 1
+                # Rebuilt at each change, as `actions done` does: an interruption leaves the
+                # plan as current as the record.
+                try:
+                    plan = write_action_plan(previous, earlier)
+                except StorageError as error:
+                    # The record holds the change; only the rebuilt plan is missing.
+                    console.print(
+                        f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
+                        f"{escape_markup(previous.id)}, but its action plan could not be "
+                        f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
+                        f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
+                    )
+                    plan = earlier / "action-plan.md"
+            if plan is None and not edited_by_hand:
                 edited_by_hand = True
                 console.print(
                     f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by "

@@ -16,6 +16,8 @@ from resetkit.record.render import reflow
 from resetkit.record.session import (
     Recommended,
     Session,
+    keep_changes_of_others,
+    locked,
     merge_attendees,
     save,
 )
@@ -412,7 +414,10 @@ class Run:
             self._save()
             return []
         session.status = "complete"
-        return write_notes(session, self.playbook, self.folder)
+        with locked(self.folder):
+            # The notes show what others changed meanwhile (an item closed with `actions`).
+            keep_changes_of_others(session, self.folder)
+            return write_notes(session, self.playbook, self.folder)
 
 
 def _short(question: AnyQuestion, value: Any) -> str:
