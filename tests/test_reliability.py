@@ -254,24 +254,24 @@ def test_a_full_disk_after_the_record_says_so_and_a_repeat_slips_once(
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)
     item = driven.session.answers["actions"][0]
-    real = notes_module.write_text_atomic
+    real = notes_module.write_bytes_atomic
 
-    def full_disk(path: Path, text: str, *, durable: bool = True) -> None:
+    def full_disk(path: Path, payload: bytes, *args: Any, **kwargs: Any) -> None:
         if path.name == "action-plan.md":
             raise StorageError(
                 f"cannot write {path}: No space left on device; the previous version is unchanged",
                 hint="free some disk space or fix the permissions, then try again",
             )
-        real(path, text, durable=durable)
+        real(path, payload, *args, **kwargs)
 
-    monkeypatch.setattr(notes_module, "write_text_atomic", full_disk)
+    monkeypatch.setattr(notes_module, "write_bytes_atomic", full_disk)
     args = ["actions", "move", item["id"], "--due", "2030-01-01", "--reason", "Legal"]
     failed = run(*args, "--notes-dir", str(notes))
     assert failed.exit_code == 2
     assert "the change is saved in" in failed.stderr
     assert f"resetkit render acme-corp/{driven.folder.name}" in failed.stderr
     assert "the previous version is unchanged" not in failed.stderr
-    monkeypatch.setattr(notes_module, "write_text_atomic", real)
+    monkeypatch.setattr(notes_module, "write_bytes_atomic", real)
     again = run(*args, "--notes-dir", str(notes))
     assert again.exit_code == 0, again.stderr
     assert "already moved" in again.stderr
@@ -411,14 +411,14 @@ def test_a_follow_up_review_on_a_full_disk_says_the_change_is_saved(
     session, folder = begin(
         load_file(path), path, path.read_text("utf-8"), "Acme Corp", [], notes, started
     )
-    real = notes_module.write_text_atomic
+    real = notes_module.write_bytes_atomic
 
-    def full_disk(target: Path, text: str, *, durable: bool = True) -> None:
+    def full_disk(target: Path, payload: bytes, *args: Any, **kwargs: Any) -> None:
         if target.name == "action-plan.md":
             raise StorageError(f"cannot write {target}: No space left on device")
-        real(target, text, durable=durable)
+        real(target, payload, *args, **kwargs)
 
-    monkeypatch.setattr(notes_module, "write_text_atomic", full_disk)
+    monkeypatch.setattr(notes_module, "write_bytes_atomic", full_disk)
     screen = io.StringIO()
     changed = review_follow_up(
         earlier.folder,
