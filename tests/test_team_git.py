@@ -109,7 +109,8 @@ def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_i
                     args = ["actions", "move", item["id"], "--due", due, "--reason", note]
                 result = resetkit(clone, *args, monkeypatch=monkeypatch)
                 assert result.exit_code == 0, result.output
-                made.add(note)
+                if "nothing new" not in result.stderr:  # a move to the date it has is no slip
+                    made.add(note)
             sync(clone)
         git(clones[0], "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
         kept = {event["note"] for item in items_of(clones[0]) for event in item["history"]}
