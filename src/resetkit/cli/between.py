@@ -1,0 +1,83 @@
+"""Commands for between meetings: due, calendar, ledger, brief."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from resetkit.cli.app import app
+from resetkit.cli.output import (
+    CustomerFilter,
+    NotesDirOption,
+    filters_from,
+    read_history,
+    reads_history,
+    table,
+    write_json,
+)
+
+
+class DueFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+OwnerOption = Annotated[
+    str | None, typer.Option("--owner", help="us, customer, both, or the owner's name.")
+]
+
+
+@app.command()
+@reads_history
+def due(
+    within: Annotated[
+        str, typer.Option("--within", help="What falls due within this span, like 7d or 2w.")
+    ] = "7d",
+    owner: OwnerOption = None,
+    customer: CustomerFilter = None,
+    output: Annotated[
+        DueFormat, typer.Option("--format", help="table, json or md (for a daily mail).")
+    ] = DueFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Today's digest: overdue items, items due soon and follow-up meetings, by customer."""
+    from resetkit.history.due import digest_markdown, due_digest
+    from resetkit.history.read import parse_span
+
+    span = parse_span(within)
+    digest = due_digest(read_history(notes_dir, filters_from(customer)), span, owner=owner)
+    if output is DueFormat.json:
+        write_json(digest.as_json())
+        return
+    if output is DueFormat.md:
+        sys.stdout.write(digest_markdown(digest))
+        return
+    rows = []
+    for group in digest.customers:
+        for found in group.overdue + group.soon:
+            action = found.action
+            when = f"{found.overdue_days}d late" if found.overdue_days else "due"
+            name = " ".join(str(action.get("owner_name", "")).split())
+            who = str(action.get("owner", "us")) + (f": {name}" if name else "")
+            day = found.due.isoformat() if found.due else ""
+            rows.append(
+                [str(action.get("id", "")), f"{day} {when}", group.customer, action["what"], who]
+            )
+        for meeting in group.meetings:
+            rows.append(
+                [
+                    meeting.stored.id,
+                    f"{meeting.day.isoformat()} meeting",
+                    group.customer,
+                    "follow-up meeting",
+                    "",
+                ]
+            )
+    if not rows:
+        sys.stderr.write(f"nothing overdue or due within {span.days} day(s)\n")
+        return
+    table(["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"], rows, droppable=("OWNER",))

@@ -1,0 +1,164 @@
+"""What falls due between meetings: overdue items, items due soon, follow-up meetings coming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from resetkit.history.actions import OpenAction, action_json, open_actions
+from resetkit.history.read import Stored
+from resetkit.record.recap import written_date
+from resetkit.record.render import escape
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A follow-up meeting a session set (the answer of its playbook's `follow_up` date)."""
+
+    stored: Stored
+    day: date
+    question_id: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The meeting as a JSON object."""
+        return {
+            "session": self.stored.id,
+            "customer": self.stored.customer,
+            "playbook": self.stored.playbook_id,
+            "date": self.day.isoformat(),
+        }
+
+
+def _follow_up_question(stored: Stored, known: dict[str, str | None]) -> str | None:
+    """The id of the follow-up date question of the session's playbook, once per playbook."""
+    path = str(stored.record.get("playbook_path", ""))
+    key = path or stored.playbook_id
+    if key not in known:
+        from resetkit.errors import ResetkitError
+        from resetkit.format.loader import load, load_file
+
+        try:
+            playbook = load_file(Path(path)) if path and Path(path).is_file() else None
+            playbook = playbook or load(stored.playbook_id)[0]
+            question = playbook.follow_up_question
+            known[key] = question.id if question else None
+        except (ResetkitError, OSError):
+            known[key] = None  # a playbook gone or broken: its sessions set no meeting we know
+    return known[key]
+
+
+def follow_up_meetings(stored: list[Stored]) -> list[Meeting]:
+    """Every follow-up meeting set by a complete session, by date."""
+    known: dict[str, str | None] = {}
+    meetings = []
+    for item in stored:
+        if item.status != "complete":
+            continue
+        question_id = _follow_up_question(item, known)
+        answer = item.record["answers"].get(question_id) if question_id else None
+        if not isinstance(answer, str):
+            continue
+        try:
+            day = date.fromisoformat(answer)
+        except ValueError:
+            continue
+        meetings.append(Meeting(item, day, question_id or ""))
+    return sorted(meetings, key=lambda meeting: (meeting.day, meeting.stored.customer))
+
+
+@dataclass
+class CustomerDue:
+    """What falls due for one customer."""
+
+    customer: str
+    overdue: list[OpenAction] = field(default_factory=list)
+    soon: list[OpenAction] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The morning digest: per customer, what is late, what falls due soon, who we meet."""
+
+    today: date
+    within: timedelta
+    customers: list[CustomerDue]
+
+    def as_json(self) -> dict[str, Any]:
+        """The digest as a JSON object."""
+        return {
+            "today": self.today.isoformat(),
+            "within_days": self.within.days,
+            "customers": [
+                {
+                    "customer": group.customer,
+                    "overdue": [action_json(item) for item in group.overdue],
+                    "due_soon": [action_json(item) for item in group.soon],
+                    "follow_ups": [meeting.as_json() for meeting in group.meetings],
+                }
+                for group in self.customers
+            ],
+        }
+
+
+def due_digest(
+    stored: list[Stored], within: timedelta, *, owner: str | None = None, today: date | None = None
+) -> Digest:
+    """Overdue open items, items due within `within`, follow-ups in that span; by customer."""
+    today = today or date.today()
+    last = today + within
+    groups: dict[str, CustomerDue] = {}
+
+    def group(customer: str) -> CustomerDue:
+        return groups.setdefault(customer, CustomerDue(customer))
+
+    for found in open_actions(stored, owner=owner, due_within=within):
+        assert found.due is not None  # due_within keeps only dated items
+        customer = group(found.stored.customer)
+        (customer.overdue if found.due < today else customer.soon).append(found)
+    for meeting in follow_up_meetings(stored):
+        if today <= meeting.day <= last and not meeting.stored.record.get("followed_by"):
+            group(meeting.stored.customer).meetings.append(meeting)
+    ordered = sorted(groups.values(), key=lambda g: (not g.overdue, g.customer.casefold()))
+    return Digest(today, within, ordered)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _who(action: dict[str, Any]) -> str:
+    name = _one_line(action.get("owner_name", ""))
+    return str(action.get("owner", "us")) + (f": {name}" if name else "")
+
+
+def digest_markdown(digest: Digest) -> str:
+    """The digest as Markdown, to read in a terminal or mail from a cron job."""
+    lines = [f"# Due on {written_date(digest.today)}", ""]
+    end = written_date(digest.today + digest.within)
+    if not digest.customers:
+        lines += [f"Nothing overdue, nothing due and no follow-up meeting up to {end}.", ""]
+    for group in digest.customers:
+        lines += [f"## {escape(_one_line(group.customer))}", ""]
+        for found in group.overdue:
+            assert found.due is not None
+            lines.append(
+                f"- **Overdue {found.overdue_days} day(s)** (due {written_date(found.due)}): "
+                f"{escape(_one_line(found.action.get('what', '')))} "
+                f"({escape(_who(found.action))}; id {escape(str(found.action.get('id', '')))})"
+            )
+        for found in group.soon:
+            assert found.due is not None
+            lines.append(
+                f"- Due {written_date(found.due)}: "
+                f"{escape(_one_line(found.action.get('what', '')))} "
+                f"({escape(_who(found.action))}; id {escape(str(found.action.get('id', '')))})"
+            )
+        for meeting in group.meetings:
+            lines.append(
+                f"- Follow-up meeting on {written_date(meeting.day)} (after `{meeting.stored.id}`)"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""Between meetings: due, calendar, ledger, brief and `actions move --with-later`, as run."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from resetkit.places import builtin_dir, customer_slug
+from resetkit.record.session import RECORD_FILE, Attendee, Recommended, Session, playbook_hash
+
+TODAY = date.today()
+
+
+def day(offset: int) -> str:
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def item(
+    action_id: str,
+    what: str,
+    *,
+    owner: str = "us",
+    due: str | None = None,
+    status: str = "open",
+    history: list[dict[str, Any]] | None = None,
+    owner_name: str = "",
+) -> dict[str, Any]:
+    return {
+        "id": action_id,
+        "what": what,
+        "owner": owner,
+        "owner_name": owner_name,
+        "due": due,
+        "critical_path": False,
+        "status": status,
+        "history": history or [],
+    }
+
+
+def event(kind: str, at: str, **fields: Any) -> dict[str, Any]:
+    return {"at": f"{at}T12:00:00+00:00", "kind": kind, "note": "", **fields}
+
+
+def write_session(
+    notes: Path,
+    customer: str,
+    started: str,
+    playbook_id: str = "recovery",
+    answers: dict[str, Any] | None = None,
+    *,
+    status: str = "complete",
+    outcome: str | None = None,
+    recommendation: Recommended | None = None,
+    minutes: float = 30,
+    suffix: str = "",
+) -> Path:
+    """A session record written by hand, as a run would have saved it."""
+    path = builtin_dir() / f"{playbook_id}.yaml"
+    folder = notes / customer_slug(customer) / f"{started}-{playbook_id}{suffix}"
+    begun = datetime.fromisoformat(started).replace(hour=10, tzinfo=UTC)
+    session = Session(
+        id=f"{folder.parent.name}/{folder.name}",
+        playbook_id=playbook_id,
+        playbook_title=playbook_id.title(),
+        playbook_version="1",
+        playbook_hash=playbook_hash(path.read_text("utf-8")),
+        playbook_path=str(path),
+        customer=customer,
+        attendees=[Attendee(name="Dana", role="CTO")],
+        started_at=begun,
+        ended_at=begun + timedelta(minutes=minutes),
+        planned_minutes=60,
+        meeting_seconds=minutes * 60,
+        answers=answers or {},
+        outcome=outcome,
+        recommendation=recommendation,
+        status=status,  # type: ignore[arg-type]
+    )
+    folder.mkdir(parents=True)
+    (folder / RECORD_FILE).write_text(session.model_dump_json() + "\n", "utf-8")
+    return folder
+
+
+def record(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / RECORD_FILE).read_text("utf-8"))
+
+
+@pytest.fixture
+def notes(isolated: Path) -> Path:
+    return isolated / "notes"
+
+
+# --- due ---------------------------------------------------------------------------------------
+
+
+def test_due_groups_overdue_soon_and_follow_ups_by_customer(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-20),
+        answers={
+            "actions": [
+                item("late0001", "Fix the export", due=day(-3), owner_name="Sam"),
+                item("soon0001", "Share the roadmap", owner="customer", due=day(5)),
+                item("far00001", "Train the admin", due=day(30)),
+                item("done0001", "Send the recap", due=day(-5), status="done"),
+            ]
+        },
+    )
+    write_session(
+        notes,
+        "Globex",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(4)},
+        outcome="follow-up",
+    )
+    write_session(
+        notes,
+        "Initech",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(40)},
+        outcome="follow-up",
+    )
+    result = run("due", "--format", "json", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    digest = json.loads(result.stdout)
+    assert digest["today"] == TODAY.isoformat()
+    by_customer = {group["customer"]: group for group in digest["customers"]}
+    assert sorted(by_customer) == ["Acme Corp", "Globex"]
+    acme = by_customer["Acme Corp"]
+    assert [a["action_id"] for a in acme["overdue"]] == ["late0001"]
+    assert acme["overdue"][0]["overdue_days"] == 3
+    assert [a["action_id"] for a in acme["due_soon"]] == ["soon0001"]
+    assert by_customer["Globex"]["follow_ups"][0]["date"] == day(4)
+    wider = json.loads(
+        run("due", "--within", "6w", "--format", "json", "--notes-dir", str(notes)).stdout
+    )
+    assert "Initech" in [group["customer"] for group in wider["customers"]]
+    only_customer = json.loads(
+        run("due", "--owner", "customer", "--format", "json", "--notes-dir", str(notes)).stdout
+    )
+    acme = {g["customer"]: g for g in only_customer["customers"]}["Acme Corp"]
+    assert acme["overdue"] == [] and [a["action_id"] for a in acme["due_soon"]] == ["soon0001"]
+
+
+def test_due_markdown_escapes_what_a_record_says_and_writes_dates_out(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme <b>Corp</b>",
+        day(-20),
+        answers={"actions": [item("late0001", "# not a heading\n| x | y |", due=day(-1))]},
+    )
+    result = run("due", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    tokens = MarkdownIt().parse(result.stdout)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2"]
+    assert not [t for t in tokens if t.type in ("html_inline", "html_block", "table_open")]
+    yesterday = TODAY - timedelta(days=1)
+    assert f"{yesterday.day} " in result.stdout
+    assert yesterday.strftime("%A") in result.stdout
+
+
+def test_due_refuses_a_span_it_cannot_read(run, notes: Path) -> None:
+    result = run("due", "--within", "soon", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "not a span of days" in result.stderr
