@@ -171,3 +171,95 @@ def test_due_refuses_a_span_it_cannot_read(run, notes: Path) -> None:
     result = run("due", "--within", "soon", "--notes-dir", str(notes))
     assert result.exit_code == 2
     assert "not a span of days" in result.stderr
+
+
+# --- actions move --with-later -----------------------------------------------------------------
+
+
+def test_moving_a_plan_shifts_the_later_open_items_and_keeps_every_reason(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("before01", "Agree the root cause", due=day(2)),
+                item("moved001", "Fix the export", due=day(5)),
+                item("same0001", "Tell the team", due=day(5)),
+                item("after001", "Train the admin", owner="customer", due=day(9)),
+                item("after002", "Review together", due=day(20)),
+                item("closed01", "Send the recap", due=day(12), status="done"),
+                item("undated1", "Plan growth"),
+            ],
+            "other": [item("elsewher", "Another list", due=day(8))],
+        },
+    )
+    other = write_session(
+        notes, "Acme Corp", day(-9), answers={"actions": [item("othersss", "Other", due=day(9))]}
+    )
+    result = run(
+        "actions",
+        "move",
+        "moved001",
+        "--due",
+        day(12),
+        "--reason",
+        "Engineering needs a week",
+        "--with-later",
+        "--notes-dir",
+        str(notes),
+    )
+    assert result.exit_code == 0, result.stderr
+    items = {
+        action["id"]: action for answer in record(folder)["answers"].values() for action in answer
+    }
+    expected_due = {
+        "before01": day(2),
+        "moved001": day(12),
+        "same0001": day(12),
+        "after001": day(16),
+        "after002": day(27),
+        "closed01": day(12),
+        "undated1": None,
+        "elsewher": day(15),
+    }
+    assert {key: value["due"] for key, value in items.items()} == expected_due
+    for shifted in ("same0001", "after001", "after002", "elsewher"):
+        (slip,) = items[shifted]["history"]
+        assert slip["kind"] == "moved"
+        assert slip["note"] == "Engineering needs a week"
+        assert slip["caused_by"] == "moved001"
+        assert date.fromisoformat(slip["to_due"]) - date.fromisoformat(slip["from_due"]) == (
+            timedelta(days=7)
+        )
+    (own,) = items["moved001"]["history"]
+    assert own["from_due"] == day(5) and own["to_due"] == day(12) and own["caused_by"] is None
+    assert items["before01"]["history"] == items["closed01"]["history"] == []
+    assert record(other)["answers"]["actions"][0]["due"] == day(9)
+    plan = (folder / "action-plan.md").read_text("utf-8")
+    assert f"#4 moved from {day(9)} to {day(16)} with #2: Engineering needs a week" in plan
+
+
+def test_a_second_move_keeps_the_first_reason(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [item("first001", "Fix", due=day(3)), item("second01", "Ship", due=day(6))]
+        },
+    )
+    for reason, target in (("Reason one", day(5)), ("Reason two", day(8))):
+        args = ["actions", "move", "first001", "--due", target, "--reason", reason]
+        assert run(*args, "--with-later", "--notes-dir", str(notes)).exit_code == 0
+    second = record(folder)["answers"]["actions"][1]
+    assert [slip["note"] for slip in second["history"]] == ["Reason one", "Reason two"]
+    assert second["due"] == day(11)
+
+
+def test_moving_an_undated_item_with_later_is_refused(run, notes: Path) -> None:
+    write_session(notes, "Acme Corp", day(-10), answers={"actions": [item("undated1", "Plan")]})
+    args = ["actions", "move", "undated1", "--due", day(3), "--reason", "x", "--with-later"]
+    result = run(*args, "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "has no due date" in result.stderr

@@ -34,6 +34,8 @@ class ActionEvent(BaseModel):
     note: str = ""
     from_due: date | None = None
     to_due: date | None = None
+    # The item whose move shifted this one with it (`actions move --with-later`), by id.
+    caused_by: str | None = None
 
 
 VerdictKind = Literal["done", "moved", "dropped", "open"]
