@@ -263,3 +263,131 @@ def test_moving_an_undated_item_with_later_is_refused(run, notes: Path) -> None:
     result = run(*args, "--notes-dir", str(notes))
     assert result.exit_code == 2
     assert "has no due date" in result.stderr
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+def read_ics(path: Path) -> Any:
+    from icalendar import Calendar
+
+    return Calendar.from_ical(path.read_bytes())
+
+
+def todos(calendar: Any) -> dict[str, Any]:
+    return {str(todo["summary"]).split(" (")[0]: todo for todo in calendar.walk("VTODO")}
+
+
+def test_calendar_writes_todos_with_alarms_and_follow_ups_as_events(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("open0001", "Fix the export", due=day(5), owner_name="Sam"),
+                item("undated1", "Plan growth"),
+            ]
+        },
+    )
+    write_session(
+        notes,
+        "Globex",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(4)},
+        outcome="follow-up",
+    )
+    out = notes.parent / "between.ics"
+    result = run("calendar", "--alarm", "2d", "-o", str(out), "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    calendar = read_ics(out)
+    found = todos(calendar)
+    assert list(found) == ["Fix the export"]
+    todo = found["Fix the export"]
+    assert todo.decoded("due") == date.fromisoformat(day(5))
+    assert str(todo["status"]) == "NEEDS-ACTION"
+    (alarm,) = todo.walk("VALARM")
+    assert alarm.decoded("trigger") == -timedelta(days=2)
+    assert alarm["trigger"].params["RELATED"] == "END"
+    (meeting,) = calendar.walk("VEVENT")
+    assert meeting.decoded("dtstart") == date.fromisoformat(day(4))
+    assert "Globex" in str(meeting["summary"])
+
+
+def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("done0001", "Send the recap", due=day(2)),
+                item("move0001", "Fix the export", due=day(5)),
+                item("keep0001", "Train the admin", due=day(8)),
+            ]
+        },
+    )
+    first, second = notes.parent / "first.ics", notes.parent / "second.ics"
+    assert run("calendar", "-o", str(first), "--notes-dir", str(notes)).exit_code == 0
+    assert run("actions", "done", "done0001", "--notes-dir", str(notes)).exit_code == 0
+    move = ["actions", "move", "move0001", "--due", day(9), "--reason", "Waiting on legal"]
+    assert run(*move, "--notes-dir", str(notes)).exit_code == 0
+    assert run("calendar", "-o", str(second), "--notes-dir", str(notes)).exit_code == 0
+    before, after = todos(read_ics(first)), todos(read_ics(second))
+    assert {k: str(v["uid"]) for k, v in before.items()} == {
+        k: str(v["uid"]) for k, v in after.items()
+    }
+    assert len({str(v["uid"]) for v in after.values()}) == 3
+    done = after["Send the recap"]
+    assert str(done["status"]) == "COMPLETED"
+    assert done.decoded("completed").date() == TODAY
+    assert done.walk("VALARM") == []
+    assert int(done["sequence"]) > int(before["Send the recap"]["sequence"])
+    moved = after["Fix the export"]
+    assert moved.decoded("due") == date.fromisoformat(day(9))
+    assert "moved 1 time(s)" in str(moved["summary"])
+    assert "Waiting on legal" in str(moved["description"])
+    assert int(moved["sequence"]) == 1
+    assert str(after["Train the admin"]["status"]) == "NEEDS-ACTION"
+    assert int(after["Train the admin"]["sequence"]) == 0
+
+
+def test_calendar_follow_up_uid_is_the_one_of_the_session_invite(run, notes: Path) -> None:
+    from conftest import drive
+
+    driven = drive(
+        "reset", {"outcome": "follow-up", "follow-up-date": "2026-12-09"}, notes_dir=notes
+    )
+    invite = read_ics(driven.folder / "follow-up.ics")
+    out = notes.parent / "between.ics"
+    assert run("calendar", "-o", str(out), "--notes-dir", str(notes)).exit_code == 0
+    (mine,) = read_ics(out).walk("VEVENT")
+    (theirs,) = invite.walk("VEVENT")
+    assert str(mine["uid"]) == str(theirs["uid"])
+
+
+def test_calendar_keeps_hostile_text_inside_its_properties(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme\r\nEND:VCALENDAR",
+        day(-10),
+        answers={"actions": [item("x\nBEGIN:VEVENT", "Fix\r\nBEGIN:VALARM;x", due=day(3))]},
+    )
+    result = run("calendar", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.replace("\r\n", "\n").split("\n")
+    assert lines.count("BEGIN:VEVENT") == 0
+    assert lines.count("END:VCALENDAR") == 1
+    assert lines.count("BEGIN:VALARM") == 1
+    from icalendar import Calendar
+
+    (todo,) = Calendar.from_ical(result.stdout).walk("VTODO")
+    assert "\n" not in str(todo["summary"])
+    assert "\n" not in str(todo["uid"])
+
+
+def test_calendar_refuses_an_alarm_it_cannot_read(run, notes: Path) -> None:
+    result = run("calendar", "--alarm", "soon", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "30m, 9h, 1d or 1w" in result.stderr

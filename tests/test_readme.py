@@ -27,6 +27,7 @@ def test_readme_documents_every_command() -> None:
     assert names == [
         "actions",
         "answers-template",
+        "calendar",
         "due",
         "export",
         "list",

@@ -4,6 +4,7 @@
 # string at each start (twice), which was most of the time it takes to build the commands.
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +13,11 @@ from resetkit.cli.app import app
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
+    PlaybookFilter,
+    SinceFilter,
+    StatusFilter,
+    UntilFilter,
+    emit,
     filters_from,
     read_history,
     reads_history,
@@ -81,3 +87,32 @@ def due(
         sys.stderr.write(f"nothing overdue or due within {span.days} day(s)\n")
         return
     table(["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"], rows, droppable=("OWNER",))
+
+
+@app.command()
+@reads_history
+def calendar(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The .ics file to write (default: stdout)."),
+    ] = None,
+    alarm: Annotated[
+        str,
+        typer.Option("--alarm", help="How long before an item falls due to remind: 9h, 1d, 1w."),
+    ] = "1d",
+    owner: OwnerOption = None,
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    status: StatusFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file."""
+    from resetkit.history.due import calendar_entries, parse_lead
+    from resetkit.record.calendar import calendar_ics
+
+    lead = parse_lead(alarm)
+    filters = filters_from(customer, playbook, status, since, until)
+    reminders, meetings = calendar_entries(read_history(notes_dir, filters), owner=owner)
+    emit(calendar_ics(reminders, meetings, lead), output)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from resetkit.errors import UsageError
 from resetkit.history.actions import OpenAction, action_json, open_actions
-from resetkit.history.read import Stored
+from resetkit.history.read import Stored, all_actions
+from resetkit.record.calendar import FollowUp, Reminder
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
 
@@ -162,3 +165,83 @@ def digest_markdown(digest: Digest) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+_LEAD = re.compile(r"^(\d{1,4})([mhdw])$")
+_LEAD_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_lead(text: str) -> timedelta:
+    """How long before an item falls due its alarm rings: 30m, 9h, 1d or 1w."""
+    match = _LEAD.match(text.strip())
+    if not match:
+        raise UsageError(
+            f"--alarm {text!r} is not a span of time", hint="write it like 30m, 9h, 1d or 1w"
+        )
+    return timedelta(seconds=int(match.group(1)) * _LEAD_UNITS[match.group(2)])
+
+
+def _slips(action: dict[str, Any]) -> list[str]:
+    lines = []
+    for change in action.get("history", []):
+        if isinstance(change, dict) and change.get("kind") == "moved":
+            line = f"moved from {change.get('from_due') or 'no date'} to {change.get('to_due')}"
+            if change.get("note"):
+                line += f": {_one_line(change['note'])}"
+            lines.append(line)
+    return lines
+
+
+def calendar_entries(
+    stored: list[Stored], *, owner: str | None = None
+) -> tuple[list[Reminder], list[FollowUp]]:
+    """Every dated action item (open, done or dropped) and every follow-up meeting, for the
+    calendar; discarded sessions left out."""
+    wanted = owner.casefold() if owner else None
+    kept = [item for item in stored if item.status != "discarded"]
+    reminders = []
+    for session, actions in zip(kept, all_actions(kept), strict=True):
+        for action in actions:
+            if not action.get("due"):
+                continue
+            name = _one_line(action.get("owner_name", ""))
+            if wanted and wanted not in (action.get("owner"), name.casefold()):
+                continue
+            slips = _slips(action)
+            events = [e for e in action.get("history", []) if isinstance(e, dict)]
+            what = _one_line(action.get("what", ""))
+            summary = f"{what} ({_one_line(session.customer)})"
+            if slips:
+                summary += f", moved {len(slips)} time(s)"
+            description = [
+                f"Owner: {_who(action)}",
+                f"Customer: {_one_line(session.customer)}",
+                f"From the {session.playbook_id} session on {session.started_at[:10]} "
+                f"(resetkit session {session.id}, item {action.get('id', '')}).",
+                *(f"Slip: {slip}" for slip in slips),
+            ]
+            reminders.append(
+                Reminder(
+                    item_id=str(action.get("id", "")),
+                    session_id=session.id,
+                    summary=summary,
+                    description="\n".join(description),
+                    due=date.fromisoformat(action["due"]),
+                    status=action.get("status", "open"),
+                    changed_at=datetime.fromisoformat(events[-1]["at"]) if events else None,
+                    changes=len(events),
+                )
+            )
+    meetings = [
+        FollowUp(
+            session_id=meeting.stored.id,
+            summary=f"Follow-up: {meeting.stored.record.get('playbook_title', '')} with "
+            f"{_one_line(meeting.stored.customer)}",
+            description=f"Follow-up to the {meeting.stored.playbook_id} session with "
+            f"{_one_line(meeting.stored.customer)} on {meeting.stored.started_at[:10]} "
+            f"(resetkit session {meeting.stored.id}).",
+            day=meeting.day,
+        )
+        for meeting in follow_up_meetings(kept)
+    ]
+    return reminders, meetings
