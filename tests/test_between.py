@@ -391,3 +391,162 @@ def test_calendar_refuses_an_alarm_it_cannot_read(run, notes: Path) -> None:
     result = run("calendar", "--alarm", "soon", "--notes-dir", str(notes))
     assert result.exit_code == 2
     assert "30m, 9h, 1d or 1w" in result.stderr
+
+
+# --- ledger ------------------------------------------------------------------------------------
+
+
+def ledger_history(notes: Path) -> None:
+    """Acme: a hand-built history whose every count is known."""
+    write_session(
+        notes,
+        "Acme Corp",
+        "2026-05-04",
+        answers={
+            "actions": [
+                # us: done on time (done before the date promised)
+                item(
+                    "u1",
+                    "a",
+                    due="2026-05-20",
+                    status="done",
+                    history=[event("done", "2026-05-19")],
+                ),
+                # us: done late, after two slips of 7 and 3 days
+                item(
+                    "u2",
+                    "b",
+                    due="2026-05-25",
+                    status="done",
+                    history=[
+                        event(
+                            "moved",
+                            "2026-05-09",
+                            note="Legal review",
+                            from_due="2026-05-15",
+                            to_due="2026-05-22",
+                        ),
+                        event(
+                            "moved",
+                            "2026-05-20",
+                            note="Sick leave",
+                            from_due="2026-05-22",
+                            to_due="2026-05-25",
+                        ),
+                        event("done", "2026-05-24"),
+                    ],
+                ),
+                # customer: dropped
+                item(
+                    "c1",
+                    "c",
+                    owner="customer",
+                    due="2026-05-30",
+                    status="dropped",
+                    history=[event("dropped", "2026-05-28")],
+                ),
+                # customer: closed in the meeting, counted on time
+                item("c2", "d", owner="customer", due="2026-05-10", status="done"),
+            ]
+        },
+    )
+    write_session(
+        notes,
+        "Acme Corp",
+        "2026-08-03",
+        answers={
+            "actions": [
+                # both: open and overdue, moved once by 10 days
+                item(
+                    "b1",
+                    "e",
+                    owner="both",
+                    due="2026-08-20",
+                    history=[
+                        event(
+                            "moved",
+                            "2026-08-05",
+                            note="Budget freeze",
+                            from_due="2026-08-10",
+                            to_due="2026-08-20",
+                        ),
+                    ],
+                ),
+                # customer: done late
+                item(
+                    "c3",
+                    "f",
+                    owner="customer",
+                    due="2026-08-15",
+                    status="done",
+                    history=[event("done", "2026-08-30")],
+                ),
+                # us: open, due in the future
+                item("u3", "g", due=day(30)),
+            ]
+        },
+    )
+    write_session(notes, "Globex", "2026-08-03", answers={"actions": [item("g1", "h", due=day(3))]})
+    write_session(
+        notes,
+        "Acme Corp",
+        "2026-09-01",
+        status="discarded",
+        suffix="-x",
+        answers={"actions": [item("x1", "never counted", due="2026-09-02")]},
+    )
+
+
+def test_the_ledger_counts_each_sides_promises(run, notes: Path) -> None:
+    from resetkit.history.ledger import quarter
+
+    ledger_history(notes)
+    result = run("ledger", "--customer", "acme", "--format", "json", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    ledger = json.loads(result.stdout)
+    (acme,) = ledger["customers"]
+    us, customer, both = (acme["owners"][owner] for owner in ("us", "customer", "both"))
+    assert (us["done_on_time"], us["done_late"], us["dropped"], us["open"], us["overdue"]) == (
+        1,
+        1,
+        0,
+        1,
+        0,
+    )
+    assert us["moved"] == {"items": 1, "times": 2, "days": 10}
+    assert us["reasons"] == ["Legal review", "Sick leave"]
+    assert us["kept_percent"] == 50
+    assert (customer["done_on_time"], customer["done_late"], customer["dropped"]) == (1, 1, 1)
+    assert customer["moved"] == {"items": 0, "times": 0, "days": 0}
+    assert customer["kept_percent"] == 33
+    assert (both["overdue"], both["open"], both["moved"]["days"]) == (1, 0, 10)
+    assert both["reasons"] == ["Budget freeze"]
+    assert both["kept_percent"] == 0
+    # The quarter of a promise is that of the date first promised.
+    assert {name: q["kept_percent"] for name, q in acme["quarters"].items()} == {
+        "2026-Q2": 50,
+        "2026-Q3": 0,
+        quarter(TODAY + timedelta(days=30)): None,
+    }
+    assert ledger["owners"]["us"]["done_on_time"] == 1
+
+
+def test_the_ledger_since_a_day_leaves_earlier_sessions_out(run, notes: Path) -> None:
+    ledger_history(notes)
+    args = ["ledger", "--customer", "acme", "--since", "2026-08-01", "--format", "json"]
+    (acme,) = json.loads(run(*args, "--notes-dir", str(notes)).stdout)["customers"]
+    assert acme["owners"]["us"]["done_on_time"] == 0
+    assert acme["owners"]["customer"]["done_late"] == 1
+
+
+def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:
+    ledger_history(notes)
+    result = run("ledger", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "us: 1 of 2 kept on time, 1 done late, 1 moved (2 time(s), +10 day(s) in all)" in text
+    for reason in ("Legal review", "Sick leave", "Budget freeze"):
+        assert f"slipped because: {reason}" in text
+    assert "2026-Q2 50%, 2026-Q3 0%" in text
+    table = run("ledger", "--notes-dir", str(notes)).stdout
+    assert "Acme Corp\tus\t1\t1\t1 (2x, +10d)\t0\t0\t1\t50%" in table

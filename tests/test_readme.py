@@ -30,6 +30,7 @@ def test_readme_documents_every_command() -> None:
         "calendar",
         "due",
         "export",
+        "ledger",
         "list",
         "new",
         "render",

@@ -116,3 +116,53 @@ def calendar(
     filters = filters_from(customer, playbook, status, since, until)
     reminders, meetings = calendar_entries(read_history(notes_dir, filters), owner=owner)
     emit(calendar_ics(reminders, meetings, lead), output)
+
+
+@app.command()
+@reads_history
+def ledger(
+    customer: CustomerFilter = None,
+    since: SinceFilter = None,
+    output: Annotated[
+        DueFormat, typer.Option("--format", help="table, json or md.")
+    ] = DueFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """The promises each side kept: on time, late, moved, dropped; per customer, by quarter."""
+    from resetkit.history.ledger import ledger_markdown, promise_ledger
+
+    found = promise_ledger(read_history(notes_dir, filters_from(customer, since=since)))
+    if output is DueFormat.json:
+        write_json(found.as_json())
+        return
+    if output is DueFormat.md:
+        sys.stdout.write(ledger_markdown(found))
+        return
+    rows = []
+    for entry in found.customers:
+        for owner, tally in entry.owners.items():
+            if not (tally.fallen_due or tally.open):
+                continue
+            kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
+            rows.append(
+                [
+                    entry.customer,
+                    owner,
+                    str(tally.on_time),
+                    str(tally.late),
+                    f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)",
+                    str(tally.dropped),
+                    str(tally.overdue),
+                    str(tally.open),
+                    kept,
+                ]
+            )
+        trend = [
+            f"{name} {tally.kept_percent}%"
+            for name, tally in sorted(entry.quarters.items())
+            if tally.kept_percent is not None
+        ]
+        if trend:
+            rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
+    columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
+    table([*columns, "KEPT"], rows)
