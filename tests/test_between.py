@@ -550,3 +550,134 @@ def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:
     assert "2026-Q2 50%, 2026-Q3 0%" in text
     table = run("ledger", "--notes-dir", str(notes)).stdout
     assert "Acme Corp\tus\t1\t1\t1 (2x, +10d)\t0\t0\t1\t50%" in table
+
+
+# --- brief -------------------------------------------------------------------------------------
+
+
+def brief_history(notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme [bold]Corp[/]",
+        "2026-09-01",
+        "risk-check",
+        {"hours-last-month": 9, "monthly-value": 1000, "cost-vs-value": "fair"},
+        recommendation=Recommended(playbook="reset", because="Older advice"),
+    )
+    write_session(
+        notes,
+        "Acme [bold]Corp[/]",
+        "2026-10-05",
+        "risk-check",
+        {"hours-last-month": 14, "monthly-value": 2400, "cost-vs-value": "high"},
+        recommendation=Recommended(playbook="recovery", because="Their champion left"),
+    )
+    write_session(
+        notes,
+        "Acme [bold]Corp[/]",
+        "2026-10-20",
+        "recovery",
+        {
+            "actions": [
+                item(
+                    "slipped1",
+                    "Fix the [red]export[/red] | now",
+                    due=day(-2),
+                    owner_name="Sam",
+                    history=[
+                        event(
+                            "moved",
+                            "2026-10-25",
+                            note="Waiting on *legal*",
+                            from_due="2026-11-01",
+                            to_due=day(-2),
+                        )
+                    ],
+                ),
+                item("custom01", "Name a new champion", owner="customer", due=day(10)),
+                item("done0001", "Send the recap", status="done", due="2026-10-21"),
+            ]
+        },
+        outcome="agreed",
+        minutes=55,
+    )
+    write_session(notes, "Acme [bold]Corp[/]", "2026-11-01", "reset", status="discarded")
+    write_session(notes, "Acme Labs", "2026-11-02", "reset")
+
+
+def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
+    run, notes: Path
+) -> None:
+    brief_history(notes)
+    result = run("brief", "acme [bold]corp[/]", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("# Before the call: Acme \\[bold\\]Corp\\[/\\]\n")
+    assert "3 session(s) with them" in text  # the discarded one left out
+    assert "Tuesday 20 October 2026" in text and "complete, agreed; 55 min" in text
+    sessions = text.split("## Last sessions")[1].split("##")[0]
+    assert sessions.index("20 October") < sessions.index("5 October") < sessions.index("1 Sept")
+    assert "Fix the \\[red\\]export\\[/red\\] \\| now (us: Sam;" in text
+    assert "moved from 2026-11-01 to " + day(-2) + ": Waiting on \\*legal\\*" in text
+    assert "Name a new champion (customer;" in text
+    assert "Send the recap" not in text
+    assert "us: 1 of 2 kept on time, 1 overdue, 1 moved" in text
+    assert "14 hour(s) last month against 2,400 a month: On the high side" in text
+    assert "run recovery: Their champion left" in text
+    tokens = MarkdownIt().enable("table").parse(text)
+    assert not [t for t in tokens if t.type in ("table_open", "html_inline", "html_block")]
+
+
+def test_the_brief_in_the_terminal_shows_record_text_as_typed(run, notes: Path) -> None:
+    brief_history(notes)
+    result = run("brief", "acme [bold]corp[/]", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    shown = " ".join(result.stdout.split())  # lines wrap at the terminal's width
+    assert "Before the call: Acme [bold]Corp[/]" in shown
+    assert "Fix the [red]export[/red] | now" in shown
+    assert "Waiting on *legal*" in shown
+    assert "Recommended run recovery: Their champion left" in shown
+
+
+def test_a_brief_of_an_unclear_or_unknown_customer_is_refused(run, notes: Path) -> None:
+    brief_history(notes)
+    several = run("brief", "acme", "--notes-dir", str(notes))
+    assert several.exit_code == 2
+    assert "names several customers" in several.stderr
+    unknown = run("brief", "Globex", "--notes-dir", str(notes))
+    assert unknown.exit_code == 2
+    assert "no session with a customer named 'Globex'" in unknown.stderr
+
+
+def test_start_brief_needs_a_customer(run, notes: Path) -> None:
+    result = run("start", "risk-check", "--brief", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "--brief needs --customer" in result.stderr
+
+
+@pytest.mark.pty
+def test_start_brief_shows_the_brief_before_the_first_section(isolated: Path, notes: Path) -> None:
+    import os
+    import signal
+    import sys
+
+    import pexpect
+
+    brief_history(notes)
+    child = pexpect.spawn(
+        str(Path(sys.executable).parent / "resetkit"),
+        ["start", "risk-check", "--customer", "Acme Labs", "--brief"],
+        env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
+        cwd=str(isolated),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+    try:
+        child.expect_exact("Before the call: Acme Labs")
+        child.expect_exact("Promises")
+        child.expect_exact("Warning signs")
+        child.expect_exact("Date of the last real conversation")
+    finally:
+        child.kill(signal.SIGKILL)
+        child.close()

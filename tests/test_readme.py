@@ -27,6 +27,7 @@ def test_readme_documents_every_command() -> None:
     assert names == [
         "actions",
         "answers-template",
+        "brief",
         "calendar",
         "due",
         "export",

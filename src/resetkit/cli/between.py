@@ -19,6 +19,7 @@ from resetkit.cli.output import (
     UntilFilter,
     emit,
     filters_from,
+    make_console,
     read_history,
     reads_history,
     table,
@@ -166,3 +167,33 @@ def ledger(
             rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
     columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
     table([*columns, "KEPT"], rows)
+
+
+class BriefFormat(StrEnum):
+    rich = "rich"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+@reads_history
+def brief(
+    customer: Annotated[str, typer.Argument(help="The customer's name, or enough of it.")],
+    output: Annotated[
+        BriefFormat, typer.Option("--format", help="rich (the terminal), md or json.")
+    ] = BriefFormat.rich,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """What to read before the next call: sessions, open items, promises, cost, advice."""
+    from resetkit.history.brief import brief_markdown, build_brief, choose_customer
+
+    stored = read_history(notes_dir, filters_from(customer))
+    found = build_brief(stored, choose_customer(stored, customer))
+    if output is BriefFormat.json:
+        write_json(found.as_json())
+    elif output is BriefFormat.md:
+        sys.stdout.write(brief_markdown(found))
+    else:
+        from resetkit.run.screen import draw_brief
+
+        draw_brief(make_console(), found)
