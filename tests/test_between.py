@@ -353,6 +353,37 @@ def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: 
     assert int(after["Train the admin"]["sequence"]) == 0
 
 
+def test_calendar_leaves_out_items_closed_long_ago(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-200),
+        answers={
+            "actions": [
+                item(
+                    "old00001",
+                    "Closed long ago",
+                    due=day(-150),
+                    status="done",
+                    history=[event("done", day(-149))],
+                ),
+                item("old00002", "Dropped long ago", due=day(-150), status="dropped"),
+                item(
+                    "recent01",
+                    "Closed lately",
+                    due=day(-150),
+                    status="done",
+                    history=[event("done", day(-10))],
+                ),
+                item("open0001", "Still open", due=day(-150)),
+            ]
+        },
+    )
+    out = notes.parent / "between.ics"
+    assert run("calendar", "-o", str(out), "--notes-dir", str(notes)).exit_code == 0
+    assert sorted(todos(read_ics(out))) == ["Closed lately", "Still open"]
+
+
 def test_calendar_follow_up_uid_is_the_one_of_the_session_invite(run, notes: Path) -> None:
     from conftest import drive
 

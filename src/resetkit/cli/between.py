@@ -56,7 +56,8 @@ def due(
     from resetkit.history.read import parse_span
 
     span = parse_span(within)
-    digest = due_digest(read_history(notes_dir, filters_from(customer)), span, owner=owner)
+    stored = read_history(notes_dir, filters_from(customer), with_raw=False)
+    digest = due_digest(stored, span, owner=owner)
     if output is DueFormat.json:
         write_json(digest.as_json())
         return
@@ -115,7 +116,8 @@ def calendar(
 
     lead = parse_lead(alarm)
     filters = filters_from(customer, playbook, status, since, until)
-    reminders, meetings = calendar_entries(read_history(notes_dir, filters), owner=owner)
+    stored = read_history(notes_dir, filters, with_raw=False)
+    reminders, meetings = calendar_entries(stored, owner=owner)
     emit(calendar_ics(reminders, meetings, lead), output)
 
 
@@ -132,7 +134,8 @@ def ledger(
     """The promises each side kept: on time, late, moved, dropped; per customer, by quarter."""
     from resetkit.history.ledger import ledger_markdown, promise_ledger
 
-    found = promise_ledger(read_history(notes_dir, filters_from(customer, since=since)))
+    filters = filters_from(customer, since=since)
+    found = promise_ledger(read_history(notes_dir, filters, with_raw=False))
     if output is DueFormat.json:
         write_json(found.as_json())
         return
