@@ -150,6 +150,22 @@ def test_due_groups_overdue_soon_and_follow_ups_by_customer(run, notes: Path) ->
     assert acme["overdue"] == [] and [a["action_id"] for a in acme["due_soon"]] == ["soon0001"]
 
 
+def test_due_leaves_out_a_follow_up_already_held(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Globex",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(3)},
+        outcome="follow-up",
+    )
+    args = ["due", "--format", "json", "--notes-dir", str(notes)]
+    assert json.loads(run(*args).stdout)["customers"][0]["follow_ups"][0]["date"] == day(3)
+    held = record(folder) | {"followed_by": ["globex/later-reset"]}
+    (folder / RECORD_FILE).write_text(json.dumps(held) + "\n", "utf-8")
+    assert json.loads(run(*args).stdout)["customers"] == []
+
+
 def test_due_markdown_escapes_what_a_record_says_and_writes_dates_out(run, notes: Path) -> None:
     write_session(
         notes,
