@@ -52,7 +52,7 @@ def due(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Today's digest: overdue items, items due soon and follow-up meetings, by customer."""
-    from resetkit.history.due import digest_markdown, due_digest
+    from resetkit.history.due import digest_markdown, due_digest, owner_label
     from resetkit.history.read import parse_span
 
     span = parse_span(within)
@@ -69,8 +69,7 @@ def due(
         for found in group.overdue + group.soon:
             action = found.action
             when = f"{found.overdue_days}d late" if found.overdue_days else "due"
-            name = " ".join(str(action.get("owner_name", "")).split())
-            who = str(action.get("owner", "us")) + (f": {name}" if name else "")
+            who = owner_label(action)
             day = found.due.isoformat() if found.due else ""
             rows.append(
                 [str(action.get("id", "")), f"{day} {when}", group.customer, action["what"], who]

@@ -9,6 +9,7 @@ from typing import Any
 
 from resetkit.errors import UsageError
 from resetkit.history.actions import open_actions
+from resetkit.history.due import owner_label
 from resetkit.history.ledger import ledger_line, promise_ledger
 from resetkit.history.read import Stored
 from resetkit.record.recap import written_date
@@ -168,12 +169,11 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
             for change in action.get("history", [])
             if isinstance(change, dict) and change.get("kind") == "moved"
         ]
-        name = _one_line(action.get("owner_name", ""))
         items.append(
             OpenItem(
                 id=str(action.get("id", "")),
                 what=_one_line(action.get("what", "")),
-                owner=str(action.get("owner", "us")) + (f": {name}" if name else ""),
+                owner=owner_label(action),
                 due=found.due,
                 overdue_days=found.overdue_days,
                 slips=slips,

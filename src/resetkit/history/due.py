@@ -136,9 +136,23 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _who(action: dict[str, Any]) -> str:
+def owner_label(action: dict[str, Any]) -> str:
+    """Who owns an action item, with the name when one was given: 'customer: Pat'."""
     name = _one_line(action.get("owner_name", ""))
     return str(action.get("owner", "us")) + (f": {name}" if name else "")
+
+
+def _item_markdown(found: OpenAction, when: str) -> str:
+    action = found.action
+    return (
+        f"- {when}: {escape(_one_line(action.get('what', '')))} "
+        f"({escape(owner_label(action))}; id {escape(str(action.get('id', '')))})"
+    )
+
+
+def _due_on(found: OpenAction) -> str:
+    assert found.due is not None  # the digest holds dated items only
+    return written_date(found.due)
 
 
 def digest_markdown(digest: Digest) -> str:
@@ -150,19 +164,10 @@ def digest_markdown(digest: Digest) -> str:
     for group in digest.customers:
         lines += [f"## {escape(_one_line(group.customer))}", ""]
         for found in group.overdue:
-            assert found.due is not None
-            lines.append(
-                f"- **Overdue {found.overdue_days} day(s)** (due {written_date(found.due)}): "
-                f"{escape(_one_line(found.action.get('what', '')))} "
-                f"({escape(_who(found.action))}; id {escape(str(found.action.get('id', '')))})"
-            )
+            late = f"**Overdue {found.overdue_days} day(s)** (due {_due_on(found)})"
+            lines.append(_item_markdown(found, late))
         for found in group.soon:
-            assert found.due is not None
-            lines.append(
-                f"- Due {written_date(found.due)}: "
-                f"{escape(_one_line(found.action.get('what', '')))} "
-                f"({escape(_who(found.action))}; id {escape(str(found.action.get('id', '')))})"
-            )
+            lines.append(_item_markdown(found, f"Due {_due_on(found)}"))
         for meeting in group.meetings:
             lines.append(
                 f"- Follow-up meeting on {written_date(meeting.day)} (after `{meeting.stored.id}`)"
@@ -231,7 +236,7 @@ def calendar_entries(
             if slips:
                 summary += f", moved {len(slips)} time(s)"
             description = [
-                f"Owner: {_who(action)}",
+                f"Owner: {owner_label(action)}",
                 f"Customer: {_one_line(session.customer)}",
                 f"From the {session.playbook_id} session on {session.started_at[:10]} "
                 f"(resetkit session {session.id}, item {action.get('id', '')}).",
