@@ -72,7 +72,13 @@ def due(
             who = owner_label(action)
             day = found.due.isoformat() if found.due else ""
             rows.append(
-                [str(action.get("id", "")), f"{day} {when}", group.customer, action["what"], who]
+                [
+                    str(action.get("id", "")),
+                    f"{day} {when}",
+                    group.customer,
+                    str(action.get("what", "")),
+                    who,
+                ]
             )
         for meeting in group.meetings:
             rows.append(

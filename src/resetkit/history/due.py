@@ -170,7 +170,8 @@ def digest_markdown(digest: Digest) -> str:
             lines.append(_item_markdown(found, f"Due {_due_on(found)}"))
         for meeting in group.meetings:
             lines.append(
-                f"- Follow-up meeting on {written_date(meeting.day)} (after `{meeting.stored.id}`)"
+                f"- Follow-up meeting on {written_date(meeting.day)} "
+                f"(after session {escape(meeting.stored.id)})"
             )
         lines.append("")
     return "\n".join(lines)
