@@ -1,4 +1,4 @@
-"""`resetkit export --format json` and `resetkit actions` over generated histories of N sessions.
+"""The history commands (export, actions, due, calendar, ledger, brief) over N sessions.
 
 Run: .venv/bin/python bench/history.py [--sizes 1000,10000] [--runs 5]
 Generates each history once into a temp dir (100,000 sessions take about two minutes and 1 GB),
@@ -12,6 +12,7 @@ Prints the median wall time and peak memory of each.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -28,6 +29,10 @@ from startup import resetkit_command
 COMMANDS = {
     "export --format json": ["export", "--format", "json"],
     "actions": ["actions"],
+    "due --format md": ["due", "--format", "md"],
+    "calendar": ["calendar"],
+    "ledger": ["ledger"],
+    "brief CUSTOMER": ["brief", "{customer}", "--format", "md"],
 }
 # Run in a child of its own, so that the peak memory is this command's alone.
 PROBE = (
@@ -68,13 +73,22 @@ def rewrite_some(notes: Path, share: float, rng: random.Random) -> None:
     age(chosen)
 
 
+def busiest_customer(notes: Path) -> str:
+    """The name of the customer with the most sessions, for `brief`."""
+    folder = max(notes.iterdir(), key=lambda customer: len(list(customer.iterdir())))
+    record = next(folder.glob("*/session.json"))
+    return str(json.loads(record.read_text("utf-8"))["customer"])
+
+
 def measure(notes: Path, runs: int) -> list[tuple[str, str, float, float]]:
     """(command, situation, median seconds, peak MB) for each command and situation."""
     rows = []
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as cache:
         environment = dict(os.environ, RESETKIT_CACHE_DIR=cache)
+        customer = busiest_customer(notes)
         for name, args in COMMANDS.items():
+            args = [arg.replace("{customer}", customer) for arg in args]
             command = [*resetkit_command(), *args, "--notes-dir", str(notes)]
             cold, warm, changed = [], [], []
             for _ in range(max(1, runs // 3)):

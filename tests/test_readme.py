@@ -32,7 +32,11 @@ def test_readme_documents_every_command() -> None:
     assert names == [
         "actions",
         "answers-template",
+        "brief",
+        "calendar",
+        "due",
         "export",
+        "ledger",
         "list",
         "new",
         "render",

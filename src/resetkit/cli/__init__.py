@@ -4,7 +4,14 @@ Importing this package builds the command tree: each module adds its commands to
 in the order `resetkit --help` lists them.
 """
 
-from resetkit.cli import actions, playbooks, run, sessions, team  # noqa: F401  (they add commands)
+from resetkit.cli import (  # noqa: F401  (they add commands)
+    actions,
+    between,
+    playbooks,
+    run,
+    sessions,
+    team,
+)
 from resetkit.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -116,6 +116,13 @@ def actions_move(
         bool,
         typer.Option("--allow-past", help="Allow a due date before today without asking."),
     ] = False,
+    with_later: Annotated[
+        bool,
+        typer.Option(
+            "--with-later",
+            help="Shift every open item of the same session due on or after it by as many days.",
+        ),
+    ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
@@ -141,4 +148,25 @@ def actions_move(
                 sys.stderr.write("not moved: nothing changed\n")
                 return
     event = ActionEvent(at=now(), kind="moved", note=reason.strip(), to_due=new_due)
+    if with_later:
+        _move_plan(notes_dir, action_id, event, new_due)
+        return
     _change_action(notes_dir, action_id, event, new_due)
+
+
+def _move_plan(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
+    from resetkit.history.plan import move_with_later
+    from resetkit.places import find_notes_dir
+
+    moved = move_with_later(find_notes_dir(notes_dir).path, action_id, event, new_due)
+    changed = moved.settled
+    sys.stderr.write(f"{changed.item.id} moved: {' '.join(changed.item.what.split())}\n")
+    for item in moved.shifted:
+        sys.stderr.write(
+            f"{item.id} moved {moved.days:+d} day(s) with it: {' '.join(item.what.split())}\n"
+        )
+    if not changed.plan_rebuilt:
+        sys.stderr.write(
+            f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
+            f"it is; 'resetkit render {changed.session_id} --force' rebuilds it\n"
+        )

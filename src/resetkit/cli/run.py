@@ -64,6 +64,13 @@ def start(
             help="Allow --follow-up of a session held with another customer without asking.",
         ),
     ] = False,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief",
+            help="Show the customer's brief (as 'resetkit brief' does) before the first section.",
+        ),
+    ] = False,
 ) -> None:
     """Run a playbook live: ask its questions, save every answer, write the notes."""
     from resetkit.run.start import StartRequest
@@ -79,6 +86,7 @@ def start(
         other_customer=other_customer,
         notes_dir=notes_dir,
         terminal=has_terminal(),
+        brief=brief,
     )
     console = make_console()
     _print_finished(start_run(request, console), console)

@@ -256,6 +256,7 @@ def action_plan_markdown(session: Session) -> str:
     changes = [
         (number, event) for number, item in enumerate(items, start=1) for event in item.history
     ]
+    numbers = {item.id: number for number, item in enumerate(items, start=1)}
     if changes:
         out += ["", "## Changes since the meeting", ""]
         for number, event in changes:
@@ -264,6 +265,8 @@ def action_plan_markdown(session: Session) -> str:
                 old = event.from_due.isoformat() if event.from_due else "no date"
                 new = event.to_due.isoformat() if event.to_due else "no date"
                 line = f"- {when}: #{number} moved from {old} to {new}"
+                if event.caused_by in numbers:
+                    line += f" with #{numbers[event.caused_by]}"
             else:
                 line = f"- {when}: #{number} {event.kind}"
             if event.note:

@@ -48,6 +48,8 @@ class ActionEvent(BaseModel):
     from_due: date | None = None
     to_due: date | None = None
     by: str = ""  # who made the change: git's user.name, or `me` in resetkit.toml
+    # The item whose move shifted this one with it (`actions move --with-later`), by id.
+    caused_by: str | None = None
 
 
 VerdictKind = Literal["done", "moved", "dropped", "open"]

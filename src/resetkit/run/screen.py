@@ -14,6 +14,8 @@ from resetkit.controls import visible
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from resetkit.history.brief import Brief
+
 
 @dataclass(frozen=True)
 class SectionView:
@@ -116,3 +118,45 @@ def status_fragments(
     if total > planned:
         fragments.append(("class:over", f" (over by {clock_text(total - planned)})"))
     return fragments
+
+
+def draw_brief(console: Console, brief: Brief) -> None:
+    """The brief before a call (history/brief.py), every text from a record escaped."""
+    from rich.rule import Rule
+    from rich.table import Table
+
+    from resetkit.history.brief import advice_line, cost_line, hours, item_line
+    from resetkit.record.recap import written_date
+
+    console.print(Rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}"))
+    console.print(
+        f"{brief.session_count} session(s) with them, {hours(brief.meeting_minutes)} in "
+        f"meetings; today is {written_date(brief.today)}.",
+        highlight=False,
+    )
+    if brief.sessions:
+        sessions = Table(title="Last sessions", title_justify="left", box=None, pad_edge=False)
+        for column in ("Date", "Playbook", "Outcome", "Status", "Min"):
+            sessions.add_column(column)
+        for past in brief.sessions:
+            sessions.add_row(
+                written_date(past.day),
+                escape_markup(past.playbook),
+                escape_markup(past.outcome),
+                past.status.replace("_", " "),
+                str(past.minutes),
+            )
+        console.print(sessions)
+    console.print("[bold]Open action items[/]")
+    for item in brief.open_items:
+        style = "red" if item.overdue_days else ""
+        line = escape_markup(item_line(item))
+        console.print(f"  • [{style}]{line}[/]" if style else f"  • {line}", highlight=False)
+    if not brief.open_items:
+        console.print("  none", highlight=False)
+    console.print(f"[bold]Promises[/] {escape_markup(brief.promises)}", highlight=False)
+    cost = cost_line(brief.cost) if brief.cost else "no risk check yet"
+    console.print(f"[bold]Time against pay[/] {escape_markup(cost)}", highlight=False)
+    advice = advice_line(brief.advice) if brief.advice else "no recommendation yet"
+    console.print(f"[bold]Recommended[/] {escape_markup(advice)}", highlight=False)
+    console.print(Rule())

@@ -57,6 +57,7 @@ class StartRequest:
     other_customer: bool = False  # a follow-up of another customer's session is meant
     notes_dir: Path | None = None
     terminal: bool = True  # a person is there to ask (stdin and stdout are a terminal)
+    brief: bool = False  # draw the customer's brief (history/brief.py) before the first section
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def start(request: StartRequest, console: Console) -> Finished:
     path = resolve(request.playbook, search_path())
     text = read_text(path)
     notes = find_notes_dir(request.notes_dir).path
+    if request.brief:
+        _draw_brief(request, notes, console)
     if request.answers is None and request.follow_up is None and request.terminal:
         from resetkit.run.headstart import recall
 
@@ -106,6 +109,31 @@ def start(request: StartRequest, console: Console) -> Finished:
         if screen is not None:
             return _from_first_screen(screen, path, text, request, people, notes, started, console)
     return _validated_first(request, path, text, people, notes, started, console)
+
+
+def _draw_brief(request: StartRequest, notes: Path, console: Console) -> None:
+    """The customer's brief, before the first section; only for a person at a terminal."""
+    if request.customer is None:
+        raise UsageError(
+            "--brief needs --customer: the brief is of one customer",
+            hint='add --customer "Acme Corp"',
+        )
+    if not request.terminal or request.no_input:
+        return  # a script reads the paths written on stdout, and nothing else
+    from resetkit.history.brief import build_brief, choose_customer
+    from resetkit.history.read import Filters, read_sessions
+    from resetkit.run.screen import draw_brief, escape_markup
+
+    stored, _ = read_sessions(notes, Filters(customer=request.customer.strip()))
+    if not stored:
+        console.print(f"No earlier session with {escape_markup(request.customer.strip())}.")
+        return
+    try:
+        customer = choose_customer(stored, request.customer)
+    except UsageError as error:  # several customers match: the meeting still starts
+        console.print(f"No brief: {escape_markup(error.message)}.", highlight=False)
+        return
+    draw_brief(console, build_brief(stored, customer))
 
 
 def _validated_first(

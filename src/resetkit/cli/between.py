@@ -1,0 +1,207 @@
+"""Commands for between meetings: due, calendar, ledger, brief."""
+
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at each start (twice), which was most of the time it takes to build the commands.
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from resetkit.cli.app import app
+from resetkit.cli.output import (
+    CustomerFilter,
+    NotesDirOption,
+    PlaybookFilter,
+    SinceFilter,
+    StatusFilter,
+    UntilFilter,
+    emit,
+    filters_from,
+    make_console,
+    read_history,
+    reads_history,
+    table,
+    write_json,
+)
+
+
+class DueFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+OwnerOption = Annotated[
+    str | None, typer.Option("--owner", help="us, customer, both, or the owner's name.")
+]
+
+
+@app.command()
+@reads_history
+def due(
+    within: Annotated[
+        str, typer.Option("--within", help="What falls due within this span, like 7d or 2w.")
+    ] = "7d",
+    owner: OwnerOption = None,
+    customer: CustomerFilter = None,
+    output: Annotated[
+        DueFormat, typer.Option("--format", help="table, json or md (for a daily mail).")
+    ] = DueFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Today's digest: overdue items, items due soon and follow-up meetings, by customer."""
+    from resetkit.history.due import digest_markdown, due_digest, owner_label
+    from resetkit.history.read import parse_span
+
+    span = parse_span(within)
+    stored = read_history(notes_dir, filters_from(customer), with_raw=False)
+    digest = due_digest(stored, span, owner=owner)
+    if output is DueFormat.json:
+        write_json(digest.as_json())
+        return
+    if output is DueFormat.md:
+        sys.stdout.write(digest_markdown(digest))
+        return
+    rows = []
+    for group in digest.customers:
+        for found in group.overdue + group.soon:
+            action = found.action
+            when = f"{found.overdue_days}d late" if found.overdue_days else "due"
+            who = owner_label(action)
+            day = found.due.isoformat() if found.due else ""
+            rows.append(
+                [
+                    str(action.get("id", "")),
+                    f"{day} {when}",
+                    group.customer,
+                    str(action.get("what", "")),
+                    who,
+                ]
+            )
+        for meeting in group.meetings:
+            rows.append(
+                [
+                    meeting.stored.id,
+                    f"{meeting.day.isoformat()} meeting",
+                    group.customer,
+                    "follow-up meeting",
+                    "",
+                ]
+            )
+    if not rows:
+        sys.stderr.write(f"nothing overdue or due within {span.days} day(s)\n")
+        return
+    table(["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"], rows, droppable=("OWNER",))
+
+
+@app.command()
+@reads_history
+def calendar(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The .ics file to write (default: stdout)."),
+    ] = None,
+    alarm: Annotated[
+        str,
+        typer.Option("--alarm", help="How long before an item falls due to remind: 9h, 1d, 1w."),
+    ] = "1d",
+    owner: OwnerOption = None,
+    customer: CustomerFilter = None,
+    playbook: PlaybookFilter = None,
+    status: StatusFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file."""
+    from resetkit.history.due import calendar_entries, parse_lead
+    from resetkit.record.calendar import calendar_ics
+
+    lead = parse_lead(alarm)
+    filters = filters_from(customer, playbook, status, since, until)
+    stored = read_history(notes_dir, filters, with_raw=False)
+    reminders, meetings = calendar_entries(stored, owner=owner)
+    emit(calendar_ics(reminders, meetings, lead), output)
+
+
+@app.command()
+@reads_history
+def ledger(
+    customer: CustomerFilter = None,
+    since: SinceFilter = None,
+    output: Annotated[
+        DueFormat, typer.Option("--format", help="table, json or md.")
+    ] = DueFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """The promises each side kept: on time, late, moved, dropped; per customer, by quarter."""
+    from resetkit.history.ledger import ledger_markdown, promise_ledger
+
+    filters = filters_from(customer, since=since)
+    found = promise_ledger(read_history(notes_dir, filters, with_raw=False))
+    if output is DueFormat.json:
+        write_json(found.as_json())
+        return
+    if output is DueFormat.md:
+        sys.stdout.write(ledger_markdown(found))
+        return
+    rows = []
+    for entry in found.customers:
+        for owner, tally in entry.owners.items():
+            if not (tally.fallen_due or tally.open):
+                continue
+            kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
+            rows.append(
+                [
+                    entry.customer,
+                    owner,
+                    str(tally.on_time),
+                    str(tally.late),
+                    f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)",
+                    str(tally.dropped),
+                    str(tally.overdue),
+                    str(tally.open),
+                    kept,
+                ]
+            )
+        trend = [
+            f"{name} {tally.kept_percent}%"
+            for name, tally in sorted(entry.quarters.items())
+            if tally.kept_percent is not None
+        ]
+        if trend:
+            rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
+    columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
+    table([*columns, "KEPT"], rows)
+
+
+class BriefFormat(StrEnum):
+    rich = "rich"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+@reads_history
+def brief(
+    customer: Annotated[str, typer.Argument(help="The customer's name, or enough of it.")],
+    output: Annotated[
+        BriefFormat, typer.Option("--format", help="rich (the terminal), md or json.")
+    ] = BriefFormat.rich,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """What to read before the next call: sessions, open items, promises, cost, advice."""
+    from resetkit.history.brief import brief_markdown, build_brief, choose_customer
+
+    stored = read_history(notes_dir, filters_from(customer))
+    found = build_brief(stored, choose_customer(stored, customer))
+    if output is BriefFormat.json:
+        write_json(found.as_json())
+    elif output is BriefFormat.md:
+        sys.stdout.write(brief_markdown(found))
+    else:
+        from resetkit.run.screen import draw_brief
+
+        draw_brief(make_console(), found)

@@ -1,0 +1,282 @@
+"""The brief before a call: what a CSM reads in the five minutes before dialling in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from resetkit.errors import UsageError
+from resetkit.history.actions import open_actions
+from resetkit.history.due import owner_label
+from resetkit.history.ledger import ledger_line, promise_ledger
+from resetkit.history.read import Stored
+from resetkit.record.recap import written_date
+from resetkit.record.render import escape
+
+LAST_SESSIONS = 5
+COST_PLAYBOOK = "risk-check"
+ADVISING_PLAYBOOKS = ("risk-check", "recovery")
+
+
+@dataclass(frozen=True)
+class PastSession:
+    """One of the last sessions with the customer."""
+
+    id: str
+    day: date
+    playbook: str
+    status: str
+    outcome: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One move of an open item: from, to, why."""
+
+    from_due: str
+    to_due: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An open action item with its owner and its slips."""
+
+    id: str
+    what: str
+    owner: str  # us, customer or both, with the name: "customer: Pat"
+    due: date | None
+    overdue_days: int
+    slips: list[Slip]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Time spent against what the account pays, from the latest risk check."""
+
+    session_id: str
+    day: date
+    hours_last_month: float | None
+    monthly_value: float | None
+    verdict: str  # the answer to "is the time in proportion", as its label reads; "" if none
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The playbook recommended by the latest risk check or recovery, and why."""
+
+    session_id: str
+    day: date
+    playbook: str | None  # None: nothing to run
+    because: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything the brief shows about one customer."""
+
+    customer: str
+    today: date
+    sessions: list[PastSession]  # the last ones, newest first
+    session_count: int
+    meeting_minutes: int  # in every complete session with them
+    open_items: list[OpenItem]
+    promises: str  # the promise ledger's line
+    cost: Cost | None
+    advice: Advice | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The brief as a JSON object."""
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def choose_customer(stored: list[Stored], wanted: str) -> str:
+    """The one customer `wanted` names: exactly (any case), else the only one containing it."""
+    names = sorted({item.customer for item in stored})
+    exact = [name for name in names if name.casefold() == wanted.strip().casefold()]
+    if exact:
+        return str(exact[0])
+    if len(names) == 1:
+        return str(names[0])
+    if not names:
+        raise UsageError(
+            f"no session with a customer named {wanted!r}",
+            hint="'resetkit sessions' lists the customers",
+        )
+    shown = ", ".join(repr(_one_line(name)) for name in names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    raise UsageError(
+        f"{wanted!r} names several customers ({shown}{more})", hint="give more of the name"
+    )
+
+
+def _choice_label(record: dict[str, Any], question_id: str, value: Any) -> str:
+    """The label a choice answer was picked by, from the session's playbook; else the value."""
+    from resetkit.errors import ResetkitError
+    from resetkit.format.loader import load, load_file
+
+    path = Path(str(record.get("playbook_path", "")))
+    try:
+        playbook = load_file(path) if path.is_file() else load(str(record["playbook_id"]))[0]
+    except (ResetkitError, OSError):
+        return str(value)
+    for _, question in playbook.questions():
+        if question.id == question_id:
+            for choice in getattr(question, "choices", None) or []:
+                if choice.value == value:
+                    return str(choice.label)
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def build_brief(stored: list[Stored], customer: str, today: date | None = None) -> Brief:
+    """The brief of `customer` (as `choose_customer` gave it) from the sessions read."""
+    today = today or date.today()
+    theirs = [item for item in stored if item.customer == customer and item.status != "discarded"]
+    newest = sorted(theirs, key=lambda item: item.started_at, reverse=True)
+    sessions = [
+        PastSession(
+            id=item.id,
+            day=date.fromisoformat(item.started_at[:10]),
+            playbook=str(item.record.get("playbook_title") or item.playbook_id),
+            status=item.status,
+            outcome=item.outcome or "",
+            minutes=round(item.meeting_seconds / 60),
+        )
+        for item in newest[:LAST_SESSIONS]
+    ]
+    items = []
+    for found in open_actions(theirs):
+        action = found.action
+        slips = [
+            Slip(
+                str(change.get("from_due") or "no date"),
+                str(change.get("to_due") or "no date"),
+                _one_line(change.get("note", "")),
+            )
+            for change in action.get("history", [])
+            if isinstance(change, dict) and change.get("kind") == "moved"
+        ]
+        items.append(
+            OpenItem(
+                id=str(action.get("id", "")),
+                what=_one_line(action.get("what", "")),
+                owner=owner_label(action),
+                due=found.due,
+                overdue_days=found.overdue_days,
+                slips=slips,
+            )
+        )
+    complete = [item for item in newest if item.status == "complete"]
+    cost = None
+    for item in complete:
+        if item.playbook_id == COST_PLAYBOOK:
+            answers = item.record["answers"]
+            verdict = answers.get("cost-vs-value")
+            cost = Cost(
+                item.id,
+                date.fromisoformat(item.started_at[:10]),
+                _number(answers.get("hours-last-month")),
+                _number(answers.get("monthly-value")),
+                _choice_label(item.record, "cost-vs-value", verdict) if verdict else "",
+            )
+            break
+    advice = None
+    for item in complete:
+        recommended = item.record.get("recommendation")
+        if item.playbook_id in ADVISING_PLAYBOOKS and isinstance(recommended, dict):
+            advice = Advice(
+                item.id,
+                date.fromisoformat(item.started_at[:10]),
+                recommended.get("playbook"),
+                _one_line(recommended.get("because", "")),
+            )
+            break
+    ledger = promise_ledger(theirs, today)
+    return Brief(
+        customer=customer,
+        today=today,
+        sessions=sessions,
+        session_count=len(theirs),
+        meeting_minutes=round(sum(item.meeting_seconds for item in complete) / 60),
+        open_items=items,
+        promises=ledger_line(ledger.owners),
+        cost=cost,
+        advice=advice,
+    )
+
+
+def hours(minutes: int) -> str:
+    """90 -> 1h30m."""
+    spent = timedelta(minutes=minutes)
+    whole, rest = divmod(int(spent.total_seconds()) // 60, 60)
+    return f"{whole}h{rest:02d}m" if whole else f"{rest}m"
+
+
+def cost_line(cost: Cost) -> str:
+    """'14 hours last month against 2,400 a month: On the high side (risk check of ...)'."""
+    spent = (
+        "hours not logged"
+        if cost.hours_last_month is None
+        else (f"{cost.hours_last_month:g} hour(s) last month")
+    )
+    pays = "" if cost.monthly_value is None else f" against {cost.monthly_value:,.0f} a month"
+    verdict = f": {_one_line(cost.verdict)}" if cost.verdict else ""
+    return f"{spent}{pays}{verdict} (risk check of {written_date(cost.day)})"
+
+
+def advice_line(advice: Advice) -> str:
+    """'recovery: because ... (from the risk check of ...)'."""
+    what = f"run {advice.playbook}" if advice.playbook else "no playbook needed"
+    because = f": {advice.because}" if advice.because else ""
+    return f"{what}{because} (session {advice.session_id} of {written_date(advice.day)})"
+
+
+def item_line(item: OpenItem) -> str:
+    """An open item in words, with its due date and slips."""
+    due = f"due {written_date(item.due)}" if item.due else "no date"
+    if item.overdue_days:
+        due += f", {item.overdue_days} day(s) late"
+    line = f"{item.what} ({item.owner}; {due}; id {item.id})"
+    for slip in item.slips:
+        line += f"; moved from {slip.from_due} to {slip.to_due}"
+        line += f": {slip.reason}" if slip.reason else ""
+    return line
+
+
+def brief_markdown(brief: Brief) -> str:
+    """The brief as Markdown, every text from a record escaped."""
+    out = [f"# Before the call: {escape(_one_line(brief.customer))}", ""]
+    out += [
+        f"{brief.session_count} session(s) with them, {hours(brief.meeting_minutes)} "
+        f"in meetings; today is {written_date(brief.today)}.",
+        "",
+        "## Last sessions",
+        "",
+    ]
+    for past in brief.sessions:
+        outcome = f", {escape(_one_line(past.outcome))}" if past.outcome else ""
+        out.append(
+            f"- {written_date(past.day)}: {escape(_one_line(past.playbook))} "
+            f"({past.status.replace('_', ' ')}{outcome}; {past.minutes} min)"
+        )
+    out += ["", "## Open action items", ""]
+    out += [f"- {escape(item_line(item))}" for item in brief.open_items] or ["None."]
+    out += ["", "## Promises", "", escape(brief.promises), ""]
+    out += ["## Time against what they pay", ""]
+    out += [escape(cost_line(brief.cost)) if brief.cost else "No risk check yet.", ""]
+    out += ["## Recommended", ""]
+    out += [escape(advice_line(brief.advice)) if brief.advice else "No recommendation yet.", ""]
+    return "\n".join(out)

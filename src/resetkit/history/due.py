@@ -1,0 +1,270 @@
+"""What falls due between meetings: overdue items, items due soon, follow-up meetings coming."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from resetkit.errors import UsageError
+from resetkit.history.actions import OpenAction, action_json, open_actions
+from resetkit.history.read import Stored, all_actions
+from resetkit.record.calendar import FollowUp, Reminder
+from resetkit.record.recap import written_date
+from resetkit.record.render import escape
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A follow-up meeting a session set (the answer of its playbook's `follow_up` date)."""
+
+    stored: Stored
+    day: date
+    question_id: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The meeting as a JSON object."""
+        return {
+            "session": self.stored.id,
+            "customer": self.stored.customer,
+            "playbook": self.stored.playbook_id,
+            "date": self.day.isoformat(),
+        }
+
+
+def _follow_up_question(stored: Stored, known: dict[str, str | None]) -> str | None:
+    """The id of the follow-up date question of the session's playbook, once per playbook.
+
+    Known by playbook id and version, so that only the records of playbooks with a follow-up
+    are parsed (at 100,000 sessions, parsing every record is most of the time).
+    """
+    key = f"{stored.playbook_id}\0{stored.playbook_version}"
+    if key not in known:
+        path = str(stored.record.get("playbook_path", ""))
+        from resetkit.errors import ResetkitError
+        from resetkit.format.loader import load, load_file
+
+        try:
+            playbook = load_file(Path(path)) if path and Path(path).is_file() else None
+            playbook = playbook or load(stored.playbook_id)[0]
+            question = playbook.follow_up_question
+            known[key] = question.id if question else None
+        except (ResetkitError, OSError):
+            known[key] = None  # a playbook gone or broken: its sessions set no meeting we know
+    return known[key]
+
+
+def follow_up_meetings(stored: list[Stored]) -> list[Meeting]:
+    """Every follow-up meeting set by a complete session, by date."""
+    known: dict[str, str | None] = {}
+    meetings = []
+    for item in stored:
+        if item.status != "complete":
+            continue
+        question_id = _follow_up_question(item, known)
+        answer = item.record["answers"].get(question_id) if question_id else None
+        if not isinstance(answer, str):
+            continue
+        try:
+            day = date.fromisoformat(answer)
+        except ValueError:
+            continue
+        meetings.append(Meeting(item, day, question_id or ""))
+    return sorted(meetings, key=lambda meeting: (meeting.day, meeting.stored.customer))
+
+
+@dataclass
+class CustomerDue:
+    """What falls due for one customer."""
+
+    customer: str
+    overdue: list[OpenAction] = field(default_factory=list)
+    soon: list[OpenAction] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The morning digest: per customer, what is late, what falls due soon, who we meet."""
+
+    today: date
+    within: timedelta
+    customers: list[CustomerDue]
+
+    def as_json(self) -> dict[str, Any]:
+        """The digest as a JSON object."""
+        return {
+            "today": self.today.isoformat(),
+            "within_days": self.within.days,
+            "customers": [
+                {
+                    "customer": group.customer,
+                    "overdue": [action_json(item) for item in group.overdue],
+                    "due_soon": [action_json(item) for item in group.soon],
+                    "follow_ups": [meeting.as_json() for meeting in group.meetings],
+                }
+                for group in self.customers
+            ],
+        }
+
+
+def due_digest(
+    stored: list[Stored], within: timedelta, *, owner: str | None = None, today: date | None = None
+) -> Digest:
+    """Overdue open items, items due within `within`, follow-ups in that span; by customer."""
+    today = today or date.today()
+    last = today + within
+    groups: dict[str, CustomerDue] = {}
+
+    def group(customer: str) -> CustomerDue:
+        return groups.setdefault(customer, CustomerDue(customer))
+
+    for found in open_actions(stored, owner=owner, due_within=within):
+        assert found.due is not None  # due_within keeps only dated items
+        customer = group(found.stored.customer)
+        (customer.overdue if found.due < today else customer.soon).append(found)
+    for meeting in follow_up_meetings(stored):
+        if today <= meeting.day <= last and not meeting.stored.record.get("followed_by"):
+            group(meeting.stored.customer).meetings.append(meeting)
+    ordered = sorted(groups.values(), key=lambda g: (not g.overdue, g.customer.casefold()))
+    return Digest(today, within, ordered)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def owner_label(action: dict[str, Any]) -> str:
+    """Who owns an action item, with the name when one was given: 'customer: Pat'."""
+    name = _one_line(action.get("owner_name", ""))
+    return str(action.get("owner", "us")) + (f": {name}" if name else "")
+
+
+def _item_markdown(found: OpenAction, when: str) -> str:
+    action = found.action
+    return (
+        f"- {when}: {escape(_one_line(action.get('what', '')))} "
+        f"({escape(owner_label(action))}; id {escape(str(action.get('id', '')))})"
+    )
+
+
+def _due_on(found: OpenAction) -> str:
+    assert found.due is not None  # the digest holds dated items only
+    return written_date(found.due)
+
+
+def digest_markdown(digest: Digest) -> str:
+    """The digest as Markdown, to read in a terminal or mail from a cron job."""
+    lines = [f"# Due on {written_date(digest.today)}", ""]
+    end = written_date(digest.today + digest.within)
+    if not digest.customers:
+        lines += [f"Nothing overdue, nothing due and no follow-up meeting up to {end}.", ""]
+    for group in digest.customers:
+        lines += [f"## {escape(_one_line(group.customer))}", ""]
+        for found in group.overdue:
+            late = f"**Overdue {found.overdue_days} day(s)** (due {_due_on(found)})"
+            lines.append(_item_markdown(found, late))
+        for found in group.soon:
+            lines.append(_item_markdown(found, f"Due {_due_on(found)}"))
+        for meeting in group.meetings:
+            lines.append(
+                f"- Follow-up meeting on {written_date(meeting.day)} "
+                f"(after session {escape(meeting.stored.id)})"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+_LEAD = re.compile(r"^(\d{1,4})([mhdw])$")
+_LEAD_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_lead(text: str) -> timedelta:
+    """How long before an item falls due its alarm rings: 30m, 9h, 1d or 1w."""
+    match = _LEAD.match(text.strip())
+    if not match:
+        raise UsageError(
+            f"--alarm {text!r} is not a span of time", hint="write it like 30m, 9h, 1d or 1w"
+        )
+    return timedelta(seconds=int(match.group(1)) * _LEAD_UNITS[match.group(2)])
+
+
+def _slips(action: dict[str, Any]) -> list[str]:
+    lines = []
+    for change in action.get("history", []):
+        if isinstance(change, dict) and change.get("kind") == "moved":
+            line = f"moved from {change.get('from_due') or 'no date'} to {change.get('to_due')}"
+            if change.get("note"):
+                line += f": {_one_line(change['note'])}"
+            lines.append(line)
+    return lines
+
+
+CLOSED_KEPT = timedelta(days=60)
+
+
+def calendar_entries(
+    stored: list[Stored], *, owner: str | None = None, today: date | None = None
+) -> tuple[list[Reminder], list[FollowUp]]:
+    """Every open dated action item, those closed (done or dropped) in the last 60 days or
+    due in them, and every follow-up meeting, for the calendar; discarded sessions left out."""
+    wanted = owner.casefold() if owner else None
+    kept = [item for item in stored if item.status != "discarded"]
+    # A closed item is written while a calendar may still show it open (so the next import
+    # completes it there); after that it would only make the file long and slow to import.
+    closed_since = (today or date.today()) - CLOSED_KEPT
+    reminders = []
+    for session, actions in zip(kept, all_actions(kept), strict=True):
+        for action in actions:
+            if not action.get("due"):
+                continue
+            name = _one_line(action.get("owner_name", ""))
+            if wanted and wanted not in (action.get("owner"), name.casefold()):
+                continue
+            events = [e for e in action.get("history", []) if isinstance(e, dict)]
+            changed_at = datetime.fromisoformat(events[-1]["at"]) if events else None
+            due_on = date.fromisoformat(action["due"])
+            if (
+                action.get("status", "open") != "open"
+                and max(due_on, changed_at.date() if changed_at else due_on) < closed_since
+            ):
+                continue
+            slips = _slips(action)
+            what = _one_line(action.get("what", ""))
+            summary = f"{what} ({_one_line(session.customer)})"
+            if slips:
+                summary += f", moved {len(slips)} time(s)"
+            description = [
+                f"Owner: {owner_label(action)}",
+                f"Customer: {_one_line(session.customer)}",
+                f"From the {session.playbook_id} session on {session.started_at[:10]} "
+                f"(resetkit session {session.id}, item {action.get('id', '')}).",
+                *(f"Slip: {slip}" for slip in slips),
+            ]
+            reminders.append(
+                Reminder(
+                    item_id=str(action.get("id", "")),
+                    session_id=session.id,
+                    summary=summary,
+                    description="\n".join(description),
+                    due=due_on,
+                    status=action.get("status", "open"),
+                    changed_at=changed_at,
+                    changes=len(events),
+                )
+            )
+    meetings = [
+        FollowUp(
+            session_id=meeting.stored.id,
+            summary=f"Follow-up: {meeting.stored.record.get('playbook_title', '')} with "
+            f"{_one_line(meeting.stored.customer)}",
+            description=f"Follow-up to the {meeting.stored.playbook_id} session with "
+            f"{_one_line(meeting.stored.customer)} on {meeting.stored.started_at[:10]} "
+            f"(resetkit session {meeting.stored.id}).",
+            day=meeting.day,
+        )
+        for meeting in follow_up_meetings(kept)
+    ]
+    return reminders, meetings

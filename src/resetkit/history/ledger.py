@@ -1,0 +1,206 @@
+"""The promise ledger: which commitments each side kept, per owner, per customer, by quarter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from resetkit.history.read import Stored, all_actions
+from resetkit.record.render import escape
+
+OWNERS = ("us", "customer", "both")
+
+
+@dataclass
+class Tally:
+    """What became of a set of promises (action items)."""
+
+    on_time: int = 0  # done by the date first promised (or undated, or closed in the meeting)
+    late: int = 0  # done after the date first promised
+    dropped: int = 0
+    open: int = 0  # still open, due date not passed
+    overdue: int = 0  # still open, past due
+    moved: int = 0  # items moved at least once
+    moves: int = 0  # moves in all
+    moved_days: int = 0  # days the moves added up to
+    reasons: list[str] = field(default_factory=list)  # every slip's reason, in order
+
+    @property
+    def fallen_due(self) -> int:
+        """Promises whose time has come: done, dropped, or open past their date."""
+        return self.on_time + self.late + self.dropped + self.overdue
+
+    @property
+    def kept_percent(self) -> int | None:
+        """The share of promises fallen due that were done on time; None when none has."""
+        return round(100 * self.on_time / self.fallen_due) if self.fallen_due else None
+
+    def add(self, other: Tally) -> None:
+        """Count another tally in this one."""
+        for name in ("on_time", "late", "dropped", "open", "overdue", "moved", "moves"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.moved_days += other.moved_days
+        self.reasons += other.reasons
+
+    def as_json(self) -> dict[str, Any]:
+        """The tally as a JSON object."""
+        return {
+            "done_on_time": self.on_time,
+            "done_late": self.late,
+            "dropped": self.dropped,
+            "open": self.open,
+            "overdue": self.overdue,
+            "moved": {"items": self.moved, "times": self.moves, "days": self.moved_days},
+            "reasons": list(self.reasons),
+            "kept_percent": self.kept_percent,
+        }
+
+
+def _date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def promise(action: dict[str, Any], today: date) -> Tally:
+    """One action item counted: what became of it, and its slips."""
+    tally = Tally()
+    history = [change for change in action.get("history", []) if isinstance(change, dict)]
+    slips = [change for change in history if change.get("kind") == "moved"]
+    due = _date(action.get("due"))
+    first_due = _date(slips[0].get("from_due")) if slips else due
+    status = action.get("status", "open")
+    if status == "done":
+        done = [_date(change.get("at")) for change in history if change.get("kind") == "done"]
+        done_on = done[-1] if done else None  # None: closed in the meeting itself
+        if done_on is None or first_due is None or done_on <= first_due:
+            tally.on_time = 1
+        else:
+            tally.late = 1
+    elif status == "dropped":
+        tally.dropped = 1
+    elif due is not None and due < today:
+        tally.overdue = 1
+    else:
+        tally.open = 1
+    if slips:
+        tally.moved = 1
+        tally.moves = len(slips)
+        for slip in slips:
+            before, after = _date(slip.get("from_due")), _date(slip.get("to_due"))
+            if before and after:
+                tally.moved_days += (after - before).days
+            if slip.get("note"):
+                tally.reasons.append(" ".join(str(slip["note"]).split()))
+    return tally
+
+
+def quarter(day: date) -> str:
+    """2026-Q4."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass
+class CustomerLedger:
+    """One customer's promises: per owner, and all of them by quarter."""
+
+    customer: str
+    owners: dict[str, Tally] = field(default_factory=lambda: {o: Tally() for o in OWNERS})
+    quarters: dict[str, Tally] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The customer's ledger as a JSON object."""
+        return {
+            "customer": self.customer,
+            "owners": {owner: tally.as_json() for owner, tally in self.owners.items()},
+            "quarters": {name: tally.as_json() for name, tally in sorted(self.quarters.items())},
+        }
+
+
+@dataclass
+class Ledger:
+    """Every customer's ledger, and the totals per owner."""
+
+    owners: dict[str, Tally]
+    customers: list[CustomerLedger]
+
+    def as_json(self) -> dict[str, Any]:
+        """The ledger as a JSON object."""
+        return {
+            "owners": {owner: tally.as_json() for owner, tally in self.owners.items()},
+            "customers": [customer.as_json() for customer in self.customers],
+        }
+
+
+def promise_ledger(stored: list[Stored], today: date | None = None) -> Ledger:
+    """The promises of every session (discarded ones left out), per owner and per customer;
+    the quarter of a promise is that of the date first promised, else of its session."""
+    today = today or date.today()
+    kept = [item for item in stored if item.status != "discarded"]
+    totals = {owner: Tally() for owner in OWNERS}
+    customers: dict[str, CustomerLedger] = {}
+    for session, actions in zip(kept, all_actions(kept), strict=True):
+        ledger = customers.setdefault(session.customer, CustomerLedger(session.customer))
+        for action in actions:
+            tally = promise(action, today)
+            owner = str(action.get("owner")) if action.get("owner") in OWNERS else "us"
+            ledger.owners[owner].add(tally)
+            totals[owner].add(tally)
+            slips = [c for c in action.get("history", []) if isinstance(c, dict)]
+            moved = [c for c in slips if c.get("kind") == "moved"]
+            first_due = _date(moved[0].get("from_due")) if moved else _date(action.get("due"))
+            started = _date(session.started_at) or today
+            ledger.quarters.setdefault(quarter(first_due or started), Tally()).add(tally)
+    ordered = sorted(customers.values(), key=lambda ledger: ledger.customer.casefold())
+    return Ledger(totals, ordered)
+
+
+def owner_line(owner: str, tally: Tally) -> str:
+    """One side's promises in a line: 'us: 4 of 6 kept on time, 1 late, ...'."""
+    parts = [f"{tally.on_time} of {tally.fallen_due} kept on time"]
+    if tally.late:
+        parts.append(f"{tally.late} done late")
+    if tally.dropped:
+        parts.append(f"{tally.dropped} dropped")
+    if tally.overdue:
+        parts.append(f"{tally.overdue} overdue")
+    if tally.moved:
+        parts.append(
+            f"{tally.moved} moved ({tally.moves} time(s), {tally.moved_days:+d} day(s) in all)"
+        )
+    if tally.open:
+        parts.append(f"{tally.open} still open")
+    return f"{owner}: " + ", ".join(parts)
+
+
+def ledger_line(owners: dict[str, Tally]) -> str:
+    """The sides that promised anything, each in a few words, separated by semicolons."""
+    lines = [
+        owner_line(owner, tally)
+        for owner, tally in owners.items()
+        if tally.fallen_due or tally.open
+    ]
+    return "; ".join(lines) if lines else "no promises recorded"
+
+
+def ledger_markdown(ledger: Ledger) -> str:
+    """The ledger as Markdown: per customer, each side's line, the reasons, the trend."""
+    out = ["# Promise ledger", "", f"All customers: {escape(ledger_line(ledger.owners))}.", ""]
+    for customer in ledger.customers:
+        out += [f"## {escape(' '.join(customer.customer.split()))}", ""]
+        for owner, tally in customer.owners.items():
+            if not (tally.fallen_due or tally.open):
+                continue
+            out.append(f"- {escape(owner_line(owner, tally))}")
+            out += [f"  - slipped because: {escape(reason)}" for reason in tally.reasons]
+        trend = [
+            f"{name} {tally.kept_percent}%"
+            for name, tally in sorted(customer.quarters.items())
+            if tally.kept_percent is not None
+        ]
+        if trend:
+            out.append(f"- kept on time by quarter: {', '.join(trend)}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,730 @@
+"""Between meetings: due, calendar, ledger, brief and `actions move --with-later`, as run."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from resetkit.places import builtin_dir, customer_slug
+from resetkit.record.session import RECORD_FILE, Attendee, Recommended, Session, playbook_hash
+
+TODAY = date.today()
+
+
+def day(offset: int) -> str:
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def item(
+    action_id: str,
+    what: str,
+    *,
+    owner: str = "us",
+    due: str | None = None,
+    status: str = "open",
+    history: list[dict[str, Any]] | None = None,
+    owner_name: str = "",
+) -> dict[str, Any]:
+    return {
+        "id": action_id,
+        "what": what,
+        "owner": owner,
+        "owner_name": owner_name,
+        "due": due,
+        "critical_path": False,
+        "status": status,
+        "history": history or [],
+    }
+
+
+def event(kind: str, at: str, **fields: Any) -> dict[str, Any]:
+    return {"at": f"{at}T12:00:00+00:00", "kind": kind, "note": "", **fields}
+
+
+def write_session(
+    notes: Path,
+    customer: str,
+    started: str,
+    playbook_id: str = "recovery",
+    answers: dict[str, Any] | None = None,
+    *,
+    status: str = "complete",
+    outcome: str | None = None,
+    recommendation: Recommended | None = None,
+    minutes: float = 30,
+    suffix: str = "",
+) -> Path:
+    """A session record written by hand, as a run would have saved it."""
+    path = builtin_dir() / f"{playbook_id}.yaml"
+    folder = notes / customer_slug(customer) / f"{started}-{playbook_id}{suffix}"
+    begun = datetime.fromisoformat(started).replace(hour=10, tzinfo=UTC)
+    session = Session(
+        id=f"{folder.parent.name}/{folder.name}",
+        playbook_id=playbook_id,
+        playbook_title=playbook_id.title(),
+        playbook_version="1",
+        playbook_hash=playbook_hash(path.read_text("utf-8")),
+        playbook_path=str(path),
+        customer=customer,
+        attendees=[Attendee(name="Dana", role="CTO")],
+        started_at=begun,
+        ended_at=begun + timedelta(minutes=minutes),
+        planned_minutes=60,
+        meeting_seconds=minutes * 60,
+        answers=answers or {},
+        outcome=outcome,
+        recommendation=recommendation,
+        status=status,  # type: ignore[arg-type]
+    )
+    folder.mkdir(parents=True)
+    (folder / RECORD_FILE).write_text(session.model_dump_json() + "\n", "utf-8")
+    return folder
+
+
+def record(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / RECORD_FILE).read_text("utf-8"))
+
+
+@pytest.fixture
+def notes(isolated: Path) -> Path:
+    return isolated / "notes"
+
+
+# --- due ---------------------------------------------------------------------------------------
+
+
+def test_due_groups_overdue_soon_and_follow_ups_by_customer(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-20),
+        answers={
+            "actions": [
+                item("late0001", "Fix the export", due=day(-3), owner_name="Sam"),
+                item("soon0001", "Share the roadmap", owner="customer", due=day(5)),
+                item("far00001", "Train the admin", due=day(30)),
+                item("done0001", "Send the recap", due=day(-5), status="done"),
+            ]
+        },
+    )
+    write_session(
+        notes,
+        "Globex",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(4)},
+        outcome="follow-up",
+    )
+    write_session(
+        notes,
+        "Initech",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(40)},
+        outcome="follow-up",
+    )
+    result = run("due", "--format", "json", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    digest = json.loads(result.stdout)
+    assert digest["today"] == TODAY.isoformat()
+    by_customer = {group["customer"]: group for group in digest["customers"]}
+    assert sorted(by_customer) == ["Acme Corp", "Globex"]
+    acme = by_customer["Acme Corp"]
+    assert [a["action_id"] for a in acme["overdue"]] == ["late0001"]
+    assert acme["overdue"][0]["overdue_days"] == 3
+    assert [a["action_id"] for a in acme["due_soon"]] == ["soon0001"]
+    assert by_customer["Globex"]["follow_ups"][0]["date"] == day(4)
+    wider = json.loads(
+        run("due", "--within", "6w", "--format", "json", "--notes-dir", str(notes)).stdout
+    )
+    assert "Initech" in [group["customer"] for group in wider["customers"]]
+    only_customer = json.loads(
+        run("due", "--owner", "customer", "--format", "json", "--notes-dir", str(notes)).stdout
+    )
+    acme = {g["customer"]: g for g in only_customer["customers"]}["Acme Corp"]
+    assert acme["overdue"] == [] and [a["action_id"] for a in acme["due_soon"]] == ["soon0001"]
+
+
+def test_due_leaves_out_a_follow_up_already_held(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Globex",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(3)},
+        outcome="follow-up",
+    )
+    args = ["due", "--format", "json", "--notes-dir", str(notes)]
+    assert json.loads(run(*args).stdout)["customers"][0]["follow_ups"][0]["date"] == day(3)
+    held = record(folder) | {"followed_by": ["globex/later-reset"]}
+    (folder / RECORD_FILE).write_text(json.dumps(held) + "\n", "utf-8")
+    assert json.loads(run(*args).stdout)["customers"] == []
+
+
+def test_due_markdown_escapes_what_a_record_says_and_writes_dates_out(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme <b>Corp</b>",
+        day(-20),
+        answers={"actions": [item("late0001", "# not a heading\n| x | y |", due=day(-1))]},
+    )
+    result = run("due", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    tokens = MarkdownIt().parse(result.stdout)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2"]
+    assert not [t for t in tokens if t.type in ("html_inline", "html_block", "table_open")]
+    yesterday = TODAY - timedelta(days=1)
+    assert f"{yesterday.day} " in result.stdout
+    assert yesterday.strftime("%A") in result.stdout
+
+
+def test_due_refuses_a_span_it_cannot_read(run, notes: Path) -> None:
+    result = run("due", "--within", "soon", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "not a span of days" in result.stderr
+
+
+# --- actions move --with-later -----------------------------------------------------------------
+
+
+def test_moving_a_plan_shifts_the_later_open_items_and_keeps_every_reason(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("before01", "Agree the root cause", due=day(2)),
+                item("moved001", "Fix the export", due=day(5)),
+                item("same0001", "Tell the team", due=day(5)),
+                item("after001", "Train the admin", owner="customer", due=day(9)),
+                item("after002", "Review together", due=day(20)),
+                item("closed01", "Send the recap", due=day(12), status="done"),
+                item("undated1", "Plan growth"),
+            ],
+            "other": [item("elsewher", "Another list", due=day(8))],
+        },
+    )
+    other = write_session(
+        notes, "Acme Corp", day(-9), answers={"actions": [item("othersss", "Other", due=day(9))]}
+    )
+    result = run(
+        "actions",
+        "move",
+        "moved001",
+        "--due",
+        day(12),
+        "--reason",
+        "Engineering needs a week",
+        "--with-later",
+        "--notes-dir",
+        str(notes),
+    )
+    assert result.exit_code == 0, result.stderr
+    items = {
+        action["id"]: action for answer in record(folder)["answers"].values() for action in answer
+    }
+    expected_due = {
+        "before01": day(2),
+        "moved001": day(12),
+        "same0001": day(12),
+        "after001": day(16),
+        "after002": day(27),
+        "closed01": day(12),
+        "undated1": None,
+        "elsewher": day(15),
+    }
+    assert {key: value["due"] for key, value in items.items()} == expected_due
+    for shifted in ("same0001", "after001", "after002", "elsewher"):
+        (slip,) = items[shifted]["history"]
+        assert slip["kind"] == "moved"
+        assert slip["note"] == "Engineering needs a week"
+        assert slip["caused_by"] == "moved001"
+        assert date.fromisoformat(slip["to_due"]) - date.fromisoformat(slip["from_due"]) == (
+            timedelta(days=7)
+        )
+    (own,) = items["moved001"]["history"]
+    assert own["from_due"] == day(5) and own["to_due"] == day(12) and own["caused_by"] is None
+    assert items["before01"]["history"] == items["closed01"]["history"] == []
+    assert record(other)["answers"]["actions"][0]["due"] == day(9)
+    plan = (folder / "action-plan.md").read_text("utf-8")
+    assert f"#4 moved from {day(9)} to {day(16)} with #2: Engineering needs a week" in plan
+
+
+def test_a_second_move_keeps_the_first_reason(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [item("first001", "Fix", due=day(3)), item("second01", "Ship", due=day(6))]
+        },
+    )
+    for reason, target in (("Reason one", day(5)), ("Reason two", day(8))):
+        args = ["actions", "move", "first001", "--due", target, "--reason", reason]
+        assert run(*args, "--with-later", "--notes-dir", str(notes)).exit_code == 0
+    second = record(folder)["answers"]["actions"][1]
+    assert [slip["note"] for slip in second["history"]] == ["Reason one", "Reason two"]
+    assert second["due"] == day(11)
+
+
+def test_moving_an_undated_item_with_later_is_refused(run, notes: Path) -> None:
+    write_session(notes, "Acme Corp", day(-10), answers={"actions": [item("undated1", "Plan")]})
+    args = ["actions", "move", "undated1", "--due", day(3), "--reason", "x", "--with-later"]
+    result = run(*args, "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "has no due date" in result.stderr
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+def read_ics(path: Path) -> Any:
+    from icalendar import Calendar
+
+    return Calendar.from_ical(path.read_bytes())
+
+
+def todos(calendar: Any) -> dict[str, Any]:
+    return {str(todo["summary"]).split(" (")[0]: todo for todo in calendar.walk("VTODO")}
+
+
+def test_calendar_writes_todos_with_alarms_and_follow_ups_as_events(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("open0001", "Fix the export", due=day(5), owner_name="Sam"),
+                item("undated1", "Plan growth"),
+            ]
+        },
+    )
+    write_session(
+        notes,
+        "Globex",
+        day(-2),
+        "reset",
+        {"outcome": "follow-up", "follow-up-date": day(4)},
+        outcome="follow-up",
+    )
+    out = notes.parent / "between.ics"
+    result = run("calendar", "--alarm", "2d", "-o", str(out), "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    calendar = read_ics(out)
+    found = todos(calendar)
+    assert list(found) == ["Fix the export"]
+    todo = found["Fix the export"]
+    assert todo.decoded("due") == date.fromisoformat(day(5))
+    assert str(todo["status"]) == "NEEDS-ACTION"
+    (alarm,) = todo.walk("VALARM")
+    assert alarm.decoded("trigger") == -timedelta(days=2)
+    assert alarm["trigger"].params["RELATED"] == "END"
+    (meeting,) = calendar.walk("VEVENT")
+    assert meeting.decoded("dtstart") == date.fromisoformat(day(4))
+    assert "Globex" in str(meeting["summary"])
+
+
+def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("done0001", "Send the recap", due=day(2)),
+                item("move0001", "Fix the export", due=day(5)),
+                item("keep0001", "Train the admin", due=day(8)),
+            ]
+        },
+    )
+    first, second = notes.parent / "first.ics", notes.parent / "second.ics"
+    assert run("calendar", "-o", str(first), "--notes-dir", str(notes)).exit_code == 0
+    assert run("actions", "done", "done0001", "--notes-dir", str(notes)).exit_code == 0
+    move = ["actions", "move", "move0001", "--due", day(9), "--reason", "Waiting on legal"]
+    assert run(*move, "--notes-dir", str(notes)).exit_code == 0
+    assert run("calendar", "-o", str(second), "--notes-dir", str(notes)).exit_code == 0
+    before, after = todos(read_ics(first)), todos(read_ics(second))
+    assert {k: str(v["uid"]) for k, v in before.items()} == {
+        k: str(v["uid"]) for k, v in after.items()
+    }
+    assert len({str(v["uid"]) for v in after.values()}) == 3
+    done = after["Send the recap"]
+    assert str(done["status"]) == "COMPLETED"
+    assert done.decoded("completed").date() == TODAY
+    assert done.walk("VALARM") == []
+    assert int(done["sequence"]) > int(before["Send the recap"]["sequence"])
+    moved = after["Fix the export"]
+    assert moved.decoded("due") == date.fromisoformat(day(9))
+    assert "moved 1 time(s)" in str(moved["summary"])
+    assert "Waiting on legal" in str(moved["description"])
+    assert int(moved["sequence"]) == 1
+    assert str(after["Train the admin"]["status"]) == "NEEDS-ACTION"
+    assert int(after["Train the admin"]["sequence"]) == 0
+
+
+def test_calendar_leaves_out_items_closed_long_ago(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-200),
+        answers={
+            "actions": [
+                item(
+                    "old00001",
+                    "Closed long ago",
+                    due=day(-150),
+                    status="done",
+                    history=[event("done", day(-149))],
+                ),
+                item("old00002", "Dropped long ago", due=day(-150), status="dropped"),
+                item(
+                    "recent01",
+                    "Closed lately",
+                    due=day(-150),
+                    status="done",
+                    history=[event("done", day(-10))],
+                ),
+                item("open0001", "Still open", due=day(-150)),
+            ]
+        },
+    )
+    out = notes.parent / "between.ics"
+    assert run("calendar", "-o", str(out), "--notes-dir", str(notes)).exit_code == 0
+    assert sorted(todos(read_ics(out))) == ["Closed lately", "Still open"]
+
+
+def test_calendar_follow_up_uid_is_the_one_of_the_session_invite(run, notes: Path) -> None:
+    from conftest import drive
+
+    driven = drive(
+        "reset", {"outcome": "follow-up", "follow-up-date": "2026-12-09"}, notes_dir=notes
+    )
+    invite = read_ics(driven.folder / "follow-up.ics")
+    out = notes.parent / "between.ics"
+    assert run("calendar", "-o", str(out), "--notes-dir", str(notes)).exit_code == 0
+    (mine,) = read_ics(out).walk("VEVENT")
+    (theirs,) = invite.walk("VEVENT")
+    assert str(mine["uid"]) == str(theirs["uid"])
+
+
+def test_calendar_keeps_hostile_text_inside_its_properties(run, notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme\r\nEND:VCALENDAR",
+        day(-10),
+        answers={"actions": [item("x\nBEGIN:VEVENT", "Fix\r\nBEGIN:VALARM;x", due=day(3))]},
+    )
+    result = run("calendar", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.replace("\r\n", "\n").split("\n")
+    assert lines.count("BEGIN:VEVENT") == 0
+    assert lines.count("END:VCALENDAR") == 1
+    assert lines.count("BEGIN:VALARM") == 1
+    from icalendar import Calendar
+
+    (todo,) = Calendar.from_ical(result.stdout).walk("VTODO")
+    assert "\n" not in str(todo["summary"])
+    assert "\n" not in str(todo["uid"])
+
+
+def test_calendar_refuses_an_alarm_it_cannot_read(run, notes: Path) -> None:
+    result = run("calendar", "--alarm", "soon", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "30m, 9h, 1d or 1w" in result.stderr
+
+
+# --- ledger ------------------------------------------------------------------------------------
+
+
+def ledger_history(notes: Path) -> None:
+    """Acme: a hand-built history whose every count is known."""
+    write_session(
+        notes,
+        "Acme Corp",
+        "2026-05-04",
+        answers={
+            "actions": [
+                # us: done on time (done before the date promised)
+                item(
+                    "u1",
+                    "a",
+                    due="2026-05-20",
+                    status="done",
+                    history=[event("done", "2026-05-19")],
+                ),
+                # us: done late, after two slips of 7 and 3 days
+                item(
+                    "u2",
+                    "b",
+                    due="2026-05-25",
+                    status="done",
+                    history=[
+                        event(
+                            "moved",
+                            "2026-05-09",
+                            note="Legal review",
+                            from_due="2026-05-15",
+                            to_due="2026-05-22",
+                        ),
+                        event(
+                            "moved",
+                            "2026-05-20",
+                            note="Sick leave",
+                            from_due="2026-05-22",
+                            to_due="2026-05-25",
+                        ),
+                        event("done", "2026-05-24"),
+                    ],
+                ),
+                # customer: dropped
+                item(
+                    "c1",
+                    "c",
+                    owner="customer",
+                    due="2026-05-30",
+                    status="dropped",
+                    history=[event("dropped", "2026-05-28")],
+                ),
+                # customer: closed in the meeting, counted on time
+                item("c2", "d", owner="customer", due="2026-05-10", status="done"),
+            ]
+        },
+    )
+    write_session(
+        notes,
+        "Acme Corp",
+        "2026-08-03",
+        answers={
+            "actions": [
+                # both: open and overdue, moved once by 10 days
+                item(
+                    "b1",
+                    "e",
+                    owner="both",
+                    due="2026-08-20",
+                    history=[
+                        event(
+                            "moved",
+                            "2026-08-05",
+                            note="Budget freeze",
+                            from_due="2026-08-10",
+                            to_due="2026-08-20",
+                        ),
+                    ],
+                ),
+                # customer: done late
+                item(
+                    "c3",
+                    "f",
+                    owner="customer",
+                    due="2026-08-15",
+                    status="done",
+                    history=[event("done", "2026-08-30")],
+                ),
+                # us: open, due in the future
+                item("u3", "g", due=day(30)),
+            ]
+        },
+    )
+    write_session(notes, "Globex", "2026-08-03", answers={"actions": [item("g1", "h", due=day(3))]})
+    write_session(
+        notes,
+        "Acme Corp",
+        "2026-09-01",
+        status="discarded",
+        suffix="-x",
+        answers={"actions": [item("x1", "never counted", due="2026-09-02")]},
+    )
+
+
+def test_the_ledger_counts_each_sides_promises(run, notes: Path) -> None:
+    from resetkit.history.ledger import quarter
+
+    ledger_history(notes)
+    result = run("ledger", "--customer", "acme", "--format", "json", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    ledger = json.loads(result.stdout)
+    (acme,) = ledger["customers"]
+    us, customer, both = (acme["owners"][owner] for owner in ("us", "customer", "both"))
+    assert (us["done_on_time"], us["done_late"], us["dropped"], us["open"], us["overdue"]) == (
+        1,
+        1,
+        0,
+        1,
+        0,
+    )
+    assert us["moved"] == {"items": 1, "times": 2, "days": 10}
+    assert us["reasons"] == ["Legal review", "Sick leave"]
+    assert us["kept_percent"] == 50
+    assert (customer["done_on_time"], customer["done_late"], customer["dropped"]) == (1, 1, 1)
+    assert customer["moved"] == {"items": 0, "times": 0, "days": 0}
+    assert customer["kept_percent"] == 33
+    assert (both["overdue"], both["open"], both["moved"]["days"]) == (1, 0, 10)
+    assert both["reasons"] == ["Budget freeze"]
+    assert both["kept_percent"] == 0
+    # The quarter of a promise is that of the date first promised.
+    assert {name: q["kept_percent"] for name, q in acme["quarters"].items()} == {
+        "2026-Q2": 50,
+        "2026-Q3": 0,
+        quarter(TODAY + timedelta(days=30)): None,
+    }
+    assert ledger["owners"]["us"]["done_on_time"] == 1
+
+
+def test_the_ledger_since_a_day_leaves_earlier_sessions_out(run, notes: Path) -> None:
+    ledger_history(notes)
+    args = ["ledger", "--customer", "acme", "--since", "2026-08-01", "--format", "json"]
+    (acme,) = json.loads(run(*args, "--notes-dir", str(notes)).stdout)["customers"]
+    assert acme["owners"]["us"]["done_on_time"] == 0
+    assert acme["owners"]["customer"]["done_late"] == 1
+
+
+def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:
+    ledger_history(notes)
+    result = run("ledger", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "us: 1 of 2 kept on time, 1 done late, 1 moved (2 time(s), +10 day(s) in all)" in text
+    for reason in ("Legal review", "Sick leave", "Budget freeze"):
+        assert f"slipped because: {reason}" in text
+    assert "2026-Q2 50%, 2026-Q3 0%" in text
+    table = run("ledger", "--notes-dir", str(notes)).stdout
+    assert "Acme Corp\tus\t1\t1\t1 (2x, +10d)\t0\t0\t1\t50%" in table
+
+
+# --- brief -------------------------------------------------------------------------------------
+
+
+def brief_history(notes: Path) -> None:
+    write_session(
+        notes,
+        "Acme [bold]Corp[/]",
+        "2026-09-01",
+        "risk-check",
+        {"hours-last-month": 9, "monthly-value": 1000, "cost-vs-value": "fair"},
+        recommendation=Recommended(playbook="reset", because="Older advice"),
+    )
+    write_session(
+        notes,
+        "Acme [bold]Corp[/]",
+        "2026-10-05",
+        "risk-check",
+        {"hours-last-month": 14, "monthly-value": 2400, "cost-vs-value": "high"},
+        recommendation=Recommended(playbook="recovery", because="Their champion left"),
+    )
+    write_session(
+        notes,
+        "Acme [bold]Corp[/]",
+        "2026-10-20",
+        "recovery",
+        {
+            "actions": [
+                item(
+                    "slipped1",
+                    "Fix the [red]export[/red] | now",
+                    due=day(-2),
+                    owner_name="Sam",
+                    history=[
+                        event(
+                            "moved",
+                            "2026-10-25",
+                            note="Waiting on *legal*",
+                            from_due="2026-11-01",
+                            to_due=day(-2),
+                        )
+                    ],
+                ),
+                item("custom01", "Name a new champion", owner="customer", due=day(10)),
+                item("done0001", "Send the recap", status="done", due="2026-10-21"),
+            ]
+        },
+        outcome="agreed",
+        minutes=55,
+    )
+    write_session(notes, "Acme [bold]Corp[/]", "2026-11-01", "reset", status="discarded")
+    write_session(notes, "Acme Labs", "2026-11-02", "reset")
+
+
+def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
+    run, notes: Path
+) -> None:
+    brief_history(notes)
+    result = run("brief", "acme [bold]corp[/]", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("# Before the call: Acme \\[bold\\]Corp\\[/\\]\n")
+    assert "3 session(s) with them" in text  # the discarded one left out
+    assert "Tuesday 20 October 2026" in text and "complete, agreed; 55 min" in text
+    sessions = text.split("## Last sessions")[1].split("##")[0]
+    assert sessions.index("20 October") < sessions.index("5 October") < sessions.index("1 Sept")
+    assert "Fix the \\[red\\]export\\[/red\\] \\| now (us: Sam;" in text
+    assert "moved from 2026-11-01 to " + day(-2) + ": Waiting on \\*legal\\*" in text
+    assert "Name a new champion (customer;" in text
+    assert "Send the recap" not in text
+    assert "us: 1 of 2 kept on time, 1 overdue, 1 moved" in text
+    assert "14 hour(s) last month against 2,400 a month: On the high side" in text
+    assert "run recovery: Their champion left" in text
+    tokens = MarkdownIt().enable("table").parse(text)
+    assert not [t for t in tokens if t.type in ("table_open", "html_inline", "html_block")]
+
+
+def test_the_brief_in_the_terminal_shows_record_text_as_typed(run, notes: Path) -> None:
+    brief_history(notes)
+    result = run("brief", "acme [bold]corp[/]", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    shown = " ".join(result.stdout.split())  # lines wrap at the terminal's width
+    assert "Before the call: Acme [bold]Corp[/]" in shown
+    assert "Fix the [red]export[/red] | now" in shown
+    assert "Waiting on *legal*" in shown
+    assert "Recommended run recovery: Their champion left" in shown
+
+
+def test_a_brief_of_an_unclear_or_unknown_customer_is_refused(run, notes: Path) -> None:
+    brief_history(notes)
+    several = run("brief", "acme", "--notes-dir", str(notes))
+    assert several.exit_code == 2
+    assert "names several customers" in several.stderr
+    unknown = run("brief", "Globex", "--notes-dir", str(notes))
+    assert unknown.exit_code == 2
+    assert "no session with a customer named 'Globex'" in unknown.stderr
+
+
+def test_start_brief_needs_a_customer(run, notes: Path) -> None:
+    result = run("start", "risk-check", "--brief", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "--brief needs --customer" in result.stderr
+
+
+@pytest.mark.pty
+def test_start_brief_shows_the_brief_before_the_first_section(isolated: Path, notes: Path) -> None:
+    import os
+    import signal
+    import sys
+
+    import pexpect
+
+    brief_history(notes)
+    child = pexpect.spawn(
+        str(Path(sys.executable).parent / "resetkit"),
+        ["start", "risk-check", "--customer", "Acme Labs", "--brief"],
+        env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
+        cwd=str(isolated),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+    try:
+        child.expect_exact("Before the call: Acme Labs")
+        child.expect_exact("Promises")
+        child.expect_exact("Warning signs")
+        child.expect_exact("Date of the last real conversation")
+    finally:
+        child.kill(signal.SIGKILL)
+        child.close()
