@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
+from conftest import QUIET_RISK_CHECK
 from resetkit.cli import app
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -71,7 +73,8 @@ def shared_repository(root: Path, monkeypatch: pytest.MonkeyPatch, names: list[s
 
 
 def record(clone: Path) -> dict[str, Any]:
-    (path,) = (clone / "notes").glob("*/*/session.json")
+    """The shared reset session's record (follow-ups are sessions of their own)."""
+    (path,) = (clone / "notes").glob("*/*-reset/session.json")
     return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
 
 
@@ -99,7 +102,29 @@ def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_i
     for round_number in range(100):
         for clone in clones:
             open_items = [item for item in items_of(clone) if item["status"] == "open"]
-            if open_items:
+            if open_items and clone is clones[0] and chance.random() < 0.08:
+                # A follow-up: a new session whose review settles an item of the shared one.
+                item = chance.choice(open_items)
+                note = f"{clone.name} round {round_number} (follow-up)"
+                answers = clone / "follow-up.yaml"
+                answers.write_text(
+                    yaml.safe_dump(
+                        {
+                            "answers": QUIET_RISK_CHECK,
+                            "review": {item["id"]: {"status": "done", "note": note}},
+                        }
+                    ),
+                    "utf-8",
+                )
+                result = resetkit(
+                    clone, "start", "risk-check", "--customer", "Acme Corp", "--follow-up",
+                    record(clone)["id"], "--answers", str(answers), "--no-input",
+                    monkeypatch=monkeypatch,
+                )  # fmt: skip
+                answers.unlink()
+                assert result.exit_code == 0, result.output
+                made.add(note)
+            elif open_items:
                 item = chance.choice(open_items)
                 note = f"{clone.name} round {round_number}"
                 if chance.random() < 0.04:
