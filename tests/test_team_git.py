@@ -217,3 +217,26 @@ def test_team_init_says_what_it_did_and_a_second_run_changes_nothing(
     assert "session.json merge=resetkit-record" in attributes
     assert "session.prev.json" in (ann / "notes" / ".gitignore").read_text("utf-8")
     assert git(ann, "ls-files", "--", "*session.prev.json").stdout == ""
+
+
+def test_two_sessions_saved_in_one_folder_by_two_clones_are_never_merged_into_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    for clone in (ann, bob):
+        answers = clone.parent / f"{clone.name}.yaml"
+        answers.write_text(yaml.safe_dump({"answers": QUIET_RISK_CHECK}), "utf-8")
+        started = resetkit(
+            clone, "start", "risk-check", "--customer", "Initech", "--answers", str(answers),
+            "--no-input", monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert started.exit_code == 0, started.output
+    sync(ann)
+    git(bob, "add", "-A")
+    git(bob, "commit", "-q", "-m", "risk check")
+    pulled = git(bob, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert "two clones each saved a different session" in pulled.stderr
+    (conflicted,) = {line.split("\t")[1] for line in git(bob, "ls-files", "-u").stdout.splitlines()}
+    mine = json.loads((bob / conflicted).read_text("utf-8"))  # still a record, bob's own
+    theirs = json.loads(git(bob, "show", f":3:{conflicted}").stdout)
+    assert mine["started_at"] != theirs["started_at"]

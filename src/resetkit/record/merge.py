@@ -19,8 +19,21 @@ Record = dict[str, Any]
 _UNIONS = ("followed_by", "passed")
 
 
+class TwoSessions(ValueError):
+    """Two clones each created a session in the same folder (same customer, playbook, day):
+    they are two conversations, not two versions of one, and are never merged into one."""
+
+
 def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
-    """The record that holds both sides' changes since `base` (None: both added it)."""
+    """The record that holds both sides' changes since `base` (None: both added it).
+
+    TwoSessions when there is no common ancestor and the two records are different sessions.
+    """
+    if not base and ours.get("started_at") != theirs.get("started_at"):
+        raise TwoSessions(
+            f"two clones each saved a different session as {ours.get('id')} (started "
+            f"{ours.get('started_at')} and {theirs.get('started_at')})"
+        )
     base = base or {}
     later = theirs if _stamp(theirs) > _stamp(ours) else ours
     merged: Record = {}

@@ -133,9 +133,15 @@ def who(notes_dir: Path) -> str:
         return ""
 
 
+TWO_SESSIONS_HINT = (
+    "'git show :3:PATH > other.json' saves the other clone's, then move it into a folder of its "
+    "own (the same name with -2) and 'git add' both"
+)
+
+
 def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
     """git's merge driver for session.json: the merged record written over `ours`."""
-    from resetkit.record.merge import merge_texts
+    from resetkit.record.merge import TwoSessions, merge_texts
 
     def text(path: Path) -> str | None:
         content = path.read_text("utf-8") if path.exists() else ""
@@ -144,13 +150,19 @@ def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
     ours_text, theirs_text = text(ours), text(theirs)
     if ours_text is None or theirs_text is None:
         raise UsageError(f"{ours}: one side of the merge has no record")
-    write_text_atomic(ours, merge_texts(text(base), ours_text, theirs_text))
+    try:
+        merged = merge_texts(text(base), ours_text, theirs_text)
+    except TwoSessions as two:
+        # This clone's record stays (git marks the file in conflict, its other version kept
+        # at stage 3): nothing is merged into the wrong conversation, nothing is lost.
+        raise UsageError(str(two), hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+    write_text_atomic(ours, merged)
 
 
 def repair(notes_dir: Path) -> list[Path]:
     """Merge every session record git left in conflict below `notes_dir`, from the three
     versions it keeps; notes files in conflict keep this clone's side. The files repaired."""
-    from resetkit.record.merge import merge_texts
+    from resetkit.record.merge import TwoSessions, merge_texts
 
     top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
     unmerged = sorted(
@@ -168,7 +180,11 @@ def repair(notes_dir: Path) -> list[Path]:
             ]
             if versions[1] is None or versions[2] is None:
                 continue
-            write_text_atomic(path, merge_texts(versions[0], versions[1], versions[2]))
+            try:
+                merged = merge_texts(versions[0], versions[1], versions[2])
+            except TwoSessions as two:
+                raise UsageError(f"{path}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+            write_text_atomic(path, merged)
         elif path.name in DERIVED_FILES:
             _git(top, "checkout", "--ours", "--", name)
         else:
