@@ -4,14 +4,12 @@ Importing this package builds the command tree: each module adds its commands to
 in the order `resetkit --help` lists them.
 """
 
-from resetkit.cli import (  # noqa: F401  (they add commands)
-    actions,
-    between,
-    playbooks,
-    run,
-    sessions,
-    team,
-)
+import importlib
+
 from resetkit.cli.app import app, main
+
+# Each module adds its commands to the app; `resetkit --help` lists them in this order.
+for _group in ("playbooks", "run", "sessions", "between", "actions", "team"):
+    importlib.import_module(f"resetkit.cli.{_group}")
 
 __all__ = ["app", "main"]
