@@ -203,6 +203,8 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     written: list[Path] = []
     said: list[str] = []
     for folder in session_folders(notes_dir):
+        if _notes_newer_than_record(folder):
+            continue  # a merge rewrites the record, never the notes (merge-derived keeps ours)
         try:
             session = load(folder)
             if session.status != "complete":
@@ -214,10 +216,19 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
                 if _read(folder / name) != text
             ]
             if stale:
-                written += render_session(notes_dir, session.id)
+                written += render_session(notes_dir, str(folder))  # by path: no search
         except UsageError as problem:
             said.append(f"{folder}: {problem}")
     return written, said
+
+
+def _notes_newer_than_record(folder: Path) -> bool:
+    """Whether the notes were written after the record last changed: a stat, where reading
+    and rendering every record would make each pull cost the whole history."""
+    try:
+        return (folder / "notes.md").stat().st_mtime_ns > (folder / RECORD_FILE).stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 def _read(path: Path) -> str | None:

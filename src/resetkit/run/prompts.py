@@ -83,30 +83,6 @@ class ScriptedPrompter:
         """A script reads nothing: it goes straight on."""
 
 
-class FallbackPrompter:
-    """Answers from a script where it has them; asks the person for the rest."""
-
-    def __init__(self, scripted: ScriptedPrompter, person: Prompter) -> None:
-        self.scripted = scripted
-        self.person = person
-
-    def ask(
-        self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
-    ) -> Any:
-        """The scripted answer if there is one, else the person's."""
-        if question.id in self.scripted.answers:
-            return self.scripted.ask(question, current, today, asking)
-        return self.person.ask(question, current, today, asking)
-
-    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
-        """Always the person's pick."""
-        return self.person.pick(message, options)
-
-    def pause(self, title: str, asking: Asking) -> None:
-        """The person reads the section."""
-        self.person.pause(title, asking)
-
-
 PICK_KEYS = ["↑/↓: move", "Enter: pick"]
 OWNERS = [("us", "Us"), ("customer", "The customer"), ("both", "Both")]
 
