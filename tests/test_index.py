@@ -289,7 +289,7 @@ def test_an_index_of_another_format_is_rebuilt(run, history: Path) -> None:
     first = exported(run, history)
     with sqlite3.connect(index_path(history)) as connection:
         connection.execute("UPDATE meta SET value = '0/0' WHERE key = 'format'")
-        connection.execute("UPDATE records SET raw = CAST('{}' AS BLOB)")
+        connection.execute("UPDATE bodies SET raw = CAST('{}' AS BLOB)")
     assert exported(run, history) == first
     with sqlite3.connect(index_path(history)) as connection:
         (found,) = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()

@@ -222,14 +222,14 @@ def test_a_bit_flipped_index_row_is_not_served_and_is_repaired(run, isolated: Pa
         os.utime(path, (hour_ago, hour_ago))
     assert run("export", "--format", "json", "--notes-dir", str(notes)).exit_code == 0
     with sqlite3.connect(index_path(notes)) as index:
-        path, raw, customer = index.execute(
-            "SELECT path, raw, customer FROM records ORDER BY path"
+        n, path, raw, customer = index.execute(
+            "SELECT n, path, raw, customer FROM records JOIN bodies USING (n) ORDER BY path"
         ).fetchone()
         flipped = bytearray(raw)
         at = raw.index(customer.encode()) + 1
         flipped[at] ^= 0x01
-        index.execute("UPDATE records SET raw = ? WHERE path = ?", (bytes(flipped), path))
-        index.execute("UPDATE records SET customer = ? WHERE path = ?", (customer.upper(), path))
+        index.execute("UPDATE bodies SET raw = ? WHERE n = ?", (bytes(flipped), n))
+        index.execute("UPDATE records SET customer = ? WHERE n = ?", (customer.upper(), n))
     on_disk = sorted(p.read_text("utf-8").strip() for p in notes.glob("*/*/session.json"))
     exported = run("export", "--format", "json", "--notes-dir", str(notes))
     lines = [line.rstrip(",") for line in exported.stdout.splitlines()[1:-1]]
@@ -238,7 +238,7 @@ def test_a_bit_flipped_index_row_is_not_served_and_is_repaired(run, isolated: Pa
     assert customer in [record["customer"] for record in json.loads(listed.stdout)]
     with sqlite3.connect(index_path(notes)) as index:
         repaired = index.execute(
-            "SELECT raw, customer FROM records WHERE path = ?", (path,)
+            "SELECT raw, customer FROM records JOIN bodies USING (n) WHERE path = ?", (path,)
         ).fetchone()
     assert repaired == (raw, customer)
 
@@ -288,7 +288,7 @@ def test_an_internal_error_with_no_temp_dir_prints_one_line(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(read_module, "read_sessions", broken)
+    monkeypatch.setattr(read_module, "open_history", broken)
     monkeypatch.setattr(tempfile, "tempdir", str(isolated / "no" / "such" / "dir"))
     result = run("sessions", "--notes-dir", str(isolated))
     assert result.exit_code == 70
@@ -372,17 +372,22 @@ def test_a_damaged_action_item_in_the_index_is_not_served(run, isolated: Path) -
     truth = sorted(item["what"] for item in json.loads(first.stdout))
     assert truth
     with sqlite3.connect(index_path(notes)) as index:
-        for path, actions, still_open in index.execute(
-            "SELECT path, actions, open_actions FROM records WHERE open_actions != ''"
+        # Forged in both places the index keeps action items: the sessions' lists and the rows.
+        for n, actions, still_open in index.execute(
+            "SELECT n, actions, open_actions FROM bodies WHERE open_actions != ''"
         ).fetchall():
             index.execute(
-                "UPDATE records SET actions = ?, open_actions = ? WHERE path = ?",
+                "UPDATE bodies SET actions = ?, open_actions = ? WHERE n = ?",
                 (
                     actions.replace('"what":"', '"what":"FORGED '),
                     still_open.replace('"what":"', '"what":"FORGED '),
-                    path,
+                    n,
                 ),
             )
+        index.execute(
+            "UPDATE actions SET item = replace(item, '\"what\":\"', '\"what\":\"FORGED '),"
+            " line = replace(line, ',', ',FORGED ')"
+        )
     served = run("actions", "--format", "json", "--notes-dir", str(notes))
     assert sorted(item["what"] for item in json.loads(served.stdout)) == truth
     csv_rows = run("export", "--format", "csv", "--actions", "--notes-dir", str(notes))

@@ -8,7 +8,7 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from resetkit.errors import StorageError
@@ -109,8 +109,11 @@ def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     write_bytes_atomic(path, text.encode("utf-8"), durable=durable)
 
 
-def write_bytes_atomic(path: Path, payload: bytes, *, durable: bool = True) -> None:
-    """Replace `path` with `payload` atomically; StorageError keeps the old file intact.
+def write_bytes_atomic(
+    path: Path, payload: bytes | Iterable[bytes], *, durable: bool = True
+) -> None:
+    """Replace `path` with `payload` (bytes, or chunks written as they come) atomically;
+    StorageError keeps the old file intact.
 
     `durable` waits until the file and its folder entry are on the disk (fsync), so a power
     cut cannot lose it either; a crash or kill cannot lose it once this returns in any case.
@@ -126,7 +129,8 @@ def write_bytes_atomic(path: Path, payload: bytes, *, durable: bool = True) -> N
         ) from None
     try:
         with os.fdopen(handle, "wb") as temp:
-            temp.write(payload)
+            for chunk in [payload] if isinstance(payload, bytes) else payload:
+                temp.write(chunk)
             temp.flush()
             if durable:
                 os.fsync(temp.fileno())
@@ -138,6 +142,10 @@ def write_bytes_atomic(path: Path, payload: bytes, *, durable: bool = True) -> N
             f"cannot write {path}: {error.strerror}; the previous version is unchanged",
             hint="free some disk space or fix the permissions, then try again",
         ) from None
+    except BaseException:  # the chunks failed to come (an error, Ctrl-C): no half file left
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
     if durable:
         _sync_folder(folder)
 

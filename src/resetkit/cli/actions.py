@@ -16,8 +16,8 @@ from resetkit.cli.output import (
     confirm,
     filters_from,
     has_terminal,
+    history_of,
     one_line,
-    read_history,
     reads_history,
     table,
     write_json,
@@ -55,12 +55,13 @@ def actions_list(
     """List open action items across sessions, overdue first."""
     if ctx.invoked_subcommand is not None:
         return
-    from resetkit.history.actions import action_json, open_actions
+    from resetkit.history.actions import action_json, list_open_actions
     from resetkit.history.read import parse_span
 
     span = parse_span(due_within) if due_within else None
-    stored = read_history(notes_dir, filters_from(customer), with_raw=False)
-    found = open_actions(stored, owner=owner, overdue=overdue, due_within=span)
+    filters = filters_from(customer)
+    with history_of(notes_dir, filters) as history:
+        found = list_open_actions(history, filters, owner=owner, overdue=overdue, due_within=span)
     if output is SessionsFormat.json:
         write_json([action_json(item) for item in found])
         return

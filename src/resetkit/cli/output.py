@@ -2,9 +2,10 @@
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -158,23 +159,72 @@ def filters_from(
     )
 
 
-def read_history(notes_dir: Path | None, filters: Any, *, with_raw: bool = True) -> list[Any]:
-    """Sessions passing the filters; damaged records are named on stderr and skipped."""
-    from resetkit.history.read import read_sessions
+class _BuildProgress:
+    """A progress bar on stderr for a build of the index that takes more than a second
+    (thousands of records to read), in a terminal only; nothing otherwise."""
+
+    SHOWN_FROM = 20_000  # records: about a second of reading on two cores
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.SHOWN_FROM or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress(
+                "indexing the history",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("index", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+@contextlib.contextmanager
+def history_of(notes_dir: Path | None, filters: Any) -> Iterator[Any]:
+    """The history of the notes dir, its index up to date; damaged records are named on
+    stderr (and skipped)."""
+    from resetkit.history.read import open_history
     from resetkit.places import find_notes_dir
 
-    stored, warnings = read_sessions(find_notes_dir(notes_dir).path, filters, with_raw=with_raw)
-    for warning in warnings:
-        sys.stderr.write(f"resetkit: {warning}\n")
-    return stored
+    progress = _BuildProgress()
+    try:
+        with open_history(find_notes_dir(notes_dir).path, filters, progress) as history:
+            progress.stop()
+            for warning in history.problems:
+                sys.stderr.write(f"resetkit: {warning}\n")
+            yield history
+    finally:
+        progress.stop()
 
 
-def emit(text: str | bytes, output: Path | None) -> None:
-    """Output to stdout, or atomically to a file."""
+def read_history(notes_dir: Path | None, filters: Any, *, with_raw: bool = True) -> list[Any]:
+    """Sessions passing the filters; damaged records are named on stderr and skipped."""
+    with history_of(notes_dir, filters) as history:
+        return list(history.sessions(filters, with_raw=with_raw))
+
+
+def emit(text: str | bytes | Iterable[bytes], output: Path | None) -> None:
+    """Output to stdout, or atomically to a file; chunks are written as they come."""
     payload = text.encode("utf-8") if isinstance(text, str) else text
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
+        for chunk in [payload] if isinstance(payload, bytes) else payload:
+            sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
         return
     from resetkit.storage import write_bytes_atomic

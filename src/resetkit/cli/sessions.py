@@ -21,8 +21,8 @@ from resetkit.cli.output import (
     UntilFilter,
     emit,
     filters_from,
+    history_of,
     make_console,
-    read_history,
     reads_history,
     table,
     write_json,
@@ -45,11 +45,12 @@ def sessions(
     """List sessions: id, date, customer, playbook, status, outcome, minutes."""
     from resetkit.history.export import export_json, session_row
 
-    stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
-    if output is SessionsFormat.json:
-        emit(export_json(stored), None)
-        return
-    rows = [session_row(item) for item in stored]
+    filters = filters_from(customer, playbook, status, since, until)
+    with history_of(notes_dir, filters) as history:
+        if output is SessionsFormat.json:
+            emit(export_json(history, filters), None)
+            return
+        rows = [session_row(item) for item in history.sessions(filters, with_raw=False)]
     table(
         ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
         [
@@ -96,23 +97,23 @@ def export(
     """Export sessions as one Markdown document, a JSON array or CSV."""
     from resetkit.history.export import export_csv, export_json, export_markdown
 
-    stored = read_history(notes_dir, filters_from(customer, playbook, status, since, until))
     if actions and output_format is not ExportFormat.csv:
         fail("--actions goes with --format csv")
     if raw_csv and output_format is not ExportFormat.csv:
         fail("--raw-csv goes with --format csv")
-    text: str | bytes
-    if output_format is ExportFormat.json:
-        text = export_json(stored)
-    elif output_format is ExportFormat.csv:
-        text = export_csv(stored, actions=actions, raw=raw_csv)
-    else:
-        title = "resetkit export" + (f": {playbook}" if playbook else "")
-        skipped: list[str] = []
-        text = export_markdown(stored, title, skipped)
-        for problem in skipped:
-            sys.stderr.write(f"resetkit: {problem}\n")
-    emit(text, output)
+    filters = filters_from(customer, playbook, status, since, until)
+    with history_of(notes_dir, filters) as history:
+        if output_format is ExportFormat.json:
+            emit(export_json(history, filters), output)
+        elif output_format is ExportFormat.csv:
+            emit(export_csv(history, filters, actions=actions, raw=raw_csv), output)
+        else:
+            title = "resetkit export" + (f": {playbook}" if playbook else "")
+            skipped: list[str] = []
+            text = export_markdown(list(history.sessions(filters)), title, skipped)
+            for problem in skipped:
+                sys.stderr.write(f"resetkit: {problem}\n")
+            emit(text, output)
 
 
 @app.command()
@@ -243,7 +244,9 @@ def report(
     from resetkit.history.report import report as tally
     from resetkit.history.report import report_csv
 
-    tallies = tally(read_history(notes_dir, filters_from(customer, playbook, None, since, until)))
+    filters = filters_from(customer, playbook, None, since, until)
+    with history_of(notes_dir, filters) as history:
+        tallies = tally(history, filters)
     if output is ReportFormat.json:
         write_json({kind: [t.as_json() for t in rows] for kind, rows in tallies.items()})
         return

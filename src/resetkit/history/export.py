@@ -1,136 +1,99 @@
-"""Exports of many sessions: one JSON array, CSV rows, one Markdown document."""
+"""Exports of many sessions: one JSON array, CSV rows, one Markdown document.
+
+JSON and CSV are written as the rows come out of the index (chunks of bytes), so that memory
+stays flat however many sessions are exported.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from resetkit.controls import visible
-from resetkit.history.read import Stored, all_actions
+from resetkit.history.cells import (
+    ACTION_COLUMNS,
+    FORMULA_START,
+    SESSION_COLUMNS,
+    action_row,
+    csv_line,
+    session_row,
+)
+from resetkit.history.read import Filters, History, Stored
 
-# A cell starting with one of these is run as a formula by a spreadsheet (OWASP, CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = [
+    "ACTION_COLUMNS",
+    "FORMULA_START",
+    "SESSION_COLUMNS",
+    "action_row",
+    "csv_line",
+    "export_csv",
+    "export_json",
+    "export_markdown",
+    "session_row",
+]
+
+_BATCH = 2000  # lines joined into one chunk of output
 
 
-def export_json(stored: list[Stored]) -> bytes:
+def export_json(history: History, filters: Filters) -> Iterator[bytes]:
     """A JSON array of session records, each carrying its schema_version, one per line."""
     # The records on disk are JSON already: joining them costs nothing, re-encoding seconds.
-    return b"[\n" + b",\n".join(item.raw for item in stored) + b"\n]\n"
+    yield b"[\n"
+    batch: list[bytes] = []
+    first = True
+    for item in history.sessions(filters):
+        batch.append(item.raw)
+        if len(batch) == _BATCH:
+            yield (b"" if first else b",\n") + b",\n".join(batch)
+            first, batch = False, []
+    if batch:
+        yield (b"" if first else b",\n") + b",\n".join(batch)
+    yield b"\n]\n"
 
 
-def _flat(value: Any) -> Any:
-    # Numbers stay numbers, so that a negative one is not taken for a formula.
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
-    return value
-
-
-SESSION_COLUMNS = [
-    "id",
-    "customer",
-    "playbook",
-    "playbook_version",
-    "date",
-    "status",
-    "outcome",
-    "planned_minutes",
-    "actual_minutes",
-    "attendees",
-]
-ACTION_COLUMNS = [
-    "session",
-    "customer",
-    "playbook",
-    "date",
-    "action_id",
-    "what",
-    "owner",
-    "owner_name",
-    "due",
-    "critical_path",
-    "status",
-    "slips",
-]
-
-
-def session_row(stored: Stored) -> dict[str, Any]:
-    """The fixed columns of a session, as the table and the CSV show them."""
-    return {
-        "id": stored.id,
-        "customer": stored.customer,
-        "playbook": stored.playbook_id,
-        "playbook_version": stored.playbook_version,
-        "date": stored.started_at[:10],
-        "status": stored.status,
-        "outcome": stored.outcome,
-        "planned_minutes": stored.planned_minutes,
-        "actual_minutes": round(stored.meeting_seconds / 60, 1),
-        "attendees": stored.attendees,
-    }
-
-
-def action_row(stored: Stored, action: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "session": stored.id,
-        "customer": stored.customer,
-        "playbook": stored.playbook_id,
-        "date": stored.started_at[:10],
-        "action_id": action.get("id", ""),
-        "what": action.get("what", ""),
-        "owner": action.get("owner", ""),
-        "owner_name": action.get("owner_name", ""),
-        "due": action.get("due") or "",
-        "critical_path": "yes" if action.get("critical_path") else "no",
-        "status": action.get("status", "open"),
-        "slips": sum(1 for event in action.get("history", []) if event.get("kind") == "moved"),
-    }
-
-
-def csv_line(cells: Iterable[Any], *, raw: bool = False) -> str:
-    """One CSV row: a cell holding a comma, a quote, CR or LF quoted; a text cell that a
-    spreadsheet would run as a formula prefixed with `'`, unless `raw`.
-
-    Python's csv writer, ending lines with LF, leaves a lone CR unquoted, and every reader
-    ends the row there; hence this writer.
-    """
-    out = []
-    for cell in cells:
-        text = "" if cell is None else str(cell)
-        if not raw and isinstance(cell, str) and text.startswith(FORMULA_START):
-            text = "'" + text
-        if any(special in text for special in ',"\r\n'):
-            text = '"' + text.replace('"', '""') + '"'
-        out.append(text)
-    return ",".join(out) + "\n"
-
-
-def export_csv(stored: list[Stored], *, actions: bool = False, raw: bool = False) -> str:
+def export_csv(
+    history: History, filters: Filters, *, actions: bool = False, raw: bool = False
+) -> Iterator[bytes]:
     """One row per session with its answers flattened, or one row per action item.
 
     Text cells that a spreadsheet would run as formulas are prefixed with `'`, unless `raw`.
     """
     if actions:
-        lines = [csv_line(ACTION_COLUMNS)]
-        for item, items in zip(stored, all_actions(stored), strict=True):
-            for action in items:
-                row = action_row(item, action)
-                lines.append(csv_line((row[column] for column in ACTION_COLUMNS), raw=raw))
-        return "".join(lines)
-    answer_ids: dict[str, None] = {}
-    for item in stored:
-        answer_ids.update(dict.fromkeys(item.record["answers"]))
-    columns = SESSION_COLUMNS + [f"answer.{question_id}" for question_id in answer_ids]
-    lines = [csv_line(columns)]
-    for item in stored:
-        row = session_row(item)
-        row |= {f"answer.{k}": _flat(v) for k, v in item.record["answers"].items()}
-        lines.append(csv_line((row.get(column, "") for column in columns), raw=raw))
-    return "".join(lines)
+        yield csv_line(ACTION_COLUMNS).encode("utf-8")
+        yield from _chunks(history.action_lines(filters, raw=raw))
+        return
+    answer_ids = history.shapes(filters)
+    yield csv_line(SESSION_COLUMNS + [f"answer.{i}" for i in answer_ids]).encode("utf-8")
+    yield from _chunks(_session_lines(history, filters, answer_ids, raw))
+
+
+def _session_lines(
+    history: History, filters: Filters, answer_ids: list[str], raw: bool
+) -> Iterator[str]:
+    # Each shape (a session's answer ids, in its order) picks its cells into the columns once.
+    pickers: dict[str, Any] = {}
+    fixed = list(range(len(SESSION_COLUMNS)))
+    for values, keys in history.cells(filters, raw=raw):
+        pick = pickers.get(keys)
+        if pick is None:
+            at = {key: len(fixed) + n for n, key in enumerate(keys.split("\x1f") if keys else [])}
+            # -1: the empty cell appended to every row, for an answer this session lacks.
+            pick = pickers[keys] = itemgetter(*fixed, *(at.get(key, -1) for key in answer_ids))
+        values.append("")
+        yield ",".join(pick(values)) + "\n"
+
+
+def _chunks(lines: Iterator[str]) -> Iterator[bytes]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _BATCH:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
 
 def export_markdown(stored: list[Stored], title: str, problems: list[str] | None = None) -> str:

@@ -1,11 +1,15 @@
-"""A cache of session records, so history commands re-read only the records that changed.
+"""The history index: a SQLite database of every session record, queried by the history commands.
 
 The records on disk stay the only source of truth. The index lives in the user cache dir (never
 in the notes dir, which a team may keep in git) and holds, per record file, its stat signature,
-the fields the filters need, its action items and its bytes. Every read checks each record's
-signature first: a record changed by anyone (a live session, `actions done`, a hand edit, a git
-pull) is read again. Losing or breaking the index costs time, never data: any SQLite error turns
-the index off for that run and the records are read from disk.
+the fields the commands filter, sort and add up on (in indexed columns), its action items (one
+row each, indexed by status and due date), its bytes and its CSV cells. Commands ask it in SQL,
+so that their cost grows with the rows they return, not with the history; `history/fresh.py`
+keeps it up to date with the records. Losing or breaking the index costs time, never data: any
+SQLite error turns the index off for that run and a throwaway one is built from the records.
+
+Every value the index serves carries a CRC-32 taken when its record was read: damage SQLite
+misses is caught when the value is used, and that record is read from disk again.
 """
 
 from __future__ import annotations
@@ -15,37 +19,95 @@ import hashlib
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resetkit.history.cells import CELLS_VERSION
 from resetkit.places import cache_dir
 from resetkit.storage import SCHEMA_VERSION
 
-# Bump when the table changes; the record schema is part of the key too.
-FORMAT = f"4/{SCHEMA_VERSION}"
+# Bump when the tables change; the record schema and the CSV cells are part of the key too.
+FORMAT = f"5/{SCHEMA_VERSION}/{CELLS_VERSION}"
 
-# A record's fields: id, customer, playbook_id, status, started_at, playbook_version, outcome,
-# planned_minutes, meeting_seconds, attendees (their names, joined by "; "), actions (its action
-# items as JSON, "" when none), open_actions (the open ones, likewise), raw (its bytes), problem
-# (why it cannot be read; then the others are None). The first ten are Stored's fields.
-Row = tuple[Any, ...]
-# What tells that a record file changed: inode, size, ctime, mtime. A file changed in the last
-# two seconds gets no mtime, so it is read again next time: a write in the same clock tick as
-# our read, with the same size, would otherwise go unseen.
+# What tells that a file or folder changed: inode, size, ctime, mtime. One changed in the last
+# two seconds gets no mtime, so it is looked at again next time: a write in the same clock tick
+# as our read, with the same size, would otherwise go unseen.
 Signature = tuple[int, int, int, int | None]
 RECENT_NS = 2_000_000_000
 
-_TABLE = """
-CREATE TABLE IF NOT EXISTS records (
-    path TEXT PRIMARY KEY,
+# The fields of a session the commands read without parsing its record, in this order.
+FIELDS = (
+    "id",
+    "customer",
+    "playbook_id",
+    "status",
+    "started_at",
+    "playbook_version",
+    "outcome",
+    "planned_minutes",
+    "meeting_seconds",
+    "attendees",
+)
+
+TABLES = """
+CREATE TABLE records (
+    n INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    folder TEXT NOT NULL,
     ino INTEGER, size INTEGER, ctime_ns INTEGER, mtime_ns INTEGER,
     id TEXT, customer TEXT, playbook_id TEXT, status TEXT, started_at TEXT,
-    playbook_version TEXT, outcome TEXT, planned_minutes, meeting_seconds,
-    attendees TEXT, actions TEXT, open_actions TEXT, raw BLOB, problem TEXT,
-    row_sum INTEGER, raw_sum INTEGER, actions_sum INTEGER, open_sum INTEGER
-)
+    playbook_version TEXT, outcome TEXT, planned_minutes, meeting_seconds, attendees TEXT,
+    customer_key TEXT, shape INTEGER, problem TEXT, row_sum INTEGER
+);
+CREATE TABLE bodies (
+    n INTEGER PRIMARY KEY,
+    raw BLOB, raw_sum INTEGER,
+    actions TEXT, open_actions TEXT, cells TEXT, raw_cells TEXT, body_sum INTEGER
+);
+CREATE TABLE actions (
+    n INTEGER NOT NULL, position INTEGER NOT NULL,
+    id TEXT, owner TEXT, owner_key TEXT, due TEXT, status TEXT,
+    item TEXT, line TEXT, raw_line TEXT, item_sum INTEGER,
+    PRIMARY KEY (n, position)
+) WITHOUT ROWID;
+CREATE TABLE shapes (shape INTEGER PRIMARY KEY, keys TEXT NOT NULL);
+CREATE TABLE customers (folder TEXT NOT NULL, customer_key TEXT NOT NULL,
+    PRIMARY KEY (folder, customer_key)) WITHOUT ROWID;
+CREATE TABLE folders (name TEXT PRIMARY KEY, ino INTEGER, ctime_ns INTEGER, mtime_ns INTEGER);
 """
+# Made after a first build has filled the tables (faster than keeping them up row by row).
+INDEXES = """
+CREATE INDEX IF NOT EXISTS records_order ON records (started_at, id, path);
+CREATE INDEX IF NOT EXISTS records_folder ON records (folder);
+CREATE INDEX IF NOT EXISTS records_customer ON records (customer_key, started_at);
+CREATE INDEX IF NOT EXISTS records_problem ON records (problem) WHERE problem IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_by_customer
+    ON records (status, customer, outcome, meeting_seconds);
+CREATE INDEX IF NOT EXISTS records_by_playbook
+    ON records (status, playbook_id, outcome, meeting_seconds);
+CREATE INDEX IF NOT EXISTS actions_open ON actions (status, due);
+CREATE INDEX IF NOT EXISTS actions_id ON actions (id);
+"""
+
+
+@dataclass
+class Parsed:
+    """A record file as the index keeps it. A record that cannot be read has only `problem`."""
+
+    problem: str | None = None
+    fields: tuple[Any, ...] = (None,) * len(FIELDS)
+    customer_key: str | None = None
+    shape: int | None = None
+    keys: str = ""  # the answers' ids, joined by \x1f (the shape's)
+    raw: bytes = b""
+    actions: str = ""  # its action items as JSON, "" when none
+    open_actions: str = ""
+    cells: str = ""
+    raw_cells: str | None = None
+    # (position, id, owner, owner_key, due, status, item JSON, line, raw line)
+    items: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def index_path(notes_dir: Path) -> Path:
@@ -54,11 +116,109 @@ def index_path(notes_dir: Path) -> Path:
     return cache_dir() / "index" / f"{key}.sqlite"
 
 
+def shape_of(keys: str) -> int:
+    """A stable 63-bit number for a list of answer ids (the same in every process)."""
+    return (
+        int.from_bytes(
+            hashlib.blake2b(keys.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        )
+        >> 1
+    )
+
+
+def row_sum(fields: tuple[Any, ...], problem: str | None) -> int:
+    """A CRC-32 of a record's fields as indexed.
+
+    The numbers enter through their hash, which Python keeps the same in every process for
+    ints and floats: formatting a float costs more than everything else here together.
+    """
+    if problem is not None:  # a record that cannot be read: only its problem is kept
+        return zlib.crc32(problem.encode("utf-8", "surrogatepass"))
+    text = "\x1f".join(
+        (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[9])
+    )
+    return zlib.crc32(
+        text.encode("utf-8", "surrogatepass"), hash((fields[7], fields[8])) & 0xFFFFFFFF
+    )
+
+
+def body_sum(actions: str, open_actions: str, cells: str, raw_cells: str | None) -> int:
+    """A CRC-32 of the texts a record's body row holds (its bytes have a sum of their own)."""
+    text = f"{actions}\x1f{open_actions}\x1f{cells}\x1f{raw_cells or ''}"
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def item_sum(item: str, line: str, raw_line: str | None) -> int:
+    """A CRC-32 of an action item's row."""
+    return zlib.crc32(f"{item}\x1f{line}\x1f{raw_line or ''}".encode("utf-8", "surrogatepass"))
+
+
+def same(known: Any, current: Signature) -> bool:
+    """Whether a known signature still describes the file (an unknown mtime never does)."""
+    return known is not None and known[3] is not None and tuple(known) == tuple(current)
+
+
+def store(
+    connection: sqlite3.Connection,
+    n: int | None,
+    path: str,
+    folder: str,
+    signature: Signature,
+    parsed: Parsed,
+) -> None:
+    """Insert one record's rows (n None: the next free number)."""
+    cursor = connection.execute(
+        "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            n,
+            path,
+            folder,
+            *signature,
+            *parsed.fields,
+            parsed.customer_key,
+            parsed.shape,
+            parsed.problem,
+            row_sum(parsed.fields, parsed.problem),
+        ),
+    )
+    if parsed.problem is not None:
+        return
+    number = cursor.lastrowid if n is None else n
+    connection.execute(
+        "INSERT INTO bodies VALUES (?,?,?,?,?,?,?,?)",
+        (
+            number,
+            parsed.raw,
+            zlib.crc32(parsed.raw),
+            parsed.actions,
+            parsed.open_actions,
+            parsed.cells,
+            parsed.raw_cells,
+            body_sum(parsed.actions, parsed.open_actions, parsed.cells, parsed.raw_cells),
+        ),
+    )
+    if parsed.items:
+        connection.executemany(
+            "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(number, *item, item_sum(item[6], item[7], item[8])) for item in parsed.items],
+        )
+    if parsed.shape is not None:
+        connection.execute(
+            "INSERT OR IGNORE INTO shapes VALUES (?, ?)", (parsed.shape, parsed.keys)
+        )
+
+
+def create_tables(connection: sqlite3.Connection) -> None:
+    """The tables, empty and without their indexes (a part of a first build)."""
+    connection.executescript(TABLES)
+
+
 class Index:
     """One notes dir's index; every method may raise sqlite3.Error (callers drop the index)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
         self.connection = connection
+        self.path = path  # None: a throwaway index in a temporary file
 
     @classmethod
     def open(cls, notes_dir: Path) -> Index | None:
@@ -74,94 +234,218 @@ class Index:
                 # Not a database (or a damaged one): it is only a cache, start again once.
                 if attempt == 2:
                     return None
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(f"{path}{suffix}")
+                remove_database(path)
             except (sqlite3.Error, OSError):
                 return None
         return None  # pragma: no cover - the loop returns
 
     @classmethod
-    def _connect(cls, path: Path) -> Index:
-        connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+    def throwaway(cls, folder: Path) -> Index:
+        """An index in a temporary folder, for a run where the real one cannot be used."""
+        return cls._connect(folder / "index.sqlite", durable=False)
+
+    @classmethod
+    def _connect(cls, path: Path, *, durable: bool = True) -> Index:
+        connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA journal_mode=WAL" if durable else "PRAGMA journal_mode=OFF")
+            connection.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
+            connection.execute("PRAGMA cache_size=-65536")  # 64 MB at most, whatever the size
             connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            if cls._format(connection) != FORMAT:
+            if _format(connection) != FORMAT:
                 with connection:
                     connection.execute("BEGIN IMMEDIATE")
                     # Asked again under the lock: another command may have just built it.
-                    if cls._format(connection) != FORMAT:
-                        connection.execute("DROP TABLE IF EXISTS records")
-                        connection.execute(_TABLE)
+                    if _format(connection) != FORMAT:
+                        for (name,) in connection.execute(
+                            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'"
+                        ).fetchall():
+                            connection.execute(f'DROP TABLE "{name}"')
+                        connection.execute("DELETE FROM meta")
+                        create_tables(connection)
                         connection.execute(
                             "INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,)
                         )
         except BaseException:
             connection.close()
             raise
-        return cls(connection)
-
-    @staticmethod
-    def _format(connection: sqlite3.Connection) -> str | None:
-        found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        return None if found is None else str(found[0])
+        return cls(connection, path if durable else None)
 
     def close(self) -> None:
         """Close the connection."""
         with contextlib.suppress(sqlite3.Error):
             self.connection.close()
 
-    def rows(self, *, with_raw: bool) -> sqlite3.Cursor:
-        """Every indexed record: its path in the notes dir, signature (4 values), fields (Row),
-        then the checksums (CRC-32) of the fields (row_sum), the bytes, the action items and
-        the open ones, as stored."""
-        payload = "raw" if with_raw else "NULL"
-        return self.connection.execute(
-            "SELECT path, ino, size, ctime_ns, mtime_ns, id, customer, playbook_id, status,"
-            " started_at, playbook_version, outcome, planned_minutes, meeting_seconds, attendees,"
-            f" actions, open_actions, {payload}, problem, row_sum, raw_sum,"
-            " actions_sum, open_sum FROM records"
+    # --- what the index knows -------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A value kept beside the tables (git's HEAD when last seen, ...)."""
+        found = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if found is None else str(found[0])
+
+    def count(self) -> int:
+        """How many record files the index holds."""
+        return int(self.meta("records") or 0)
+
+    def folders(self) -> dict[str, Signature]:
+        """Each customer folder's signature when its sessions were last looked at."""
+        return {
+            name: (ino, 0, ctime, mtime)
+            for name, ino, ctime, mtime in self.connection.execute("SELECT * FROM folders")
+        }
+
+    def signatures(self, folders: Iterable[str]) -> dict[str, Signature]:
+        """path -> signature of every record indexed in these customer folders."""
+        found: dict[str, Signature] = {}
+        for name in folders:
+            for path, *signature in self.connection.execute(
+                "SELECT path, ino, size, ctime_ns, mtime_ns FROM records WHERE folder = ?",
+                (name,),
+            ):
+                found[path] = tuple(signature)
+        return found
+
+    def folders_of(self, customer_key: str) -> list[str]:
+        """The customer folders holding sessions of a customer whose name contains this."""
+        return [
+            name
+            for (name,) in self.connection.execute(
+                "SELECT DISTINCT folder FROM customers WHERE instr(customer_key, ?) > 0",
+                (customer_key,),
+            )
+        ]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(path, problem) of every record the index could not read."""
+        return list(
+            self.connection.execute(
+                "SELECT path, problem FROM records WHERE problem IS NOT NULL ORDER BY path"
+            )
         )
 
-    def update(self, fresh: Iterable[tuple[str, Signature, Row]], gone: Iterable[str]) -> None:
-        """Store records read again and forget those no longer on disk, in one transaction."""
+    # --- bringing it up to date -----------------------------------------------------------
+
+    def update(
+        self,
+        fresh: list[tuple[str, str, Signature, Parsed]],
+        gone: Iterable[str],
+        folders: dict[str, Signature],
+        gone_folders: Iterable[str],
+        meta: dict[str, str],
+    ) -> None:
+        """Store records read again, forget those no longer on disk, remember the folders'
+        signatures, in one transaction."""
+        connection = self.connection
+        gone_folders = list(gone_folders)
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            stale = [path for path, *_ in fresh] + list(gone)
+            for name in gone_folders:
+                stale += [
+                    path
+                    for (path,) in connection.execute(
+                        "SELECT path FROM records WHERE folder = ?", (name,)
+                    )
+                ]
+            numbers = []
+            for path in stale:
+                found = connection.execute(
+                    "SELECT n FROM records WHERE path = ?", (path,)
+                ).fetchone()
+                if found is not None:
+                    numbers.append(found)
+            connection.executemany("DELETE FROM records WHERE n = ?", numbers)
+            connection.executemany("DELETE FROM bodies WHERE n = ?", numbers)
+            connection.executemany("DELETE FROM actions WHERE n = ?", numbers)
+            for path, folder, signature, parsed in fresh:
+                store(connection, None, path, folder, signature, parsed)
+            touched = {folder for _, folder, _, _ in fresh} | set(folders) | set(gone_folders)
+            touched |= {path.split("/", 1)[0] for path in stale}
+            self._customers(touched)
+            connection.executemany(
+                "DELETE FROM folders WHERE name = ?", ((name,) for name in gone_folders)
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO folders VALUES (?,?,?,?)",
+                ((name, sig[0], sig[2], sig[3]) for name, sig in folders.items()),
+            )
+            total = connection.execute("SELECT count(*) FROM records").fetchone()[0]
+            meta = meta | {"records": str(total)}
+            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+    def _customers(self, folders: Iterable[str]) -> None:
+        for name in folders:
+            self.connection.execute("DELETE FROM customers WHERE folder = ?", (name,))
+            self.connection.execute(
+                "INSERT OR IGNORE INTO customers SELECT folder, customer_key FROM records"
+                " WHERE folder = ? AND customer_key IS NOT NULL",
+                (name,),
+            )
+
+    def absorb(self, part: Path) -> None:
+        """Copy a part built by a worker of a first build into the index (in SQLite, not
+        row by row in Python)."""
+        connection = self.connection
+        connection.execute("ATTACH DATABASE ? AS part", (str(part),))
+        try:
+            with connection:
+                connection.execute("BEGIN IMMEDIATE")
+                for table in ("records", "bodies", "actions"):
+                    connection.execute(f"INSERT INTO main.{table} SELECT * FROM part.{table}")
+                connection.execute("INSERT OR IGNORE INTO main.shapes SELECT * FROM part.shapes")
+        finally:
+            connection.execute("DETACH DATABASE part")
+
+    def finish_build(
+        self, folders: dict[str, Signature], gone_folders: Iterable[str], meta: dict[str, str]
+    ) -> None:
+        """After parts were absorbed: the indexes, the customers, the folders, the count."""
+        connection = self.connection
+        connection.executescript(INDEXES)
+        self.update([], [], folders, gone_folders, meta)
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("DELETE FROM customers")
+            connection.execute(
+                "INSERT OR IGNORE INTO customers SELECT folder, customer_key FROM records"
+                " WHERE customer_key IS NOT NULL"
+            )
+
+    def ensure_indexes(self) -> None:
+        """The indexes of the tables (made once, after the first records are in)."""
+        self.connection.executescript(INDEXES)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Make these records be read again: their folders are looked at next time."""
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(
-                "DELETE FROM records WHERE path = ?", ((path,) for path in gone)
+                "DELETE FROM folders WHERE name = ?", ((p.split("/", 1)[0],) for p in paths)
             )
             self.connection.executemany(
-                "INSERT OR REPLACE INTO records VALUES"
-                " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    (
-                        path,
-                        *signature,
-                        *row,
-                        row_sum(row),
-                        zlib.crc32(row[12] or b""),
-                        zlib.crc32((row[10] or "").encode("utf-8")),
-                        zlib.crc32((row[11] or "").encode("utf-8")),
-                    )
-                    for path, signature, row in fresh
-                ),
+                "UPDATE records SET mtime_ns = NULL WHERE path = ?", ((p,) for p in paths)
             )
 
-
-def row_sum(row: Row) -> int:
-    """A CRC-32 of a row's fields (its action items and bytes have sums of their own).
-
-    The numbers enter through their hash, which Python keeps the same in every process for
-    ints and floats: formatting a float costs more than everything else here together.
-    """
-    if row[13] is not None:  # a record that cannot be read: only its problem is kept
-        return zlib.crc32(str(row[13]).encode("utf-8", "surrogatepass"))
-    text = "\x1f".join((row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[9]))
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"), hash((row[7], row[8])) & 0xFFFFFFFF)
+    def max_number(self) -> int:
+        """The highest record number in use."""
+        found = self.connection.execute("SELECT max(n) FROM records").fetchone()[0]
+        return int(found or 0)
 
 
-def same(known: Any, current: Signature) -> bool:
-    """Whether an indexed signature still describes the file (an unknown mtime never does)."""
-    return known[3] is not None and tuple(known) == current
+def _format(connection: sqlite3.Connection) -> str | None:
+    found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    return None if found is None else str(found[0])
+
+
+def remove_database(path: Path) -> None:
+    """Remove a SQLite file and its journals."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def rows(connection: sqlite3.Connection, sql: str, arguments: Iterable[Any]) -> Iterator[Any]:
+    """The rows of a query, fetched in batches (a cursor holds no more than a batch)."""
+    cursor = connection.execute(sql, tuple(arguments))
+    while batch := cursor.fetchmany(2000):
+        yield from batch

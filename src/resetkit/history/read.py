@@ -1,28 +1,54 @@
-"""Reading many sessions through the index: filters, the records they keep, dates typed."""
+"""Reading many sessions through the index: filters, the sessions they keep, in SQL.
+
+`open_history` brings the index up to date (history/fresh.py) and answers the history commands'
+questions with queries whose cost grows with the rows they return. Rows are handed out as they
+are read (`History.sessions` is an iterator), so an export of a million sessions holds one
+batch at a time. Every row is checked against the CRC-32 taken when its record was read; one
+that does not match is read from its record instead, and read again at the next refresh.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import re
 import sqlite3
-import stat as mode
-import time
+import tempfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import UsageError
-from resetkit.history.index import RECENT_NS, Index, Row, Signature, row_sum, same
-from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
+from resetkit.history.fresh import (
+    Progress,
+    action_items,
+    parse_record,
+    paused_gc,
+    refresh,
+    shown_path,
+)
+from resetkit.history.index import FIELDS, Index, body_sum, item_sum, row_sum, rows
+from resetkit.storage import RECORD_FILE
 
 if TYPE_CHECKING:
     from resetkit.record.session import Session
+
+__all__ = [
+    "Filters",
+    "History",
+    "Stored",
+    "action_items",
+    "all_actions",
+    "open_history",
+    "parse_day",
+    "parse_span",
+    "paused_gc",
+    "read_sessions",
+]
 
 _WITHIN = re.compile(r"^(\d+)([dw])$")
 
@@ -48,20 +74,41 @@ class Filters:
             and (self.until is None or day <= self.until.isoformat())
         )
 
+    def where(self, *, complete: bool = False) -> tuple[str, list[Any]]:
+        """The filters as an SQL condition on `records r`, and its arguments."""
+        clauses = ["r.problem IS NULL"]
+        arguments: list[Any] = []
+        if self.customer is not None:
+            clauses.append(
+                "r.customer_key IN (SELECT customer_key FROM customers"
+                " WHERE instr(customer_key, ?) > 0)"
+            )
+            arguments.append(self.customer.casefold())
+        if self.playbook is not None:
+            clauses.append("r.playbook_id = ?")
+            arguments.append(self.playbook)
+        if complete or self.status is not None:
+            clauses.append("r.status = ?")
+            arguments.append("complete" if complete else self.status)
+        if self.since is not None:
+            clauses.append("substr(r.started_at, 1, 10) >= ?")
+            arguments.append(self.since.isoformat())
+        if self.until is not None:
+            clauses.append("substr(r.started_at, 1, 10) <= ?")
+            arguments.append(self.until.isoformat())
+        return " AND ".join(clauses), arguments
+
 
 class Stored:
     """A session as the history commands see it: the fields filters need, read cheaply.
 
-    History commands read thousands of records. The index gives these fields without parsing
-    JSON; the record is parsed only when a command needs more, and validated as a Session only
-    for the few a command changes.
+    The index gives these fields without parsing JSON; the record is parsed only when a command
+    needs more, and validated as a Session only for the few a command changes.
     """
 
     __slots__ = (
         "_actions",
-        "_actions_sum",
         "_open",
-        "_open_sum",
         "_raw",
         "_record",
         "attendees",
@@ -84,7 +131,6 @@ class Stored:
         raw: bytes | None = None,
         actions: str | None = None,
         open_actions: str | None = None,
-        sums: tuple[int, int] | None = None,
     ) -> None:
         self.path = path  # of the record file
         (
@@ -102,11 +148,6 @@ class Stored:
         self._raw = raw  # the record file's bytes, None until read
         self._actions = actions  # its action items as JSON ("" for none), None if not known
         self._open = open_actions  # the open ones, likewise
-        # The CRC-32 of each as the index stored it, checked when used; None: read from disk.
-        self._actions_sum: int | None = None
-        self._open_sum: int | None = None
-        if sums is not None:
-            self._actions_sum, self._open_sum = sums
         self._record: dict[str, Any] | None = None
 
     @property
@@ -138,19 +179,9 @@ class Stored:
         return Session.model_validate(self.record)
 
 
-def _checked(item: Stored, only_open: bool) -> str | None:
-    """The indexed action items' text if it matches its checksum; None (read the record)."""
-    text, expected = (
-        (item._open, item._open_sum) if only_open else (item._actions, item._actions_sum)
-    )
-    if text is None or expected is None or zlib.crc32(text.encode("utf-8")) == expected:
-        return text
-    return None  # damaged in the index: the record is the truth
-
-
 def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[dict[str, Any]]]:
     """The action items of each session, in order (as stored: mappings); or only the open ones."""
-    texts = [_checked(item, only_open) for item in stored]
+    texts = [item._open if only_open else item._actions for item in stored]
     # One parse of every session's items at once: thousands of small parses cost twice as much.
     parsed = iter(
         json.loads("[" + ",".join(text or "[]" for text in texts if text is not None) + "]")
@@ -165,141 +196,6 @@ def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[d
             items = [action for action in items if action.get("status", "open") == "open"]
         lists.append(items)
     return lists
-
-
-_SHAPE = {
-    "schema_version": int,
-    "id": str,
-    "customer": str,
-    "playbook_id": str,
-    "playbook_title": str,
-    "status": str,
-    "started_at": str,
-    "answers": dict,
-}
-
-
-def _looks_valid(record: Any) -> bool:
-    return (
-        isinstance(record, dict)
-        and all(isinstance(record.get(key), kind) for key, kind in _SHAPE.items())
-        and record["schema_version"] == SCHEMA_VERSION
-    )
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Keep the cyclic garbage collector off while reading many records.
-
-    Parsing builds millions of small objects and none of them form cycles: the collector would
-    run hundreds of times for nothing (measured: a third of the time).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-LINK_PROBLEM = "a symbolic link; resetkit reads only inside the notes dir"
-
-
-def _scan(notes_dir: Path) -> tuple[dict[str, tuple[str, Signature]], list[str]]:
-    """customer/session -> (record path, signature) for every session folder holding a record;
-    and the paths of the links found on the way, which are not followed.
-
-    Found with scandir (a glob is 10x slower); this loop runs once per session, so it is flat.
-    """
-    found: dict[str, tuple[str, Signature]] = {}
-    links: list[str] = []
-    recent = time.time_ns() - RECENT_NS
-    lstat = os.lstat
-    is_link = mode.S_ISLNK
-    record_name = os.sep + RECORD_FILE
-    with os.scandir(notes_dir) as customers:
-        for customer in customers:
-            if not customer.is_dir(follow_symlinks=False):
-                if customer.is_symlink() and customer.is_dir():
-                    links.append(customer.path)
-                continue
-            prefix = customer.name + "/"
-            with os.scandir(customer.path) as folders:
-                for folder in folders:
-                    if not folder.is_dir(follow_symlinks=False):
-                        if folder.is_symlink() and folder.is_dir():
-                            links.append(folder.path)
-                        continue
-                    path = folder.path + record_name
-                    try:
-                        info = lstat(path)
-                    except OSError:
-                        continue  # no record (yet): not a session
-                    if is_link(info.st_mode):
-                        links.append(path)
-                        continue
-                    mtime = info.st_mtime_ns
-                    found[prefix + folder.name] = (
-                        path,
-                        (
-                            info.st_ino,
-                            info.st_size,
-                            info.st_ctime_ns,
-                            mtime if mtime < recent else None,
-                        ),
-                    )
-    return found, links
-
-
-def _read_record(path: str) -> Row | None:
-    """A record file as an index row; None if it is gone. A record that is not valid JSON,
-    not a session record, or holds a field of the wrong type, is a row with its problem."""
-    from pydantic import ValidationError
-
-    from resetkit.record.session import Session, describe_damage
-    from resetkit.storage import read_bytes_no_follow
-
-    try:
-        raw = read_bytes_no_follow(Path(path)).strip()
-        record = json.loads(raw)
-    except FileNotFoundError:
-        return None  # a folder without a record is not a session
-    except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
-        if not isinstance(error, OSError) and (raw.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in raw):
-            from resetkit.record.session import CONFLICTED, REPAIR_HINT
-
-            reason = f"{CONFLICTED}: {REPAIR_HINT}"
-        return (*(None,) * 12, b"", str(reason))
-    if not _looks_valid(record):
-        problem = "not a session record this version can read"
-        return (*(None,) * 12, b"", problem)
-    try:
-        Session.model_validate(record)
-    except ValidationError as error:
-        return (*(None,) * 12, b"", f"the session record is damaged ({describe_damage(error)})")
-    actions = list(action_items(record))
-    still_open = [action for action in actions if action.get("status", "open") == "open"]
-    row: Row = (
-        record["id"],
-        record["customer"],
-        record["playbook_id"],
-        record["status"],
-        record["started_at"],
-        str(record.get("playbook_version", "")),
-        record.get("outcome") or "",
-        record.get("planned_minutes", 0),
-        record.get("meeting_seconds", 0),
-        "; ".join(
-            str(a.get("name", "")) for a in record.get("attendees", []) if isinstance(a, dict)
-        ),
-        json.dumps(actions, separators=(",", ":")) if actions else "",
-        json.dumps(still_open, separators=(",", ":")) if still_open else "",
-        raw,
-        None,
-    )
-    return row
 
 
 def parse_day(text: str, what: str) -> date:
@@ -326,77 +222,269 @@ def parse_span(text: str) -> timedelta:
     return timedelta(days=int(match.group(1)) * (7 if match.group(2) == "w" else 1))
 
 
-def read_sessions(
-    notes_dir: Path, filters: Filters, *, with_raw: bool = True
-) -> tuple[list[Stored], list[str]]:
-    """Every session passing the filters, oldest first; and a warning per damaged record.
+# What a session row of a query holds: path, the FIELDS, row_sum, then the body's columns.
+_SESSION_COLUMNS = "r.path, " + ", ".join(f"r.{name}" for name in FIELDS) + ", r.row_sum"
+_ORDER = " ORDER BY r.started_at, r.id, r.path"
 
-    Records unchanged since the index last saw them come from the index; the others are read
-    from disk and the index brought up to date. `with_raw=False` leaves the records' bytes on
-    disk until asked for (listing action items needs only the fields and the items).
+
+@dataclass
+class History:
+    """An up-to-date index of one notes dir, and the questions the history commands ask it."""
+
+    index: Index
+    notes_dir: Path
+    problems: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # index rows that failed their check
+
+    def _record_path(self, relative: str) -> str:
+        return os.path.join(self.notes_dir, relative, RECORD_FILE)
+
+    def _from_disk(self, relative: str, filters: Filters) -> Stored | None:
+        """A session whose index row failed its check, read from its record instead."""
+        self.damaged.append(relative)
+        path = self._record_path(relative)
+        parsed = parse_record(path)
+        if parsed is None or parsed.problem is not None or not filters.keep(*parsed.fields[1:5]):
+            return None
+        return Stored(path, parsed.fields, parsed.raw, parsed.actions, parsed.open_actions)
+
+    def sessions(self, filters: Filters, *, with_raw: bool = True) -> Iterator[Stored]:
+        """The sessions passing the filters, oldest first, one batch in memory at a time."""
+        where, arguments = filters.where()
+        body = "b.raw, b.raw_sum" if with_raw else "NULL, NULL"
+        sql = (
+            f"SELECT {_SESSION_COLUMNS}, {body}, b.actions, b.open_actions, b.cells,"
+            f" b.raw_cells, b.body_sum FROM records r JOIN bodies b ON b.n = r.n"
+            f" WHERE {where}{_ORDER}"
+        )
+        width = len(FIELDS)
+        crc = zlib.crc32
+        for row in rows(self.index.connection, sql, arguments):
+            relative, fields = row[0], row[1 : width + 1]
+            raw, raw_check, actions, still_open, cells, raw_cells, check = row[width + 2 :]
+            if (
+                row_sum(fields, None) != row[width + 1]
+                or body_sum(actions, still_open, cells, raw_cells) != check
+                or (with_raw and crc(raw) != raw_check)
+            ):
+                found = self._from_disk(relative, filters)
+                if found is not None:
+                    yield found
+                continue
+            yield Stored(self._record_path(relative), fields, raw, actions, still_open)
+
+    def count(self, filters: Filters) -> int:
+        """How many sessions pass the filters."""
+        where, arguments = filters.where()
+        sql = f"SELECT count(*) FROM records r WHERE {where}"
+        return int(self.index.connection.execute(sql, arguments).fetchone()[0])
+
+    def open_actions(
+        self,
+        filters: Filters,
+        *,
+        owner: str | None,
+        overdue: bool,
+        due_within: timedelta | None,
+        today: date,
+    ) -> list[tuple[Stored, dict[str, Any]]] | None:
+        """Open action items passing these filters with their sessions, overdue first, then
+        by due date (undated last), customer, and the sessions' order; None when a damaged
+        index row was met (ask every session's records instead)."""
+        where, arguments = filters.where()
+        clauses = ["a.status = 'open'"]
+        if owner:
+            clauses.append("(a.owner = ? OR a.owner_key = ?)")
+            arguments += [owner.casefold(), owner.casefold()]
+        if overdue:
+            clauses.append("a.due < ?")
+            arguments.append(today.isoformat())
+        if due_within is not None:
+            clauses.append("a.due <= ?")
+            arguments.append((today + due_within).isoformat())
+        sql = (
+            f"SELECT {_SESSION_COLUMNS}, a.item, a.line, a.raw_line, a.item_sum"
+            f" FROM actions a JOIN records r ON r.n = a.n WHERE {' AND '.join(clauses)}"
+            f" AND {where} ORDER BY a.due IS NULL, a.due, r.customer, r.started_at, r.id,"
+            " r.path, a.position"
+        )
+        width = len(FIELDS)
+        found = []
+        sessions: dict[str, Stored] = {}
+        for row in rows(self.index.connection, sql, arguments):
+            relative, fields = row[0], row[1 : width + 1]
+            item, line, raw_line, check = row[width + 2 :]
+            if row_sum(fields, None) != row[width + 1] or item_sum(item, line, raw_line) != check:
+                self.damaged.append(relative)
+                return None  # the caller asks every session's records instead
+            stored = sessions.get(relative)
+            if stored is None:
+                stored = sessions[relative] = Stored(self._record_path(relative), fields)
+            found.append((stored, json.loads(item)))
+        return found
+
+    def tallies(self, filters: Filters) -> Iterator[tuple[str, str, str, int, float]]:
+        """(by, name, outcome, meetings, seconds) over complete sessions, per customer and per
+        playbook."""
+        where, arguments = filters.where(complete=True)
+        for by, column in (("customers", "customer"), ("playbooks", "playbook_id")):
+            sql = (
+                f"SELECT r.{column}, r.outcome, count(*), total(r.meeting_seconds)"
+                f" FROM records r WHERE {where} GROUP BY r.{column}, r.outcome"
+            )
+            for name, outcome, meetings, seconds in self.index.connection.execute(sql, arguments):
+                yield by, name, outcome, meetings, seconds
+
+    def shapes(self, filters: Filters) -> list[str]:
+        """The answer ids of the sessions passing the filters, in the order they first appear."""
+        where, arguments = filters.where()
+        seen: dict[int, None] = {}
+        for (shape,) in rows(
+            self.index.connection, f"SELECT r.shape FROM records r WHERE {where}{_ORDER}", arguments
+        ):
+            if shape not in seen:
+                seen[shape] = None
+        ids: dict[str, None] = {}
+        for shape in seen:
+            found = self.index.connection.execute(
+                "SELECT keys FROM shapes WHERE shape = ?", (shape,)
+            ).fetchone()
+            keys = found[0] if found else ""
+            ids.update(dict.fromkeys(key for key in keys.split("\x1f") if key))
+        return list(ids)
+
+    def cells(self, filters: Filters, *, raw: bool) -> Iterator[tuple[list[str], str]]:
+        """Each session's CSV cells (its fixed columns, then its answers), and its answer ids
+        joined by \\x1f."""
+        where, arguments = filters.where()
+        sql = (
+            f"SELECT {_SESSION_COLUMNS}, b.cells, b.raw_cells, b.body_sum, b.actions,"
+            " b.open_actions, k.keys FROM records r JOIN bodies b ON b.n = r.n"
+            f" JOIN shapes k ON k.shape = r.shape WHERE {where}{_ORDER}"
+        )
+        width = len(FIELDS)
+        loads = json.loads
+        for row in rows(self.index.connection, sql, arguments):
+            cells, raw_cells, check, actions, still_open, keys = row[width + 2 :]
+            if (
+                row_sum(row[1 : width + 1], None) != row[width + 1]
+                or body_sum(actions, still_open, cells, raw_cells) != check
+            ):
+                found = self._cells_from_disk(row[0], filters, raw)
+                if found is not None:
+                    yield found
+                continue
+            yield loads(raw_cells if raw and raw_cells is not None else cells), keys
+
+    def _cells_from_disk(
+        self, relative: str, filters: Filters, raw: bool
+    ) -> tuple[list[str], str] | None:
+        found = self._from_disk(relative, filters)
+        if found is None:
+            return None
+        from resetkit.history.cells import session_cells
+
+        escaped, plain = session_cells(found, found.record["answers"])
+        text = plain if raw and plain is not None else escaped
+        return json.loads(text), "\x1f".join(found.record["answers"])
+
+    def action_lines(self, filters: Filters, *, raw: bool) -> Iterator[str]:
+        """Each action item's CSV line, in the sessions' order."""
+        where, arguments = filters.where()
+        sql = (
+            f"SELECT r.path, a.item, a.line, a.raw_line, a.item_sum FROM actions a"
+            f" JOIN records r ON r.n = a.n WHERE {where}{_ORDER}, a.position"
+        )
+        for relative, item, line, raw_line, check in rows(self.index.connection, sql, arguments):
+            if item_sum(item, line, raw_line) != check:
+                self.damaged.append(relative)
+                from resetkit.history.cells import action_line
+
+                session = parse_record(self._record_path(relative))
+                if session is None or session.problem is not None:
+                    continue
+                stored = Stored(self._record_path(relative), session.fields)
+                action = json.loads(item)
+                position = [
+                    entry
+                    for entry in json.loads(session.actions or "[]")
+                    if entry.get("id") == action.get("id")
+                ]
+                if position:
+                    escaped, plain = action_line(stored, position[0])
+                    yield plain if raw and plain is not None else escaped
+                continue
+            yield raw_line if raw and raw_line is not None else line
+
+    def actions_with_id(self, start: str) -> list[tuple[Stored, dict[str, Any]]]:
+        """Action items whose id starts with this, with their sessions."""
+        width = len(FIELDS)
+        found = []
+        sql = (
+            f"SELECT {_SESSION_COLUMNS}, a.item, a.line, a.raw_line, a.item_sum FROM actions a"
+            " JOIN records r ON r.n = a.n WHERE a.id >= ? AND substr(a.id, 1, ?) = ?"
+            " AND r.problem IS NULL ORDER BY r.started_at, r.id, r.path, a.position LIMIT 50"
+        )
+        for row in self.index.connection.execute(sql, (start, len(start), start)):
+            item, line, raw_line, check = row[width + 2 :]
+            relative, fields = row[0], row[1 : width + 1]
+            if row_sum(fields, None) != row[width + 1] or item_sum(item, line, raw_line) != check:
+                self.damaged.append(relative)
+                return [
+                    (stored, action)
+                    for stored in self.sessions(Filters(), with_raw=False)
+                    for action in all_actions([stored])[0]
+                    if str(action.get("id", "")).startswith(start)
+                ]
+            found.append((Stored(self._record_path(relative), fields), json.loads(item)))
+        return found
+
+
+@contextlib.contextmanager
+def open_history(
+    notes_dir: Path, filters: Filters | None = None, progress: Progress | None = None
+) -> Iterator[History]:
+    """The history of a notes dir, its index brought up to date first.
+
+    The index is the one in the cache dir; when it cannot be used (RESETKIT_INDEX=off, a
+    read-only cache, a damaged file), a throwaway one is built in a temporary folder.
     """
-    found: list[Stored] = []
-    problems: list[str] = []
-    if not notes_dir.is_dir():
-        return found, problems
-    with paused_gc():
-        on_disk, links = _scan(notes_dir)
-        problems += [f"skipped {link}: {LINK_PROBLEM}" for link in links]
-
-        def take(path: str, row: Row, sums: tuple[int, int] | None = None) -> None:
-            if row[13] is not None:
-                problems.append(f"skipped {path}: {row[13]}")
-            elif keep(row[1], row[2], row[3], row[4]):
-                found.append(Stored(path, row[:10], row[12] or None, row[10], row[11], sums))
-
-        keep = filters.keep
-        index = Index.open(notes_dir)
-        unread = dict(on_disk)
-        gone: list[str] = []
+    customer = filters.customer if filters is not None else None
+    with paused_gc(), contextlib.ExitStack() as stack:
+        index = Index.open(notes_dir) if notes_dir.is_dir() else None
         if index is not None:
+            from resetkit.storage import exclusive
+
             try:
-                crc = zlib.crc32
-                for indexed_row in index.rows(with_raw=with_raw):
-                    relative = indexed_row[0]
-                    entry = unread.get(relative)
-                    if entry is None:
-                        gone.append(relative)
-                    elif (
-                        same(indexed_row[1:5], entry[1])
-                        # What the index serves is checked against the sums taken when the
-                        # record was read: damage SQLite misses is read again from the record.
-                        and row_sum(indexed_row[5:]) == indexed_row[19]
-                        and (not with_raw or crc(indexed_row[17] or b"") == indexed_row[20])
-                    ):
-                        del unread[relative]
-                        take(entry[0], indexed_row[5:19], indexed_row[21:23])
-            except sqlite3.Error:
+                with exclusive(Path(f"{index.path}.lock")):
+                    refresh(index, notes_dir, customer, progress)
+            except (sqlite3.Error, OSError):
                 index.close()
                 index = None
-                unread = dict(on_disk)
-                found.clear()
-                del problems[len(links) :]
-        fresh: list[tuple[str, Signature, Row]] = []
-        for relative, (path, sig) in unread.items():
-            read = _read_record(path)
-            if read is not None:
-                fresh.append((relative, sig, read))
-                take(path, read)
-        if index is not None:
-            try:
-                if fresh or gone:
-                    index.update(fresh, gone)
-            except sqlite3.Error:
-                pass  # a busy or read-only index: this run read the records, the next will too
-            finally:
-                index.close()
-        # The path settles ties: a copied session folder keeps its id and start time.
-        found.sort(key=lambda stored: (stored.started_at, stored.id, stored.path))
-    return found, sorted(problems)
+        if index is None:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="resetkit-"))
+            index = Index.throwaway(Path(scratch))
+            if notes_dir.is_dir():
+                refresh(index, notes_dir, customer, progress)
+        stack.callback(index.close)
+        problems = [
+            f"skipped {shown_path(notes_dir, relative)}: {problem}"
+            for relative, problem in index.problems()
+        ]
+        history = History(index, notes_dir, sorted(problems))
+        yield history
+        if history.damaged and index.path is not None:
+            with contextlib.suppress(sqlite3.Error):
+                index.forget(history.damaged)
 
 
-def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The action items of a record: answers that are lists of mappings."""
-    for value in record["answers"].values():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            yield from value
+def read_sessions(
+    notes_dir: Path,
+    filters: Filters,
+    *,
+    with_raw: bool = True,
+    progress: Progress | None = None,
+) -> tuple[list[Stored], list[str]]:
+    """Every session passing the filters, oldest first; and a warning per damaged record."""
+    with open_history(notes_dir, filters, progress) as history:
+        return list(history.sessions(filters, with_raw=with_raw)), history.problems

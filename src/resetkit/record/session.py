@@ -299,6 +299,18 @@ def save(session: Session, folder: Path, *, durable: bool = True) -> None:
                 os.replace(linked, folder / PREVIOUS_FILE)
         # Compact: history commands parse thousands of these, and indentation triples the bytes.
         write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
+        tell_the_index(folder)
+
+
+def tell_the_index(folder: Path) -> None:
+    """Touch the customer folder of a session whose record was just written.
+
+    The history index looks into a customer folder only when the folder's signature changed
+    (history/fresh.py): a record replaced inside a session folder changes that folder, not its
+    customer's, so a large history would not see it without this.
+    """
+    with contextlib.suppress(OSError):
+        os.utime(folder.parent)
 
 
 def keep_changes_of_others(session: Session, folder: Path) -> None:

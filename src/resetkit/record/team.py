@@ -163,6 +163,7 @@ def repair(notes_dir: Path) -> list[Path]:
     """Merge every session record git left in conflict below `notes_dir`, from the three
     versions it keeps; notes files in conflict keep this clone's side. The files repaired."""
     from resetkit.record.merge import TwoSessions, merge_texts
+    from resetkit.record.session import tell_the_index
 
     top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
     unmerged = sorted(
@@ -185,6 +186,7 @@ def repair(notes_dir: Path) -> list[Path]:
             except TwoSessions as two:
                 raise UsageError(f"{path}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
             write_text_atomic(path, merged)
+            tell_the_index(path.parent)
         elif path.name in DERIVED_FILES:
             _git(top, "checkout", "--ours", "--", name)
         else:
