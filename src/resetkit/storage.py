@@ -24,7 +24,7 @@ class LinkRefused(OSError):
     """A path that is a symbolic link where resetkit reads or writes only real files."""
 
 
-def read_bytes_no_follow(path: Path) -> bytes:
+def read_bytes_no_follow(path: Path | str) -> bytes:
     """The bytes of a file that is not a symbolic link; LinkRefused when it is one."""
     try:
         descriptor = os.open(path, os.O_RDONLY | NO_FOLLOW)
@@ -32,8 +32,13 @@ def read_bytes_no_follow(path: Path) -> bytes:
         if error.errno == errno.ELOOP or (not NO_FOLLOW and os.path.islink(path)):
             raise LinkRefused(errno.ELOOP, "a symbolic link", str(path)) from None
         raise
-    with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 17):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 # Held locks of this process, by lock file: a lock taken again by the same process (a change

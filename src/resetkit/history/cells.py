@@ -8,14 +8,18 @@ it is part of the index's format, so every index is rebuilt with the new cells.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
+
+import orjson
 
 CELLS_VERSION = 1
 
 # A cell starting with one of these is run as a formula by a spreadsheet (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_QUOTED = re.compile(r'[,"\r\n]')  # a cell holding one of these is quoted
+_STARTS_FORMULA = re.compile(r"(?:^|\x00)[=+\-@\t\r]")  # in cells joined by NUL
 
 SESSION_COLUMNS = [
     "id",
@@ -126,22 +130,43 @@ def flat(value: Any) -> Any:
     return value
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _QUOTED.search(text) else text
+
+
+def _both(values: list[Any]) -> tuple[list[str], list[str] | None]:
+    """The cells of these values escaped (as `cell`), and unescaped when that differs."""
+    texts = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
+    # Most rows need no quote and start no formula: one search over the row tells.
+    joined = "\x00".join(texts)
+    plain = [_quoted(text) for text in texts] if _QUOTED.search(joined) else texts
+    if not _STARTS_FORMULA.search(joined):
+        return plain, None
+    formulas = [
+        n for n, v in enumerate(values) if isinstance(v, str) and v.startswith(FORMULA_START)
+    ]
+    if not formulas:
+        return plain, None
+    escaped = list(plain)
+    for n in formulas:
+        escaped[n] = _quoted("'" + texts[n])
+    return escaped, plain
+
+
+def _json(cells: list[str]) -> str:
+    return orjson.dumps(cells).decode("utf-8")
+
+
 def session_cells(stored: SessionFields, answers: dict[str, Any]) -> tuple[str, str | None]:
     """A session's cells as a JSON array: the fixed columns, then its answers in their order;
     and the same unescaped (for --raw-csv), None when no cell differs."""
     values = [*session_row(stored).values(), *(flat(value) for value in answers.values())]
-    escaped = [cell(value) for value in values]
-    plain = [cell(value, raw=True) for value in values]
-    as_json = json.dumps(escaped, ensure_ascii=False, separators=(",", ":"))
-    if plain == escaped:
-        return as_json, None
-    return as_json, json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+    escaped, plain = _both(values)
+    return _json(escaped), None if plain is None else _json(plain)
 
 
 def action_line(stored: SessionFields, action: dict[str, Any]) -> tuple[str, str | None]:
     """An action item's CSV line; and the same unescaped, None when no cell differs."""
     row = action_row(stored, action)
-    values = [row[column] for column in ACTION_COLUMNS]
-    escaped = csv_line(values)
-    plain = csv_line(values, raw=True)
-    return escaped, None if plain == escaped else plain
+    escaped, plain = _both([row[column] for column in ACTION_COLUMNS])
+    return ",".join(escaped) + "\n", None if plain is None else ",".join(plain) + "\n"

@@ -27,6 +27,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import stat as mode
 import subprocess
 import tempfile
@@ -35,6 +36,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from resetkit.history.cells import action_line, session_cells
 from resetkit.history.index import (
@@ -55,6 +58,7 @@ FULL_CHECK_LIMIT = 20_000
 PARALLEL_FROM = 4_000  # records to read before worker processes pay for themselves
 CHUNK = 4_000
 LINK_PROBLEM = "a symbolic link; resetkit reads only inside the notes dir"
+_SURROGATE = re.compile(rb"\\u[dD][89abAB]")  # a JSON escape of half a UTF-16 pair
 
 # (done, total) records read, for a progress bar; called from the main process only.
 Progress = Callable[[int, int], None]
@@ -115,8 +119,8 @@ def parse_record(path: str) -> Parsed | None:
     from resetkit.storage import read_bytes_no_follow
 
     try:
-        raw = read_bytes_no_follow(Path(path)).strip()
-        record = json.loads(raw)
+        raw = read_bytes_no_follow(path).strip()
+        record = _loads(raw)
     except FileNotFoundError:
         return None  # a folder without a record is not a session
     except (OSError, ValueError) as error:
@@ -132,8 +136,23 @@ def parse_record(path: str) -> Parsed | None:
         Session.model_validate(record)
     except ValidationError as error:
         return Parsed(problem=f"the session record is damaged ({describe_damage(error)})")
-    actions = list(action_items(record))
-    still_open = [action for action in actions if action.get("status", "open") == "open"]
+    if _SURROGATE.search(raw):
+        try:
+            json.dumps(record, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return Parsed(problem="the session record holds text that is not valid Unicode")
+    return _parsed(record, raw)
+
+
+def _loads(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        # What orjson refuses and json takes (NaN, huge numbers) is still read as before.
+        return json.loads(raw)
+
+
+def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
     fields = (
         record["id"],
         record["customer"],
@@ -152,8 +171,15 @@ def parse_record(path: str) -> Parsed | None:
     cells, raw_cells = session_cells(session, record["answers"])  # type: ignore[arg-type]
     keys = "\x1f".join(record["answers"])
     items = []
-    for position, action in enumerate(actions):
+    every: list[str] = []
+    still_open: list[str] = []
+    for position, action in enumerate(action_items(record)):
         line, raw_line = action_line(session, action)  # type: ignore[arg-type]
+        item = orjson.dumps(action).decode("utf-8")
+        status = action.get("status", "open")
+        every.append(item)
+        if status == "open":
+            still_open.append(item)
         items.append(
             (
                 position,
@@ -161,8 +187,8 @@ def parse_record(path: str) -> Parsed | None:
                 action.get("owner"),
                 str(action.get("owner_name", "")).casefold(),
                 action.get("due") or None,
-                action.get("status", "open"),
-                json.dumps(action, separators=(",", ":")),
+                status,
+                item,
                 line,
                 raw_line,
             )
@@ -173,8 +199,8 @@ def parse_record(path: str) -> Parsed | None:
         shape=shape_of(keys),
         keys=keys,
         raw=raw,
-        actions=json.dumps(actions, separators=(",", ":")) if actions else "",
-        open_actions=json.dumps(still_open, separators=(",", ":")) if still_open else "",
+        actions="[" + ",".join(every) + "]" if every else "",
+        open_actions="[" + ",".join(still_open) + "]" if still_open else "",
         cells=cells,
         raw_cells=raw_cells,
         items=items,
