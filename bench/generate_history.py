@@ -1,6 +1,12 @@
 """Write a realistic history of N sessions into a notes dir, for tests and benchmarks.
 
-Run: .venv/bin/python bench/generate_history.py NOTES_DIR N [--seed S]
+Run: .venv/bin/python bench/generate_history.py NOTES_DIR N [--seed S] [--year]
+
+By default it writes a team's history: a team of 50 CSMs holding 2,500 accounts and running
+1,000 sessions a week (so 1,000,000 sessions span about 19 years), where an action item due
+more than 30 days ago has been settled, bar one in a thousand. `--year` writes the older
+benchmark's history instead: every session within the last year, customers of 8 sessions each,
+half the action items left open for ever (tests use it: small histories with open items).
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ TASKS = [
 ]
 
 
-def _answer(question: Any, rng: random.Random, day: date) -> Any:
+def _answer(question: Any, rng: random.Random, day: date, today: date, team: bool) -> Any:
     kind = question.type
     if kind in ("text", "long_text"):
         return f"Notes on {question.id}: {rng.choice(TASKS).lower()} | follow up"
@@ -68,45 +74,64 @@ def _answer(question: Any, rng: random.Random, day: date) -> Any:
         return (day + timedelta(days=rng.randint(-30, 30))).isoformat()
     if kind == "list":
         return [f"item {n}" for n in range(rng.randint(1 if question.required else 0, 3))]
-    return [
-        {
-            "what": rng.choice(TASKS),
-            "owner": rng.choice(["us", "customer", "both"]),
-            "owner_name": rng.choice(["", "Sam", "Dana", "Pat"]),
-            "due": (day + timedelta(days=rng.randint(1, 45))).isoformat(),
-            "critical_path": rng.random() < 0.3,
-            "status": rng.choices(["open", "done", "dropped"], [0.5, 0.4, 0.1])[0],
-        }
-        for _ in range(rng.randint(1, 4))
-    ]
+    return [_action_item(rng, day, today, team) for _ in range(rng.randint(1, 4))]
 
 
-def _answers(playbook: Playbook, rng: random.Random, day: date) -> dict[str, Any]:
+def _action_item(rng: random.Random, day: date, today: date, team: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "what": rng.choice(TASKS),
+        "owner": rng.choice(["us", "customer", "both"]),
+        "owner_name": rng.choice(["", "Sam", "Dana", "Pat"]),
+    }
+    due = day + timedelta(days=rng.randint(1, 45))
+    item["due"] = due.isoformat()
+    item["critical_path"] = rng.random() < 0.3
+    item["status"] = _status(rng, due, today, team)
+    return item
+
+
+def _status(rng: random.Random, due: date, today: date, team: bool) -> str:
+    """Half the items stay open; in a team's history, those due a month ago are settled."""
+    status = rng.choices(["open", "done", "dropped"], [0.5, 0.4, 0.1])[0]
+    if team and status == "open" and (today - due).days > 30 and rng.random() > 0.002:
+        return "done"
+    return status
+
+
+def _answers(
+    playbook: Playbook, rng: random.Random, day: date, today: date, team: bool
+) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     while True:  # answer in walk order so branches follow the answers already given
         pending = [q for _, q in active(playbook, answers) if q.id not in answers]
         if not pending:
             return answers
         question = pending[0]
-        answers[question.id] = check_answer(question, _answer(question, rng, day), day)
+        value = _answer(question, rng, day, today, team)
+        answers[question.id] = check_answer(question, value, day)
 
 
-def generate(notes_dir: Path, count: int, seed: int = 7, today: date | None = None) -> None:
-    """Write `count` session records (most complete) over the year before `today`."""
+def generate(
+    notes_dir: Path, count: int, seed: int = 7, today: date | None = None, *, team: bool = False
+) -> None:
+    """Write `count` session records (most complete) over the year before `today`; or, for a
+    `team`, 1,000 a week back from `today`, over 2,500 customers (see the module)."""
     rng = random.Random(seed)
     today = today or date.today()
+    span = max(365, count * 7 // 1000) if team else 365
     playbooks = {pid: load_file(builtin_dir() / f"{pid}.yaml") for pid in PLAYBOOKS}
     texts = {pid: (builtin_dir() / f"{pid}.yaml").read_text("utf-8") for pid in PLAYBOOKS}
     customers = [
-        f"{rng.choice(COMPANIES)} {rng.choice(SUFFIXES)} {n}" for n in range(max(1, count // 8))
+        f"{rng.choice(COMPANIES)} {rng.choice(SUFFIXES)} {n}"
+        for n in range(max(1, min(count // 8, 2500) if team else count // 8))
     ]
     for number in range(count):
         playbook_id = rng.choice(PLAYBOOKS)
         playbook = playbooks[playbook_id]
-        day = today - timedelta(days=rng.randint(0, 365))
+        day = today - timedelta(days=rng.randint(0, span))
         started = datetime(day.year, day.month, day.day, rng.randint(8, 17), tzinfo=UTC)
         customer = rng.choice(customers)
-        answers = _answers(playbook, rng, day)
+        answers = _answers(playbook, rng, day, today, team)
         outcome_question = playbook.outcome_question
         seconds = {s.id: rng.uniform(0, s.minutes * 80) for s in playbook.sections if s.minutes}
         folder = notes_dir / customer_slug(customer) / f"{day.isoformat()}-{playbook_id}-{number}"
@@ -137,8 +162,9 @@ def main() -> None:
     parser.add_argument("notes_dir", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--year", action="store_true", help="the older, one-year history")
     arguments = parser.parse_args()
-    generate(arguments.notes_dir, arguments.count, arguments.seed)
+    generate(arguments.notes_dir, arguments.count, arguments.seed, team=not arguments.year)
 
 
 if __name__ == "__main__":

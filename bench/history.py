@@ -1,12 +1,18 @@
-"""The history commands (export, actions, due, calendar, ledger, brief) over N sessions.
+"""The history commands at team scale: time and peak memory at 10,000 to 1,000,000 sessions.
 
-Run: .venv/bin/python bench/history.py [--sizes 1000,10000] [--runs 5]
-Generates each history once into a temp dir (100,000 sessions take about two minutes and 1 GB),
-then times each command three ways:
-- cold: no index yet (the first run after an upgrade, or on a new machine); it builds the index;
-- warm: the index is up to date (the usual case: sessions change a few at a time);
-- 1% changed: after 1% of the records were rewritten since the last run.
-Prints the median wall time and peak memory of each.
+Run: .venv/bin/python bench/history.py [--sizes 10000,100000,1000000] [--data DIR] [--runs 3]
+     [--more]
+
+Each history is the team's history `generate_history.py` writes (1,000 sessions a week over
+2,500 customers). It is generated once into DATA/SIZE (default: a folder in the temp dir, removed
+after) and reused when it is there: a million sessions take about 10 minutes and 8 GB. Each size
+is measured with a fresh index cache:
+- cold build: `sessions --customer X` with no index (a new clone, an upgrade): it builds it;
+- then, warm (nothing changed since), each target of issue 14: `sessions --customer X`,
+  `actions --overdue`, `report`, and exports of everything as CSV and as JSON;
+- the floor: `resetkit --version`, the start of any command, measured in the same run.
+`--more` adds `due`, `calendar`, `ledger` and `brief`. Prints the median wall time, its ratio to
+the floor, and the peak resident memory of each (the command's process alone).
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -26,9 +31,14 @@ from pathlib import Path
 from generate_history import generate
 from startup import resetkit_command
 
-COMMANDS = {
-    "export --format json": ["export", "--format", "json"],
-    "actions": ["actions"],
+TARGETS = {
+    "sessions --customer X": (["sessions", "--customer", "{customer}"], 0.3, None),
+    "actions --overdue": (["actions", "--overdue"], 0.3, None),
+    "report": (["report", "--format", "json"], 1.0, None),
+    "export --format csv": (["export", "--format", "csv"], 10.0, 100),
+    "export --format json": (["export", "--format", "json"], 10.0, 100),
+}
+MORE = {
     "due --format md": ["due", "--format", "md"],
     "calendar": ["calendar"],
     "ledger": ["ledger"],
@@ -55,70 +65,97 @@ def once(command: list[str], environment: dict[str, str]) -> tuple[float, float]
     return float(seconds), int(peak) / 1024
 
 
-def age(records: list[Path]) -> None:
+def age(notes: Path) -> None:
     """Date records a minute back, as records saved before the run being timed are."""
     past = time.time() - 60
-    for record in records:
+    for record in notes.glob("*/*/session.json"):
         os.utime(record, (past, past))
-
-
-def rewrite_some(notes: Path, share: float, rng: random.Random) -> None:
-    """Rewrite a share of the records as a save does (a new file renamed over the old one)."""
-    records = sorted(notes.glob("*/*/session.json"))
-    chosen = rng.sample(records, max(1, int(len(records) * share)))
-    for record in chosen:
-        temporary = record.with_name(".bench.tmp")
-        temporary.write_bytes(record.read_bytes())
-        os.replace(temporary, record)
-    age(chosen)
+    for folder in notes.iterdir():
+        os.utime(folder, (past, past))
 
 
 def busiest_customer(notes: Path) -> str:
-    """The name of the customer with the most sessions, for `brief`."""
-    folder = max(notes.iterdir(), key=lambda customer: len(list(customer.iterdir())))
+    """The name of the customer with the most sessions."""
+    folder = max(notes.iterdir(), key=lambda customer: len(os.listdir(customer)))
     record = next(folder.glob("*/session.json"))
     return str(json.loads(record.read_text("utf-8"))["customer"])
 
 
-def measure(notes: Path, runs: int) -> list[tuple[str, str, float, float]]:
-    """(command, situation, median seconds, peak MB) for each command and situation."""
-    rows = []
-    rng = random.Random(1)
+def history(data: Path, size: int) -> Path:
+    """The generated history of this size, written first if it is not there yet."""
+    notes = data / str(size)
+    done = data / f"{size}.done"
+    if not done.exists():
+        shutil.rmtree(notes, ignore_errors=True)
+        started = time.perf_counter()
+        generate(notes, size, team=True)
+        age(notes)
+        done.write_text(f"{time.perf_counter() - started:.0f} s\n", "utf-8")
+    return notes
+
+
+def measure(
+    notes: Path, runs: int, more: bool
+) -> list[tuple[str, float, float, float | None, int | None]]:
+    """(measure, median seconds, peak MB, target seconds, target MB) for one history."""
+    found: list[tuple[str, float, float, float | None, int | None]] = []
+    customer = busiest_customer(notes)
+    base = resetkit_command()
     with tempfile.TemporaryDirectory() as cache:
         environment = dict(os.environ, RESETKIT_CACHE_DIR=cache)
-        customer = busiest_customer(notes)
-        for name, args in COMMANDS.items():
+        floor = [once([*base, "--version"], environment) for _ in range(runs)]
+        found.append(
+            ("floor: resetkit --version", statistics.median(t for t, _ in floor), 0, None, None)
+        )
+        command = [*base, "sessions", "--customer", customer, "--notes-dir", str(notes)]
+        cold = once(command, environment)
+        found.append(("cold build (sessions --customer X)", *cold, None, None))
+        every = {name: (args, limit, memory) for name, (args, limit, memory) in TARGETS.items()}
+        if more:
+            every |= {name: (args, None, None) for name, args in MORE.items()}
+        for name, (args, limit, memory) in every.items():
             args = [arg.replace("{customer}", customer) for arg in args]
-            command = [*resetkit_command(), *args, "--notes-dir", str(notes)]
-            cold, warm, changed = [], [], []
-            for _ in range(max(1, runs // 3)):
-                shutil.rmtree(cache)
-                os.mkdir(cache)
-                cold.append(once(command, environment))
-            for _ in range(runs):
-                warm.append(once(command, environment))
-            for _ in range(max(1, runs // 3)):
-                rewrite_some(notes, 0.01, rng)
-                changed.append(once(command, environment))
-            for situation, found in (("cold", cold), ("warm", warm), ("1% changed", changed)):
-                seconds = statistics.median(t for t, _ in found)
-                rows.append((name, situation, seconds, max(p for _, p in found)))
-    return rows
+            timed = [
+                once([*base, *args, "--notes-dir", str(notes)], environment) for _ in range(runs)
+            ]
+            found.append(
+                (
+                    name,
+                    statistics.median(t for t, _ in timed),
+                    max(p for _, p in timed),
+                    limit,
+                    memory,
+                )
+            )
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--more", action="store_true")
     arguments = parser.parse_args()
-    print(f"{'command':<22} {'sessions':>9} {'index':<11} {'median s':>9} {'peak MB':>8}")
-    for size in [int(size) for size in arguments.sizes.split(",")]:
-        with tempfile.TemporaryDirectory() as folder:
-            notes = Path(folder) / "notes"
-            generate(notes, size)
-            age(list(notes.glob("*/*/session.json")))
-            for name, situation, seconds, peak in measure(notes, arguments.runs):
-                print(f"{name:<22} {size:>9,} {situation:<11} {seconds:>9.2f} {peak:>8.0f}")
+    print(f"{'measure':<36} {'sessions':>9} {'median s':>9} {'x floor':>8} {'peak MB':>8}  target")
+    with tempfile.TemporaryDirectory() as scratch:
+        data = arguments.data or Path(scratch)
+        data.mkdir(parents=True, exist_ok=True)
+        for size in [int(size) for size in arguments.sizes.split(",")]:
+            notes = history(data, size)
+            rows = measure(notes, arguments.runs, arguments.more)
+            floor = rows[0][1]
+            for name, seconds, peak, limit, memory in rows:
+                target = ""
+                if limit is not None:
+                    target = f"< {limit:g} s" + (f", < {memory} MB" if memory else "")
+                    met = seconds < limit and (memory is None or peak < memory)
+                    target += " ok" if met else " MISSED"
+                print(
+                    f"{name:<36} {size:>9,} {seconds:>9.2f} {seconds / floor:>7.1f}x"
+                    f" {peak:>8.0f}  {target}"
+                )
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Every figure in one table: startup, first prompt, validation, history commands, peak memory.
 
 Run: .venv/bin/python bench/run.py [--runs N] [--sizes 1000,10000,100000]
-100,000 sessions take a few minutes to generate and about 1 GB of disk; the default stops at
-10,000. Needs pexpect (installed with [test]). Prints a Markdown table.
+100,000 sessions take a minute to generate and about 1 GB of disk; the default stops at
+10,000 (bench/history.py measures up to a million). Needs pexpect (installed with [test]).
+Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -100,10 +101,13 @@ def main() -> None:
         folder = tempfile.mkdtemp()
         try:
             notes = Path(folder) / "notes"
-            generate(notes, size)
-            age(list(notes.glob("*/*/session.json")))
-            for name, situation, seconds, peak in history_measure(notes, max(3, runs // 2)):
-                rows.append((f"{name}, {size:,} sessions, {situation}", seconds, "", peak))
+            generate(notes, size, team=True)
+            age(notes)
+            measured = history_measure(notes, max(3, runs // 2), False)
+            floor = measured[0][1]
+            for name, seconds, peak, _, _ in measured[1:]:
+                ratio = f"{seconds / floor:.1f}x (resetkit --version)"
+                rows.append((f"{name}, {size:,} sessions", seconds, ratio, peak))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
