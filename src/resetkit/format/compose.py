@@ -682,7 +682,8 @@ class _Composer:
             ids = [piece.id for piece in pieces if piece.id]
             self.problem(
                 asked,
-                f"{what}: no section '{_shown_value(wanted)}' in {shown}{did_you_mean(wanted, ids)}",
+                f"{what}: no section '{_shown_value(wanted)}' in {shown}"
+                + did_you_mean(wanted, ids),
             )
         return chosen[:1]
 

@@ -351,11 +351,15 @@ def _message(error: Any, value: Any, path: YamlPath, container: Any) -> str:
 
 
 def _problems_from_validation(
-    error: ValidationError, document: _Document, file: str
+    error: ValidationError, document: _Document, file: str, *, quiet: bool = False
 ) -> list[Problem]:
+    """Each validation error at its mark; `quiet`: not those about the list of sections
+    itself (sections that could not be included leave it short)."""
     problems: dict[YamlPath, Problem] = {}
     for detail in error.errors():
         path, value, trail = _walk(detail["loc"], document.data)
+        if quiet and tuple(detail["loc"]) == ("sections",):
+            continue
         if any(path[: len(refused)] == refused for refused in document.refused):
             continue  # already reported as a value that could not be read
         mark = _mark_for(document, path, key=detail["type"] == "extra_forbidden")
@@ -432,17 +436,20 @@ def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Com
             composed.refused,
         )
     repaired: list[YamlPath] = []
+    # Sections an include or extends could not bring would make the rest noise: an empty list
+    # of sections, timeboxes that do not add up, questions named but missing.
+    broken = composed is not None and bool(composed.problems)
     try:
         playbook = Playbook.model_validate(document.data)
     except ValidationError as error:
-        problems += _problems_from_validation(error, document, file)
+        problems += _problems_from_validation(error, document, file, quiet=broken)
         # The cross-checks still run on everything that parsed: one bad timebox must not hide
         # a dangling reference. A playbook that cannot be patched stops here.
         salvaged = _salvage(document.data, error)
         if salvaged is None:
             raise PlaybookInvalid(_ordered(problems, file), file) from None
         playbook, repaired = salvaged
-    for path, message in check_playbook(playbook):
+    for path, message in [] if broken else check_playbook(playbook):
         if any(_overlaps(path, patched) for patched in repaired):
             continue  # about a stand-in value, not about what was written
         if path == ("duration",) and any(p[-1] in ("timebox", "duration") for p in repaired):
