@@ -513,3 +513,24 @@ def test_the_hash_of_a_plain_playbook_is_that_of_its_text(playbooks: Path) -> No
     kickoff = write(playbooks, "kickoff.yaml", KICKOFF)
     assert playbook_text(kickoff, KICKOFF) == KICKOFF + "\0" + OPENING
     assert os.path.exists(kickoff)
+
+
+def test_changing_a_section_the_base_lacks_says_so(run, playbooks: Path) -> None:
+    write(playbooks, "base.yaml", BASE)
+    write(
+        playbooks, "team.yaml", "extends: base\nid: team\nsections:\n  - {id: secnd, timebox: 1m}\n"
+    )
+    assert problems(run, str(playbooks / "team.yaml")) == [
+        f"{playbooks}/team.yaml:4:10: the playbook extended has no section 'secnd' "
+        "(did you mean 'second'?); a new section needs a title"
+    ]
+
+
+def test_a_hostile_include_value_never_reaches_the_terminal_raw(run, playbooks: Path) -> None:
+    write(
+        playbooks,
+        "team.yaml",
+        'id: team\ntitle: Team\nduration: 5m\nsections:\n  - include: "\\e[2Jx.yaml"\n',
+    )
+    [line] = problems(run, str(playbooks / "team.yaml"))
+    assert "\x1b" not in line and "include '\\x1b[2Jx.yaml': no such file" in line

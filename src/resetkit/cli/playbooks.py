@@ -222,9 +222,11 @@ def validate(
             }
         )
     else:
+        from resetkit.controls import visible
+
         for result in results:
             for problem in result["problems"]:
-                sys.stdout.write(f"{problem}\n")
+                sys.stdout.write(f"{visible(str(problem))}\n")
         count = sum(len(r["problems"]) for r in results)
         summary = f"{len(results)} playbook(s) checked: " + (
             f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"

@@ -274,7 +274,8 @@ class _Composer:
 
     def problem(self, where: _Where, message: str, *, key: bool = False) -> None:
         line, column = where.file.at(where.path, key=key)
-        text = " ".join((message + via_text(where.chain)).split())
+        # A file name or a value quoted from a file never acts on a terminal.
+        text = visible_line(" ".join((message + via_text(where.chain)).split()))
         self.problems.append(Problem(where.file.shown, line, column, text))
 
     # --- files ------------------------------------------------------------------------------
@@ -724,6 +725,18 @@ class _Composer:
                 else:
                     del sections[index]
                     self.insert(sections, piece, place)
+            elif (
+                piece.where.file is entry.where.file  # written here, not included
+                and isinstance(piece.data, dict)
+                and "title" not in piece.data
+            ):
+                ids = [other.id for other in sections if other.id]
+                self.problem(
+                    _Where(piece.where.file, (*piece.where.path, "id"), piece.where.chain),
+                    f"the playbook extended has no section '{section_id}'"
+                    f"{did_you_mean(section_id or '', ids)}; a new section needs a title",
+                )
+                continue
             else:
                 self.insert(sections, piece, place)
             if entry.place is not None and section_id is not None:
