@@ -57,9 +57,11 @@ class InputInvalid(ResetkitError):
 class PlaybookInvalid(InputInvalid):
     """A playbook file has problems."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], file: str | None = None) -> None:
+        # `file`: the playbook, when a problem may be in a file it includes or extends.
         super().__init__(
-            problems, hint=f"run 'resetkit validate {problems[0].file}' to see every problem"
+            problems,
+            hint=f"run 'resetkit validate {file or problems[0].file}' to see every problem",
         )
 
 

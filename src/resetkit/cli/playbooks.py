@@ -93,11 +93,22 @@ def show(
         OutputFormat,
         typer.Option("--format", help="auto (rich in a terminal, Markdown when piped), rich, md."),
     ] = OutputFormat.auto,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources",
+            help="Instead of the agenda, where each section and key comes from: file:line, "
+            "and through which include or extends.",
+        ),
+    ] = False,
 ) -> None:
     """Show a playbook's agenda: sections, timeboxes, guidance, questions and branches."""
     from resetkit.format.loader import load
     from resetkit.record.render import agenda_markdown
 
+    if sources:
+        _show_sources(playbook)
+        return
     markdown = agenda_markdown(load(playbook)[0])
     as_rich = output is OutputFormat.rich or (output is OutputFormat.auto and sys.stdout.isatty())
     if not as_rich:
@@ -108,28 +119,49 @@ def show(
     make_console().print(Markdown(markdown))
 
 
-def _validation_targets(paths: list[str]) -> list[tuple[Path, str | None]]:
-    """Files to validate with the id their name promises (None when given explicitly)."""
+def _show_sources(reference: str) -> None:
+    """Each section of a playbook, then each top-level key, with the place it comes from."""
+    from resetkit.controls import visible_line
+    from resetkit.format.loader import sources
+    from resetkit.places import resolve, search_path
+
+    path = resolve(reference, search_path())
+    playbook, sections, keys = sources(path)
+    files = {origin.file for _, origin in keys}
+    files |= {section.origin.file for section in sections}
+    files |= {origin.file for section in sections for _, origin in section.changed}
+    lines = [f"{playbook.id}: {len(sections)} section(s) from {len(files)} file(s)", "SECTIONS"]
+    for section in sections:
+        lines.append(f"  {section.id:<20} {section.origin}")
+        lines += [f"    {key:<18} {origin}" for key, origin in section.changed]
+    lines.append("KEYS")
+    lines += [f"  {key:<20} {origin}" for key, origin in keys]
+    sys.stdout.write("".join(visible_line(line) + "\n" for line in lines))
+
+
+def _validation_targets(paths: list[str]) -> list[tuple[Path, bool]]:
+    """Files to validate, each with whether it was named itself (then it may be a shared
+    part); the files of a folder or the search path must be playbooks."""
     from resetkit.places import PLAYBOOK_SUFFIXES, discover, looks_like_path, resolve, search_path
 
     if not paths:
-        targets: list[tuple[Path, str | None]] = []
+        targets: list[tuple[Path, bool]] = []
         for entry in discover(search_path()):
-            targets += [(entry.path, None)] + [(other.path, None) for other in entry.overrides]
+            targets += [(entry.path, False)] + [(other.path, False) for other in entry.overrides]
         return targets
     targets = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
             targets += [
-                (child, None)
+                (child, False)
                 for child in sorted(path.iterdir())
                 if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
             ]
         elif path.exists() or looks_like_path(item):
-            targets.append((path, None))
+            targets.append((path, True))
         else:
-            targets.append((resolve(item, search_path()), None))
+            targets.append((resolve(item, search_path()), False))
     return targets
 
 
@@ -145,19 +177,29 @@ def validate(
 ) -> None:
     """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
     from resetkit.errors import InputInvalid, Problem
-    from resetkit.format.loader import load_file
+    from resetkit.format.loader import check_file, load_file
     from resetkit.places import CONFIG_FILE, check_config
 
     results: list[dict[str, Any]] = []
-    for path, _ in _validation_targets(paths or []):
+    for path, named in _validation_targets(paths or []):
         problems: list[Problem] = []
+        kind = "playbook"
         try:
             if path.name == CONFIG_FILE:
+                kind = "config"
                 problems = check_config(path)[1]
+            elif named:
+                kind = check_file(path)
             else:
                 load_file(path)
         except InputInvalid as error:
             problems = error.problems
+        if kind == "shared part" and output is CheckFormat.text:
+            sys.stderr.write(
+                f"{path}: a shared part (sections that playbooks include), not a playbook: "
+                "its sections are checked on their own, and again in each playbook that "
+                "includes them\n"
+            )
         results.append({"path": str(path), "valid": not problems, "problems": problems})
     invalid = [result for result in results if not result["valid"]]
     if output is CheckFormat.json:
@@ -169,7 +211,9 @@ def validate(
                         "path": r["path"],
                         "valid": r["valid"],
                         "problems": [
-                            {"line": p.line, "column": p.column, "message": p.message}
+                            # `file` only for a problem in a file the playbook includes or extends
+                            ({"file": p.file} if p.file != r["path"] else {})
+                            | {"line": p.line, "column": p.column, "message": p.message}
                             for p in r["problems"]
                         ],
                     }
@@ -178,9 +222,11 @@ def validate(
             }
         )
     else:
+        from resetkit.controls import visible
+
         for result in results:
             for problem in result["problems"]:
-                sys.stdout.write(f"{problem}\n")
+                sys.stdout.write(f"{visible(str(problem))}\n")
         count = sum(len(r["problems"]) for r in results)
         summary = f"{len(results)} playbook(s) checked: " + (
             f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"

@@ -14,6 +14,7 @@ from resetkit.format.model import (
     ListQuestion,
     Playbook,
     Recap,
+    Section,
     YamlPath,
 )
 from resetkit.question_types import KINDS
@@ -90,6 +91,34 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     found += _check_timeboxes(playbook)
     if playbook.recap is not None:
         found += _check_recap(playbook.recap, earlier, everywhere)
+    return found
+
+
+def check_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str]]:
+    """What can be checked of sections meant for other playbooks: ids, empty sections and each
+    question's own fields. Conditions and timeboxes are checked in the playbooks that take them."""
+    found: list[tuple[YamlPath, str]] = []
+    seen_sections: set[str] = set()
+    seen_questions: set[str] = set()
+    for s_index, section in enumerate(sections):
+        s_path: YamlPath = ("sections", s_index)
+        if section.id in seen_sections:
+            found.append(
+                ((*s_path, "id"), f"id '{section.id}' is already used by an earlier section")
+            )
+        seen_sections.add(section.id)
+        if not (section.questions or section.guidance.strip() or section.talking_points):
+            found.append(
+                (s_path, "section is empty: give it guidance, talking points or questions")
+            )
+        for q_index, question in enumerate(section.questions):
+            q_path: YamlPath = (*s_path, "questions", q_index)
+            if question.id in seen_questions:
+                found.append(
+                    ((*q_path, "id"), f"id '{question.id}' is already used by an earlier question")
+                )
+            seen_questions.add(question.id)
+            found += KINDS[question.type].playbook_problems(question, q_path)
     return found
 
 

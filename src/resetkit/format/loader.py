@@ -11,7 +11,18 @@ import yaml
 from pydantic import ValidationError
 
 from resetkit.errors import InputInvalid, PlaybookInvalid, Problem, did_you_mean
-from resetkit.format.lint import check_playbook
+from resetkit.format.compose import (
+    Composed,
+    Origin,
+    SectionSource,
+    SourceMark,
+    compose,
+    compose_part,
+    composes,
+    is_shared_part,
+    part_folder,
+)
+from resetkit.format.lint import check_playbook, check_shared_part
 from resetkit.format.model import (
     QUESTION_TYPES,
     ActionItemSpec,
@@ -24,6 +35,7 @@ from resetkit.format.model import (
     RecapPart,
     Recommendation,
     Section,
+    SharedPart,
     YamlPath,
 )
 from resetkit.places import Source, playbook_stem, read_text, resolve, search_path
@@ -56,13 +68,17 @@ class _Stop(Exception):
         self.message = message
 
 
+# A composed playbook's marks also say which file they are in (compose.SourceMark).
+_Mark = yaml.Mark | SourceMark
+
+
 @dataclass
 class _Document:
     """Plain data of a YAML document, with the marks of its keys and values by path."""
 
     data: Any = None
-    key_marks: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
-    value_marks: dict[YamlPath, yaml.Mark] = field(default_factory=dict)
+    key_marks: dict[YamlPath, _Mark] = field(default_factory=dict)
+    value_marks: dict[YamlPath, _Mark] = field(default_factory=dict)
     problems: list[tuple[yaml.Mark | None, str]] = field(default_factory=list)
     refused: set[YamlPath] = field(default_factory=set)
     nodes: int = 0
@@ -335,11 +351,15 @@ def _message(error: Any, value: Any, path: YamlPath, container: Any) -> str:
 
 
 def _problems_from_validation(
-    error: ValidationError, document: _Document, file: str
+    error: ValidationError, document: _Document, file: str, *, quiet: bool = False
 ) -> list[Problem]:
+    """Each validation error at its mark; `quiet`: not those about the list of sections
+    itself (sections that could not be included leave it short)."""
     problems: dict[YamlPath, Problem] = {}
     for detail in error.errors():
         path, value, trail = _walk(detail["loc"], document.data)
+        if quiet and tuple(detail["loc"]) == ("sections",):
+            continue
         if any(path[: len(refused)] == refused for refused in document.refused):
             continue  # already reported as a value that could not be read
         mark = _mark_for(document, path, key=detail["type"] == "extra_forbidden")
@@ -351,7 +371,7 @@ def _problems_from_validation(
     return list(problems.values())
 
 
-def _mark_for(document: _Document, path: YamlPath, *, key: bool = False) -> yaml.Mark | None:
+def _mark_for(document: _Document, path: YamlPath, *, key: bool = False) -> _Mark | None:
     if key and path in document.key_marks:
         return document.key_marks[path]
     while path not in document.value_marks and path:
@@ -359,7 +379,9 @@ def _mark_for(document: _Document, path: YamlPath, *, key: bool = False) -> yaml
     return document.value_marks.get(path)
 
 
-def _problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
+def _problem(file: str, mark: _Mark | None, message: str) -> Problem:
+    if isinstance(mark, SourceMark):  # in a composed playbook: its own file, and how reached
+        file, message = mark.file, message + mark.via
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return Problem(file, line, column, " ".join(message.split()))
 
@@ -368,7 +390,15 @@ def _problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
 
 
 def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Playbook:
-    """The playbook in `text`; PlaybookInvalid listing every problem, each at its line:col."""
+    """The playbook in `text`; PlaybookInvalid listing every problem, each at its line:col.
+
+    A playbook that includes or extends others is put together first (compose.py), relative
+    to `file`; each problem is then at the line of the file it is written in.
+    """
+    return _parse(text, file, expected_id)[0]
+
+
+def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Composed | None]:
     document = _read_document(text)
     problems = [_problem(file, mark, message) for mark, message in document.problems]
     if problems and document.data is None:
@@ -378,18 +408,48 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
         raise PlaybookInvalid(
             [*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")]
         )
+    if is_shared_part(document.data):
+        raise PlaybookInvalid(
+            [
+                *problems,
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "this file holds only sections: it is a shared part, not a playbook; keep "
+                    "shared parts in a subfolder (such as common/), which 'resetkit list' and "
+                    "'validate' pass over, and take them into playbooks with include",
+                ),
+            ]
+        )
+    composed = None
+    if composes(document.data):
+        composed = compose(file, text, document, _read_source)
+        problems += composed.problems
+        if composed.data is None:
+            raise PlaybookInvalid(_ordered(problems, file), file)
+        document = _Document(
+            composed.data,
+            dict(composed.key_marks),
+            dict(composed.value_marks),
+            [],
+            composed.refused,
+        )
     repaired: list[YamlPath] = []
+    # Sections an include or extends could not bring would make the rest noise: an empty list
+    # of sections, timeboxes that do not add up, questions named but missing.
+    broken = composed is not None and bool(composed.problems)
     try:
         playbook = Playbook.model_validate(document.data)
     except ValidationError as error:
-        problems += _problems_from_validation(error, document, file)
+        problems += _problems_from_validation(error, document, file, quiet=broken)
         # The cross-checks still run on everything that parsed: one bad timebox must not hide
         # a dangling reference. A playbook that cannot be patched stops here.
         salvaged = _salvage(document.data, error)
         if salvaged is None:
-            raise PlaybookInvalid(sorted(problems, key=_order)) from None
+            raise PlaybookInvalid(_ordered(problems, file), file) from None
         playbook, repaired = salvaged
-    for path, message in check_playbook(playbook):
+    for path, message in [] if broken else check_playbook(playbook):
         if any(_overlaps(path, patched) for patched in repaired):
             continue  # about a stand-in value, not about what was written
         if path == ("duration",) and any(p[-1] in ("timebox", "duration") for p in repaired):
@@ -397,17 +457,39 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
         _, _, trail = _walk(path, document.data)
         problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
     if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
-        problems.append(
-            _problem(
-                file,
-                _mark_for(document, ("id",)),
-                f"id '{playbook.id}' does not match the file name: rename the file to "
-                f"'{playbook.id}.yaml' or set id: {expected_id}",
+        if composed is not None and composed.id_inherited_at is not None:
+            problems.append(
+                Problem(
+                    file,
+                    *composed.id_inherited_at,
+                    f"id '{playbook.id}' comes from the playbook extended and does not match "
+                    f"the file name: set id: {expected_id}",
+                )
             )
-        )
+        else:
+            problems.append(
+                _problem(
+                    file,
+                    _mark_for(document, ("id",)),
+                    f"id '{playbook.id}' does not match the file name: rename the file to "
+                    f"'{playbook.id}.yaml' or set id: {expected_id}",
+                )
+            )
     if problems:
-        raise PlaybookInvalid(sorted(problems, key=_order))
-    return playbook
+        raise PlaybookInvalid(_ordered(problems, file), file)
+    return playbook, composed
+
+
+def _ordered(problems: list[Problem], file: str) -> list[Problem]:
+    """The playbook's own file first, then each file it is made of; by line in each; once."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file != file, p.file, *_order(p)))
+
+
+def _read_source(path: Path) -> tuple[str, _Document]:
+    """A file a playbook includes or extends: its text and document (compose.Reader)."""
+    text = read_text(path)
+    return text, _read_document(text)
 
 
 _DROP = object()
@@ -508,6 +590,59 @@ def load_file(path: Path, text: str | None = None) -> Playbook:
     """The playbook in a file whose name must be its id (`text`: the file's, already read)."""
     text = read_text(path) if text is None else text
     return parse_playbook(text, str(path), expected_id=playbook_stem(path))
+
+
+def playbook_text(path: Path, text: str) -> str:
+    """What a run's playbook_hash and kept first screen stand for: the file's text, followed
+    by that of every file it includes or extends, so that a change to any of them counts."""
+    document = _read_document(text)
+    if not composes(document.data):
+        return text
+    return "\0".join(compose(str(path), text, document, _read_source).texts)
+
+
+def sources(path: Path) -> tuple[Playbook, list[SectionSource], list[tuple[str, Origin]]]:
+    """A valid playbook with where each section and top-level key comes from."""
+    text = read_text(path)
+    playbook, composed = _parse(text, str(path), playbook_stem(path))
+    if composed is None:
+        composed = compose(str(path), text, _read_document(text), _read_source)
+    return playbook, composed.sections, list(composed.fields)
+
+
+def check_file(path: Path) -> str:
+    """Check a file named on the command line: a playbook, or a shared part of playbooks;
+    what it is. PlaybookInvalid lists its problems."""
+    text = read_text(path)
+    document = _read_document(text)
+    if not is_shared_part(document.data):
+        load_file(path, text)
+        return "playbook"
+    file = str(path)
+    problems = [_problem(file, mark, message) for mark, message in document.problems]
+    composed = compose_part(file, text, document, _read_source, part_folder(path))
+    problems += composed.problems
+    if composed.data is not None:
+        located = _Document(
+            composed.data,
+            dict(composed.key_marks),
+            dict(composed.value_marks),
+            [],
+            composed.refused,
+        )
+        try:
+            part = SharedPart.model_validate(composed.data)
+        except ValidationError as error:
+            problems += _problems_from_validation(error, located, file)
+        else:
+            for where, message in check_shared_part(part.sections):
+                _, _, trail = _walk(where, located.data)
+                problems.append(
+                    _problem(file, _mark_for(located, where), _subject(where, trail) + message)
+                )
+    if problems:
+        raise PlaybookInvalid(_ordered(problems, file), file)
+    return "shared part"
 
 
 def load(reference: str, sources: list[Source] | None = None) -> tuple[Playbook, Path]:

@@ -364,6 +364,12 @@ class Recap(_Strict):
     closing: str = ""
 
 
+class SharedPart(_Strict):
+    """A shared part (format/compose.py): sections for playbooks to include, checked alone."""
+
+    sections: list[Section] = Field(min_length=1)
+
+
 class Playbook(_Strict):
     """A conversation plan: its sections, their questions and how the meeting can end."""
 

@@ -99,16 +99,17 @@ def start(request: StartRequest, console: Console) -> Finished:
     people = [split_attendee(text) for text in request.attendees]
     path = resolve(request.playbook, search_path())
     text = read_text(path)
+    source = PlaybookSource(path, text, playbook_text(path, text))
     notes = find_notes_dir(request.notes_dir).path
     if request.brief:
         _draw_brief(request, notes, console)
     if request.answers is None and request.follow_up is None and request.terminal:
         from resetkit.run.headstart import recall
 
-        screen = recall(path, text)
+        screen = recall(path, source.whole)
         if screen is not None:
-            return _from_first_screen(screen, path, text, request, people, notes, started, console)
-    return _validated_first(request, path, text, people, notes, started, console)
+            return _from_first_screen(screen, source, request, people, notes, started, console)
+    return _validated_first(request, source, people, notes, started, console)
 
 
 def _draw_brief(request: StartRequest, notes: Path, console: Console) -> None:
@@ -138,8 +139,7 @@ def _draw_brief(request: StartRequest, notes: Path, console: Console) -> None:
 
 def _validated_first(
     request: StartRequest,
-    path: Path,
-    text: str,
+    source: PlaybookSource,
     people: list[tuple[str, str]],
     notes: Path,
     started: datetime,
@@ -155,7 +155,8 @@ def _validated_first(
     from resetkit.run.live import first_screen
     from resetkit.run.screen import draw_header
 
-    model = load_file(path, text)
+    path, text = source.path, source.whole
+    model = load_file(path, source.text)
     earlier = find_session(notes, request.follow_up) if request.follow_up else None
     sheet = AnswerSheet()
     customer = request.customer
@@ -212,9 +213,9 @@ def _validated_first(
             review_follow_up(earlier, run.session, folder, person, console, sheet.review)
         if sheet.answers:
             taken = run.take_answers(sheet.answers)
-            source = "standard input" if request.answers == "-" else request.answers
+            given = "standard input" if request.answers == "-" else request.answers
             console.print(
-                f"{taken} answer(s) taken from {source}; the review at the end shows them all.",
+                f"{taken} answer(s) taken from {given}; the review at the end shows them all.",
                 markup=False,
                 highlight=False,
             )
@@ -278,8 +279,7 @@ def _scripted(
 
 def _from_first_screen(
     screen: FirstScreen,
-    path: Path,
-    text: str,
+    source: PlaybookSource,
     request: StartRequest,
     people: list[tuple[str, str]],
     notes: Path,
@@ -292,6 +292,7 @@ def _from_first_screen(
     from resetkit.run.prompts import TerminalPrompter
     from resetkit.run.screen import draw_header
 
+    path, text = source.path, source.whole
     person = TerminalPrompter()
     customer = _customer_or_ask(request.customer, person)
     folder = reserve_folder(notes, customer, started.date(), screen.playbook_id)
@@ -301,7 +302,7 @@ def _from_first_screen(
         def build() -> Run:
             from resetkit.format.loader import load_file
 
-            model = load_file(path, text)
+            model = load_file(path, source.text)
             return open_run(model, path, text, customer, people, folder, started, person, console)
 
         background = Background(build)
@@ -357,7 +358,8 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
                 sys.stderr.write(f"resetkit: {notice}\n")
         _resumable(session)
         model, path = playbook_of(session)
-        changed = playbook_hash(read_text(path)) != session.playbook_hash
+        whole = playbook_text(path, read_text(path))
+        changed = playbook_hash(whole) != session.playbook_hash
         if changed:
             console.print(
                 f"[yellow]The playbook '{escape(model.id)}' changed since this session "
@@ -366,7 +368,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
         if changed or damage:
             for notice in fit_answers(model, session.answers, session.started_at.date()):
                 console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
-            session.playbook_hash = playbook_hash(read_text(path))
+            session.playbook_hash = playbook_hash(whole)
             session.playbook_version = model.version
         console.print(
             f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
@@ -377,6 +379,29 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
         run = Run(model, session, folder, person, console)
         run.lock = lock
         return _live(run)
+
+
+@dataclass(frozen=True)
+class PlaybookSource:
+    """A playbook file as a run reads it: its text, and `whole`, what the session's
+    playbook_hash and the kept first screen stand for (playbook_text)."""
+
+    path: Path
+    text: str
+    whole: str
+
+
+def playbook_text(path: Path, text: str) -> str:
+    """The playbook file's text, followed by that of every file it includes or extends: a
+    change to any of them is a change to the playbook. A plain playbook is read no further,
+    and before the first screen nothing but this test is loaded for it."""
+    from resetkit.format.compose import may_compose
+
+    if not may_compose(text):
+        return text
+    from resetkit.format.loader import playbook_text as whole_text
+
+    return whole_text(path, text)
 
 
 def _resumable(session: Any) -> None:
