@@ -355,3 +355,21 @@ def test_list_and_validate_do_not_take_examples_for_playbooks(run, isolated: Pat
     assert result.exit_code == 0
     assert result.stderr == "5 playbook(s) checked: all valid\n"  # our reset is a copy
     assert run("validate", "playbooks").stderr == "1 playbook(s) checked: all valid\n"
+
+
+def test_the_pre_commit_hooks_validate_playbooks_only_and_check_the_examples() -> None:
+    import re
+
+    from conftest import REPO
+
+    hooks = {
+        hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    }
+    validate = hooks["resetkit-validate"]
+
+    def validated(path: str) -> bool:
+        return bool(re.search(validate["files"], path)) and not re.search(validate["exclude"], path)
+
+    assert validated("playbooks/renewal.yaml")
+    assert not validated("playbooks/examples/renewal/churn.yaml")
+    assert hooks["resetkit-preview-check"]["entry"] == "resetkit preview --check"
