@@ -305,6 +305,10 @@ def test_check_fails_after_a_playbook_change_and_passes_after_update(run, isolat
     playbook, _ = project_with_reset(isolated)
     result = run("preview", "--check", "reset")
     assert result.exit_code == 1  # never rendered: every file is missing
+    assert result.stdout.splitlines()[0] == (
+        "playbooks/examples/reset/feature/notes.md is missing: "
+        "playbooks/examples/reset/feature.yaml makes it"
+    )
     assert run("preview", "--update", "reset").exit_code == 0
     assert run("preview", "--check").exit_code == 0
     rendered = isolated / "playbooks" / "examples" / "reset" / "feature"
@@ -373,3 +377,26 @@ def test_the_pre_commit_hooks_validate_playbooks_only_and_check_the_examples() -
     assert validated("playbooks/renewal.yaml")
     assert not validated("playbooks/examples/renewal/churn.yaml")
     assert hooks["resetkit-preview-check"]["entry"] == "resetkit preview --check"
+
+
+def test_a_customer_copy_the_playbook_no_longer_makes_is_stale_and_removed(
+    run, isolated: Path
+) -> None:
+    playbook = isolated / "playbooks" / "risk-check.yaml"
+    playbook.parent.mkdir()
+    shutil.copyfile(builtin_dir() / "risk-check.yaml", playbook)
+    write_yaml(isolated / "playbooks" / "examples" / "risk-check" / "quiet.yaml", RISK_CHECK)
+    assert run("preview", "--update", "risk-check").exit_code == 0
+    rendered = isolated / "playbooks" / "examples" / "risk-check" / "quiet"
+    (rendered / "shared.md").write_text("a recap from before it went internal\n", "utf-8")
+    result = run("preview", "--check", "risk-check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        "playbooks/examples/risk-check/quiet/shared.md is no longer made from "
+        "playbooks/examples/risk-check/quiet.yaml: --update removes it",
+        "--- playbooks/examples/risk-check/quiet/shared.md (committed)",
+        "+++ /dev/null",
+    ]
+    result = run("preview", "--update", "risk-check")
+    assert result.stdout == "removed playbooks/examples/risk-check/quiet/shared.md\n"
+    assert not (rendered / "shared.md").exists()

@@ -280,11 +280,17 @@ def preview(
     ] = None,
     answers: Annotated[
         str | None,
-        typer.Option("--answers", help="The answers file, as for 'start --answers' ('-': stdin)."),
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="The answers file, as for 'start --answers' ('-': stdin).",
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write here; default: a folder beside the answers file."),
+        typer.Option(
+            "--out", metavar="DIR", help="Write here; default: a folder beside the answers file."
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 if any example's committed copy is stale.")
@@ -323,13 +329,20 @@ def _examples(examples: "list[Any]", update: bool) -> None:
             sys.stdout.write(visible(f"{problem}\n"))
     if update:
         for path in previews.update(stale):
-            sys.stdout.write(f"wrote {previews.shown(path)}\n")
+            done = "wrote" if path.is_file() else "removed"
+            sys.stdout.write(visible(f"{done} {previews.shown(path)}\n"))
     else:
         for example in stale:
             for name, diff in example.differs.items():
                 where = previews.shown(example.folder / name)
                 answers = previews.shown(example.answers)
-                sys.stdout.write(visible(f"{where} differs from what {answers} renders now\n"))
+                if name not in example.files:
+                    said = f"{where} is no longer made from {answers}: --update removes it"
+                elif not (example.folder / name).is_file():
+                    said = f"{where} is missing: {answers} makes it"
+                else:
+                    said = f"{where} differs from what {answers} renders now"
+                sys.stdout.write(visible(said + "\n"))
                 sys.stdout.write(f"{diff}\n")
     summary = f"{len(examples)} example(s) checked"
     if broken:

@@ -174,17 +174,15 @@ def check(references: list[str]) -> list[Example]:
 
 
 def update(examples: list[Example]) -> list[Path]:
-    """Rewrite the committed copy of each example that renders and differs; files written."""
-    written: list[Path] = []
+    """Rewrite the committed copy of each example that renders and differs; the files changed
+    (written, or removed when the playbook no longer makes them)."""
+    changed: list[Path] = []
     for example in examples:
         if example.problems or not example.differs:
             continue
-        written += [
-            path
-            for path in write_preview(example.folder, example.files)
-            if path.name in example.differs
-        ]
-    return written
+        write_preview(example.folder, example.files)
+        changed += [example.folder / name for name in example.differs]
+    return changed
 
 
 def _examples(references: list[str]) -> Iterator[tuple[Path, Path]]:
