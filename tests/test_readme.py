@@ -39,6 +39,7 @@ def test_readme_documents_every_command() -> None:
         "ledger",
         "list",
         "new",
+        "preview",
         "render",
         "report",
         "resume",

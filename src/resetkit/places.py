@@ -337,7 +337,7 @@ def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) 
             f"cannot create {parent}: {error.strerror}",
             hint="choose another folder with --notes-dir or fix its permissions",
         ) from None
-    base = f"{day.isoformat()}-{playbook_id}"
+    base = folder_name(day, playbook_id)
     for number in range(1, 10_000):
         folder = parent / (base if number == 1 else f"{base}-{number}")
         try:
@@ -348,6 +348,11 @@ def reserve_folder(notes_dir: Path, customer: str, day: date, playbook_id: str) 
         except OSError as error:
             raise StorageError(f"cannot create {folder}: {error.strerror}") from None
     raise StorageError(f"too many sessions named {base} in {parent}")
+
+
+def folder_name(day: date, playbook_id: str) -> str:
+    """The name of a session's folder before any -2 that keeps two sessions apart."""
+    return f"{day.isoformat()}-{playbook_id}"
 
 
 def session_id(folder: Path) -> str:

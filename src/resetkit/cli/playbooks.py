@@ -1,4 +1,4 @@
-"""Commands on playbooks: list, show, validate, schema, new, where, answers-template."""
+"""Commands on playbooks: list, show, validate, schema, new, where, answers-template, preview."""
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
@@ -312,3 +312,92 @@ def answers_template(
         fail(f"{output} already exists: choose another name or remove it first")
     write_text_atomic(output, text)
     sys.stderr.write(f"wrote {output}\n")
+
+
+@app.command()
+def preview(
+    playbooks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PLAYBOOK]...",
+            help="A playbook id or path; with --check or --update, any number of ids, files or "
+            "folders (default: every playbook on the search path).",
+        ),
+    ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="The answers file, as for 'start --answers' ('-': stdin).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", help="Write here; default: a folder beside the answers file."
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if any example's committed copy is stale.")
+    ] = False,
+    update: Annotated[
+        bool, typer.Option("--update", help="Rewrite every example's committed copy.")
+    ] = False,
+) -> None:
+    """Write the notes, action plan and customer copy an answers file makes, with no session."""
+    from resetkit.run import preview as previews
+
+    if check and update:
+        fail("--check and --update go one at a time")
+    if check or update:
+        if answers is not None or out is not None:
+            fail("--check and --update render the examples beside each playbook: drop --answers")
+        _examples(previews.check(playbooks or []), update)
+        return
+    if answers is None or len(playbooks or []) != 1:
+        fail("give one PLAYBOOK and --answers FILE, or --check / --update for the examples")
+    assert playbooks is not None and answers is not None
+    for path in previews.preview(playbooks[0], answers, out):
+        sys.stdout.write(f"{previews.shown(path)}\n")
+    sys.stderr.write("no session was created: the notes dir is untouched\n")
+
+
+def _examples(examples: "list[Any]", update: bool) -> None:
+    """Print what --check found (or what --update wrote); exit 1 when anything stays wrong."""
+    from resetkit.controls import visible
+    from resetkit.run import preview as previews
+
+    broken = [example for example in examples if example.problems]
+    stale = [example for example in examples if example.differs and not example.problems]
+    for example in broken:
+        for problem in example.problems:
+            sys.stdout.write(visible(f"{problem}\n"))
+    if update:
+        for path in previews.update(stale):
+            done = "wrote" if path.is_file() else "removed"
+            sys.stdout.write(visible(f"{done} {previews.shown(path)}\n"))
+    else:
+        for example in stale:
+            for name, diff in example.differs.items():
+                where = previews.shown(example.folder / name)
+                answers = previews.shown(example.answers)
+                if name not in example.files:
+                    said = f"{where} is no longer made from {answers}: --update removes it"
+                elif not (example.folder / name).is_file():
+                    said = f"{where} is missing: {answers} makes it"
+                else:
+                    said = f"{where} differs from what {answers} renders now"
+                sys.stdout.write(visible(said + "\n"))
+                sys.stdout.write(f"{diff}\n")
+    summary = f"{len(examples)} example(s) checked"
+    if broken:
+        summary += f"; {len(broken)} cannot be rendered (fix its answers or the playbook)"
+    if stale:
+        what = "rewritten" if update else "out of date: run 'resetkit preview --update'"
+        summary += f"; {len(stale)} {what}"
+    if not broken and not stale:
+        summary += ": all up to date"
+    sys.stderr.write(summary + "\n")
+    if broken or (stale and not update):
+        raise typer.Exit(EXIT_INVALID)

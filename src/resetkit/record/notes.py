@@ -53,12 +53,7 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
             "it; nothing was overwritten",
             hint="keep your edits, or pass --force to write it again",
         )
-    # Every value is escaped as it is rendered; this pass makes sure that whatever `cat`
-    # shows of a Markdown file holds no escape sequence, whichever renderer wrote it.
-    payloads = {
-        name: (visible(text) if name.endswith(".md") else text).encode("utf-8")
-        for name, text in texts.items()
-    }
+    payloads = file_bytes(texts)
     # The record first, holding the new hash of each file beside the one it replaces; then
     # the files. A kill at any point leaves every file matching one of its two hashes, so a
     # crash never looks like a hand edit.
@@ -73,6 +68,16 @@ def _write(session: Session, folder: Path, texts: dict[str, str], force: bool) -
     for name, payload in payloads.items():
         write_bytes_atomic(folder / name, payload)
     return [folder / name for name in texts]
+
+
+def file_bytes(texts: dict[str, str]) -> dict[str, bytes]:
+    """The bytes written for each file: what a run and a preview put on disk alike."""
+    # Every value is escaped as it is rendered; this pass makes sure that whatever `cat`
+    # shows of a Markdown file holds no escape sequence, whichever renderer wrote it.
+    return {
+        name: (visible(text) if name.endswith(".md") else text).encode("utf-8")
+        for name, text in texts.items()
+    }
 
 
 def write_notes(

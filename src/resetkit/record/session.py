@@ -241,8 +241,28 @@ def open_record(
     started: datetime,
 ) -> Session:
     """The record of a new session in progress, saved in the folder reserved for it."""
-    session = Session(
-        id=session_id(folder),
+    session = new_record(
+        playbook, playbook_path, playbook_text, customer, attendees, session_id(folder), started
+    )
+    # Nothing typed yet: all this holds came from the command line, so it skips the fsync that
+    # made the first question wait up to a quarter of a second on a slow disk. The first
+    # answer's save makes the record durable.
+    save(session, folder, durable=False)
+    return session
+
+
+def new_record(
+    playbook: Playbook,
+    playbook_path: Path,
+    playbook_text: str,
+    customer: str,
+    attendees: list[Attendee],
+    record_id: str,
+    started: datetime,
+) -> Session:
+    """The record of a new session in progress, in memory (a preview keeps it there)."""
+    return Session(
+        id=record_id,
         playbook_id=playbook.id,
         playbook_title=playbook.title,
         playbook_version=playbook.version,
@@ -253,11 +273,6 @@ def open_record(
         started_at=started,
         planned_minutes=playbook.minutes,
     )
-    # Nothing typed yet: all this holds came from the command line, so it skips the fsync that
-    # made the first question wait up to a quarter of a second on a slow disk. The first
-    # answer's save makes the record durable.
-    save(session, folder, durable=False)
-    return session
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from resetkit.record.session import Attendee, Verdict
 from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer
 from resetkit.run.walk import active
 
-SHEET_KEYS = ["customer", "attendees", "answers", "review"]
+SHEET_KEYS = ["customer", "attendees", "answers", "review", "preview_date"]
 # Fields of an action item that resetkit assigns and keeps: an answers file carries answers.
 ASSIGNED_ITEM_FIELDS = ("id", "status", "history")
 REVIEW_KEYS = ["status", "due", "note"]
@@ -37,6 +37,8 @@ class AnswerSheet:
     attendees: list[Attendee] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     review: dict[str, Verdict] = field(default_factory=dict)  # action item id -> verdict
+    # The day `resetkit preview` sets the meeting on; a real run is dated the day it runs.
+    preview_date: date | None = None
 
 
 def read_answers(source: str) -> Located:
@@ -84,6 +86,7 @@ def check_sheet(
         except UsageError as error:
             problems.append(located.problem(("customer",), error.message))
     sheet.attendees = _attendees(located, data.get("attendees"), problems)
+    sheet.preview_date = _preview_date(located, data.get("preview_date"), problems)
     if data.get("review") is not None:
         sheet.review = _review(located, data["review"], follow_up, today, problems)
     raw = data.get("answers", {})
@@ -161,6 +164,38 @@ def _assigned_fields(value: Any) -> list[tuple[int, str]]:
         for name in ASSIGNED_ITEM_FIELDS
         if name in item
     ]
+
+
+def preview_day(located: Located) -> date | None:
+    """The file's `preview_date:`, the day a preview is dated and counts `+14d` from; None
+    without one. AnswersInvalid when it is not a day."""
+    problems: list[Problem] = []
+    data = located.data if isinstance(located.data, dict) else {}
+    day = _preview_date(located, data.get("preview_date"), problems)
+    if problems:
+        raise AnswersInvalid(problems, hint="fix the answers file; nothing was written")
+    return day
+
+
+def _preview_date(located: Located, value: Any, problems: list[Problem]) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        if isinstance(value, str) and len(value) == len("2026-11-24"):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    # Not `today` or `+14d`: a preview must render the same on any day.
+    problems.append(
+        located.problem(
+            ("preview_date",),
+            f"preview_date must be a day like 2026-11-24, found {value!r} (a preview renders "
+            "the same on every day, so 'today' and '+14d' are not taken here)",
+        )
+    )
+    return None
 
 
 def _attendees(located: Located, value: Any, problems: list[Problem]) -> list[Attendee]:
@@ -291,6 +326,7 @@ def template(playbook: Playbook) -> str:
         "# With --follow-up SESSION, review: settles that session's open action items by id",
         "# (see 'resetkit actions'); items left out stay open. Quote the ids:",
         "# review: {'0e12ab34': done, '7f3c9a10': {status: moved, due: +14d, note: Legal is slow}}",
+        "# preview_date: 2026-11-24  # 'resetkit preview' only: the day +14d counts from",
         "answers:",
     ]
     sent = playbook.recap_answers

@@ -398,6 +398,21 @@ class Run:
         if self.lock is not None:
             self.lock.check()
         self._tick()
+        self.settle()
+        session = self.session
+        if decision == "discard":
+            session.status = "discarded"
+            self._save()
+            return []
+        session.status = "complete"
+        with locked(self.folder):
+            # The notes show what others changed meanwhile (an item closed with `actions`).
+            keep_changes_of_others(session, self.folder)
+            return write_notes(session, self.playbook, self.folder)
+
+    def settle(self) -> None:
+        """What the end of a walk decides: planned length, outcome, recommendation, the
+        attendees a question named (the notes of a run and of a preview are written from it)."""
         session = self.session
         session.ended_at = datetime.now().astimezone()
         session.planned_minutes = planned_minutes(self.playbook, session.answers)
@@ -409,15 +424,6 @@ class Run:
         named = self.playbook.attendees_question
         if named is not None and isinstance(session.answers.get(named.id), list):
             session.attendees = merge_attendees(session.attendees, session.answers[named.id])
-        if decision == "discard":
-            session.status = "discarded"
-            self._save()
-            return []
-        session.status = "complete"
-        with locked(self.folder):
-            # The notes show what others changed meanwhile (an item closed with `actions`).
-            keep_changes_of_others(session, self.folder)
-            return write_notes(session, self.playbook, self.folder)
 
 
 def _short(question: AnyQuestion, value: Any) -> str:
