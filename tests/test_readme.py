@@ -48,6 +48,7 @@ def test_readme_documents_every_command() -> None:
         "show",
         "start",
         "team",
+        "timing",
         "validate",
         "where",
     ]

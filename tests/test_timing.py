@@ -448,3 +448,30 @@ def test_a_quarter_of_generated_sessions_gives_a_sensible_patch(
             assert after[section["id"]] <= section["timebox_minutes"], section
     changed = [line for line in result.stdout.splitlines() if line.startswith(("+ ", "- "))]
     assert all("timebox:" in line for line in changed)
+
+
+def test_a_file_with_a_bom_crlf_lines_and_no_last_line_break_is_patched_byte_for_byte(
+    run, isolated: Path, notes: Path, sync: Path
+) -> None:
+    tail = SYNC[SYNC.index("  - id: extra-topic") :]
+    # The last line holds a timebox and no line break, so a hunk reaches the end of the file.
+    last = (
+        "  - id: extra-topic\n    title: Extra topic\n    when: {question: extra, equals: true}\n"
+        "    questions: [{id: extra-notes, type: text, prompt: Notes?}]\n    timebox: 5m"
+    )
+    text = "\ufeff" + SYNC.replace(tail, last).replace("\n", "\r\n")
+    original = text.encode("utf-8")
+    sync.write_bytes(original)
+    assert run("validate", str(sync)).exit_code == 0
+    for number in range(5):
+        write_session(notes, number, {"news": 5, "issues": 10, "plan": 15, "extra-topic": 7})
+    git_repo(isolated)
+    result = run("timing", "sync", "--suggest", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.output
+    # Click's Result.stdout turns CRLF into LF: the bytes are what a shell would pipe.
+    diff = result.stdout_bytes
+    assert diff.endswith(b"+    timebox: 7m\n\\ No newline at end of file\n")
+    assert b"\n     title: Extra topic\r\n" in diff
+    applied = subprocess.run(["git", "apply", "-"], cwd=isolated, input=diff, check=False)
+    assert applied.returncode == 0, applied.stderr
+    assert sync.read_bytes() == original.removesuffix(b"5m") + b"7m"

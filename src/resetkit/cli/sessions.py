@@ -1,4 +1,4 @@
-"""Commands over sessions: sessions, export, render, share, report."""
+"""Commands over sessions: sessions, export, render, share, report, timing."""
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
