@@ -60,8 +60,8 @@ def _edits(text: str, file: str, minutes: Mapping[str, int]) -> list[tuple[int, 
                 [
                     located.problem(
                         path,
-                        f"section '{section_id}': cannot rewrite this timebox in place; "
-                        "write it on its own like `timebox: 5m`",
+                        f"section '{section_id}': cannot rewrite this timebox in place: "
+                        "write it plainly, like `timebox: 5m`",
                     )
                 ]
             )

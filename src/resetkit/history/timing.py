@@ -330,7 +330,8 @@ def _notes(found: Timing) -> list[str]:
     if found.scaled:
         notes.append(
             f"{found.scaled} session(s) planned at another length: their minutes are scaled "
-            f"to {format_minutes(found.duration)}, and each ran over past its scaled timebox."
+            f"to {format_minutes(found.duration)}; each is over when it passed its own scaled "
+            "timebox."
         )
     if found.older:
         notes.append(
