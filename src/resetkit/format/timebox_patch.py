@@ -46,9 +46,9 @@ def _edits(text: str, file: str, minutes: Mapping[str, int]) -> list[tuple[int, 
     found: list[tuple[int, int, str]] = []
     seen: set[str] = set()
     for index, section in enumerate(sections if isinstance(sections, list) else []):
-        if not isinstance(section, dict) or section.get("id") not in minutes:
+        section_id = section.get("id") if isinstance(section, dict) else None
+        if not isinstance(section_id, str) or section_id not in minutes:
             continue
-        section_id = str(section["id"])
         seen.add(section_id)
         path = ("sections", index, "timebox")
         # The loader keeps the mark of every value it read (its start, counted in characters).
