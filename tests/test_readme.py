@@ -49,6 +49,7 @@ def test_readme_documents_every_command() -> None:
         "show",
         "start",
         "team",
+        "timing",
         "validate",
         "where",
     ]

@@ -1,4 +1,4 @@
-"""Commands over sessions: sessions, export, render, share, report."""
+"""Commands over sessions: sessions, export, render, share, report, timing."""
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
@@ -291,3 +291,76 @@ def report(
             table.caption = f"and {len(rows) - 25} more (see --format csv)"
         console.print(table)
         console.print()
+
+
+class TimingFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+@reads_history
+def timing(
+    playbook: Annotated[str, typer.Argument(help="The playbook: an id or a path to its file.")],
+    since: SinceFilter = None,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest",
+            help="Print new timeboxes that keep the playbook's length, as a diff of its file.",
+        ),
+    ] = False,
+    output: Annotated[
+        TimingFormat, typer.Option("--format", help="table, json, csv or md.")
+    ] = TimingFormat.table,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Minutes spent per section against its timebox, over a playbook's complete sessions."""
+    from resetkit.format.loader import load
+    from resetkit.history.read import parse_day
+    from resetkit.history.timing import suggest as suggest_timeboxes
+    from resetkit.history.timing import timing as time_spent
+    from resetkit.history.timing import timing_csv, timing_markdown, timing_rows
+    from resetkit.places import find_notes_dir
+
+    if suggest and output is not TimingFormat.table:
+        fail("--format goes without --suggest: the suggestion is a diff")
+    model, path = load(playbook)
+    day = parse_day(since, "--since") if since else None
+    found, warnings = time_spent(model, find_notes_dir(notes_dir).path, day)
+    for warning in warnings:
+        sys.stderr.write(f"resetkit: {warning}\n")
+    if suggest:
+        suggestion = suggest_timeboxes(found, model, path, Path.cwd())
+        if not suggestion.diff:
+            sys.stderr.write(f"the timeboxes of {model.id} already fit its sessions: no change\n")
+            return
+        emit(suggestion.diff, None)
+        if suggestion.builtin:
+            sys.stderr.write(
+                f"{model.id} is built in and cannot be changed in place: copy it with "
+                f"'resetkit new {model.id} --from {model.id}', then apply this diff\n"
+            )
+        where = "" if suggestion.base == Path.cwd().resolve() else f" in {suggestion.base}"
+        sys.stderr.write(f"apply it{where} with: git apply (or patch -p1)\n")
+        return
+    if output is TimingFormat.json:
+        write_json(found.as_json())
+        return
+    if not found.sessions:
+        since_text = f" since {day.isoformat()}" if day else ""
+        sys.stderr.write(f"no complete sessions of {model.id}{since_text}\n")
+        return
+    if output is TimingFormat.csv:
+        emit(timing_csv(found), None)
+    elif output is TimingFormat.md:
+        emit(timing_markdown(found), None)
+    else:
+        heading, notes, rows = timing_rows(found)
+        tty = sys.stdout.isatty()
+        (sys.stdout if tty else sys.stderr).write(heading + "\n")
+        table(["SECTION", "TIMEBOX", "SESSIONS", "SKIPPED", "MEDIAN", "P80", "OVER"], rows)
+        for note in notes:
+            (sys.stdout if tty else sys.stderr).write(note + "\n")
