@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import yaml
+
 from resetkit.dates import format_minutes, parse_duration
 from resetkit.errors import InputInvalid, UsageError
 from resetkit.format.loader import read_yaml
@@ -54,7 +56,8 @@ def _edits(text: str, file: str, minutes: Mapping[str, int]) -> list[tuple[int, 
         # The loader keeps the mark of every value it read (its start, counted in characters).
         mark = located.document.value_marks.get(path)
         written = section.get("timebox")
-        span = _scalar_span(text, mark.index) if mark is not None else None
+        # A SourceMark: the value comes from an included or extended file, not this text.
+        span = _scalar_span(text, mark.index) if isinstance(mark, yaml.Mark) else None
         if span is None or not isinstance(written, str) or span[1] != written:
             raise InputInvalid(
                 [
