@@ -39,18 +39,18 @@ from typing import Any
 
 import orjson
 
-from resetkit.history.cells import action_line, session_cells
+from resetkit.history.cells import session_cells
 from resetkit.history.index import (
     FIELDS,
     RECENT_NS,
     Index,
     Parsed,
+    Rows,
     Signature,
     create_tables,
     remove_database,
     same,
     shape_of,
-    store,
 )
 from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 
@@ -174,7 +174,6 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
     every: list[str] = []
     still_open: list[str] = []
     for position, action in enumerate(action_items(record)):
-        line, raw_line = action_line(session, action)  # type: ignore[arg-type]
         item = orjson.dumps(action).decode("utf-8")
         status = action.get("status", "open")
         every.append(item)
@@ -189,8 +188,6 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
                 action.get("due") or None,
                 status,
                 item,
-                line,
-                raw_line,
             )
         )
     return Parsed(
@@ -425,15 +422,18 @@ def _build_part(job: tuple[str, int, list[tuple[str, str, OnDisk]]]) -> str:
 
     part, first, records = job
     connection = sqlite3.connect(part, isolation_level=None)
+    connection.execute("PRAGMA page_size=16384")
     connection.execute("PRAGMA journal_mode=OFF")
     connection.execute("PRAGMA synchronous=OFF")
     create_tables(connection)
     with paused_gc():
-        connection.execute("BEGIN")
+        batch = Rows()
         for offset, (relative, name, (path, signature, problem)) in enumerate(records):
             parsed = Parsed(problem=problem) if problem else parse_record(path)
             if parsed is not None:
-                store(connection, first + offset, relative, name, signature, parsed)
+                batch.add(first + offset, relative, name, signature, parsed)
+        connection.execute("BEGIN")
+        batch.insert(connection)
         connection.execute("COMMIT")
     connection.close()
     return part

@@ -303,7 +303,7 @@ class History:
             clauses.append("a.due <= ?")
             arguments.append((today + due_within).isoformat())
         sql = (
-            f"SELECT {_SESSION_COLUMNS}, a.item, a.line, a.raw_line, a.item_sum"
+            f"SELECT {_SESSION_COLUMNS}, a.item, a.item_sum"
             f" FROM actions a JOIN records r ON r.n = a.n WHERE {' AND '.join(clauses)}"
             f" AND {where} ORDER BY a.due IS NULL, a.due, r.customer, r.started_at, r.id,"
             " r.path, a.position"
@@ -313,8 +313,8 @@ class History:
         sessions: dict[str, Stored] = {}
         for row in rows(self.index.connection, sql, arguments):
             relative, fields = row[0], row[1 : width + 1]
-            item, line, raw_line, check = row[width + 2 :]
-            if row_sum(fields, None) != row[width + 1] or item_sum(item, line, raw_line) != check:
+            item, check = row[width + 2 :]
+            if row_sum(fields, None) != row[width + 1] or item_sum(item) != check:
                 self.damaged.append(relative)
                 return None  # the caller asks every session's records instead
             stored = sessions.get(relative)
@@ -390,45 +390,45 @@ class History:
 
     def action_lines(self, filters: Filters, *, raw: bool) -> Iterator[str]:
         """Each action item's CSV line, in the sessions' order."""
+        from resetkit.history.cells import action_line
+
         where, arguments = filters.where()
         sql = (
-            f"SELECT r.path, a.item, a.line, a.raw_line, a.item_sum FROM actions a"
+            f"SELECT {_SESSION_COLUMNS}, a.item, a.item_sum FROM actions a"
             f" JOIN records r ON r.n = a.n WHERE {where}{_ORDER}, a.position"
         )
-        for relative, item, line, raw_line, check in rows(self.index.connection, sql, arguments):
-            if item_sum(item, line, raw_line) != check:
-                self.damaged.append(relative)
-                from resetkit.history.cells import action_line
-
-                session = parse_record(self._record_path(relative))
-                if session is None or session.problem is not None:
-                    continue
-                stored = Stored(self._record_path(relative), session.fields)
-                action = json.loads(item)
-                position = [
-                    entry
-                    for entry in json.loads(session.actions or "[]")
-                    if entry.get("id") == action.get("id")
-                ]
-                if position:
-                    escaped, plain = action_line(stored, position[0])
-                    yield plain if raw and plain is not None else escaped
+        width = len(FIELDS)
+        damaged: set[str] = set()
+        for row in rows(self.index.connection, sql, arguments):
+            relative, fields = row[0], row[1 : width + 1]
+            item, check = row[width + 2 :]
+            if relative in damaged:
                 continue
-            yield raw_line if raw and raw_line is not None else line
+            session: Stored | None
+            if row_sum(fields, None) != row[width + 1] or item_sum(item) != check:
+                # Every item of this session from its record instead, at its first item.
+                damaged.add(relative)
+                session = self._from_disk(relative, filters)
+                items = all_actions([session])[0] if session is not None else []
+            else:
+                session, items = Stored(self._record_path(relative), fields), [json.loads(item)]
+            for action in items:
+                escaped, plain = action_line(session, action)  # type: ignore[arg-type]
+                yield plain if raw and plain is not None else escaped
 
     def actions_with_id(self, start: str) -> list[tuple[Stored, dict[str, Any]]]:
         """Action items whose id starts with this, with their sessions."""
         width = len(FIELDS)
         found = []
         sql = (
-            f"SELECT {_SESSION_COLUMNS}, a.item, a.line, a.raw_line, a.item_sum FROM actions a"
+            f"SELECT {_SESSION_COLUMNS}, a.item, a.item_sum FROM actions a"
             " JOIN records r ON r.n = a.n WHERE a.id >= ? AND substr(a.id, 1, ?) = ?"
             " AND r.problem IS NULL ORDER BY r.started_at, r.id, r.path, a.position LIMIT 50"
         )
         for row in self.index.connection.execute(sql, (start, len(start), start)):
-            item, line, raw_line, check = row[width + 2 :]
+            item, check = row[width + 2 :]
             relative, fields = row[0], row[1 : width + 1]
-            if row_sum(fields, None) != row[width + 1] or item_sum(item, line, raw_line) != check:
+            if row_sum(fields, None) != row[width + 1] or item_sum(item) != check:
                 self.damaged.append(relative)
                 return [
                     (stored, action)
