@@ -11,10 +11,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from resetkit.dates import format_minutes, parse_duration
 from resetkit.errors import InputInvalid, UsageError
+from resetkit.format.compose import SourceMark
 from resetkit.format.loader import read_yaml
 
 _BOM = "\ufeff"
@@ -57,7 +56,8 @@ def _edits(text: str, file: str, minutes: Mapping[str, int]) -> list[tuple[int, 
         mark = located.document.value_marks.get(path)
         written = section.get("timebox")
         # A SourceMark: the value comes from an included or extended file, not this text.
-        span = _scalar_span(text, mark.index) if isinstance(mark, yaml.Mark) else None
+        written_here = mark is not None and not isinstance(mark, SourceMark)
+        span = _scalar_span(text, mark.index) if written_here else None  # type: ignore[union-attr]
         if span is None or not isinstance(written, str) or span[1] != written:
             raise InputInvalid(
                 [

@@ -43,8 +43,8 @@ def export_json(history: History, filters: Filters) -> Iterator[bytes]:
     yield b"[\n"
     batch: list[bytes] = []
     first = True
-    for item in history.sessions(filters):
-        batch.append(item.raw)
+    for raw in history.raws(filters):
+        batch.append(raw)
         if len(batch) == _BATCH:
             yield (b"" if first else b",\n") + b",\n".join(batch)
             first, batch = False, []

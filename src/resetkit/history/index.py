@@ -64,7 +64,8 @@ CREATE TABLE records (
 CREATE TABLE bodies (
     n INTEGER PRIMARY KEY,
     raw BLOB, raw_sum INTEGER,
-    actions TEXT, open_actions TEXT, cells TEXT, raw_cells TEXT, body_sum INTEGER
+    actions TEXT, open_actions TEXT, actions_sum INTEGER,
+    cells TEXT, raw_cells TEXT, cells_sum INTEGER
 );
 CREATE TABLE actions (
     n INTEGER NOT NULL, position INTEGER NOT NULL,
@@ -76,6 +77,33 @@ CREATE TABLE shapes (shape INTEGER PRIMARY KEY, keys TEXT NOT NULL);
 CREATE TABLE customers (folder TEXT NOT NULL, customer_key TEXT NOT NULL,
     PRIMARY KEY (folder, customer_key)) WITHOUT ROWID;
 CREATE TABLE folders (name TEXT PRIMARY KEY, ino INTEGER, ctime_ns INTEGER, mtime_ns INTEGER);
+-- The report's sums over complete sessions, kept by SQLite as records come and go: a report of
+-- the whole history reads a row per customer, not a row per session. Seconds are summed in
+-- microseconds, as integers, so that taking a session out leaves no rounding behind.
+CREATE TABLE tallies (
+    kind TEXT NOT NULL, name TEXT NOT NULL, outcome TEXT NOT NULL,
+    meetings INTEGER NOT NULL, micros INTEGER NOT NULL,
+    PRIMARY KEY (kind, name, outcome)
+) WITHOUT ROWID;
+CREATE TRIGGER tally_in AFTER INSERT ON records
+WHEN NEW.status = 'complete' AND NEW.problem IS NULL
+BEGIN
+    INSERT INTO tallies VALUES
+        ('customers', NEW.customer, NEW.outcome, 1,
+            CAST(round(NEW.meeting_seconds * 1e6) AS INTEGER)),
+        ('playbooks', NEW.playbook_id, NEW.outcome, 1,
+            CAST(round(NEW.meeting_seconds * 1e6) AS INTEGER))
+    ON CONFLICT DO UPDATE SET meetings = meetings + 1, micros = micros + excluded.micros;
+END;
+CREATE TRIGGER tally_out AFTER DELETE ON records
+WHEN OLD.status = 'complete' AND OLD.problem IS NULL
+BEGIN
+    UPDATE tallies SET meetings = meetings - 1,
+        micros = micros - CAST(round(OLD.meeting_seconds * 1e6) AS INTEGER)
+    WHERE (kind = 'customers' AND name = OLD.customer AND outcome = OLD.outcome)
+       OR (kind = 'playbooks' AND name = OLD.playbook_id AND outcome = OLD.outcome);
+    DELETE FROM tallies WHERE meetings = 0;
+END;
 """
 # Made after a first build has filled the tables (faster than keeping them up row by row).
 INDEXES = """
@@ -142,10 +170,10 @@ def row_sum(fields: tuple[Any, ...], problem: str | None) -> int:
     )
 
 
-def body_sum(actions: str, open_actions: str, cells: str, raw_cells: str | None) -> int:
-    """A CRC-32 of the texts a record's body row holds (its bytes have a sum of their own)."""
-    text = f"{actions}\x1f{open_actions}\x1f{cells}\x1f{raw_cells or ''}"
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+def text_sum(*texts: str | None) -> int:
+    """A CRC-32 of some texts of a record's body row (its bytes have a sum of their own)."""
+    joined = "\x1f".join(text or "" for text in texts)
+    return zlib.crc32(joined.encode("utf-8", "surrogatepass"))
 
 
 def item_sum(item: str) -> int:
@@ -181,9 +209,10 @@ def rows_of(
         zlib.crc32(parsed.raw),
         parsed.actions,
         parsed.open_actions,
+        text_sum(parsed.actions, parsed.open_actions),
         parsed.cells,
         parsed.raw_cells,
-        body_sum(parsed.actions, parsed.open_actions, parsed.cells, parsed.raw_cells),
+        text_sum(parsed.cells, parsed.raw_cells),
     )
     items = [(n, *item, item_sum(item[6])) for item in parsed.items]
     shape = None if parsed.shape is None else (parsed.shape, parsed.keys)
@@ -214,7 +243,7 @@ class Rows:
         connection.executemany(
             "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.records
         )
-        connection.executemany("INSERT INTO bodies VALUES (?,?,?,?,?,?,?,?)", self.bodies)
+        connection.executemany("INSERT INTO bodies VALUES (?,?,?,?,?,?,?,?,?)", self.bodies)
         connection.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?)", self.items)
         connection.executemany("INSERT OR IGNORE INTO shapes VALUES (?,?)", self.shapes.items())
 
@@ -266,7 +295,8 @@ class Index:
             # A cache: a power cut may cost it (SQLite then says so and it is rebuilt, and the
             # row sums catch the rest), never the records; not waiting for the disk halves a build.
             connection.execute("PRAGMA synchronous=OFF")
-            connection.execute("PRAGMA cache_size=-65536")  # 64 MB at most, whatever the size
+            # 16 MB of pages at most, whatever the size: exports stream, memory stays flat.
+            connection.execute("PRAGMA cache_size=-16384")
             connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             if _format(connection) != FORMAT:
                 with connection:
@@ -328,6 +358,15 @@ class Index:
             for (name,) in self.connection.execute(
                 "SELECT DISTINCT folder FROM customers WHERE instr(customer_key, ?) > 0",
                 (customer_key,),
+            )
+        ]
+
+    def tallies(self) -> list[tuple[str, str, str, int, float]]:
+        """(kind, name, outcome, meetings, seconds) over every complete session."""
+        return [
+            (kind, name, outcome, meetings, micros / 1e6)
+            for kind, name, outcome, meetings, micros in self.connection.execute(
+                "SELECT * FROM tallies"
             )
         ]
 

@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from resetkit.errors import UsageError
 from resetkit.history.fresh import (
     Progress,
@@ -31,7 +33,7 @@ from resetkit.history.fresh import (
     refresh,
     shown_path,
 )
-from resetkit.history.index import FIELDS, Index, body_sum, item_sum, row_sum, rows
+from resetkit.history.index import FIELDS, Index, item_sum, row_sum, rows, text_sum
 from resetkit.storage import RECORD_FILE
 
 if TYPE_CHECKING:
@@ -253,18 +255,17 @@ class History:
         where, arguments = filters.where()
         body = "b.raw, b.raw_sum" if with_raw else "NULL, NULL"
         sql = (
-            f"SELECT {_SESSION_COLUMNS}, {body}, b.actions, b.open_actions, b.cells,"
-            f" b.raw_cells, b.body_sum FROM records r JOIN bodies b ON b.n = r.n"
-            f" WHERE {where}{_ORDER}"
+            f"SELECT {_SESSION_COLUMNS}, {body}, b.actions, b.open_actions, b.actions_sum"
+            f" FROM records r JOIN bodies b ON b.n = r.n WHERE {where}{_ORDER}"
         )
         width = len(FIELDS)
         crc = zlib.crc32
         for row in rows(self.index.connection, sql, arguments):
             relative, fields = row[0], row[1 : width + 1]
-            raw, raw_check, actions, still_open, cells, raw_cells, check = row[width + 2 :]
+            raw, raw_check, actions, still_open, check = row[width + 2 :]
             if (
                 row_sum(fields, None) != row[width + 1]
-                or body_sum(actions, still_open, cells, raw_cells) != check
+                or text_sum(actions, still_open) != check
                 or (with_raw and crc(raw) != raw_check)
             ):
                 found = self._from_disk(relative, filters)
@@ -272,6 +273,30 @@ class History:
                     yield found
                 continue
             yield Stored(self._record_path(relative), fields, raw, actions, still_open)
+
+    def raws(self, filters: Filters) -> Iterator[bytes]:
+        """The record bytes of the sessions passing the filters, oldest first.
+
+        Only what is served is checked: the bytes, and the fields when a filter reads them.
+        """
+        where, arguments = filters.where()
+        filtered = filters != Filters()
+        fields = f", {_SESSION_COLUMNS}" if filtered else ", r.path"
+        sql = (
+            f"SELECT b.raw, b.raw_sum{fields} FROM records r JOIN bodies b ON b.n = r.n"
+            f" WHERE {where}{_ORDER}"
+        )
+        crc = zlib.crc32
+        width = len(FIELDS)
+        for row in rows(self.index.connection, sql, arguments):
+            if crc(row[0]) != row[1] or (
+                filtered and row_sum(row[3 : width + 3], None) != row[width + 3]
+            ):
+                found = self._from_disk(row[2], filters)
+                if found is not None:
+                    yield found.raw
+                continue
+            yield row[0]
 
     def count(self, filters: Filters) -> int:
         """How many sessions pass the filters."""
@@ -325,7 +350,10 @@ class History:
 
     def tallies(self, filters: Filters) -> Iterator[tuple[str, str, str, int, float]]:
         """(by, name, outcome, meetings, seconds) over complete sessions, per customer and per
-        playbook."""
+        playbook. Over the whole history the sums SQLite keeps are read as they are."""
+        if filters == Filters():
+            yield from self.index.tallies()
+            return
         where, arguments = filters.where(complete=True)
         for by, column in (("customers", "customer"), ("playbooks", "playbook_id")):
             sql = (
@@ -355,22 +383,24 @@ class History:
 
     def cells(self, filters: Filters, *, raw: bool) -> Iterator[tuple[list[str], str]]:
         """Each session's CSV cells (its fixed columns, then its answers), and its answer ids
-        joined by \\x1f."""
+        joined by \\x1f. Only what is served is checked: the cells, and the fields when a
+        filter reads them."""
         where, arguments = filters.where()
+        filtered = filters != Filters()
+        fields = f", {_SESSION_COLUMNS}" if filtered else ", r.path"
         sql = (
-            f"SELECT {_SESSION_COLUMNS}, b.cells, b.raw_cells, b.body_sum, b.actions,"
-            " b.open_actions, k.keys FROM records r JOIN bodies b ON b.n = r.n"
-            f" JOIN shapes k ON k.shape = r.shape WHERE {where}{_ORDER}"
+            f"SELECT b.cells, b.raw_cells, b.cells_sum, k.keys{fields} FROM records r"
+            f" JOIN bodies b ON b.n = r.n JOIN shapes k ON k.shape = r.shape"
+            f" WHERE {where}{_ORDER}"
         )
         width = len(FIELDS)
-        loads = json.loads
+        loads = orjson.loads
         for row in rows(self.index.connection, sql, arguments):
-            cells, raw_cells, check, actions, still_open, keys = row[width + 2 :]
-            if (
-                row_sum(row[1 : width + 1], None) != row[width + 1]
-                or body_sum(actions, still_open, cells, raw_cells) != check
+            cells, raw_cells, check, keys = row[:4]
+            if text_sum(cells, raw_cells) != check or (
+                filtered and row_sum(row[5 : width + 5], None) != row[width + 5]
             ):
-                found = self._cells_from_disk(row[0], filters, raw)
+                found = self._cells_from_disk(row[4], filters, raw)
                 if found is not None:
                     yield found
                 continue
