@@ -294,3 +294,71 @@ def test_an_index_of_another_format_is_rebuilt(run, history: Path) -> None:
     with sqlite3.connect(index_path(history)) as connection:
         (found,) = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
     assert found == FORMAT
+
+
+def git(notes: Path, *arguments: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(notes), "-c", "user.name=t", "-c", "user.email=t@x", *arguments],
+        check=True,
+        capture_output=True,
+    )
+
+
+SCALED_OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["save", "commit-edit", "commit-break", "reset", "delete", "add", "index"]),
+        st.integers(min_value=0, max_value=50),
+    ),
+    max_size=10,
+)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=SCALED_OPERATIONS)
+def test_above_the_full_check_size_every_change_through_resetkit_or_git_is_seen(
+    operations: list[tuple[str, int]], isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index of a large history looks only at changed customer folders and at what git
+    says it changed; every change made through resetkit or through git is still seen."""
+    from resetkit.history import fresh
+    from resetkit.record.session import load, save
+
+    monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
+    notes = isolated / f"notes-{time.monotonic_ns()}"
+    generate(notes, 6, seed=2)
+    git(notes, "init", "-q")
+    git(notes, "add", "-A")
+    git(notes, "commit", "-qm", "start")
+    age(notes)
+    indexed(notes)
+    for operation, number in operations:
+        records = sorted(notes.glob("*/*/session.json"))
+        target = records[number % len(records)] if records else None
+        if operation == "index":
+            indexed(notes)
+        elif operation == "add":
+            add_sessions(notes, 1, seed=number)
+        elif operation == "reset":
+            git(notes, "add", "-A")
+            git(notes, "commit", "-qm", "before reset", "--allow-empty")
+            git(notes, "reset", "-q", "--hard", "HEAD~1")
+        elif target is None:
+            continue
+        elif operation == "save":
+            session = load(target.parent)
+            session.outcome = f"outcome-{number}"
+            save(session, target.parent, durable=False)
+        elif operation == "delete":
+            shutil.rmtree(target.parent)
+        elif operation == "commit-break":
+            target.write_bytes(target.read_bytes()[: number + 1])
+            git(notes, "commit", "-qam", "broken by hand")
+        else:  # a hand edit in place, then committed: git names it
+            text = target.read_text("utf-8")
+            target.write_text(text.replace('"answers":{', '"answers":{"extra":1,', 1), "utf-8")
+            git(notes, "commit", "-qam", "edited by hand")
+        assert indexed(notes) == truth(notes, monkeypatch)

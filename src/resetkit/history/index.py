@@ -29,7 +29,7 @@ from resetkit.places import cache_dir
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the tables change; the record schema and the CSV cells are part of the key too.
-FORMAT = f"5/{SCHEMA_VERSION}/{CELLS_VERSION}"
+FORMAT = f"6/{SCHEMA_VERSION}/{CELLS_VERSION}"
 
 # What tells that a file or folder changed: inode, size, ctime, mtime. One changed in the last
 # two seconds gets no mtime, so it is looked at again next time: a write in the same clock tick
@@ -54,7 +54,7 @@ FIELDS = (
 TABLES = """
 CREATE TABLE records (
     n INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
     folder TEXT NOT NULL,
     ino INTEGER, size INTEGER, ctime_ns INTEGER, mtime_ns INTEGER,
     id TEXT, customer TEXT, playbook_id TEXT, status TEXT, started_at TEXT,
@@ -107,6 +107,7 @@ END;
 """
 # Made after a first build has filled the tables (faster than keeping them up row by row).
 INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS records_path ON records (path);
 CREATE INDEX IF NOT EXISTS records_order ON records (started_at, id, path);
 CREATE INDEX IF NOT EXISTS records_folder ON records (folder);
 CREATE INDEX IF NOT EXISTS records_customer ON records (customer_key, started_at);
@@ -468,6 +469,15 @@ class Index:
         connection = self.connection
         connection.executescript(INDEXES)
         self.update([], [], folders, gone_folders, meta)
+
+    def clear(self) -> None:
+        """Empty every table (a build that never finished left rows without their indexes)."""
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            for table in ("records", "bodies", "actions", "shapes", "customers", "folders"):
+                self.connection.execute(f"DELETE FROM {table}")
+            self.connection.execute("DELETE FROM tallies")
+            self.connection.execute("DELETE FROM meta WHERE key != 'format'")
 
     def ensure_indexes(self) -> None:
         """The indexes of the tables (made once, after the first records are in)."""
