@@ -151,9 +151,10 @@ def main() -> None:
                     target = f"< {limit:g} s" + (f", < {memory} MB" if memory else "")
                     met = seconds < limit and (memory is None or peak < memory)
                     target += " ok" if met else " MISSED"
+                shown = f"{peak:>8.0f}" if peak else " " * 8
                 print(
                     f"{name:<36} {size:>9,} {seconds:>9.2f} {seconds / floor:>7.1f}x"
-                    f" {peak:>8.0f}  {target}"
+                    f" {shown}  {target}"
                 )
             sys.stdout.flush()
 
