@@ -362,3 +362,19 @@ def test_above_the_full_check_size_every_change_through_resetkit_or_git_is_seen(
             target.write_text(text.replace('"answers":{', '"answers":{"extra":1,', 1), "utf-8")
             git(notes, "commit", "-qam", "edited by hand")
         assert indexed(notes) == truth(notes, monkeypatch)
+
+
+def test_above_the_full_check_size_a_command_about_one_customer_sees_a_hand_edit(
+    history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit in place that neither resetkit nor git made: a large history sees it once the
+    customer is asked for, since such a command checks every record of that customer."""
+    from resetkit.history import fresh
+
+    monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
+    indexed(history)
+    record_file = sorted(history.glob("*/*/session.json"))[0]
+    customer = json.loads(record_file.read_text("utf-8"))["customer"]
+    edited = json.loads(flip_case(record_file))
+    stored, _ = read_sessions(history, Filters(customer=customer[1:]))
+    assert {item.id: item.customer for item in stored}[edited["id"]] == edited["customer"]
