@@ -454,8 +454,10 @@ def _read_in_parallel(
     meta: dict[str, str],
     progress: Progress | None,
 ) -> None:
-    # Rows of records read again go first, so that the parts' rows take their places.
-    index.update([], [relative for relative, _, _ in to_read] + gone, {}, gone_folders, {})
+    # Rows of records read again go first, so that the parts' rows take their places (none in
+    # a first build: an empty index has none to look for).
+    if index.max_number() > 0:
+        index.update([], [relative for relative, _, _ in to_read] + gone, {}, gone_folders, {})
     # A build takes a larger page cache than a query (256 MB): its indexes are made at the end.
     index.connection.execute("PRAGMA cache_size=-262144")
     first = index.max_number() + 1

@@ -29,7 +29,7 @@ from resetkit.places import cache_dir
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the tables change; the record schema and the CSV cells are part of the key too.
-FORMAT = f"6/{SCHEMA_VERSION}/{CELLS_VERSION}"
+FORMAT = f"7/{SCHEMA_VERSION}/{CELLS_VERSION}"
 
 # What tells that a file or folder changed: inode, size, ctime, mtime. One changed in the last
 # two seconds gets no mtime, so it is looked at again next time: a write in the same clock tick
@@ -112,10 +112,6 @@ CREATE INDEX IF NOT EXISTS records_order ON records (started_at, id, path);
 CREATE INDEX IF NOT EXISTS records_folder ON records (folder);
 CREATE INDEX IF NOT EXISTS records_customer ON records (customer_key, started_at);
 CREATE INDEX IF NOT EXISTS records_problem ON records (problem) WHERE problem IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_by_customer
-    ON records (status, customer, outcome, meeting_seconds);
-CREATE INDEX IF NOT EXISTS records_by_playbook
-    ON records (status, playbook_id, outcome, meeting_seconds);
 CREATE INDEX IF NOT EXISTS actions_open ON actions (status, due);
 CREATE INDEX IF NOT EXISTS actions_id ON actions (id);
 """
