@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
 FULL_CHECK_LIMIT = 20_000
 PARALLEL_FROM = 4_000  # records to read before worker processes pay for themselves
 CHUNK = 4_000
+READERS = 16  # files read at once (threads: a read lets go of the GIL)
 LINK_PROBLEM = "a symbolic link; resetkit reads only inside the notes dir"
 _SURROGATE = re.compile(rb"\\u[dD][89abAB]")  # a JSON escape of half a UTF-16 pair
 
@@ -110,16 +111,31 @@ class _Fields:
             setattr(self, name, value)
 
 
-def parse_record(path: str) -> Parsed | None:
-    """A record file as the index keeps it; None if it is gone. A record that is not valid
-    JSON, not a session record, or holds a field of the wrong type, has its problem."""
-    from pydantic import ValidationError
-
-    from resetkit.record.session import Session, describe_damage
+def read_record(path: str) -> bytes | OSError:
+    """A record file's bytes, or why they cannot be read (never following a link)."""
     from resetkit.storage import read_bytes_no_follow
 
     try:
-        raw = read_bytes_no_follow(path).strip()
+        return read_bytes_no_follow(path)
+    except OSError as error:
+        return error
+
+
+def parse_record(path: str, content: bytes | OSError | None = None) -> Parsed | None:
+    """A record file (or its `content`, read already) as the index keeps it; None if it is
+    gone. A record that is not valid JSON, not a session record, or holds a field of the wrong
+    type, has its problem."""
+    from pydantic import ValidationError
+
+    from resetkit.record.session import Session, describe_damage
+
+    if content is None:
+        content = read_record(path)
+    raw = b""
+    try:
+        if isinstance(content, OSError):
+            raise content
+        raw = content.strip()
         record = _loads(raw)
     except FileNotFoundError:
         return None  # a folder without a record is not a session
@@ -389,10 +405,14 @@ def refresh(
     if not dirty and not gone_folders and git_state == index.meta("git"):
         return
     on_disk: dict[str, tuple[str, OnDisk]] = {}
-    for name in dirty:
-        signature, is_link = listing[name]
-        for relative, found in sessions_in(notes_dir, name, is_link, recent).items():
-            on_disk[relative] = (name, found)
+    names = sorted(dirty)
+    with ThreadPoolExecutor(max_workers=4 if len(names) > 8 else 1) as listers:
+        listed = listers.map(
+            lambda name: sessions_in(notes_dir, name, listing[name][1], recent), names
+        )
+        for name, found_here in zip(names, listed, strict=True):
+            for relative, found in found_here.items():
+                on_disk[relative] = (name, found)
     indexed = index.signatures(dirty)
     to_read = [
         (relative, name, found)
@@ -434,8 +454,18 @@ def _build_part(job: tuple[str, int, list[tuple[str, str, OnDisk]]]) -> str:
     create_tables(connection)
     with paused_gc():
         batch = Rows()
+        # Many reads in flight at once: on a cold disk cache a build waits on reads far more
+        # than it parses (measured: 68 s against 6.5 s at 100,000 records, one read at a time).
+        paths = [found[0] for _, _, found in records]
+        share = -(-len(paths) // READERS)  # each thread a slice: a future per file costs more
+        with ThreadPoolExecutor(max_workers=READERS) as readers:
+            slices = readers.map(
+                lambda start: [read_record(path) for path in paths[start : start + share]],
+                range(0, len(paths), share),
+            )
+            contents = [content for part in slices for content in part]
         for offset, (relative, name, (path, signature, problem)) in enumerate(records):
-            parsed = Parsed(problem=problem) if problem else parse_record(path)
+            parsed = Parsed(problem=problem) if problem else parse_record(path, contents[offset])
             if parsed is not None:
                 batch.add(first + offset, relative, name, signature, parsed)
         connection.execute("BEGIN")
