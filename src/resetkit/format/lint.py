@@ -36,15 +36,7 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     outcome_setters: list[YamlPath] = []
     for s_index, section in enumerate(playbook.sections):
         s_path: YamlPath = ("sections", s_index)
-        if section.id in seen_sections:
-            found.append(
-                ((*s_path, "id"), f"id '{section.id}' is already used by an earlier section")
-            )
-        seen_sections.add(section.id)
-        if not (section.questions or section.guidance.strip() or section.talking_points):
-            found.append(
-                (s_path, "section is empty: give it guidance, talking points or questions")
-            )
+        found += _section_head(section, s_path, seen_sections)
         if section.when is not None:
             found += check_condition(section.when, (*s_path, "when"), earlier, everywhere)
         for q_index, question in enumerate(section.questions):
@@ -102,15 +94,7 @@ def check_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str]]:
     seen_questions: set[str] = set()
     for s_index, section in enumerate(sections):
         s_path: YamlPath = ("sections", s_index)
-        if section.id in seen_sections:
-            found.append(
-                ((*s_path, "id"), f"id '{section.id}' is already used by an earlier section")
-            )
-        seen_sections.add(section.id)
-        if not (section.questions or section.guidance.strip() or section.talking_points):
-            found.append(
-                (s_path, "section is empty: give it guidance, talking points or questions")
-            )
+        found += _section_head(section, s_path, seen_sections)
         for q_index, question in enumerate(section.questions):
             q_path: YamlPath = (*s_path, "questions", q_index)
             if question.id in seen_questions:
@@ -119,6 +103,19 @@ def check_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str]]:
                 )
             seen_questions.add(question.id)
             found += KINDS[question.type].playbook_problems(question, q_path)
+    return found
+
+
+def _section_head(
+    section: Section, s_path: YamlPath, seen_sections: set[str]
+) -> list[tuple[YamlPath, str]]:
+    """A section's id not used before (remembered in `seen_sections`), and something in it."""
+    found: list[tuple[YamlPath, str]] = []
+    if section.id in seen_sections:
+        found.append(((*s_path, "id"), f"id '{section.id}' is already used by an earlier section"))
+    seen_sections.add(section.id)
+    if not (section.questions or section.guidance.strip() or section.talking_points):
+        found.append((s_path, "section is empty: give it guidance, talking points or questions"))
     return found
 
 
