@@ -384,9 +384,7 @@ def test_a_damaged_action_item_in_the_index_is_not_served(run, isolated: Path) -
                     n,
                 ),
             )
-        index.execute(
-            "UPDATE actions SET item = replace(item, '\"what\":\"', '\"what\":\"FORGED ')"
-        )
+        index.execute('UPDATE actions SET item = replace(item, \'"what":"\', \'"what":"FORGED \')')
     served = run("actions", "--format", "json", "--notes-dir", str(notes))
     assert sorted(item["what"] for item in json.loads(served.stdout)) == truth
     csv_rows = run("export", "--format", "csv", "--actions", "--notes-dir", str(notes))
