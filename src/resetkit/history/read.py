@@ -298,12 +298,6 @@ class History:
                 continue
             yield row[0]
 
-    def count(self, filters: Filters) -> int:
-        """How many sessions pass the filters."""
-        where, arguments = filters.where()
-        sql = f"SELECT count(*) FROM records r WHERE {where}"
-        return int(self.index.connection.execute(sql, arguments).fetchone()[0])
-
     def open_actions(
         self,
         filters: Filters,
