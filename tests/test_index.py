@@ -384,3 +384,65 @@ def test_above_the_full_check_size_a_command_about_one_customer_sees_a_hand_edit
     edited = json.loads(flip_case(record_file))
     stored, _ = read_sessions(history, Filters(customer=customer[1:]))
     assert {item.id: item.customer for item in stored}[edited["id"]] == edited["customer"]
+
+
+def report(run, notes: Path) -> str:
+    result = run("report", "--format", "json", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    return str(result.stdout)
+
+
+@pytest.mark.parametrize("slow_disk", [False, True], ids=["page cache", "slow disk"])
+def test_a_first_build_by_worker_processes_agrees_with_the_records(
+    run, history: Path, monkeypatch: pytest.MonkeyPatch, slow_disk: bool
+) -> None:
+    """The build a large history gets (workers, each record's signature taken as it is read,
+    tallies added up at the end) shows what reading every record shows, hostile files too."""
+    from resetkit.history import fresh
+
+    records = sorted(history.glob("*/*/session.json"))
+    records[0].write_text("{not json", "utf-8")
+    records[1].write_text("<<<<<<< ours\n{}\n=======\n{}\n>>>>>>> theirs\n", "utf-8")
+    outside = history.parent / "outside.json"
+    outside.write_bytes(records[2].read_bytes())
+    records[2].unlink()
+    records[2].symlink_to(outside)  # a record that is a link
+    (records[3].parent.parent / "linked-session").symlink_to(records[4].parent)
+    (history / "linked-customer").symlink_to(records[5].parent.parent)
+    records[6].unlink()
+    os.mkfifo(records[6])  # opening it for reading would wait for a writer for ever
+    records[7].unlink()
+    records[7].mkdir()
+    (records[8].parent.parent / "2020-01-01-no-record").mkdir()
+    age(history)
+    expected = truth(history, monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        expected_report = report(run, history)
+    monkeypatch.setattr(fresh, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(fresh, "CHUNK", 7)
+    if slow_disk:  # every read and listing taken for slow: many at once, on threads
+        monkeypatch.setattr(fresh, "SLOW_READ_S", -1.0)
+        monkeypatch.setattr(fresh, "FOLDER_S", -1.0)
+    builds: list[int] = []
+    real_build = fresh._read_in_parallel
+    monkeypatch.setattr(
+        fresh, "_read_in_parallel", lambda *a: builds.append(len(a[3])) or real_build(*a)
+    )
+    assert indexed(history) == expected
+    assert builds and builds[0] > 30  # the build was one, of every session folder
+    assert any("a symbolic link" in warning for warning in expected[1])
+    assert any("not a regular file" in warning for warning in expected[1])
+    assert report(run, history) == expected_report
+    # After the build, the tallies are kept up again as records come and go.
+    shutil.rmtree(records[10].parent)
+    records[11].write_text(
+        records[11].read_text("utf-8").replace('"status":"complete"', '"status":"in_progress"'),
+        "utf-8",
+    )
+    age(history)
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        expected_report = report(run, history)
+    assert report(run, history) == expected_report
+    assert indexed(history) == truth(history, monkeypatch)

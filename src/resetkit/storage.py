@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import sys
 import tempfile
 import threading
@@ -18,6 +19,8 @@ SCHEMA_VERSION = 1  # of the session record; history reads only records of this 
 
 # O_NOFOLLOW where the platform has it: a file that is a symbolic link is refused, not followed.
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Opening a named pipe for reading without this waits for a writer.
+NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
 
 
 class LinkRefused(OSError):
@@ -26,17 +29,31 @@ class LinkRefused(OSError):
 
 def read_bytes_no_follow(path: Path | str) -> bytes:
     """The bytes of a file that is not a symbolic link; LinkRefused when it is one."""
+    return read_file_no_follow(path)[1]
+
+
+def read_file_no_follow(path: Path | str) -> tuple[os.stat_result, bytes]:
+    """A regular file's status, taken before its bytes are read, and its bytes.
+
+    LinkRefused when it is a symbolic link. Anything else (a folder, a named pipe that would
+    wait for a writer for ever) is refused with an OSError: a notes dir is read, never waited on.
+    """
     try:
-        descriptor = os.open(path, os.O_RDONLY | NO_FOLLOW)
+        descriptor = os.open(path, os.O_RDONLY | NO_FOLLOW | NON_BLOCKING)
     except OSError as error:
         if error.errno == errno.ELOOP or (not NO_FOLLOW and os.path.islink(path)):
             raise LinkRefused(errno.ELOOP, "a symbolic link", str(path)) from None
         raise
     try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         chunks = []
         while chunk := os.read(descriptor, 1 << 17):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return info, b"".join(chunks)
     finally:
         os.close(descriptor)
 

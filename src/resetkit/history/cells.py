@@ -19,7 +19,9 @@ CELLS_VERSION = 1
 # A cell starting with one of these is run as a formula by a spreadsheet (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _QUOTED = re.compile(r'[,"\r\n]')  # a cell holding one of these is quoted
-_STARTS_FORMULA = re.compile(r"(?:^|\x00)[=+\-@\t\r]")  # in cells joined by NUL
+# In cells joined by NUL, after a NUL put in front: a search that starts with one character is
+# quick (with `^|` in front it was a third of the cost of the cells).
+_STARTS_FORMULA = re.compile(r"\x00[=+\-@\t\r]")
 
 SESSION_COLUMNS = [
     "id",
@@ -121,26 +123,34 @@ def csv_line(cells: Iterable[Any], *, raw: bool = False) -> str:
 def flat(value: Any) -> Any:
     """An answer as one CSV cell's value; numbers stay numbers, so that a negative one is not
     taken for a formula."""
+    kind = type(value)
+    if kind is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "yes" if value else "no"
-    if isinstance(value, list):
+    if kind is list:
         return "; ".join(item["what"] if isinstance(item, dict) else str(item) for item in value)
     return value
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if _QUOTED.search(text) else text
+    # Four searches for a character are quicker than one of a class (measured).
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
 
 
 def _both(values: list[Any]) -> tuple[list[str], list[str] | None]:
     """The cells of these values escaped (as `cell`), and unescaped when that differs."""
-    texts = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
+    texts = [v if type(v) is str else "" if v is None else str(v) for v in values]
     # Most rows need no quote and start no formula: one search over the row tells.
     joined = "\x00".join(texts)
     plain = [_quoted(text) for text in texts] if _QUOTED.search(joined) else texts
-    if not _STARTS_FORMULA.search(joined):
+    if not _STARTS_FORMULA.search("\x00" + joined):
         return plain, None
     formulas = [
         n for n, v in enumerate(values) if isinstance(v, str) and v.startswith(FORMULA_START)
@@ -160,7 +170,8 @@ def _json(cells: list[str]) -> str:
 def session_cells(stored: SessionFields, answers: dict[str, Any]) -> tuple[str, str | None]:
     """A session's cells as a JSON array: the fixed columns, then its answers in their order;
     and the same unescaped (for --raw-csv), None when no cell differs."""
-    values = [*session_row(stored).values(), *(flat(value) for value in answers.values())]
+    values = [*session_row(stored).values()]
+    values += [v if type(v) is str else flat(v) for v in answers.values()]
     escaped, plain = _both(values)
     return _json(escaped), None if plain is None else _json(plain)
 

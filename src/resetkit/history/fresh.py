@@ -23,6 +23,7 @@ its share into a SQLite file of its own, which the index then takes in whole.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import json
@@ -30,10 +31,9 @@ import os
 import re
 import stat as mode
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +47,30 @@ from resetkit.history.index import (
     Parsed,
     Rows,
     Signature,
-    create_tables,
-    remove_database,
     same,
     shape_of,
+    writer,
 )
-from resetkit.storage import RECORD_FILE, SCHEMA_VERSION
+from resetkit.storage import (
+    RECORD_FILE,
+    SCHEMA_VERSION,
+    LinkRefused,
+    read_bytes_no_follow,
+    read_file_no_follow,
+)
 
 FULL_CHECK_LIMIT = 20_000
 PARALLEL_FROM = 4_000  # records to read before worker processes pay for themselves
 CHUNK = 4_000
-READERS = 16  # files read at once (threads: a read lets go of the GIL)
+READERS = 16  # files read at once when the disk is slow (see `_taken`)
+PROBE = 64  # records read first, one at a time, to tell whether it is
+SLOW_READ_S = 50e-6  # a read from the page cache: about 6 µs
+# Listing customer folders from the page cache: per folder, and per session in it (with or
+# without a look at its record file), with room to spare; slower means a cold disk cache.
+PROBE_FOLDERS = 16
+FOLDER_S = 200e-6
+ENTRY_S = 5e-6
+SIGNED_ENTRY_S = 20e-6
 LINK_PROBLEM = "a symbolic link; resetkit reads only inside the notes dir"
 _SURROGATE = re.compile(rb"\\u[dD][89abAB]")  # a JSON escape of half a UTF-16 pair
 
@@ -103,18 +116,12 @@ def _looks_valid(record: Any) -> bool:
     )
 
 
-class _Fields:
-    """A record's fields by name, for the CSV cells."""
-
-    def __init__(self, values: tuple[Any, ...]) -> None:
-        for name, value in zip(FIELDS, values, strict=True):
-            setattr(self, name, value)
+# A record's fields by name, for the CSV cells.
+_Fields = collections.namedtuple("_Fields", FIELDS)  # type: ignore[misc]
 
 
 def read_record(path: str) -> bytes | OSError:
     """A record file's bytes, or why they cannot be read (never following a link)."""
-    from resetkit.storage import read_bytes_no_follow
-
     try:
         return read_bytes_no_follow(path)
     except OSError as error:
@@ -125,7 +132,7 @@ def parse_record(path: str, content: bytes | OSError | None = None) -> Parsed | 
     """A record file (or its `content`, read already) as the index keeps it; None if it is
     gone. A record that is not valid JSON, not a session record, or holds a field of the wrong
     type, has its problem."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # imported once, then these are lookups
 
     from resetkit.record.session import Session, describe_damage
 
@@ -183,7 +190,7 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
             str(a.get("name", "")) for a in record.get("attendees", []) if isinstance(a, dict)
         ),
     )
-    session = _Fields(fields)
+    session = _Fields._make(fields)
     cells, raw_cells = session_cells(session, record["answers"])  # type: ignore[arg-type]
     keys = "\x1f".join(record["answers"])
     items = []
@@ -243,8 +250,10 @@ def _folder_signature(info: os.stat_result, recent: int) -> Signature:
     return (info.st_ino, 0, ctime, mtime if fresh else None)
 
 
-# A thing on disk: its absolute path, signature, and LINK_PROBLEM for a link (else None).
-OnDisk = tuple[str, Signature, str | None]
+# A record on disk: its signature (None: not taken yet, see `take`) and LINK_PROBLEM for a
+# link (else None). Its file is `record_path(notes_dir, relative)`.
+OnDisk = tuple[Signature | None, str | None]
+LINKED: Signature = (0, 0, 0, 0)
 
 
 def customer_folders(notes_dir: Path, recent: int) -> dict[str, tuple[Signature, bool]]:
@@ -263,11 +272,17 @@ def customer_folders(notes_dir: Path, recent: int) -> dict[str, tuple[Signature,
     return found
 
 
-def sessions_in(notes_dir: Path, name: str, is_link: bool, recent: int) -> dict[str, OnDisk]:
-    """The records (and links) of one customer folder, by their path in the notes dir."""
+def sessions_in(
+    notes_dir: Path, name: str, is_link: bool, recent: int, *, signed: bool = True
+) -> dict[str, OnDisk]:
+    """The records (and links) of one customer folder, by their path in the notes dir.
+
+    Not `signed`: the session folders only, from the folder's listing alone (no look at each
+    record file): for records never indexed, whose signatures are taken as they are read.
+    """
     folder = os.path.join(notes_dir, name)
     if is_link:
-        return {name + "/": (folder, (0, 0, 0, 0), LINK_PROBLEM)}
+        return {name + "/": (LINKED, LINK_PROBLEM)}
     found: dict[str, OnDisk] = {}
     lstat = os.lstat
     record_name = os.sep + RECORD_FILE
@@ -280,18 +295,91 @@ def sessions_in(notes_dir: Path, name: str, is_link: bool, recent: int) -> dict[
             relative = f"{name}/{entry.name}"
             if not entry.is_dir(follow_symlinks=False):
                 if entry.is_symlink() and entry.is_dir():
-                    found[relative + "/"] = (entry.path, (0, 0, 0, 0), LINK_PROBLEM)
+                    found[relative + "/"] = (LINKED, LINK_PROBLEM)
                 continue
-            path = entry.path + record_name
+            if not signed:
+                found[relative] = (None, None)
+                continue
             try:
-                info = lstat(path)
+                info = lstat(entry.path + record_name)
             except OSError:
                 continue  # no record (yet): not a session
             if mode.S_ISLNK(info.st_mode):
-                found[f"{relative}/{RECORD_FILE}"] = (path, (0, 0, 0, 0), LINK_PROBLEM)
+                found[f"{relative}/{RECORD_FILE}"] = (LINKED, LINK_PROBLEM)
                 continue
-            found[relative] = (path, _signature(info, recent), None)
+            found[relative] = (_signature(info, recent), None)
     return found
+
+
+def record_path(notes_dir: Path | str, relative: str) -> str:
+    """The record file of a session folder, by its path in the notes dir."""
+    return os.path.join(notes_dir, relative, RECORD_FILE)
+
+
+# What `take` gives: a record's path in the notes dir, its signature, and its bytes, or why they
+# cannot be read (an OSError, or a problem's text).
+Taken = tuple[str, Signature, bytes | OSError | str]
+
+
+def take(notes_dir: str, relative: str, found: OnDisk, recent: int) -> Taken | None:
+    """A record as it is now on disk; None when its folder holds none (not a session).
+
+    A record never indexed has its signature taken from the open file, before its bytes are
+    read: a first build asks the disk about each record once, not twice.
+    """
+    signature, problem = found
+    if problem is not None:
+        return relative, signature or LINKED, problem
+    path = record_path(notes_dir, relative)
+    if signature is not None:
+        return relative, signature, read_record(path)
+    try:
+        info, content = read_file_no_follow(path)
+    except LinkRefused:
+        return f"{relative}/{RECORD_FILE}", LINKED, LINK_PROBLEM
+    except OSError as error:
+        try:
+            info = os.lstat(path)  # there, but it cannot be read: a problem of its own
+        except OSError:
+            return None  # no record (yet): not a session
+        return relative, _signature(info, recent), error
+    return relative, _signature(info, recent), content
+
+
+def parse_taken(taken: Taken) -> Parsed | None:
+    """What the index keeps of a record taken from disk (None: it went away meanwhile)."""
+    relative, _, content = taken
+    if isinstance(content, str):
+        return Parsed(problem=content)
+    return parse_record(relative, content)
+
+
+def _listings(
+    notes_dir: Path,
+    names: list[str],
+    listing: dict[str, tuple[Signature, bool]],
+    recent: int,
+    signed: bool,
+) -> list[tuple[str, dict[str, OnDisk]]]:
+    """`sessions_in` of each of these customer folders, in their order.
+
+    One at a time while the disk answers from its cache (threads then only wait on each other
+    for the GIL: measured 2.5 times slower); many at once, on threads, when the first folders
+    are slow to list (a cold disk cache).
+    """
+
+    def one(name: str) -> tuple[str, dict[str, OnDisk]]:
+        return name, sessions_in(notes_dir, name, listing[name][1], recent, signed=signed)
+
+    started = time.perf_counter()
+    found = [one(name) for name in names[:PROBE_FOLDERS]]
+    entries = sum(len(found_here) for _, found_here in found)
+    cached = (SIGNED_ENTRY_S if signed else ENTRY_S) * entries + FOLDER_S * len(found)
+    rest = names[PROBE_FOLDERS:]
+    if time.perf_counter() - started <= cached:
+        return found + [one(name) for name in rest]
+    with ThreadPoolExecutor(max_workers=READERS) as listers:
+        return found + list(listers.map(one, rest))
 
 
 def shown_path(notes_dir: Path, relative: str) -> str:
@@ -404,36 +492,51 @@ def refresh(
     gone_folders = known.keys() - listing.keys()
     if not dirty and not gone_folders and git_state == index.meta("git"):
         return
-    on_disk: dict[str, tuple[str, OnDisk]] = {}
+    # A first build reads every record: their folders' listings say which there are, and each
+    # record's signature is taken as it is read. Otherwise each record file is looked at, to
+    # read again only those that changed.
+    signed = index.max_number() > 0
     names = sorted(dirty)
-    with ThreadPoolExecutor(max_workers=4 if len(names) > 8 else 1) as listers:
-        listed = listers.map(
-            lambda name: sessions_in(notes_dir, name, listing[name][1], recent), names
-        )
-        for name, found_here in zip(names, listed, strict=True):
-            for relative, found in found_here.items():
-                on_disk[relative] = (name, found)
-    indexed = index.signatures(dirty)
-    to_read = [
-        (relative, name, found)
-        for relative, (name, found) in on_disk.items()
-        if found[2] is not None or not same(indexed.get(relative), found[1])
-    ]
-    gone = [relative for relative in indexed if relative not in on_disk]
+    listed = _listings(notes_dir, names, listing, recent, signed)
+    if signed:
+        on_disk = {
+            relative: (name, found)
+            for name, found_here in listed
+            for relative, found in found_here.items()
+        }
+        indexed = index.signatures(dirty)
+        to_read = [
+            (relative, name, found)
+            for relative, (name, found) in on_disk.items()
+            if found[1] is not None or not same(indexed.get(relative), found[0])
+        ]
+        gone = [relative for relative in indexed if relative not in on_disk]
+        del on_disk
+    else:
+        to_read = [
+            (relative, name, found)
+            for name, found_here in listed
+            for relative, found in found_here.items()
+        ]
+        gone = []
     # Numbered in the order of the session folders' names, which start with their day: rows
     # read oldest first then lie side by side in the database (an export of a million sessions
-    # reads it in one sweep instead of jumping about).
-    to_read.sort(key=lambda entry: (entry[0].rpartition("/")[2], entry[0]))
+    # reads it in one sweep instead of jumping about). One text as the key sorts twice as fast
+    # as a pair ("/" comes before any character of a name).
+    to_read.sort(key=lambda entry: entry[0][entry[0].find("/") + 1 :] + "/" + entry[0])
     folders = {name: listing[name][0] for name in dirty}
     meta = {"git": git_state} if git_state is not None else {}
     if len(to_read) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        _read_in_parallel(index, to_read, gone, folders, gone_folders, meta, progress)
+        _read_in_parallel(
+            index, notes_dir, recent, to_read, gone, folders, gone_folders, meta, progress
+        )
     else:
         fresh = []
-        for number, (relative, name, (path, signature, problem)) in enumerate(to_read):
-            parsed = Parsed(problem=problem) if problem else parse_record(path)
-            if parsed is not None:
-                fresh.append((relative, name, signature, parsed))
+        for number, (relative, name, found) in enumerate(to_read):
+            taken = take(str(notes_dir), relative, found, recent)
+            parsed = None if taken is None else parse_taken(taken)
+            if taken is not None and parsed is not None:
+                fresh.append((taken[0], name, taken[1], parsed))
             if progress is not None and number % 500 == 0:
                 progress(number, len(to_read))
         index.update(fresh, gone, folders, gone_folders, meta)
@@ -442,41 +545,68 @@ def refresh(
             index.update([], [], {}, [], {"indexes": "1"})
 
 
-def _build_part(job: tuple[str, int, list[tuple[str, str, OnDisk]]]) -> str:
-    """A worker's share of a build: records parsed into a SQLite file of its own."""
-    import sqlite3
+def _taken(
+    notes_dir: str, recent: int, records: list[tuple[str, str, OnDisk]]
+) -> Iterator[Taken | None]:
+    """Each of these records as `take` gives it, in their order.
 
-    part, first, records = job
-    connection = sqlite3.connect(part, isolation_level=None)
-    connection.execute("PRAGMA page_size=16384")
-    connection.execute("PRAGMA journal_mode=OFF")
-    connection.execute("PRAGMA synchronous=OFF")
-    create_tables(connection)
+    Read one at a time while the disk answers from its cache. When the first reads are slow
+    (a cold disk cache: after a reboot, a new clone on a busy machine), the rest are read many
+    at once, on threads (a read lets go of the GIL): the disk then waits on the build far less
+    than the build waits on the disk (measured: 10 s against 68 s for 100,000 records).
+    """
+    started = time.perf_counter()
+    probe = [take(notes_dir, relative, found, recent) for relative, _, found in records[:PROBE]]
+    slow = (time.perf_counter() - started) / max(1, len(probe)) >= SLOW_READ_S
+    yield from probe
+    rest = records[PROBE:]
+    if not rest:
+        return
+    if not slow:
+        yield from [take(notes_dir, relative, found, recent) for relative, _, found in rest]
+        return
+    share = -(-len(rest) // READERS)  # each thread a slice: a future per file costs more
+    with ThreadPoolExecutor(max_workers=READERS) as readers:
+        slices = readers.map(
+            lambda start: [
+                take(notes_dir, relative, found, recent)
+                for relative, _, found in rest[start : start + share]
+            ],
+            range(0, len(rest), share),
+        )
+        for part in slices:
+            yield from part
+
+
+# A worker's job: the index's file, the number of its first record, the notes dir, the time
+# before which a change is old enough to trust a signature, and its records.
+Job = tuple[str, int, str, int, list[tuple[str, str, OnDisk]]]
+
+
+def _build_part(job: Job) -> int:
+    """A worker's share of a build: its records read, parsed and written into the index. Returns
+    how many it took."""
+    file, first, notes_dir, recent, records = job
     with paused_gc():
         batch = Rows()
-        # Many reads in flight at once: on a cold disk cache a build waits on reads far more
-        # than it parses (measured: 68 s against 6.5 s at 100,000 records, one read at a time).
-        paths = [found[0] for _, _, found in records]
-        share = -(-len(paths) // READERS)  # each thread a slice: a future per file costs more
-        with ThreadPoolExecutor(max_workers=READERS) as readers:
-            slices = readers.map(
-                lambda start: [read_record(path) for path in paths[start : start + share]],
-                range(0, len(paths), share),
-            )
-            contents = [content for part in slices for content in part]
-        for offset, (relative, name, (path, signature, problem)) in enumerate(records):
-            parsed = Parsed(problem=problem) if problem else parse_record(path, contents[offset])
-            if parsed is not None:
-                batch.add(first + offset, relative, name, signature, parsed)
-        connection.execute("BEGIN")
-        batch.insert(connection)
-        connection.execute("COMMIT")
-    connection.close()
-    return part
+        for offset, one in enumerate(_taken(notes_dir, recent, records)):
+            parsed = None if one is None else parse_taken(one)
+            if one is not None and parsed is not None:
+                batch.add(first + offset, one[0], records[offset][1], one[1], parsed)
+    connection = writer(Path(file))
+    try:
+        with connection:
+            connection.execute("BEGIN IMMEDIATE")
+            batch.insert(connection)
+    finally:
+        connection.close()
+    return len(records)
 
 
 def _read_in_parallel(
     index: Index,
+    notes_dir: Path,
+    recent: int,
     to_read: list[tuple[str, str, OnDisk]],
     gone: list[str],
     folders: dict[str, Signature],
@@ -488,31 +618,26 @@ def _read_in_parallel(
     # a first build: an empty index has none to look for).
     if index.max_number() > 0:
         index.update([], [relative for relative, _, _ in to_read] + gone, {}, gone_folders, {})
-    # A build takes a larger page cache than a query (256 MB): its indexes are made at the end.
-    index.connection.execute("PRAGMA cache_size=-262144")
+    if index.max_number() == 0:
+        index.start_build()
+    # Workers start as copies of this process: what it has imported, they need not.
+    import resetkit.record.session  # noqa: F401
+
     first = index.max_number() + 1
     done = 0
-    with tempfile.TemporaryDirectory(prefix="resetkit-index-") as scratch:
-        jobs = [
-            (
-                os.path.join(scratch, f"part-{start}.sqlite"),
-                first + start,
-                to_read[start : start + CHUNK],
-            )
-            for start in range(0, len(to_read), CHUNK)
-        ]
-        # Twice the cores: on a cold disk cache the workers wait on reads as much as they parse.
-        workers = min(len(jobs), 2 * (os.cpu_count() or 1))
-        if progress is not None:
-            progress(0, len(to_read))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            waiting = {pool.submit(_build_part, job): len(job[2]) for job in jobs}
-            for future in as_completed(waiting):
-                part = Path(future.result())
-                index.absorb(part)
-                remove_database(part)
-                done += waiting[future]
-                if progress is not None:
-                    progress(done, len(to_read))
+    jobs = [
+        (str(index.file), first + start, str(notes_dir), recent, to_read[start : start + CHUNK])
+        for start in range(0, len(to_read), CHUNK)
+    ]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if progress is not None:
+        progress(0, len(to_read))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for taken in pool.map(_build_part, jobs):
+            done += taken
+            if progress is not None:
+                progress(done, len(to_read))
+    # A larger page cache than a query's (256 MB) to make the indexes at the end.
+    index.connection.execute("PRAGMA cache_size=-262144")
     index.finish_build(folders, [], meta | {"indexes": "1"})
     index.connection.execute("PRAGMA cache_size=-16384")

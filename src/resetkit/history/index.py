@@ -15,6 +15,7 @@ misses is caught when the value is used, and that record is read from disk again
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import sqlite3
@@ -29,7 +30,7 @@ from resetkit.places import cache_dir
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the tables change; the record schema and the CSV cells are part of the key too.
-FORMAT = f"7/{SCHEMA_VERSION}/{CELLS_VERSION}"
+FORMAT = f"8/{SCHEMA_VERSION}/{CELLS_VERSION}"
 
 # What tells that a file or folder changed: inode, size, ctime, mtime. One changed in the last
 # two seconds gets no mtime, so it is looked at again next time: a write in the same clock tick
@@ -85,7 +86,11 @@ CREATE TABLE tallies (
     meetings INTEGER NOT NULL, micros INTEGER NOT NULL,
     PRIMARY KEY (kind, name, outcome)
 ) WITHOUT ROWID;
-CREATE TRIGGER tally_in AFTER INSERT ON records
+"""
+# The tallies kept up row by row. A first build goes without them (they cost a third of its
+# inserts) and adds the tallies up once at the end, as TALLY_ALL.
+TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS tally_in AFTER INSERT ON records
 WHEN NEW.status = 'complete' AND NEW.problem IS NULL
 BEGIN
     INSERT INTO tallies VALUES
@@ -95,7 +100,7 @@ BEGIN
             CAST(round(NEW.meeting_seconds * 1e6) AS INTEGER))
     ON CONFLICT DO UPDATE SET meetings = meetings + 1, micros = micros + excluded.micros;
 END;
-CREATE TRIGGER tally_out AFTER DELETE ON records
+CREATE TRIGGER IF NOT EXISTS tally_out AFTER DELETE ON records
 WHEN OLD.status = 'complete' AND OLD.problem IS NULL
 BEGIN
     UPDATE tallies SET meetings = meetings - 1,
@@ -105,16 +110,35 @@ BEGIN
     DELETE FROM tallies WHERE meetings = 0;
 END;
 """
+TALLY_ALL = """
+DELETE FROM tallies;
+INSERT INTO tallies
+SELECT 'customers', customer, outcome, count(*), sum(CAST(round(meeting_seconds * 1e6) AS INTEGER))
+FROM records WHERE status = 'complete' AND problem IS NULL GROUP BY customer, outcome;
+INSERT INTO tallies
+SELECT 'playbooks', playbook_id, outcome, count(*),
+    sum(CAST(round(meeting_seconds * 1e6) AS INTEGER))
+FROM records WHERE status = 'complete' AND problem IS NULL GROUP BY playbook_id, outcome;
+"""
 # Made after a first build has filled the tables (faster than keeping them up row by row).
 INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS records_path ON records (path);
 CREATE INDEX IF NOT EXISTS records_order ON records (started_at, id, path);
-CREATE INDEX IF NOT EXISTS records_folder ON records (folder);
 CREATE INDEX IF NOT EXISTS records_customer ON records (customer_key, started_at);
 CREATE INDEX IF NOT EXISTS records_problem ON records (problem) WHERE problem IS NOT NULL;
 CREATE INDEX IF NOT EXISTS actions_open ON actions (status, due);
 CREATE INDEX IF NOT EXISTS actions_id ON actions (id);
 """
+
+
+# The records of a customer folder, by a range of their paths (which start with its name and a
+# slash; "0" comes right after "/"): the path's index serves it, no index of its own to make.
+IN_FOLDER = "path >= ? AND path < ?"
+
+
+def in_folder(name: str) -> tuple[str, str]:
+    """The arguments of IN_FOLDER for this customer folder."""
+    return name + "/", name + "0"
 
 
 @dataclass
@@ -141,8 +165,10 @@ def index_path(notes_dir: Path) -> Path:
     return cache_dir() / "index" / f"{key}.sqlite"
 
 
+@functools.lru_cache(maxsize=4096)
 def shape_of(keys: str) -> int:
-    """A stable 63-bit number for a list of answer ids (the same in every process)."""
+    """A stable 63-bit number for a list of answer ids (the same in every process); a history
+    has few shapes, each asked for again and again."""
     return (
         int.from_bytes(
             hashlib.blake2b(keys.encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -178,9 +204,15 @@ def item_sum(item: str) -> int:
     return zlib.crc32(item.encode("utf-8", "surrogatepass"))
 
 
-def same(known: Any, current: Signature) -> bool:
-    """Whether a known signature still describes the file (an unknown mtime never does)."""
-    return known is not None and known[3] is not None and tuple(known) == tuple(current)
+def same(known: Any, current: Signature | None) -> bool:
+    """Whether a known signature still describes the file (an unknown mtime never does, nor
+    an unknown signature)."""
+    return (
+        known is not None
+        and current is not None
+        and known[3] is not None
+        and tuple(known) == tuple(current)
+    )
 
 
 def rows_of(
@@ -246,16 +278,28 @@ class Rows:
 
 
 def create_tables(connection: sqlite3.Connection) -> None:
-    """The tables, empty and without their indexes (a part of a first build)."""
+    """The tables, empty and without their indexes (made after a first build)."""
     connection.executescript(TABLES)
+    connection.executescript(TRIGGERS)
+
+
+def writer(file: Path) -> sqlite3.Connection:
+    """A connection of a build's worker process to the index it fills, beside the command's
+    own. Workers take turns to write (SQLite's lock): each holds it only to insert rows it has
+    parsed already, so they wait on each other little."""
+    connection = sqlite3.connect(file, timeout=600.0, isolation_level=None)
+    connection.execute("PRAGMA synchronous=OFF")
+    connection.execute("PRAGMA cache_size=-65536")
+    return connection
 
 
 class Index:
     """One notes dir's index; every method may raise sqlite3.Error (callers drop the index)."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path | None, file: Path) -> None:
         self.connection = connection
         self.path = path  # None: a throwaway index in a temporary file
+        self.file = file  # the database file, throwaway or not
 
     @classmethod
     def open(cls, notes_dir: Path) -> Index | None:
@@ -312,7 +356,7 @@ class Index:
         except BaseException:
             connection.close()
             raise
-        return cls(connection, path if durable else None)
+        return cls(connection, path if durable else None, path)
 
     def close(self) -> None:
         """Close the connection."""
@@ -342,8 +386,8 @@ class Index:
         found: dict[str, Signature] = {}
         for name in folders:
             for path, *signature in self.connection.execute(
-                "SELECT path, ino, size, ctime_ns, mtime_ns FROM records WHERE folder = ?",
-                (name,),
+                "SELECT path, ino, size, ctime_ns, mtime_ns FROM records WHERE " + IN_FOLDER,
+                in_folder(name),
             ):
                 found[path] = tuple(signature)
         return found
@@ -395,7 +439,7 @@ class Index:
                 stale += [
                     path
                     for (path,) in connection.execute(
-                        "SELECT path FROM records WHERE folder = ?", (name,)
+                        "SELECT path FROM records WHERE " + IN_FOLDER, in_folder(name)
                     )
                 ]
             numbers = []
@@ -440,30 +484,27 @@ class Index:
             self.connection.execute("DELETE FROM customers WHERE folder = ?", (name,))
             self.connection.execute(
                 "INSERT OR IGNORE INTO customers SELECT folder, customer_key FROM records"
-                " WHERE folder = ? AND customer_key IS NOT NULL",
-                (name,),
+                " WHERE " + IN_FOLDER + " AND customer_key IS NOT NULL",
+                in_folder(name),
             )
 
-    def absorb(self, part: Path) -> None:
-        """Copy a part built by a worker of a first build into the index (in SQLite, not
-        row by row in Python)."""
-        connection = self.connection
-        connection.execute("ATTACH DATABASE ? AS part", (str(part),))
-        try:
-            with connection:
-                connection.execute("BEGIN IMMEDIATE")
-                for table in ("records", "bodies", "actions"):
-                    connection.execute(f"INSERT INTO main.{table} SELECT * FROM part.{table}")
-                connection.execute("INSERT OR IGNORE INTO main.shapes SELECT * FROM part.shapes")
-        finally:
-            connection.execute("DETACH DATABASE part")
+    def start_build(self) -> None:
+        """Before workers write the rows of a first build: no tallies kept row by row."""
+        self.connection.executescript(
+            "DROP TRIGGER IF EXISTS tally_in; DROP TRIGGER IF EXISTS tally_out"
+        )
 
     def finish_build(
         self, folders: dict[str, Signature], gone_folders: Iterable[str], meta: dict[str, str]
     ) -> None:
-        """After parts were absorbed: the indexes, the customers, the folders, the count."""
+        """After workers wrote a build's rows: the indexes, the tallies (of a first build),
+        the customers, the folders, the count."""
         connection = self.connection
         connection.executescript(INDEXES)
+        if not connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'tally_in'"
+        ).fetchone():
+            connection.executescript("BEGIN IMMEDIATE;" + TALLY_ALL + TRIGGERS + "COMMIT;")
         self.update([], [], folders, gone_folders, meta)
 
     def clear(self) -> None:
@@ -474,6 +515,7 @@ class Index:
                 self.connection.execute(f"DELETE FROM {table}")
             self.connection.execute("DELETE FROM tallies")
             self.connection.execute("DELETE FROM meta WHERE key != 'format'")
+        self.connection.executescript(TRIGGERS)  # gone if a first build was cut short
 
     def ensure_indexes(self) -> None:
         """The indexes of the tables (made once, after the first records are in)."""
