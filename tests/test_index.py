@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -414,6 +415,9 @@ def test_a_first_build_by_worker_processes_agrees_with_the_records(
     records[7].unlink()
     records[7].mkdir()
     (records[8].parent.parent / "2020-01-01-no-record").mkdir()
+    for record, absurd in ((records[12], "1e300"), (records[13], "1e300"), (records[14], "NaN")):
+        text = record.read_text("utf-8").replace('"status":"in_progress"', '"status":"complete"')
+        record.write_text(re.sub(r'"meeting_seconds":[^,]*', f'"meeting_seconds":{absurd}', text))
     age(history)
     expected = truth(history, monkeypatch)
     with monkeypatch.context() as patch:
@@ -433,6 +437,7 @@ def test_a_first_build_by_worker_processes_agrees_with_the_records(
     assert builds and builds[0] > 30  # the build was one, of every session folder
     assert any("a symbolic link" in warning for warning in expected[1])
     assert any("not a regular file" in warning for warning in expected[1])
+    assert any("meeting_seconds" in warning for warning in expected[1])  # NaN: damaged
     assert report(run, history) == expected_report
     # After the build, the tallies are kept up again as records come and go.
     shutil.rmtree(records[10].parent)

@@ -626,7 +626,13 @@ def _read_in_parallel(
     first = index.max_number() + 1
     done = 0
     jobs = [
-        (str(index.file), first + start, str(notes_dir), recent, to_read[start : start + CHUNK])
+        (
+            str(index.file),
+            first + start,
+            str(notes_dir),
+            recent,
+            to_read[start : start + CHUNK],
+        )
         for start in range(0, len(to_read), CHUNK)
     ]
     workers = min(len(jobs), os.cpu_count() or 1)

@@ -12,7 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    ValidationError,
+    field_validator,
+)
 
 from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import StorageError, UsageError
@@ -149,8 +156,10 @@ class Session(BaseModel):
     started_at: datetime
     ended_at: datetime | None = None
     planned_minutes: int
-    section_seconds: dict[str, float] = Field(default_factory=dict)
-    meeting_seconds: float = 0.0
+    section_seconds: dict[str, float] = Field(default_factory=dict)  # NaN: not recorded
+    # Finite: a hand-edited NaN or Infinity would make every sum of meeting time meaningless
+    # (the record is then damaged, and said so).
+    meeting_seconds: FiniteFloat = 0.0
     answers: dict[str, Any] = Field(default_factory=dict)
     # Items of a list or action-items question entered before its answer was finished: an
     # interruption keeps them, and resume offers them again.
