@@ -519,6 +519,7 @@ def refresh(
             for relative, found in found_here.items()
         ]
         gone = []
+    del listed  # a million sessions' listings hold over 100 MB
     # Numbered in the order of the session folders' names, which start with their day: rows
     # read oldest first then lie side by side in the database (an export of a million sessions
     # reads it in one sweep instead of jumping about). One text as the key sorts twice as fast
