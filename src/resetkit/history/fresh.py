@@ -62,6 +62,7 @@ from resetkit.storage import (
 FULL_CHECK_LIMIT = 20_000
 PARALLEL_FROM = 4_000  # records to read before worker processes pay for themselves
 CHUNK = 4_000
+LAST_CHUNK = 500
 READERS = 16  # files read at once when the disk is slow (see `_taken`)
 PROBE = 64  # records read first, one at a time, to tell whether it is
 SLOW_READ_S = 50e-6  # a read from the page cache: about 6 µs
@@ -579,6 +580,16 @@ def _taken(
             yield from part
 
 
+def _shares(total: int, workers: int) -> Iterator[tuple[int, int]]:
+    """The workers' shares of a build, as (start, end): CHUNK records each, smaller towards
+    the end so that the workers finish together instead of one waiting on the last share."""
+    start = 0
+    while start < total:
+        size = max(min(LAST_CHUNK, CHUNK), min(CHUNK, (total - start) // (2 * workers)))
+        yield start, min(total, start + size)
+        start += size
+
+
 # A worker's job: the index's file, the number of its first record, the notes dir, the time
 # before which a change is old enough to trust a signature, and its records.
 Job = tuple[str, int, str, int, list[tuple[str, str, OnDisk]]]
@@ -626,17 +637,11 @@ def _read_in_parallel(
 
     first = index.max_number() + 1
     done = 0
+    workers = os.cpu_count() or 1
     jobs = [
-        (
-            str(index.file),
-            first + start,
-            str(notes_dir),
-            recent,
-            to_read[start : start + CHUNK],
-        )
-        for start in range(0, len(to_read), CHUNK)
+        (str(index.file), first + start, str(notes_dir), recent, to_read[start:end])
+        for start, end in _shares(len(to_read), workers)
     ]
-    workers = min(len(jobs), os.cpu_count() or 1)
     if progress is not None:
         progress(0, len(to_read))
     with ProcessPoolExecutor(max_workers=workers) as pool:
