@@ -18,7 +18,8 @@ Above that size, an edit by hand to an existing record that goes through neither
 git is seen once its customer is asked for or its folder changes (README, "History at scale").
 
 Records to read are parsed in worker processes when there are many (a first build): each writes
-its share into a SQLite file of its own, which the index then takes in whole.
+its rows straight into the index, taking turns for SQLite's write lock. A first build keeps no
+tallies row by row and makes the tables' indexes at its end (`Index.finish_build`).
 """
 
 from __future__ import annotations
@@ -626,8 +627,8 @@ def _read_in_parallel(
     meta: dict[str, str],
     progress: Progress | None,
 ) -> None:
-    # Rows of records read again go first, so that the parts' rows take their places (none in
-    # a first build: an empty index has none to look for).
+    # Rows of records read again go first, so that the rows the workers write take their places
+    # (none in a first build: an empty index has none to look for).
     if index.max_number() > 0:
         index.update([], [relative for relative, _, _ in to_read] + gone, {}, gone_folders, {})
     if index.max_number() == 0:
@@ -642,13 +643,18 @@ def _read_in_parallel(
         (str(index.file), first + start, str(notes_dir), recent, to_read[start:end])
         for start, end in _shares(len(to_read), workers)
     ]
+    total = len(to_read)
     if progress is not None:
-        progress(0, len(to_read))
+        progress(0, total)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for taken in pool.map(_build_part, jobs):
             done += taken
             if progress is not None:
-                progress(done, len(to_read))
+                progress(done, total)
+    # The list of what was read is done with (its caller's too): a million entries let go
+    # before SQLite takes its larger cache below.
+    del jobs
+    to_read.clear()
     # A larger page cache than a query's (256 MB) to make the indexes at the end.
     index.connection.execute("PRAGMA cache_size=-262144")
     index.finish_build(folders, [], meta | {"indexes": "1"})
