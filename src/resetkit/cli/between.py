@@ -19,6 +19,7 @@ from resetkit.cli.output import (
     UntilFilter,
     emit,
     filters_from,
+    history_of,
     make_console,
     read_history,
     reads_history,
@@ -56,8 +57,9 @@ def due(
     from resetkit.history.read import parse_span
 
     span = parse_span(within)
-    stored = read_history(notes_dir, filters_from(customer), with_raw=False)
-    digest = due_digest(stored, span, owner=owner)
+    filters = filters_from(customer)
+    with history_of(notes_dir, filters) as history:
+        digest = due_digest(history.sessions(filters), span, owner=owner)
     if output is DueFormat.json:
         write_json(digest.as_json())
         return
@@ -121,8 +123,8 @@ def calendar(
 
     lead = parse_lead(alarm)
     filters = filters_from(customer, playbook, status, since, until)
-    stored = read_history(notes_dir, filters, with_raw=False)
-    reminders, meetings = calendar_entries(stored, owner=owner)
+    with history_of(notes_dir, filters) as history:
+        reminders, meetings = calendar_entries(history.sessions(filters), owner=owner)
     emit(calendar_ics(reminders, meetings, lead), output)
 
 
@@ -140,7 +142,8 @@ def ledger(
     from resetkit.history.ledger import ledger_markdown, promise_ledger
 
     filters = filters_from(customer, since=since)
-    found = promise_ledger(read_history(notes_dir, filters, with_raw=False))
+    with history_of(notes_dir, filters) as history:
+        found = promise_ledger(history.sessions(filters, with_raw=False))
     if output is DueFormat.json:
         write_json(found.as_json())
         return

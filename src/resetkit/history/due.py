@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from resetkit.errors import UsageError
-from resetkit.history.actions import OpenAction, action_json, open_actions
-from resetkit.history.read import Stored, all_actions
+from resetkit.history.actions import OpenAction, action_json
+from resetkit.history.read import Stored, with_actions
 from resetkit.record.calendar import FollowUp, Reminder
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
@@ -23,6 +24,8 @@ class Meeting:
     stored: Stored
     day: date
     question_id: str
+    title: str = ""  # of the session's playbook
+    followed: bool = False  # a follow-up session was held already
 
     def as_json(self) -> dict[str, Any]:
         """The meeting as a JSON object."""
@@ -56,22 +59,38 @@ def _follow_up_question(stored: Stored, known: dict[str, str | None]) -> str | N
     return known[key]
 
 
-def follow_up_meetings(stored: list[Stored]) -> list[Meeting]:
-    """Every follow-up meeting set by a complete session, by date."""
-    known: dict[str, str | None] = {}
-    meetings = []
-    for item in stored:
-        if item.status != "complete":
-            continue
-        question_id = _follow_up_question(item, known)
-        answer = item.record["answers"].get(question_id) if question_id else None
-        if not isinstance(answer, str):
-            continue
+def follow_up_meeting(item: Stored, known: dict[str, str | None]) -> Meeting | None:
+    """The follow-up meeting a complete session set, if any (`known`: see _follow_up_question).
+
+    The session's record is let go of afterwards: a command going through a whole history
+    keeps the fields of the sessions it shows, not their records.
+    """
+    if item.status != "complete":
+        return None
+    question_id = _follow_up_question(item, known)
+    # Its answer's key is in the record's bytes, unless the JSON escapes letters (\u0061).
+    if not question_id or (f'"{question_id}"'.encode() not in item.raw and b"\\u" not in item.raw):
+        item.forget()
+        return None
+    answer = item.record["answers"].get(question_id)
+    meeting = None
+    if isinstance(answer, str):
         try:
             day = date.fromisoformat(answer)
         except ValueError:
-            continue
-        meetings.append(Meeting(item, day, question_id or ""))
+            pass
+        else:
+            title = str(item.record.get("playbook_title", ""))
+            followed = bool(item.record.get("followed_by"))
+            meeting = Meeting(item, day, question_id, title, followed)
+    item.forget()
+    return meeting
+
+
+def follow_up_meetings(stored: Iterable[Stored]) -> list[Meeting]:
+    """Every follow-up meeting set by a complete session, by date."""
+    known: dict[str, str | None] = {}
+    meetings = [meeting for item in stored if (meeting := follow_up_meeting(item, known))]
     return sorted(meetings, key=lambda meeting: (meeting.day, meeting.stored.customer))
 
 
@@ -111,23 +130,49 @@ class Digest:
 
 
 def due_digest(
-    stored: list[Stored], within: timedelta, *, owner: str | None = None, today: date | None = None
+    stored: Iterable[Stored],
+    within: timedelta,
+    *,
+    owner: str | None = None,
+    today: date | None = None,
 ) -> Digest:
-    """Overdue open items, items due within `within`, follow-ups in that span; by customer."""
+    """Overdue open items, items due within `within`, follow-ups in that span; by customer.
+
+    One pass over the sessions, keeping only what the digest shows (a history of a million
+    sessions goes through in batches)."""
     today = today or date.today()
     last = today + within
+    wanted = owner.casefold() if owner else None
+    items: list[OpenAction] = []
+    meetings: list[Meeting] = []
+    known: dict[str, str | None] = {}
+    for session, actions in with_actions(stored, only_open=True):
+        for action in actions:
+            if wanted and wanted not in (
+                action.get("owner"),
+                str(action.get("owner_name", "")).casefold(),
+            ):
+                continue
+            due = date.fromisoformat(action["due"]) if action.get("due") else None
+            if due and due <= last:
+                items.append(OpenAction(session, action, due, max(0, (today - due).days)))
+        meeting = follow_up_meeting(session, known)
+        if meeting is not None and today <= meeting.day <= last and not meeting.followed:
+            meetings.append(meeting)
+    # In the order `open_actions` gives (due date, then customer; the sessions' order after).
+    items.sort(key=lambda found: (found.due or today, found.stored.customer))
+    meetings.sort(key=lambda meeting: (meeting.day, meeting.stored.customer))
     groups: dict[str, CustomerDue] = {}
 
     def group(customer: str) -> CustomerDue:
         return groups.setdefault(customer, CustomerDue(customer))
 
-    for found in open_actions(stored, owner=owner, due_within=within):
-        assert found.due is not None  # due_within keeps only dated items
+    for found in items:
+        assert found.due is not None
         customer = group(found.stored.customer)
         (customer.overdue if found.due < today else customer.soon).append(found)
-    for meeting in follow_up_meetings(stored):
-        if today <= meeting.day <= last and not meeting.stored.record.get("followed_by"):
-            group(meeting.stored.customer).meetings.append(meeting)
+    for meeting in meetings:
+        group(meeting.stored.customer).meetings.append(meeting)
     ordered = sorted(groups.values(), key=lambda g: (not g.overdue, g.customer.casefold()))
     return Digest(today, within, ordered)
 
@@ -206,17 +251,23 @@ CLOSED_KEPT = timedelta(days=60)
 
 
 def calendar_entries(
-    stored: list[Stored], *, owner: str | None = None, today: date | None = None
+    stored: Iterable[Stored], *, owner: str | None = None, today: date | None = None
 ) -> tuple[list[Reminder], list[FollowUp]]:
     """Every open dated action item, those closed (done or dropped) in the last 60 days or
-    due in them, and every follow-up meeting, for the calendar; discarded sessions left out."""
+    due in them, and every follow-up meeting, for the calendar; discarded sessions left out.
+    One pass over the sessions, keeping only what the calendar shows."""
     wanted = owner.casefold() if owner else None
-    kept = [item for item in stored if item.status != "discarded"]
+    kept = (item for item in stored if item.status != "discarded")
+    found_meetings: list[Meeting] = []
+    known: dict[str, str | None] = {}
     # A closed item is written while a calendar may still show it open (so the next import
     # completes it there); after that it would only make the file long and slow to import.
     closed_since = (today or date.today()) - CLOSED_KEPT
     reminders = []
-    for session, actions in zip(kept, all_actions(kept), strict=True):
+    for session, actions in with_actions(kept):
+        meeting = follow_up_meeting(session, known)
+        if meeting is not None:
+            found_meetings.append(meeting)
         for action in actions:
             if not action.get("due"):
                 continue
@@ -258,13 +309,12 @@ def calendar_entries(
     meetings = [
         FollowUp(
             session_id=meeting.stored.id,
-            summary=f"Follow-up: {meeting.stored.record.get('playbook_title', '')} with "
-            f"{_one_line(meeting.stored.customer)}",
+            summary=f"Follow-up: {meeting.title} with {_one_line(meeting.stored.customer)}",
             description=f"Follow-up to the {meeting.stored.playbook_id} session with "
             f"{_one_line(meeting.stored.customer)} on {meeting.stored.started_at[:10]} "
             f"(resetkit session {meeting.stored.id}).",
             day=meeting.day,
         )
-        for meeting in follow_up_meetings(kept)
+        for meeting in sorted(found_meetings, key=lambda m: (m.day, m.stored.customer))
     ]
     return reminders, meetings

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from resetkit.history.read import Stored, all_actions
+from resetkit.history.read import Stored, with_actions
 from resetkit.record.render import escape
 
 OWNERS = ("us", "customer", "both")
@@ -134,14 +135,14 @@ class Ledger:
         }
 
 
-def promise_ledger(stored: list[Stored], today: date | None = None) -> Ledger:
+def promise_ledger(stored: Iterable[Stored], today: date | None = None) -> Ledger:
     """The promises of every session (discarded ones left out), per owner and per customer;
     the quarter of a promise is that of the date first promised, else of its session."""
     today = today or date.today()
-    kept = [item for item in stored if item.status != "discarded"]
+    kept = (item for item in stored if item.status != "discarded")
     totals = {owner: Tally() for owner in OWNERS}
     customers: dict[str, CustomerLedger] = {}
-    for session, actions in zip(kept, all_actions(kept), strict=True):
+    for session, actions in with_actions(kept):
         ledger = customers.setdefault(session.customer, CustomerLedger(session.customer))
         for action in actions:
             tally = promise(action, today)

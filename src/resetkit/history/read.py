@@ -10,13 +10,14 @@ that does not match is read from its record instead, and read again at the next 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
 import sqlite3
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -173,12 +174,28 @@ class Stored:
             self._record = json.loads(self.raw)
         return self._record
 
+    def forget(self) -> None:
+        """Let go of the record's bytes and parse: a command going through a million sessions
+        keeps only the fields of those it shows."""
+        self._raw = None
+        self._record = None
+
     @property
     def session(self) -> Session:
         """The record validated as a Session."""
         from resetkit.record.session import Session
 
         return Session.model_validate(self.record)
+
+
+def with_actions(
+    stored: Iterable[Stored], *, only_open: bool = False
+) -> Iterator[tuple[Stored, list[dict[str, Any]]]]:
+    """Each session with its action items (as `all_actions`), 2,000 sessions at a time: going
+    through a whole history this way holds one batch, never the history."""
+    sessions = iter(stored)
+    while batch := list(itertools.islice(sessions, 2000)):
+        yield from zip(batch, all_actions(batch, only_open=only_open), strict=True)
 
 
 def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[dict[str, Any]]]:
