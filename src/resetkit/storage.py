@@ -50,10 +50,14 @@ def read_file_no_follow(path: Path | str) -> tuple[os.stat_result, bytes]:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-        chunks = []
-        while chunk := os.read(descriptor, 1 << 17):
-            chunks.append(chunk)
-        return info, b"".join(chunks)
+        # One read for a file of the size it had when opened (a byte more tells it ended); a
+        # history's first build reads a million of them.
+        wanted = max(info.st_size + 1, 1 << 12)
+        chunks = [os.read(descriptor, wanted)]
+        if len(chunks[0]) == wanted:
+            while chunk := os.read(descriptor, 1 << 17):
+                chunks.append(chunk)
+        return info, chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(descriptor)
 

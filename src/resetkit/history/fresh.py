@@ -315,7 +315,7 @@ def sessions_in(
 
 def record_path(notes_dir: Path | str, relative: str) -> str:
     """The record file of a session folder, by its path in the notes dir."""
-    return os.path.join(notes_dir, relative, RECORD_FILE)
+    return f"{notes_dir}{os.sep}{relative}{os.sep}{RECORD_FILE}"
 
 
 # What `take` gives: a record's path in the notes dir, its signature, and its bytes, or why they
