@@ -728,3 +728,26 @@ def test_start_brief_shows_the_brief_before_the_first_section(isolated: Path, no
     finally:
         child.kill(signal.SIGKILL)
         child.close()
+
+
+def test_calendar_leaves_out_follow_up_meetings_long_past(run, notes: Path) -> None:
+    """As closed items: a meeting more than 60 days past is left out, so that the file does
+    not grow with years of history."""
+    for customer, held, follow_up in (
+        ("Initech", -200, -90),
+        ("Globex", -100, -30),
+        ("Umbrella", -3, 10),
+    ):
+        write_session(
+            notes,
+            customer,
+            day(held),
+            "reset",
+            {"outcome": "follow-up", "follow-up-date": day(follow_up)},
+            outcome="follow-up",
+        )
+    out = notes.parent / "between.ics"
+    result = run("calendar", "-o", str(out), "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    days = sorted(event.decoded("dtstart") for event in read_ics(out).walk("VEVENT"))
+    assert days == [date.fromisoformat(day(-30)), date.fromisoformat(day(10))]

@@ -254,7 +254,8 @@ def calendar_entries(
     stored: Iterable[Stored], *, owner: str | None = None, today: date | None = None
 ) -> tuple[list[Reminder], list[FollowUp]]:
     """Every open dated action item, those closed (done or dropped) in the last 60 days or
-    due in them, and every follow-up meeting, for the calendar; discarded sessions left out.
+    due in them, and every follow-up meeting from 60 days ago on, for the calendar; discarded
+    sessions left out.
     One pass over the sessions, keeping only what the calendar shows."""
     wanted = owner.casefold() if owner else None
     kept = (item for item in stored if item.status != "discarded")
@@ -266,7 +267,9 @@ def calendar_entries(
     reminders = []
     for session, actions in with_actions(kept):
         meeting = follow_up_meeting(session, known)
-        if meeting is not None:
+        # A meeting long past is left out as a closed item is: every follow-up of years of
+        # sessions would make the file grow with the history (and slow to import).
+        if meeting is not None and meeting.day >= closed_since:
             found_meetings.append(meeting)
         for action in actions:
             if not action.get("due"):
