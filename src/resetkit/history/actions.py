@@ -38,19 +38,31 @@ def open_actions(
     found = []
     for item, actions in zip(stored, all_actions(stored, only_open=True), strict=True):
         for action in actions:
-            if wanted_owner and wanted_owner not in (
-                action.get("owner"),
-                str(action.get("owner_name", "")).casefold(),
-            ):
+            if not owned_by(action, wanted_owner):
                 continue
-            due = date.fromisoformat(action["due"]) if action.get("due") else None
+            one = as_open(item, action, today)
+            due = one.due
             if overdue and not (due and due < today):
                 continue
             if due_within is not None and not (due and due <= today + due_within):
                 continue
-            late = max(0, (today - due).days) if due else 0
-            found.append(OpenAction(item, action, due, late))
+            found.append(one)
     return sorted(found, key=lambda o: (o.due is None, o.due or today, o.stored.customer))
+
+
+def owned_by(action: dict[str, Any], wanted: str | None) -> bool:
+    """Whether an action item is owned by `wanted` (casefolded: us, customer, both, or the
+    owner's name); any item when None."""
+    return not wanted or wanted in (
+        action.get("owner"),
+        str(action.get("owner_name", "")).casefold(),
+    )
+
+
+def as_open(stored: Stored, action: dict[str, Any], today: date) -> OpenAction:
+    """An open action item with its session, its due date and how many days it is late."""
+    due = date.fromisoformat(action["due"]) if action.get("due") else None
+    return OpenAction(stored, action, due, max(0, (today - due).days) if due else 0)
 
 
 def list_open_actions(
@@ -70,11 +82,7 @@ def list_open_actions(
     if found is None:
         every = list(history.sessions(filters, with_raw=False))
         return open_actions(every, owner=owner, overdue=overdue, due_within=due_within)
-    listed = []
-    for stored, action in found:
-        due = date.fromisoformat(action["due"]) if action.get("due") else None
-        listed.append(OpenAction(stored, action, due, max(0, (today - due).days) if due else 0))
-    return listed
+    return [as_open(stored, action, today) for stored, action in found]
 
 
 def action_json(found: OpenAction) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from resetkit.errors import UsageError
-from resetkit.history.actions import OpenAction, action_json
+from resetkit.history.actions import OpenAction, action_json, as_open, owned_by
 from resetkit.history.read import Stored, with_actions
 from resetkit.record.calendar import FollowUp, Reminder
 from resetkit.record.recap import written_date
@@ -148,14 +148,10 @@ def due_digest(
     known: dict[str, str | None] = {}
     for session, actions in with_actions(stored, only_open=True):
         for action in actions:
-            if wanted and wanted not in (
-                action.get("owner"),
-                str(action.get("owner_name", "")).casefold(),
-            ):
-                continue
-            due = date.fromisoformat(action["due"]) if action.get("due") else None
-            if due and due <= last:
-                items.append(OpenAction(session, action, due, max(0, (today - due).days)))
+            if owned_by(action, wanted):
+                found = as_open(session, action, today)
+                if found.due and found.due <= last:
+                    items.append(found)
         meeting = follow_up_meeting(session, known)
         if meeting is not None and today <= meeting.day <= last and not meeting.followed:
             meetings.append(meeting)
