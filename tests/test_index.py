@@ -451,3 +451,36 @@ def test_a_first_build_by_worker_processes_agrees_with_the_records(
         expected_report = report(run, history)
     assert report(run, history) == expected_report
     assert indexed(history) == truth(history, monkeypatch)
+
+
+def test_a_first_build_cut_short_is_done_again_whole(
+    run, history: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the workers wrote their rows, before the indexes and tallies were made:
+    the next command starts the build again, and the tallies are kept up after it."""
+    from resetkit.history import fresh
+    from resetkit.history.index import Index
+
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        expected_report = report(run, history)
+    expected = truth(history, monkeypatch)
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fresh, "PARALLEL_FROM", 1)
+        patch.setattr(fresh, "CHUNK", 7)
+        patch.setattr(Index, "finish_build", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            read_sessions(history, Filters())
+    # Built again one record at a time (as a history that lost records meanwhile would be).
+    assert indexed(history) == expected
+    assert report(run, history) == expected_report
+    shutil.rmtree(sorted(history.glob("*/*/session.json"))[3].parent)
+    age(history)
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        expected_report = report(run, history)
+    assert report(run, history) == expected_report
