@@ -85,3 +85,20 @@ def test_the_architecture_tree_names_every_module() -> None:
     )
     missing = [str(module) for module in modules if f" {module.name} " not in tree]
     assert missing == []
+
+
+def test_readme_keeps_its_exit_codes_and_playbook_format() -> None:
+    """Every exit code is in the table, every top-level key of a playbook in the format's
+    section (a bad edit of the README once cut both out and no test noticed)."""
+    from resetkit.cli.app import INTERNAL_ERROR
+    from resetkit.errors import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_USAGE
+    from resetkit.format.model import Playbook
+
+    text = readme()
+    codes = text.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+    for code in (0, EXIT_INVALID, EXIT_USAGE, INTERNAL_ERROR, EXIT_INTERRUPTED):
+        assert f"\n| {code} |" in codes
+    assert "\n## The playbook format\n" in text
+    playbook_format = text.split("\n## The playbook format\n", 1)[1].split("\n## ", 1)[0]
+    for key in Playbook.model_fields:
+        assert f"`{key}`" in playbook_format or f"{key}:" in playbook_format, key
