@@ -84,3 +84,20 @@ def test_an_error_about_a_path_is_still_the_users_to_fix(run, isolated: Path) ->
     result = run("start", "reset", "--answers", str(missing), "--no-input")
     assert result.exit_code == 2
     assert "internal error" not in result.stderr
+
+
+def test_an_internal_error_in_a_subcommand_is_reported_once(  # type: ignore[no-untyped-def]
+    run, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import resetkit.history.read as read_module
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(read_module, "open_history", broken)
+    result = run("actions", "--notes-dir", str(isolated))
+    assert result.exit_code == 70
+    assert result.stderr.count("internal error") == 1
+    for log in result.stderr.split():
+        if log.startswith(tempfile.gettempdir()) and log.endswith(".log"):
+            Path(log).unlink()

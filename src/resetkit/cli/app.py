@@ -93,7 +93,7 @@ def _internal_error(error: BaseException) -> NoReturn:
 
     for line in _internal_error_lines(error):
         sys.stderr.write(f"resetkit: {visible(line)}\n")
-    raise typer.Exit(INTERNAL_ERROR)
+    raise typer.Exit(INTERNAL_ERROR) from None
 
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
@@ -130,7 +130,7 @@ class Commands(TyperGroup):
         try:
             try:
                 return super().invoke(ctx)
-            except Exception as error:
+            except (ResetkitError, OSError) as error:
                 if error is not _original(error) and _is_internal(_original(error)):
                     _internal_error(error)
                 raise
