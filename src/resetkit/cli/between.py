@@ -56,7 +56,7 @@ def due(
     from resetkit.history.due import digest_markdown, due_digest, owner_label
     from resetkit.history.read import parse_span
 
-    span = parse_span(within)
+    span = parse_span(within, "--within")
     filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
         digest = due_digest(history.sessions(filters), span, owner=owner)

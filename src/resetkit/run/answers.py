@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from resetkit.controls import check_name
-from resetkit.dates import resolve_date
+from resetkit.dates import DateOutOfRange, resolve_date
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.format.conditions import describe
 from resetkit.format.loader import Located, read_yaml
@@ -295,6 +295,9 @@ def _review(
         if due is not None:
             try:
                 new_due = resolve_date(due if isinstance(due, date) else str(due), today)
+            except DateOutOfRange as error:
+                problems.append(located.problem((*where, "due"), f"'{key}': due {error}"))
+                continue
             except ValueError:
                 problems.append(
                     located.problem(
