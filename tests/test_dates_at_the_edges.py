@@ -194,3 +194,17 @@ def test_the_last_date_taken_is_saved_and_saved_again(run, isolated: Path) -> No
     for args in (["render", "--all-changed"], ["calendar", "--alarm", "9999w"]):
         again = run(*args, "--notes-dir", str(notes))
         assert again.exit_code == 0, again.output
+
+
+def test_a_record_saved_with_the_calendars_last_day_still_renders(run, isolated: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    notes = isolated / "notes"
+    driven = drive("reset", {"outcome": "follow-up"}, notes_dir=notes)
+    record = driven.folder / "session.json"
+    data = json.loads(record.read_text("utf-8"))
+    data["answers"]["follow-up-date"] = "9999-12-31"  # as an earlier version let it be saved
+    record.write_text(json.dumps(data), "utf-8")
+    result = run("render", driven.session.id, "--force", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
