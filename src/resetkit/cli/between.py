@@ -150,7 +150,7 @@ def ledger(
     if output is DueFormat.md:
         sys.stdout.write(ledger_markdown(found))
         return
-    rows = []
+    rows, reasons = [], []
     for entry in found.customers:
         for owner, tally in entry.owners.items():
             if not (tally.fallen_due or tally.open):
@@ -169,6 +169,7 @@ def ledger(
                     kept,
                 ]
             )
+            reasons.append([f"moved: {reason}" for reason in tally.reasons])
         trend = [
             f"{name} {tally.kept_percent}%"
             for name, tally in sorted(entry.quarters.items())
@@ -176,8 +177,9 @@ def ledger(
         ]
         if trend:
             rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
+            reasons.append([])
     columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
-    table([*columns, "KEPT"], rows)
+    table([*columns, "KEPT"], rows, notes=("REASONS", reasons))
 
 
 class BriefFormat(StrEnum):
