@@ -40,7 +40,16 @@ from resetkit.format.model import (
 )
 from resetkit.format.salvage import Salvaged, salvage
 from resetkit.format.salvage import walk as _walk
-from resetkit.places import Source, playbook_stem, read_text, resolve, search_path
+from resetkit.places import (
+    PLAYBOOK_SUFFIXES,
+    Source,
+    discover,
+    looks_like_path,
+    playbook_stem,
+    read_text,
+    resolve,
+    search_path,
+)
 
 MAX_NODES = 100_000
 MAX_DEPTH = 64
@@ -572,6 +581,31 @@ def check_file(path: Path) -> str:
     if problems:
         raise PlaybookInvalid(_ordered(problems, file), file)
     return "shared part"
+
+
+def validation_targets(paths: list[str]) -> list[tuple[Path, bool]]:
+    """The files `validate` checks for these paths (files, folders or ids; none: the search
+    path, overridden playbooks too), each with whether it was named itself (then it may be a
+    shared part); the files of a folder or of the search path must be playbooks."""
+    if not paths:
+        targets: list[tuple[Path, bool]] = []
+        for entry in discover(search_path()):
+            targets += [(entry.path, False)] + [(other.path, False) for other in entry.overrides]
+        return targets
+    targets = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            targets += [
+                (child, False)
+                for child in sorted(path.iterdir())
+                if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
+            ]
+        elif path.exists() or looks_like_path(item):
+            targets.append((path, True))
+        else:
+            targets.append((resolve(item, search_path()), False))
+    return targets
 
 
 def load(reference: str, sources: list[Source] | None = None) -> tuple[Playbook, Path]:
