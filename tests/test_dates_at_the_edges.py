@@ -208,3 +208,29 @@ def test_a_record_saved_with_the_calendars_last_day_still_renders(run, isolated:
     result = run("render", driven.session.id, "--force", "--notes-dir", str(notes))
     assert result.exit_code == 0, result.output
     assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("new_due", ["9998-12-31", "1900-01-01"])
+def test_moving_a_plan_past_the_calendars_edge_is_refused_and_moves_nothing(  # type: ignore[no-untyped-def]
+    run, isolated: Path, new_due: str
+) -> None:
+    import json
+
+    notes = isolated / "notes"
+    items = [
+        {"what": "first", "owner": "us", "due": "2027-01-10"},
+        {"what": "later", "owner": "us", "due": "2027-03-01"},
+    ]
+    driven = drive("reset", {"actions": items}, notes_dir=notes)
+    record = driven.folder / "session.json"
+    before = record.read_bytes()
+    first = json.loads(before)["answers"]["actions"][0]["id"]
+    args = ["actions", "move", first, "--due", new_due, "--reason", "x", "--with-later"]
+    result = run(*args, "--allow-past", "--notes-dir", str(notes))
+    if new_due == "1900-01-01":  # the later item lands in range: moved
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert "outside the dates resetkit takes" in line and "nothing was moved" in line
+    assert record.read_bytes() == before
