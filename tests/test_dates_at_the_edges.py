@@ -234,3 +234,26 @@ def test_moving_a_plan_past_the_calendars_edge_is_refused_and_moves_nothing(  # 
     [line] = result.stderr.splitlines()
     assert "outside the dates resetkit takes" in line and "nothing was moved" in line
     assert record.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("day", "taken"),
+    [("9999-12-31", False), ("0001-01-01", False), ("9998-12-31", True), ("1900-01-01", True)],
+)
+def test_a_preview_dated_at_the_calendars_edge_renders_or_is_refused_at_its_line(  # type: ignore[no-untyped-def]
+    run, isolated: Path, day: str, taken: bool
+) -> None:
+    # Absolute dates only, so that the preview date alone is at the edge; the playbook's own
+    # default for the follow-up (+7d) still counts from it.
+    answers = _answers(isolated, "2000-01-01", "2000-01-01")
+    sheet = yaml.safe_load(answers.read_text("utf-8"))
+    answers = isolated / "edge.yaml"
+    answers.write_text(yaml.safe_dump({**sheet, "preview_date": day}, sort_keys=False), "utf-8")
+    result = run("preview", "reset", "--answers", str(answers), "--out", str(isolated / "out"))
+    assert "internal error" not in result.output
+    if taken:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2
+        [line] = result.stderr.splitlines()
+        assert "edge.yaml:" in line and f"preview_date {day} is outside the dates" in line

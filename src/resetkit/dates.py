@@ -67,6 +67,15 @@ def span_days(count: str, unit: str) -> int:
     return days
 
 
+def default_date(value: date | str, today: date) -> date:
+    """A question's default on `today`: as resolve_date, but never refused, since nobody typed
+    it: an offset that reaches past the dates resetkit takes stops at the nearest of them."""
+    try:
+        return resolve_date(value, today)
+    except DateOutOfRange:
+        return LAST_DAY if today >= FIRST_DAY else FIRST_DAY
+
+
 def resolve_date(value: date | str, today: date) -> date:
     """The calendar date of an absolute date, 'today' or an offset like '+14d' from today;
     DateOutOfRange for one outside FIRST_DAY to LAST_DAY, ValueError for no date at all."""

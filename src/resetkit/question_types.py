@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from resetkit.controls import check_name
-from resetkit.dates import parse_duration, resolve_date
+from resetkit.dates import default_date, parse_duration
 from resetkit.errors import UsageError, did_you_mean
 from resetkit.run.checks import (
     AnswerError,
@@ -488,7 +488,7 @@ def _ask_date(
 
 
 def _date_default(question: DateQuestion, today: date) -> str:
-    return resolve_date(question.default, today).isoformat()  # type: ignore[arg-type]
+    return default_date(question.default, today).isoformat()  # type: ignore[arg-type]
 
 
 def _shown_date(question: DateQuestion, value: Any) -> str:
