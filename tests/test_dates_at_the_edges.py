@@ -27,6 +27,7 @@ counts = st.one_of(
     st.sampled_from([36_525, 36_526, 2_914_000, 3_000_000, 999_999_999, 10**9]),
 )
 offsets = st.builds(lambda n, unit: f"+{n}{unit}", counts, st.sampled_from("dw"))
+negative = st.builds(lambda n, unit: f"-{n}{unit}", counts, st.sampled_from("dw"))
 # Every day of the calendar Python knows, with its ends and a 29 February near at hand.
 days = st.dates() | st.sampled_from(
     [date.min, date.max, date(2028, 2, 29), LAST_DAY, FIRST_DAY, date(9999, 12, 31)]
@@ -127,14 +128,15 @@ def a_session(isolated: Path) -> tuple[Path, str]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(value=st.one_of(offsets, days.map(date.isoformat)))
+@given(value=st.one_of(offsets, negative, days.map(date.isoformat)))
 @example(value="+3000000d")
+@example(value="-3d")
 @example(value="9999-12-31")
 def test_the_commands_that_take_a_date_answer_in_one_line(  # type: ignore[no-untyped-def]
     run, a_session: tuple[Path, str], value: str
 ) -> None:
     notes, item = a_session
-    span = value.lstrip("+") if value.startswith("+") else "7d"
+    span = value.lstrip("+") if value[:1] in "+-" else "7d"
     for args in (
         ["actions", "move", item, "--due", value, "--reason", "x", "--allow-past"],
         ["due", "--within", span],
