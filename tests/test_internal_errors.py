@@ -101,3 +101,21 @@ def test_an_internal_error_in_a_subcommand_is_reported_once(  # type: ignore[no-
     for log in result.stderr.split():
         if log.startswith(tempfile.gettempdir()) and log.endswith(".log"):
             Path(log).unlink()
+
+
+def test_a_usage_error_raised_while_handling_another_error_stays_a_usage_error(  # type: ignore[no-untyped-def]
+    run, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import resetkit.history.read as read_module
+    from resetkit.errors import UsageError
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        try:
+            {}["missing"]
+        except KeyError:
+            raise UsageError("no such thing", hint="try another")  # noqa: B904
+
+    monkeypatch.setattr(read_module, "open_history", refused)
+    result = run("sessions", "--notes-dir", str(isolated))
+    assert result.exit_code == 2
+    assert result.stderr == "resetkit: no such thing (try another)\n"

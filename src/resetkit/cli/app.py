@@ -130,7 +130,9 @@ class Commands(TyperGroup):
         try:
             try:
                 return super().invoke(ctx)
-            except (ResetkitError, OSError) as error:
+            except OSError as error:
+                # A file or folder that fails while a bug unwinds (a cleanup, a lock) is not
+                # the user's to fix: the bug is. A ResetkitError is always deliberate.
                 if error is not _original(error) and _is_internal(_original(error)):
                     _internal_error(error)
                 raise
