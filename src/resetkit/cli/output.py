@@ -261,7 +261,7 @@ def table(
             [*columns, name],
             [[*r, "; ".join(n)] for r, n in zip(rows, under, strict=True)],
         )
-    elif notes is not None:
+    elif notes is not None and rows:
         _table_with_notes(columns, rows, notes[1])
         return
     if not sys.stdout.isatty() or len(rows) > 500:
