@@ -11,6 +11,10 @@ from typing import Any
 
 import pytest
 
+# It takes open_history by name when first imported: imported here, before any test below
+# replaces that function, so that it never keeps the replacement for the tests that follow.
+import resetkit.history.actions  # noqa: F401
+
 
 @pytest.fixture
 def no_temp_dir(monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
