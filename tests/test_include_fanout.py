@@ -65,6 +65,9 @@ def test_any_fan_out_of_includes_is_put_together_or_refused_fast(
         assert problems  # too large or too many includes: never a playbook
     for problem in problems:
         assert "\n" not in problem
+    # A wrong include is said once, however many ways lead to it.
+    said = [problem.split(" (included from")[0] for problem in problems if ": include '" in problem]
+    assert len(said) == len(set(said)), said[:5]
 
 
 @pytest.mark.parametrize("leaf", sorted(LEAVES))

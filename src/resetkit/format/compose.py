@@ -276,9 +276,15 @@ class _Composer:
         self.full = False
         self._search: list[Source] | None = None
         self._checked_parts: set[str] = set()
+        self._said: set[tuple[str, int, int, str]] = set()
 
     def problem(self, where: _Where, message: str, *, key: bool = False) -> None:
         line, column = where.file.at(where.path, key=key)
+        # Once per place: a part included many times over has one problem, not one per way in.
+        place = (where.file.shown, line, column, message)
+        if place in self._said:
+            return
+        self._said.add(place)
         # A file name or a value quoted from a file never acts on a terminal.
         text = visible_line(" ".join((message + via_text(where.chain)).split()))
         self.problems.append(Problem(where.file.shown, line, column, text))
