@@ -123,3 +123,15 @@ def test_a_usage_error_raised_while_handling_another_error_stays_a_usage_error( 
     result = run("sessions", "--notes-dir", str(isolated))
     assert result.exit_code == 2
     assert result.stderr == "resetkit: no such thing (try another)\n"
+
+
+def test_with_no_index_and_no_temp_dir_the_history_says_what_to_set(  # type: ignore[no-untyped-def]
+    run, isolated: Path, monkeypatch: pytest.MonkeyPatch, no_temp_dir: None
+) -> None:
+    monkeypatch.setenv("RESETKIT_INDEX", "off")
+    (isolated / "notes").mkdir()
+    result = run("sessions", "--notes-dir", str(isolated / "notes"))
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "the history index can be kept neither in" in line
+    assert "set RESETKIT_CACHE_DIR or TMPDIR to a folder you can write to" in line

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from resetkit.errors import UsageError
+from resetkit.errors import StorageError, UsageError
 from resetkit.history.fresh import (
     Progress,
     action_items,
@@ -511,7 +511,7 @@ def open_history(
                 index.close()
                 index = None
         if index is None:
-            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="resetkit-"))
+            scratch = stack.enter_context(_scratch_folder())
             index = Index.throwaway(Path(scratch))
             if notes_dir.is_dir():
                 refresh(index, notes_dir, customer, progress)
@@ -525,6 +525,21 @@ def open_history(
         if history.damaged and index.path is not None:
             with contextlib.suppress(sqlite3.Error):
                 index.forget(history.damaged)
+
+
+def _scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for a throwaway index; StorageError saying what to set when neither
+    the cache dir nor any temporary folder can hold one."""
+    try:
+        return tempfile.TemporaryDirectory(prefix="resetkit-")
+    except OSError as error:
+        from resetkit.places import cache_dir
+
+        raise StorageError(
+            f"the history index can be kept neither in {cache_dir()} nor in a temporary folder "
+            f"({error.strerror or error})",
+            hint="set RESETKIT_CACHE_DIR or TMPDIR to a folder you can write to",
+        ) from None
 
 
 def read_sessions(
