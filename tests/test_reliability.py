@@ -10,7 +10,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -278,24 +277,6 @@ def test_a_full_disk_after_the_record_says_so_and_a_repeat_slips_once(
     history = record_of(driven.folder)["answers"]["actions"][0]["history"]
     assert [event["kind"] for event in history] == ["moved"]
     assert "2030-01-01" in (driven.folder / "action-plan.md").read_text("utf-8")
-
-
-def test_an_internal_error_with_no_temp_dir_prints_one_line(
-    run, isolated: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import resetkit.history.read as read_module
-
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr(read_module, "open_history", broken)
-    monkeypatch.setattr(tempfile, "tempdir", str(isolated / "no" / "such" / "dir"))
-    result = run("sessions", "--notes-dir", str(isolated))
-    assert result.exit_code == 70
-    assert result.stderr.count("\n") == 1
-    assert "internal error (RuntimeError)" in result.stderr
-    assert "No log file could be written" in result.stderr
-    assert "Traceback" not in result.output
 
 
 # --- answers files carry answers only ---------------------------------------------------------

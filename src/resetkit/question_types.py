@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from resetkit.controls import check_name
-from resetkit.dates import parse_duration, resolve_date
+from resetkit.dates import default_date, parse_duration
 from resetkit.errors import UsageError, did_you_mean
 from resetkit.run.checks import (
     AnswerError,
@@ -488,7 +488,7 @@ def _ask_date(
 
 
 def _date_default(question: DateQuestion, today: date) -> str:
-    return resolve_date(question.default, today).isoformat()  # type: ignore[arg-type]
+    return default_date(question.default, today).isoformat()  # type: ignore[arg-type]
 
 
 def _shown_date(question: DateQuestion, value: Any) -> str:
@@ -599,7 +599,10 @@ _PICKED = "arrow keys (or `j`/`k`), Enter; Space ticks in a multiple choice"
 _TYPED = (
     "typed; Enter alone takes the value shown in the toolbar; a number must be finite (not "
     "`inf`, `nan` or `1e309`) and within the question's `min` and `max`, typed or in an answers "
-    "file; dates accept `2026-12-01`, `today`, `+14d`, `+2w`"
+    "file; dates accept `2026-12-01`, `today`, `+14d`, `+2w`, from 1900-01-01 to 9998-12-31 "
+    "(a date outside, such as `9999-12-31` or `+3000000d`, is refused with one line naming the "
+    "question, in a live run, an answers file, a review, `actions move --due` and a playbook's "
+    "`default`)"
 )
 
 KINDS: dict[str, QuestionKind] = {

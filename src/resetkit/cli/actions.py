@@ -58,7 +58,7 @@ def actions_list(
     from resetkit.history.actions import action_json, list_open_actions
     from resetkit.history.read import parse_span
 
-    span = parse_span(due_within) if due_within else None
+    span = parse_span(due_within, "--due-within") if due_within else None
     filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
         found = list_open_actions(history, filters, owner=owner, overdue=overdue, due_within=span)
@@ -129,7 +129,7 @@ def actions_move(
     """Move an action item's due date, recording the slip and its reason."""
     from datetime import date
 
-    from resetkit.dates import resolve_date
+    from resetkit.dates import DateOutOfRange, resolve_date
     from resetkit.history.actions import DateInThePast, now, refuse_past_due
     from resetkit.record.session import ActionEvent
 
@@ -137,6 +137,8 @@ def actions_move(
         fail("--reason must say why the date slips: it is shown in the action plan")
     try:
         new_due = resolve_date(due.strip(), date.today())
+    except DateOutOfRange as error:
+        fail(f"--due: {error}: give a nearer date")
     except ValueError:
         fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
     try:

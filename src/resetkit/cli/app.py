@@ -27,9 +27,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _crash_report(error: BaseException) -> str | None:
-    """Write the traceback to a log file for a bug report and return the file's path; None
-    when no log can be written (no usable temp dir, a full disk). Never raises."""
+def _crash_report(error: BaseException) -> tuple[str | None, str]:
+    """Write the traceback to a log file for a bug report: the file's path, or None and why
+    none could be written (no usable temp dir, a full disk). Never raises."""
     try:
         import tempfile
         import traceback
@@ -39,24 +39,61 @@ def _crash_report(error: BaseException) -> str | None:
             "w", prefix="resetkit-crash-", suffix=".log", delete=False, encoding="utf-8"
         ) as log:
             log.write(details)
-        return log.name
-    except Exception:
-        return None
+        return log.name, ""
+    except Exception as failure:
+        return None, _named(failure)
 
 
-def _internal_error_line(error: BaseException) -> str:
-    """The one line an unexpected error prints: with the log file, or without one."""
-    name = type(error).__name__
-    log = _crash_report(error)
+def _named(error: BaseException) -> str:
+    """An error as its type and first words, on one line."""
+    text = str(error)
+    if isinstance(error, OSError) and error.strerror:
+        text = error.strerror + (f": {error.filename}" if error.filename else "")
+    text = " ".join(text.split())
+    text = text if len(text) <= 200 else text[:199] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _original(error: BaseException) -> BaseException:
+    """The error this one was raised while handling, if any: a cleanup that fails on the way
+    out (a lock, a temp dir) must not hide the bug that made it run."""
+    while error.__context__ is not None and not error.__suppress_context__:
+        if error.__cause__ is not None:
+            break
+        error = error.__context__
+    return error
+
+
+def _is_internal(error: BaseException) -> bool:
+    """Whether an error is a bug of ours rather than something the user can act on."""
+    expected = (ResetkitError, OSError, _USAGE_ERROR, typer.Exit, typer.Abort, EOFError)
+    return isinstance(error, Exception) and not isinstance(error, expected)
+
+
+def _internal_error_lines(error: BaseException) -> list[str]:
+    """The line an unexpected error prints, naming it (the first of a chain, when a cleanup
+    failed on the way out); a second line when no log could be written."""
+    original = _original(error)
+    named = _named(original if _is_internal(original) else error)
+    log, failure = _crash_report(error)
     if log is None:
-        return (
-            f"internal error ({name}); nothing you typed is lost. No log file could be "
-            "written (no writable temp dir); please report the command you ran"
-        )
-    return (
-        f"internal error ({name}); nothing you typed is lost. Please report it with the "
+        return [
+            f"internal error ({named}); nothing you typed is lost. "
+            "Please report it with the command you ran",
+            f"no crash log could be written ({failure})",
+        ]
+    return [
+        f"internal error ({named}); nothing you typed is lost. Please report it with the "
         f"details in {log}"
-    )
+    ]
+
+
+def _internal_error(error: BaseException) -> NoReturn:
+    from resetkit.controls import visible
+
+    for line in _internal_error_lines(error):
+        sys.stderr.write(f"resetkit: {visible(line)}\n")
+    raise typer.Exit(INTERNAL_ERROR) from None
 
 
 _USAGE_ERROR: type[Exception] = typer.BadParameter.__mro__[1]
@@ -91,7 +128,14 @@ class Commands(TyperGroup):
         from resetkit.errors import InputInvalid
 
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OSError as error:
+                # A file or folder that fails while a bug unwinds (a cleanup, a lock) is not
+                # the user's to fix: the bug is. A ResetkitError is always deliberate.
+                if error is not _original(error) and _is_internal(_original(error)):
+                    _internal_error(error)
+                raise
         except InputInvalid as error:
             from resetkit.controls import visible
 
@@ -112,7 +156,7 @@ class Commands(TyperGroup):
             where = f" ({error.filename})" if error.filename else ""
             fail(f"{error.strerror or error}{where}: check the path and its permissions")
         except Exception as error:
-            fail(_internal_error_line(error), INTERNAL_ERROR)
+            _internal_error(error)
 
 
 app = typer.Typer(

@@ -56,7 +56,7 @@ def due(
     from resetkit.history.due import digest_markdown, due_digest, owner_label
     from resetkit.history.read import parse_span
 
-    span = parse_span(within)
+    span = parse_span(within, "--within")
     filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
         digest = due_digest(history.sessions(filters), span, owner=owner)
@@ -150,7 +150,7 @@ def ledger(
     if output is DueFormat.md:
         sys.stdout.write(ledger_markdown(found))
         return
-    rows = []
+    rows, reasons = [], []
     for entry in found.customers:
         for owner, tally in entry.owners.items():
             if not (tally.fallen_due or tally.open):
@@ -169,6 +169,7 @@ def ledger(
                     kept,
                 ]
             )
+            reasons.append([f"moved: {reason}" for reason in tally.reasons])
         trend = [
             f"{name} {tally.kept_percent}%"
             for name, tally in sorted(entry.quarters.items())
@@ -176,8 +177,9 @@ def ledger(
         ]
         if trend:
             rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
+            reasons.append([])
     columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
-    table([*columns, "KEPT"], rows)
+    table([*columns, "KEPT"], rows, notes=("REASONS", reasons))
 
 
 class BriefFormat(StrEnum):

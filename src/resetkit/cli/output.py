@@ -242,13 +242,28 @@ def one_line(cell: str) -> str:
     return cell if cell.isprintable() else visible_line(" ".join(cell.split()))
 
 
-def table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] = ()) -> None:
+def table(
+    columns: list[str],
+    rows: list[list[str]],
+    droppable: tuple[str, ...] = (),
+    notes: tuple[str, list[list[str]]] | None = None,
+) -> None:
     """Rows as a rich table in a terminal; as tab-separated lines when piped or long.
 
     The first column is an id that other commands take, so it is always shown whole: in a
     narrow terminal the other columns wrap, and the `droppable` ones (in that order) are left
-    out while the table would not fit.
+    out while the table would not fit. `notes` (a name, and lines for each row): in a terminal,
+    each row's lines under it, as wide as the terminal; piped, one last column joining them.
     """
+    if notes is not None and (not sys.stdout.isatty() or len(rows) > 500):
+        name, under = notes
+        columns, rows = (
+            [*columns, name],
+            [[*r, "; ".join(n)] for r, n in zip(rows, under, strict=True)],
+        )
+    elif notes is not None and rows:
+        _table_with_notes(columns, rows, notes[1])
+        return
     if not sys.stdout.isatty() or len(rows) > 500:
         # rich lays a long table out slowly, and a pipe wants lines a script can split.
         lines = ["\t".join(columns)] + ["\t".join(map(one_line, r)) for r in rows]
@@ -289,6 +304,52 @@ def table(columns: list[str], rows: list[list[str]], droppable: tuple[str, ...] 
     for row in rows:
         table.add_row(*(escape(row[number]) for number in shown))
     console.print(table)
+
+
+def _table_with_notes(columns: list[str], rows: list[list[str]], notes: list[list[str]]) -> None:
+    """A table whose rows each have lines under them, from the second column to the edge (its
+    first column wraps as the others do: it is a name, not an id another command takes).
+
+    rich spans no cell over several columns, so each row is a table of its own, every one with
+    the same fixed column widths: they line up as one table.
+    """
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.table import Table
+
+    from resetkit.controls import visible
+
+    console = make_console()
+    rows = [[visible(cell) for cell in row] for row in rows]
+    cells = [[column, *(row[n] for row in rows)] for n, column in enumerate(columns)]
+    widest = [max(len(cell) for cell in column) for column in cells]
+    narrowest = [max(len(word) for cell in column for word in cell.split()) for column in cells]
+    if sum(narrowest) + 2 * (len(columns) - 1) > console.width:
+        # Too narrow even for the longest words: the first cell alone, the rest under it, each
+        # value after its column's name.
+        for row, lines in zip(rows, notes, strict=True):
+            sys.stdout.write(one_line(row[0]) + "\n")
+            named = zip(columns[1:], row[1:], strict=True)
+            details = " · ".join(f"{name.lower()} {one_line(cell)}" for name, cell in named if cell)
+            for text in (details, *lines):
+                console.print(Padding(escape(visible(text)), (0, 0, 0, 2)), highlight=False)
+        return
+    widths = list(widest)
+    # Narrow the widest column that can still wrap until the table fits the terminal.
+    while sum(widths) + 2 * (len(widths) - 1) > console.width:
+        room = [n for n in range(len(widths)) if widths[n] > narrowest[n]]
+        if not room:
+            break
+        widths[max(room, key=lambda n: widths[n])] -= 1
+    for number, (row, lines) in enumerate(zip(rows, notes, strict=True)):
+        grid = Table(box=None, pad_edge=False, header_style="bold", show_header=number == 0)
+        for index, column in enumerate(columns):
+            grid.add_column(column, width=widths[index])
+        grid.add_row(*(escape(cell) for cell in row))
+        console.print(grid, highlight=False)
+        for line in lines:
+            indented = Padding(escape(visible(line)), (0, 0, 0, widths[0] + 2))
+            console.print(indented, highlight=False)
 
 
 class SessionsFormat(StrEnum):

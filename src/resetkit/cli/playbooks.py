@@ -139,32 +139,6 @@ def _show_sources(reference: str) -> None:
     sys.stdout.write("".join(visible_line(line) + "\n" for line in lines))
 
 
-def _validation_targets(paths: list[str]) -> list[tuple[Path, bool]]:
-    """Files to validate, each with whether it was named itself (then it may be a shared
-    part); the files of a folder or the search path must be playbooks."""
-    from resetkit.places import PLAYBOOK_SUFFIXES, discover, looks_like_path, resolve, search_path
-
-    if not paths:
-        targets: list[tuple[Path, bool]] = []
-        for entry in discover(search_path()):
-            targets += [(entry.path, False)] + [(other.path, False) for other in entry.overrides]
-        return targets
-    targets = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            targets += [
-                (child, False)
-                for child in sorted(path.iterdir())
-                if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
-            ]
-        elif path.exists() or looks_like_path(item):
-            targets.append((path, True))
-        else:
-            targets.append((resolve(item, search_path()), False))
-    return targets
-
-
 @app.command()
 def validate(
     paths: Annotated[
@@ -177,11 +151,11 @@ def validate(
 ) -> None:
     """Check playbooks; print every problem as file:line:col. Exit 0 if all valid, 1 if not."""
     from resetkit.errors import InputInvalid, Problem
-    from resetkit.format.loader import check_file, load_file
+    from resetkit.format.loader import check_file, load_file, validation_targets
     from resetkit.places import CONFIG_FILE, check_config
 
     results: list[dict[str, Any]] = []
-    for path, named in _validation_targets(paths or []):
+    for path, named in validation_targets(paths or []):
         problems: list[Problem] = []
         kind = "playbook"
         try:

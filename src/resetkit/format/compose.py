@@ -33,6 +33,10 @@ MAX_NESTING = 8  # includes and extends, one inside the other
 MAX_FILES = 64  # files one playbook is made of
 MAX_SECTIONS = 500  # sections of the composed playbook
 MAX_VALUES = 100_000  # values of the composed playbook, as for one file
+# Includes put together for one playbook, each counted where it is taken. Parts that include
+# each other many times over, yet bring few sections or none (`sections: []`, or `#id` of one
+# section), would otherwise take time growing as 20 ** 8 with no section to stop them.
+MAX_INCLUDES = 2_000
 
 # Whether a text could include or extend anything, without parsing it. A false alarm costs a
 # parse; the parse, not this, decides.
@@ -268,12 +272,19 @@ class _Composer:
         self.files: dict[str, _File] = {}
         self.sections = 0
         self.values = 0
+        self.includes = 0
         self.full = False
         self._search: list[Source] | None = None
         self._checked_parts: set[str] = set()
+        self._said: set[tuple[str, int, int, str]] = set()
 
     def problem(self, where: _Where, message: str, *, key: bool = False) -> None:
         line, column = where.file.at(where.path, key=key)
+        # Once per place: a part included many times over has one problem, not one per way in.
+        place = (where.file.shown, line, column, message)
+        if place in self._said:
+            return
+        self._said.add(place)
         # A file name or a value quoted from a file never acts on a terminal.
         text = visible_line(" ".join((message + via_text(where.chain)).split()))
         self.problems.append(Problem(where.file.shown, line, column, text))
@@ -632,6 +643,16 @@ class _Composer:
             return []
         if depth >= MAX_NESTING:
             self.problem(asked, f"{what}: includes and extends nest more than {MAX_NESTING} deep")
+            return []
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:
+            if not self.full:
+                self.full = True
+                self.problem(
+                    asked,
+                    f"{what}: the playbook takes more than {MAX_INCLUDES:,} includes "
+                    "(the same parts included again and again?)",
+                )
             return []
         found = self.locate(asked, target, tree, what)
         if found is None:

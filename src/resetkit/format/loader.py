@@ -38,7 +38,18 @@ from resetkit.format.model import (
     SharedPart,
     YamlPath,
 )
-from resetkit.places import Source, playbook_stem, read_text, resolve, search_path
+from resetkit.format.salvage import Salvaged, salvage
+from resetkit.format.salvage import walk as _walk
+from resetkit.places import (
+    PLAYBOOK_SUFFIXES,
+    Source,
+    discover,
+    looks_like_path,
+    playbook_stem,
+    read_text,
+    resolve,
+    search_path,
+)
 
 MAX_NODES = 100_000
 MAX_DEPTH = 64
@@ -238,24 +249,6 @@ def _describe(value: Any) -> str:
     return repr(value) if isinstance(value, str) else type(value).__name__
 
 
-def _walk(loc: tuple[int | str, ...], data: Any) -> tuple[YamlPath, Any, list[Any]]:
-    """The part of `loc` that exists in the data, the value there, and the values passed."""
-    path: list[str | int] = []
-    trail: list[Any] = [data]
-    node = data
-    for part in loc:
-        in_mapping = isinstance(node, dict) and isinstance(part, str) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_mapping or in_list:
-            node = node[part]
-        else:
-            # Union tags ('choice', 'compare') and keys that are missing are not in the data.
-            continue
-        path.append(part)
-        trail.append(node)
-    return tuple(path), node, trail
-
-
 def _subject(path: YamlPath, trail: list[Any]) -> str:
     """'question 'x': ' or 'section 'y': ' for the innermost named thing on the path."""
     for index in range(len(path), 0, -1):
@@ -435,7 +428,7 @@ def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Com
             [],
             composed.refused,
         )
-    repaired: list[YamlPath] = []
+    salvaged: Salvaged | None = None
     # Sections an include or extends could not bring would make the rest noise: an empty list
     # of sections, timeboxes that do not add up, questions named but missing.
     broken = composed is not None and bool(composed.problems)
@@ -445,17 +438,13 @@ def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Com
         problems += _problems_from_validation(error, document, file, quiet=broken)
         # The cross-checks still run on everything that parsed: one bad timebox must not hide
         # a dangling reference. A playbook that cannot be patched stops here.
-        salvaged = _salvage(document.data, error)
+        salvaged = salvage(document.data, error, Playbook)
         if salvaged is None:
             raise PlaybookInvalid(_ordered(problems, file), file) from None
-        playbook, repaired = salvaged
-    for path, message in [] if broken else check_playbook(playbook):
-        if any(_overlaps(path, patched) for patched in repaired):
-            continue  # about a stand-in value, not about what was written
-        if path == ("duration",) and any(p[-1] in ("timebox", "duration") for p in repaired):
-            continue  # the sum of timeboxes when one could not be read would be noise
-        _, _, trail = _walk(path, document.data)
-        problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
+        playbook = salvaged.model
+    if not broken:
+        problems += _cross_check_problems(check_playbook(playbook), document, file, salvaged)
+    repaired = salvaged.repaired if salvaged is not None else []
     if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
         if composed is not None and composed.id_inherited_at is not None:
             problems.append(
@@ -480,6 +469,22 @@ def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Com
     return playbook, composed
 
 
+def _cross_check_problems(
+    found: list[tuple[YamlPath, str]], document: _Document, file: str, salvaged: Salvaged | None
+) -> list[Problem]:
+    """The lint's findings at their file:line:col; on a salvaged model, those about what was
+    written only (not about a stand-in or a part left out)."""
+    problems: list[Problem] = []
+    for path, message in found:
+        if salvaged is not None:
+            if salvaged.is_noise(path):
+                continue
+            path = salvaged.original(path)
+        _, _, trail = _walk(path, document.data)
+        problems.append(_problem(file, _mark_for(document, path), _subject(path, trail) + message))
+    return problems
+
+
 def _ordered(problems: list[Problem], file: str) -> list[Problem]:
     """The playbook's own file first, then each file it is made of; by line in each; once."""
     unique = list(dict.fromkeys(problems))
@@ -490,74 +495,6 @@ def _read_source(path: Path) -> tuple[str, _Document]:
     """A file a playbook includes or extends: its text and document (compose.Reader)."""
     text = read_text(path)
     return text, _read_document(text)
-
-
-_DROP = object()
-# What a value that does not fit is replaced with, to cross-check the rest: the first that fits.
-_STAND_INS: tuple[Any, ...] = (_DROP, "0m", "x", 0, False, [], {})
-
-
-def _overlaps(path: YamlPath, other: YamlPath) -> bool:
-    shorter = min(len(path), len(other))
-    return path[:shorter] == other[:shorter]
-
-
-def _salvage(data: Any, error: ValidationError) -> tuple[Playbook, list[YamlPath]] | None:
-    """The playbook with each value that does not fit dropped or replaced by a stand-in, and
-    the paths replaced; None when no stand-in makes it valid.
-
-    Every failing value gets its next stand-in at once, then the whole is validated again: a
-    handful of validations, however many problems a file has.
-    """
-    import copy
-
-    patched = copy.deepcopy(data)
-    tried: dict[YamlPath, int] = {}  # path -> index of the stand-in put there
-    errors = error.errors()
-    for _ in range(len(_STAND_INS) + 4):
-        for detail in errors:
-            path, _, _ = _walk(detail["loc"], patched)
-            if detail["type"] == "missing":
-                path = (*path, detail["loc"][-1])
-            if not path:
-                return None
-            parent_path, parent, _ = _walk(path[:-1], patched)
-            if parent_path != path[:-1] or not _put_next(parent, path, tried):
-                return None
-        try:
-            return Playbook.model_validate(patched), list(tried)
-        except ValidationError as again:
-            errors = again.errors()
-    return None
-
-
-def _put_next(parent: Any, path: YamlPath, tried: dict[YamlPath, int]) -> bool:
-    """Put the next stand-in at `path` (once per round); False when none is left to try."""
-    key = path[-1]
-    if isinstance(parent, list) and isinstance(key, int) and 0 <= key < len(parent):
-        fits_drop = False
-    elif isinstance(parent, dict) and isinstance(key, str):
-        fits_drop = True
-    else:
-        return False
-    index = tried.get(path, -1) + 1
-    if index < len(_STAND_INS) and _STAND_INS[index] is _DROP and not fits_drop:
-        index += 1
-    if index >= len(_STAND_INS):
-        return False
-    tried[path] = index
-    candidate = _STAND_INS[index]
-    if candidate is _DROP:
-        parent.pop(key, None)
-    else:
-        parent[key] = _copy_of(candidate)
-    return True
-
-
-def _copy_of(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        return type(value)(value)
-    return value
 
 
 @dataclass
@@ -630,19 +567,45 @@ def check_file(path: Path) -> str:
             [],
             composed.refused,
         )
+        salvaged: Salvaged | None = None
+        part: SharedPart | None
         try:
             part = SharedPart.model_validate(composed.data)
         except ValidationError as error:
             problems += _problems_from_validation(error, located, file)
-        else:
-            for where, message in check_shared_part(part.sections):
-                _, _, trail = _walk(where, located.data)
-                problems.append(
-                    _problem(file, _mark_for(located, where), _subject(where, trail) + message)
-                )
+            salvaged = salvage(composed.data, error, SharedPart)
+            part = None if salvaged is None else salvaged.model
+        if part is not None:
+            found = check_shared_part(part.sections)
+            problems += _cross_check_problems(found, located, file, salvaged)
     if problems:
         raise PlaybookInvalid(_ordered(problems, file), file)
     return "shared part"
+
+
+def validation_targets(paths: list[str]) -> list[tuple[Path, bool]]:
+    """The files `validate` checks for these paths (files, folders or ids; none: the search
+    path, overridden playbooks too), each with whether it was named itself (then it may be a
+    shared part); the files of a folder or of the search path must be playbooks."""
+    if not paths:
+        targets: list[tuple[Path, bool]] = []
+        for entry in discover(search_path()):
+            targets += [(entry.path, False)] + [(other.path, False) for other in entry.overrides]
+        return targets
+    targets = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            targets += [
+                (child, False)
+                for child in sorted(path.iterdir())
+                if child.suffix in PLAYBOOK_SUFFIXES and child.is_file()
+            ]
+        elif path.exists() or looks_like_path(item):
+            targets.append((path, True))
+        else:
+            targets.append((resolve(item, search_path()), False))
+    return targets
 
 
 def load(reference: str, sources: list[Source] | None = None) -> tuple[Playbook, Path]:

@@ -23,7 +23,9 @@ from resetkit.dates import (
     DURATION_PATTERN,
     RELATIVE_DATE_PATTERN,
     RELATIVE_DAYS,
+    in_range,
     parse_duration,
+    span_days,
 )
 from resetkit.places import WINDOWS_DEVICES
 
@@ -52,10 +54,16 @@ def _check_duration(text: str) -> str:
 
 
 def _check_relative_date(value: date | str) -> date | str:
-    if isinstance(value, str) and value != "today" and not RELATIVE_DAYS.match(value):
+    if isinstance(value, date):
+        in_range(value)
+        return value
+    offset = RELATIVE_DAYS.match(value)
+    if value != "today" and offset is None:
         raise ValueError(
             f"'{value}' is not a date: write 2026-12-01, 'today', or an offset like +14d or +2w"
         )
+    if offset is not None:
+        span_days(*offset.groups())
     return value
 
 

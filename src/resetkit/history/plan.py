@@ -54,10 +54,10 @@ def move_with_later(
             for item in session.action_items()
             if item.id != moved.id and item.status == "open" and item.due and item.due >= moved_due
         ]
+        shifted = [_shifted(item, days) for item in later]  # all checked before any changes
         change_action(session, moved.id, event, new_due=new_due)
-        for item in later:
+        for item, shifted_due in zip(later, shifted, strict=True):
             assert item.due is not None
-            shifted_due = date.fromordinal(item.due.toordinal() + days)
             slip = ActionEvent(
                 at=event.at,
                 kind="moved",
@@ -75,3 +75,19 @@ def move_with_later(
         plan = write_action_plan(session, folder)
     settled = Settled(moved, session.id, folder, plan is not None)
     return PlanMoved(settled, days, later)
+
+
+def _shifted(item: ActionItem, days: int) -> date:
+    """An item's due date `days` later; UsageError when that is past the dates resetkit takes."""
+    from resetkit.dates import FIRST_DAY, LAST_DAY, DateOutOfRange, in_range
+
+    assert item.due is not None
+    try:
+        return in_range(date.fromordinal(max(1, item.due.toordinal() + days)))
+    except (DateOutOfRange, ValueError):
+        raise UsageError(
+            f"moving the plan by {days:+,} day(s) would take item {item.id} (due "
+            f"{item.due.isoformat()}) outside the dates resetkit takes ({FIRST_DAY.isoformat()} "
+            f"to {LAST_DAY.isoformat()}); nothing was moved",
+            hint="move fewer days, or move that item without --with-later",
+        ) from None

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from resetkit.errors import UsageError
+from resetkit.errors import StorageError, UsageError
 from resetkit.history.fresh import (
     Progress,
     action_items,
@@ -224,8 +224,7 @@ def parse_day(text: str, what: str) -> date:
         return date.today()
     match = _WITHIN.match(text)
     if match:
-        days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
-        return date.today() - timedelta(days=days)
+        return date.today() - timedelta(days=_span_days(match, what))
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -233,12 +232,21 @@ def parse_day(text: str, what: str) -> date:
         raise UsageError(f"{what} {text!r} is not a date", hint=hint) from None
 
 
-def parse_span(text: str) -> timedelta:
-    """A span like 7d or 2w."""
+def parse_span(text: str, what: str = "the span") -> timedelta:
+    """A span like 7d or 2w (`what`: the option it was given to)."""
     match = _WITHIN.match(text.strip())
     if not match:
         raise UsageError(f"{text!r} is not a span of days", hint="write it like 7d or 2w")
-    return timedelta(days=int(match.group(1)) * (7 if match.group(2) == "w" else 1))
+    return timedelta(days=_span_days(match, what))
+
+
+def _span_days(match: re.Match[str], what: str) -> int:
+    from resetkit.dates import DateOutOfRange, span_days
+
+    try:
+        return span_days(match.group(1), match.group(2))
+    except DateOutOfRange as error:
+        raise UsageError(f"{what}: {error}", hint="give a shorter span or a date") from None
 
 
 # What a session row of a query holds: path, the FIELDS, row_sum, then the body's columns.
@@ -503,7 +511,7 @@ def open_history(
                 index.close()
                 index = None
         if index is None:
-            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="resetkit-"))
+            scratch = stack.enter_context(_scratch_folder())
             index = Index.throwaway(Path(scratch))
             if notes_dir.is_dir():
                 refresh(index, notes_dir, customer, progress)
@@ -517,6 +525,21 @@ def open_history(
         if history.damaged and index.path is not None:
             with contextlib.suppress(sqlite3.Error):
                 index.forget(history.damaged)
+
+
+def _scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for a throwaway index; StorageError saying what to set when neither
+    the cache dir nor any temporary folder can hold one."""
+    try:
+        return tempfile.TemporaryDirectory(prefix="resetkit-")
+    except OSError as error:
+        from resetkit.places import cache_dir
+
+        raise StorageError(
+            f"the history index can be kept neither in {cache_dir()} nor in a temporary folder "
+            f"({error.strerror or error})",
+            hint="set RESETKIT_CACHE_DIR or TMPDIR to a folder you can write to",
+        ) from None
 
 
 def read_sessions(

@@ -93,7 +93,9 @@ def write_notes(
         _remove_stale_copy(session, folder)
     question = playbook.follow_up_question
     day = session.answers.get(question.id) if question else None
-    if isinstance(day, str):
+    # A record saved before dates were checked may hold a day with no day after (9999-12-31):
+    # no invite for it, rather than a crash at every save.
+    if isinstance(day, str) and date.fromisoformat(day) < date.max:
         texts[INVITE_FILE] = follow_up_invite(session, playbook, date.fromisoformat(day))
     return _write(session, folder, texts, force)
 

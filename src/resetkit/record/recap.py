@@ -291,6 +291,16 @@ def recipients(attendees: list[Attendee]) -> list[tuple[str, str]]:
     return found
 
 
+def _ascii_domain(addr_spec: str) -> str:
+    """The address with an internationalised domain in its ASCII (IDNA) form, which every mail
+    client reads; the email package would write it as an encoded-word, which none reads as an
+    address. UnicodeError (a ValueError) for a domain IDNA cannot write."""
+    local, at, domain = addr_spec.rpartition("@")
+    if not at or domain.isascii():
+        return addr_spec
+    return f"{local}@{domain.encode('idna').decode('ascii')}"
+
+
 def recap_email(
     session: Session,
     playbook: Playbook,
@@ -317,7 +327,7 @@ def recap_email(
 
     def address(name: str, addr_spec: str, what: str) -> Address:
         try:
-            return Address(display_name=name, addr_spec=addr_spec)
+            return Address(display_name=name, addr_spec=_ascii_domain(addr_spec))
         except (ValueError, IndexError, HeaderParseError):
             raise UsageError(f"{what} {addr_spec!r} is not a valid email address") from None
 

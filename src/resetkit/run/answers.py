@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from resetkit.controls import check_name
-from resetkit.dates import resolve_date
+from resetkit.dates import DateOutOfRange, in_range, resolve_date
 from resetkit.errors import AnswersInvalid, Problem, UsageError, did_you_mean
 from resetkit.format.conditions import describe
 from resetkit.format.loader import Located, read_yaml
@@ -180,11 +180,14 @@ def preview_day(located: Located) -> date | None:
 def _preview_date(located: Located, value: Any, problems: list[Problem]) -> date | None:
     if value is None:
         return None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
     try:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return in_range(value)
         if isinstance(value, str) and len(value) == len("2026-11-24"):
-            return date.fromisoformat(value)
+            return in_range(date.fromisoformat(value))
+    except DateOutOfRange as error:
+        problems.append(located.problem(("preview_date",), f"preview_date {error}"))
+        return None
     except ValueError:
         pass
     # Not `today` or `+14d`: a preview must render the same on any day.
@@ -295,6 +298,9 @@ def _review(
         if due is not None:
             try:
                 new_due = resolve_date(due if isinstance(due, date) else str(due), today)
+            except DateOutOfRange as error:
+                problems.append(located.problem((*where, "due"), f"'{key}': due {error}"))
+                continue
             except ValueError:
                 problems.append(
                     located.problem(

@@ -139,7 +139,13 @@ def _refuse_other_folder(folder: Path) -> None:
 
 def _rendered_folder(answers: Path) -> Path:
     """Where an answers file's rendered copy goes: beside it, named after it."""
-    return answers.with_name(playbook_stem(answers))
+    name = playbook_stem(answers)
+    if not name.strip("."):  # '..yaml' would name the folder it is in, '...yaml' its parent
+        raise UsageError(
+            f"an answers file named {answers.name!r} leaves no name for the folder of its preview",
+            hint="rename it, like churn-risk.yaml",
+        )
+    return answers.with_name(name)
 
 
 # --- examples kept beside playbooks -----------------------------------------------------------
@@ -215,7 +221,13 @@ def _playbooks(references: list[str]) -> list[Path]:
 
 
 def _compare(playbook: Path, answers: Path) -> Example:
-    example = Example(playbook, answers, _rendered_folder(answers))
+    try:
+        example = Example(playbook, answers, _rendered_folder(answers))
+        _refuse_link(playbook.parent, example.folder)
+    except UsageError as error:  # no folder to compare with, nor to write into
+        return Example(
+            playbook, answers, answers.parent, [Problem(shown(answers), 1, 1, str(error))]
+        )
     try:
         text = read_text(playbook)
         example.files = render(
@@ -233,6 +245,20 @@ def _compare(playbook: Path, answers: Path) -> Example:
         if committed != rendered:
             example.differs[name] = _diff(example.folder / name, committed, rendered)
     return example
+
+
+def _refuse_link(base: Path, folder: Path) -> None:
+    """UsageError when a folder on the way from `base` to `folder` is a symbolic link: an
+    example's copy is written beside its playbook, never where a link leads."""
+    parts = folder.relative_to(base).parts
+    for depth in range(1, len(parts) + 1):
+        if base.joinpath(*parts[:depth]).is_symlink():
+            link = Path(shown(base)).joinpath(*parts[:depth])  # the link, not where it leads
+            raise UsageError(
+                f"{link} is a symbolic link: an example is rendered only into the "
+                "folders beside its playbook",
+                hint="replace the link with the folder itself",
+            )
 
 
 def shown(path: Path) -> str:
