@@ -40,6 +40,9 @@ WINDOWS_DEVICES = {
 }
 
 
+DATA_DIR_REASON = "your data dir"
+
+
 @dataclass(frozen=True)
 class NotesDir:
     """Where notes go, and why that folder was chosen."""
@@ -62,7 +65,7 @@ def find_notes_dir(option: Path | None, cwd: Path | None = None) -> NotesDir:
             return NotesDir(_notes_dir_from_config(config), f"notes_dir in {config}")
     import platformdirs
 
-    return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", "your data dir")
+    return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", DATA_DIR_REASON)
 
 
 def cache_dir() -> Path:

@@ -23,11 +23,14 @@ app.add_typer(team_app, name="team")
 
 @team_app.command("init")
 def team_init(notes_dir: NotesDirOption = None) -> None:
-    """Set up the git repository of the notes dir so that records merge; harmless to repeat."""
-    from resetkit.places import find_notes_dir
-    from resetkit.record.team import init
+    """Set up this git repository to share notes (in notes/ unless told); harmless to repeat."""
+    from resetkit.places import DATA_DIR_REASON, find_notes_dir
+    from resetkit.record.team import init, team_notes_dir
 
-    for line in init(find_notes_dir(notes_dir).path):
+    found = find_notes_dir(notes_dir)
+    chosen = None if found.why == DATA_DIR_REASON else found.path
+    notes, said = team_notes_dir(chosen, Path.cwd())
+    for line in [*said, *init(notes)]:
         sys.stderr.write(f"{line}\n")
 
 
@@ -38,15 +41,19 @@ def team_repair(notes_dir: NotesDirOption = None) -> None:
     from resetkit.record.team import render_changed, repair
 
     notes = find_notes_dir(notes_dir).path
-    repaired = repair(notes)
-    for path in repaired:
+    done = repair(notes)
+    for path in done.repaired:
         sys.stderr.write(f"merged {path}\n")
     written, said = render_changed(notes)
     for path in written:
         sys.stdout.write(f"{path}\n")
     for line in said:
         sys.stderr.write(f"resetkit: {line}\n")
-    if not repaired:
+    for line in done.left:
+        sys.stderr.write(f"resetkit: {line}\n")
+    if done.left:
+        raise typer.Exit(1)
+    if not done.repaired:
         sys.stderr.write("no session record was left in conflict\n")
 
 

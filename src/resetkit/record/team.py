@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from resetkit.errors import UsageError
@@ -57,23 +58,72 @@ def resetkit_command() -> list[str]:
     return [sys.executable, "-m", "resetkit"]
 
 
+def team_notes_dir(chosen: Path | None, cwd: Path) -> tuple[Path, list[str]]:
+    """The notes dir `team init` sets up, and a line saying why when it chose it itself.
+
+    `chosen` is a notes dir the user named (--notes-dir, $RESETKIT_NOTES_DIR or a
+    resetkit.toml); without one, the repository holding `cwd` gets `notes/` at its top. Never
+    the personal data folder: a team's notes live in the team's repository.
+    """
+    if chosen is not None:
+        return chosen, []
+    top = _top_of(cwd)
+    if top is None:
+        raise UsageError(
+            f"{cwd} is not inside a git repository",
+            hint="clone the team's repository ('git clone URL') or make one ('git init'), "
+            "then run 'resetkit team init' inside it",
+        )
+    notes = top / "notes"
+    return notes, [f"using {notes} as the team's notes dir ('--notes-dir DIR' picks another)"]
+
+
+def _top_of(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder` (or its nearest existing parent)."""
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        raise UsageError("git is not installed", hint="install git to share notes") from None
+    if done.returncode != 0 or not done.stdout.strip():
+        return None
+    return Path(done.stdout.strip()).resolve()
+
+
 def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     """Set up the git repository holding `notes_dir` for a team; a line for each thing done.
 
     Running it again changes nothing that is already in place.
     """
     command = command or resetkit_command()
+    top = _top_of(notes_dir)
+    if top is None:
+        raise UsageError(
+            f"{notes_dir} is not inside a git repository",
+            hint="run 'resetkit team init' inside a clone of the team's repository, or pass "
+            "'--notes-dir' a folder inside one",
+        )
+    notes_dir = notes_dir.resolve() if notes_dir.exists() else notes_dir.absolute()
+    relative = os.path.relpath(notes_dir, top)
+    if relative == ".." or relative.startswith(f"..{os.sep}"):
+        raise UsageError(f"{notes_dir} is outside the repository {top}")
     notes_dir.mkdir(parents=True, exist_ok=True)
-    top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
     done: list[str] = []
     for name, lines in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORED)):
         if _add_lines(notes_dir / name, lines):
             done.append(f"wrote {notes_dir / name}")
     config = top / CONFIG_FILE
     if not config.exists():
-        relative = os.path.relpath(notes_dir, top)
-        write_text_atomic(config, f'notes_dir = "{relative}"\n')
-        done.append(f"wrote {config} (notes_dir = {relative!r})")
+        posix = Path(relative).as_posix()
+        write_text_atomic(config, f"notes_dir = {_toml_string(posix)}\n")
+        done.append(f"wrote {config} (notes_dir = {posix!r})")
     quoted = shlex.join(command)
     drivers = {
         RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B"),
@@ -85,23 +135,76 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             _git(top, "config", "--local", f"merge.{driver}.name", name)
             _git(top, "config", "--local", f"merge.{driver}.driver", line)
             done.append(f"registered the merge driver {driver} in {top / '.git' / 'config'}")
-    hooks = Path(_git(top, "rev-parse", "--git-path", "hooks").strip())
-    hook = (top / hooks) / "post-merge"
-    if not hook.exists() or HOOK_MARK not in hook.read_text("utf-8", errors="replace"):
-        hook.parent.mkdir(parents=True, exist_ok=True)
-        previous = hook.read_text("utf-8") if hook.exists() else "#!/bin/sh\n"
-        hook.write_text(
-            previous.rstrip("\n") + f"\n{HOOK_MARK}\n{quoted} render --all-changed "
-            f"--notes-dir {shlex.quote(str(notes_dir))} >/dev/null || true\n",
-            "utf-8",
-        )
-        hook.chmod(0o755)
-        done.append(f"installed a post-merge hook ({hook}) that rebuilds notes files")
-    tracked = _git(top, "ls-files", "--", f"{notes_dir}/*/*/session.prev.json").split()
+    rebuild = f"{quoted} render --all-changed --notes-dir {shlex.quote(str(notes_dir))}"
+    done += _install_hook(top, "post-merge", rebuild)
+    tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
+    tracked = [name for name in tracked if name]
     if tracked:
         _git(top, "rm", "--cached", "-q", "--", *tracked)
         done.append(f"stopped tracking {len(tracked)} session.prev.json file(s) (kept on disk)")
     return done or ["nothing to do: this repository is set up already"]
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string (a folder name may hold quotes or backslashes)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+CHAINED_SUFFIX = ".before-resetkit"
+
+
+def _install_hook(top: Path, name: str, rebuild: str) -> list[str]:
+    """Install resetkit's `name` hook where git looks for hooks (core.hooksPath included).
+
+    A hook already there, in any language, is kept beside it as NAME.before-resetkit and run
+    first, with the same arguments and standard input; its exit status is the hook's.
+    """
+    hooks = top / _git(top, "rev-parse", "--git-path", "hooks").strip()
+    hook = hooks / name
+    chained = hooks / f"{name}{CHAINED_SUFFIX}"
+    script = "\n".join(
+        [
+            "#!/bin/sh",
+            HOOK_MARK,
+            f"# A {name} hook that was here before is kept as {chained.name} and runs first.",
+            "status=0",
+            f'chained="$(dirname "$0")/{chained.name}"',
+            'if [ -x "$chained" ]; then "$chained" "$@" || status=$?; fi',
+            f"{rebuild} >/dev/null 2>&1 || true",
+            'exit "$status"',
+            "",
+        ]
+    )
+    existing = _read(hook) if hook.exists() else None
+    if existing == script:
+        return []
+    said = []
+    hooks.mkdir(parents=True, exist_ok=True)
+    if existing is not None and HOOK_MARK in existing:
+        # An earlier resetkit appended its lines to the hook it found: what came before
+        # them was that hook, which is kept and chained like any other.
+        before = existing.split(HOOK_MARK, 1)[0]
+        existing = before if before.strip() not in ("", "#!/bin/sh") else None
+        if existing is not None and not chained.exists():
+            write_text_atomic(chained, before)
+            chained.chmod(0o755)
+            said.append(f"kept your {name} hook as {chained}; it runs first, as before")
+    elif existing is not None:
+        if chained.exists():
+            raise UsageError(
+                f"{hook} is not resetkit's, and {chained.name} is taken",
+                hint=f"merge the two into {chained.name}, remove {hook.name}, then run "
+                "'resetkit team init' again",
+            )
+        os.replace(hook, chained)
+        said.append(f"kept your {name} hook as {chained}; it runs first, as before")
+    write_text_atomic(hook, script)
+    hook.chmod(0o755)
+    custom = _git(top, "config", "--get", "core.hooksPath", check=False).strip()
+    where = f"{hook}, in core.hooksPath" if custom else str(hook)
+    said.append(f"installed a {name} hook ({where}) that rebuilds notes files")
+    return said
 
 
 def _add_lines(path: Path, lines: list[str]) -> bool:
@@ -159,41 +262,63 @@ def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
     write_text_atomic(ours, merged)
 
 
-def repair(notes_dir: Path) -> list[Path]:
-    """Merge every session record git left in conflict below `notes_dir`, from the three
-    versions it keeps; notes files in conflict keep this clone's side. The files repaired."""
-    from resetkit.record.merge import TwoSessions, merge_texts
-    from resetkit.record.session import tell_the_index
+@dataclass
+class Repair:
+    """What `repair` did: the files it merged, and those it left for a person, with why."""
 
-    top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
-    unmerged = sorted(
-        {
-            line.split("\t", 1)[1]
-            for line in _git(top, "ls-files", "-u", "--", str(notes_dir)).splitlines()
-        }
-    )
-    repaired = []
+    repaired: list[Path] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+
+def repair(notes_dir: Path) -> Repair:
+    """Merge every session record git left in conflict below `notes_dir`, from the three
+    versions it keeps; notes files in conflict keep this clone's side. A record deleted on
+    one side and changed on the other is left in conflict and named: only a person knows
+    which is right."""
+    top = _top_of(notes_dir)
+    if top is None:
+        raise UsageError(f"{notes_dir} is not inside a git repository")
+    listing = _git(top, "ls-files", "-u", "-z", "--", str(notes_dir)).split("\0")
+    unmerged = sorted({entry.split("\t", 1)[1] for entry in listing if "\t" in entry})
+    done = Repair()
     for name in unmerged:
         path = top / name
         if path.name == RECORD_FILE:
-            versions = [
-                _git(top, "show", f":{stage}:{name}", check=False) or None for stage in (1, 2, 3)
-            ]
-            if versions[1] is None or versions[2] is None:
+            why = _repair_record(top, name)
+            if why:
+                done.left.append(f"{path}: {why}")
                 continue
-            try:
-                merged = merge_texts(versions[0], versions[1], versions[2])
-            except TwoSessions as two:
-                raise UsageError(f"{path}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
-            write_text_atomic(path, merged)
-            tell_the_index(path.parent)
         elif path.name in DERIVED_FILES:
             _git(top, "checkout", "--ours", "--", name)
         else:
             continue
         _git(top, "add", "--", name)
-        repaired.append(path)
-    return repaired
+        done.repaired.append(path)
+    return done
+
+
+def _repair_record(top: Path, name: str) -> str:
+    """Merge one record in conflict from git's three stages; why it could not, or ''."""
+    from resetkit.record.merge import TwoSessions, merge_texts
+    from resetkit.record.session import tell_the_index
+
+    base, ours, theirs = (
+        _git(top, "show", f":{stage}:{name}", check=False) or None for stage in (1, 2, 3)
+    )
+    if ours is None or theirs is None:
+        side = "this clone" if ours is None else "the other clone"
+        return (
+            f"deleted in {side} and changed in the other: keep it with 'git add {name}' or "
+            f"delete it with 'git rm {name}', then commit"
+        )
+    try:
+        merged = merge_texts(base, ours, theirs)
+    except TwoSessions as two:
+        raise UsageError(f"{top / name}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+    path = top / name
+    write_text_atomic(path, merged)
+    tell_the_index(path.parent)
+    return ""
 
 
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
