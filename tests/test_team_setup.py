@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from test_team_git import clone_of, git, items_of, resetkit, shared_repository
 
@@ -38,7 +39,7 @@ def test_team_init_with_no_options_in_a_fresh_clone_sets_up_notes_in_the_reposit
     assert git(clone, "config", "--get", "merge.resetkit-record.driver").stdout.strip()
     assert (clone / ".git" / "hooks" / "post-merge").stat().st_mode & 0o111
     # The personal data folder is never touched by a team's setup.
-    assert not (tmp_path / "home" / ".local" / "share" / "resetkit").exists()
+    assert not (tmp_path / "home" / ".local" / "share" / "resetkit" / "notes").exists()
     again = resetkit(clone, "team", "init", monkeypatch=monkeypatch)
     assert again.exit_code == 0
     assert again.stderr.strip() == "nothing to do: this repository is set up already"
@@ -54,7 +55,7 @@ def test_team_init_outside_a_repository_says_to_clone_first_and_leaves_nothing_b
     (line,) = result.stderr.strip().splitlines()
     assert "is not inside a git repository" in line and "git clone" in line
     assert list(outside.iterdir()) == []
-    assert not (tmp_path / "home" / ".local" / "share" / "resetkit").exists()
+    assert not (tmp_path / "home" / ".local" / "share" / "resetkit" / "notes").exists()
     named = resetkit(
         outside, "team", "init", "--notes-dir", str(outside / "n"), monkeypatch=monkeypatch
     )
@@ -196,3 +197,44 @@ def test_repair_names_a_record_deleted_on_one_side_and_leaves_it_for_a_person(
     assert f"{plain / name}: deleted in the other clone" in repaired.stderr
     assert "no session record was left in conflict" not in repaired.stderr
     assert name in git(plain, "ls-files", "-u").stdout
+
+
+def test_outside_the_team_repository_a_command_names_the_other_notes_dir_it_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (ann,) = shared_repository(tmp_path, monkeypatch, ["ann"])
+    inside = resetkit(ann, "actions", monkeypatch=monkeypatch)
+    assert inside.exit_code == 0 and "Step 0" in inside.stdout
+    assert "notes in" not in inside.stderr
+    home = tmp_path / "home"
+    away = resetkit(home, "due", monkeypatch=monkeypatch)
+    assert away.exit_code == 0
+    personal = home / ".local" / "share" / "resetkit" / "notes"
+    assert (
+        f"resetkit: notes in {personal} (your data dir); the last command used {ann / 'notes'}"
+        in away.stderr
+    )
+    assert "notes in" not in resetkit(home, "due", monkeypatch=monkeypatch).stderr  # said once
+    back = resetkit(ann, "sessions", monkeypatch=monkeypatch)
+    assert f"notes in {ann / 'notes'}" in back.stderr
+
+
+def test_start_outside_the_team_repository_refuses_to_hide_the_session_in_personal_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import QUIET_RISK_CHECK
+
+    clone = fresh_repository(tmp_path)
+    assert resetkit(clone, "team", "init", monkeypatch=monkeypatch).exit_code == 0
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"answers": QUIET_RISK_CHECK}), "utf-8")
+    args = ["start", "risk-check", "--customer", "Acme", "--answers", str(answers), "--no-input"]
+    away = resetkit(tmp_path / "home", *args, monkeypatch=monkeypatch)
+    assert away.exit_code == 2
+    (line,) = away.stderr.strip().splitlines()
+    assert f"not inside your team's repository ({clone / 'notes'})" in line
+    assert "--notes-dir" in line
+    assert not (tmp_path / "home" / ".local" / "share" / "resetkit" / "notes").exists()
+    inside = resetkit(clone, *args, monkeypatch=monkeypatch)
+    assert inside.exit_code == 0, inside.output
+    assert list((clone / "notes").glob("acme/*-risk-check/session.json"))

@@ -17,6 +17,7 @@ from resetkit.cli.output import (
     filters_from,
     has_terminal,
     history_of,
+    notes_dir_path,
     one_line,
     reads_history,
     table,
@@ -80,9 +81,8 @@ def actions_list(
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
     from resetkit.history.actions import settle_action
-    from resetkit.places import find_notes_dir
 
-    changed = settle_action(find_notes_dir(notes_dir).path, action_id, event, new_due)
+    changed = settle_action(notes_dir_path(notes_dir), action_id, event, new_due)
     what = one_line(changed.item.what)
     if changed.repeated:
         sys.stderr.write(f"{changed.item.id} already {event.kind} there: {what}; nothing new\n")
@@ -157,9 +157,8 @@ def actions_move(
 
 def _move_plan(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
     from resetkit.history.plan import move_with_later
-    from resetkit.places import find_notes_dir
 
-    moved = move_with_later(find_notes_dir(notes_dir).path, action_id, event, new_due)
+    moved = move_with_later(notes_dir_path(notes_dir), action_id, event, new_due)
     changed = moved.settled
     sys.stderr.write(f"{changed.item.id} moved: {' '.join(changed.item.what.split())}\n")
     for item in moved.shifted:

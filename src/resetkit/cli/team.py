@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from resetkit.cli.app import Commands, app
-from resetkit.cli.output import NotesDirOption
+from resetkit.cli.output import NotesDirOption, notes_dir_path
 
 team_app = typer.Typer(
     cls=Commands,
@@ -24,7 +24,7 @@ app.add_typer(team_app, name="team")
 @team_app.command("init")
 def team_init(notes_dir: NotesDirOption = None) -> None:
     """Set up this git repository to share notes (in notes/ unless told); harmless to repeat."""
-    from resetkit.places import DATA_DIR_REASON, find_notes_dir
+    from resetkit.places import DATA_DIR_REASON, find_notes_dir, register_team
     from resetkit.record.team import init, team_notes_dir
 
     found = find_notes_dir(notes_dir)
@@ -32,15 +32,15 @@ def team_init(notes_dir: NotesDirOption = None) -> None:
     notes, said = team_notes_dir(chosen, Path.cwd())
     for line in [*said, *init(notes)]:
         sys.stderr.write(f"{line}\n")
+    register_team(notes.resolve())
 
 
 @team_app.command("repair")
 def team_repair(notes_dir: NotesDirOption = None) -> None:
     """Merge the session records a git merge left in conflict, then rebuild their notes."""
-    from resetkit.places import find_notes_dir
     from resetkit.record.team import render_changed, repair
 
-    notes = find_notes_dir(notes_dir).path
+    notes = notes_dir_path(notes_dir)
     done = repair(notes)
     for path in done.repaired:
         sys.stderr.write(f"merged {path}\n")
