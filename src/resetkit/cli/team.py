@@ -61,11 +61,13 @@ Side = Annotated[Path, typer.Argument()]
 
 
 @app.command("merge-record", hidden=True)
-def merge_record(base: Side, ours: Side, theirs: Side) -> None:
-    """git's merge driver for session.json (%O %A %B): the merged record replaces %A."""
+def merge_record(
+    base: Side, ours: Side, theirs: Side, name: Annotated[str, typer.Argument()] = ""
+) -> None:
+    """git's merge driver for session.json (%O %A %B %P): the merged record replaces %A."""
     from resetkit.record.team import merge_record_files
 
-    merge_record_files(base, ours, theirs)
+    merge_record_files(base, ours, theirs, name)
 
 
 @app.command("merge-derived", hidden=True)

@@ -126,7 +126,7 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
         done.append(f"wrote {config} (notes_dir = {posix!r})")
     quoted = shlex.join(command)
     drivers = {
-        RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B"),
+        RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B %P"),
         DERIVED_DRIVER: ("resetkit notes files", f"{quoted} merge-derived %O %A %B"),
     }
     for driver, (name, line) in drivers.items():
@@ -242,23 +242,35 @@ TWO_SESSIONS_HINT = (
 )
 
 
-def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
-    """git's merge driver for session.json: the merged record written over `ours`."""
-    from resetkit.record.merge import TwoSessions, merge_texts
+def merge_record_files(base: Path, ours: Path, theirs: Path, name: str = "") -> None:
+    """git's merge driver for session.json: the merged record written over `ours`. `name`
+    is the record's path in the repository (git's %P), to name it when a side is damaged."""
+    from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
 
     def text(path: Path) -> str | None:
-        content = path.read_text("utf-8") if path.exists() else ""
+        try:
+            content = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise DamagedSide(
+                f"{name or ours}: {'ours' if path == ours else 'theirs'} is not UTF-8 text",
+                hint="take one side whole with 'git checkout --ours' or '--theirs', then "
+                "'git add' it",
+            ) from None
+        except OSError:
+            content = ""
         return content if content.strip() else None
 
     ours_text, theirs_text = text(ours), text(theirs)
     if ours_text is None or theirs_text is None:
-        raise UsageError(f"{ours}: one side of the merge has no record")
+        raise UsageError(f"{name or ours}: one side of the merge has no record")
     try:
         merged = merge_texts(text(base), ours_text, theirs_text)
     except TwoSessions as two:
         # This clone's record stays (git marks the file in conflict, its other version kept
         # at stage 3): nothing is merged into the wrong conversation, nothing is lost.
         raise UsageError(str(two), hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+    except DamagedSide as damaged:
+        raise DamagedSide(f"{name or ours}: {damaged.message}", hint=damaged.hint) from None
     write_text_atomic(ours, merged)
 
 
@@ -297,14 +309,23 @@ def repair(notes_dir: Path) -> Repair:
     return done
 
 
+def _staged(top: Path, stage: int, name: str) -> str | None:
+    """The text git keeps of `name` at a merge stage (1 base, 2 ours, 3 theirs); None if none."""
+    done = subprocess.run(
+        ["git", "show", f":{stage}:{name}"], cwd=top, capture_output=True, check=False
+    )
+    return done.stdout.decode("utf-8") or None if done.returncode == 0 else None
+
+
 def _repair_record(top: Path, name: str) -> str:
     """Merge one record in conflict from git's three stages; why it could not, or ''."""
-    from resetkit.record.merge import TwoSessions, merge_texts
+    from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
     from resetkit.record.session import tell_the_index
 
-    base, ours, theirs = (
-        _git(top, "show", f":{stage}:{name}", check=False) or None for stage in (1, 2, 3)
-    )
+    try:
+        base, ours, theirs = (_staged(top, stage, name) for stage in (1, 2, 3))
+    except UnicodeDecodeError:
+        return "a side is not UTF-8 text: take one whole with 'git checkout --ours' or '--theirs'"
     if ours is None or theirs is None:
         side = "this clone" if ours is None else "the other clone"
         return (
@@ -315,6 +336,8 @@ def _repair_record(top: Path, name: str) -> str:
         merged = merge_texts(base, ours, theirs)
     except TwoSessions as two:
         raise UsageError(f"{top / name}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+    except DamagedSide as damaged:
+        return str(damaged)
     path = top / name
     write_text_atomic(path, merged)
     tell_the_index(path.parent)
