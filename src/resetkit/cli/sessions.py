@@ -151,7 +151,10 @@ def render(
         return
     if session_ref is None:
         fail("name the SESSION to render, or pass --all-changed")
-    for path in render_session(notes, session_ref, force=force):
+    written, notice = render_session(notes, session_ref, force=force)
+    if notice:
+        sys.stderr.write(f"resetkit: {notice}\n")
+    for path in written:
         sys.stdout.write(f"{path}\n")
 
 
@@ -188,10 +191,14 @@ def share(
 ) -> None:
     """Show the customer copy of a complete session, or write it as an email draft."""
     from resetkit.record.notes import customer_copy
-    from resetkit.record.session import open_session, playbook_of
+    from resetkit.record.session import open_session
+    from resetkit.record.which_playbook import playbook_of
 
     folder, session = open_session(notes_dir_path(notes_dir), session_ref, "complete")
-    model, _ = playbook_of(session)
+    found = playbook_of(session, folder)
+    if found.notice:
+        sys.stderr.write(f"resetkit: {found.notice}\n")
+    model = found.playbook
     markdown, edited = customer_copy(session, model, folder)
     if edited:
         sys.stderr.write(f"resetkit: using {folder / 'shared.md'} as you edited it\n")

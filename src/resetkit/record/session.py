@@ -558,14 +558,3 @@ def open_session(notes_dir: Path, reference: str | None, status: Status) -> tupl
             f"session {session.id} is {needs[session.status]}; this needs one {needs[status]}"
         )
     return folder, session
-
-
-def playbook_of(session: Session) -> tuple[Playbook, Path]:
-    """The playbook a session ran: the file it started from, else its id on the search path."""
-    from resetkit.format.loader import load as load_playbook
-    from resetkit.format.loader import load_file
-
-    recorded = Path(session.playbook_path)
-    if recorded.is_file():
-        return load_file(recorded), recorded
-    return load_playbook(session.playbook_id)

@@ -348,7 +348,8 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     """Rebuild the notes files of every complete session whose files no longer match its
     record (after a merge); files edited by hand are kept. (files written, lines said)."""
     from resetkit.record.notes import render_session, rendered_texts
-    from resetkit.record.session import load, playbook_of, session_folders
+    from resetkit.record.session import load, session_folders
+    from resetkit.record.which_playbook import playbook_of
 
     written: list[Path] = []
     said: list[str] = []
@@ -359,14 +360,17 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
             session = load(folder)
             if session.status != "complete":
                 continue
-            playbook, _ = playbook_of(session)
+            playbook = playbook_of(session, folder).playbook
             stale = [
                 name
                 for name, text in rendered_texts(session, playbook).items()
                 if _read(folder / name) != text
             ]
             if stale:
-                written += render_session(notes_dir, str(folder))  # by path: no search
+                paths, notice = render_session(notes_dir, str(folder))  # by path: no search
+                written += paths
+                if notice:
+                    said.append(notice)
         except UsageError as problem:
             said.append(f"{folder}: {problem}")
     return written, said
