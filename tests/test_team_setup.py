@@ -238,3 +238,54 @@ def test_start_outside_the_team_repository_refuses_to_hide_the_session_in_person
     inside = resetkit(clone, *args, monkeypatch=monkeypatch)
     assert inside.exit_code == 0, inside.output
     assert list((clone / "notes").glob("acme/*-risk-check/session.json"))
+
+
+def test_reopen_drop_and_settle_go_through_a_merge_like_every_other_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_team_git import sync
+
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    first, second, third = (item["id"] for item in items_of(ann)[:3])
+    assert resetkit(ann, "actions", "done", first, monkeypatch=monkeypatch).exit_code == 0
+    dropped = resetkit(ann, "actions", "drop", second, "--reason", "  ", monkeypatch=monkeypatch)
+    assert dropped.exit_code == 2 and "--reason must say why" in dropped.stderr
+    assert (
+        resetkit(ann, "actions", "drop", second, "--reason", "No budget", monkeypatch=monkeypatch)
+    ).exit_code == 0
+    sync(ann)
+    sync(bob)
+    reopened = resetkit(bob, "actions", "reopen", first, "--note", "Oops", monkeypatch=monkeypatch)
+    assert reopened.exit_code == 0, reopened.output
+    again = resetkit(bob, "actions", "reopen", first, monkeypatch=monkeypatch)
+    assert again.exit_code == 2 and "is open" in again.stderr
+    # Both move the third item at once: it is flagged after the merge.
+    for clone, days in ((ann, "+20d"), (bob, "+25d")):
+        moved = resetkit(
+            clone, "actions", "move", third, "--due", days, "--reason", clone.name,
+            monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert moved.exit_code == 0, moved.output
+    sync(bob)
+    sync(ann)
+    status = {i["id"]: (i["status"], bool(i.get("flag"))) for i in items_of(ann)}
+    assert status[first] == ("open", False)
+    assert status[second] == ("dropped", False)
+    assert status[third] == ("open", True)
+    listed = resetkit(ann, "actions", monkeypatch=monkeypatch)
+    row = next(line for line in listed.stdout.splitlines() if line.startswith(third))
+    assert row.split("\t")[1] == "⚑" and "two places" not in row
+    shown = resetkit(ann, "actions", "show", third, monkeypatch=monkeypatch)
+    assert shown.exit_code == 0 and "changed in two places at once" in shown.stdout
+    assert "moved from" in shown.stdout and " by Ann" in shown.stdout and " by Bob" in shown.stdout
+    settled = resetkit(ann, "actions", "settle", third, monkeypatch=monkeypatch)
+    assert settled.exit_code == 0, settled.output
+    twice = resetkit(ann, "actions", "settle", third, monkeypatch=monkeypatch)
+    assert twice.exit_code == 2 and "no flag to settle" in twice.stderr
+    sync(ann)
+    sync(bob)  # bob never settled: the flag cleared on ann's side stays cleared
+    for clone in (ann, bob):
+        (item,) = [i for i in items_of(clone) if i["id"] == third]
+        assert not item.get("flag"), clone.name
+    plan = next((bob / "notes").glob("*/*-reset/action-plan.md")).read_text("utf-8")
+    assert "#1 reopened: Oops" in plan and "#2 dropped: No budget" in plan

@@ -104,8 +104,8 @@ def notes_dir_change(found: NotesDir) -> str | None:
     if last == str(found.path):
         return None
     _remember(last_notes_dir=str(found.path))
-    if not isinstance(last, str):
-        return None  # the first command ever: nothing to tell it apart from
+    if not isinstance(last, str) or found.why == "--notes-dir":
+        return None  # the first command ever, or a folder named on the command line
     return f"notes in {found.path} ({found.why}); the last command used {last}"
 
 

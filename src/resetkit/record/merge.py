@@ -243,7 +243,14 @@ def _merge_item(
             due = event.get("to_due")
         elif event.get("kind") in ("done", "dropped"):
             status = event["kind"]
+        elif event.get("kind") == "reopened":
+            status = "open"
     merged["status"], merged["due"] = status, due
+    # A flag cleared on one side (settled, or the item changed since) stays cleared.
+    flag = _three_way(start.get("flag", ""), ours.get("flag", ""), theirs.get("flag", ""), False)
+    merged.pop("flag", None)
+    if flag:
+        merged["flag"] = flag
     new_mine = [e for e in ours.get("history") or [] if _event_key(e) not in known]
     new_theirs = [e for e in theirs.get("history") or [] if _event_key(e) not in known]
     if new_mine and new_theirs and new_mine != new_theirs:

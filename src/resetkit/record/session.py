@@ -45,12 +45,13 @@ Status = Literal["in_progress", "complete", "discarded"]
 
 
 class ActionEvent(BaseModel):
-    """A change to an action item after the meeting: done, moved (a slip) or dropped."""
+    """A change to an action item after the meeting: done, moved (a slip), dropped, or
+    reopened (a done or dropped item open again)."""
 
     model_config = ConfigDict(extra="forbid")
 
     at: datetime
-    kind: Literal["done", "moved", "dropped"]
+    kind: Literal["done", "moved", "dropped", "reopened"]
     note: str = ""
     from_due: date | None = None
     to_due: date | None = None
