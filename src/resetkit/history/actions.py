@@ -126,7 +126,7 @@ def change_action(
     """
     item = _raw_item(session, action_id)
     reopening = event.kind == "reopened"
-    if (item.get("status") == "open") == reopening:
+    if event.kind != "noted" and (item.get("status") == "open") == reopening:
         status = item.get("status")
         raise UsageError(
             f"action item {action_id} is {status}"
@@ -138,7 +138,7 @@ def change_action(
         if item.get("due") == due:
             return False  # already there: a repeated move records no second slip
         item["due"] = due
-    else:
+    elif event.kind != "noted":
         item["status"] = "open" if reopening else event.kind
     item.setdefault("history", []).append(event.model_dump(mode="json"))
     item.pop("flag", None)

@@ -45,13 +45,13 @@ Status = Literal["in_progress", "complete", "discarded"]
 
 
 class ActionEvent(BaseModel):
-    """A change to an action item after the meeting: done, moved (a slip), dropped, or
-    reopened (a done or dropped item open again)."""
+    """A change to an action item after the meeting: done, moved (a slip), dropped, reopened
+    (a done or dropped item open again), or noted (a note on an item left open)."""
 
     model_config = ConfigDict(extra="forbid")
 
     at: datetime
-    kind: Literal["done", "moved", "dropped", "reopened"]
+    kind: Literal["done", "moved", "dropped", "reopened", "noted"]
     note: str = ""
     from_due: date | None = None
     to_due: date | None = None
