@@ -289,3 +289,45 @@ def test_reopen_drop_and_settle_go_through_a_merge_like_every_other_change(
         assert not item.get("flag"), clone.name
     plan = next((bob / "notes").glob("*/*-reset/action-plan.md")).read_text("utf-8")
     assert "#1 reopened: Oops" in plan and "#2 dropped: No budget" in plan
+
+
+def test_team_repair_splits_one_folder_saved_by_two_clones_alike_in_every_clone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from conftest import QUIET_RISK_CHECK
+    from test_team_git import sync
+
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    for clone in (ann, bob):
+        answers = clone.parent / f"{clone.name}.yaml"
+        answers.write_text(yaml.safe_dump({"answers": QUIET_RISK_CHECK}), "utf-8")
+        started = resetkit(
+            clone, "start", "risk-check", "--customer", "Initech", "--answers", str(answers),
+            "--no-input", monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert started.exit_code == 0, started.output
+    sync(ann)
+    git(bob, "add", "-A")
+    git(bob, "commit", "-qm", "risk check")
+    pulled = git(bob, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert "run 'resetkit team repair'" in pulled.stderr
+    repaired = resetkit(bob, "team", "repair", monkeypatch=monkeypatch)
+    assert repaired.exit_code == 0, repaired.output
+    git(bob, "add", "-A")
+    git(bob, "commit", "-qm", "two risk checks")
+    git(bob, "push", "-q", "origin", "HEAD:main")
+    pulled = git(ann, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert pulled.returncode == 0, pulled.stderr
+    layouts = []
+    for clone in (ann, bob):
+        records = sorted((clone / "notes" / "initech").glob("*/session.json"))
+        assert [path.parent.name.endswith("-2") for path in records] == [False, True]
+        loaded = [json.loads(path.read_text("utf-8")) for path in records]
+        assert [r["id"] for r in loaded] == [f"initech/{p.parent.name}" for p in records]
+        assert loaded[0]["started_at"] <= loaded[1]["started_at"]
+        layouts.append([(r["id"], r["started_at"]) for r in loaded])
+        listed = resetkit(clone, "sessions", "--customer", "Initech", monkeypatch=monkeypatch)
+        assert listed.stdout.count("initech/") == 2, listed.output
+    assert layouts[0] == layouts[1]

@@ -69,6 +69,13 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
     return merged
 
 
+def started_first(first: str, second: str) -> bool:
+    """Whether the session in the record text `first` started before the one in `second` (by
+    instant; the texts decide a tie), the same in every clone."""
+    one, other = json.loads(first), json.loads(second)
+    return (_instant(one.get("started_at")), first) <= (_instant(other.get("started_at")), second)
+
+
 def merge_texts(base: str | None, ours: str, theirs: str) -> str:
     """`merge_records` on the three texts of session.json; the merged text, checked against
     the record's schema and written as resetkit writes a record.

@@ -10,6 +10,7 @@ and `repair` merges it from the three versions git keeps.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resetkit.errors import UsageError
-from resetkit.places import CONFIG_FILE, check_config
+from resetkit.places import CONFIG_FILE, check_config, session_id
 from resetkit.storage import RECORD_FILE, write_text_atomic
 
 RECORD_DRIVER = "resetkit-record"
@@ -237,8 +238,8 @@ def who(notes_dir: Path) -> str:
 
 
 TWO_SESSIONS_HINT = (
-    "'git show :3:PATH > other.json' saves the other clone's, then move it into a folder of its "
-    "own (the same name with -2) and 'git add' both"
+    "run 'resetkit team repair': it keeps both, the earlier where it is and the later in a "
+    "folder of its own (the same name with -2), with an id of its own"
 )
 
 
@@ -268,7 +269,7 @@ def merge_record_files(base: Path, ours: Path, theirs: Path, name: str = "") -> 
     except TwoSessions as two:
         # This clone's record stays (git marks the file in conflict, its other version kept
         # at stage 3): nothing is merged into the wrong conversation, nothing is lost.
-        raise UsageError(str(two), hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+        raise UsageError(str(two), hint=TWO_SESSIONS_HINT) from None
     except DamagedSide as damaged:
         raise DamagedSide(f"{name or ours}: {damaged.message}", hint=damaged.hint) from None
     write_text_atomic(ours, merged)
@@ -332,16 +333,44 @@ def _repair_record(top: Path, name: str) -> str:
             f"deleted in {side} and changed in the other: keep it with 'git add {name}' or "
             f"delete it with 'git rm {name}', then commit"
         )
+    path = top / name
     try:
         merged = merge_texts(base, ours, theirs)
-    except TwoSessions as two:
-        raise UsageError(f"{top / name}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+    except TwoSessions:
+        _split(top, path, ours, theirs)
+        return ""
     except DamagedSide as damaged:
         return str(damaged)
-    path = top / name
     write_text_atomic(path, merged)
     tell_the_index(path.parent)
     return ""
+
+
+def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
+    """Two clones each saved a session in one folder: the one that started first keeps it, the
+    other goes to the next free folder of the same name (-2, -3) with an id of its own. Every
+    clone decides alike, so the split made in one merges cleanly into the others."""
+    from resetkit.record.merge import started_first
+    from resetkit.record.session import tell_the_index
+
+    first, later = (ours, theirs) if started_first(ours, theirs) else (theirs, ours)
+    folder = path.parent
+    for number in range(2, 10_000):
+        moved = folder.with_name(f"{folder.name}-{number}")
+        try:
+            moved.mkdir()
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise UsageError(f"too many sessions named {folder.name} in {folder.parent}")
+    record = json.loads(later)
+    record["id"] = session_id(moved)
+    write_text_atomic(moved / RECORD_FILE, json.dumps(record) + "\n")
+    write_text_atomic(path, first)
+    for changed in (folder, moved):
+        tell_the_index(changed)
+    _git(top, "add", "--", str(moved / RECORD_FILE))
 
 
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
