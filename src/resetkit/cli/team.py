@@ -71,6 +71,12 @@ def merge_record(
 
 
 @app.command("merge-derived", hidden=True)
-def merge_derived(base: Side, ours: Side, theirs: Side) -> None:
-    """git's merge driver for notes files: this side's file stays, to be rebuilt from the
-    merged record (`render --all-changed`, run by the post-merge hook)."""
+def merge_derived(
+    base: Side, ours: Side, theirs: Side, name: Annotated[str, typer.Argument()] = ""
+) -> None:
+    """git's merge driver for notes files (%O %A %B %P): a hand edit on either side is kept
+    (both sides': merged by line, or a conflict named); files resetkit wrote are rebuilt from
+    the merged record by the post-merge or post-rewrite hook."""
+    from resetkit.record.team import merge_derived_files
+
+    merge_derived_files(base, ours, theirs, name)

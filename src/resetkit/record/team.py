@@ -18,9 +18,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resetkit.errors import UsageError
+from resetkit.errors import EXIT_INVALID, ResetkitError, UsageError
 from resetkit.places import CONFIG_FILE, check_config, session_id
-from resetkit.storage import RECORD_FILE, write_text_atomic
+from resetkit.storage import RECORD_FILE, write_bytes_atomic, write_text_atomic
 
 RECORD_DRIVER = "resetkit-record"
 DERIVED_DRIVER = "resetkit-derived"
@@ -128,7 +128,7 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     quoted = shlex.join(command)
     drivers = {
         RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B %P"),
-        DERIVED_DRIVER: ("resetkit notes files", f"{quoted} merge-derived %O %A %B"),
+        DERIVED_DRIVER: ("resetkit notes files", f"{quoted} merge-derived %O %A %B %P"),
     }
     for driver, (name, line) in drivers.items():
         current = _git(top, "config", "--local", "--get", f"merge.{driver}.driver", check=False)
@@ -137,7 +137,8 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             _git(top, "config", "--local", f"merge.{driver}.driver", line)
             done.append(f"registered the merge driver {driver} in {top / '.git' / 'config'}")
     rebuild = f"{quoted} render --all-changed --notes-dir {shlex.quote(str(notes_dir))}"
-    done += _install_hook(top, "post-merge", rebuild)
+    for hook in ("post-merge", "post-rewrite"):  # post-rewrite: a pull with rebase, an amend
+        done += _install_hook(top, hook, rebuild)
     tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
     tracked = [name for name in tracked if name]
     if tracked:
@@ -273,6 +274,97 @@ def merge_record_files(base: Path, ours: Path, theirs: Path, name: str = "") -> 
     except DamagedSide as damaged:
         raise DamagedSide(f"{name or ours}: {damaged.message}", hint=damaged.hint) from None
     write_text_atomic(ours, merged)
+
+
+class HandEditsInConflict(ResetkitError):
+    """Both clones edited one notes file by hand, on the same lines: git stops on it."""
+
+    exit_code = EXIT_INVALID
+
+
+def merge_derived_files(base: Path, ours: Path, theirs: Path, name: str = "") -> None:
+    """git's merge driver for notes files: the merged file written over `ours`.
+
+    A file resetkit wrote (its hash is in that side's record) is rebuilt after the merge from
+    the merged record, so either side's will do. A file edited by hand is kept: the other
+    side's unless this side's is edited too; both sides' edits merge by line, and edits to
+    the same lines stop the merge on that file (exit 1), with both kept in conflict markers.
+    """
+    original, mine, other = (_bytes(path) for path in (base, ours, theirs))
+    if mine == other or other == original:
+        return
+    if mine == original:
+        write_bytes_atomic(ours, other)
+        return
+    mine_by_hand = not _rendered(mine, ["HEAD"], name)
+    other_by_hand = not _rendered(other, _other_side(), name)
+    if not other_by_hand:
+        return  # this side's stays: its hand edit, or a file the hooks rebuild
+    if not mine_by_hand:
+        write_bytes_atomic(ours, other)
+        return
+    merged = subprocess.run(
+        ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", "-p", "--", str(ours),
+         str(base), str(theirs)],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    write_bytes_atomic(ours, merged.stdout)
+    if merged.returncode != 0:
+        raise HandEditsInConflict(
+            f"{name or ours}: edited by hand in both clones, on the same lines",
+            hint="both edits are in the file between conflict markers: keep what is right, "
+            "then 'git add' it",
+        )
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _other_side() -> list[str]:
+    """Commits that may hold the other side's record: the side git names in GITHEAD_<sha>
+    during a merge, and ORIG_HEAD, the branch being replayed during a rebase."""
+    named = [key.removeprefix("GITHEAD_") for key in os.environ if key.startswith("GITHEAD_")]
+    return [*named, "ORIG_HEAD"]
+
+
+def _rendered(content: bytes, refs: list[str], name: str) -> bool:
+    """Whether `content` is what resetkit wrote at `name` (a notes file): its hash is in the
+    record of that folder in one of the commits `refs` point to, or that lie between them and
+    HEAD. False when nothing says so: the file is then kept as a hand edit, never dropped."""
+    import hashlib
+
+    if "/" not in name:
+        return False
+    folder, file = name.rsplit("/", 1)
+    record = f"{folder}/{RECORD_FILE}"
+    digest = hashlib.sha256(content).hexdigest()
+    for ref in refs:
+        listed = subprocess.run(
+            ["git", "log", "--format=%H", "-n", "50", ref, "--not", "HEAD", "--", record],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        commits = [ref, *listed.stdout.split()] if listed.returncode == 0 else [ref]
+        for commit in commits:
+            shown = subprocess.run(
+                ["git", "show", f"{commit}:{record}"], capture_output=True, check=False
+            )
+            if shown.returncode != 0:
+                continue
+            try:
+                data = json.loads(shown.stdout)
+                known = {data["written"].get(file), data.get("written_before", {}).get(file)}
+            except (ValueError, AttributeError, KeyError, TypeError):
+                continue
+            if digest in known:
+                return True
+    return False
 
 
 @dataclass
