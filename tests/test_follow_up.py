@@ -53,10 +53,30 @@ def test_still_open_items_are_left_unchanged(isolated: Path) -> None:
     earlier = drive("reset", notes_dir=notes)
     session, folder = second_session(notes, "risk-check")
     changed = review_follow_up(
-        earlier.folder, session, folder, ScriptedPrompter({}, ["open"]), Console(file=io.StringIO())
+        earlier.folder,
+        session,
+        folder,
+        ScriptedPrompter({"review-note": ""}, ["open"]),
+        Console(file=io.StringIO()),
     )
     assert changed == 0
     assert load(earlier.folder).action_items()[0].history == []
+
+
+def test_a_note_on_an_item_left_open_is_kept_and_settles_nothing(isolated: Path) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    session, folder = second_session(notes, "risk-check")
+    prompter = ScriptedPrompter({"review-note": "Waiting for their IT"})  # Enter: the first
+    changed = review_follow_up(
+        earlier.folder, session, folder, prompter, Console(file=io.StringIO())
+    )
+    assert changed == 0
+    (item,) = load(earlier.folder).action_items()
+    assert item.status == "open"
+    assert [(e.kind, e.note) for e in item.history] == [("noted", "Waiting for their IT")]
+    plan = (earlier.folder / "action-plan.md").read_text("utf-8")
+    assert "#1 noted: Waiting for their IT" in plan
 
 
 def test_a_scripted_follow_up_links_the_sessions(run, isolated: Path) -> None:

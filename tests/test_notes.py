@@ -178,14 +178,15 @@ def test_no_invite_without_a_follow_up_date() -> None:
 
 def test_a_next_line_character_in_a_name_survives_the_front_matter() -> None:
     from resetkit.record.notes import write_notes
-    from resetkit.record.session import playbook_of, save
+    from resetkit.record.session import save
+    from resetkit.record.which_playbook import playbook_of
 
     # Refused as typed now (a C1 control), but a record written before may hold it.
     driven = drive("risk-check")
     session = load(driven.folder)
     session.customer = "Acme\x85Corp"
     save(session, driven.folder)
-    write_notes(session, playbook_of(session)[0], driven.folder, force=True)
+    write_notes(session, playbook_of(session, driven.folder).playbook, driven.folder, force=True)
     matter, _ = split_front_matter((driven.folder / "notes.md").read_text("utf-8"))
     assert matter["customer"] == "Acme\x85Corp"
 

@@ -251,7 +251,7 @@ def test_follow_up_reviews_open_actions_before_the_walk(spawn, isolated: Path) -
         "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
     )
     child.expect_exact("1 open action item(s)")
-    answer(child, "What happened to it?", "\r")  # Done
+    answer(child, "What happened to it?", DOWN + "\r")  # Done (the cursor starts on open)
     answer(child, "Note (optional)", "Sent on Monday\r")
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)

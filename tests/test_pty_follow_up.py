@@ -30,7 +30,7 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     child = spawn("start", "risk-check", "--customer", "Acme Corp", "--follow-up", session_id)
     child.expect_exact("3 open action item(s)")
     child.expect_exact("Send the recap")
-    answer(child, "What happened to it?", "\r")  # Done
+    answer(child, "What happened to it?", DOWN + "\r")  # Done
     answer(child, "Note (optional)", "Sent\r")
     child.expect_exact("Share the roadmap")
     child.expect_exact("What happened to it?")
@@ -47,14 +47,17 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     resumed = spawn("resume")
     resumed.expect_exact("2 open action item(s) left to review")
     resumed.expect_exact("Share the roadmap")
-    answer(resumed, "What happened to it?", DOWN * 3 + "\r")  # still open
+    answer(resumed, "What happened to it?", "\r")  # still open: where the cursor starts
+    answer(resumed, "Note (optional)", "Waiting for their IT\r")
     resumed.expect_exact("Name an admin")
-    answer(resumed, "What happened to it?", DOWN * 2 + "\r")  # dropped
+    answer(resumed, "What happened to it?", DOWN * 3 + "\r")  # dropped
     answer(resumed, "Note (optional)", "Not needed\r")
     resumed.expect_exact("Date of the last real conversation")
     assert "Send the recap" not in resumed.before  # settled before: not asked again
     resumed.kill(signal.SIGKILL)
     assert [item["status"] for item in earlier_items(earlier)] == ["done", "open", "dropped"]
+    noted = earlier_items(earlier)[1]["history"]
+    assert [(event["kind"], event["note"]) for event in noted] == [("noted", "Waiting for their IT")]
     assert new_record(isolated)["review_pending"] is None
 
 
@@ -67,7 +70,7 @@ def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolat
     child = spawn(
         "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
     )
-    answer(child, "What happened to it?", DOWN + "\r")  # Moved to a new date
+    answer(child, "What happened to it?", DOWN * 2 + "\r")  # Moved to a new date
     answer(child, "New due date", "\r")
     answer(child, "Note (optional)", "\r")
     child.expect_exact("Date of the last real conversation")

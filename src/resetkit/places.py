@@ -6,6 +6,7 @@ files without importing pydantic.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -40,6 +41,9 @@ WINDOWS_DEVICES = {
 }
 
 
+DATA_DIR_REASON = "your data dir"
+
+
 @dataclass(frozen=True)
 class NotesDir:
     """Where notes go, and why that folder was chosen."""
@@ -62,7 +66,75 @@ def find_notes_dir(option: Path | None, cwd: Path | None = None) -> NotesDir:
             return NotesDir(_notes_dir_from_config(config), f"notes_dir in {config}")
     import platformdirs
 
-    return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", "your data dir")
+    return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", DATA_DIR_REASON)
+
+
+def _places_file() -> Path:
+    """Where resetkit remembers the notes dir used last and the team repositories set up."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("resetkit")) / "places.json"
+
+
+def _remembered() -> dict[str, Any]:
+    import json
+
+    try:
+        found = json.loads(_places_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}  # never set, or damaged: it only ever adds a line of warning
+    return found if isinstance(found, dict) else {}
+
+
+def _remember(**changes: Any) -> None:
+    import json
+
+    from resetkit.storage import write_text_atomic
+
+    path = _places_file()
+    with contextlib.suppress(OSError):  # a read-only home: the warning is lost, not the command
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps(_remembered() | changes, indent=2), durable=False)
+
+
+def notes_dir_change(found: NotesDir) -> str | None:
+    """A line naming the notes dir when it is not the one the last command used (the
+    user moved between a team repository and elsewhere); remembers it either way."""
+    last = _remembered().get("last_notes_dir")
+    if last == str(found.path):
+        return None
+    _remember(last_notes_dir=str(found.path))
+    if not isinstance(last, str) or found.why == "--notes-dir":
+        return None  # the first command ever, or a folder named on the command line
+    return f"notes in {found.path} ({found.why}); the last command used {last}"
+
+
+def register_team(notes_dir: Path) -> None:
+    """Remember a team repository's notes dir, so a start outside it is not silently lost."""
+    teams = [team for team in registered_teams() if team != str(notes_dir)]
+    _remember(teams=[*teams, str(notes_dir)])
+
+
+def registered_teams() -> list[str]:
+    """The notes dirs of the team repositories set up here that still exist."""
+    teams = _remembered().get("teams")
+    if not isinstance(teams, list):
+        return []
+    return [team for team in teams if isinstance(team, str) and Path(team).is_dir()]
+
+
+def refuse_beside_a_team(found: NotesDir) -> None:
+    """UsageError when a session would go into the personal data folder while this user has
+    a team repository: it would be out of the team's sight, and nobody would know."""
+    teams = registered_teams()
+    if found.why != DATA_DIR_REASON or not teams:
+        return
+    raise UsageError(
+        f"not inside your team's repository ({teams[-1]}): this session would go to your "
+        f"personal notes ({found.path})",
+        hint=f"cd into the repository and start there, or pass '--notes-dir {found.path}' "
+        "to keep it to yourself",
+    )
 
 
 def cache_dir() -> Path:

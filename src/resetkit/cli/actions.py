@@ -17,6 +17,7 @@ from resetkit.cli.output import (
     filters_from,
     has_terminal,
     history_of,
+    notes_dir_path,
     one_line,
     reads_history,
     table,
@@ -25,7 +26,7 @@ from resetkit.cli.output import (
 
 actions_app = typer.Typer(
     cls=Commands,
-    help="Open action items across sessions; mark them done or move them.",
+    help="Open action items across sessions; mark them done, move, drop or reopen them.",
     rich_markup_mode=None,
     invoke_without_command=True,
     no_args_is_help=False,
@@ -73,21 +74,29 @@ def actions_list(
             due += f" ({item.overdue_days}d late)"
         who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
         critical = "yes" if row["critical_path"] == "yes" else ""
-        what = f"⚑ {row['what']} ({row['flag']})" if row.get("flag") else row["what"]
-        rows.append([row["action_id"], due, row["customer"], what, who, critical])
-    table(["ID", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
+        flag = "⚑" if row.get("flag") else ""
+        rows.append([row["action_id"], flag, due, row["customer"], row["what"], who, critical])
+    table(["ID", "⚑", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
+    if any(row[1] for row in rows):
+        sys.stderr.write(
+            "⚑: changed in two clones at once; 'resetkit actions show ID' says how, "
+            "'resetkit actions settle ID' clears it\n"
+        )
 
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
     from resetkit.history.actions import settle_action
-    from resetkit.places import find_notes_dir
 
-    changed = settle_action(find_notes_dir(notes_dir).path, action_id, event, new_due)
+    changed = settle_action(notes_dir_path(notes_dir), action_id, event, new_due)
     what = one_line(changed.item.what)
     if changed.repeated:
         sys.stderr.write(f"{changed.item.id} already {event.kind} there: {what}; nothing new\n")
     else:
         sys.stderr.write(f"{changed.item.id} {event.kind}: {what}\n")
+    _tell_plan(changed)
+
+
+def _tell_plan(changed: Any) -> None:
     if not changed.plan_rebuilt:
         sys.stderr.write(
             f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
@@ -106,6 +115,63 @@ def actions_done(
     from resetkit.record.session import ActionEvent
 
     _change_action(notes_dir, action_id, ActionEvent(at=now(), kind="done", note=note), None)
+
+
+@actions_app.command("drop")
+def actions_drop(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is dropped (recorded).")],
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Drop an open action item that will not be done, saying why."""
+    from resetkit.history.actions import now
+    from resetkit.record.session import ActionEvent
+
+    if not reason.strip():
+        fail("--reason must say why the item is dropped: it is shown in the action plan")
+    event = ActionEvent(at=now(), kind="dropped", note=reason.strip())
+    _change_action(notes_dir, action_id, event, None)
+
+
+@actions_app.command("reopen")
+def actions_reopen(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    note: Annotated[str, typer.Option("--note", help="Why it is open again.")] = "",
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Open a done or dropped action item again (a review closed it by mistake)."""
+    from resetkit.history.actions import now
+    from resetkit.record.session import ActionEvent
+
+    event = ActionEvent(at=now(), kind="reopened", note=note.strip())
+    _change_action(notes_dir, action_id, event, None)
+
+
+@actions_app.command("settle")
+def actions_settle(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Clear the ⚑ of an item changed in two clones at once, once you have looked at it."""
+    from resetkit.history.actions import settle_flag
+
+    changed = settle_flag(notes_dir_path(notes_dir), action_id)
+    sys.stderr.write(f"{changed.item.id} settled: {one_line(changed.item.what)}\n")
+    _tell_plan(changed)
+
+
+@actions_app.command("show")
+def actions_show(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """Everything about one action item: its session, owner, due date, status, flag and
+    every change since the meeting, with who made it."""
+    from resetkit.history.actions import describe_action, find_action
+
+    stored, item = find_action(notes_dir_path(notes_dir), action_id)
+    for line in describe_action(stored, item):
+        sys.stdout.write(f"{line}\n")
 
 
 @actions_app.command("move")
@@ -159,9 +225,8 @@ def actions_move(
 
 def _move_plan(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
     from resetkit.history.plan import move_with_later
-    from resetkit.places import find_notes_dir
 
-    moved = move_with_later(find_notes_dir(notes_dir).path, action_id, event, new_due)
+    moved = move_with_later(notes_dir_path(notes_dir), action_id, event, new_due)
     changed = moved.settled
     sys.stderr.write(f"{changed.item.id} moved: {' '.join(changed.item.what.split())}\n")
     for item in moved.shifted:

@@ -194,16 +194,29 @@ class _BuildProgress:
             self.bar = None
 
 
+def notes_dir_path(option: Path | None, *, starting: bool = False) -> Path:
+    """The notes dir a command uses, named on stderr when it is not the one used last;
+    `starting` a session refuses the personal folder while a team repository is set up."""
+    from resetkit.places import find_notes_dir, notes_dir_change, refuse_beside_a_team
+
+    found = find_notes_dir(option)
+    if starting:
+        refuse_beside_a_team(found)
+    line = notes_dir_change(found)
+    if line:
+        sys.stderr.write(f"resetkit: {line}\n")
+    return found.path
+
+
 @contextlib.contextmanager
 def history_of(notes_dir: Path | None, filters: Any) -> Iterator[Any]:
     """The history of the notes dir, its index up to date; damaged records are named on
     stderr (and skipped)."""
     from resetkit.history.read import open_history
-    from resetkit.places import find_notes_dir
 
     progress = _BuildProgress()
     try:
-        with open_history(find_notes_dir(notes_dir).path, filters, progress) as history:
+        with open_history(notes_dir_path(notes_dir), filters, progress) as history:
             progress.stop()
             for warning in history.problems:
                 sys.stderr.write(f"resetkit: {warning}\n")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from resetkit.cli.app import app
-from resetkit.cli.output import NotesDirOption, has_terminal, make_console
+from resetkit.cli.output import NotesDirOption, has_terminal, make_console, notes_dir_path
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,7 +84,7 @@ def start(
         follow_up=follow_up,
         no_input=no_input,
         other_customer=other_customer,
-        notes_dir=notes_dir,
+        notes_dir=notes_dir_path(notes_dir, starting=True),
         terminal=has_terminal(),
         brief=brief,
     )
@@ -115,7 +115,7 @@ def resume(
     from resetkit.run.start import ResumeRequest
     from resetkit.run.start import resume as resume_run
 
-    request = ResumeRequest(session_ref, take_over, notes_dir, has_terminal())
+    request = ResumeRequest(session_ref, take_over, notes_dir_path(notes_dir), has_terminal())
     console = make_console()
     _print_finished(resume_run(request, console), console)
 

@@ -23,6 +23,7 @@ from resetkit.cli.output import (
     filters_from,
     history_of,
     make_console,
+    notes_dir_path,
     reads_history,
     table,
     write_json,
@@ -136,10 +137,9 @@ def render(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Rebuild a session's notes.md, action-plan.md and shared.md (if it has a recap)."""
-    from resetkit.places import find_notes_dir
     from resetkit.record.notes import render_session
 
-    notes = find_notes_dir(notes_dir).path
+    notes = notes_dir_path(notes_dir)
     if all_changed:
         from resetkit.record.team import render_changed
 
@@ -151,7 +151,10 @@ def render(
         return
     if session_ref is None:
         fail("name the SESSION to render, or pass --all-changed")
-    for path in render_session(notes, session_ref, force=force):
+    written, notice = render_session(notes, session_ref, force=force)
+    if notice:
+        sys.stderr.write(f"resetkit: {notice}\n")
+    for path in written:
         sys.stdout.write(f"{path}\n")
 
 
@@ -187,12 +190,15 @@ def share(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Show the customer copy of a complete session, or write it as an email draft."""
-    from resetkit.places import find_notes_dir
     from resetkit.record.notes import customer_copy
-    from resetkit.record.session import open_session, playbook_of
+    from resetkit.record.session import open_session
+    from resetkit.record.which_playbook import playbook_of
 
-    folder, session = open_session(find_notes_dir(notes_dir).path, session_ref, "complete")
-    model, _ = playbook_of(session)
+    folder, session = open_session(notes_dir_path(notes_dir), session_ref, "complete")
+    found = playbook_of(session, folder)
+    if found.notice:
+        sys.stderr.write(f"resetkit: {found.notice}\n")
+    model = found.playbook
     markdown, edited = customer_copy(session, model, folder)
     if edited:
         sys.stderr.write(f"resetkit: using {folder / 'shared.md'} as you edited it\n")
@@ -323,13 +329,12 @@ def timing(
     from resetkit.history.timing import suggest as suggest_timeboxes
     from resetkit.history.timing import timing as time_spent
     from resetkit.history.timing import timing_csv, timing_markdown, timing_rows
-    from resetkit.places import find_notes_dir
 
     if suggest and output is not TimingFormat.table:
         fail("--format goes without --suggest: the suggestion is a diff")
     model, path = load(playbook)
     day = parse_day(since, "--since") if since else None
-    found, warnings = time_spent(model, find_notes_dir(notes_dir).path, day)
+    found, warnings = time_spent(model, notes_dir_path(notes_dir), day)
     for warning in warnings:
         sys.stderr.write(f"resetkit: {warning}\n")
     if suggest:

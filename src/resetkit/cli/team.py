@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from resetkit.cli.app import Commands, app
-from resetkit.cli.output import NotesDirOption
+from resetkit.cli.output import NotesDirOption, notes_dir_path
 
 team_app = typer.Typer(
     cls=Commands,
@@ -23,30 +23,37 @@ app.add_typer(team_app, name="team")
 
 @team_app.command("init")
 def team_init(notes_dir: NotesDirOption = None) -> None:
-    """Set up the git repository of the notes dir so that records merge; harmless to repeat."""
-    from resetkit.places import find_notes_dir
-    from resetkit.record.team import init
+    """Set up this git repository to share notes (in notes/ unless told); harmless to repeat."""
+    from resetkit.places import DATA_DIR_REASON, find_notes_dir, register_team
+    from resetkit.record.team import init, team_notes_dir
 
-    for line in init(find_notes_dir(notes_dir).path):
+    found = find_notes_dir(notes_dir)
+    chosen = None if found.why == DATA_DIR_REASON else found.path
+    notes, said = team_notes_dir(chosen, Path.cwd())
+    for line in [*said, *init(notes)]:
         sys.stderr.write(f"{line}\n")
+    register_team(notes.resolve())
 
 
 @team_app.command("repair")
 def team_repair(notes_dir: NotesDirOption = None) -> None:
     """Merge the session records a git merge left in conflict, then rebuild their notes."""
-    from resetkit.places import find_notes_dir
     from resetkit.record.team import render_changed, repair
 
-    notes = find_notes_dir(notes_dir).path
-    repaired = repair(notes)
-    for path in repaired:
+    notes = notes_dir_path(notes_dir)
+    done = repair(notes)
+    for path in done.repaired:
         sys.stderr.write(f"merged {path}\n")
     written, said = render_changed(notes)
     for path in written:
         sys.stdout.write(f"{path}\n")
     for line in said:
         sys.stderr.write(f"resetkit: {line}\n")
-    if not repaired:
+    for line in done.left:
+        sys.stderr.write(f"resetkit: {line}\n")
+    if done.left:
+        raise typer.Exit(1)
+    if not done.repaired:
         sys.stderr.write("no session record was left in conflict\n")
 
 
@@ -54,14 +61,22 @@ Side = Annotated[Path, typer.Argument()]
 
 
 @app.command("merge-record", hidden=True)
-def merge_record(base: Side, ours: Side, theirs: Side) -> None:
-    """git's merge driver for session.json (%O %A %B): the merged record replaces %A."""
+def merge_record(
+    base: Side, ours: Side, theirs: Side, name: Annotated[str, typer.Argument()] = ""
+) -> None:
+    """git's merge driver for session.json (%O %A %B %P): the merged record replaces %A."""
     from resetkit.record.team import merge_record_files
 
-    merge_record_files(base, ours, theirs)
+    merge_record_files(base, ours, theirs, name)
 
 
 @app.command("merge-derived", hidden=True)
-def merge_derived(base: Side, ours: Side, theirs: Side) -> None:
-    """git's merge driver for notes files: this side's file stays, to be rebuilt from the
-    merged record (`render --all-changed`, run by the post-merge hook)."""
+def merge_derived(
+    base: Side, ours: Side, theirs: Side, name: Annotated[str, typer.Argument()] = ""
+) -> None:
+    """git's merge driver for notes files (%O %A %B %P): a hand edit on either side is kept
+    (both sides': merged by line, or a conflict named); files resetkit wrote are rebuilt from
+    the merged record by the post-merge or post-rewrite hook."""
+    from resetkit.record.team import merge_derived_files
+
+    merge_derived_files(base, ours, theirs, name)

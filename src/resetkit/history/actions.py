@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -121,23 +122,41 @@ def change_action(
 ) -> bool:
     """Record a change to one action item in `session` (not saved: see record.session.change);
     False when it is a repeat that changes nothing (a move to the date the item already has).
+    A change clears the item's flag: whoever made it has looked at the item.
     """
+    item = _raw_item(session, action_id)
+    reopening = event.kind == "reopened"
+    if event.kind != "noted" and (item.get("status") == "open") == reopening:
+        status = item.get("status")
+        raise UsageError(
+            f"action item {action_id} is {status}"
+            + ("" if reopening else f"; 'resetkit actions reopen {action_id}' opens it again"),
+            hint="" if not reopening else "only a done or dropped item can be reopened",
+        )
+    if event.kind == "moved":
+        due = new_due.isoformat() if new_due else None
+        if item.get("due") == due:
+            return False  # already there: a repeated move records no second slip
+        item["due"] = due
+    elif event.kind != "noted":
+        item["status"] = "open" if reopening else event.kind
+    item.setdefault("history", []).append(event.model_dump(mode="json"))
+    item.pop("flag", None)
+    return True
+
+
+def clear_flag(session: Session, action_id: str) -> bool:
+    """Clear the flag of a change made in two clones at once, once a person has looked;
+    False when the item has none."""
+    item = _raw_item(session, action_id)
+    return bool(item.pop("flag", ""))
+
+
+def _raw_item(session: Session, action_id: str) -> dict[str, Any]:
     for raw in session.answers.values():
         for item in raw if isinstance(raw, list) else []:
-            if not isinstance(item, dict) or item.get("id") != action_id:
-                continue
-            if item.get("status") != "open":
-                raise UsageError(f"action item {action_id} is already {item.get('status')}")
-            if event.kind == "moved":
-                due = new_due.isoformat() if new_due else None
-                if item.get("due") == due:
-                    return False  # already there: a repeated move records no second slip
-                item.setdefault("history", []).append(event.model_dump(mode="json"))
-                item["due"] = due
-            else:
-                item.setdefault("history", []).append(event.model_dump(mode="json"))
-                item["status"] = event.kind
-            return True
+            if isinstance(item, dict) and item.get("id") == action_id:
+                return item
     raise UsageError(f"no action item '{action_id}' in session {session.id}")
 
 
@@ -178,30 +197,79 @@ class PlanNotWritten(StorageError):
 def settle_action(
     notes_dir: Path, action_id: str, event: ActionEvent, new_due: date | None
 ) -> Settled:
-    """Record a change to the action item `action_id` names (done, moved, dropped) and
-    rebuild its session's action plan, both under the session's lock."""
-    from resetkit.record.notes import write_action_plan
-    from resetkit.record.session import change, locked
+    """Record a change to the action item `action_id` names (done, moved, dropped, reopened)
+    and rebuild its session's action plan, both under the session's lock."""
     from resetkit.record.team import who
 
     stored, action = find_action(notes_dir, action_id)
-    folder = stored.folder
-    event.by = event.by or who(folder)
+    event.by = event.by or who(stored.folder)
     if event.kind == "moved":
         event.from_due = action.due
+    return _changed(
+        stored, action, event.kind, lambda s: change_action(s, action.id, event, new_due=new_due)
+    )
+
+
+def settle_flag(notes_dir: Path, action_id: str) -> Settled:
+    """Clear an action item's flag (see `clear_flag`) and rebuild its action plan."""
+    stored, action = find_action(notes_dir, action_id)
+    if not action.flag:
+        raise UsageError(
+            f"action item {action.id} has no flag to settle",
+            hint="a flag marks an item changed in two clones at once; 'resetkit actions' "
+            "shows them",
+        )
+    return _changed(stored, action, "settled", lambda s: clear_flag(s, action.id))
+
+
+def _changed(
+    stored: Stored, action: ActionItem, what: str, apply: Callable[[Session], bool]
+) -> Settled:
+    """Apply a change to one item's session under its lock, then rebuild its action plan."""
+    from resetkit.record.notes import write_action_plan
+    from resetkit.record.session import change, locked
+
+    folder = stored.folder
     with locked(folder):
 
-        def apply(session: Session) -> tuple[Session, bool]:
-            return session, change_action(session, action.id, event, new_due=new_due)
+        def changed(session: Session) -> tuple[Session, bool]:
+            return session, apply(session)
 
-        session, changed = change(folder, apply)
+        session, done = change(folder, changed)
         try:
             plan = write_action_plan(session, folder)
         except StorageError as error:
             raise PlanNotWritten(
-                f"{action.id} {event.kind}: the change is saved in {folder / 'session.json'}, "
+                f"{action.id} {what}: the change is saved in {folder / 'session.json'}, "
                 f"but {folder / 'action-plan.md'} could not be rewritten "
                 f"({error.message.split(';')[0]})",
                 hint=f"free some space, then run 'resetkit render {session.id}' to rebuild it",
             ) from None
-    return Settled(action, session.id, folder, plan is not None, repeated=not changed)
+    return Settled(action, session.id, folder, plan is not None, repeated=not done)
+
+
+def describe_action(stored: Stored, item: ActionItem) -> list[str]:
+    """One action item told in lines, as `actions show` prints them (terminal-safe)."""
+    from resetkit.controls import visible_line as printable
+
+    who = item.owner + (f" ({item.owner_name})" if item.owner_name else "")
+    lines = [
+        f"{item.id}  {printable(' '.join(item.what.split()))}",
+        f"  session   {printable(str(stored.id))} ({printable(str(stored.customer))})",
+        f"  owner     {printable(who)}",
+        f"  due       {item.due.isoformat() if item.due else 'no date'}"
+        + ("  (a key milestone)" if item.critical_path else ""),
+        f"  status    {item.status}",
+    ]
+    if item.flag:
+        lines.append(f"  ⚑         {printable(item.flag)}")
+    for event in item.history:
+        change: str = event.kind
+        if event.kind == "moved":
+            old = event.from_due.isoformat() if event.from_due else "no date"
+            new = event.to_due.isoformat() if event.to_due else "no date"
+            change = f"moved from {old} to {new}"
+        by = f" by {printable(event.by)}" if event.by else ""
+        note = f": {printable(' '.join(event.note.split()))}" if event.note else ""
+        lines.append(f"  {event.at.isoformat(timespec='minutes')}  {change}{by}{note}")
+    return lines

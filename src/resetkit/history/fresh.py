@@ -427,7 +427,14 @@ def _git(notes_dir: Path, *arguments: str) -> str | None:
 
 def git_changes(notes_dir: Path, seen: str | None) -> tuple[str | None, set[str] | None]:
     """What git changed in the notes dir since it was last seen: the new state to remember,
-    and the customer folders git changed (None: cannot tell, look at everything)."""
+    and the customer folders git changed (None: cannot tell, look at everything).
+
+    Two signals, both read only when git's index file changed: HEAD (a commit, pull, merge,
+    checkout, rebase or reset that moves it: `git diff` between the two commits), and the
+    folders whose files differ from HEAD (a `reset --hard`, `stash`, `checkout -- PATH` or
+    branch switch puts files back without moving HEAD, or moves it and leaves changes): the
+    folders dirty before or after may have changed.
+    """
     git_dir = _git_dir(notes_dir)
     if git_dir is None:
         return None, set()
@@ -441,12 +448,14 @@ def git_changes(notes_dir: Path, seen: str | None) -> tuple[str | None, set[str]
         return seen, set()  # git wrote nothing since: no commit, pull, merge or checkout
     head = _git(notes_dir, "rev-parse", "-q", "--verify", "HEAD")
     head = head.strip() if head else None
-    state = json.dumps({"index": index_state, "head": head})
-    if before is None:
-        return state, None  # first look with git: nothing to compare with
+    dirty = _uncommitted_folders(notes_dir) if head else None
+    state = json.dumps({"index": index_state, "head": head, "dirty": dirty})
+    if before is None or dirty is None or before.get("dirty") is None:
+        return state, None  # first look with git, or nothing to compare with
+    touched = set(before["dirty"]) | set(dirty)
     if before.get("head") == head:
-        return state, set()
-    if not before.get("head") or not head:
+        return state, touched
+    if not before.get("head"):
         return state, None
     names = _git(
         notes_dir,
@@ -456,13 +465,38 @@ def git_changes(notes_dir: Path, seen: str | None) -> tuple[str | None, set[str]
         "--no-renames",
         "--relative",
         str(before["head"]),
-        head,
+        str(head),
         "--",
         ".",
     )
     if names is None:
         return state, None  # the commit last seen is gone (a rebase, a gc): look at everything
-    return state, {name.split("/", 1)[0] for name in names.split("\0") if "/" in name}
+    return state, touched | _folders_of(names)
+
+
+def with_changes(state: str, folders: set[str]) -> str:
+    """The git state remembered, with `folders` counted as differing from HEAD: a record the
+    index read again since git last wrote its index may be put back by git (`reset --hard`)
+    without HEAD moving, and must then be looked at."""
+    if not folders:
+        return state
+    remembered = json.loads(state)
+    if remembered.get("dirty") is not None:
+        remembered["dirty"] = sorted(set(remembered["dirty"]) | folders)
+    return json.dumps(remembered)
+
+
+def _uncommitted_folders(notes_dir: Path) -> list[str] | None:
+    """The customer folders holding files that differ from HEAD (staged or not); None if git
+    cannot tell. Costs a stat of every tracked file, in git: paid only after git wrote its
+    index."""
+    names = _git(notes_dir, "diff", "--name-only", "-z", "--no-renames", "--relative", "HEAD")
+    return None if names is None else sorted(_folders_of(names))
+
+
+def _folders_of(names: str) -> set[str]:
+    """The customer folders of git's NUL-separated paths, relative to the notes dir."""
+    return {name.split("/", 1)[0] for name in names.split("\0") if "/" in name}
 
 
 # --- bringing the index up to date ---------------------------------------------------------------
@@ -528,7 +562,10 @@ def refresh(
     # as a pair ("/" comes before any character of a name).
     to_read.sort(key=lambda entry: entry[0][entry[0].find("/") + 1 :] + "/" + entry[0])
     folders = {name: listing[name][0] for name in dirty}
-    meta = {"git": git_state} if git_state is not None else {}
+    meta = {}
+    if git_state is not None:
+        changed = {name for _, name, _ in to_read} | {path.split("/", 1)[0] for path in gone}
+        meta["git"] = with_changes(git_state, changed if signed else set())
     if len(to_read) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         _read_in_parallel(
             index, notes_dir, recent, to_read, gone, folders, gone_folders, meta, progress

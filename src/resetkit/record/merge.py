@@ -11,12 +11,22 @@ person can look. Nothing either side did is dropped.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
+
+from resetkit.errors import EXIT_INVALID, ResetkitError
 
 Record = dict[str, Any]
 
 # Top-level fields that hold lists merged as a union, in order.
 _UNIONS = ("followed_by", "passed")
+
+
+class DamagedSide(ResetkitError):
+    """One side of a merge is not a record resetkit can read: nothing is merged, so the
+    other side stays whole and git stops the merge on that file."""
+
+    exit_code = EXIT_INVALID
 
 
 class TwoSessions(ValueError):
@@ -59,13 +69,55 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
     return merged
 
 
+def started_first(first: str, second: str) -> bool:
+    """Whether the session in the record text `first` started before the one in `second` (by
+    instant; the texts decide a tie), the same in every clone."""
+    one, other = json.loads(first), json.loads(second)
+    return (_instant(one.get("started_at")), first) <= (_instant(other.get("started_at")), second)
+
+
 def merge_texts(base: str | None, ours: str, theirs: str) -> str:
     """`merge_records` on the three texts of session.json; the merged text, checked against
-    the record's schema and written as resetkit writes a record."""
+    the record's schema and written as resetkit writes a record.
+
+    DamagedSide when a side is not a valid record (invalid JSON, conflict markers, a field of
+    the wrong kind): merging it could only lose what the other side holds.
+    """
     from resetkit.record.session import Session
 
-    merged = merge_records(json.loads(base) if base else None, json.loads(ours), json.loads(theirs))
+    sides = {
+        name: _readable(name, text)
+        for name, text in (("the common ancestor", base), ("ours", ours), ("theirs", theirs))
+        if text is not None
+    }
+    merged = merge_records(sides.get("the common ancestor"), sides["ours"], sides["theirs"])
     return Session.model_validate(merged).model_dump_json() + "\n"
+
+
+def _readable(side: str, text: str) -> Record:
+    """The record in one side's text, checked as every record is read; DamagedSide if not."""
+    from pydantic import ValidationError
+
+    from resetkit.record.session import Session
+
+    try:
+        record = json.loads(text)
+        Session.model_validate(record)
+    except ValueError as error:  # JSON or the schema (ValidationError is a ValueError)
+        if isinstance(error, ValidationError):
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            reason = f"{where}: {first['msg']}"
+        elif "<<<<<<<" in text:
+            reason = "it holds git's conflict markers"
+        else:
+            reason = f"not valid JSON ({error})"
+        raise DamagedSide(
+            f"{side} is not a readable session record: {reason}",
+            hint="fix that side's session.json (or take the other with 'git checkout --ours' "
+            "or '--theirs'), then 'git add' it",
+        ) from None
+    return record  # type: ignore[no-any-return]
 
 
 def _keys(*records: Record) -> list[str]:
@@ -75,11 +127,25 @@ def _keys(*records: Record) -> list[str]:
     return keys
 
 
-def _stamp(record: Record) -> str:
-    """When a side last changed the session: its latest event, end or start (ISO times)."""
-    times = [str(record.get("started_at") or ""), str(record.get("ended_at") or "")]
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _instant(stamp: Any) -> datetime:
+    """The instant an ISO time stands for, in UTC: times written in two time zones (Paris and
+    New York) compare by when they happened, not by their text. A time with no offset is
+    taken as UTC; one that is no time at all comes first."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return _NEVER
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _stamp(record: Record) -> datetime:
+    """When a side last changed the session: its latest event, end or start."""
+    times = [_instant(record.get("started_at")), _instant(record.get("ended_at"))]
     for item in _items(record.get("answers") or {}):
-        times += [str(event.get("at") or "") for event in item.get("history") or []]
+        times += [_instant(event.get("at")) for event in item.get("history") or []]
     return max(times)
 
 
@@ -168,7 +234,9 @@ def _merge_item(
     start = base or ours
     known = {_event_key(event) for event in start.get("history") or []}
     history = {_event_key(e): e for e in [*ours.get("history", []), *theirs.get("history", [])]}
-    events = sorted(history.values(), key=lambda event: str(event.get("at") or ""))
+    events = sorted(
+        history.values(), key=lambda event: (_instant(event.get("at")), _event_key(event))
+    )
     merged = dict(ours)
     for field in ("what", "owner", "owner_name", "critical_path"):
         merged[field] = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
@@ -182,7 +250,14 @@ def _merge_item(
             due = event.get("to_due")
         elif event.get("kind") in ("done", "dropped"):
             status = event["kind"]
+        elif event.get("kind") == "reopened":
+            status = "open"
     merged["status"], merged["due"] = status, due
+    # A flag cleared on one side (settled, or the item changed since) stays cleared.
+    flag = _three_way(start.get("flag", ""), ours.get("flag", ""), theirs.get("flag", ""), False)
+    merged.pop("flag", None)
+    if flag:
+        merged["flag"] = flag
     new_mine = [e for e in ours.get("history") or [] if _event_key(e) not in known]
     new_theirs = [e for e in theirs.get("history") or [] if _event_key(e) not in known]
     if new_mine and new_theirs and new_mine != new_theirs:

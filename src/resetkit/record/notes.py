@@ -182,12 +182,17 @@ def write_action_plan(session: Session, folder: Path) -> Path | None:
     return _write(session, folder, {"action-plan.md": action_plan_markdown(session)}, False)[0]
 
 
-def render_session(notes_dir: Path, reference: str, *, force: bool = False) -> list[Path]:
-    """Rebuild a complete session's notes from its record, under the session's lock."""
-    from resetkit.record.session import find_session, locked, open_session, playbook_of
+def render_session(
+    notes_dir: Path, reference: str, *, force: bool = False
+) -> tuple[list[Path], str]:
+    """Rebuild a complete session's notes from its record, under the session's lock: the
+    files written, and a notice when its playbook is not the very file it ran (see
+    which_playbook)."""
+    from resetkit.record.session import find_session, locked, open_session
+    from resetkit.record.which_playbook import playbook_of
 
     folder = find_session(notes_dir, reference)
     with locked(folder):
         folder, session = open_session(notes_dir, str(folder), "complete")
-        model, _ = playbook_of(session)
-        return write_notes(session, model, folder, force=force)
+        found = playbook_of(session, folder)
+        return write_notes(session, found.playbook, folder, force=force), found.notice

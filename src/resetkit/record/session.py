@@ -45,12 +45,13 @@ Status = Literal["in_progress", "complete", "discarded"]
 
 
 class ActionEvent(BaseModel):
-    """A change to an action item after the meeting: done, moved (a slip) or dropped."""
+    """A change to an action item after the meeting: done, moved (a slip), dropped, reopened
+    (a done or dropped item open again), or noted (a note on an item left open)."""
 
     model_config = ConfigDict(extra="forbid")
 
     at: datetime
-    kind: Literal["done", "moved", "dropped"]
+    kind: Literal["done", "moved", "dropped", "reopened", "noted"]
     note: str = ""
     from_due: date | None = None
     to_due: date | None = None
@@ -558,14 +559,3 @@ def open_session(notes_dir: Path, reference: str | None, status: Status) -> tupl
             f"session {session.id} is {needs[session.status]}; this needs one {needs[status]}"
         )
     return folder, session
-
-
-def playbook_of(session: Session) -> tuple[Playbook, Path]:
-    """The playbook a session ran: the file it started from, else its id on the search path."""
-    from resetkit.format.loader import load as load_playbook
-    from resetkit.format.loader import load_file
-
-    recorded = Path(session.playbook_path)
-    if recorded.is_file():
-        return load_file(recorded), recorded
-    return load_playbook(session.playbook_id)

@@ -10,15 +10,17 @@ and `repair` merges it from the three versions git keeps.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from resetkit.errors import UsageError
-from resetkit.places import CONFIG_FILE, check_config
-from resetkit.storage import RECORD_FILE, write_text_atomic
+from resetkit.errors import EXIT_INVALID, ResetkitError, UsageError
+from resetkit.places import CONFIG_FILE, check_config, session_id
+from resetkit.storage import RECORD_FILE, write_bytes_atomic, write_text_atomic
 
 RECORD_DRIVER = "resetkit-record"
 DERIVED_DRIVER = "resetkit-derived"
@@ -57,27 +59,76 @@ def resetkit_command() -> list[str]:
     return [sys.executable, "-m", "resetkit"]
 
 
+def team_notes_dir(chosen: Path | None, cwd: Path) -> tuple[Path, list[str]]:
+    """The notes dir `team init` sets up, and a line saying why when it chose it itself.
+
+    `chosen` is a notes dir the user named (--notes-dir, $RESETKIT_NOTES_DIR or a
+    resetkit.toml); without one, the repository holding `cwd` gets `notes/` at its top. Never
+    the personal data folder: a team's notes live in the team's repository.
+    """
+    if chosen is not None:
+        return chosen, []
+    top = _top_of(cwd)
+    if top is None:
+        raise UsageError(
+            f"{cwd} is not inside a git repository",
+            hint="clone the team's repository ('git clone URL') or make one ('git init'), "
+            "then run 'resetkit team init' inside it",
+        )
+    notes = top / "notes"
+    return notes, [f"using {notes} as the team's notes dir ('--notes-dir DIR' picks another)"]
+
+
+def _top_of(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder` (or its nearest existing parent)."""
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        raise UsageError("git is not installed", hint="install git to share notes") from None
+    if done.returncode != 0 or not done.stdout.strip():
+        return None
+    return Path(done.stdout.strip()).resolve()
+
+
 def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     """Set up the git repository holding `notes_dir` for a team; a line for each thing done.
 
     Running it again changes nothing that is already in place.
     """
     command = command or resetkit_command()
+    top = _top_of(notes_dir)
+    if top is None:
+        raise UsageError(
+            f"{notes_dir} is not inside a git repository",
+            hint="run 'resetkit team init' inside a clone of the team's repository, or pass "
+            "'--notes-dir' a folder inside one",
+        )
+    notes_dir = notes_dir.resolve() if notes_dir.exists() else notes_dir.absolute()
+    relative = os.path.relpath(notes_dir, top)
+    if relative == ".." or relative.startswith(f"..{os.sep}"):
+        raise UsageError(f"{notes_dir} is outside the repository {top}")
     notes_dir.mkdir(parents=True, exist_ok=True)
-    top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
     done: list[str] = []
     for name, lines in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORED)):
         if _add_lines(notes_dir / name, lines):
             done.append(f"wrote {notes_dir / name}")
     config = top / CONFIG_FILE
     if not config.exists():
-        relative = os.path.relpath(notes_dir, top)
-        write_text_atomic(config, f'notes_dir = "{relative}"\n')
-        done.append(f"wrote {config} (notes_dir = {relative!r})")
+        posix = Path(relative).as_posix()
+        write_text_atomic(config, f"notes_dir = {_toml_string(posix)}\n")
+        done.append(f"wrote {config} (notes_dir = {posix!r})")
     quoted = shlex.join(command)
     drivers = {
-        RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B"),
-        DERIVED_DRIVER: ("resetkit notes files", f"{quoted} merge-derived %O %A %B"),
+        RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B %P"),
+        DERIVED_DRIVER: ("resetkit notes files", f"{quoted} merge-derived %O %A %B %P"),
     }
     for driver, (name, line) in drivers.items():
         current = _git(top, "config", "--local", "--get", f"merge.{driver}.driver", check=False)
@@ -85,23 +136,77 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             _git(top, "config", "--local", f"merge.{driver}.name", name)
             _git(top, "config", "--local", f"merge.{driver}.driver", line)
             done.append(f"registered the merge driver {driver} in {top / '.git' / 'config'}")
-    hooks = Path(_git(top, "rev-parse", "--git-path", "hooks").strip())
-    hook = (top / hooks) / "post-merge"
-    if not hook.exists() or HOOK_MARK not in hook.read_text("utf-8", errors="replace"):
-        hook.parent.mkdir(parents=True, exist_ok=True)
-        previous = hook.read_text("utf-8") if hook.exists() else "#!/bin/sh\n"
-        hook.write_text(
-            previous.rstrip("\n") + f"\n{HOOK_MARK}\n{quoted} render --all-changed "
-            f"--notes-dir {shlex.quote(str(notes_dir))} >/dev/null || true\n",
-            "utf-8",
-        )
-        hook.chmod(0o755)
-        done.append(f"installed a post-merge hook ({hook}) that rebuilds notes files")
-    tracked = _git(top, "ls-files", "--", f"{notes_dir}/*/*/session.prev.json").split()
+    rebuild = f"{quoted} render --all-changed --notes-dir {shlex.quote(str(notes_dir))}"
+    for hook in ("post-merge", "post-rewrite"):  # post-rewrite: a pull with rebase, an amend
+        done += _install_hook(top, hook, rebuild)
+    tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
+    tracked = [name for name in tracked if name]
     if tracked:
         _git(top, "rm", "--cached", "-q", "--", *tracked)
         done.append(f"stopped tracking {len(tracked)} session.prev.json file(s) (kept on disk)")
     return done or ["nothing to do: this repository is set up already"]
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string (a folder name may hold quotes or backslashes)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+CHAINED_SUFFIX = ".before-resetkit"
+
+
+def _install_hook(top: Path, name: str, rebuild: str) -> list[str]:
+    """Install resetkit's `name` hook where git looks for hooks (core.hooksPath included).
+
+    A hook already there, in any language, is kept beside it as NAME.before-resetkit and run
+    first, with the same arguments and standard input; its exit status is the hook's.
+    """
+    hooks = top / _git(top, "rev-parse", "--git-path", "hooks").strip()
+    hook = hooks / name
+    chained = hooks / f"{name}{CHAINED_SUFFIX}"
+    script = "\n".join(
+        [
+            "#!/bin/sh",
+            HOOK_MARK,
+            f"# A {name} hook that was here before is kept as {chained.name} and runs first.",
+            "status=0",
+            f'chained="$(dirname "$0")/{chained.name}"',
+            'if [ -x "$chained" ]; then "$chained" "$@" || status=$?; fi',
+            f"{rebuild} >/dev/null 2>&1 || true",
+            'exit "$status"',
+            "",
+        ]
+    )
+    existing = _read(hook) if hook.exists() else None
+    if existing == script:
+        return []
+    said = []
+    hooks.mkdir(parents=True, exist_ok=True)
+    if existing is not None and HOOK_MARK in existing:
+        # An earlier resetkit appended its lines to the hook it found: what came before
+        # them was that hook, which is kept and chained like any other.
+        before = existing.split(HOOK_MARK, 1)[0]
+        existing = before if before.strip() not in ("", "#!/bin/sh") else None
+        if existing is not None and not chained.exists():
+            write_text_atomic(chained, before)
+            chained.chmod(0o755)
+            said.append(f"kept your {name} hook as {chained}; it runs first, as before")
+    elif existing is not None:
+        if chained.exists():
+            raise UsageError(
+                f"{hook} is not resetkit's, and {chained.name} is taken",
+                hint=f"merge the two into {chained.name}, remove {hook.name}, then run "
+                "'resetkit team init' again",
+            )
+        os.replace(hook, chained)
+        said.append(f"kept your {name} hook as {chained}; it runs first, as before")
+    write_text_atomic(hook, script)
+    hook.chmod(0o755)
+    custom = _git(top, "config", "--get", "core.hooksPath", check=False).strip()
+    where = f"{hook}, in core.hooksPath" if custom else str(hook)
+    said.append(f"installed a {name} hook ({where}) that rebuilds notes files")
+    return said
 
 
 def _add_lines(path: Path, lines: list[str]) -> bool:
@@ -134,73 +239,238 @@ def who(notes_dir: Path) -> str:
 
 
 TWO_SESSIONS_HINT = (
-    "'git show :3:PATH > other.json' saves the other clone's, then move it into a folder of its "
-    "own (the same name with -2) and 'git add' both"
+    "run 'resetkit team repair': it keeps both, the earlier where it is and the later in a "
+    "folder of its own (the same name with -2), with an id of its own"
 )
 
 
-def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
-    """git's merge driver for session.json: the merged record written over `ours`."""
-    from resetkit.record.merge import TwoSessions, merge_texts
+def merge_record_files(base: Path, ours: Path, theirs: Path, name: str = "") -> None:
+    """git's merge driver for session.json: the merged record written over `ours`. `name`
+    is the record's path in the repository (git's %P), to name it when a side is damaged."""
+    from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
 
     def text(path: Path) -> str | None:
-        content = path.read_text("utf-8") if path.exists() else ""
+        try:
+            content = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise DamagedSide(
+                f"{name or ours}: {'ours' if path == ours else 'theirs'} is not UTF-8 text",
+                hint="take one side whole with 'git checkout --ours' or '--theirs', then "
+                "'git add' it",
+            ) from None
+        except OSError:
+            content = ""
         return content if content.strip() else None
 
     ours_text, theirs_text = text(ours), text(theirs)
     if ours_text is None or theirs_text is None:
-        raise UsageError(f"{ours}: one side of the merge has no record")
+        raise UsageError(f"{name or ours}: one side of the merge has no record")
     try:
         merged = merge_texts(text(base), ours_text, theirs_text)
     except TwoSessions as two:
         # This clone's record stays (git marks the file in conflict, its other version kept
         # at stage 3): nothing is merged into the wrong conversation, nothing is lost.
-        raise UsageError(str(two), hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+        raise UsageError(str(two), hint=TWO_SESSIONS_HINT) from None
+    except DamagedSide as damaged:
+        raise DamagedSide(f"{name or ours}: {damaged.message}", hint=damaged.hint) from None
     write_text_atomic(ours, merged)
 
 
-def repair(notes_dir: Path) -> list[Path]:
-    """Merge every session record git left in conflict below `notes_dir`, from the three
-    versions it keeps; notes files in conflict keep this clone's side. The files repaired."""
-    from resetkit.record.merge import TwoSessions, merge_texts
-    from resetkit.record.session import tell_the_index
+class HandEditsInConflict(ResetkitError):
+    """Both clones edited one notes file by hand, on the same lines: git stops on it."""
 
-    top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
-    unmerged = sorted(
-        {
-            line.split("\t", 1)[1]
-            for line in _git(top, "ls-files", "-u", "--", str(notes_dir)).splitlines()
-        }
-    )
-    repaired = []
+    exit_code = EXIT_INVALID
+
+
+def merge_derived_files(base: Path, ours: Path, theirs: Path, name: str = "") -> None:
+    """git's merge driver for notes files: the merged file written over `ours`.
+
+    A file resetkit wrote (its hash is in that side's record) is rebuilt after the merge from
+    the merged record, so either side's will do. A file edited by hand is kept: the other
+    side's unless this side's is edited too; both sides' edits merge by line, and edits to
+    the same lines stop the merge on that file (exit 1), with both kept in conflict markers.
+    """
+    original, mine, other = (_bytes(path) for path in (base, ours, theirs))
+    if mine == other or other == original:
+        return
+    if mine == original:
+        write_bytes_atomic(ours, other)
+        return
+    mine_by_hand = not _rendered(mine, ["HEAD"], name)
+    other_by_hand = not _rendered(other, _other_side(), name)
+    if not other_by_hand:
+        return  # this side's stays: its hand edit, or a file the hooks rebuild
+    if not mine_by_hand:
+        write_bytes_atomic(ours, other)
+        return
+    merged = subprocess.run(
+        ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", "-p", "--", str(ours),
+         str(base), str(theirs)],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    write_bytes_atomic(ours, merged.stdout)
+    if merged.returncode != 0:
+        raise HandEditsInConflict(
+            f"{name or ours}: edited by hand in both clones, on the same lines",
+            hint="both edits are in the file between conflict markers: keep what is right, "
+            "then 'git add' it",
+        )
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _other_side() -> list[str]:
+    """Commits that may hold the other side's record: the side git names in GITHEAD_<sha>
+    during a merge, and ORIG_HEAD, the branch being replayed during a rebase."""
+    named = [key.removeprefix("GITHEAD_") for key in os.environ if key.startswith("GITHEAD_")]
+    return [*named, "ORIG_HEAD"]
+
+
+def _rendered(content: bytes, refs: list[str], name: str) -> bool:
+    """Whether `content` is what resetkit wrote at `name` (a notes file): its hash is in the
+    record of that folder in one of the commits `refs` point to, or that lie between them and
+    HEAD. False when nothing says so: the file is then kept as a hand edit, never dropped."""
+    import hashlib
+
+    if "/" not in name:
+        return False
+    folder, file = name.rsplit("/", 1)
+    record = f"{folder}/{RECORD_FILE}"
+    digest = hashlib.sha256(content).hexdigest()
+    for ref in refs:
+        listed = subprocess.run(
+            ["git", "log", "--format=%H", "-n", "50", ref, "--not", "HEAD", "--", record],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        commits = [ref, *listed.stdout.split()] if listed.returncode == 0 else [ref]
+        for commit in commits:
+            shown = subprocess.run(
+                ["git", "show", f"{commit}:{record}"], capture_output=True, check=False
+            )
+            if shown.returncode != 0:
+                continue
+            try:
+                data = json.loads(shown.stdout)
+                known = {data["written"].get(file), data.get("written_before", {}).get(file)}
+            except (ValueError, AttributeError, KeyError, TypeError):
+                continue
+            if digest in known:
+                return True
+    return False
+
+
+@dataclass
+class Repair:
+    """What `repair` did: the files it merged, and those it left for a person, with why."""
+
+    repaired: list[Path] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+
+def repair(notes_dir: Path) -> Repair:
+    """Merge every session record git left in conflict below `notes_dir`, from the three
+    versions it keeps; notes files in conflict keep this clone's side. A record deleted on
+    one side and changed on the other is left in conflict and named: only a person knows
+    which is right."""
+    top = _top_of(notes_dir)
+    if top is None:
+        raise UsageError(f"{notes_dir} is not inside a git repository")
+    listing = _git(top, "ls-files", "-u", "-z", "--", str(notes_dir)).split("\0")
+    unmerged = sorted({entry.split("\t", 1)[1] for entry in listing if "\t" in entry})
+    done = Repair()
     for name in unmerged:
         path = top / name
         if path.name == RECORD_FILE:
-            versions = [
-                _git(top, "show", f":{stage}:{name}", check=False) or None for stage in (1, 2, 3)
-            ]
-            if versions[1] is None or versions[2] is None:
+            why = _repair_record(top, name)
+            if why:
+                done.left.append(f"{path}: {why}")
                 continue
-            try:
-                merged = merge_texts(versions[0], versions[1], versions[2])
-            except TwoSessions as two:
-                raise UsageError(f"{path}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
-            write_text_atomic(path, merged)
-            tell_the_index(path.parent)
         elif path.name in DERIVED_FILES:
             _git(top, "checkout", "--ours", "--", name)
         else:
             continue
         _git(top, "add", "--", name)
-        repaired.append(path)
-    return repaired
+        done.repaired.append(path)
+    return done
+
+
+def _staged(top: Path, stage: int, name: str) -> str | None:
+    """The text git keeps of `name` at a merge stage (1 base, 2 ours, 3 theirs); None if none."""
+    done = subprocess.run(
+        ["git", "show", f":{stage}:{name}"], cwd=top, capture_output=True, check=False
+    )
+    return done.stdout.decode("utf-8") or None if done.returncode == 0 else None
+
+
+def _repair_record(top: Path, name: str) -> str:
+    """Merge one record in conflict from git's three stages; why it could not, or ''."""
+    from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
+    from resetkit.record.session import tell_the_index
+
+    try:
+        base, ours, theirs = (_staged(top, stage, name) for stage in (1, 2, 3))
+    except UnicodeDecodeError:
+        return "a side is not UTF-8 text: take one whole with 'git checkout --ours' or '--theirs'"
+    if ours is None or theirs is None:
+        side = "this clone" if ours is None else "the other clone"
+        return (
+            f"deleted in {side} and changed in the other: keep it with 'git add {name}' or "
+            f"delete it with 'git rm {name}', then commit"
+        )
+    path = top / name
+    try:
+        merged = merge_texts(base, ours, theirs)
+    except TwoSessions:
+        _split(top, path, ours, theirs)
+        return ""
+    except DamagedSide as damaged:
+        return str(damaged)
+    write_text_atomic(path, merged)
+    tell_the_index(path.parent)
+    return ""
+
+
+def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
+    """Two clones each saved a session in one folder: the one that started first keeps it, the
+    other goes to the next free folder of the same name (-2, -3) with an id of its own. Every
+    clone decides alike, so the split made in one merges cleanly into the others."""
+    from resetkit.record.merge import started_first
+    from resetkit.record.session import tell_the_index
+
+    first, later = (ours, theirs) if started_first(ours, theirs) else (theirs, ours)
+    folder = path.parent
+    for number in range(2, 10_000):
+        moved = folder.with_name(f"{folder.name}-{number}")
+        try:
+            moved.mkdir()
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise UsageError(f"too many sessions named {folder.name} in {folder.parent}")
+    record = json.loads(later)
+    record["id"] = session_id(moved)
+    write_text_atomic(moved / RECORD_FILE, json.dumps(record) + "\n")
+    write_text_atomic(path, first)
+    for changed in (folder, moved):
+        tell_the_index(changed)
+    _git(top, "add", "--", str(moved / RECORD_FILE))
 
 
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     """Rebuild the notes files of every complete session whose files no longer match its
     record (after a merge); files edited by hand are kept. (files written, lines said)."""
     from resetkit.record.notes import render_session, rendered_texts
-    from resetkit.record.session import load, playbook_of, session_folders
+    from resetkit.record.session import load, session_folders
+    from resetkit.record.which_playbook import playbook_of
 
     written: list[Path] = []
     said: list[str] = []
@@ -211,14 +481,17 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
             session = load(folder)
             if session.status != "complete":
                 continue
-            playbook, _ = playbook_of(session)
+            playbook = playbook_of(session, folder).playbook
             stale = [
                 name
                 for name, text in rendered_texts(session, playbook).items()
                 if _read(folder / name) != text
             ]
             if stale:
-                written += render_session(notes_dir, str(folder))  # by path: no search
+                paths, notice = render_session(notes_dir, str(folder))  # by path: no search
+                written += paths
+                if notice:
+                    said.append(notice)
         except UsageError as problem:
             said.append(f"{folder}: {problem}")
     return written, said

@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+# "Still open" first, where the cursor starts: an Enter too many leaves an item as it was,
+# never closes it. Every choice is followed by the same optional note.
 REVIEW_CHOICES = [
+    ("open", "Still open, unchanged"),
     ("done", "Done"),
     ("moved", "Moved to a new date"),
     ("dropped", "Dropped"),
-    ("open", "Still open, unchanged"),
 ]
 
 
@@ -37,8 +39,6 @@ def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
     )
     try:
         kind = prompter.pick("What happened to it?", REVIEW_CHOICES)
-        if kind == "open":
-            return Verdict("open")
         new_due = None
         if kind == "moved":
             # Enter takes the default shown (a week on), as at any date question.
@@ -138,10 +138,10 @@ def review_follow_up(
         verdict = given.get(item.id)
         if verdict is None and prompter is not None:
             verdict = _ask_verdict(prompter, today, session.id)
-        if verdict is not None and verdict.kind != "open":
+        if verdict is not None and (verdict.kind != "open" or verdict.note.strip()):
             event = ActionEvent(
                 at=now(),
-                kind=verdict.kind,
+                kind="noted" if verdict.kind == "open" else verdict.kind,
                 note=verdict.note,
                 from_due=item.due,
                 to_due=verdict.due,
@@ -159,7 +159,7 @@ def review_follow_up(
                     return record
 
                 previous = change(earlier, settle)
-                changed += 1
+                changed += verdict.kind != "open"  # a note on an item left open settles nothing
                 # Rebuilt at each change, as `actions done` does: an interruption leaves the
                 # plan as current as the record.
                 try:

@@ -335,7 +335,8 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     damaged record is read for what it still holds (see session.salvage).
     """
     from resetkit.places import find_notes_dir, read_text
-    from resetkit.record.session import find_session, playbook_hash, playbook_of, salvage
+    from resetkit.record.session import find_session, playbook_hash, salvage
+    from resetkit.record.which_playbook import playbook_of
     from resetkit.run.follow_up import finish_review
     from resetkit.run.live import Run, fit_answers
     from resetkit.run.prompts import TerminalPrompter
@@ -357,7 +358,8 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
             if notice not in told:
                 sys.stderr.write(f"resetkit: {notice}\n")
         _resumable(session)
-        model, path = playbook_of(session)
+        found = playbook_of(session, folder)
+        model, path = found.playbook, found.path
         whole = playbook_text(path, read_text(path))
         changed = playbook_hash(whole) != session.playbook_hash
         if changed:
