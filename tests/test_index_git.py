@@ -66,7 +66,7 @@ def test_above_the_full_check_size_git_putting_records_back_without_moving_head_
     monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
     # Records written in the last seconds are always looked at again (their times are not yet
     # settled): take that window away, as if every change lay minutes apart.
-    monkeypatch.setattr(fresh, "RECENT_NS", -10**9)
+    monkeypatch.setattr(fresh, "RECENT_NS", -(10**9))
     notes = isolated / f"notes-{time.monotonic_ns()}"
     generate(notes, 6, seed=3)
     git(notes, "init", "-q", "-b", "main")
@@ -128,7 +128,7 @@ def test_a_reset_hard_that_reopens_an_item_shows_it_open_again(
     monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
     # Records written in the last seconds are always looked at again (their times are not yet
     # settled): take that window away, as if every change lay minutes apart.
-    monkeypatch.setattr(fresh, "RECENT_NS", -10**9)
+    monkeypatch.setattr(fresh, "RECENT_NS", -(10**9))
     notes = isolated / "notes"
     generate(notes, 8, seed=4)
     git(notes, "init", "-q", "-b", "main")

@@ -57,7 +57,9 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     resumed.kill(signal.SIGKILL)
     assert [item["status"] for item in earlier_items(earlier)] == ["done", "open", "dropped"]
     noted = earlier_items(earlier)[1]["history"]
-    assert [(event["kind"], event["note"]) for event in noted] == [("noted", "Waiting for their IT")]
+    assert [(event["kind"], event["note"]) for event in noted] == [
+        ("noted", "Waiting for their IT")
+    ]
     assert new_record(isolated)["review_pending"] is None
 
 
