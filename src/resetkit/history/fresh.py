@@ -52,6 +52,7 @@ from resetkit.history.index import (
     shape_of,
     writer,
 )
+from resetkit.record.action_items import action_item_entries
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,
@@ -230,10 +231,9 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
 
 
 def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The action items of a record: answers that are lists of mappings."""
-    for value in record["answers"].values():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            yield from value
+    """The action items of a record (validated: each entry a mapping), by the rule the model,
+    the merge and the customer copy share (record/action_items.py)."""
+    yield from action_item_entries(record["answers"])
 
 
 # --- what is on disk ---------------------------------------------------------------------------

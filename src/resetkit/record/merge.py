@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from resetkit.record.action_items import action_item_entries, holds_action_items
+
 Record = dict[str, Any]
 
 # Top-level fields that hold lists merged as a union, in order.
@@ -22,6 +24,11 @@ _UNIONS = ("followed_by", "passed")
 class TwoSessions(ValueError):
     """Two clones each created a session in the same folder (same customer, playbook, day):
     they are two conversations, not two versions of one, and are never merged into one."""
+
+
+class DamagedSide(ValueError):
+    """One side of the merge is not a record the model accepts: the merge sees it as damaged,
+    as the history and `render` do, and merges nothing into it."""
 
 
 def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
@@ -61,11 +68,33 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
 
 def merge_texts(base: str | None, ours: str, theirs: str) -> str:
     """`merge_records` on the three texts of session.json; the merged text, checked against
-    the record's schema and written as resetkit writes a record."""
+    the record's schema and written as resetkit writes a record. DamagedSide when a side is
+    one the model refuses."""
     from resetkit.record.session import Session
 
-    merged = merge_records(json.loads(base) if base else None, json.loads(ours), json.loads(theirs))
+    merged = merge_records(
+        _side(base, "the common ancestor") if base else None,
+        _side(ours, "this clone's side"),
+        _side(theirs, "the other side"),
+    )
     return Session.model_validate(merged).model_dump_json() + "\n"
+
+
+def _side(text: str, side: str) -> Record:
+    """One side's record, checked against the record's model first: DamagedSide when the
+    model refuses it, as the history and `render` refuse it, so nothing is merged into it."""
+    from pydantic import ValidationError
+
+    from resetkit.record.session import Session, describe_damage
+
+    try:
+        record: Record = json.loads(text)
+        Session.model_validate(record)
+    except ValidationError as error:
+        raise DamagedSide(f"{side} is damaged ({describe_damage(error)})") from None
+    except ValueError as error:
+        raise DamagedSide(f"{side} is not valid JSON ({error})") from None
+    return record
 
 
 def _keys(*records: Record) -> list[str]:
@@ -112,16 +141,8 @@ def _union(ours: list[Any], theirs: list[Any]) -> list[Any]:
     return [*ours, *(value for value in theirs if value not in ours)]
 
 
-def _is_item_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(item, dict) and "id" in item and "what" in item for item in value)
-    )
-
-
 def _items(answers: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for value in answers.values() if _is_item_list(value) for item in value]
+    return list(action_item_entries(answers))
 
 
 def _merge_answers(
@@ -129,11 +150,14 @@ def _merge_answers(
 ) -> dict[str, Any]:
     merged = _merge_mapping(base, ours, theirs, theirs_later)
     for question_id in merged:
-        sides = [answers.get(question_id) for answers in (ours, theirs)]
-        if any(_is_item_list(side) for side in sides):
-            merged[question_id] = _merge_items(
-                base.get(question_id) or [], sides[0] or [], sides[1] or []
-            )
+        sides = [answers.get(question_id) for answers in (base, ours, theirs)]
+        # Items are merged by id where every side holds items or nothing (by the rule the
+        # index and the customer copy share); an answer of another kind on one side (the
+        # question's type changed) is merged as any other answer.
+        if any(holds_action_items(side) for side in sides) and all(
+            side in (None, []) or holds_action_items(side) for side in sides
+        ):
+            merged[question_id] = _merge_items(sides[0] or [], sides[1] or [], sides[2] or [])
     return merged
 
 

@@ -137,11 +137,14 @@ TWO_SESSIONS_HINT = (
     "'git show :3:PATH > other.json' saves the other clone's, then move it into a folder of its "
     "own (the same name with -2) and 'git add' both"
 )
+DAMAGED_HINT = (
+    "mend the damaged side by hand ('git show :2:PATH' and ':3:PATH' show both), then 'git add' it"
+)
 
 
 def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
     """git's merge driver for session.json: the merged record written over `ours`."""
-    from resetkit.record.merge import TwoSessions, merge_texts
+    from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
 
     def text(path: Path) -> str | None:
         content = path.read_text("utf-8") if path.exists() else ""
@@ -156,13 +159,15 @@ def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
         # This clone's record stays (git marks the file in conflict, its other version kept
         # at stage 3): nothing is merged into the wrong conversation, nothing is lost.
         raise UsageError(str(two), hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+    except DamagedSide as damaged:
+        raise UsageError(f"{ours}: {damaged}", hint=DAMAGED_HINT) from None
     write_text_atomic(ours, merged)
 
 
 def repair(notes_dir: Path) -> list[Path]:
     """Merge every session record git left in conflict below `notes_dir`, from the three
     versions it keeps; notes files in conflict keep this clone's side. The files repaired."""
-    from resetkit.record.merge import TwoSessions, merge_texts
+    from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
     from resetkit.record.session import tell_the_index
 
     top = Path(_git(notes_dir, "rev-parse", "--show-toplevel").strip())
@@ -185,6 +190,8 @@ def repair(notes_dir: Path) -> list[Path]:
                 merged = merge_texts(versions[0], versions[1], versions[2])
             except TwoSessions as two:
                 raise UsageError(f"{path}: {two}", hint=f"keep both: {TWO_SESSIONS_HINT}") from None
+            except DamagedSide as damaged:
+                raise UsageError(f"{path}: {damaged}", hint=DAMAGED_HINT) from None
             write_text_atomic(path, merged)
             tell_the_index(path.parent)
         elif path.name in DERIVED_FILES:
