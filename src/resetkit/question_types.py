@@ -315,7 +315,13 @@ def _picked_labels(
     """The labels of the choices picked; a value no longer offered shows as itself."""
     labels = {choice.value: choice.shown for choice in question.choices}
     picked = value if isinstance(value, list) else [value]
-    return [labels.get(str(item) if as_text else item, str(item)) for item in picked]
+    # A list or mapping (a hand-edited record) is no choice: it shows as itself.
+    return [
+        labels.get(str(item) if as_text else item, str(item))
+        if as_text or not isinstance(item, list | dict)
+        else str(item)
+        for item in picked
+    ]
 
 
 def _shown_choice(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:

@@ -195,7 +195,11 @@ def _merge_item(
     events = sorted(history.values(), key=lambda event: str(event.get("at") or ""))
     merged = dict(ours)
     for field in ("what", "owner", "owner_name", "critical_path"):
-        merged[field] = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
+        value = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
+        if value is not None or field in ours or field in theirs:
+            merged[field] = value
+        else:  # left out by both (an older resetkit's item): the model's default holds
+            merged.pop(field, None)
     merged["history"] = events
     # Replay every event since the common ancestor on its state: the later change wins.
     status, due = start.get("status", "open"), start.get("due")

@@ -176,7 +176,8 @@ class Session(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    schema_version: int = SCHEMA_VERSION
+    # Only this version is read: another is not this record, whatever its fields.
+    schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     playbook_id: str
     playbook_title: str
