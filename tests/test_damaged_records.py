@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
+import yaml
 from pydantic import BaseModel, ValidationError
 
-from conftest import drive
+from conftest import QUIET_RISK_CHECK, drive
 from resetkit.history import fresh
 from resetkit.history.index import index_path
 from resetkit.record.action_items import holds_action_items
@@ -401,3 +402,50 @@ def test_the_index_the_merge_and_the_renderer_see_the_same_action_items(
     else:
         expected = [entry["id"] for entry in answer] if holds_action_items(answer) else []
     assert views == dict.fromkeys(views, expected)
+
+
+# --- the commands that read one session --------------------------------------------------------
+
+
+def follow_up(notes: Path, session_id: str) -> list[str]:
+    answers = notes.parent / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"customer": CUSTOMER, "answers": QUIET_RISK_CHECK}), "utf-8")
+    return [
+        "start",
+        "risk-check",
+        "--answers",
+        str(answers),
+        "--no-input",
+        "--follow-up",
+        session_id,
+    ]
+
+
+ONE_SESSION_COMMANDS: dict[str, Callable[[Path, str], list[str]]] = {
+    "render": lambda notes, session_id: ["render", session_id, "--force"],
+    "share": lambda notes, session_id: ["share", session_id, "--format", "md"],
+    "resume": lambda notes, session_id: ["resume", session_id],
+    "start --follow-up": follow_up,
+}
+
+
+@pytest.mark.parametrize("command", ONE_SESSION_COMMANDS)
+def test_a_command_on_one_damaged_session_names_it_or_reads_it(
+    run, history: History, damaged_notes: Callable[[list[Case]], Path], command: str
+) -> None:
+    notes = damaged_notes(history.cases)
+    found = []
+    # Each run costs a command's start: `render` takes every case, the others every third
+    # (7 damages a field: a stride of 3 gives each damage a third of the fields, in turn).
+    for case in history.cases[:: 1 if command == "render" else 3]:
+        copy = on_copy(case, notes)
+        arguments = ONE_SESSION_COMMANDS[command](notes, copy.id)
+        result = run(*arguments, "--notes-dir", str(notes))
+        said = result.stdout + result.stderr
+        # Refused or read: exit 2 with one line (a refusal, or a status this command does not
+        # take, or no terminal for `resume`), or done; never an internal error.
+        if "internal error" in said or result.exit_code not in (0, 2):
+            found.append(f"{case.name}: exit {result.exit_code}: {said[-200:]}")
+        elif not case.accepted and command != "resume" and str(copy.record) not in said:
+            found.append(f"{case.name}: refused, but not named: {said[-200:]}")
+    assert not found, "\n".join(found[:40])
