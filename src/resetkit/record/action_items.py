@@ -13,10 +13,10 @@ No pydantic here: the index asks this on the path of every history command.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 
-def holds_action_items(value: Any) -> bool:
+def holds_action_items(value: Any) -> TypeGuard[list[Any]]:
     """Whether an answer is a list of action items: a list with a mapping in it."""
     return isinstance(value, list) and any(isinstance(entry, dict) for entry in value)
 

@@ -150,14 +150,17 @@ def _merge_answers(
 ) -> dict[str, Any]:
     merged = _merge_mapping(base, ours, theirs, theirs_later)
     for question_id in merged:
-        sides = [answers.get(question_id) for answers in (base, ours, theirs)]
-        # Items are merged by id where every side holds items or nothing (by the rule the
+        sides = [answers.get(question_id) for answers in (ours, theirs)]
+        # Items are merged by id where both sides hold items or nothing (by the rule the
         # index and the customer copy share); an answer of another kind on one side (the
         # question's type changed) is merged as any other answer.
         if any(holds_action_items(side) for side in sides) and all(
             side in (None, []) or holds_action_items(side) for side in sides
         ):
-            merged[question_id] = _merge_items(sides[0] or [], sides[1] or [], sides[2] or [])
+            before = base.get(question_id)
+            merged[question_id] = _merge_items(
+                before if holds_action_items(before) else [], sides[0] or [], sides[1] or []
+            )
     return merged
 
 
