@@ -128,11 +128,6 @@ class History:
     notes: Path
     base: Path  # the good session every case is a copy of
     cases: list[Case]
-    records: dict[str, str]  # case name -> its damaged record's text
-
-    def write(self, cases: list[Case]) -> None:
-        for case in cases:
-            case.record.write_text(self.records[case.name], "utf-8")
 
 
 def base_record(notes: Path) -> tuple[Path, dict[str, Any]]:
@@ -164,7 +159,7 @@ def build_history(notes: Path) -> History:
     """One customer's history: the good session, then a copy of it per damage."""
     base, record = base_record(notes)
     assert holds_action_items(record["answers"][ACTIONS])
-    cases, texts = [], {}
+    cases = []
     for place in record_places(record):
         for kind, value in {"missing": MISSING, **WRONG_KINDS}.items():
             number = len(cases) + 2
@@ -174,10 +169,8 @@ def build_history(notes: Path) -> History:
             bad = damaged(good, place, value)
             name = ".".join(str(step) for step in place) + f": {kind}"
             cases.append(Case(name, folder, accepted(bad)))
-            texts[name] = json.dumps(bad)
-    history = History(notes, base, cases, texts)
-    history.write(cases)
-    return history
+            cases[-1].record.write_text(json.dumps(bad), "utf-8")
+    return History(notes, base, cases)
 
 
 @pytest.fixture(scope="module")
@@ -289,7 +282,7 @@ def test_every_history_command_names_each_refused_record_and_goes_on(
         monkeypatch.setenv("RESETKIT_INDEX", "exact")
         monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
 
-    def invoke(cases: list[Case]) -> Any:
+    def problems(cases: list[Case]) -> list[str]:
         notes = damaged_notes(cases)
         copies = [on_copy(case, notes) for case in cases]
         if way in ("edited after build", "exact, above the full check"):
@@ -303,16 +296,11 @@ def test_every_history_command_names_each_refused_record_and_goes_on(
             assert index_path(notes).exists()
             for case, text in zip(copies, texts, strict=True):
                 case.record.write_text(text, "utf-8")
-        result = run(*command, "--notes-dir", str(notes))
-        # Named in the copy: problems_of looks for the copies' paths.
-        result_cases[:] = copies
-        return result
-
-    result_cases: list[Case] = []
+        return problems_of(run(*command, "--notes-dir", str(notes)), command, copies)
 
     def narrow(cases: list[Case]) -> list[str]:
         # A crash names no record: halves are run until each crash has its case.
-        found = problems_of(invoke(cases), command, result_cases)
+        found = problems(cases)
         if not found or len(cases) == 1 or not found[0].startswith(CRASHED):
             return found
         middle = len(cases) // 2
