@@ -7,7 +7,7 @@ way. pydantic is the judge of each damaged record: what the model accepts, every
 accepts (shows it, or refuses it as it refuses a good record, with a one-line reason); what it
 refuses, every command names on stderr and goes on with the rest. Never an internal error.
 
-One history holds every damaged record (about 500 sessions of one customer), so each command
+One history holds every damaged record (434 sessions of one customer today), so each command
 runs once per way of reading it; when a run fails, each case is run alone to name the culprits.
 """
 

@@ -18,7 +18,9 @@ from typing import Any, TypeGuard
 
 def holds_action_items(value: Any) -> TypeGuard[list[Any]]:
     """Whether an answer is a list of action items: a list with a mapping in it."""
-    return isinstance(value, list) and any(isinstance(entry, dict) for entry in value)
+    # `dict in map(type, ...)` is a loop in C: the index asks this of every answer of every
+    # record it reads (a generator of isinstance cost a tenth of a first build's validation).
+    return type(value) is list and dict in map(type, value)
 
 
 def action_item_entries(answers: Mapping[str, Any]) -> Iterator[Any]:
