@@ -266,8 +266,16 @@ def on_copy(case: Case, notes: Path) -> Case:
     return Case(case.name, notes / case.folder.parent.name / case.folder.name, case.accepted)
 
 
-@pytest.mark.parametrize("way", WAYS)
-@pytest.mark.parametrize("command", HISTORY_COMMANDS, ids=" ".join)
+# `render --all-changed` reads each record itself, not through the index: one way is enough.
+RUNS = [
+    pytest.param(command, way, id=f"{' '.join(command)}-{way}")
+    for command in HISTORY_COMMANDS
+    for way in WAYS
+    if command[0] != "render" or way == WAYS[0]
+]
+
+
+@pytest.mark.parametrize(("command", "way"), RUNS)
 def test_every_history_command_names_each_refused_record_and_goes_on(
     run,
     history: History,
