@@ -202,6 +202,34 @@ def test_a_wrong_typed_field_is_named_once_and_skipped(
     assert "planned_minutes" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sessions"],
+        ["export", "--format", "csv"],
+        ["actions"],
+        ["report"],
+        ["due"],
+        ["ledger"],
+        ["calendar"],
+    ],
+)
+def test_a_number_written_as_text_is_named_and_skipped_not_a_crash(
+    run, isolated: Path, command: list[str]
+) -> None:
+    # pydantic's lax mode took "12" for 12.0, and the index then divided the text by 60.
+    notes = isolated / "history"
+    generate(notes, 6, seed=5)
+    damaged = sorted(notes.glob("*/*/session.json"))[0]
+    record = json.loads(damaged.read_text("utf-8"))
+    record["meeting_seconds"] = "12"
+    damaged.write_text(json.dumps(record), "utf-8")
+    result = run(*command, "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(str(damaged)) == 1
+    assert "meeting_seconds" in result.stderr
+
+
 def test_render_says_which_field_of_a_damaged_record_it_cannot_use(run, isolated: Path) -> None:
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)

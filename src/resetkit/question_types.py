@@ -315,7 +315,13 @@ def _picked_labels(
     """The labels of the choices picked; a value no longer offered shows as itself."""
     labels = {choice.value: choice.shown for choice in question.choices}
     picked = value if isinstance(value, list) else [value]
-    return [labels.get(str(item) if as_text else item, str(item)) for item in picked]
+    # A list or mapping (a hand-edited record) is no choice: it shows as itself.
+    return [
+        labels.get(str(item) if as_text else item, str(item))
+        if as_text or not isinstance(item, list | dict)
+        else str(item)
+        for item in picked
+    ]
 
 
 def _shown_choice(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
@@ -577,20 +583,23 @@ def _action_items_example(question: ActionItemsQuestion) -> Any:
 
 
 def _action_items_markdown(question: ActionItemsQuestion, value: Any) -> str:
+    from resetkit.record.action_items import holds_action_items
     from resetkit.record.render import action_table
-    from resetkit.record.session import ActionItem
+    from resetkit.record.session import action_items_in
 
-    if isinstance(value, bool):
+    if not holds_action_items(value):  # a yes/no, or texts: a playbook changed since
         return _markdown_plain(question, value)
-    return action_table([ActionItem.model_validate(item) for item in value])
+    return action_table(action_items_in(value))
 
 
 def _action_items_recap(question: ActionItemsQuestion, value: Any) -> str | list[str]:
-    from resetkit.record.recap import action_items, action_line
+    from resetkit.record.recap import action_line
+    from resetkit.record.session import action_items_in
 
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return [action_line(item) for item in action_items(value) if item.status != "dropped"]
+    # A list of texts (a playbook changed since) holds no items: the customer gets none.
+    return [action_line(item) for item in action_items_in(value) if item.status != "dropped"]
 
 
 # --- the table --------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Final
 
 from resetkit.errors import StorageError
 
 RECORD_FILE = "session.json"
-SCHEMA_VERSION = 1  # of the session record; history reads only records of this version
+SCHEMA_VERSION: Final = 1  # of the session record; history reads only records of this version
 
 # O_NOFOLLOW where the platform has it: a file that is a symbolic link is refused, not followed.
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -52,6 +52,7 @@ from resetkit.history.index import (
     shape_of,
     writer,
 )
+from resetkit.record.action_items import action_item_entries
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,
@@ -98,23 +99,12 @@ def paused_gc() -> Iterator[None]:
 
 # --- one record --------------------------------------------------------------------------------
 
-_SHAPE = {
-    "schema_version": int,
-    "id": str,
-    "customer": str,
-    "playbook_id": str,
-    "playbook_title": str,
-    "status": str,
-    "started_at": str,
-    "answers": dict,
-}
-
 
 def _looks_valid(record: Any) -> bool:
+    # Before the model: a record of another version is told as such, not as a damaged one.
+    # One without the field is of this version, as the model takes it.
     return (
-        isinstance(record, dict)
-        and all(isinstance(record.get(key), kind) for key, kind in _SHAPE.items())
-        and record["schema_version"] == SCHEMA_VERSION
+        isinstance(record, dict) and record.get("schema_version", SCHEMA_VERSION) == SCHEMA_VERSION
     )
 
 
@@ -182,7 +172,7 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
         record["id"],
         record["customer"],
         record["playbook_id"],
-        record["status"],
+        record.get("status", "in_progress"),
         record["started_at"],
         str(record.get("playbook_version", "")),
         record.get("outcome") or "",
@@ -193,8 +183,9 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
         ),
     )
     session = _Fields._make(fields)
-    cells, raw_cells = session_cells(session, record["answers"])  # type: ignore[arg-type]
-    keys = "\x1f".join(record["answers"])
+    answers = record.setdefault("answers", {})  # the model's default, for the fast path
+    cells, raw_cells = session_cells(session, answers)  # type: ignore[arg-type]
+    keys = "\x1f".join(answers)
     items = []
     every: list[str] = []
     still_open: list[str] = []
@@ -230,10 +221,9 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
 
 
 def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The action items of a record: answers that are lists of mappings."""
-    for value in record["answers"].values():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            yield from value
+    """The action items of a record (validated: each entry a mapping), by the rule the model,
+    the merge and the customer copy share (record/action_items.py)."""
+    yield from action_item_entries(record["answers"])
 
 
 # --- what is on disk ---------------------------------------------------------------------------

@@ -172,6 +172,9 @@ class Stored:
         """The record, parsed."""
         if self._record is None:
             self._record = json.loads(self.raw)
+            # A record may leave out a field with a default (one an older resetkit did not
+            # write): the model takes the default, and so do the commands reading it by key.
+            self._record.setdefault("answers", {})
         return self._record
 
     def forget(self) -> None:

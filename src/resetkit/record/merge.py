@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from resetkit.errors import EXIT_INVALID, ResetkitError
+from resetkit.record.action_items import action_item_entries, holds_action_items
 
 Record = dict[str, Any]
 
@@ -178,16 +179,8 @@ def _union(ours: list[Any], theirs: list[Any]) -> list[Any]:
     return [*ours, *(value for value in theirs if value not in ours)]
 
 
-def _is_item_list(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(item, dict) and "id" in item and "what" in item for item in value)
-    )
-
-
 def _items(answers: dict[str, Any]) -> list[dict[str, Any]]:
-    return [item for value in answers.values() if _is_item_list(value) for item in value]
+    return list(action_item_entries(answers))
 
 
 def _merge_answers(
@@ -196,9 +189,15 @@ def _merge_answers(
     merged = _merge_mapping(base, ours, theirs, theirs_later)
     for question_id in merged:
         sides = [answers.get(question_id) for answers in (ours, theirs)]
-        if any(_is_item_list(side) for side in sides):
+        # Items are merged by id where both sides hold items or nothing (by the rule the
+        # index and the customer copy share); an answer of another kind on one side (the
+        # question's type changed) is merged as any other answer.
+        if any(holds_action_items(side) for side in sides) and all(
+            side in (None, []) or holds_action_items(side) for side in sides
+        ):
+            before = base.get(question_id)
             merged[question_id] = _merge_items(
-                base.get(question_id) or [], sides[0] or [], sides[1] or []
+                before if holds_action_items(before) else [], sides[0] or [], sides[1] or []
             )
     return merged
 
@@ -239,7 +238,11 @@ def _merge_item(
     )
     merged = dict(ours)
     for field in ("what", "owner", "owner_name", "critical_path"):
-        merged[field] = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
+        value = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
+        if value is not None or field in ours or field in theirs:
+            merged[field] = value
+        else:  # left out by both (an older resetkit's item): the model's default holds
+            merged.pop(field, None)
     merged["history"] = events
     # Replay every event since the common ancestor on its state: the later change wins.
     status, due = start.get("status", "open"), start.get("due")

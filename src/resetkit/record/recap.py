@@ -135,19 +135,6 @@ def action_line(item: ActionItem) -> str:
     return line
 
 
-def action_items(value: Any) -> list[ActionItem]:
-    """The action items in an answer; anything else there (a playbook changed since) is not."""
-    from pydantic import ValidationError
-
-    items = []
-    for entry in value if isinstance(value, list) else []:
-        try:
-            items.append(ActionItem.model_validate(entry))
-        except ValidationError:
-            continue
-    return items
-
-
 def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value: Any) -> list[str]:
     """The Markdown blocks of one answer: a short line, or a label over its own lines.
 

@@ -6,17 +6,20 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     FiniteFloat,
+    Strict,
     ValidationError,
     field_validator,
 )
@@ -25,6 +28,7 @@ from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import StorageError, UsageError
 from resetkit.format.model import Playbook
 from resetkit.places import reserve_folder, session_id
+from resetkit.record.action_items import action_item_entries, holds_action_items
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,
@@ -43,18 +47,44 @@ T = TypeVar("T")
 
 Status = Literal["in_progress", "complete", "discarded"]
 
+# A record is read in strict mode (every model below): a value must already be of its field's
+# JSON kind. pydantic's lax mode took "12" for 12.0 and "yes" for True, while the history index,
+# which serves the record's own values without a second validation, divided the text by 60 (or
+# took "false" for true). Strict, what the model accepts is what the index can trust.
+# Dates and times are the exception: JSON writes them as text, which strict mode refuses in a
+# Python mapping. They are taken as ISO text only (never a number of seconds, or "12"), so that
+# the index can read the day from the text's first 10 characters, as it does.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_ISO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _day_text(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        return value
+    raise ValueError("a date is written as text, YYYY-MM-DD")
+
+
+def _time_text(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_TIME.match(value)):
+        return value
+    raise ValueError("a time is written as ISO 8601 text, YYYY-MM-DDTHH:MM:SS")
+
+
+Day = Annotated[date, Strict(False), BeforeValidator(_day_text)]
+Moment = Annotated[datetime, Strict(False), BeforeValidator(_time_text)]
+
 
 class ActionEvent(BaseModel):
     """A change to an action item after the meeting: done, moved (a slip), dropped, reopened
     (a done or dropped item open again), or noted (a note on an item left open)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    at: datetime
+    at: Moment
     kind: Literal["done", "moved", "dropped", "reopened", "noted"]
     note: str = ""
-    from_due: date | None = None
-    to_due: date | None = None
+    from_due: Day | None = None
+    to_due: Day | None = None
     by: str = ""  # who made the change: git's user.name, or `me` in resetkit.toml
     # The item whose move shifted this one with it (`actions move --with-later`), by id.
     caused_by: str | None = None
@@ -75,13 +105,13 @@ class Verdict:
 class ActionItem(BaseModel):
     """One action item: what, who owns it, by when, whether it is on the critical path."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     id: str
     what: str
     owner: Literal["us", "customer", "both"] = "us"
     owner_name: str = ""
-    due: date | None = None
+    due: Day | None = None
     critical_path: bool = False
     status: Literal["open", "done", "dropped"] = "open"
     history: list[ActionEvent] = Field(default_factory=list)
@@ -93,7 +123,7 @@ class ActionItem(BaseModel):
 class Attendee(BaseModel):
     """Someone on the call."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str
     role: str = ""
@@ -136,6 +166,8 @@ def merge_attendees(given: list[Attendee], named: list[str]) -> list[Attendee]:
 class Recommended(BaseModel):
     """The playbook's recommendation at the end of a run."""
 
+    model_config = ConfigDict(strict=True)
+
     playbook: str | None
     because: str
 
@@ -143,9 +175,10 @@ class Recommended(BaseModel):
 class Session(BaseModel):
     """Everything about one run of a playbook; the notes are rendered from this alone."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    schema_version: int = SCHEMA_VERSION
+    # Only this version is read: another is not this record, whatever its fields.
+    schema_version: Literal[1] = SCHEMA_VERSION
     id: str
     playbook_id: str
     playbook_title: str
@@ -154,8 +187,8 @@ class Session(BaseModel):
     playbook_path: str
     customer: str
     attendees: list[Attendee] = Field(default_factory=list)
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: Moment
+    ended_at: Moment | None = None
     planned_minutes: int
     section_seconds: dict[str, float] = Field(default_factory=dict)  # NaN: not recorded
     # Finite: a hand-edited NaN or Infinity would make every sum of meeting time meaningless
@@ -184,11 +217,10 @@ class Session(BaseModel):
     @classmethod
     def _action_items_valid(cls, answers: dict[str, Any]) -> dict[str, Any]:
         """An action item with a field of the wrong type (a malformed history) makes the
-        record damaged here, where it is read, not in every command that later touches it."""
+        record damaged here, where it is read, not in every command that later touches it.
+        Which answers hold items is the one rule of record/action_items.py."""
         for question_id, value in answers.items():
-            if not (isinstance(value, list) and value and isinstance(value[0], dict)):
-                continue
-            if "what" not in value[0]:
+            if not holds_action_items(value):
                 continue
             for number, item in enumerate(value):
                 try:
@@ -203,21 +235,18 @@ class Session(BaseModel):
 
     def action_items(self) -> list[ActionItem]:
         """Every action item recorded in the session, in the order they were added."""
-        items: list[ActionItem] = []
-        for value in self.answers.values():
-            if (
-                isinstance(value, list)
-                and value
-                and isinstance(value[0], dict)
-                and "what" in value[0]
-            ):
-                items += [ActionItem.model_validate(item) for item in value]
-        return items
+        return [ActionItem.model_validate(item) for item in action_item_entries(self.answers)]
 
     @property
     def meeting_minutes(self) -> float:
         """Minutes spent in the meeting itself, preparation left out."""
         return self.meeting_seconds / 60
+
+
+def action_items_in(value: Any) -> list[ActionItem]:
+    """The action items one answer holds (none unless it holds them, by the one rule of
+    record/action_items.py); ValidationError for a damaged one, as when the record is read."""
+    return [ActionItem.model_validate(item) for item in value] if holds_action_items(value) else []
 
 
 def playbook_hash(text: str) -> str:
