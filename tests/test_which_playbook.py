@@ -73,7 +73,7 @@ def ran(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     team = team_with_its_own_reset(isolated.parent)
     record = run_with(team)
     data = json.loads(record.read_text("utf-8"))
-    assert data["playbook_path"] == str(team / "playbooks" / "reset.yaml")
+    assert data["playbook_path"] == "playbooks/reset.yaml"
     # As another clone wrote it: the same file, at that CSM's path.
     data["playbook_path"] = "/home/ann/work/team/playbooks/reset.yaml"
     record.write_text(json.dumps(data), "utf-8")

@@ -377,6 +377,42 @@ def resolve(reference: str, sources: list[Source]) -> Path:
 # --- session folders -------------------------------------------------------------------------
 
 
+BUILT_IN_MARK = "<built-in>"
+
+
+def repository_top(folder: Path) -> Path | None:
+    """The folder of the repository (or project) holding `folder`: the nearest parent with a
+    resetkit.toml or a .git; None outside one."""
+    for parent in folder.resolve().parents:
+        if (parent / CONFIG_FILE).is_file() or (parent / ".git").exists():
+            return parent
+    return None
+
+
+def portable_path(path: Path, near: Path) -> str:
+    """How a record names a file (its playbook) so that every clone reads it alike: relative
+    to the repository holding `near` (the session folder) when the file is in it, as
+    `<built-in>/NAME` for resetkit's own playbooks, else as it is here."""
+    real = path.resolve()
+    if real.parent == builtin_dir().resolve():
+        return f"{BUILT_IN_MARK}/{real.name}"
+    top = repository_top(near)
+    if top is not None and real.is_relative_to(top):
+        return real.relative_to(top).as_posix()
+    return str(real)
+
+
+def local_path(recorded: str, near: Path) -> Path:
+    """The file a record names (see portable_path), in this clone."""
+    if recorded.startswith(f"{BUILT_IN_MARK}/"):
+        return builtin_dir() / recorded.removeprefix(f"{BUILT_IN_MARK}/")
+    path = Path(recorded)
+    if path.is_absolute():
+        return path
+    top = repository_top(near)
+    return (top / path) if top is not None else path
+
+
 def customer_slug(name: str) -> str:
     """A folder name for any customer name: ASCII, no separators, bounded, never reserved."""
     from slugify import slugify

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from resetkit.errors import UsageError
 from resetkit.history.actions import open_actions
 from resetkit.history.due import owner_label
 from resetkit.history.ledger import ledger_line, promise_ledger
-from resetkit.history.read import Stored
+from resetkit.history.read import Stored, recorded_of
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
 
@@ -119,14 +118,13 @@ def choose_customer(stored: list[Stored], wanted: str) -> str:
     )
 
 
-def _choice_label(record: dict[str, Any], question_id: str, value: Any) -> str:
+def _choice_label(stored: Stored, question_id: str, value: Any) -> str:
     """The label a choice answer was picked by, from the session's playbook; else the value."""
     from resetkit.errors import ResetkitError
-    from resetkit.format.loader import load, load_file
+    from resetkit.record.which_playbook import playbook_recorded
 
-    path = Path(str(record.get("playbook_path", "")))
     try:
-        playbook = load_file(path) if path.is_file() else load(str(record["playbook_id"]))[0]
+        playbook = playbook_recorded(recorded_of(stored), stored.folder).playbook
     except (ResetkitError, OSError):
         return str(value)
     for _, question in playbook.questions():
@@ -190,7 +188,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
                 date.fromisoformat(item.started_at[:10]),
                 _number(answers.get("hours-last-month")),
                 _number(answers.get("monthly-value")),
-                _choice_label(item.record, "cost-vs-value", verdict) if verdict else "",
+                _choice_label(item, "cost-vs-value", verdict) if verdict else "",
             )
             break
     advice = None

@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from resetkit.errors import UsageError
 from resetkit.history.actions import OpenAction, action_json, as_open, owned_by
-from resetkit.history.read import Stored, with_actions
+from resetkit.history.read import Stored, recorded_of, with_actions
 from resetkit.record.calendar import FollowUp, Reminder
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
@@ -45,13 +44,11 @@ def _follow_up_question(stored: Stored, known: dict[str, str | None]) -> str | N
     """
     key = f"{stored.playbook_id}\0{stored.playbook_version}"
     if key not in known:
-        path = str(stored.record.get("playbook_path", ""))
         from resetkit.errors import ResetkitError
-        from resetkit.format.loader import load, load_file
+        from resetkit.record.which_playbook import playbook_recorded
 
         try:
-            playbook = load_file(Path(path)) if path and Path(path).is_file() else None
-            playbook = playbook or load(stored.playbook_id)[0]
+            playbook = playbook_recorded(recorded_of(stored), stored.folder).playbook
             question = playbook.follow_up_question
             known[key] = question.id if question else None
         except (ResetkitError, OSError):

@@ -39,6 +39,7 @@ from resetkit.storage import RECORD_FILE
 
 if TYPE_CHECKING:
     from resetkit.record.session import Session
+    from resetkit.record.which_playbook import Recorded
 
 __all__ = [
     "Filters",
@@ -490,6 +491,19 @@ class History:
                 ]
             found.append((Stored(self._record_path(relative), fields), json.loads(item)))
         return found
+
+
+def recorded_of(stored: Stored) -> Recorded:
+    """What a stored session's record says of its playbook, to find it (which_playbook)."""
+    from resetkit.record.which_playbook import Recorded
+
+    record = stored.record
+    return Recorded(
+        str(stored.id),
+        str(stored.playbook_id),
+        str(record.get("playbook_path", "")),
+        str(record.get("playbook_hash", "")),
+    )
 
 
 @contextlib.contextmanager

@@ -84,7 +84,7 @@ def merge_texts(base: str | None, ours: str, theirs: str) -> str:
     DamagedSide when a side is not a valid record (invalid JSON, conflict markers, a field of
     the wrong kind): merging it could only lose what the other side holds.
     """
-    from resetkit.record.session import Session
+    from resetkit.record.session import Session, record_text
 
     sides = {
         name: _readable(name, text)
@@ -92,7 +92,7 @@ def merge_texts(base: str | None, ours: str, theirs: str) -> str:
         if text is not None
     }
     merged = merge_records(sides.get("the common ancestor"), sides["ours"], sides["theirs"])
-    return Session.model_validate(merged).model_dump_json() + "\n"
+    return record_text(Session.model_validate(merged))
 
 
 def _readable(side: str, text: str) -> Record:

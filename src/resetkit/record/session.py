@@ -27,7 +27,7 @@ from pydantic import (
 from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import StorageError, UsageError
 from resetkit.format.model import Playbook
-from resetkit.places import reserve_folder, session_id
+from resetkit.places import portable_path, reserve_folder, session_id
 from resetkit.record.action_items import action_item_entries, holds_action_items
 from resetkit.storage import (
     RECORD_FILE,
@@ -283,6 +283,7 @@ def open_record(
     session = new_record(
         playbook, playbook_path, playbook_text, customer, attendees, session_id(folder), started
     )
+    session.playbook_path = portable_path(playbook_path, folder)
     # Nothing typed yet: all this holds came from the command line, so it skips the fsync that
     # made the first question wait up to a quarter of a second on a slow disk. The first
     # answer's save makes the record durable.
@@ -332,6 +333,12 @@ def change(folder: Path, apply: Callable[[Session], T]) -> T:
         return result
 
 
+def record_text(session: Session) -> str:
+    """A record as resetkit writes it: indented JSON in the model's field order, so that git
+    shows a change as the lines that changed (a compact record is one line of kilobytes)."""
+    return session.model_dump_json(indent=2) + "\n"
+
+
 def save(session: Session, folder: Path, *, durable: bool = True) -> None:
     """Write the record atomically into its folder (and wait for the disk, if `durable`).
 
@@ -352,7 +359,7 @@ def save(session: Session, folder: Path, *, durable: bool = True) -> None:
                 os.link(record, linked, follow_symlinks=False)
                 os.replace(linked, folder / PREVIOUS_FILE)
         # Compact: history commands parse thousands of these, and indentation triples the bytes.
-        write_text_atomic(record, session.model_dump_json() + "\n", durable=durable)
+        write_text_atomic(record, record_text(session), durable=durable)
         tell_the_index(folder)
 
 

@@ -458,7 +458,7 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
         raise UsageError(f"too many sessions named {folder.name} in {folder.parent}")
     record = json.loads(later)
     record["id"] = session_id(moved)
-    write_text_atomic(moved / RECORD_FILE, json.dumps(record) + "\n")
+    write_text_atomic(moved / RECORD_FILE, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(path, first)
     for changed in (folder, moved):
         tell_the_index(changed)

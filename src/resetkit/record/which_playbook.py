@@ -37,20 +37,39 @@ def playbook_of(session: Session, folder: Path) -> Found:
     was, in this repository at any path, or on the search path); else that same file edited
     since, or a newer resetkit's built-in of the same name, said in `notice`. UsageError
     rather than another playbook of the same id."""
-    from resetkit.format.loader import load_file
+    return playbook_recorded(
+        Recorded(session.id, session.playbook_id, session.playbook_path, session.playbook_hash),
+        folder,
+    )
 
-    recorded = Path(session.playbook_path)
-    twins = _same_file_here(recorded, _repository_top(folder))
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a record says of its playbook (the history reads it without the model)."""
+
+    session_id: str
+    playbook_id: str
+    path: str
+    hash: str
+
+
+def playbook_recorded(session: Recorded, folder: Path) -> Found:
+    """`playbook_of` for what a record says of its playbook."""
+    from resetkit.format.loader import load_file
+    from resetkit.places import local_path, repository_top
+
+    recorded = local_path(session.path, folder)
+    twins = _same_file_here(recorded, repository_top(folder))
     for path in _candidates(session.playbook_id, [recorded, *twins], folder):
-        if _hash_of(path) == session.playbook_hash:
+        if _hash_of(path) == session.hash:
             return Found(load_file(path), path)
     for path in [recorded, *twins]:
         if path.is_file():
             return Found(
                 load_file(path),
                 path,
-                f"the playbook {path} changed since session {session.id} ran; rendering with "
-                "its current version",
+                f"the playbook {path} changed since session {session.session_id} ran; "
+                "rendering with its current version",
             )
     if _was_built_in(recorded):
         from resetkit.places import builtin_dir
@@ -61,25 +80,14 @@ def playbook_of(session: Session, folder: Path) -> Found:
                 load_file(built_in),
                 built_in,
                 f"resetkit's built-in playbook '{session.playbook_id}' changed since session "
-                f"{session.id} ran; rendering with this version's",
+                f"{session.session_id} ran; rendering with this version's",
             )
     raise UsageError(
-        f"session {session.id} ran the playbook '{session.playbook_id}' from {recorded} "
-        f"(content {session.playbook_hash}), which is neither there nor anywhere resetkit looks",
+        f"session {session.session_id} ran the playbook '{session.playbook_id}' from {recorded} "
+        f"(content {session.hash}), which is neither there nor anywhere resetkit looks",
         hint="run this inside the team's repository, or restore that playbook file; another "
         "playbook with the same id is never used in its place",
     )
-
-
-def _repository_top(folder: Path) -> Path | None:
-    """The folder of the repository (or project) holding `folder`: the nearest parent with a
-    resetkit.toml or a .git."""
-    from resetkit.places import CONFIG_FILE
-
-    for parent in folder.resolve().parents:
-        if (parent / CONFIG_FILE).is_file() or (parent / ".git").exists():
-            return parent
-    return None
 
 
 def _same_file_here(recorded: Path, top: Path | None) -> list[Path]:
@@ -100,9 +108,9 @@ def _same_file_here(recorded: Path, top: Path | None) -> list[Path]:
 def _candidates(playbook_id: str, first: list[Path], folder: Path) -> list[Path]:
     """Files that may hold the playbook: `first`, then every file of its id on the search path
     as seen from the session's repository and from here."""
-    from resetkit.places import PLAYBOOK_SUFFIXES, search_path
+    from resetkit.places import PLAYBOOK_SUFFIXES, repository_top, search_path
 
-    top = _repository_top(folder)
+    top = repository_top(folder)
     sources = [*(search_path(top) if top is not None else []), *search_path()]
     paths = list(first)
     for source in sources:
