@@ -115,11 +115,11 @@ def _display(question: Any) -> Callable[[Any], str]:
 def _ask_line(
     prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     typed = Typed(check=_checker(question, today), shown=_display(question))
     frame = prompter.question_frame(question, ["Enter: done"], asking)
-    return ask_typed(frame, typed, "" if current is None else str(current))
+    return prompter.typed(frame, typed, "" if current is None else str(current))
 
 
 def _ask_fresh(
@@ -132,14 +132,14 @@ def _ask_fresh(
 ) -> Any:
     """A date or a number, typed fresh: editing around a pre-filled one garbles it, so an
     empty answer takes the one shown instead."""
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     check, shown = _checker(question, today), _display(question)
     fallback = "" if current is None else str(current)
     if fallback:
         hints = [*hints, f"Enter alone: {shown(check(fallback))}"]
     typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
-    return ask_typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
+    return prompter.typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
 
 
 def _shown_plain(question: Any, value: Any) -> str:
@@ -206,12 +206,12 @@ def _check_long_text(question: Any, value: Any, today: date) -> str:
 def _ask_long_text(
     prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     typed = Typed(check=_checker(question, today), shown=_display(question), multiline=True)
     keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
     frame = prompter.question_frame(question, keys, asking)
-    return ask_typed(frame, typed, "" if current is None else str(current))
+    return prompter.typed(frame, typed, "" if current is None else str(current))
 
 
 def _text_condition(question: Any, value: Scalar | None) -> str:
@@ -230,11 +230,9 @@ def _check_yes_no(question: Any, value: Any, today: date) -> bool:
 def _ask_yes_no(
     prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import ask_yes_no
-
     default = current if isinstance(current, bool) else False
     keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
-    return ask_yes_no(prompter.question_frame(question, keys, asking), default)
+    return prompter.yes_no(prompter.question_frame(question, keys, asking), default)
 
 
 def _shown_yes_no(question: Any, value: Any) -> str:
@@ -278,13 +276,11 @@ def _check_multi_choice(question: MultiChoiceQuestion, value: Any, today: date) 
 def _ask_choice(
     prompter: TerminalPrompter, question: ChoiceQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import ask_choice
-
     options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
     if not question.required:
         options.append((SKIP, "(skip)"))
     frame = prompter.question_frame(question, PICK_KEYS, asking)
-    answer = ask_choice(frame, options, default=current)
+    answer = prompter.choice(frame, options, default=current)
     return None if answer == SKIP else answer
 
 
@@ -295,12 +291,10 @@ def _ask_multi_choice(
     today: date,
     asking: Asking,
 ) -> Any:
-    from resetkit.run.terminal import ask_choice
-
     options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
     ticked = current if isinstance(current, list) else []
     keys = ["↑/↓: move", "Space: tick", "Enter: done"]
-    return ask_choice(
+    return prompter.choice(
         prompter.question_frame(question, keys, asking),
         options,
         multiple=True,
@@ -529,7 +523,7 @@ def _check_list(question: ListQuestion, value: Any, today: date) -> list[str] | 
 def _ask_list(
     prompter: TerminalPrompter, question: ListQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     check = _checker(question, today)
     items = [str(item) for item in current] if isinstance(current, list) else []
@@ -540,7 +534,7 @@ def _ask_list(
         keep=asking.keep,
     )
     keys = ["Enter: next item", "Enter on an empty line: done", "Alt-↑/↓: move an item"]
-    return ask_typed(prompter.question_frame(question, keys, asking), typed, "\n".join(items))
+    return prompter.typed(prompter.question_frame(question, keys, asking), typed, "\n".join(items))
 
 
 # --- action_items -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from resetkit.cli.app import app
-from resetkit.cli.output import NotesDirOption, has_terminal, make_console
+from resetkit.cli.output import NotesDirOption, PlainOption, has_terminal, make_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,8 +71,10 @@ def start(
             help="Show the customer's brief (as 'resetkit brief' does) before the first section.",
         ),
     ] = False,
+    plain: PlainOption = False,
 ) -> None:
     """Run a playbook live: ask its questions, save every answer, write the notes."""
+    from resetkit.run.plain import wanted
     from resetkit.run.start import StartRequest
     from resetkit.run.start import start as start_run
 
@@ -87,9 +89,10 @@ def start(
         notes_dir=notes_dir,
         terminal=has_terminal(),
         brief=brief,
+        plain=wanted(plain),
     )
     console = make_console()
-    _print_finished(start_run(request, console), console)
+    _print_finished(start_run(request, console), console, request.plain)
 
 
 @app.command()
@@ -110,17 +113,19 @@ def resume(
         ),
     ] = False,
     notes_dir: NotesDirOption = None,
+    plain: PlainOption = False,
 ) -> None:
     """Continue an interrupted session at its first unanswered question."""
+    from resetkit.run.plain import wanted
     from resetkit.run.start import ResumeRequest
     from resetkit.run.start import resume as resume_run
 
-    request = ResumeRequest(session_ref, take_over, notes_dir, has_terminal())
+    request = ResumeRequest(session_ref, take_over, notes_dir, has_terminal(), wanted(plain))
     console = make_console()
-    _print_finished(resume_run(request, console), console)
+    _print_finished(resume_run(request, console), console, request.plain)
 
 
-def _print_finished(finished: "Finished", console: "Console") -> None:
+def _print_finished(finished: "Finished", console: "Console", plain: bool = False) -> None:
     """What a run wrote: paths on stdout for a script; the notes and paths for a person."""
     hint = f"send the customer copy: resetkit share {finished.session_id} --eml recap.eml"
     if finished.scripted:
@@ -139,7 +144,7 @@ def _print_finished(finished: "Finished", console: "Console") -> None:
         return
     from resetkit.run.screen import draw_notes
 
-    draw_notes(console, finished.written[0].read_text("utf-8").split("---\n", 2)[-1])
+    draw_notes(console, finished.written[0].read_text("utf-8").split("---\n", 2)[-1], plain)
     for path in finished.written:
         console.print(f"wrote {path}", markup=False, highlight=False)
     if finished.shares:
