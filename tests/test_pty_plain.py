@@ -187,6 +187,15 @@ def test_term_dumb_chooses_plain_mode_and_ctrl_d_keeps_the_answers(isolated: Pat
     (record,) = (isolated / "notes").glob("*/*/session.json")
     assert json.loads(record.read_text("utf-8"))["answers"]["last-contact"] == str(date.today())
 
+    resumed = spawn(isolated, ["resume"], TERM="dumb")
+    resumed.expect_exact(b"1 answer(s) kept")
+    resumed.expect_exact(b"? How long since that conversation?")
+    resumed.send(b"1\r")
+    resumed.expect_exact(b"Answer: Under a month")
+    resumed.expect_exact(b"? Any news of an acquisition")
+    resumed.kill(signal.SIGKILL)
+    assert REDRAWS.findall(resumed.before) == []
+
 
 def test_the_full_prompts_do_redraw_so_the_check_above_can_fail(isolated: Path) -> None:
     child = spawn(isolated, ["start", "risk-check", "--customer", "Globex"])
