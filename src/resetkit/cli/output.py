@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from resetkit.cli.complete import customer_names, playbook_ids
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -130,11 +132,19 @@ def reads_history(command: Callable[..., None]) -> Callable[..., None]:
 
 
 CustomerFilter = Annotated[
-    str | None, typer.Option("--customer", help="Only customers whose name contains this.")
+    str | None,
+    typer.Option(
+        "--customer",
+        help="Only customers whose name contains this.",
+        autocompletion=customer_names,
+    ),
 ]
 
 
-PlaybookFilter = Annotated[str | None, typer.Option("--playbook", help="Only this playbook id.")]
+PlaybookFilter = Annotated[
+    str | None,
+    typer.Option("--playbook", help="Only this playbook id.", autocompletion=playbook_ids),
+]
 
 
 StatusFilter = Annotated[

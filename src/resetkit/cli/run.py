@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from resetkit.cli.app import app
+from resetkit.cli.complete import customer_names, playbook_ids, session_ids
 from resetkit.cli.output import NotesDirOption, PlainOption, has_terminal, make_console
 
 if TYPE_CHECKING:
@@ -18,9 +19,20 @@ if TYPE_CHECKING:
 
 @app.command()
 def start(
-    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    playbook: Annotated[
+        str,
+        typer.Argument(
+            help="A playbook id or a path to a .yaml file.", autocompletion=playbook_ids
+        ),
+    ],
     customer: Annotated[
-        str | None, typer.Option("--customer", "-c", help="The customer's name, as written.")
+        str | None,
+        typer.Option(
+            "--customer",
+            "-c",
+            help="The customer's name, as written.",
+            autocompletion=customer_names,
+        ),
     ] = None,
     attendee: Annotated[
         list[str] | None,
@@ -45,6 +57,7 @@ def start(
         typer.Option(
             "--follow-up",
             metavar="SESSION",
+            autocompletion=session_ids,
             help="Follow up on an earlier session: "
             "review its open action items first, and link the two.",
         ),
@@ -101,6 +114,7 @@ def resume(
         str | None,
         typer.Argument(
             metavar="[SESSION]",
+            autocompletion=session_ids,
             help="Session id (customer/date-playbook) or folder; default: the latest in progress.",
         ),
     ] = None,
