@@ -144,13 +144,11 @@ def action_ids(notes_dir: Path, prefix: str) -> list[str]:
         if connection is None:
             return []
         try:
-            rows = connection.execute(
-                "SELECT id FROM actions WHERE status = 'open' AND id >= ? AND id < ?",
-                (prefix, _upper(prefix)),
-            ).fetchall()
+            # The open items' own (partial) index: a range on id would walk every item ever.
+            rows = connection.execute("SELECT id FROM actions WHERE status = 'open'").fetchall()
         except sqlite3.Error:
             return []
-    return sorted({found for (found,) in rows if found})
+    return sorted({found for (found,) in rows if found and found.startswith(prefix)})
 
 
 def owners(notes_dir: Path, prefix: str) -> list[str]:
@@ -163,11 +161,9 @@ def owners(notes_dir: Path, prefix: str) -> list[str]:
                 names = [
                     found
                     for (found,) in connection.execute(
-                        "SELECT DISTINCT owner_key FROM actions WHERE status = 'open' "
-                        "AND owner_key >= ? AND owner_key < ?",
-                        (key, _upper(key)),
+                        "SELECT DISTINCT owner_key FROM actions WHERE status = 'open'"
                     )
-                    if found
+                    if found and found.startswith(key)
                 ]
     sides = [side for side in OWNER_SIDES if side.startswith(key)]
     return sides + sorted(set(names) - set(sides))
