@@ -76,6 +76,13 @@ def cache_dir() -> Path:
 
 
 # me: who makes changes, in a team repository; plain: ask line by line (run/plain.py)
+def index_path(notes_dir: Path) -> Path:
+    """Where the history index of this notes dir lives: one file per notes dir, in the cache
+    dir (history/index.py builds it; completion reads it without loading the rest)."""
+    key = hashlib.sha256(os.fsencode(os.path.realpath(notes_dir))).hexdigest()[:20]
+    return cache_dir() / "index" / f"{key}.sqlite"
+
+
 CONFIG_KEYS = ["notes_dir", "me", "plain"]
 
 

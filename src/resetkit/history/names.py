@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from resetkit.history.index import index_path
+from resetkit.places import index_path
 
 # At most this many session ids are offered for one Tab; past it, the customers' folders are
 # offered instead ('acme-corp/'), to narrow down first.
