@@ -153,3 +153,26 @@ def test_show_completion_prints_the_script_for_a_shell(isolated: Path) -> None:
             [SCRIPT, "--show-completion", shell], env=env, capture_output=True, text=True
         )
         assert mark in done.stdout and "_RESETKIT_COMPLETE" in done.stdout
+
+
+def test_install_completion_writes_a_script_bash_then_uses(isolated: Path) -> None:
+    home = isolated.parent / "home"
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1",
+        PATH=f"{SCRIPT.parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    installed = subprocess.run(
+        [SCRIPT, "--install-completion", "bash"], env=env, capture_output=True, text=True
+    )
+    assert "bash completion installed" in installed.stdout
+    script = home / ".bash_completions" / "resetkit.sh"
+    assert f"source '{script}'" in (home / ".bashrc").read_text("utf-8")
+    # What bash does on a Tab after `resetkit start re`: the function the script defines.
+    tab = (
+        f"source '{script}'; COMP_WORDS=(resetkit start re); COMP_CWORD=2; "
+        '_resetkit_completion resetkit; printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    done = subprocess.run(["bash", "--norc", "-c", tab], env=env, capture_output=True, text=True)
+    assert done.stdout.split() == ["recovery", "reset"]
