@@ -110,3 +110,18 @@ def test_a_plain_setting_that_is_not_true_or_false_is_named_where_it_stands(
     with pytest.raises(InputInvalid) as raised:
         wanted(False)
     assert "resetkit.toml:2:1: plain must be true or false" in str(raised.value.problems[0])
+
+
+def test_enter_alone_keeps_an_earlier_answer_and_none_empties_it() -> None:
+    prompter, said = plain("", ":none")
+    asked = question("text", required=False)
+    assert prompter.ask(asked, "kept", TODAY) == "kept"
+    assert "Enter alone keeps: kept" in said.getvalue()
+    assert prompter.ask(asked, "kept", TODAY) is None
+    prompter, _ = plain("", ":none")
+    items = question("list", required=False, sets_attendees=False)
+    assert prompter.ask(items, ["Dana", "Sam"], TODAY) == ["Dana", "Sam"]
+    assert prompter.ask(items, ["Dana", "Sam"], TODAY) is None
+    prompter, _ = plain(":none")
+    ticked = question("multi_choice", choices=["red", "blue"], required=False, default=None)
+    assert prompter.ask(ticked, ["red"], TODAY) in ([], None)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 BACK = ("<", ":back")
 TIME = ("?", "time")
 END_OF_TEXT = "."
+NONE = ":none"  # an answer kept from before, emptied (what deleting the text does in full)
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 
@@ -136,13 +137,13 @@ class PlainPrompter(TerminalPrompter):
             return self._long_text(frame, typed, default)
         how = ["Type the answer, then Enter.", *_hints(frame.keys)]
         if default:
-            how.append(f"Enter alone keeps: {default}")
+            how.append(f"Enter alone keeps: {default}; {NONE} leaves it empty.")
         self._ask_lines(frame, how)
         while True:
             line = self._read()
             if self._command(frame, line, how):
                 continue
-            done, value = self._checked(typed.check, line or default)
+            done, value = self._checked(typed.check, _emptied(line, default))
             if done:
                 self._say(f"  Answer: {typed.shown(value)}")
                 return value
@@ -153,7 +154,9 @@ class PlainPrompter(TerminalPrompter):
             f"{EDITOR_COMMAND} alone on the first line writes it in your editor instead.",
         ]
         if default:
-            how += [f"A {END_OF_TEXT} on the first line keeps the answer as it is:"]
+            how += [
+                f"A {END_OF_TEXT} on the first line keeps the answer as it is ({NONE} empties it):"
+            ]
             how += [f"  {line}" for line in default.split("\n")]
         self._ask_lines(frame, how)
         while True:
@@ -164,6 +167,9 @@ class PlainPrompter(TerminalPrompter):
                     continue
                 if not lines and line.strip() == EDITOR_COMMAND:
                     lines = self._from_editor(default)
+                    break
+                if not lines and default and line.strip() == NONE:
+                    lines = [""]
                     break
                 if line.strip() == END_OF_TEXT:
                     break
@@ -189,7 +195,7 @@ class PlainPrompter(TerminalPrompter):
         how = ["Type one item per line; an empty line ends the list."]
         kept = [line for line in default.split("\n") if line.strip()]
         if kept:
-            how.append("An empty first line keeps these items:")
+            how.append(f"An empty first line keeps these items ({NONE} removes them all):")
             how += [f"  {number}. {item}" for number, item in enumerate(kept, 1)]
         self._ask_lines(frame, how)
         while True:
@@ -198,6 +204,9 @@ class PlainPrompter(TerminalPrompter):
                 line = self._read()
                 if not items and self._command(frame, line, how):
                     continue
+                if not items and kept and line.strip() == NONE:
+                    kept = []
+                    break
                 if not line.strip():
                     break
                 items.append(line.strip())
@@ -227,7 +236,7 @@ class PlainPrompter(TerminalPrompter):
             how = ["Type the numbers of all that apply, separated by commas."]
             picked = [value for value, _ in options if value in ticked]
             kept = "; ".join(labels[value] for value in picked) or "none"
-            how.append(f"Enter alone keeps: {kept}")
+            how.append(f"Enter alone keeps: {kept}; {NONE} ticks none.")
         else:
             how = ["Type a number or the choice's name."]
             if default in labels:
@@ -238,9 +247,11 @@ class PlainPrompter(TerminalPrompter):
             line = self._read()
             if self._command(frame, line, how):
                 continue
-            if not line.strip():
+            if multiple and line.strip() == NONE:
+                answer: Any = []
+            elif not line.strip():
                 if multiple:
-                    answer: Any = [value for value, _ in options if value in ticked]
+                    answer = [value for value, _ in options if value in ticked]
                 elif default in labels:
                     answer = default
                 else:
@@ -299,7 +310,7 @@ def _picked(options: list[tuple[Any, str]], line: str, multiple: bool) -> list[A
 
 def _shown(labels: dict[Any, str], answer: Any, multiple: bool) -> str:
     if multiple:
-        return "; ".join(labels.get(value, str(value)) for value in answer) or "(none)"
+        return "; ".join(labels.get(value, str(value)) for value in answer or []) or "(none)"
     return labels.get(answer, str(answer))
 
 
@@ -310,3 +321,10 @@ _KEY_NAMES = ("Enter:", "Enter on", "Esc", "↑", "Alt", "Space", "y:", "n:", ":
 
 def _hints(keys: list[str]) -> list[str]:
     return [f"{key[:1].upper()}{key[1:]}." for key in keys if not key.startswith(_KEY_NAMES)]
+
+
+def _emptied(line: str, default: str) -> str:
+    """A typed line: Enter alone keeps `default`, NONE empties it, anything else is itself."""
+    if not line:
+        return default
+    return "" if default and line.strip() == NONE else line
