@@ -8,6 +8,7 @@ completes nothing rather than printing an error into the person's prompt.
 
 # No `from __future__ import annotations` here: typer reads these functions' annotations to
 # know which argument is the context and which the text typed so far.
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -31,42 +32,33 @@ def playbook_ids(incomplete: str) -> list[str]:
         return []
 
 
-def session_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Session ids (customer/date-playbook), by customer folder first."""
+def _from_history(ctx: typer.Context, incomplete: str, which: str) -> list[str]:
+    """What history/names.py's `which` completes in this command line's notes dir."""
     try:
-        from resetkit.history.names import session_ids as found
+        from resetkit.history import names
 
-        return found(_notes_dir(ctx), incomplete)
+        finder: Callable[[Path, str], list[str]] = getattr(names, which)
+        return finder(_notes_dir(ctx), incomplete)
     except Exception:
         return []
+
+
+def session_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Session ids (customer/date-playbook), by customer folder first."""
+    return _from_history(ctx, incomplete, "session_ids")
 
 
 def customer_names(ctx: typer.Context, incomplete: str) -> list[str]:
     """Customers' names as written in their sessions (typer keeps those starting with what
     was typed, in the same case)."""
-    try:
-        from resetkit.history.names import customer_names as found
-
-        return found(_notes_dir(ctx), incomplete)
-    except Exception:
-        return []
+    return _from_history(ctx, incomplete, "customer_names")
 
 
 def action_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Ids of the open action items."""
-    try:
-        from resetkit.history.names import action_ids as found
-
-        return found(_notes_dir(ctx), incomplete)
-    except Exception:
-        return []
+    return _from_history(ctx, incomplete, "action_ids")
 
 
 def owners(ctx: typer.Context, incomplete: str) -> list[str]:
     """us, customer, both, and the names owning open items."""
-    try:
-        from resetkit.history.names import owners as found
-
-        return found(_notes_dir(ctx), incomplete)
-    except Exception:
-        return ["us", "customer", "both"]
+    return _from_history(ctx, incomplete, "owners")

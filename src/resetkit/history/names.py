@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from resetkit.places import index_path
@@ -25,22 +25,24 @@ MOST = 200
 OWNER_SIDES = ("us", "customer", "both")
 
 
-@contextlib.contextmanager
-def _index(notes_dir: Path) -> Iterator[sqlite3.Connection | None]:
-    """The index opened read-only, or None when there is none (or it cannot be opened)."""
+def _read(
+    notes_dir: Path,
+    indexed: Callable[[sqlite3.Connection], list[str]],
+    otherwise: Callable[[], list[str]] = list,
+) -> list[str]:
+    """What `indexed` reads from the index opened read-only; what `otherwise` gives when there
+    is no index yet or it cannot be read."""
     path = index_path(notes_dir)
-    if not path.is_file():
-        yield None
-        return
-    try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0.1)
-    except sqlite3.Error:
-        yield None
-        return
-    try:
-        yield connection
-    finally:
-        connection.close()
+    if path.is_file():
+        try:
+            connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0.1)
+            try:
+                return indexed(connection)
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            pass
+    return otherwise()
 
 
 def _upper(prefix: str) -> str:
@@ -51,13 +53,11 @@ def _upper(prefix: str) -> str:
 def session_ids(notes_dir: Path, prefix: str) -> list[str]:
     """Session ids starting with `prefix`; the customers' folders ('acme-corp/') instead when
     more than MOST sessions would match and the prefix names no customer folder yet."""
-    with _index(notes_dir) as connection:
-        try:
-            if connection is not None:
-                return _session_ids_indexed(connection, prefix)
-        except sqlite3.Error:
-            pass
-    return _session_ids_from_folders(notes_dir, prefix)
+    return _read(
+        notes_dir,
+        lambda connection: _session_ids_indexed(connection, prefix),
+        lambda: _session_ids_from_folders(notes_dir, prefix),
+    )
 
 
 def _session_ids_indexed(connection: sqlite3.Connection, prefix: str) -> list[str]:
@@ -104,12 +104,15 @@ def _session_ids_from_folders(notes_dir: Path, prefix: str) -> list[str]:
 def customer_names(notes_dir: Path, prefix: str) -> list[str]:
     """Customers' names as typed in their sessions, those starting with `prefix` (in any case)."""
     key = prefix.casefold()
-    with _index(notes_dir) as connection:
-        try:
-            if connection is not None:
-                return _customer_names_indexed(connection, key)
-        except sqlite3.Error:
-            pass
+    return _read(
+        notes_dir,
+        lambda connection: _customer_names_indexed(connection, key),
+        lambda: _folder_names(notes_dir, key),
+    )
+
+
+def _folder_names(notes_dir: Path, key: str) -> list[str]:
+    """The customers' folder names starting with `key`: with no index, the names it has."""
     try:
         names = [entry.name for entry in os.scandir(notes_dir) if entry.is_dir()]
     except OSError:
@@ -140,30 +143,20 @@ def _customer_names_indexed(connection: sqlite3.Connection, key: str) -> list[st
 
 def action_ids(notes_dir: Path, prefix: str) -> list[str]:
     """The ids of open action items starting with `prefix`."""
-    with _index(notes_dir) as connection:
-        if connection is None:
-            return []
-        try:
-            # The open items' own (partial) index: a range on id would walk every item ever.
-            rows = connection.execute("SELECT id FROM actions WHERE status = 'open'").fetchall()
-        except sqlite3.Error:
-            return []
-    return sorted({found for (found,) in rows if found and found.startswith(prefix)})
+    # The open items' own (partial) index: a range on id would walk every item ever.
+    ids = _read(notes_dir, lambda connection: _open_items(connection, "id"))
+    return sorted({found for found in ids if found.startswith(prefix)})
 
 
 def owners(notes_dir: Path, prefix: str) -> list[str]:
     """What `--owner` takes: us, customer, both, and the names owning open items."""
     key = prefix.casefold()
-    names: list[str] = []
-    with _index(notes_dir) as connection:
-        if connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                names = [
-                    found
-                    for (found,) in connection.execute(
-                        "SELECT DISTINCT owner_key FROM actions WHERE status = 'open'"
-                    )
-                    if found and found.startswith(key)
-                ]
+    names = _read(notes_dir, lambda connection: _open_items(connection, "owner_key"))
     sides = [side for side in OWNER_SIDES if side.startswith(key)]
-    return sides + sorted(set(names) - set(sides))
+    return sides + sorted({name for name in names if name.startswith(key)} - set(sides))
+
+
+def _open_items(connection: sqlite3.Connection, column: str) -> list[str]:
+    """One column (id, owner_key) of the open action items, each value once."""
+    rows = connection.execute(f"SELECT DISTINCT {column} FROM actions WHERE status = 'open'")
+    return [found for (found,) in rows if found]
