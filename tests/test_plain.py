@@ -125,3 +125,20 @@ def test_enter_alone_keeps_an_earlier_answer_and_none_empties_it() -> None:
     prompter, _ = plain(":none")
     ticked = question("multi_choice", choices=["red", "blue"], required=False, default=None)
     assert prompter.ask(ticked, ["red"], TODAY) in ([], None)
+
+
+def test_the_brief_in_plain_mode_has_headed_lines_not_rules(isolated: Path) -> None:
+    from rich.console import Console
+
+    from conftest import drive
+    from resetkit.history.brief import build_brief
+    from resetkit.history.read import Filters, read_sessions
+    from resetkit.run.screen import draw_brief
+
+    drive("reset")
+    stored, _ = read_sessions(isolated / "notes", Filters(customer="Acme Corp"))
+    shown = io.StringIO()
+    draw_brief(Console(file=shown, width=80), build_brief(stored, "Acme Corp"), plain=True)
+    assert "Before the call: Acme Corp" in shown.getvalue()
+    assert "End of the brief." in shown.getvalue()
+    assert "─" not in shown.getvalue() and "━" not in shown.getvalue()

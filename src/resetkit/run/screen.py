@@ -144,15 +144,22 @@ def plain_clock(fragments: list[tuple[str, str]]) -> str:
     return "Time: " + " ".join(text.split())
 
 
-def draw_brief(console: Console, brief: Brief) -> None:
-    """The brief before a call (history/brief.py), every text from a record escaped."""
+def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
+    """The brief before a call (history/brief.py), every text from a record escaped; in plain
+    mode its rules are headed lines (no box drawing)."""
     from rich.rule import Rule
     from rich.table import Table
 
     from resetkit.history.brief import advice_line, cost_line, hours, item_line
     from resetkit.record.recap import written_date
 
-    console.print(Rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}"))
+    def rule(title: str = "") -> None:
+        if plain:
+            console.print(title or "End of the brief.", highlight=False)
+        else:
+            console.print(Rule(title))
+
+    rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}")
     console.print(
         f"{brief.session_count} session(s) with them, {hours(brief.meeting_minutes)} in "
         f"meetings; today is {written_date(brief.today)}.",
@@ -183,4 +190,4 @@ def draw_brief(console: Console, brief: Brief) -> None:
     console.print(f"[bold]Time against pay[/] {escape_markup(cost)}", highlight=False)
     advice = advice_line(brief.advice) if brief.advice else "no recommendation yet"
     console.print(f"[bold]Recommended[/] {escape_markup(advice)}", highlight=False)
-    console.print(Rule())
+    rule()

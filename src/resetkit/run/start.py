@@ -136,7 +136,7 @@ def _draw_brief(request: StartRequest, notes: Path, console: Console) -> None:
     except UsageError as error:  # several customers match: the meeting still starts
         console.print(f"No brief: {escape_markup(error.message)}.", highlight=False)
         return
-    draw_brief(console, build_brief(stored, customer))
+    draw_brief(console, build_brief(stored, customer), request.plain)
 
 
 def _validated_first(
