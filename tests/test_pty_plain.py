@@ -121,10 +121,17 @@ def comparable(record_path: Path) -> dict[str, Any]:
     return {key: value for key, value in record.items() if key not in CIRCUMSTANCES}
 
 
-@pytest.mark.parametrize("playbook_id", BUILT_INS)
+@pytest.mark.parametrize(
+    ("playbook_id", "team_copy"), [*((p, False) for p in BUILT_INS), ("risk-check", True)]
+)
 def test_a_plain_walk_redraws_nothing_and_keeps_the_scripted_record(
-    isolated: Path, playbook_id: str
+    isolated: Path, playbook_id: str, team_copy: bool
 ) -> None:
+    if team_copy:  # a team's edited copy: validated before its first screen, not recalled
+        (isolated / ".git").mkdir()
+        (isolated / "playbooks").mkdir()
+        text = (builtin_dir() / f"{playbook_id}.yaml").read_text("utf-8") + "\n# our copy\n"
+        (isolated / "playbooks" / f"{playbook_id}.yaml").write_text(text, "utf-8")
     script, sheet = plain_walk(playbook_id)
     child = spawn(isolated, ["start", playbook_id, "--plain", "--customer", "Acme Corp"])
     transcript = b""
