@@ -164,6 +164,7 @@ def _rating_lint(question: RatingQuestion, path: Any) -> list[tuple[Any, str]]:
 RATING = QuestionKind(
     label="rating",
     how="a number of stars; Enter",
+    plain_how="a number of stars; Enter",
     check=_check_rating,
     default=lambda question, today: question.default,
     prompt=_ask_rating,

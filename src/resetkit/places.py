@@ -147,7 +147,15 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-CONFIG_KEYS = ["notes_dir", "me"]  # me: who makes changes, in a team repository
+# me: who makes changes, in a team repository; plain: ask line by line (run/plain.py)
+def index_path(notes_dir: Path) -> Path:
+    """Where the history index of this notes dir lives: one file per notes dir, in the cache
+    dir (history/index.py builds it; completion reads it without loading the rest)."""
+    key = hashlib.sha256(os.fsencode(os.path.realpath(notes_dir))).hexdigest()[:20]
+    return cache_dir() / "index" / f"{key}.sqlite"
+
+
+CONFIG_KEYS = ["notes_dir", "me", "plain"]
 
 
 def check_config(config: Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -190,7 +198,23 @@ def check_config(config: Path) -> tuple[dict[str, Any], list[Problem]]:
         )
     if "me" in settings and not isinstance(settings["me"], str):
         problems.append(Problem(shown, *at("me"), 'me must be your name as text, like "Sam"'))
+    if "plain" in settings and not isinstance(settings["plain"], bool):
+        problems.append(Problem(shown, *at("plain"), "plain must be true or false"))
     return settings, sorted(problems, key=lambda problem: (problem.line, problem.column))
+
+
+def plain_in_config(cwd: Path | None = None) -> bool | None:
+    """`plain` in the first resetkit.toml up the tree from `cwd`; None when it is not set."""
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        config = folder / CONFIG_FILE
+        if config.is_file():
+            settings, problems = check_config(config)
+            if problems:
+                raise InputInvalid(problems)
+            plain = settings.get("plain")
+            return plain if isinstance(plain, bool) else None
+    return None
 
 
 def _notes_dir_from_config(config: Path) -> Path:

@@ -63,6 +63,7 @@ class QuestionKind:
 
     label: str  # the type as `resetkit show` and an answers template name it
     how: str  # how a person answers it in the terminal: the README's table
+    plain_how: str  # how in plain mode, line by line (run/plain.py): the README's second table
     check: Callable[[Any, Any, date], Any]  # (question, value, today) -> stored form; AnswerError
     default: Callable[[Any, date], Any]  # (question, today) -> its set default as an answer
     prompt: Callable[[TerminalPrompter, Any, Any, date, Asking], Any]  # -> a checked answer
@@ -115,11 +116,11 @@ def _display(question: Any) -> Callable[[Any], str]:
 def _ask_line(
     prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     typed = Typed(check=_checker(question, today), shown=_display(question))
     frame = prompter.question_frame(question, ["Enter: done"], asking)
-    return ask_typed(frame, typed, "" if current is None else str(current))
+    return prompter.typed(frame, typed, "" if current is None else str(current))
 
 
 def _ask_fresh(
@@ -132,14 +133,14 @@ def _ask_fresh(
 ) -> Any:
     """A date or a number, typed fresh: editing around a pre-filled one garbles it, so an
     empty answer takes the one shown instead."""
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     check, shown = _checker(question, today), _display(question)
     fallback = "" if current is None else str(current)
     if fallback:
         hints = [*hints, f"Enter alone: {shown(check(fallback))}"]
     typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
-    return ask_typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
+    return prompter.typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
 
 
 def _shown_plain(question: Any, value: Any) -> str:
@@ -206,12 +207,12 @@ def _check_long_text(question: Any, value: Any, today: date) -> str:
 def _ask_long_text(
     prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     typed = Typed(check=_checker(question, today), shown=_display(question), multiline=True)
     keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
     frame = prompter.question_frame(question, keys, asking)
-    return ask_typed(frame, typed, "" if current is None else str(current))
+    return prompter.typed(frame, typed, "" if current is None else str(current))
 
 
 def _text_condition(question: Any, value: Scalar | None) -> str:
@@ -230,11 +231,9 @@ def _check_yes_no(question: Any, value: Any, today: date) -> bool:
 def _ask_yes_no(
     prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import ask_yes_no
-
     default = current if isinstance(current, bool) else False
     keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
-    return ask_yes_no(prompter.question_frame(question, keys, asking), default)
+    return prompter.yes_no(prompter.question_frame(question, keys, asking), default)
 
 
 def _shown_yes_no(question: Any, value: Any) -> str:
@@ -278,13 +277,11 @@ def _check_multi_choice(question: MultiChoiceQuestion, value: Any, today: date) 
 def _ask_choice(
     prompter: TerminalPrompter, question: ChoiceQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import ask_choice
-
     options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
     if not question.required:
         options.append((SKIP, "(skip)"))
     frame = prompter.question_frame(question, PICK_KEYS, asking)
-    answer = ask_choice(frame, options, default=current)
+    answer = prompter.choice(frame, options, default=current)
     return None if answer == SKIP else answer
 
 
@@ -295,12 +292,10 @@ def _ask_multi_choice(
     today: date,
     asking: Asking,
 ) -> Any:
-    from resetkit.run.terminal import ask_choice
-
     options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
     ticked = current if isinstance(current, list) else []
     keys = ["↑/↓: move", "Space: tick", "Enter: done"]
-    return ask_choice(
+    return prompter.choice(
         prompter.question_frame(question, keys, asking),
         options,
         multiple=True,
@@ -535,7 +530,7 @@ def _check_list(question: ListQuestion, value: Any, today: date) -> list[str] | 
 def _ask_list(
     prompter: TerminalPrompter, question: ListQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed, ask_typed
+    from resetkit.run.terminal import Typed
 
     check = _checker(question, today)
     items = [str(item) for item in current] if isinstance(current, list) else []
@@ -546,7 +541,7 @@ def _ask_list(
         keep=asking.keep,
     )
     keys = ["Enter: next item", "Enter on an empty line: done", "Alt-↑/↓: move an item"]
-    return ask_typed(prompter.question_frame(question, keys, asking), typed, "\n".join(items))
+    return prompter.typed(prompter.question_frame(question, keys, asking), typed, "\n".join(items))
 
 
 # --- action_items -----------------------------------------------------------------------------
@@ -614,10 +609,13 @@ _TYPED = (
     "`default`)"
 )
 
+_PLAIN_TYPED = "type it and press Enter; Enter alone keeps the value said"
+
 KINDS: dict[str, QuestionKind] = {
     "text": QuestionKind(
         label="short text",
         how="one line; Enter",
+        plain_how=_PLAIN_TYPED,
         check=_check_text,
         default=_as_set,
         prompt=_ask_line,
@@ -640,6 +638,10 @@ KINDS: dict[str, QuestionKind] = {
             "write it in `$VISUAL`/`$EDITOR` (else `editor`, `nano`, `vim` or `vi`, whichever is "
             "installed); the text comes back into the field to check before you finish"
         ),
+        plain_how=(
+            "as many lines as you need, then a line holding a single `.`; `:e` alone on the "
+            "first line writes it in your editor"
+        ),
         check=_check_long_text,
         default=_as_set,
         prompt=_ask_long_text,
@@ -657,6 +659,7 @@ KINDS: dict[str, QuestionKind] = {
     "yes_no": QuestionKind(
         label="yes/no",
         how="`y` or `n`; Enter takes the default shown",
+        plain_how="`y` or `n` (or `yes`, `no`); Enter alone takes the default said",
         check=_check_yes_no,
         default=_as_set,
         prompt=_ask_yes_no,
@@ -674,6 +677,7 @@ KINDS: dict[str, QuestionKind] = {
     "choice": QuestionKind(
         label="pick one",
         how=_PICKED,
+        plain_how="the choices are numbered: type a number, or the choice's name",
         check=_check_choice,
         default=_as_set,
         prompt=_ask_choice,
@@ -691,6 +695,7 @@ KINDS: dict[str, QuestionKind] = {
     "multi_choice": QuestionKind(
         label="pick any",
         how=_PICKED,
+        plain_how="the numbers (or names) of all that apply, separated by commas: `1,3`",
         check=_check_multi_choice,
         default=_as_set,
         prompt=_ask_multi_choice,
@@ -708,6 +713,7 @@ KINDS: dict[str, QuestionKind] = {
     "number": QuestionKind(
         label="number",
         how=_TYPED,
+        plain_how=_PLAIN_TYPED,
         check=_check_number,
         default=_as_set,
         prompt=_ask_number,
@@ -725,6 +731,7 @@ KINDS: dict[str, QuestionKind] = {
     "date": QuestionKind(
         label="date",
         how=_TYPED,
+        plain_how=_PLAIN_TYPED,
         check=_check_date_answer,
         default=_date_default,
         prompt=_ask_date,
@@ -745,6 +752,7 @@ KINDS: dict[str, QuestionKind] = {
             "one item per line; Enter on an empty line finishes; Alt-↑/Alt-↓ moves an item; "
             "edit or delete any line as text"
         ),
+        plain_how="one item per line, then an empty line; an empty first line keeps the items said",
         check=_check_list,
         default=_as_set,
         prompt=_ask_list,
@@ -765,6 +773,7 @@ KINDS: dict[str, QuestionKind] = {
             "what, owner (us / customer / both) and a name, due date, critical path; then a list "
             "of the items to add another, change, remove or move one, or finish"
         ),
+        plain_how="field by field as above; then a numbered list to finish, add, change or move",
         check=_check_action_items,
         default=_action_items_default,
         prompt=_ask_action_items,
@@ -786,25 +795,35 @@ KINDS: dict[str, QuestionKind] = {
 
 README_START = "<!-- question-types -->"
 README_END = "<!-- /question-types -->"
+README_PLAIN_START = "<!-- plain-question-types -->"
+README_PLAIN_END = "<!-- /plain-question-types -->"
 
 
-def readme_table() -> str:
-    """The README's table of how each type is answered; types answered alike share a row."""
+def readme_table(plain: bool = False) -> str:
+    """The README's table of how each type is answered (in plain mode with `plain`); types
+    answered alike share a row."""
     rows: list[tuple[list[str], str]] = []
     for name, kind in KINDS.items():
-        if rows and rows[-1][1] == kind.how:
+        how = kind.plain_how if plain else kind.how
+        if rows and rows[-1][1] == how:
             rows[-1][0].append(name)
         else:
-            rows.append(([name], kind.how))
-    lines = ["| question type | how you answer |", "| --- | --- |"]
+            rows.append(([name], how))
+    heading = "how you answer in plain mode" if plain else "how you answer"
+    lines = [f"| question type | {heading} |", "| --- | --- |"]
     lines += [f"| {', '.join(f'`{n}`' for n in names)} | {how} |" for names, how in rows]
     return "\n".join(lines)
 
 
 def readme_with_table(readme: str) -> str:
-    """The README's text with the table between its markers made from this table."""
-    before, start, rest = readme.partition(README_START + "\n")
-    _, end, after = rest.partition(README_END)
+    """The README's text with each table between its markers made from this table."""
+    readme = _between(readme, README_START, README_END, readme_table())
+    return _between(readme, README_PLAIN_START, README_PLAIN_END, readme_table(plain=True))
+
+
+def _between(readme: str, start_mark: str, end_mark: str, table: str) -> str:
+    before, start, rest = readme.partition(start_mark + "\n")
+    _, end, after = rest.partition(end_mark)
     if not start or not end:
-        raise ValueError(f"the README has no {README_START} ... {README_END} markers")
-    return before + start + readme_table() + "\n" + end + after
+        raise ValueError(f"the README has no {start_mark} ... {end_mark} markers")
+    return before + start + table + "\n" + end + after

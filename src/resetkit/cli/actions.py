@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from resetkit.cli.app import Commands, app, fail
+from resetkit.cli.complete import action_ids, owners
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
@@ -41,7 +42,10 @@ app.add_typer(actions_app, name="actions")
 def actions_list(
     ctx: typer.Context,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="us, customer, both, or the owner's name.")
+        str | None,
+        typer.Option(
+            "--owner", help="us, customer, both, or the owner's name.", autocompletion=owners
+        ),
     ] = None,
     customer: CustomerFilter = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
@@ -106,7 +110,9 @@ def _tell_plan(changed: Any) -> None:
 
 @actions_app.command("done")
 def actions_done(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
+    ],
     note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -176,7 +182,9 @@ def actions_show(
 
 @actions_app.command("move")
 def actions_move(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
+    ],
     due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
     allow_past: Annotated[

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from resetkit.cli.app import app
+from resetkit.cli.complete import customer_names, owners
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
@@ -35,7 +36,8 @@ class DueFormat(StrEnum):
 
 
 OwnerOption = Annotated[
-    str | None, typer.Option("--owner", help="us, customer, both, or the owner's name.")
+    str | None,
+    typer.Option("--owner", help="us, customer, both, or the owner's name.", autocompletion=owners),
 ]
 
 
@@ -191,7 +193,10 @@ class BriefFormat(StrEnum):
 @app.command()
 @reads_history
 def brief(
-    customer: Annotated[str, typer.Argument(help="The customer's name, or enough of it.")],
+    customer: Annotated[
+        str,
+        typer.Argument(help="The customer's name, or enough of it.", autocompletion=customer_names),
+    ],
     output: Annotated[
         BriefFormat, typer.Option("--format", help="rich (the terminal), md or json.")
     ] = BriefFormat.rich,

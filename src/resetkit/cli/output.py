@@ -4,6 +4,7 @@
 # string at each start (twice), which was most of the time it takes to build the commands.
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+from resetkit.cli.complete import customer_names, playbook_ids
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,10 +40,18 @@ class CheckFormat(StrEnum):
 def make_console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
+    colour_for_prompts()
     console = Console(stderr=stderr, highlight=False, soft_wrap=False)
     # rich's own reaction to a closed pipe is exit 1; a reader that has gone is no error here.
     console.on_broken_pipe = closed_pipe  # type: ignore[method-assign]
     return console
+
+
+def colour_for_prompts() -> None:
+    """FORCE_COLOR for the prompts as for rich: prompt_toolkit reads NO_COLOR (no colour, which
+    wins) but not FORCE_COLOR, so it is told through its own setting, unless one is set."""
+    if os.environ.get("FORCE_COLOR") and not os.environ.get("NO_COLOR"):
+        os.environ.setdefault("PROMPT_TOOLKIT_COLOR_DEPTH", "DEPTH_8_BIT")
 
 
 def closed_pipe() -> NoReturn:
@@ -69,6 +80,16 @@ NotesDirOption = Annotated[
 ]
 
 
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="Ask line by line with nothing redrawn, for a screen reader (also "
+        "RESETKIT_PLAIN=1, plain = true in resetkit.toml, or TERM=dumb).",
+    ),
+]
+
+
 def need_terminal(command: str) -> None:
     if not has_terminal():
         fail(
@@ -84,11 +105,11 @@ def has_terminal() -> bool:
 
 def confirm(question: str) -> bool:
     """A yes or no from the person at the terminal (default no); Ctrl-C changes nothing."""
-    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.plain import person, wanted
     from resetkit.run.terminal import Interrupted
 
     try:
-        return TerminalPrompter().confirm(question)
+        return person(wanted(False)).confirm(question)
     except Interrupted:
         fail("interrupted: nothing changed", 130)
 
@@ -111,11 +132,19 @@ def reads_history(command: Callable[..., None]) -> Callable[..., None]:
 
 
 CustomerFilter = Annotated[
-    str | None, typer.Option("--customer", help="Only customers whose name contains this.")
+    str | None,
+    typer.Option(
+        "--customer",
+        help="Only customers whose name contains this.",
+        autocompletion=customer_names,
+    ),
 ]
 
 
-PlaybookFilter = Annotated[str | None, typer.Option("--playbook", help="Only this playbook id.")]
+PlaybookFilter = Annotated[
+    str | None,
+    typer.Option("--playbook", help="Only this playbook id.", autocompletion=playbook_ids),
+]
 
 
 StatusFilter = Annotated[

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from resetkit.cli.complete import playbook_ids
 from resetkit.errors import EXIT_INVALID
 
 if TYPE_CHECKING:
@@ -88,7 +89,12 @@ def list_playbooks(
 
 @app.command()
 def show(
-    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    playbook: Annotated[
+        str,
+        typer.Argument(
+            help="A playbook id or a path to a .yaml file.", autocompletion=playbook_ids
+        ),
+    ],
     output: Annotated[
         OutputFormat,
         typer.Option("--format", help="auto (rich in a terminal, Markdown when piped), rich, md."),
@@ -268,7 +274,12 @@ def where(notes_dir: NotesDirOption = None) -> None:
 
 @app.command("answers-template")
 def answers_template(
-    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    playbook: Annotated[
+        str,
+        typer.Argument(
+            help="A playbook id or a path to a .yaml file.", autocompletion=playbook_ids
+        ),
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,

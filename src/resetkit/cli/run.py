@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from resetkit.cli.app import app
-from resetkit.cli.output import NotesDirOption, has_terminal, make_console, notes_dir_path
+from resetkit.cli.complete import customer_names, playbook_ids, session_ids
+from resetkit.cli.output import (
+    NotesDirOption,
+    PlainOption,
+    has_terminal,
+    make_console,
+    notes_dir_path,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,9 +25,20 @@ if TYPE_CHECKING:
 
 @app.command()
 def start(
-    playbook: Annotated[str, typer.Argument(help="A playbook id or a path to a .yaml file.")],
+    playbook: Annotated[
+        str,
+        typer.Argument(
+            help="A playbook id or a path to a .yaml file.", autocompletion=playbook_ids
+        ),
+    ],
     customer: Annotated[
-        str | None, typer.Option("--customer", "-c", help="The customer's name, as written.")
+        str | None,
+        typer.Option(
+            "--customer",
+            "-c",
+            help="The customer's name, as written.",
+            autocompletion=customer_names,
+        ),
     ] = None,
     attendee: Annotated[
         list[str] | None,
@@ -45,6 +63,7 @@ def start(
         typer.Option(
             "--follow-up",
             metavar="SESSION",
+            autocompletion=session_ids,
             help="Follow up on an earlier session: "
             "review its open action items first, and link the two.",
         ),
@@ -71,8 +90,10 @@ def start(
             help="Show the customer's brief (as 'resetkit brief' does) before the first section.",
         ),
     ] = False,
+    plain: PlainOption = False,
 ) -> None:
     """Run a playbook live: ask its questions, save every answer, write the notes."""
+    from resetkit.run.plain import wanted
     from resetkit.run.start import StartRequest
     from resetkit.run.start import start as start_run
 
@@ -87,9 +108,10 @@ def start(
         notes_dir=notes_dir_path(notes_dir, starting=True),
         terminal=has_terminal(),
         brief=brief,
+        plain=wanted(plain),
     )
     console = make_console()
-    _print_finished(start_run(request, console), console)
+    _print_finished(start_run(request, console), console, request.plain)
 
 
 @app.command()
@@ -98,6 +120,7 @@ def resume(
         str | None,
         typer.Argument(
             metavar="[SESSION]",
+            autocompletion=session_ids,
             help="Session id (customer/date-playbook) or folder; default: the latest in progress.",
         ),
     ] = None,
@@ -110,17 +133,21 @@ def resume(
         ),
     ] = False,
     notes_dir: NotesDirOption = None,
+    plain: PlainOption = False,
 ) -> None:
     """Continue an interrupted session at its first unanswered question."""
+    from resetkit.run.plain import wanted
     from resetkit.run.start import ResumeRequest
     from resetkit.run.start import resume as resume_run
 
-    request = ResumeRequest(session_ref, take_over, notes_dir_path(notes_dir), has_terminal())
+    request = ResumeRequest(
+        session_ref, take_over, notes_dir_path(notes_dir), has_terminal(), wanted(plain)
+    )
     console = make_console()
-    _print_finished(resume_run(request, console), console)
+    _print_finished(resume_run(request, console), console, request.plain)
 
 
-def _print_finished(finished: "Finished", console: "Console") -> None:
+def _print_finished(finished: "Finished", console: "Console", plain: bool = False) -> None:
     """What a run wrote: paths on stdout for a script; the notes and paths for a person."""
     hint = f"send the customer copy: resetkit share {finished.session_id} --eml recap.eml"
     if finished.scripted:
@@ -139,7 +166,7 @@ def _print_finished(finished: "Finished", console: "Console") -> None:
         return
     from resetkit.run.screen import draw_notes
 
-    draw_notes(console, finished.written[0].read_text("utf-8").split("---\n", 2)[-1])
+    draw_notes(console, finished.written[0].read_text("utf-8").split("---\n", 2)[-1], plain)
     for path in finished.written:
         console.print(f"wrote {path}", markup=False, highlight=False)
     if finished.shares:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from resetkit.cli.app import app, fail
+from resetkit.cli.complete import playbook_ids, session_ids
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
@@ -121,7 +122,11 @@ def export(
 def render(
     session_ref: Annotated[
         str | None,
-        typer.Argument(metavar="[SESSION]", help="Session id (customer/date-playbook) or folder."),
+        typer.Argument(
+            metavar="[SESSION]",
+            help="Session id (customer/date-playbook) or folder.",
+            autocompletion=session_ids,
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite notes edited by hand since written.")
@@ -168,7 +173,11 @@ class ShareFormat(StrEnum):
 def share(
     session_ref: Annotated[
         str,
-        typer.Argument(metavar="SESSION", help="Session id (customer/date-playbook) or folder."),
+        typer.Argument(
+            metavar="SESSION",
+            help="Session id (customer/date-playbook) or folder.",
+            autocompletion=session_ids,
+        ),
     ],
     eml: Annotated[
         Path | None,
@@ -309,7 +318,12 @@ class TimingFormat(StrEnum):
 @app.command()
 @reads_history
 def timing(
-    playbook: Annotated[str, typer.Argument(help="The playbook: an id or a path to its file.")],
+    playbook: Annotated[
+        str,
+        typer.Argument(
+            help="The playbook: an id or a path to its file.", autocompletion=playbook_ids
+        ),
+    ],
     since: SinceFilter = None,
     suggest: Annotated[
         bool,

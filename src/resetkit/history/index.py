@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from resetkit.history.cells import CELLS_VERSION
-from resetkit.places import cache_dir
+from resetkit.places import index_path as index_path  # decided there, for completion
 from resetkit.storage import SCHEMA_VERSION
 
 # Bump when the tables change; the record schema and the CSV cells are part of the key too.
@@ -166,12 +166,6 @@ class Parsed:
     raw_cells: str | None = None
     # (position, id, owner, owner_key, due, status, item JSON)
     items: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-def index_path(notes_dir: Path) -> Path:
-    """Where the index of this notes dir lives: one file per notes dir, in the user cache dir."""
-    key = hashlib.sha256(os.fsencode(os.path.realpath(notes_dir))).hexdigest()[:20]
-    return cache_dir() / "index" / f"{key}.sqlite"
 
 
 @functools.lru_cache(maxsize=4096)

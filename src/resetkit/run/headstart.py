@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from resetkit.places import builtin_dir, cache_dir
 from resetkit.run.checks import default_answer
 from resetkit.run.prompts import Asking
-from resetkit.run.screen import SectionView, draw_section, status_fragments
+from resetkit.run.screen import SectionView, draw_section, plain_clock, status_fragments
 from resetkit.run.terminal import GoBack, Interrupted
 
 if TYPE_CHECKING:
@@ -217,7 +217,6 @@ def ask_first(
     or None when the person interrupted, and the items of an unfinished list answer (or None).
     """
     entered = time.monotonic()
-    draw_section(console, screen.view)
     question = stand_in(screen.question)
     current = default_answer(question, today)
     draft: list[Any] = [None]
@@ -227,6 +226,10 @@ def ask_first(
             return None
         spent = time.monotonic() - entered
         return status_fragments(spent, screen.budget, spent, screen.planned)
+
+    plain = bool(getattr(person, "plain", False))  # as Run reads it: any prompter will do
+    said = status() if plain else None
+    draw_section(console, screen.view, plain, plain_clock(said) if said else "")
 
     saving = threading.Lock()
 

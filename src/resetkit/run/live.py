@@ -30,6 +30,7 @@ from resetkit.run.screen import (
     draw_section,
     escape_markup,
     minutes_text,
+    plain_clock,
     status_fragments,
 )
 from resetkit.run.terminal import GoBack, Interrupted
@@ -169,6 +170,9 @@ class Run:
         self.mark = clock()
         # The session's lock when a command holds one: a save first checks it is still ours.
         self.lock: SessionLock | None = None
+        # Sections and the review as plain lines, the clock said: the prompter writes line by
+        # line (plain.py); a scripted prompter has no such attribute.
+        self.plain: bool = getattr(prompter, "plain", False)
 
     # --- time ---------------------------------------------------------------------------
 
@@ -200,7 +204,13 @@ class Run:
     def _enter(self, section: Section) -> None:
         self._tick()
         self.section = section
-        draw_section(self.console, section_view(self.playbook, self.session.answers, section))
+        view = section_view(self.playbook, self.session.answers, section)
+        draw_section(self.console, view, self.plain, self._clock_said() if self.plain else "")
+
+    def _clock_said(self) -> str:
+        """The clock as plain mode says it when a section starts; '' when it is not timed."""
+        status = self._status_now()
+        return plain_clock(status) if status else ""
 
     def _save(self) -> None:
         if self.lock is not None:
@@ -359,6 +369,7 @@ class Run:
             draw_review(
                 self.console,
                 [(q.prompt, _short(q, self.session.answers[q.id])) for _, q in answered],
+                self.plain,
             )
             action = self._pick(
                 "What now?",

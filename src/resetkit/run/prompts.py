@@ -11,11 +11,13 @@ from resetkit.run.checks import AnswerError, check_action_item, check_answer
 from resetkit.run.terminal import GoBack
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     # Only for types: the prompts read a question's attributes and dispatch on its `type`
     # (question_types.KINDS), so the first question can be asked before the models are built
     # (see headstart.py).
     from resetkit.format.model import ActionItemsQuestion, AnyQuestion
-    from resetkit.run.terminal import Fragments, Frame
+    from resetkit.run.terminal import Fragments, Frame, Typed
 
 SKIP = "__skip__"
 
@@ -91,6 +93,8 @@ class TerminalPrompter:
     """Asks a person in a terminal (terminal.py draws each prompt); Ctrl-C or end of input
     raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before."""
 
+    plain = False  # prompts drawn in place; plain.py's are written line by line
+
     def __init__(self) -> None:
         # Called after the next prompt is drawn (then forgotten): see headstart.py.
         self.on_first_draw: Callable[[], None] | None = None
@@ -115,29 +119,61 @@ class TerminalPrompter:
             after_first_draw=hook,
         )
 
-    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
-        """One of the options, chosen with the arrow keys."""
+    # --- the three ways of answering: every prompt is one of them ---------------------------
+    # Kept as methods so that another way of asking (plain.py, line by line) replaces these
+    # and keeps every prompt built on them: the question types, action items, the review.
+
+    def typed(self, frame: Frame, typed: Typed, default: str = "") -> Any:
+        """Text typed in a field, checked by `typed`; the checked value."""
+        from resetkit.run.terminal import ask_typed
+
+        return ask_typed(frame, typed, default)
+
+    def choice(
+        self,
+        frame: Frame,
+        options: list[tuple[Any, str]],
+        default: Any = None,
+        multiple: bool = False,
+        ticked: Sequence[Any] = (),
+        check: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        """One value of (value, label) options, or with `multiple` the list of those ticked."""
         from resetkit.run.terminal import ask_choice
 
-        return str(ask_choice(self._frame(message, keys=PICK_KEYS), list(options)))
+        return ask_choice(frame, options, default, multiple, ticked, check)
+
+    def yes_no(self, frame: Frame, default: bool) -> bool:
+        """y or n; Enter takes the default."""
+        from resetkit.run.terminal import ask_yes_no
+
+        return ask_yes_no(frame, default)
+
+    def notice(self, message: str) -> None:
+        """A line shown above the next prompt."""
+        from resetkit.run.terminal import flash
+
+        flash(message)
+
+    # --- prompts built on them ----------------------------------------------------------
+
+    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
+        """One of the options, chosen with the arrow keys."""
+        return str(self.choice(self._frame(message, keys=PICK_KEYS), list(options)))
 
     def pause(self, title: str, asking: Asking) -> None:
         """Wait for Enter while the section above is read (it has no questions)."""
-        from resetkit.run.terminal import ask_choice
-
         frame = self._frame(f"{title}: read it out, then go on", None, ["Enter: go on"], asking)
-        ask_choice(frame, [("next", "Go on to the next section")])
+        self.choice(frame, [("next", "Go on to the next section")])
 
     def confirm(self, message: str, default: bool = False) -> bool:
         """A yes or no; Enter takes `default`."""
-        from resetkit.run.terminal import ask_yes_no
-
         keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
-        return ask_yes_no(self._frame(message, None, keys), default)
+        return self.yes_no(self._frame(message, None, keys), default)
 
     def line(self, message: str, needed: str) -> str:
         """One line of text that may not be blank; `needed` says why when it is."""
-        from resetkit.run.terminal import Typed, ask_typed
+        from resetkit.run.terminal import Typed
 
         def check(text: str) -> str:
             if not text.strip():
@@ -145,7 +181,7 @@ class TerminalPrompter:
             return text.strip()
 
         typed = Typed(check=check, shown=str)
-        return str(ask_typed(self._frame(message, keys=["Enter: done"]), typed))
+        return str(self.typed(self._frame(message, keys=["Enter: done"]), typed))
 
     def question_frame(self, question: AnyQuestion, keys: list[str], asking: Asking) -> Frame:
         """The frame of a prompt for `question`: its prompt, its help and these keys."""
@@ -209,9 +245,7 @@ class TerminalPrompter:
     def _pick_in(
         self, title: str, help: str, options: list[tuple[str, str]], asking: Asking | None
     ) -> str:
-        from resetkit.run.terminal import ask_choice
-
-        return str(ask_choice(self._frame(title, help, PICK_KEYS, asking), list(options)))
+        return str(self.choice(self._frame(title, help, PICK_KEYS, asking), list(options)))
 
     def _change_item(
         self, question: ActionItemsQuestion, items: list[dict[str, Any]], number: int, today: date
@@ -250,7 +284,7 @@ class TerminalPrompter:
         """One action item asked field by field (Shift-Tab steps back a field); None when the
         'what' is left empty. GoBack from its first field leaves the question when `asking`
         allows it, else returns the item unchanged (None for a new one)."""
-        from resetkit.run.terminal import Typed, ask_choice, ask_typed, ask_yes_no
+        from resetkit.run.terminal import Typed
 
         fields: dict[str, Any] = dict(item or {})
         fields.setdefault("owner", "us")
@@ -271,7 +305,7 @@ class TerminalPrompter:
             try:
                 if step == 0:
                     typed = Typed(check=lambda text: text.strip(), shown=str)
-                    what = ask_typed(
+                    what = self.typed(
                         self._frame(
                             "What needs doing?",
                             context,
@@ -283,21 +317,19 @@ class TerminalPrompter:
                     )
                     if not what:
                         if item is None and question.required and number == 1:
-                            from resetkit.run.terminal import flash
-
-                            flash("  at least one action item is needed")
+                            self.notice("  at least one action item is needed")
                             continue
                         return item
                     fields["what"] = what
                 elif step == 1:
-                    fields["owner"] = ask_choice(
+                    fields["owner"] = self.choice(
                         self._frame("Who owns it?", context, PICK_KEYS, back),
                         list(OWNERS),
                         default=fields["owner"],
                     )
                 elif step == 2:
                     typed = Typed(check=lambda text: text.strip(), shown=lambda v: v or "(none)")
-                    fields["owner_name"] = ask_typed(
+                    fields["owner_name"] = self.typed(
                         self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
                         typed,
                         str(fields.get("owner_name") or ""),
@@ -312,7 +344,7 @@ class TerminalPrompter:
                         )
                         return checked["due"]
 
-                    fields["due"] = ask_typed(
+                    fields["due"] = self.typed(
                         self._frame(
                             "Due",
                             context,
@@ -324,7 +356,7 @@ class TerminalPrompter:
                 else:
                     critical = bool(fields["critical_path"])
                     yes_no_keys = ["y: yes", "n: no", f"Enter: {'yes' if critical else 'no'}"]
-                    fields["critical_path"] = ask_yes_no(
+                    fields["critical_path"] = self.yes_no(
                         self._frame("On the critical path?", context, yes_no_keys, back),
                         bool(fields["critical_path"]),
                     )

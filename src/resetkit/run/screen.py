@@ -53,8 +53,12 @@ def quiet_console() -> Console:
     return Console(file=sys.stderr, quiet=True)
 
 
-def draw_notes(console: Console, notes: str) -> None:
-    """The notes just written, between two rules, as a person reads them after saving."""
+def draw_notes(console: Console, notes: str, plain: bool = False) -> None:
+    """The notes just written, between two rules, as a person reads them after saving; in
+    plain mode their Markdown text as written, between two headed lines."""
+    if plain:
+        console.print("Notes:", notes.strip(), "End of the notes.", sep="\n", markup=False)
+        return
     from rich.markdown import Markdown
     from rich.rule import Rule
 
@@ -63,9 +67,15 @@ def draw_notes(console: Console, notes: str) -> None:
     console.print(Rule())
 
 
-def draw_section(console: Console, view: SectionView) -> None:
+def draw_section(console: Console, view: SectionView, plain: bool = False, clock: str = "") -> None:
     """A blank line, then the section's panel; a rule with its title when it has no guidance
-    (an empty box would only push the question down)."""
+    (an empty box would only push the question down). In plain mode a headed paragraph, no
+    box or rule, and the clock said once (`clock`)."""
+    if plain:
+        heading = f"Section {view.number} of {view.total}: {view.title}, {view.timing}."
+        lines = ["", heading, *([view.body] if view.body else []), *([clock] if clock else [])]
+        console.print(*(visible(line) for line in lines), sep="\n", markup=False, highlight=False)
+        return
     from rich.panel import Panel
     from rich.rule import Rule
 
@@ -77,8 +87,16 @@ def draw_section(console: Console, view: SectionView) -> None:
     console.print(Panel(escape_markup(view.body), title=title, title_align="left"))
 
 
-def draw_review(console: Console, answers: list[tuple[str, str]]) -> None:
-    """A blank line, then the review table: each question as asked and its answer, numbered."""
+def draw_review(console: Console, answers: list[tuple[str, str]], plain: bool = False) -> None:
+    """A blank line, then the review table: each question as asked and its answer, numbered;
+    in plain mode a numbered line for each (no columns to follow)."""
+    if plain:
+        lines = ["", "Review:"]
+        lines += [
+            f"{n}. {prompt} Answer: {answer}" for n, (prompt, answer) in enumerate(answers, 1)
+        ]
+        console.print(*(visible(line) for line in lines), sep="\n", markup=False, highlight=False)
+        return
     from rich.table import Table
 
     table = Table(title="Review", show_lines=False, box=None, pad_edge=False)
@@ -120,15 +138,28 @@ def status_fragments(
     return fragments
 
 
-def draw_brief(console: Console, brief: Brief) -> None:
-    """The brief before a call (history/brief.py), every text from a record escaped."""
+def plain_clock(fragments: list[tuple[str, str]]) -> str:
+    """The clock line as one sentence, as plain mode says it (no symbol to read out)."""
+    text = "".join(part for _, part in fragments).replace("⏱", "").replace(" · ", "; ")
+    return "Time: " + " ".join(text.split())
+
+
+def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
+    """The brief before a call (history/brief.py), every text from a record escaped; in plain
+    mode its rules are headed lines (no box drawing)."""
     from rich.rule import Rule
     from rich.table import Table
 
     from resetkit.history.brief import advice_line, cost_line, hours, item_line
     from resetkit.record.recap import written_date
 
-    console.print(Rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}"))
+    def rule(title: str = "") -> None:
+        if plain:
+            console.print(title or "End of the brief.", highlight=False)
+        else:
+            console.print(Rule(title))
+
+    rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}")
     console.print(
         f"{brief.session_count} session(s) with them, {hours(brief.meeting_minutes)} in "
         f"meetings; today is {written_date(brief.today)}.",
@@ -159,4 +190,4 @@ def draw_brief(console: Console, brief: Brief) -> None:
     console.print(f"[bold]Time against pay[/] {escape_markup(cost)}", highlight=False)
     advice = advice_line(brief.advice) if brief.advice else "no recommendation yet"
     console.print(f"[bold]Recommended[/] {escape_markup(advice)}", highlight=False)
-    console.print(Rule())
+    rule()

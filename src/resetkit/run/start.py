@@ -58,6 +58,7 @@ class StartRequest:
     notes_dir: Path | None = None
     terminal: bool = True  # a person is there to ask (stdin and stdout are a terminal)
     brief: bool = False  # draw the customer's brief (history/brief.py) before the first section
+    plain: bool = False  # ask line by line, nothing redrawn (plain.py)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ResumeRequest:
     take_over: bool = False  # carry on a session open in another terminal without asking
     notes_dir: Path | None = None
     terminal: bool = True
+    plain: bool = False  # ask line by line, nothing redrawn (plain.py)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _draw_brief(request: StartRequest, notes: Path, console: Console) -> None:
     except UsageError as error:  # several customers match: the meeting still starts
         console.print(f"No brief: {escape_markup(error.message)}.", highlight=False)
         return
-    draw_brief(console, build_brief(stored, customer))
+    draw_brief(console, build_brief(stored, customer), request.plain)
 
 
 def _validated_first(
@@ -194,9 +196,9 @@ def _validated_first(
                 "to the answers file, or pass --no-input to skip optional ones"
             )
         raise _no_terminal("resetkit start")
-    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.plain import person as prompter_for
 
-    person = TerminalPrompter()
+    person = prompter_for(request.plain)
     customer = _customer_or_ask(customer, person)
     if earlier is not None and not request.other_customer:
         _follows_other_customer(earlier, customer, person)
@@ -289,11 +291,11 @@ def _from_first_screen(
     """`start` of a playbook seen before: its first screen shows while the models build."""
     from resetkit.places import reserve_folder, session_id
     from resetkit.run.headstart import Background, ask_first
-    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.plain import person as prompter_for
     from resetkit.run.screen import draw_header
 
     path, text = source.path, source.whole
-    person = TerminalPrompter()
+    person = prompter_for(request.plain)
     customer = _customer_or_ask(request.customer, person)
     folder = reserve_folder(notes, customer, started.date(), screen.playbook_id)
     with lock_session(folder, person) as lock:
@@ -339,7 +341,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     from resetkit.record.which_playbook import playbook_of
     from resetkit.run.follow_up import finish_review
     from resetkit.run.live import Run, fit_answers
-    from resetkit.run.prompts import TerminalPrompter
+    from resetkit.run.plain import person as prompter_for
     from resetkit.run.screen import escape_markup as escape
 
     notes = find_notes_dir(request.notes_dir).path
@@ -350,7 +352,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     _resumable(first_look)
     if not request.terminal:
         raise _no_terminal("resetkit resume")
-    person = TerminalPrompter()
+    person = prompter_for(request.plain)
     with lock_session(folder, person, take_over=request.take_over) as lock:
         # Read again under the lock: the terminal it was taken from may have saved since.
         session, damage = salvage(folder)
