@@ -1,13 +1,21 @@
-"""Durations and relative dates as playbooks and answers write them, and their patterns.
+"""Durations and relative dates as playbooks and answers write them, their patterns, and the
+clock: `today()` and `now()` are the only readers of the system's date and time in resetkit.
 
-A leaf: it imports nothing of resetkit, so the models, the checks and the registry of question
-types can all use it without importing each other.
+A leaf: it imports only `errors`, so the models, the checks and the registry of question types
+can all use it without importing each other.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from resetkit.errors import UsageError
+
+# Set to a day (YYYY-MM-DD) to run resetkit as if it were that day: the tests pin it, and a
+# user can preview what `due`, `actions --overdue` or a new session would show on another day.
+TODAY_VARIABLE = "RESETKIT_TODAY"
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
 # The JSON Schema's spelling of a duration and of a relative date (see model.py).
@@ -44,3 +52,45 @@ def resolve_date(value: date | str, today: date) -> date:
         return date.fromisoformat(value)
     count, unit = int(match.group(1)), match.group(2)
     return today + timedelta(days=count * (7 if unit == "w" else 1))
+
+
+def pinned_day() -> date | None:
+    """The day set in RESETKIT_TODAY, or None when it is unset or empty; UsageError when it
+    is not a date."""
+    text = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{TODAY_VARIABLE}={text!r} is not a day", hint="write it as YYYY-MM-DD, or unset it"
+        ) from None
+
+
+def now() -> datetime:
+    """The current time with the local offset, as records store it; on the pinned day when
+    RESETKIT_TODAY is set (the real time of day, with the local zone's offset on that day)."""
+    real = datetime.now().astimezone()
+    day = pinned_day()
+    if day is None:
+        return real
+    # A naive wall time made aware by the system's zone rules: the offset is the one in force
+    # on the pinned day (summer or winter time), not today's.
+    try:
+        return datetime.combine(day, real.time().replace(tzinfo=None)).astimezone()
+    except (OverflowError, OSError, ValueError):  # a day the platform's time functions refuse
+        raise UsageError(
+            f"{TODAY_VARIABLE}={day.isoformat()} is too far from now for this system",
+            hint="pin a day between the years 1971 and 9998",
+        ) from None
+
+
+def today() -> date:
+    """Today's date in the local zone, or the day pinned by RESETKIT_TODAY."""
+    return pinned_day() or datetime.now().astimezone().date()
+
+
+def utc_now() -> datetime:
+    """`now()` in UTC, as calendar files stamp it."""
+    return now().astimezone(UTC)

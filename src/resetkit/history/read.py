@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from resetkit import dates
 from resetkit.errors import UsageError
 from resetkit.history.fresh import (
     Progress,
@@ -221,11 +222,11 @@ def parse_day(text: str, what: str) -> date:
     """A date given on the command line: 2026-10-01, today, or N days/weeks ago like 30d."""
     text = text.strip()
     if text == "today":
-        return date.today()
+        return dates.today()
     match = _WITHIN.match(text)
     if match:
         days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
-        return date.today() - timedelta(days=days)
+        return dates.today() - timedelta(days=days)
     try:
         return date.fromisoformat(text)
     except ValueError:
