@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,27 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The day every test runs on, whatever the real date: resetkit reads it from RESETKIT_TODAY,
+# which the autouse fixture `pinned_today` sets (so subprocesses and pty runs see it too).
+# RESETKIT_TEST_TODAY picks another day; `.ci/run` runs the `dated` tests again at far days and
+# in far time zones. The default is the day the fixed sessions of the tests start on
+# (`drive`, `STARTED`): a meeting held today.
+TODAY = date.fromisoformat(os.environ.get("RESETKIT_TEST_TODAY") or "2026-11-24")
+# The start of the fixed sessions: 10:00 UTC, which is still TODAY in every zone from -10 to
+# +13; a test that reads the local day of a session uses `TODAY`-relative dates instead.
+STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def day(offset: int = 0) -> str:
+    """The pinned day plus `offset` days, as an ISO date (a due date, a follow-up date)."""
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def started_on(offset: int = 0, hour: int = 10) -> datetime:
+    """A session start `offset` days from the pinned day, at `hour` in UTC."""
+    moment = TODAY + timedelta(days=offset)
+    return datetime(moment.year, moment.month, moment.day, hour, tzinfo=UTC)
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 
@@ -75,6 +96,13 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(work)
     yield work
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Every test runs on TODAY: no test depends on the real date or on midnight passing."""
+    monkeypatch.setenv("RESETKIT_TODAY", TODAY.isoformat())
+    return TODAY
 
 
 @pytest.fixture
@@ -162,7 +190,7 @@ def drive(
         customer,
         [Attendee(name="Dana", role="CTO")],
         notes_dir or Path.cwd() / "notes",
-        datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+        STARTED,
     )
     screen = io.StringIO()
     console = Console(file=screen, width=100, color_system=None)
