@@ -31,6 +31,7 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 # The day every test runs on, whatever the real date: resetkit reads it from RESETKIT_TODAY,
 # which the autouse fixture `pinned_today` sets (so subprocesses and pty runs see it too).
@@ -38,8 +39,9 @@ REPO = Path(__file__).resolve().parent.parent
 # in far time zones. The default is the day the fixed sessions of the tests start on
 # (`drive`, `STARTED`): a meeting held today.
 TODAY = date.fromisoformat(os.environ.get("RESETKIT_TEST_TODAY") or "2026-11-24")
-# The start of the fixed sessions: 10:00 UTC, which is still TODAY in every zone from -10 to
-# +13; a test that reads the local day of a session uses `TODAY`-relative dates instead.
+# The start of the sessions `drive` runs. A run's "today" is the day it started, so what these
+# sessions hold does not change with the pinned day; a test that asks the history commands what
+# is due or late (marked `dated`) writes its dates as `day(offset)` from TODAY instead.
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
@@ -52,7 +54,6 @@ def started_on(offset: int = 0, hour: int = 10) -> datetime:
     """A session start `offset` days from the pinned day, at `hour` in UTC."""
     moment = TODAY + timedelta(days=offset)
     return datetime(moment.year, moment.month, moment.day, hour, tzinfo=UTC)
-sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 
 # A risk check with no warning signs: a complete answer sheet for scripted runs.
@@ -98,11 +99,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield work
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    """Every test runs on TODAY: no test depends on the real date or on midnight passing."""
-    monkeypatch.setenv("RESETKIT_TODAY", TODAY.isoformat())
-    return TODAY
+@pytest.fixture(autouse=True, scope="session")
+def pinned_today() -> Iterator[date]:
+    """Every test runs on TODAY: no test depends on the real date or on midnight passing.
+    Session-wide, so that module fixtures (a generated history, a subprocess's environment)
+    are made on TODAY too; a test that sets RESETKIT_TODAY itself gets TODAY back after."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESETKIT_TODAY", TODAY.isoformat())
+        yield TODAY
 
 
 @pytest.fixture

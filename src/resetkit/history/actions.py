@@ -85,9 +85,7 @@ def list_open_actions(
     )
     if found is None:
         every = list(history.sessions(filters, with_raw=False))
-        return open_actions(
-            every, owner=owner, overdue=overdue, due_within=due_within, today=today
-        )
+        return open_actions(every, owner=owner, overdue=overdue, due_within=due_within, today=today)
     return [as_open(stored, action, today) for stored, action in found]
 
 
