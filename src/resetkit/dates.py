@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from resetkit.errors import UsageError
 
 # Set to a day (YYYY-MM-DD) to run resetkit as if it were that day: the tests pin it, and a
 # user can preview what `due`, `actions --overdue` or a new session would show on another day.
 TODAY_VARIABLE = "RESETKIT_TODAY"
+PINNABLE = (date(1971, 1, 1), date(9998, 12, 31))
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
 # The JSON Schema's spelling of a duration and of a relative date (see model.py).
@@ -60,30 +61,34 @@ def pinned_day() -> date | None:
     text = os.environ.get(TODAY_VARIABLE, "").strip()
     if not text:
         return None
+    hint = "write it as YYYY-MM-DD between 1971 and 9998, or unset it"
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise UsageError(
-            f"{TODAY_VARIABLE}={text!r} is not a day", hint="write it as YYYY-MM-DD, or unset it"
-        ) from None
+        raise UsageError(f"{TODAY_VARIABLE}={text!r} is not a day", hint=hint) from None
+    # The system's time functions, which give a day's offset, refuse the years at the edges.
+    if not PINNABLE[0] <= day <= PINNABLE[1]:
+        raise UsageError(f"{TODAY_VARIABLE}={text!r} is out of range", hint=hint)
+    return day
 
 
 def now() -> datetime:
     """The current time with the local offset, as records store it; on the pinned day when
-    RESETKIT_TODAY is set (the real time of day, with the local zone's offset on that day)."""
+    RESETKIT_TODAY is set (the real time of day there, with the local zone's offset that day)."""
     real = datetime.now().astimezone()
     day = pinned_day()
-    if day is None:
-        return real
-    # A naive wall time made aware by the system's zone rules: the offset is the one in force
-    # on the pinned day (summer or winter time), not today's.
-    try:
-        return datetime.combine(day, real.time().replace(tzinfo=None)).astimezone()
-    except (OverflowError, OSError, ValueError):  # a day the platform's time functions refuse
-        raise UsageError(
-            f"{TODAY_VARIABLE}={day.isoformat()} is too far from now for this system",
-            hint="pin a day between the years 1971 and 9998",
-        ) from None
+    return real if day is None else local_moment(day, real.time().replace(tzinfo=None))
+
+
+def local_moment(day: date, wall: time) -> datetime:
+    """The moment the local clock shows `wall` on `day`, with the offset in force then (summer
+    or winter time, not today's); a wall time the clocks skipped is taken just after the skip,
+    so the moment stays on `day` even where summer time starts at midnight."""
+    naive = datetime.combine(day, wall)
+    moment = naive.astimezone()
+    if moment.replace(tzinfo=None) != naive:  # in the gap: fold=1 reads it after the gap
+        moment = naive.replace(fold=1).astimezone()
+    return moment
 
 
 def today() -> date:
