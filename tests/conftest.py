@@ -50,12 +50,6 @@ def day(offset: int = 0) -> str:
     return (TODAY + timedelta(days=offset)).isoformat()
 
 
-def started_on(offset: int = 0, hour: int = 10) -> datetime:
-    """A session start `offset` days from the pinned day, at `hour` in UTC."""
-    moment = TODAY + timedelta(days=offset)
-    return datetime(moment.year, moment.month, moment.day, hour, tzinfo=UTC)
-
-
 # A risk check with no warning signs: a complete answer sheet for scripted runs.
 QUIET_RISK_CHECK = {
     "silence": "recent",
