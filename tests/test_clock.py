@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, drive
@@ -251,7 +251,7 @@ def test_relative_dates_count_across_the_year_end(year: int, weeks: int, days: i
     assert resolve_date("today", december) == december
 
 
-def items_due(run, *args: str, on: date) -> list[str]:
+def items_due(run, *args: str, on: date) -> str:
     with pinned(on):
         result = run(*args, "--format", "json", "--notes-dir", "notes")
     assert result.exit_code == 0, result.stderr
@@ -290,6 +290,27 @@ def test_an_item_due_on_31_december_is_due_soon_before_and_late_after_new_year(
     digest = json.loads(items_due(run, "due", on=new_year))
     assert digest["today"] == new_year.isoformat()
     assert [item["due"] for item in digest["customers"][0]["overdue"]] == [eve.isoformat()]
+
+
+@pytest.mark.dated
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(offset=-3, within=7)  # 28 December: due within the week
+@example(offset=0, within=0)  # on the day: due, not late
+@example(offset=1, within=7)  # 1 January: a day late
+@given(offset=st.integers(-400, 400), within=st.integers(0, 60))
+def test_on_any_day_around_new_year_the_item_is_late_due_soon_or_neither(
+    run, new_years_eve_item: str, offset: int, within: int
+) -> None:
+    """The item due on 31 December, asked about `offset` days from it (any day of the years
+    either side): late by as many days after it, due soon when it falls inside `--within`."""
+    eve = date(YEAR, 12, 31)
+    today = eve + timedelta(days=offset)
+    late = json.loads(items_due(run, "actions", "--overdue", on=today))
+    assert [item["overdue_days"] for item in late] == ([offset] if offset > 0 else [])
+    digest = json.loads(items_due(run, "due", "--within", f"{within}d", on=today))
+    groups = digest["customers"][0] if digest["customers"] else {"overdue": [], "due_soon": []}
+    assert len(groups["overdue"]) == (offset > 0)
+    assert len(groups["due_soon"]) == (-within <= offset <= 0)
 
 
 @pytest.mark.dated
