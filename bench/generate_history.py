@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from resetkit import dates
 from resetkit.format.loader import load_file
 from resetkit.format.model import Playbook
 from resetkit.places import builtin_dir, customer_slug
@@ -117,7 +118,7 @@ def generate(
     """Write `count` session records (most complete) over the year before `today`; or, for a
     `team`, 1,000 a week back from `today`, over 2,500 customers (see the module)."""
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or dates.today()
     span = max(365, count * 7 // 1000) if team else 365
     playbooks = {pid: load_file(builtin_dir() / f"{pid}.yaml") for pid in PLAYBOOKS}
     texts = {pid: (builtin_dir() / f"{pid}.yaml").read_text("utf-8") for pid in PLAYBOOKS}

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,22 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
+
+# The day every test runs on, whatever the real date: resetkit reads it from RESETKIT_TODAY,
+# which the autouse fixture `pinned_today` sets (so subprocesses and pty runs see it too).
+# RESETKIT_TEST_TODAY picks another day; `.ci/run` runs the `dated` tests again at far days and
+# in far time zones. The default is the day the fixed sessions of the tests start on
+# (`drive`, `STARTED`): a meeting held today.
+TODAY = date.fromisoformat(os.environ.get("RESETKIT_TEST_TODAY") or "2026-11-24")
+# The start of the sessions `drive` runs. A run's "today" is the day it started, so what these
+# sessions hold does not change with the pinned day; a test that asks the history commands what
+# is due or late (marked `dated`) writes its dates as `day(offset)` from TODAY instead.
+STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def day(offset: int = 0) -> str:
+    """The pinned day plus `offset` days, as an ISO date (a due date, a follow-up date)."""
+    return (TODAY + timedelta(days=offset)).isoformat()
 
 
 # A risk check with no warning signs: a complete answer sheet for scripted runs.
@@ -75,6 +91,16 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(work)
     yield work
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pinned_today() -> Iterator[date]:
+    """Every test runs on TODAY: no test depends on the real date or on midnight passing.
+    Session-wide, so that module fixtures (a generated history, a subprocess's environment)
+    are made on TODAY too; a test that sets RESETKIT_TODAY itself gets TODAY back after."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RESETKIT_TODAY", TODAY.isoformat())
+        yield TODAY
 
 
 @pytest.fixture
@@ -162,7 +188,7 @@ def drive(
         customer,
         [Attendee(name="Dana", role="CTO")],
         notes_dir or Path.cwd() / "notes",
-        datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+        STARTED,
     )
     screen = io.StringIO()
     console = Console(file=screen, width=100, color_system=None)

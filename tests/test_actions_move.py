@@ -11,7 +11,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import drive
+from conftest import day, drive
+
+# What is "the past" is asked of the pinned day: the day before it is the nearest past day.
+pytestmark = pytest.mark.dated
+YESTERDAY = day(-1)
 
 
 def moved_to(folder: Path) -> str:
@@ -24,15 +28,25 @@ def test_a_script_cannot_move_an_item_into_the_past(run, isolated: Path) -> None
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)
     item = driven.session.answers["actions"][0]
-    args = ["actions", "move", item["id"], "--due", "2020-01-01", "--reason", "x"]
+    args = ["actions", "move", item["id"], "--due", YESTERDAY, "--reason", "x"]
     refused = run(*args, "--notes-dir", str(notes))
     assert refused.exit_code == 2
-    assert "2020-01-01 is in the past" in refused.stderr
+    assert f"{YESTERDAY} is in the past (1 day(s) ago)" in refused.stderr
     assert "--allow-past" in refused.stderr
     assert moved_to(driven.folder) == item["due"]
     allowed = run(*args, "--allow-past", "--notes-dir", str(notes))
     assert allowed.exit_code == 0, allowed.stderr
-    assert moved_to(driven.folder) == "2020-01-01"
+    assert moved_to(driven.folder) == YESTERDAY
+
+
+def test_an_item_can_be_moved_to_today_without_asking(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    driven = drive("reset", notes_dir=notes)
+    item = driven.session.answers["actions"][0]
+    args = ["actions", "move", item["id"], "--due", "today", "--reason", "Sooner"]
+    moved = run(*args, "--notes-dir", str(notes))
+    assert moved.exit_code == 0, moved.stderr
+    assert moved_to(driven.folder) == day(0)
 
 
 @pytest.mark.pty
@@ -43,7 +57,7 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
     item = driven.session.answers["actions"][0]
     child = pexpect.spawn(
         str(Path(sys.executable).parent / "resetkit"),
-        ["actions", "move", item["id"], "--due", "2020-01-01", "--reason", "Typo"],
+        ["actions", "move", item["id"], "--due", YESTERDAY, "--reason", "Typo"],
         env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
         cwd=str(isolated),
         encoding="utf-8",
@@ -51,7 +65,7 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
         dimensions=(40, 120),
     )
     try:
-        child.expect_exact("2020-01-01 is in the past")
+        child.expect_exact(f"{YESTERDAY} is in the past (1 day(s) ago)")
         child.expect_exact("Move the item there anyway?")
         child.send(reply)
         child.expect(pexpect.EOF)
@@ -60,4 +74,4 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
         if child.isalive():
             child.kill(signal.SIGKILL)
     assert child.exitstatus == 0
-    assert moved_to(driven.folder) == ("2020-01-01" if reply == "y" else item["due"])
+    assert moved_to(driven.folder) == (YESTERDAY if reply == "y" else item["due"])

@@ -10,14 +10,18 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+from conftest import TODAY, day
 from resetkit.places import builtin_dir, customer_slug
+from resetkit.record.recap import written_date
 from resetkit.record.session import RECORD_FILE, Attendee, Recommended, Session, playbook_hash
 
-TODAY = date.today()
+# Every test here asks what is due, late or kept as of the pinned day.
+pytestmark = pytest.mark.dated
 
 
-def day(offset: int) -> str:
-    return (TODAY + timedelta(days=offset)).isoformat()
+def last_year(month_day: str) -> str:
+    """A day of the year before the pinned one ('05-04'): a history that is always past."""
+    return f"{TODAY.year - 1}-{month_day}"
 
 
 def item(
@@ -357,7 +361,8 @@ def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: 
     assert len({str(v["uid"]) for v in after.values()}) == 3
     done = after["Send the recap"]
     assert str(done["status"]) == "COMPLETED"
-    assert done.decoded("completed").date() == TODAY
+    # COMPLETED is written in UTC; the day it was done is the local one (+14 or -11 included).
+    assert done.decoded("completed").astimezone().date() == TODAY
     assert done.walk("VALARM") == []
     assert int(done["sequence"]) > int(before["Send the recap"]["sequence"])
     moved = after["Fix the export"]
@@ -403,9 +408,7 @@ def test_calendar_leaves_out_items_closed_long_ago(run, notes: Path) -> None:
 def test_calendar_follow_up_uid_is_the_one_of_the_session_invite(run, notes: Path) -> None:
     from conftest import drive
 
-    driven = drive(
-        "reset", {"outcome": "follow-up", "follow-up-date": "2026-12-09"}, notes_dir=notes
-    )
+    driven = drive("reset", {"outcome": "follow-up", "follow-up-date": day(15)}, notes_dir=notes)
     invite = read_ics(driven.folder / "follow-up.ics")
     out = notes.parent / "between.ics"
     assert run("calendar", "-o", str(out), "--notes-dir", str(notes)).exit_code == 0
@@ -448,39 +451,39 @@ def ledger_history(notes: Path) -> None:
     write_session(
         notes,
         "Acme Corp",
-        "2026-05-04",
+        last_year("05-04"),
         answers={
             "actions": [
                 # us: done on time (done before the date promised)
                 item(
                     "u1",
                     "a",
-                    due="2026-05-20",
+                    due=last_year("05-20"),
                     status="done",
-                    history=[event("done", "2026-05-19")],
+                    history=[event("done", last_year("05-19"))],
                 ),
                 # us: done late, after two slips of 7 and 3 days
                 item(
                     "u2",
                     "b",
-                    due="2026-05-25",
+                    due=last_year("05-25"),
                     status="done",
                     history=[
                         event(
                             "moved",
-                            "2026-05-09",
+                            last_year("05-09"),
                             note="Legal review",
-                            from_due="2026-05-15",
-                            to_due="2026-05-22",
+                            from_due=last_year("05-15"),
+                            to_due=last_year("05-22"),
                         ),
                         event(
                             "moved",
-                            "2026-05-20",
+                            last_year("05-20"),
                             note="Sick leave",
-                            from_due="2026-05-22",
-                            to_due="2026-05-25",
+                            from_due=last_year("05-22"),
+                            to_due=last_year("05-25"),
                         ),
-                        event("done", "2026-05-24"),
+                        event("done", last_year("05-24")),
                     ],
                 ),
                 # customer: dropped
@@ -488,19 +491,19 @@ def ledger_history(notes: Path) -> None:
                     "c1",
                     "c",
                     owner="customer",
-                    due="2026-05-30",
+                    due=last_year("05-30"),
                     status="dropped",
-                    history=[event("dropped", "2026-05-28")],
+                    history=[event("dropped", last_year("05-28"))],
                 ),
                 # customer: closed in the meeting, counted on time
-                item("c2", "d", owner="customer", due="2026-05-10", status="done"),
+                item("c2", "d", owner="customer", due=last_year("05-10"), status="done"),
             ]
         },
     )
     write_session(
         notes,
         "Acme Corp",
-        "2026-08-03",
+        last_year("08-03"),
         answers={
             "actions": [
                 # both: open and overdue, moved once by 10 days
@@ -508,14 +511,14 @@ def ledger_history(notes: Path) -> None:
                     "b1",
                     "e",
                     owner="both",
-                    due="2026-08-20",
+                    due=last_year("08-20"),
                     history=[
                         event(
                             "moved",
-                            "2026-08-05",
+                            last_year("08-05"),
                             note="Budget freeze",
-                            from_due="2026-08-10",
-                            to_due="2026-08-20",
+                            from_due=last_year("08-10"),
+                            to_due=last_year("08-20"),
                         ),
                     ],
                 ),
@@ -524,23 +527,25 @@ def ledger_history(notes: Path) -> None:
                     "c3",
                     "f",
                     owner="customer",
-                    due="2026-08-15",
+                    due=last_year("08-15"),
                     status="done",
-                    history=[event("done", "2026-08-30")],
+                    history=[event("done", last_year("08-30"))],
                 ),
                 # us: open, due in the future
                 item("u3", "g", due=day(30)),
             ]
         },
     )
-    write_session(notes, "Globex", "2026-08-03", answers={"actions": [item("g1", "h", due=day(3))]})
+    write_session(
+        notes, "Globex", last_year("08-03"), answers={"actions": [item("g1", "h", due=day(3))]}
+    )
     write_session(
         notes,
         "Acme Corp",
-        "2026-09-01",
+        last_year("09-01"),
         status="discarded",
         suffix="-x",
-        answers={"actions": [item("x1", "never counted", due="2026-09-02")]},
+        answers={"actions": [item("x1", "never counted", due=last_year("09-02"))]},
     )
 
 
@@ -571,8 +576,8 @@ def test_the_ledger_counts_each_sides_promises(run, notes: Path) -> None:
     assert both["kept_percent"] == 0
     # The quarter of a promise is that of the date first promised.
     assert {name: q["kept_percent"] for name, q in acme["quarters"].items()} == {
-        "2026-Q2": 50,
-        "2026-Q3": 0,
+        f"{TODAY.year - 1}-Q2": 50,
+        f"{TODAY.year - 1}-Q3": 0,
         quarter(TODAY + timedelta(days=30)): None,
     }
     assert ledger["owners"]["us"]["done_on_time"] == 1
@@ -580,7 +585,7 @@ def test_the_ledger_counts_each_sides_promises(run, notes: Path) -> None:
 
 def test_the_ledger_since_a_day_leaves_earlier_sessions_out(run, notes: Path) -> None:
     ledger_history(notes)
-    args = ["ledger", "--customer", "acme", "--since", "2026-08-01", "--format", "json"]
+    args = ["ledger", "--customer", "acme", "--since", last_year("08-01"), "--format", "json"]
     (acme,) = json.loads(run(*args, "--notes-dir", str(notes)).stdout)["customers"]
     assert acme["owners"]["us"]["done_on_time"] == 0
     assert acme["owners"]["customer"]["done_late"] == 1
@@ -594,7 +599,7 @@ def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:
     assert "us: 1 of 2 kept on time, 1 done late, 1 moved (2 time(s), +10 day(s) in all)" in text
     for reason in ("Legal review", "Sick leave", "Budget freeze"):
         assert f"slipped because: {reason}" in text
-    assert "2026-Q2 50%, 2026-Q3 0%" in text
+    assert f"{TODAY.year - 1}-Q2 50%, {TODAY.year - 1}-Q3 0%" in text
     table = run("ledger", "--notes-dir", str(notes)).stdout
     assert "Acme Corp\tus\t1\t1\t1 (2x, +10d)\t0\t0\t1\t50%" in table
 
@@ -606,7 +611,7 @@ def brief_history(notes: Path) -> None:
     write_session(
         notes,
         "Acme [bold]Corp[/]",
-        "2026-09-01",
+        last_year("09-01"),
         "risk-check",
         {"hours-last-month": 9, "monthly-value": 1000, "cost-vs-value": "fair"},
         recommendation=Recommended(playbook="reset", because="Older advice"),
@@ -614,7 +619,7 @@ def brief_history(notes: Path) -> None:
     write_session(
         notes,
         "Acme [bold]Corp[/]",
-        "2026-10-05",
+        last_year("10-05"),
         "risk-check",
         {"hours-last-month": 14, "monthly-value": 2400, "cost-vs-value": "high"},
         recommendation=Recommended(playbook="recovery", because="Their champion left"),
@@ -622,7 +627,7 @@ def brief_history(notes: Path) -> None:
     write_session(
         notes,
         "Acme [bold]Corp[/]",
-        "2026-10-20",
+        last_year("10-20"),
         "recovery",
         {
             "actions": [
@@ -634,22 +639,22 @@ def brief_history(notes: Path) -> None:
                     history=[
                         event(
                             "moved",
-                            "2026-10-25",
+                            last_year("10-25"),
                             note="Waiting on *legal*",
-                            from_due="2026-11-01",
+                            from_due=last_year("11-01"),
                             to_due=day(-2),
                         )
                     ],
                 ),
                 item("custom01", "Name a new champion", owner="customer", due=day(10)),
-                item("done0001", "Send the recap", status="done", due="2026-10-21"),
+                item("done0001", "Send the recap", status="done", due=last_year("10-21")),
             ]
         },
         outcome="agreed",
         minutes=55,
     )
-    write_session(notes, "Acme [bold]Corp[/]", "2026-11-01", "reset", status="discarded")
-    write_session(notes, "Acme Labs", "2026-11-02", "reset")
+    write_session(notes, "Acme [bold]Corp[/]", last_year("11-01"), "reset", status="discarded")
+    write_session(notes, "Acme Labs", last_year("11-02"), "reset")
 
 
 def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
@@ -661,11 +666,12 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     text = result.stdout
     assert text.startswith("# Before the call: Acme \\[bold\\]Corp\\[/\\]\n")
     assert "3 session(s) with them" in text  # the discarded one left out
-    assert "Tuesday 20 October 2026" in text and "complete, agreed; 55 min" in text
+    held = written_date(date.fromisoformat(last_year("10-20")))
+    assert held in text and "complete, agreed; 55 min" in text
     sessions = text.split("## Last sessions")[1].split("##")[0]
     assert sessions.index("20 October") < sessions.index("5 October") < sessions.index("1 Sept")
     assert "Fix the \\[red\\]export\\[/red\\] \\| now (us: Sam;" in text
-    assert "moved from 2026-11-01 to " + day(-2) + ": Waiting on \\*legal\\*" in text
+    assert f"moved from {last_year('11-01')} to {day(-2)}: Waiting on \\*legal\\*" in text
     assert "Name a new champion (customer;" in text
     assert "Send the recap" not in text
     assert "us: 1 of 2 kept on time, 1 overdue, 1 moved" in text

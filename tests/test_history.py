@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import drive
+from conftest import day, drive
 from generate_history import generate
 
 
@@ -33,9 +32,10 @@ def test_sessions_json_lists_every_record_oldest_first(run, history: Path) -> No
     assert all(r["schema_version"] == 1 for r in records)
 
 
+@pytest.mark.dated
 def test_filters_combine(run, history: Path) -> None:
     every = json.loads(run("sessions", "--format", "json", "--notes-dir", str(history)).stdout)
-    since = (date.today() - timedelta(days=90)).isoformat()
+    since = day(-90)
     wanted = [
         r
         for r in every
@@ -143,6 +143,7 @@ def test_export_markdown_joins_notes_with_a_contents_list(run, isolated: Path) -
     assert [t.tag for t in tokens if t.type == "heading_open"].count("h1") == 1
 
 
+@pytest.mark.dated
 def test_actions_lists_open_items_overdue_first(run, history: Path) -> None:
     found = json.loads(run("actions", "--format", "json", "--notes-dir", str(history)).stdout)
     assert found and all(item["status"] == "open" for item in found)
@@ -155,7 +156,7 @@ def test_actions_lists_open_items_overdue_first(run, history: Path) -> None:
     soon = json.loads(
         run("actions", "--due-within", "7d", "--format", "json", "--notes-dir", str(history)).stdout
     )
-    limit = (date.today() + timedelta(days=7)).isoformat()
+    limit = day(7)
     assert all(item["due"] <= limit for item in soon)
     ours = json.loads(
         run(
@@ -165,6 +166,7 @@ def test_actions_lists_open_items_overdue_first(run, history: Path) -> None:
     assert ours and all(item["owner"] == "customer" for item in ours)
 
 
+@pytest.mark.dated
 def test_actions_done_and_move_update_record_and_action_plan(run, isolated: Path) -> None:
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)
@@ -174,7 +176,7 @@ def test_actions_done_and_move_update_record_and_action_plan(run, isolated: Path
         "move",
         item["id"][:4],
         "--due",
-        "2027-01-15",
+        day(52),
         "--reason",
         "Their admin is on leave",
         "--notes-dir",
@@ -182,7 +184,8 @@ def test_actions_done_and_move_update_record_and_action_plan(run, isolated: Path
     )
     assert moved.exit_code == 0, moved.stderr
     plan = (driven.folder / "action-plan.md").read_text("utf-8")
-    assert "2027-01-15" in plan and "moved from 2026-12-08 to 2027-01-15" in plan
+    # The item was due 14 days after the fixed start of `drive`; the new date is ahead of TODAY.
+    assert f"moved from 2026-12-08 to {day(52)}" in plan
     assert "Their admin is on leave" in plan
     done = run("actions", "done", item["id"], "--note", "Sent", "--notes-dir", str(notes))
     assert done.exit_code == 0

@@ -4,7 +4,6 @@ examples kept beside playbooks, checked so a pull request shows their Markdown d
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from conftest import TODAY
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
 from resetkit.run.preview import PREVIEW_FILES
@@ -103,13 +103,14 @@ def test_preview_of_an_internal_playbook_writes_no_customer_copy(run, isolated: 
     assert sorted(p.name for p in (isolated / "out").iterdir()) == ["action-plan.md", "notes.md"]
 
 
+@pytest.mark.dated
 @pytest.mark.parametrize("example", builtin_examples(), ids=lambda path: path.stem)
 def test_a_preview_is_byte_identical_to_what_a_real_run_writes(
     run, isolated: Path, example: Path
 ) -> None:
     # The real run is dated today: the preview is set on the same day.
     content = yaml.safe_load(example.read_text("utf-8"))
-    content["preview_date"] = date.today().isoformat()
+    content["preview_date"] = TODAY.isoformat()
     answers = write_yaml(isolated / "answers.yaml", content)
     playbook = example.parent.name
     real = run("start", playbook, "--answers", str(answers), "--no-input", "--notes-dir", "notes")
@@ -239,13 +240,14 @@ def test_a_preview_needs_the_customer(run, isolated: Path) -> None:
     assert "who.yaml:1:1: a preview needs the customer" in result.stderr
 
 
+@pytest.mark.dated
 def test_start_takes_an_example_as_it_is_dated_today(run, isolated: Path) -> None:
     example = builtin_dir() / "examples" / "risk-check" / "champion-left.yaml"
     result = run(
         "start", "risk-check", "--answers", str(example), "--no-input", "--notes-dir", "notes"
     )
     assert result.exit_code == 0, result.stderr
-    assert Path(result.stdout.splitlines()[0]).parent.name.startswith(date.today().isoformat())
+    assert Path(result.stdout.splitlines()[0]).parent.name.startswith(TODAY.isoformat())
 
 
 def test_out_is_refused_when_it_holds_anything_but_a_preview(run, isolated: Path) -> None:

@@ -63,10 +63,11 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     assert new_record(isolated)["review_pending"] is None
 
 
+@pytest.mark.dated
 def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolated: Path) -> None:  # noqa: F811
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    from conftest import drive
+    from conftest import TODAY, drive
 
     earlier = drive("reset", notes_dir=isolated / "notes")
     child = spawn(
@@ -78,4 +79,4 @@ def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolat
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
     (item,) = earlier_items(earlier.folder)
-    assert item["due"] == (date.today() + timedelta(days=7)).isoformat()
+    assert item["due"] == (TODAY + timedelta(days=7)).isoformat()

@@ -8,14 +8,13 @@ import os
 import re
 import signal
 import subprocess
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pexpect
 import pytest
 
-from conftest import synthetic_answer
+from conftest import TODAY, synthetic_answer
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
 from resetkit.run.checks import check_answer
@@ -105,7 +104,7 @@ def plain_walk(playbook_id: str) -> tuple[list[tuple[str, list[str]]], dict[str,
             continue
         value = synthetic_answer(question)
         given[question.id] = value
-        answers[question.id] = check_answer(question, value, date.today())
+        answers[question.id] = check_answer(question, value, TODAY)
         # An action item is asked field by field, from "What needs doing?".
         shown = "What needs doing?" if question.type == "action_items" else question.prompt
         script.append((f"? {shown}", typed_lines(question, value)))
@@ -192,7 +191,7 @@ def test_term_dumb_chooses_plain_mode_and_ctrl_d_keeps_the_answers(isolated: Pat
     child.close()
     assert child.exitstatus == 130
     (record,) = (isolated / "notes").glob("*/*/session.json")
-    assert json.loads(record.read_text("utf-8"))["answers"]["last-contact"] == str(date.today())
+    assert json.loads(record.read_text("utf-8"))["answers"]["last-contact"] == str(TODAY)
 
     resumed = spawn(isolated, ["resume"], TERM="dumb")
     resumed.expect_exact(b"1 answer(s) kept")

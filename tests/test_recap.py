@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.policy
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -235,7 +235,7 @@ def test_neutralise_keeps_ordinary_lines_and_defuses_block_starts() -> None:
 
 
 def test_dates_are_written_out() -> None:
-    assert written_date(datetime(2026, 12, 2).date()) == "Wednesday 2 December 2026"
+    assert written_date(date(2026, 12, 2)) == "Wednesday 2 December 2026"
 
 
 @pytest.mark.parametrize("playbook_id", ["postmortem", "risk-check"])

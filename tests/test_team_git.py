@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import QUIET_RISK_CHECK
+from conftest import QUIET_RISK_CHECK, day
 from resetkit.cli import app
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -56,9 +56,7 @@ def shared_repository(root: Path, monkeypatch: pytest.MonkeyPatch, names: list[s
         first, "team", "init", "--notes-dir", str(first / "notes"), monkeypatch=monkeypatch
     )
     assert result.exit_code == 0, result.output
-    items = [
-        {"what": f"Step {n}", "owner": "us", "due": f"2026-12-{n + 10:02d}"} for n in range(ITEMS)
-    ]
+    items = [{"what": f"Step {n}", "owner": "us", "due": day(16 + n)} for n in range(ITEMS)]
     drive("reset", {"actions": items}, notes_dir=first / "notes")
     git(first, "add", "-A")
     git(first, "commit", "-q", "-m", "A reset with Acme")
@@ -148,6 +146,7 @@ def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_i
     assert all(event["by"] in ("Ann", "Bob") for i in items_of(clones[0]) for event in i["history"])
 
 
+@pytest.mark.dated
 def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,7 +158,7 @@ def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
         "move",
         item,
         "--due",
-        "2026-12-20",
+        day(26),
         "--reason",
         "Legal",
         monkeypatch=monkeypatch,
@@ -171,7 +170,7 @@ def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
         "move",
         item,
         "--due",
-        "2026-12-27",
+        day(33),
         "--reason",
         "Budget",
         monkeypatch=monkeypatch,
@@ -179,11 +178,12 @@ def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
     sync(bob)
     (merged,) = [i for i in items_of(bob) if i["id"] == item]
     assert [event["note"] for event in merged["history"]] == ["Legal", "Budget"]
-    assert merged["due"] == "2026-12-27" and "two places at once" in merged["flag"]
+    assert merged["due"] == day(33) and "two places at once" in merged["flag"]
     listed = resetkit(bob, "actions", monkeypatch=monkeypatch).stdout
     assert "⚑" in listed
 
 
+@pytest.mark.dated
 def test_a_clone_without_the_driver_is_told_the_one_command_that_repairs_the_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

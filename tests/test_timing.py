@@ -8,13 +8,14 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 
+from conftest import TODAY
 from generate_history import generate
 from resetkit.format.loader import load_file
 from resetkit.history.timing import Held, apportion, suggest_minutes, timing_of
@@ -56,8 +57,6 @@ sections:
     questions:
       - {id: extra-notes, type: text, prompt: Notes?}
 """
-
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -212,6 +211,7 @@ def test_only_complete_sessions_count(run, notes: Path, sync: Path) -> None:
     assert (found["news"]["sessions"], found["news"]["median_minutes"]) == (1, 4)
 
 
+@pytest.mark.dated
 def test_since_leaves_earlier_sessions_out(run, notes: Path, sync: Path) -> None:
     write_session(notes, 1, {"news": 2}, days_ago=40)
     write_session(notes, 2, {"news": 7}, days_ago=10)

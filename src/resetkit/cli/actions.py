@@ -117,7 +117,7 @@ def actions_done(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Mark an action item done; its session's action plan is rebuilt."""
-    from resetkit.history.actions import now
+    from resetkit.dates import now
     from resetkit.record.session import ActionEvent
 
     _change_action(notes_dir, action_id, ActionEvent(at=now(), kind="done", note=note), None)
@@ -130,7 +130,7 @@ def actions_drop(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Drop an open action item that will not be done, saying why."""
-    from resetkit.history.actions import now
+    from resetkit.dates import now
     from resetkit.record.session import ActionEvent
 
     if not reason.strip():
@@ -146,7 +146,7 @@ def actions_reopen(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Open a done or dropped action item again (a review closed it by mistake)."""
-    from resetkit.history.actions import now
+    from resetkit.dates import now
     from resetkit.record.session import ActionEvent
 
     event = ActionEvent(at=now(), kind="reopened", note=note.strip())
@@ -201,22 +201,20 @@ def actions_move(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
-    from datetime import date
-
-    from resetkit.dates import DateOutOfRange, resolve_date
-    from resetkit.history.actions import DateInThePast, now, refuse_past_due
+    from resetkit.dates import DateOutOfRange, now, resolve_date, today
+    from resetkit.history.actions import DateInThePast, refuse_past_due
     from resetkit.record.session import ActionEvent
 
     if not reason.strip():
         fail("--reason must say why the date slips: it is shown in the action plan")
     try:
-        new_due = resolve_date(due.strip(), date.today())
+        new_due = resolve_date(due.strip(), today())
     except DateOutOfRange as error:
         fail(f"--due: {error}: give a nearer date")
     except ValueError:
         fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
     try:
-        refuse_past_due(new_due, date.today())
+        refuse_past_due(new_due, today())
     except DateInThePast as error:
         if not allow_past:
             if not has_terminal():

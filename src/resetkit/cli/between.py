@@ -55,13 +55,14 @@ def due(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Today's digest: overdue items, items due soon and follow-up meetings, by customer."""
+    from resetkit.dates import today
     from resetkit.history.due import digest_markdown, due_digest, owner_label
     from resetkit.history.read import parse_span
 
     span = parse_span(within, "--within")
     filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
-        digest = due_digest(history.sessions(filters), span, owner=owner)
+        digest = due_digest(history.sessions(filters), span, owner=owner, today=today())
     if output is DueFormat.json:
         write_json(digest.as_json())
         return
@@ -120,13 +121,15 @@ def calendar(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file."""
+    from resetkit.dates import today
     from resetkit.history.due import calendar_entries, parse_lead
     from resetkit.record.calendar import calendar_ics
 
     lead = parse_lead(alarm)
     filters = filters_from(customer, playbook, status, since, until)
     with history_of(notes_dir, filters) as history:
-        reminders, meetings = calendar_entries(history.sessions(filters), owner=owner)
+        sessions = history.sessions(filters)
+        reminders, meetings = calendar_entries(sessions, owner=owner, today=today())
     emit(calendar_ics(reminders, meetings, lead), output)
 
 
@@ -141,11 +144,12 @@ def ledger(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """The promises each side kept: on time, late, moved, dropped; per customer, by quarter."""
+    from resetkit.dates import today
     from resetkit.history.ledger import ledger_markdown, promise_ledger
 
     filters = filters_from(customer, since=since)
     with history_of(notes_dir, filters) as history:
-        found = promise_ledger(history.sessions(filters, with_raw=False))
+        found = promise_ledger(history.sessions(filters, with_raw=False), today())
     if output is DueFormat.json:
         write_json(found.as_json())
         return
@@ -203,10 +207,11 @@ def brief(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """What to read before the next call: sessions, open items, promises, cost, advice."""
+    from resetkit.dates import today
     from resetkit.history.brief import brief_markdown, build_brief, choose_customer
 
     stored = read_history(notes_dir, filters_from(customer))
-    found = build_brief(stored, choose_customer(stored, customer))
+    found = build_brief(stored, choose_customer(stored, customer), today())
     if output is BriefFormat.json:
         write_json(found.as_json())
     elif output is BriefFormat.md:

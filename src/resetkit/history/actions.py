@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resetkit import dates
 from resetkit.errors import StorageError, UsageError
 
 if TYPE_CHECKING:
@@ -32,9 +33,11 @@ def open_actions(
     owner: str | None = None,
     overdue: bool = False,
     due_within: timedelta | None = None,
+    today: date | None = None,
 ) -> list[OpenAction]:
-    """Open action items across sessions, overdue first, then by due date (undated last)."""
-    today = date.today()
+    """Open action items across sessions, overdue first, then by due date (undated last);
+    late as of `today` (the clock's day when None)."""
+    today = today or dates.today()
     wanted_owner = owner.casefold() if owner else None
     found = []
     for item, actions in zip(stored, all_actions(stored, only_open=True), strict=True):
@@ -73,16 +76,17 @@ def list_open_actions(
     owner: str | None = None,
     overdue: bool = False,
     due_within: timedelta | None = None,
+    today: date | None = None,
 ) -> list[OpenAction]:
     """The same as `open_actions`, asked of the index in SQL: the cost grows with the items
     found, not with the history."""
-    today = date.today()
+    today = today or dates.today()
     found = history.open_actions(
         filters, owner=owner, overdue=overdue, due_within=due_within, today=today
     )
     if found is None:
         every = list(history.sessions(filters, with_raw=False))
-        return open_actions(every, owner=owner, overdue=overdue, due_within=due_within)
+        return open_actions(every, owner=owner, overdue=overdue, due_within=due_within, today=today)
     return [as_open(stored, action, today) for stored, action in found]
 
 
@@ -172,11 +176,6 @@ def refuse_past_due(new_due: date, today: date) -> None:
             f"{new_due.isoformat()} is in the past ({days} day(s) ago)",
             hint="pass --allow-past to move the item there anyway",
         )
-
-
-def now() -> datetime:
-    """The current time with the local offset, as records store it."""
-    return datetime.now().astimezone()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from resetkit import dates
 from resetkit.errors import UsageError
 from resetkit.history.actions import open_actions
 from resetkit.history.due import owner_label
@@ -141,7 +142,7 @@ def _number(value: Any) -> float | None:
 
 def build_brief(stored: list[Stored], customer: str, today: date | None = None) -> Brief:
     """The brief of `customer` (as `choose_customer` gave it) from the sessions read."""
-    today = today or date.today()
+    today = today or dates.today()
     theirs = [item for item in stored if item.customer == customer and item.status != "discarded"]
     newest = sorted(theirs, key=lambda item: item.started_at, reverse=True)
     sessions = [
@@ -156,7 +157,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
         for item in newest[:LAST_SESSIONS]
     ]
     items = []
-    for found in open_actions(theirs):
+    for found in open_actions(theirs, today=today):
         action = found.action
         slips = [
             Slip(

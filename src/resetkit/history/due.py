@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from resetkit import dates
 from resetkit.errors import UsageError
 from resetkit.history.actions import OpenAction, action_json, as_open, owned_by
 from resetkit.history.read import Stored, recorded_of, with_actions
@@ -137,7 +138,7 @@ def due_digest(
 
     One pass over the sessions, keeping only what the digest shows (a history of a million
     sessions goes through in batches)."""
-    today = today or date.today()
+    today = today or dates.today()
     last = today + within
     wanted = owner.casefold() if owner else None
     items: list[OpenAction] = []
@@ -256,7 +257,7 @@ def calendar_entries(
     known: dict[str, str | None] = {}
     # A closed item is written while a calendar may still show it open (so the next import
     # completes it there); after that it would only make the file long and slow to import.
-    closed_since = (today or date.today()) - CLOSED_KEPT
+    closed_since = (today or dates.today()) - CLOSED_KEPT
     reminders = []
     for session, actions in with_actions(kept):
         meeting = follow_up_meeting(session, known)

@@ -496,6 +496,8 @@ def refresh(
     index: Index, notes_dir: Path, customer: str | None, progress: Progress | None = None
 ) -> None:
     """Read again every record that changed since the index last saw it (see the module)."""
+    # The wall clock, not resetkit.dates: file times are compared with it, so it must not
+    # follow a day pinned by RESETKIT_TODAY (tests/test_clock.py names this one exception).
     recent = time.time_ns() - RECENT_NS
     if index.meta("indexes") != "1" and index.max_number() > 0:
         index.clear()  # an interrupted first build: start it again

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from resetkit import dates
 from resetkit.history.read import Stored, with_actions
 from resetkit.record.render import escape
 
@@ -138,7 +139,7 @@ class Ledger:
 def promise_ledger(stored: Iterable[Stored], today: date | None = None) -> Ledger:
     """The promises of every session (discarded ones left out), per owner and per customer;
     the quarter of a promise is that of the date first promised, else of its session."""
-    today = today or date.today()
+    today = today or dates.today()
     kept = (item for item in stored if item.status != "discarded")
     totals = {owner: Tally() for owner in OWNERS}
     customers: dict[str, CustomerLedger] = {}

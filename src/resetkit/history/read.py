@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from resetkit import dates
 from resetkit.errors import StorageError, UsageError
 from resetkit.history.fresh import (
     Progress,
@@ -225,10 +226,10 @@ def parse_day(text: str, what: str) -> date:
     """A date given on the command line: 2026-10-01, today, or N days/weeks ago like 30d."""
     text = text.strip()
     if text == "today":
-        return date.today()
+        return dates.today()
     match = _WITHIN.match(text)
     if match:
-        return date.today() - timedelta(days=_span_days(match, what))
+        return dates.today() - timedelta(days=_span_days(match, what))
     try:
         return date.fromisoformat(text)
     except ValueError:

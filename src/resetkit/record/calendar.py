@@ -69,7 +69,9 @@ def calendar_ics(reminders: list[Reminder], meetings: list[FollowUp], alarm: tim
     a VEVENT per follow-up meeting."""
     from icalendar import Alarm, Calendar, Event, Todo
 
-    stamp = datetime.now(UTC)
+    from resetkit import dates
+
+    stamp = dates.utc_now()
     calendar = Calendar()
     calendar.add("prodid", "-//resetkit//between meetings//EN")
     calendar.add("version", "2.0")

@@ -13,9 +13,9 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
+from resetkit import dates
 from resetkit.errors import ResetkitError, UsageError
 from resetkit.places import session_id
 from resetkit.storage import read_bytes_no_follow, write_text_atomic
@@ -68,7 +68,7 @@ class SessionLock:
         self.mine = LockHolder(
             host=socket.gethostname(),
             pid=os.getpid(),
-            since=datetime.now().astimezone().isoformat(timespec="seconds"),
+            since=dates.now().isoformat(timespec="seconds"),
             token=uuid.uuid4().hex[:12],
         )
 

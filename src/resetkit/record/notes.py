@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+from resetkit import dates
 from resetkit.controls import visible
 from resetkit.errors import UsageError
 from resetkit.format.model import Playbook
@@ -163,7 +164,7 @@ def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
     calendar.add("version", "2.0")
     event = Event()
     event.add("uid", f"{session.id.replace('/', '.')}.follow-up@resetkit")
-    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstamp", dates.utc_now())
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     # A calendar file is read with `cat` too: no escape sequence of a name or an item in it.

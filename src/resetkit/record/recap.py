@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from resetkit import dates
 from resetkit.attendees import name_and_address
 from resetkit.controls import visible
 from resetkit.errors import UsageError
@@ -328,7 +329,7 @@ def recap_email(
     to = [address(name, addr, "attendee address") for name, addr in recipients(session.attendees)]
     if to:
         message["To"] = to
-    message["Date"] = format_datetime(written or datetime.now().astimezone())
+    message["Date"] = format_datetime(written or dates.now())
     message["Message-ID"] = make_msgid(domain="resetkit.invalid")
     message["X-Unsent"] = "1"  # Outlook opens the file as a draft to edit and send
     letter = _as_letter(markdown, subject, session, name_and_address(sender or "")[0])

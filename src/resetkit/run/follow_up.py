@@ -106,7 +106,8 @@ def review_follow_up(
     session's record (`review_pending`), so an interruption keeps what was reviewed and
     `resume` asks about the rest only.
     """
-    from resetkit.history.actions import change_action, now
+    from resetkit.dates import now
+    from resetkit.history.actions import change_action
     from resetkit.record.notes import write_action_plan
     from resetkit.record.session import ActionEvent, change, locked
     from resetkit.record.team import who

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resetkit import dates
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.format.model import AnyQuestion, Playbook, Section
 from resetkit.record.lock import SessionLock
@@ -425,7 +426,7 @@ class Run:
         """What the end of a walk decides: planned length, outcome, recommendation, the
         attendees a question named (the notes of a run and of a preview are written from it)."""
         session = self.session
-        session.ended_at = datetime.now().astimezone()
+        session.ended_at = dates.now()
         session.planned_minutes = planned_minutes(self.playbook, session.answers)
         session.outcome = outcome(self.playbook, session.answers)
         rule = recommend(self.playbook, session.answers)

@@ -91,9 +91,10 @@ class Finished:
 def start(request: StartRequest, console: Console) -> Finished:
     """Run the playbook as `request` says; the session it wrote."""
     from resetkit.attendees import split_attendee
+    from resetkit.dates import now
     from resetkit.places import find_notes_dir, read_text, resolve, search_path
 
-    started = datetime.now().astimezone()
+    started = now()
     if request.no_input and request.answers is None:
         raise UsageError(
             "--no-input needs --answers FILE: there is nowhere else for answers to come from"
