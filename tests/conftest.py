@@ -204,3 +204,18 @@ def drive(
     run.walk()
     paths = run.finish(run.review())
     return Driven(session, folder, paths, screen.getvalue())
+
+
+@pytest.fixture
+def zoned() -> Iterator[None]:
+    """A test that moves the process's time zone (TZ, then time.tzset) gets it put back, as the
+    environment had it: TZ alone is not enough, the C library reads it at tzset."""
+    import time
+
+    before = os.environ.get("TZ")
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

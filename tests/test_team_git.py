@@ -8,6 +8,8 @@ import os
 import random
 import shutil
 import subprocess
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,30 +82,48 @@ def items_of(clone: Path) -> list[dict[str, Any]]:
     return record(clone)["answers"]["actions"]  # type: ignore[no-any-return]
 
 
-def sync(clone: Path) -> None:
-    """Commit what the clone changed, pull (a real merge), push."""
+def sync(clone: Path, *, rebase: bool = False) -> None:
+    """Commit what the clone changed, pull (a real merge, or a rebase), push."""
     git(clone, "add", "-A")
     git(clone, "commit", "-q", "-m", "changes", check=False)
-    pulled = git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    how = "--rebase" if rebase else "--no-rebase"
+    pulled = git(clone, "pull", "-q", how, "--no-edit", "origin", "main", check=False)
     assert git(clone, "ls-files", "-u").stdout == "", pulled.stdout + pulled.stderr
     git(clone, "add", "-A")  # what the post-merge hook rebuilt
     git(clone, "commit", "-q", "-m", "notes rebuilt after the merge", check=False)
     git(clone, "push", "-q", "origin", "HEAD:main")
 
 
+ZONES = {"ann": "Europe/Paris", "bob": "America/New_York"}
+
+
+def in_zone(clone: Path) -> None:
+    """Run what follows as the clone's CSM would: in their own time zone."""
+    os.environ["TZ"] = ZONES.get(clone.name, "UTC")
+    time.tzset()
+
+
 def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_is_lost(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zoned: None
 ) -> None:
+    """Two CSMs in Paris and New York, pulling with merge or rebase at random, each round
+    done, moved, dropped, reopened or settled items (and a follow-up review now and then)."""
     clones = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
     chance = random.Random(21)
     made: set[str] = set()  # the note of every change anyone made: each unique
     for round_number in range(100):
         for clone in clones:
-            open_items = [item for item in items_of(clone) if item["status"] == "open"]
-            if open_items and clone is clones[0] and chance.random() < 0.08:
+            in_zone(clone)
+            items = items_of(clone)
+            open_items = [item for item in items if item["status"] == "open"]
+            closed = [item for item in items if item["status"] != "open"]
+            flagged = [item for item in items if item.get("flag")]
+            roll = chance.random()
+            note = f"{clone.name} round {round_number}"
+            if open_items and clone is clones[0] and roll < 0.08:
                 # A follow-up: a new session whose review settles an item of the shared one.
                 item = chance.choice(open_items)
-                note = f"{clone.name} round {round_number} (follow-up)"
+                note += " (follow-up)"
                 answers = clone / "follow-up.yaml"
                 answers.write_text(
                     yaml.safe_dump(
@@ -122,11 +142,23 @@ def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_i
                 answers.unlink()
                 assert result.exit_code == 0, result.output
                 made.add(note)
+            elif flagged and roll < 0.2:
+                item = chance.choice(flagged)
+                result = resetkit(clone, "actions", "settle", item["id"], monkeypatch=monkeypatch)
+                assert result.exit_code == 0, result.output
+                assert not next(i for i in items_of(clone) if i["id"] == item["id"]).get("flag")
+            elif closed and roll < 0.3:
+                item = chance.choice(closed)
+                args = ["actions", "reopen", item["id"], "--note", note]
+                result = resetkit(clone, *args, monkeypatch=monkeypatch)
+                assert result.exit_code == 0, result.output
+                made.add(note)
             elif open_items:
                 item = chance.choice(open_items)
-                note = f"{clone.name} round {round_number}"
-                if chance.random() < 0.04:
+                if roll < 0.36:
                     args = ["actions", "done", item["id"], "--note", note]
+                elif roll < 0.42:
+                    args = ["actions", "drop", item["id"], "--reason", note]
                 else:
                     due = f"+{chance.randint(1, 30)}d"
                     args = ["actions", "move", item["id"], "--due", due, "--reason", note]
@@ -134,16 +166,22 @@ def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_i
                 assert result.exit_code == 0, result.output
                 if "nothing new" not in result.stderr:  # a move to the date it has is no slip
                     made.add(note)
-            sync(clone)
+            sync(clone, rebase=chance.random() < 0.5)
         git(clones[0], "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
         kept = {event["note"] for item in items_of(clones[0]) for event in item["history"]}
         assert made <= kept, f"lost in round {round_number}: {sorted(made - kept)}"
+        # Each item's history in the order the changes happened, whatever zone wrote them.
+        for item in items_of(clones[0]):
+            instants = [datetime.fromisoformat(e["at"]) for e in item["history"]]
+            assert instants == sorted(instants), item["id"]
     # Every notes file equals a fresh render of the merged record.
     for clone in clones:
         git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
         rebuilt = resetkit(clone, "render", "--all-changed", monkeypatch=monkeypatch)
         assert rebuilt.exit_code == 0 and rebuilt.stdout == "", rebuilt.output
     assert all(event["by"] in ("Ann", "Bob") for i in items_of(clones[0]) for event in i["history"])
+    kinds = {event["kind"] for item in items_of(clones[0]) for event in item["history"]}
+    assert {"moved", "done", "dropped", "reopened"} <= kinds
 
 
 @pytest.mark.dated
