@@ -133,8 +133,12 @@ def change_action(
     if event.kind != "noted" and (item.get("status") == "open") == reopening:
         status = item.get("status")
         raise UsageError(
-            f"action item {action_id} is {status}"
-            + ("" if reopening else f"; 'resetkit actions reopen {action_id}' opens it again"),
+            f"action item {action_id} is "
+            + (
+                "open"
+                if reopening
+                else f"already {status}; 'resetkit actions reopen {action_id}' opens it again"
+            ),
             hint="" if not reopening else "only a done or dropped item can be reopened",
         )
     if event.kind == "moved":
