@@ -306,6 +306,7 @@ def _ask_multi_choice(
         multiple=True,
         ticked=ticked,
         check=_checker(question, today),
+        shown=_display(question),  # an empty pick of an optional one is a skip: None
     )
 
 

@@ -444,8 +444,14 @@ def ask_choice(
     multiple: bool = False,
     ticked: Sequence[Any] = (),
     check: Callable[[Any], Any] | None = None,
+    shown: Callable[[Any], str] | None = None,
 ) -> Any:
-    """One value of (value, label) options, or with `multiple` the list of those ticked."""
+    """One value of (value, label) options, or with `multiple` the list of those ticked.
+
+    `check` turns what was picked into the answer (or raises ValueError with a message); it
+    may make an empty pick a skip (None), so `shown` then says how the answer reads once
+    accepted, as a typed field's `Typed.shown` does.
+    """
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.layout import Window
     from prompt_toolkit.layout.controls import FormattedTextControl
@@ -519,8 +525,10 @@ def ask_choice(
         if not accepted:
             return ""
         picked = accepted[0]
+        if shown is not None:
+            return shown(picked)
         if multiple:
-            return "; ".join(labels.get(v, str(v)) for v in picked) or "(none)"
+            return "; ".join(labels.get(v, str(v)) for v in picked or []) or "(none)"
         return str(labels.get(picked, picked))
 
     return run_frame(frame, body, keys, done, error, focus=body)
