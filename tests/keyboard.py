@@ -12,6 +12,7 @@ test can say what a person reads and what escape sequences reached the terminal.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
@@ -43,7 +44,7 @@ PASTE_END = "\x1b[201~"
 
 # Seconds a whole run may take before the test fails rather than hang (a loaded machine
 # makes a run slow now and then; a prompt that ignores the end of input makes it endless).
-RUN_TIMEOUT = 120
+RUN_TIMEOUT = int(os.environ.get("RESETKIT_TEST_RUN_TIMEOUT", "120"))
 
 
 def paste(text: str) -> str:
@@ -78,7 +79,9 @@ class Keyboard:
         processor = app.key_processor
         if processor.input_queue or processor.key_buffer:
             return False  # keys read, not yet handled (or a prefix such as Esc waits)
-        return all(task.done() for task in app._background_tasks)  # an editor may run
+        if app._invalidated:
+            return False  # what the keys did is not drawn yet: a person would see it first
+        return not any(_ours(task) for task in app._background_tasks)  # an editor may run
 
     def next(self, output: Screen) -> None:
         """Send the next chunk, or close the pipe when none is left."""
@@ -97,6 +100,15 @@ class Keyboard:
             self.pipe.send_text(chunk)
 
 
+def _ours(task: asyncio.Task[Any]) -> bool:
+    """Whether a prompt's background task is resetkit's (the editor), not one of
+    prompt_toolkit's own, which run as long as the prompt does (the clock's refresh)."""
+    if task.done():
+        return False
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is None or "prompt_toolkit" not in code.co_filename
+
+
 class Screen(Vt100_Output):
     """A terminal of `rows` x `columns` that keeps what was written to it, and a pyte screen
     of it; after each redraw of a prompt it lets the keyboard go on."""
@@ -107,6 +119,7 @@ class Screen(Vt100_Output):
         self.written = io.StringIO()
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.Stream(self.screen)
+        self.seen: list[str] = []  # the screen after each redraw, in order
         self._watched: Application[Any] | None = None
         super().__init__(self.written, lambda: self.size, term="xterm-256color", enable_cpr=False)
 
@@ -114,6 +127,7 @@ class Screen(Vt100_Output):
         before = len(self.written.getvalue())
         super().flush()
         self.stream.feed(self.written.getvalue()[before:])
+        self.seen.append(self.text())
         app = get_app_or_none()
         if app is None or app is self._watched or not app.is_running:
             return
@@ -132,6 +146,11 @@ class Screen(Vt100_Output):
         """What the screen shows now, its rows' trailing blanks cut."""
         return "\n".join(line.rstrip() for line in self.screen.display)
 
+    def showed(self, text: str) -> bool:
+        """Whether `text` was on the screen at some point (wrapped or not)."""
+        wanted = " ".join(text.split())
+        return any(wanted in " ".join(screen.split()) for screen in self.seen)
+
 
 @contextlib.contextmanager
 def typing(
@@ -141,7 +160,14 @@ def typing(
     with create_pipe_input() as pipe:
         keyboard = Keyboard(pipe, list(chunks))
         output = Screen(keyboard, rows, columns)
-        previous = signal.signal(signal.SIGALRM, _too_long)
+
+        def too_long(signum: int, frame: Any) -> None:
+            raise TimeoutError(
+                f"the run took over {RUN_TIMEOUT} s: a prompt never ended; keys left "
+                f"{keyboard.chunks!r}, the screen:\n{output.text()}"
+            )
+
+        previous = signal.signal(signal.SIGALRM, too_long)
         signal.alarm(RUN_TIMEOUT)
         try:
             with create_app_session(input=pipe, output=output):
@@ -149,7 +175,3 @@ def typing(
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
-
-
-def _too_long(signum: int, frame: Any) -> None:
-    raise TimeoutError(f"the run took over {RUN_TIMEOUT} s: a prompt never ended")

@@ -20,7 +20,11 @@ from rich.console import Console
 
 from keyboard import (
     CTRL_C,
+    DOWN,
     ENTER,
+    FINISH,
+    SPACE,
+    UP,
     Chunk,
     Keyboard,
     Screen,
@@ -29,6 +33,7 @@ from keyboard import (
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
+from resetkit.question_types import KINDS
 from resetkit.record.session import Session
 from resetkit.run.start import StartRequest, start
 
@@ -153,7 +158,7 @@ def test_an_optional_multiple_choice_left_empty_is_skipped_not_a_crash(isolated:
     ran = run_keys(playbook, ["b" + ENTER, ENTER, CTRL_C])
     assert interrupted(ran)
     assert ran.answers == {"before": "b", "it": None}
-    assert "(skipped)" in ran.written
+    assert ran.screen.showed("(skipped)")
 
 
 @pytest.mark.parametrize("playbook_id", ["fire", "postmortem", "recovery"])
@@ -184,3 +189,126 @@ def sample(question: Any) -> Any:
     from conftest import synthetic_answer
 
     return synthetic_answer(question)
+
+
+# --- how each type is answered ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Way:
+    """How a person answers a question of one type: the keys of an answer and what it stores;
+    the keys that give nothing (Enter on empty, nothing ticked) and what an optional one
+    stores then; the keys that keep the answer filled in when going forward again."""
+
+    answer: list[Chunk]
+    stored: Any
+    empty: list[Chunk]
+    empty_stored: Any
+    keep: list[Chunk]
+    refused: str | None = "is required"  # what a required one says to nothing; None: takes it
+
+
+ITEM = {
+    "what": "Send the plan",
+    "owner": "customer",
+    "owner_name": "Pat",
+    "due": "2026-12-24",
+    "critical_path": True,
+    "status": "open",
+    "history": [],
+}
+WAYS: dict[str, Way] = {
+    "text": Way(["Reports were late", ENTER], "Reports were late", [ENTER], None, [ENTER]),
+    "long_text": Way(
+        ["First line", ENTER, "second line", FINISH],
+        "First line\nsecond line",
+        [FINISH],
+        None,
+        [FINISH],
+    ),
+    "yes_no": Way(["y"], True, [ENTER], False, [ENTER], refused=None),
+    "choice": Way([DOWN, ENTER], "finance", [ENTER], "legal", [ENTER], refused=None),
+    "multi_choice": Way(
+        [SPACE, DOWN, DOWN, SPACE, ENTER], ["legal", "support"], [ENTER], None, [ENTER]
+    ),
+    "number": Way(["1,250.5", ENTER], 1250.5, [ENTER], None, [ENTER]),
+    "date": Way(["2026-12-01", ENTER], "2026-12-01", [ENTER], None, [ENTER]),
+    "list": Way(["one", ENTER, "two", ENTER, ENTER], ["one", "two"], [ENTER], None, [ENTER, ENTER]),
+    "action_items": Way(
+        ["Send the plan" + ENTER, DOWN + ENTER, "Pat" + ENTER, "2026-12-24" + ENTER, "y", ENTER],
+        [ITEM],
+        [ENTER],
+        None,
+        [ENTER],
+        refused="at least one action item is needed",
+    ),
+}
+
+
+def stored(kind: str, value: Any) -> Any:
+    """An answer as compared: an action item's id is new each time."""
+    if kind == "action_items" and isinstance(value, list):
+        return [{key: v for key, v in item.items() if key != "id"} for item in value]
+    return value
+
+
+def test_every_question_type_has_its_way_of_being_answered() -> None:
+    assert set(WAYS) == set(KINDS), "a new question type needs its keys in WAYS"
+
+
+KIND_NAMES = sorted(KINDS)
+REQUIRED = [pytest.param(True, id="required"), pytest.param(False, id="optional")]
+
+
+@pytest.mark.parametrize("required", REQUIRED)
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_an_answer_is_stored_and_the_run_saves(isolated: Path, kind: str, required: bool) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, *way.answer, "a" + ENTER, ENTER])  # review: save
+    assert ran.error is None, ran.screen.text()
+    assert stored(kind, ran.answers["it"]) == way.stored
+    assert ran.record is not None and ran.record.status == "complete"
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_enter_on_empty_skips_an_optional_question(isolated: Path, kind: str) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=False), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, *way.empty, CTRL_C])
+    assert interrupted(ran), ran.screen.text()
+    assert ran.answers == {"before": "b", "it": way.empty_stored}
+
+
+@pytest.mark.parametrize("kind", [k for k in KIND_NAMES if WAYS[k].refused])
+def test_enter_on_empty_is_refused_where_required_and_an_answer_then_taken(
+    isolated: Path, kind: str
+) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, *way.empty, *way.answer, CTRL_C])
+    assert interrupted(ran), ran.screen.text()
+    assert way.refused is not None and ran.screen.showed(way.refused)
+    assert stored(kind, ran.answers["it"]) == way.stored
+
+
+def test_skip_is_offered_where_a_choice_is_optional(isolated: Path) -> None:
+    playbook = around(question_of("choice", required=False), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, UP, ENTER, CTRL_C])  # up from the first: (skip)
+    assert ran.answers == {"before": "b", "it": None}
+    assert ran.screen.showed("? The question under test (skip)")
+
+
+@pytest.mark.parametrize("kind", ["text", "long_text", "list"])
+def test_an_answer_of_only_blanks_is_refused_where_required(isolated: Path, kind: str) -> None:
+    way = WAYS[kind]
+    blanks: list[Chunk] = {
+        "text": ["   ", ENTER],
+        "long_text": ["  ", ENTER, ENTER, FINISH],
+        "list": ["   ", ENTER],
+    }[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    erase = "\x7f" * 8  # Backspace over the blanks before answering
+    ran = run_keys(playbook, ["b" + ENTER, *blanks, erase, *way.answer, CTRL_C])
+    assert ran.screen.showed("is required")
+    assert stored(kind, ran.answers["it"]) == way.stored
