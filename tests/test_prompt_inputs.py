@@ -19,7 +19,11 @@ import yaml
 from rich.console import Console
 
 from keyboard import (
+    BACK,
+    CTRL_B,
     CTRL_C,
+    CTRL_S,
+    CTRL_X_CTRL_E,
     DOWN,
     ENTER,
     FINISH,
@@ -27,6 +31,7 @@ from keyboard import (
     UP,
     Chunk,
     Keyboard,
+    Resize,
     Screen,
     typing,
 )
@@ -312,3 +317,172 @@ def test_an_answer_of_only_blanks_is_refused_where_required(isolated: Path, kind
     ran = run_keys(playbook, ["b" + ENTER, *blanks, erase, *way.answer, CTRL_C])
     assert ran.screen.showed("is required")
     assert stored(kind, ran.answers["it"]) == way.stored
+
+
+# --- going back -----------------------------------------------------------------------------------
+
+
+def first(question: dict[str, Any], folder: Path) -> Path:
+    """A playbook whose first question is `question`, then a text question."""
+    playbook = {
+        "id": "first",
+        "title": "First things first",
+        "duration": "20m",
+        "sections": [
+            {"id": "main", "title": "Main", "timebox": "10m", "questions": [question]},
+            {
+                "id": "closing",
+                "title": "Closing",
+                "timebox": "10m",
+                "questions": [{"id": "after", "type": "text", "prompt": "After it"}],
+            },
+        ],
+    }
+    path = folder / "first.yaml"
+    path.write_text(yaml.safe_dump(playbook, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_back_at_the_first_question_stays_there(isolated: Path, kind: str) -> None:
+    way = WAYS[kind]
+    playbook = first(question_of(kind, required=True), isolated)
+    for notes_run in ("validated first", "first screen kept"):  # the second start draws it sooner
+        ran = run_keys(playbook, [BACK, CTRL_B, *way.answer, CTRL_C])
+        assert interrupted(ran), (notes_run, ran.screen.text())
+        assert stored(kind, ran.answers["it"]) == way.stored, notes_run
+        shutil.rmtree(isolated / "notes")
+
+
+@pytest.mark.parametrize("back", [BACK, CTRL_B], ids=["shift-tab", "ctrl-b"])
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_back_across_sections_and_forward_again_keeps_the_answer(
+    isolated: Path, kind: str, back: str
+) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    keys: list[Chunk] = ["b" + ENTER, *way.answer]  # now at "After it"
+    keys += [back, *way.keep]  # back to it, kept: at "After it" again
+    keys += [back, back, ENTER, *way.keep, "a" + ENTER, CTRL_C]  # back to "Before it", forward
+    ran = run_keys(playbook, keys)
+    assert interrupted(ran) and ran.error is not None
+    assert "review" in ran.error.message, ran.screen.text()  # every question was answered
+    assert {key: stored(kind, value) for key, value in ran.answers.items()} == {
+        "before": "b",
+        "it": way.stored,
+        "after": "a",
+    }
+
+
+# --- the editor, Esc Enter and Ctrl-S -------------------------------------------------------------
+
+
+def editor(folder: Path, name: str, body: str) -> str:
+    """An editor command: a shell script that does `body` to the file it is given."""
+    script = folder / name
+    script.write_text(f"#!/bin/sh\n{body}\n", "utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+EDITORS = {
+    "fails": "exit 3",
+    "writes nothing": ': > "$1"',
+    "writes text": "printf 'From the editor\\n' > \"$1\"",
+}
+
+
+@pytest.mark.parametrize("opening", [[":e", ENTER], [CTRL_X_CTRL_E]], ids=[":e", "ctrl-x-ctrl-e"])
+@pytest.mark.parametrize("behaviour", sorted(EDITORS))
+def test_the_editor_that_fails_or_writes_nothing_leaves_the_field_to_type_in(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, behaviour: str, opening: list[Chunk]
+) -> None:
+    monkeypatch.setenv("EDITOR", editor(isolated, "editor", EDITORS[behaviour]))
+    playbook = around(question_of("long_text", required=True), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, *opening, FINISH, "\x7f" * 20, "Typed", FINISH, CTRL_C])
+    assert interrupted(ran), ran.screen.text()
+    if behaviour == "writes text":
+        # Esc Enter took what the editor wrote; the rest went to "After it".
+        assert ran.answers["it"] == "From the editor"
+    else:
+        assert ran.screen.showed("the editor returned nothing")
+        assert ran.answers["it"] == "Typed"
+
+
+def test_no_editor_at_all_says_so(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", str(isolated / "no-such-editor"))
+    playbook = around(question_of("long_text", required=True), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, CTRL_X_CTRL_E, "Typed", FINISH, CTRL_C])
+    assert ran.screen.showed("could not start the editor")
+    assert ran.answers["it"] == "Typed"
+
+
+FINISHING_KEYS = {"esc-enter": FINISH, "ctrl-s": CTRL_S, "ctrl-x-ctrl-e": CTRL_X_CTRL_E}
+
+
+@pytest.mark.parametrize("key", sorted(FINISHING_KEYS))
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_esc_enter_ctrl_s_and_ctrl_x_ctrl_e_at_any_prompt_break_nothing(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, kind: str, key: str
+) -> None:
+    monkeypatch.setenv("EDITOR", editor(isolated, "editor", "exit 0"))  # leaves the text
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, FINISHING_KEYS[key], "\x7f", *way.answer, CTRL_C])
+    assert interrupted(ran), ran.screen.text()
+    assert "it" in ran.answers  # the odd key did not lose the question
+
+
+# --- Ctrl-C anywhere --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_ctrl_c_at_any_point_saves_every_answer_given(isolated: Path, kind: str) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    keys: list[Chunk] = ["b" + ENTER, *way.answer, "a" + ENTER]
+    for cut in range(len(keys) + 1):
+        ran = run_keys(playbook, [*keys[:cut], CTRL_C])
+        assert interrupted(ran), (cut, ran.screen.text())
+        given = {"before": "b", "it": way.stored, "after": "a"}
+        for question_id, value in ran.answers.items():
+            assert stored(kind, value) == given[question_id]
+        if cut >= 1:
+            assert ran.answers.get("before") == "b"
+        shutil.rmtree(isolated / "notes")
+
+
+def test_ctrl_c_at_every_prompt_of_the_review_saves(isolated: Path) -> None:
+    playbook = around(question_of("text", required=True), isolated)
+    answered: list[Chunk] = ["b" + ENTER, "it" + ENTER, "a" + ENTER]
+    for at_review in ([], [DOWN + ENTER], [DOWN + DOWN + ENTER], [DOWN + ENTER, ENTER]):
+        ran = run_keys(playbook, [*answered, *at_review, CTRL_C])
+        assert interrupted(ran), ran.screen.text()
+        assert ran.answers == {"before": "b", "it": "it", "after": "a"}
+        assert ran.record is not None and ran.record.status == "in_progress"
+        shutil.rmtree(isolated / "notes")
+
+
+def test_ctrl_c_at_the_customer_prompt_saves_nothing(isolated: Path) -> None:
+    from resetkit.run.start import NotStarted
+
+    playbook = around(question_of("text", required=True), isolated)
+    with typing(["Ac", CTRL_C]), pytest.raises(NotStarted):
+        start(StartRequest(playbook=str(playbook), notes_dir=isolated / "notes"), Console())
+    assert reloaded(isolated / "notes") is None
+
+
+# --- a resize -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_a_resize_at_a_prompt_redraws_it_and_keeps_what_is_typed(isolated: Path, kind: str) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    half = len(way.answer) // 2
+    keys: list[Chunk] = ["b" + ENTER, Resize(20, 40), *way.answer[:half], Resize(12, 20)]
+    keys += [*way.answer[half:], Resize(30, 100), CTRL_C]
+    ran = run_keys(playbook, keys)
+    assert interrupted(ran), ran.screen.text()
+    assert stored(kind, ran.answers["it"]) == way.stored
+    assert ran.screen.showed("After it")

@@ -388,6 +388,10 @@ def _open_editor(event: KeyPressEvent, buffer: Buffer, text: str, error: list[st
             buffer.document = Document(text, len(text))
             error[0] = str(failure)
             return
+        finally:
+            # run_in_terminal redrew the prompt before the message was set; a field whose
+            # text did not change asks for no redraw, so the message would wait for a key.
+            event.app.invalidate()
         buffer.document = Document(edited, len(edited))
         if not edited.strip():
             error[0] = "the editor returned nothing; type the answer here or :e to try again"
