@@ -34,6 +34,7 @@ BACK = "\x1b[Z"  # Shift-Tab
 CTRL_B = "\x02"
 CTRL_C = "\x03"
 CTRL_S = "\x13"
+CTRL_U = "\x15"  # erase the line
 CTRL_X_CTRL_E = "\x18\x05"
 FINISH = "\x1b\r"  # Esc then Enter
 DOWN = "\x1b[B"

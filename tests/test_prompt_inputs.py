@@ -23,6 +23,7 @@ from keyboard import (
     CTRL_B,
     CTRL_C,
     CTRL_S,
+    CTRL_U,
     CTRL_X_CTRL_E,
     DOWN,
     ENTER,
@@ -33,6 +34,7 @@ from keyboard import (
     Keyboard,
     Resize,
     Screen,
+    paste,
     typing,
 )
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
@@ -486,3 +488,83 @@ def test_a_resize_at_a_prompt_redraws_it_and_keeps_what_is_typed(isolated: Path,
     assert interrupted(ran), ran.screen.text()
     assert stored(kind, ran.answers["it"]) == way.stored
     assert ran.screen.showed("After it")
+
+
+# --- what a paste can hold ------------------------------------------------------------------------
+
+LONG = ("All the reports were late " * 400)[:10_000]
+WIDE = "報告が遅れた 📈👩‍👩‍👧 café naïve Ångström"  # CJK, emoji, a ZWJ family, combining marks
+HOSTILE = "a\x1b]0;pwned\x07b\x1b[2J\x1b[31mred\x1b[0m\x00\x08\x7f\x9b31m\u202eevil"
+# Each control sequence above, as it would act on a terminal that received it as-is (the
+# right-to-left override is text to a terminal, shown as it is, and not among them).
+ACTING = ["\x1b]0;pwned", "\x1b[2J", "\x1b[31mred", "\x9b31m", "\x07b", "\x00"]
+
+
+def finish_keys(kind: str) -> list[Chunk]:
+    """The keys that end a typed answer of `kind`."""
+    return {"long_text": [FINISH], "list": [ENTER, ENTER]}.get(kind, [ENTER])
+
+
+@pytest.mark.parametrize("kind", ["text", "long_text", "list"])
+def test_a_paste_of_10000_characters_is_kept_whole(isolated: Path, kind: str) -> None:
+    playbook = around(question_of(kind, required=True), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, paste(LONG), *finish_keys(kind), CTRL_C])
+    assert interrupted(ran), ran.screen.text()
+    assert ran.answers["it"] == ([LONG.strip()] if kind == "list" else LONG)
+
+
+@pytest.mark.parametrize("kind", ["number", "date"])
+def test_a_paste_of_10000_characters_where_a_number_or_date_goes_is_refused_in_one_line(
+    isolated: Path, kind: str
+) -> None:
+    way = WAYS[kind]
+    playbook = around(question_of(kind, required=True), isolated)
+    ran = run_keys(playbook, ["b" + ENTER, paste(LONG), ENTER, CTRL_U, *way.answer, CTRL_C])
+    assert ran.answers["it"] == way.stored
+    refusals = [screen for screen in ran.screen.seen if "takes a" in screen]
+    assert refusals, "the paste was not refused"
+    # The refusal is one short message, not the paste again: the question stays in view.
+    assert all("The question under test" in screen for screen in refusals)
+
+
+@pytest.mark.parametrize("kind", ["text", "long_text", "list", "action_items"])
+def test_wide_and_combining_characters_are_kept_and_shown(isolated: Path, kind: str) -> None:
+    playbook = around(question_of(kind, required=True), isolated)
+    if kind == "action_items":
+        keys: list[Chunk] = [paste(WIDE) + ENTER, ENTER, ENTER, ENTER, "n", ENTER]
+    else:
+        keys = [paste(WIDE), *finish_keys(kind)]
+    ran = run_keys(playbook, ["b" + ENTER, *keys, "a" + ENTER, ENTER], columns=40)
+    assert ran.error is None, ran.screen.text()
+    value = ran.answers["it"]
+    got = value[0]["what"] if kind == "action_items" else value
+    assert got == ([WIDE] if kind == "list" else WIDE)
+    assert ran.screen.showed("報告が遅れた")
+
+
+@pytest.mark.parametrize("kind", ["text", "long_text", "list", "action_items"])
+def test_escape_sequences_in_a_paste_never_reach_the_terminal(isolated: Path, kind: str) -> None:
+    playbook = around(question_of(kind, required=True), isolated)
+    if kind == "action_items":  # the what; an owner's name refuses them (test below)
+        keys: list[Chunk] = [paste(HOSTILE) + ENTER, ENTER, ENTER, ENTER, "n", ENTER]
+    else:
+        keys = [paste(HOSTILE), *finish_keys(kind)]
+    ran = run_keys(playbook, ["b" + ENTER, *keys, "a" + ENTER, ENTER])  # saved: the review
+    assert ran.error is None, ran.screen.text()
+    value = ran.answers["it"]
+    kept = value[0]["what"] if kind == "action_items" else value
+    assert kept == ([HOSTILE] if kind == "list" else HOSTILE)  # answers keep what was typed
+    for sequence in ACTING:
+        assert sequence not in ran.written, f"{sequence!r} reached the terminal"
+        assert sequence not in ran.printed, f"{sequence!r} reached the terminal"
+
+
+def test_a_control_character_in_an_owner_name_is_refused_in_its_field(isolated: Path) -> None:
+    playbook = around(question_of("action_items", required=True), isolated)
+    keys: list[Chunk] = ["b" + ENTER, "Send the plan" + ENTER, ENTER]  # what, owner
+    keys += [paste("Pat\x1b[2J"), ENTER, CTRL_U, "Pat" + ENTER, ENTER, "n", ENTER, CTRL_C]
+    ran = run_keys(playbook, keys)
+    assert interrupted(ran), ran.screen.text()
+    assert ran.screen.showed("holds the control character")
+    (item,) = ran.answers["it"]
+    assert item["owner_name"] == "Pat"

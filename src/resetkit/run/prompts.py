@@ -296,7 +296,14 @@ class TerminalPrompter:
                         default=fields["owner"],
                     )
                 elif step == 2:
-                    typed = Typed(check=lambda text: text.strip(), shown=lambda v: v or "(none)")
+
+                    def owner_name(text: str) -> str:
+                        # Refused here, in its field: checked only with the whole item, a
+                        # control character ended the run with the AnswerError.
+                        checked = check_action_item({"what": "x", "owner_name": text}, today)
+                        return str(checked["owner_name"])
+
+                    typed = Typed(check=owner_name, shown=lambda v: v or "(none)")
                     fields["owner_name"] = ask_typed(
                         self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
                         typed,
