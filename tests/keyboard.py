@@ -176,3 +176,7 @@ def typing(
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
+        # prompt_toolkit catches an exception raised by a key's handler, prints its traceback
+        # on the terminal and waits for Enter: a crash the run itself never sees.
+        shown = output.written.getvalue()
+        assert "Unhandled exception" not in shown, f"a key's handler crashed:\n{shown[-3000:]}"

@@ -568,3 +568,35 @@ def test_a_control_character_in_an_owner_name_is_refused_in_its_field(isolated: 
     assert ran.screen.showed("holds the control character")
     (item,) = ran.answers["it"]
     assert item["owner_name"] == "Pat"
+
+
+@pytest.mark.parametrize("typed", ["+3000000d", "+99999999999999999999d", "+9999999w"])
+@pytest.mark.parametrize("kind", ["date", "action_items"])
+def test_a_date_beyond_the_calendar_is_refused_at_the_prompt(
+    isolated: Path, kind: str, typed: str
+) -> None:
+    playbook = around(question_of(kind, required=True), isolated)
+    if kind == "date":
+        keys: list[Chunk] = [typed + ENTER, CTRL_U, "2026-12-01" + ENTER]
+    else:  # the due date of an action item
+        keys = ["Send the plan" + ENTER, ENTER, ENTER, typed + ENTER, CTRL_U]
+        keys += ["2026-12-01" + ENTER, "n", ENTER]
+    ran = run_keys(playbook, ["b" + ENTER, *keys, CTRL_C])
+    assert interrupted(ran), ran.screen.text()
+    assert ran.screen.showed("too far")
+    value = ran.answers["it"]
+    assert (value[0]["due"] if kind == "action_items" else value) == "2026-12-01"
+
+
+@pytest.mark.parametrize("kind", ["date", "action_items"])
+def test_the_last_day_of_the_calendar_is_kept_and_the_notes_written(
+    isolated: Path, kind: str
+) -> None:
+    playbook = around(question_of(kind, required=True), isolated)
+    if kind == "date":
+        keys: list[Chunk] = ["9999-12-31" + ENTER]
+    else:
+        keys = ["Send the plan" + ENTER, ENTER, ENTER, "9999-12-31" + ENTER, "n", ENTER]
+    ran = run_keys(playbook, ["b" + ENTER, *keys, "a" + ENTER, ENTER])  # review: save
+    assert ran.error is None, ran.screen.text()
+    assert ran.record is not None and ran.record.status == "complete"

@@ -88,6 +88,9 @@ def check_date(asked: str, value: Any, today: date) -> date:
             return resolve_date(value.strip(), today)
         except ValueError:
             pass
+        except OverflowError:
+            # '+3000000d' is read as an offset, but no calendar reaches that far.
+            raise AnswerError(f"{asked}: {value.strip()!r} is too far from today") from None
     raise AnswerError(f"{asked} takes a date like 2026-12-01, 'today' or +14d")
 
 
