@@ -128,6 +128,10 @@ KEYS: list[Chunk] = [
     "42",
     "+14d",
     "2026-12-01",
+    "+3000000d",  # past the calendar's end
+    "9999-12-31",
+    "1e309",  # infinity, to float()
+    "-0",
     ":e" + ENTER,
     CTRL_X_CTRL_E,
     "\x7f",

@@ -51,6 +51,13 @@ def terminal(isolated: Path) -> Iterator[Callable[..., Terminal]]:
         term.close()
 
 
+def no_traceback(term: Terminal) -> None:
+    """Nothing crashed on the way, not even a key's handler that prompt_toolkit caught (it
+    prints the traceback over the prompt and waits for Enter)."""
+    for sign in (b"Unhandled exception", b"Traceback", b"internal error"):
+        assert sign not in term.transcript, term.transcript[-3000:].decode("utf-8", "replace")
+
+
 def saved(isolated: Path) -> dict[str, Any]:
     (path,) = sorted((isolated / "notes").glob("*/*/session.json"))
     record: dict[str, Any] = json.loads(path.read_text("utf-8"))
@@ -103,6 +110,7 @@ def test_every_optional_question_of_a_built_in_left_empty(
     term = terminal("start", playbook_id, "--customer", "Acme")
     left = walk_leaving_optional_empty(term, playbook)
     assert term.wait_for_exit() == 0, term.text()
+    no_traceback(term)
     record = saved(isolated)
     assert record["status"] == "complete"
     assert left, "no optional question was asked"
@@ -186,6 +194,7 @@ def test_going_back_at_every_prompt_of_a_built_in_loses_nothing(
     term = terminal("start", playbook_id, "--customer", "Acme")
     walk_going_back_everywhere(term, playbook, back)
     assert term.wait_for_exit() == 0, term.text()
+    no_traceback(term)
     record = saved(isolated)
     assert record["status"] == "complete"
     unanswered = [q.id for _, q in active(playbook, record["answers"])]
