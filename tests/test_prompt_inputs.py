@@ -600,3 +600,53 @@ def test_the_last_day_of_the_calendar_is_kept_and_the_notes_written(
     ran = run_keys(playbook, ["b" + ENTER, *keys, "a" + ENTER, ENTER])  # review: save
     assert ran.error is None, ran.screen.text()
     assert ran.record is not None and ran.record.status == "complete"
+
+
+# --- the follow-up review before a run --------------------------------------------------------
+
+REVIEWS: dict[str, tuple[list[Chunk], str]] = {
+    "done with a note": ([ENTER, "Sent on Friday" + ENTER], "done"),
+    "moved past the calendar, then a week on": (
+        [DOWN + ENTER, "+3000000d" + ENTER, CTRL_U, ENTER, ENTER],
+        "open",
+    ),
+    "dropped with a hostile note": ([DOWN + DOWN + ENTER, paste(HOSTILE), ENTER], "dropped"),
+    "still open": ([DOWN + DOWN + DOWN + ENTER], "open"),
+}
+
+
+@pytest.mark.parametrize("review", sorted(REVIEWS))
+def test_every_answer_at_the_follow_up_review_is_saved_to_the_earlier_record(
+    isolated: Path, review: str
+) -> None:
+    from conftest import drive
+
+    earlier = drive("reset", notes_dir=isolated / "notes")
+    keys, status = REVIEWS[review]
+    for cut in range(len(keys) + 1):  # Ctrl-C after each key, and once the review is done
+        request = StartRequest(
+            playbook="reset",
+            customer="Acme Corp",
+            notes_dir=isolated / "notes",
+            follow_up=earlier.session.id,
+        )
+        with (
+            typing([*keys[:cut], CTRL_C]) as (_, screen),
+            pytest.raises(ResetkitError) as stopped,
+        ):
+            start(request, Console(file=io.StringIO(), width=80))
+        assert stopped.value.exit_code == EXIT_INTERRUPTED, screen.text()
+        for sequence in ACTING:
+            assert sequence not in screen.written.getvalue()
+        for path in (isolated / "notes").glob("*/*/session.json"):
+            Session.model_validate_json(path.read_text("utf-8"))  # every record reloads
+        again = Session.model_validate_json((earlier.folder / "session.json").read_text("utf-8"))
+        (item,) = again.action_items()
+        if cut == len(keys):
+            assert item.status == status, review
+            break
+        # Interrupted before the verdict was whole: the item is as it was; start afresh.
+        assert item.status == "open", (review, cut)
+        for folder in (isolated / "notes").glob("*/*"):
+            if folder != earlier.folder:
+                shutil.rmtree(folder)
