@@ -650,3 +650,41 @@ def test_every_answer_at_the_follow_up_review_is_saved_to_the_earlier_record(
         for folder in (isolated / "notes").glob("*/*"):
             if folder != earlier.folder:
                 shutil.rmtree(folder)
+
+
+# --- resume ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["list", "action_items"])
+def test_items_kept_by_ctrl_c_come_back_on_resume_and_any_key_there_is_safe(
+    isolated: Path, kind: str
+) -> None:
+    from resetkit.run.start import ResumeRequest, resume
+
+    playbook = around(question_of(kind, required=True), isolated)
+    if kind == "list":
+        typed: list[Chunk] = ["one", ENTER, "two", ENTER]
+        finish: list[Chunk] = [ENTER]  # the cursor is on the empty line after the items
+    else:
+        typed = WAYS[kind].answer[:-1]  # the item entered; Ctrl-C at the list of items
+        finish = [ENTER]
+    ran = run_keys(playbook, ["b" + ENTER, *typed, CTRL_C])
+    assert interrupted(ran) and ran.record is not None
+    assert ran.record.drafts["it"], "the items entered were not kept"
+    for odd in [BACK, CTRL_B, FINISH, CTRL_S, CTRL_X_CTRL_E, Resize(20, 40), paste(WIDE)]:
+        request = ResumeRequest(notes_dir=isolated / "notes")
+        with typing([odd, CTRL_C]) as (_, screen):
+            try:
+                resume(request, Console(file=io.StringIO(), width=80))
+            except ResetkitError as error:
+                assert error.exit_code == EXIT_INTERRUPTED, (odd, error.message)
+        record = reloaded(isolated / "notes")
+        assert record is not None and ("it" in record.drafts or "it" in record.answers), odd
+    with typing([*finish, "a" + ENTER, ENTER]) as (_, screen):
+        resume(ResumeRequest(notes_dir=isolated / "notes"), Console(file=io.StringIO(), width=80))
+    record = reloaded(isolated / "notes")
+    assert record is not None and record.status == "complete", screen.text()
+    if kind == "list":
+        assert record.answers["it"] == ["one", "two"]
+    else:
+        assert [item["what"] for item in record.answers["it"]] == [ITEM["what"]]
