@@ -688,3 +688,15 @@ def test_items_kept_by_ctrl_c_come_back_on_resume_and_any_key_there_is_safe(
         assert record.answers["it"] == ["one", "two"]
     else:
         assert [item["what"] for item in record.answers["it"]] == [ITEM["what"]]
+
+
+def test_a_crash_in_a_key_handler_is_raised_to_the_cli_not_printed_over_the_prompt(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(value: Any, today: Any) -> Any:
+        raise RuntimeError("a bug in a check")
+
+    monkeypatch.setattr("resetkit.run.checks.resolve_date", broken)
+    playbook = around(question_of("date", required=True), isolated)
+    with pytest.raises(RuntimeError, match="a bug in a check"):
+        run_keys(playbook, ["b" + ENTER, "+14d" + ENTER, ENTER, CTRL_C])

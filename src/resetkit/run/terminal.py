@@ -206,9 +206,28 @@ def run_frame(
         hook = frame.after_first_draw
         application.after_render += lambda _application: hook()
     try:
-        return application.run()
+        return application.run(
+            pre_run=lambda: _crashes_end_the_prompt(application), set_exception_handler=False
+        )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
+
+
+def _crashes_end_the_prompt(application: Application[Any]) -> None:
+    """An error in a key's handler (or the editor's task) ends the prompt by raising it.
+
+    prompt_toolkit's own handler would print the traceback over the prompt and wait for
+    Enter; raised, the error reaches the CLI, which reports it once as an internal error
+    (exit 70, with its crash log), the answers given so far being saved already.
+    """
+    import asyncio
+
+    def crashed(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception") or RuntimeError(str(context.get("message")))
+        if not application.is_done:
+            application.exit(exception=error)
+
+    asyncio.get_running_loop().set_exception_handler(crashed)
 
 
 def _wrap_hints(hints: list[str], width: int) -> list[str]:
