@@ -20,7 +20,7 @@ from typing import Any
 from unittest import mock
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -110,12 +110,24 @@ def conditions(asked: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]
 
 
 # Every class of input, as chunks of keys (a chunk goes in once the prompt took the last).
-KEYS: list[Chunk] = [
-    ENTER,
-    ENTER,
-    ENTER,
+# Whole answers of each type come as one chunk, so that runs get past their first questions.
+ANSWERS: list[Chunk] = [
+    "Reports were late" + ENTER,  # text; an action item's what
+    "First line" + ENTER + "second" + FINISH,  # long text
     "y",
     "n",
+    DOWN + ENTER,  # a choice
+    SPACE + DOWN + SPACE + ENTER,  # two ticked
+    "42" + ENTER,
+    "+14d" + ENTER,
+    "2026-12-01" + ENTER,
+    "one" + ENTER + "two" + ENTER + ENTER,  # a list
+]
+KEYS: list[Chunk] = [
+    *ANSWERS,
+    ENTER,
+    ENTER,
+    ENTER,
     SPACE,
     DOWN,
     UP,
@@ -126,12 +138,10 @@ KEYS: list[Chunk] = [
     CTRL_B,
     "Reports were late",
     "42",
-    "+14d",
-    "2026-12-01",
-    "+3000000d",  # past the calendar's end
-    "9999-12-31",
-    "1e309",  # infinity, to float()
-    "-0",
+    "+3000000d" + ENTER,  # past the calendar's end
+    "9999-12-31" + ENTER,
+    "1e309" + ENTER,  # infinity, to float()
+    "-0" + ENTER,
     ":e" + ENTER,
     CTRL_X_CTRL_E,
     "\x7f",
@@ -144,13 +154,13 @@ KEYS: list[Chunk] = [
     Resize(24, 80),
     CTRL_C,  # ends the run: nothing after it is read
 ]
-sequences = st.lists(st.sampled_from(KEYS), max_size=40).map(
+sequences = st.lists(st.sampled_from(KEYS), min_size=3, max_size=40).map(
     lambda keys: keys[: keys.index(CTRL_C) + 1] if CTRL_C in keys else keys
 )
 
 
 @settings(
-    max_examples=int(os.environ.get("RESETKIT_TEST_SEQUENCES", "30")),
+    max_examples=int(os.environ.get("RESETKIT_TEST_SEQUENCES", "50")),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(playbook=playbooks(), keys=sequences)
@@ -182,14 +192,17 @@ def test_any_keys_at_any_prompt_end_saved_or_interrupted_and_keep_every_answer(
         request = StartRequest(playbook=str(path), customer="Acme", notes_dir=folder / "notes")
         try:
             start(request, Console(file=printed, width=80, color_system=None))
+            event("saved or discarded at the review")
         except ResetkitError as error:
             assert error.exit_code == 130, error.message  # only an interruption, saved
+            event("interrupted")
     (record_path,) = (folder / "notes").glob("*/*/session.json")
     record = Session.model_validate_json(record_path.read_text("utf-8"))
     assert Session.model_validate_json(record.model_dump_json()) == record
     still = dict(accepted)
     prune(load_file(path), still)
     assert record.answers == json.loads(json.dumps(still)), "an answer shown as stored is lost"
+    event(f"answers accepted: {min(len(accepted), 3)}{'+' if len(accepted) >= 3 else ''}")
     for sequence in ACTING:
         assert sequence not in screen.written.getvalue()
         assert sequence not in printed.getvalue()
