@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -81,21 +82,41 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.lines())
 
-    def settle(self, quiet: float = 0.15) -> None:
-        """Read until the program has drawn nothing for `quiet` seconds."""
-        deadline = time.monotonic() + TIMEOUT
-        while self.pump(quiet) and time.monotonic() < deadline:
-            pass
+    def wait_until(
+        self, ready: Callable[[Terminal], bool], what: str, timeout: float = TIMEOUT
+    ) -> None:
+        """Read until `ready(self)` holds; fail naming `what`, with the screen, if it never does.
+
+        A test waits for what it expects to read, never for a pause in the output: on a loaded
+        machine a program can be silent for a second in the middle of drawing a screen.
+        """
+        deadline = time.monotonic() + timeout
+        while not ready(self):
+            if time.monotonic() > deadline or (not self.child.isalive() and not self.pump(0.2)):
+                raise AssertionError(f"{what} never showed; the screen:\n{self.text()}")
+            self.pump(0.05)
 
     def wait_for(self, text: str, timeout: float = TIMEOUT) -> None:
         """Read until `text` is on the screen (wrapped or not); fail with the screen if not."""
         wanted = flat(text)
-        deadline = time.monotonic() + timeout
-        while wanted not in flat(self.text()):
-            if time.monotonic() > deadline or (not self.child.isalive() and not self.pump(0.2)):
-                raise AssertionError(f"{text!r} never showed; the screen:\n{self.text()}")
-            self.pump(0.1)
-        self.settle(0.1)
+        self.wait_until(lambda term: wanted in flat(term.text()), repr(text), timeout)
+
+    def wait_for_prompt(self, text: str, timeout: float = TIMEOUT) -> None:
+        """Read until the prompt open now (from its question down) shows `text`: a prompt
+        asked again (a second action item's fields) is told from the answered one above."""
+        wanted = flat(text)
+        self.wait_until(
+            lambda term: wanted in flat(" ".join(term.prompt_block())),
+            f"{text!r} in the open prompt",
+            timeout,
+        )
+
+    def wait_for_field(self, text: str, timeout: float = TIMEOUT) -> None:
+        """Read until the open field holds `text` (compared with flat())."""
+        wanted = flat(text)
+        self.wait_until(
+            lambda term: wanted in flat(term.field_text()), f"{text!r} in the field", timeout
+        )
 
     def wait_for_exit(self) -> int:
         """Read until the program ends; its exit status."""
@@ -144,16 +165,16 @@ class Terminal:
         self.child.send(keys.encode("utf-8"))
 
     def type_slowly(self, text: str) -> None:
-        """Type a long text in chunks, as a person would, letting the screen catch up."""
+        """Type a long text in chunks, as a person would, each once the one before shows."""
         for start in range(0, len(text), 64):
             self.send(text[start : start + 64])
-            self.pump(0.02)
+            self.wait_for_field(text[: start + 64])
 
     def resize(self, rows: int, columns: int) -> None:
-        """Resize the window: the terminal and the program both learn the new size."""
+        """Resize the window: the terminal and the program both learn the new size (the
+        caller waits for what the program draws at that size)."""
         self.screen.resize(rows, columns)
         self.child.setwinsize(rows, columns)
-        self.settle(0.3)
 
     def close(self) -> None:
         if self.child.isalive():

@@ -301,6 +301,7 @@ def _ask_multi_choice(
         multiple=True,
         ticked=ticked,
         check=_checker(question, today),
+        shown=_display(question),  # an empty pick of an optional one is a skip: None
     )
 
 
@@ -396,7 +397,10 @@ def _check_number(question: NumberQuestion, value: Any, today: date) -> int | fl
         try:
             value = float(value.strip().replace(",", "")) if value.strip() else None
         except ValueError:
-            raise AnswerError(f"{asked_as(question)} takes a number, not {value!r}") from None
+            # A paste can be pages long: quote its start, or the refusal pushes the question
+            # off the screen.
+            typed = value if len(value) <= 40 else value[:37] + "..."
+            raise AnswerError(f"{asked_as(question)} takes a number, not {typed!r}") from None
     if not isinstance(value, int | float):
         raise AnswerError(f"{asked_as(question)} takes a number")
     if isinstance(value, float) and not math.isfinite(value):

@@ -49,8 +49,12 @@ def default_answer(question: AnyQuestion, today: date) -> Any:
 
 
 def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
-    """The answer in its stored form; AnswerError when it does not fit the question."""
-    if value is None or value == "" or value == []:
+    """The answer in its stored form; AnswerError when it does not fit the question.
+
+    Nothing given (None, an empty list, or text of blanks and line breaks only) is no answer:
+    a skip where the question is optional, refused where it is required.
+    """
+    if value is None or value == [] or (isinstance(value, str) and not value.strip()):
         if question.required:
             raise AnswerError(f"{asked_as(question)} is required")
         return None

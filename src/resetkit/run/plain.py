@@ -226,6 +226,7 @@ class PlainPrompter(TerminalPrompter):
         multiple: bool = False,
         ticked: Sequence[Any] = (),
         check: Callable[[Any], Any] | None = None,
+        shown: Callable[[Any], str] | None = None,
     ) -> Any:
         """A numbered list answered by number or label; several numbers with commas."""
         labels = {value: label for value, label in options}
@@ -265,7 +266,8 @@ class PlainPrompter(TerminalPrompter):
                 answer = found if multiple else found[0]
             done, answer = self._checked(check or (lambda value: value), answer)
             if done:
-                self._say(f"  Answer: {_shown(labels, answer, multiple)}")
+                said = shown(answer) if shown else _shown(labels, answer, multiple)
+                self._say(f"  Answer: {said}")
                 return answer
 
     def yes_no(self, frame: Frame, default: bool) -> bool:

@@ -137,11 +137,12 @@ class TerminalPrompter:
         multiple: bool = False,
         ticked: Sequence[Any] = (),
         check: Callable[[Any], Any] | None = None,
+        shown: Callable[[Any], str] | None = None,
     ) -> Any:
         """One value of (value, label) options, or with `multiple` the list of those ticked."""
         from resetkit.run.terminal import ask_choice
 
-        return ask_choice(frame, options, default, multiple, ticked, check)
+        return ask_choice(frame, options, default, multiple, ticked, check, shown)
 
     def yes_no(self, frame: Frame, default: bool) -> bool:
         """y or n; Enter takes the default."""
@@ -328,7 +329,14 @@ class TerminalPrompter:
                         default=fields["owner"],
                     )
                 elif step == 2:
-                    typed = Typed(check=lambda text: text.strip(), shown=lambda v: v or "(none)")
+
+                    def owner_name(text: str) -> str:
+                        # Refused here, in its field: checked only with the whole item, a
+                        # control character ended the run with the AnswerError.
+                        checked = check_action_item({"what": "x", "owner_name": text}, today)
+                        return str(checked["owner_name"])
+
+                    typed = Typed(check=owner_name, shown=lambda v: v or "(none)")
                     fields["owner_name"] = self.typed(
                         self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
                         typed,

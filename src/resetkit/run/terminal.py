@@ -206,9 +206,28 @@ def run_frame(
         hook = frame.after_first_draw
         application.after_render += lambda _application: hook()
     try:
-        return application.run()
+        return application.run(
+            pre_run=lambda: _crashes_end_the_prompt(application), set_exception_handler=False
+        )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
+
+
+def _crashes_end_the_prompt(application: Application[Any]) -> None:
+    """An error in a key's handler (or the editor's task) ends the prompt by raising it.
+
+    prompt_toolkit's own handler would print the traceback over the prompt and wait for
+    Enter; raised, the error reaches the CLI, which reports it once as an internal error
+    (exit 70, with its crash log), the answers given so far being saved already.
+    """
+    import asyncio
+
+    def crashed(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception") or RuntimeError(str(context.get("message")))
+        if not application.is_done:
+            application.exit(exception=error)
+
+    asyncio.get_running_loop().set_exception_handler(crashed)
 
 
 def _wrap_hints(hints: list[str], width: int) -> list[str]:
@@ -388,6 +407,10 @@ def _open_editor(event: KeyPressEvent, buffer: Buffer, text: str, error: list[st
             buffer.document = Document(text, len(text))
             error[0] = str(failure)
             return
+        finally:
+            # run_in_terminal redrew the prompt before the message was set; a field whose
+            # text did not change asks for no redraw, so the message would wait for a key.
+            event.app.invalidate()
         buffer.document = Document(edited, len(edited))
         if not edited.strip():
             error[0] = "the editor returned nothing; type the answer here or :e to try again"
@@ -444,8 +467,14 @@ def ask_choice(
     multiple: bool = False,
     ticked: Sequence[Any] = (),
     check: Callable[[Any], Any] | None = None,
+    shown: Callable[[Any], str] | None = None,
 ) -> Any:
-    """One value of (value, label) options, or with `multiple` the list of those ticked."""
+    """One value of (value, label) options, or with `multiple` the list of those ticked.
+
+    `check` turns what was picked into the answer (or raises ValueError with a message); it
+    may make an empty pick a skip (None), so `shown` then says how the answer reads once
+    accepted, as a typed field's `Typed.shown` does.
+    """
     from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.layout import Window
     from prompt_toolkit.layout.controls import FormattedTextControl
@@ -519,8 +548,10 @@ def ask_choice(
         if not accepted:
             return ""
         picked = accepted[0]
+        if shown is not None:
+            return shown(picked)
         if multiple:
-            return "; ".join(labels.get(v, str(v)) for v in picked) or "(none)"
+            return "; ".join(labels.get(v, str(v)) for v in picked or []) or "(none)"
         return str(labels.get(picked, picked))
 
     return run_frame(frame, body, keys, done, error, focus=body)
