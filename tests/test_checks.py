@@ -160,16 +160,28 @@ def test_an_action_item_without_a_due_date_has_none(due: Any) -> None:
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ({"what": "x", "colour": "red", "size": 1}, "action item has unknown field(s): colour, size"),
+        (
+            {"what": "x", "colour": "red", "size": 1},
+            "action item has unknown field(s): colour, size",
+        ),
         ({"owner": "us"}, "every action item needs a 'what'"),
         ({"what": "   "}, "every action item needs a 'what'"),
         ({"what": 3}, "every action item needs a 'what'"),
-        ({"what": "x", "owner": "them"}, "action item owner must be us, customer or both, not 'them'"),
-        ({"what": "x", "status": "late"}, "action item status must be open, done or dropped, not 'late'"),
-        ({"what": "x", "due": "soon"}, "the due date takes a date like 2026-12-01, 'today' or +14d"),
+        (
+            {"what": "x", "owner": "them"},
+            "action item owner must be us, customer or both, not 'them'",
+        ),
+        (
+            {"what": "x", "status": "late"},
+            "action item status must be open, done or dropped, not 'late'",
+        ),
+        (
+            {"what": "x", "due": "soon"},
+            "the due date takes a date like 2026-12-01, 'today' or +14d",
+        ),
         ({"what": "x", "critical_path": "maybe"}, "critical path takes yes or no"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_action_item_is_refused_saying_which_field(
     item: dict[str, Any], message: str
 ) -> None:
