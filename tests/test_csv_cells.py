@@ -135,6 +135,24 @@ def test_an_item_with_only_what_shows_empty_columns_and_no_slips() -> None:
     }
 
 
+def test_an_item_shows_each_of_its_fields_in_its_column() -> None:
+    action = {
+        "id": "a1",
+        "what": "Call legal",
+        "owner": "customer",
+        "owner_name": "Dana",
+        "due": "2026-12-01",
+        "critical_path": True,
+        "status": "done",
+        "history": [{"kind": "moved"}, {"kind": "done"}, {"kind": "moved"}, {"kind": "dropped"}],
+    }
+    row = action_row(stored(), action)
+    assert [row[column] for column in ACTION_COLUMNS[4:]] == [
+        "a1", "Call legal", "customer", "Dana", "2026-12-01", "yes", "done", 2
+    ]  # fmt: skip
+    assert action_row(stored(), {})["what"] == ""
+
+
 def test_slips_count_the_moves_of_an_item_and_nothing_else(
     run, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -349,9 +349,13 @@ def test_an_item_changed_in_both_clones_says_what_each_did_and_by_whom() -> None
     base = base_record()
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
     actions(ours)[0]["history"] = [event("moved", "2026-12-02T10:00:00+00:00", "Ann", "2027-01-05")]
-    actions(theirs)[0]["history"] = [event("done", "2026-12-03T10:00:00+00:00", "Bob")]
+    actions(theirs)[0]["history"] = [
+        event("moved", "2026-12-03T09:00:00+00:00", "", "2027-01-09"),
+        event("done", "2026-12-03T10:00:00+00:00", "Bob"),
+    ]
     assert actions(merge_records(base, ours, theirs))[0]["flag"] == (
-        "changed in two places at once (moved to 2027-01-05 by Ann; done by Bob): "
+        "changed in two places at once (moved to 2027-01-05 by Ann; moved to 2027-01-09, "
+        "done by Bob): "
         "the later change holds, both are in its history"
     )
 
