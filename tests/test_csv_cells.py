@@ -19,6 +19,7 @@ from conftest import drive
 from resetkit.history.cells import (
     ACTION_COLUMNS,
     FORMULA_START,
+    SESSION_COLUMNS,
     action_line,
     action_row,
     cell,
@@ -115,6 +116,41 @@ def test_a_sessions_cells_are_its_row_and_answers_as_csv(
     everything = [*session_row(session).values(), *given_answers]
     assert json.loads(escaped) == [cell(v) for v in everything]
     assert json.loads(plain or escaped) == [cell(v, raw=True) for v in everything]
+
+
+def test_a_session_row_holds_its_date_and_minutes_to_a_tenth() -> None:
+    assert session_row(stored(meeting_seconds=2734.0, outcome=None)) == {
+        "id": "acme/2026-11-24-reset",
+        "customer": "Acme Corp",
+        "playbook": "reset",
+        "playbook_version": "1",
+        "date": "2026-11-24",
+        "status": "complete",
+        "outcome": None,
+        "planned_minutes": 45,
+        "actual_minutes": 45.6,
+        "attendees": "Dana (CTO)",
+    }
+
+
+def test_answers_of_every_kind_become_one_cell_each() -> None:
+    answers = {
+        "goal": "Reports",
+        "skipped": None,
+        "ok": True,
+        "worried": False,
+        "steps": ["Call", "Write"],
+        "actions": [{"what": "Send the report"}, {"what": "Book a call"}],
+        "budget": 2400,
+        "share": -0.5,
+    }
+    escaped, plain = session_cells(stored(outcome=None), answers)
+    cells = json.loads(escaped)
+    assert cells[len(SESSION_COLUMNS) :] == [
+        "Reports", "", "yes", "no", "Call; Write", "Send the report; Book a call", "2400", "-0.5"
+    ]  # fmt: skip
+    assert cells[SESSION_COLUMNS.index("outcome")] == ""
+    assert plain is None  # a negative number is no formula
 
 
 def test_an_item_with_only_what_shows_empty_columns_and_no_slips() -> None:
