@@ -247,9 +247,9 @@ def test_a_list_answer_whose_lines_read_like_an_item_merges_as_a_list() -> None:
     base = base_record()
     base["answers"]["lessons"] = []
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
-    theirs["answers"]["lessons"] = ["what did they decide", "who pays"]
+    theirs["answers"]["lessons"] = ["what did they decide", "what is the idea"]
     merged = merge_records(base, ours, theirs)
-    assert merged["answers"]["lessons"] == ["what did they decide", "who pays"]
+    assert merged["answers"]["lessons"] == ["what did they decide", "what is the idea"]
     assert merge_records(base, theirs, ours)["answers"]["lessons"] == merged["answers"]["lessons"]
 
 
@@ -376,3 +376,45 @@ def test_one_session_added_by_both_clones_is_merged_as_one() -> None:
     actions(theirs).append(item("late", what="Send the slides"))
     merged = merge_records(None, ours, theirs)
     assert [i["id"] for i in actions(merged)] == [*ITEM_IDS, "late"]
+
+
+def test_an_answer_both_clones_removed_stays_removed() -> None:
+    base = base_record()
+    base["drafts"] = {"lessons": ["one"]}
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    for side in (ours, theirs):
+        del side["answers"]["goal"], side["drafts"]["lessons"]  # both finished or dropped it
+    merged = merge_records(base, ours, theirs)
+    assert "goal" not in merged["answers"] and merged["drafts"] == {}
+
+
+@pytest.mark.parametrize("later", ["ours", "theirs"])
+def test_the_clone_with_the_latest_event_is_the_later_when_both_changed_items(later: str) -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["outcome"], theirs["outcome"] = "recovery", "part-ways"
+    early, late = "2026-12-03T10:00:00+00:00", "2026-12-05T10:00:00+00:00"
+    actions(ours)[1]["history"].append(event("done", late if later == "ours" else early, "Ann"))
+    actions(theirs)[2]["history"].append(event("done", early if later == "ours" else late, "Bob"))
+    expected = "recovery" if later == "ours" else "part-ways"
+    assert merge_records(base, ours, theirs)["outcome"] == expected
+
+
+def test_a_list_of_items_written_by_hand_without_ids_merges_as_a_plain_answer() -> None:
+    base = base_record()
+    base["answers"]["todo"] = [{"what": "Call legal"}]
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    theirs["answers"]["todo"] = [{"what": "Call legal"}, {"what": "Email legal"}]
+    for merged in (merge_records(base, ours, theirs), merge_records(base, theirs, ours)):
+        assert merged["answers"]["todo"] == theirs["answers"]["todo"]
+
+
+def test_an_item_done_before_the_split_stays_done_when_a_clone_moves_it() -> None:
+    base = base_record()
+    actions(base)[0]["status"] = "done"
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    actions(ours)[0]["history"].append(
+        event("moved", "2026-12-02T10:00:00+00:00", "Ann", "2026-12-24")
+    )
+    got = actions(merge_records(base, ours, theirs))[0]
+    assert (got["status"], got["due"]) == ("done", "2026-12-24")

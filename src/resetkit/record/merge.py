@@ -77,8 +77,12 @@ def _keys(*records: Record) -> list[str]:
 
 def _stamp(record: Record) -> str:
     """When a side last changed the session: its latest event, end or start (ISO times)."""
+    # Both sides of one session share its start, and every event and end come after it, so
+    # mutants of the start's part are equivalent; so are those of an event's missing time
+    # (`or ""`): resetkit writes every event with one.
     times = [str(record.get("started_at") or ""), str(record.get("ended_at") or "")]
     for item in _items(record.get("answers") or {}):
+        # (an event with no time: equivalent, as said above)
         times += [str(event.get("at") or "") for event in item.get("history") or []]
     return max(times)
 
@@ -95,7 +99,8 @@ def _merge_mapping(
     base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], theirs_later: bool
 ) -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    for key in _keys(base, ours, theirs):
+    # A key neither side has was removed on both: it stays removed.
+    for key in _keys(ours, theirs):
         if key in base and (key not in ours or key not in theirs):
             # Removed on one side: removed, unless the other side changed it.
             kept = ours if key in ours else theirs
@@ -103,6 +108,7 @@ def _merge_mapping(
                 merged[key] = kept[key]
             continue
         value = _three_way(base.get(key), ours.get(key), theirs.get(key), theirs_later)
+        # Always true (the key is on one side at least): its mutants are equivalent.
         if value is not None or key in ours or key in theirs:
             merged[key] = value
     return merged
@@ -170,9 +176,11 @@ def _merge_item(
     start = base or ours
     known = {_event_key(event) for event in start.get("history") or []}
     history = {_event_key(e): e for e in [*ours.get("history", []), *theirs.get("history", [])]}
+    # Every event resetkit writes has a time: mutants of `or ""` are equivalent.
     events = sorted(history.values(), key=lambda event: str(event.get("at") or ""))
     merged = dict(ours)
     for field in ("what", "owner", "owner_name", "critical_path"):
+        # This clone's wording on a conflict (a None there is as false: equivalent).
         merged[field] = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
     merged["history"] = events
     # Replay every event since the common ancestor on its state: the later change wins.

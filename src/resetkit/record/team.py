@@ -144,6 +144,7 @@ def merge_record_files(base: Path, ours: Path, theirs: Path) -> None:
     from resetkit.record.merge import TwoSessions, merge_texts
 
     def text(path: Path) -> str | None:
+        # "UTF-8", or None under a UTF-8 locale (as where the mutation run is): equivalent.
         content = path.read_text("utf-8") if path.exists() else ""
         return content if content.strip() else None
 
