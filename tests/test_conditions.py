@@ -167,3 +167,11 @@ def test_a_value_no_choice_has_is_a_problem_at_that_value() -> None:
     assert all("feature" in problem or "bug" in problem for _, problem in found) and found
     fine = Compare(question="case", one_of=["bug", "feature"])
     assert check_condition(fine, ("when",), earlier, earlier) == []
+
+
+def test_a_later_question_is_named_as_later_however_deep_the_condition() -> None:
+    deep = NotOf(**{"not": AllOf(all=[Compare(question="note", answered=True)])})
+    found = check_condition(deep, ("when",), {"case": CASE}, {"case": CASE, "note": NOTE})
+    assert [(path, "asked later" in problem) for path, problem in found] == [
+        (("when", "not", "all", 0, "question"), True)
+    ]
