@@ -191,8 +191,16 @@ def test_a_bad_action_item_is_refused_saying_which_field(
 
 
 def test_an_owner_name_with_a_control_character_is_refused_as_an_answer() -> None:
-    with pytest.raises(AnswerError, match="owner name"):
+    with pytest.raises(AnswerError) as refused:
         check_action_item({"what": "x", "owner_name": "Dana\x1b[31m"}, TODAY)
+    assert str(refused.value).startswith("owner name 'Dana\\x1b[31m' holds the control character")
+
+
+@pytest.mark.parametrize("owner", ["us", "customer", "both"])
+@pytest.mark.parametrize("status", ["open", "done", "dropped"])
+def test_every_owner_and_status_a_person_may_give_is_kept(owner: str, status: str) -> None:
+    stored = check_action_item({"what": "x", "owner": owner, "status": status}, TODAY)
+    assert (stored["owner"], stored["status"]) == (owner, status)
 
 
 def test_an_empty_flag_is_not_kept() -> None:
