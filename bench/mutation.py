@@ -28,7 +28,6 @@ TARGETS = {
     "history/cells.py": "resetkit.history.cells.*",
     "record/team.py merge_record_files (the driver)": "resetkit.record.team.x_merge_record_files*",
 }
-_HUNK = re.compile(r"^@@ -(\d+)")
 
 
 def _regex(pattern: str) -> re.Pattern[str]:
@@ -53,31 +52,32 @@ def results() -> dict[str, str]:
     return found
 
 
-def source_line(mutant: str) -> tuple[Path, int, str]:
-    """The file, line number and changed line of a mutant (from `mutmut show`)."""
+def changed_line(mutant: str) -> tuple[Path, str]:
+    """The file of a mutant and the line it changes (from `mutmut show`)."""
     shown = subprocess.run([*MUTMUT, "show", mutant], cwd=REPO, capture_output=True, text=True)
-    path, number, offset = Path(), 0, 0
+    path = Path()
     for line in shown.stdout.splitlines():
         if line.startswith("--- "):
             path = REPO / line[4:].strip()
-        elif match := _HUNK.match(line):
-            number, offset = int(match.group(1)), 0
-        elif line.startswith("-") and not line.startswith("---"):
-            return path, number + offset, line[1:].strip()
-        elif not line.startswith("+"):
-            offset += 1
-    return path, number, ""
+        elif line.startswith("-"):
+            return path, line[1:].strip()
+    return path, ""
 
 
-def named_equivalent(path: Path, number: int) -> bool:
-    """Whether a comment on the line, or in the comment block just above it, says equivalent."""
+def named_equivalent(path: Path, changed: str) -> bool:
+    """Whether a comment on the changed line, or in the comment block just above it, says
+    equivalent (any line of the file that reads the same)."""
     lines = path.read_text("utf-8").splitlines()
-    above = number - 2
-    block = [lines[number - 1]] if 0 < number <= len(lines) else []
-    while above >= 0 and lines[above].strip().startswith("#"):
-        block.append(lines[above])
-        above -= 1
-    return any("equivalent" in line for line in block)
+    for number, line in enumerate(lines):
+        if not changed or line.strip() != changed:
+            continue
+        block, above = [line], number - 1
+        while above >= 0 and lines[above].strip().startswith("#"):
+            block.append(lines[above])
+            above -= 1
+        if any("equivalent" in text for text in block):
+            return True
+    return False
 
 
 def report() -> int:
@@ -90,14 +90,15 @@ def report() -> int:
         counts = Counter(mine.values())
         killed = counts["killed"] + counts["timeout"]
         survivors = [name for name, status in mine.items() if status not in ("killed", "timeout")]
-        equivalent, left = [], []
+        equivalent: list[tuple[str, str, str]] = []
+        left: list[tuple[str, str, str]] = []
         for name in sorted(survivors):
-            path, number, line = source_line(name)
-            named = mine[name] == "survived" and named_equivalent(path, number)
-            (equivalent if named else left).append((name, mine[name], number, line))
+            path, line = changed_line(name)
+            named = mine[name] == "survived" and named_equivalent(path, line)
+            (equivalent if named else left).append((name, mine[name], line))
         print(f"{label:<50} {killed:>7} {len(equivalent):>7} {len(left):>5} {len(mine):>6}")
-        for name, status, number, line in left:
-            print(f"    {status}: {name} (line {number}: {line})")
+        for name, status, line in left:
+            print(f"    {status}: {name}: {line}")
         unexplained += len(left)
     return 1 if unexplained else 0
 
