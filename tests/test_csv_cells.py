@@ -118,6 +118,12 @@ def test_a_sessions_cells_are_its_row_and_answers_as_csv(
     assert json.loads(plain or escaped) == [cell(v, raw=True) for v in everything]
 
 
+def test_a_formula_in_the_first_cell_alone_is_defused() -> None:
+    escaped, plain = session_cells(stored(id="=1+1", outcome="reset"), {})
+    assert json.loads(escaped)[0] == "'=1+1"
+    assert plain is not None and json.loads(plain)[0] == "=1+1"
+
+
 def test_a_session_row_holds_its_date_and_minutes_to_a_tenth() -> None:
     assert session_row(stored(meeting_seconds=2734.0, outcome=None)) == {
         "id": "acme/2026-11-24-reset",

@@ -272,12 +272,17 @@ def test_time_drafts_and_links_of_both_clones_are_kept() -> None:
 @pytest.mark.parametrize("key", ["written", "written_before"])
 def test_notes_hashes_follow_this_clones_files(key: str) -> None:
     base = base_record()
-    base[key] = {"notes.md": "aaa", "shared.md": "sss"}
+    base[key] = {"notes.md": "aaa", "shared.md": "sss", "action-plan.md": "ppp"}
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
     ours[key]["notes.md"], theirs[key]["notes.md"] = "ours", "theirs"
     del ours[key]["shared.md"]
+    theirs[key]["follow-up.ics"] = "iii"
     later_by(theirs, "2026-12-05T10:00:00+00:00")
-    assert merge_records(base, ours, theirs)[key] == {"notes.md": "ours"}
+    assert merge_records(base, ours, theirs)[key] == {
+        "notes.md": "ours",
+        "action-plan.md": "ppp",
+        "follow-up.ics": "iii",
+    }
 
 
 def test_an_item_reworded_by_one_clone_takes_that_wording() -> None:
@@ -299,7 +304,8 @@ def test_an_item_reworded_by_both_clones_keeps_this_clones_wording() -> None:
     assert actions(merge_records(base, ours, theirs))[0]["what"] == "Call legal"
 
 
-def test_events_before_the_common_ancestor_are_not_played_again_nor_flagged() -> None:
+@pytest.mark.parametrize("side", ["ours", "theirs"])
+def test_events_before_the_common_ancestor_are_not_played_again_nor_flagged(side: str) -> None:
     base = base_record()
     actions(base)[0]["history"] = [
         event("moved", "2026-11-25T10:00:00+00:00", "Ann", "2026-12-10"),
@@ -307,7 +313,7 @@ def test_events_before_the_common_ancestor_are_not_played_again_nor_flagged() ->
     ]
     actions(base)[0].update(due="2026-12-10", status="open")  # reopened by hand, no event
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
-    actions(ours)[0]["history"].append(
+    actions(ours if side == "ours" else theirs)[0]["history"].append(
         event("moved", "2026-12-02T10:00:00+00:00", "Ann", "2026-12-20")
     )
     got = actions(merge_records(base, ours, theirs))[0]
@@ -418,3 +424,34 @@ def test_an_item_done_before_the_split_stays_done_when_a_clone_moves_it() -> Non
     )
     got = actions(merge_records(base, ours, theirs))[0]
     assert (got["status"], got["due"]) == ("done", "2026-12-24")
+
+
+def test_on_a_tie_this_clones_value_stays() -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["outcome"], theirs["outcome"] = "recovery", "part-ways"  # neither changed a time
+    assert merge_records(base, ours, theirs)["outcome"] == "recovery"
+    assert merge_records(base, theirs, ours)["outcome"] == "part-ways"
+
+
+@pytest.mark.parametrize("later", ["ours", "theirs"])
+def test_a_section_timed_in_both_clones_keeps_the_later_clones_time(later: str) -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["section_seconds"]["opening"], theirs["section_seconds"]["opening"] = 90.0, 120.0
+    later_by(ours if later == "ours" else theirs, "2026-12-05T10:00:00+00:00")
+    expected = 90.0 if later == "ours" else 120.0
+    assert merge_records(base, ours, theirs)["section_seconds"]["opening"] == expected
+
+
+def test_a_field_only_one_clone_writes_is_kept_and_one_both_dropped_stays_out() -> None:
+    base = base_record()
+    base["review_pending"] = None
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    del ours["review_pending"], theirs["review_pending"]  # a newer resetkit on both
+    ours["recommendation"] = {"id": "recovery"}
+    theirs["follows"] = "acme/2026-10-01-risk-check"
+    for merged in (merge_records(base, ours, theirs), merge_records(base, theirs, ours)):
+        assert "review_pending" not in merged
+        assert merged["recommendation"] == {"id": "recovery"}
+        assert merged["follows"] == "acme/2026-10-01-risk-check"

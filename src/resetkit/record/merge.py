@@ -37,7 +37,8 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
     base = base or {}
     later = theirs if _stamp(theirs) > _stamp(ours) else ours
     merged: Record = {}
-    for key in _keys(base, ours, theirs):
+    # A field neither side has (dropped by a newer resetkit on both) stays out of the merge.
+    for key in _keys(ours, theirs):
         if key == "answers":
             merged[key] = _merge_answers(
                 base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, later is theirs
@@ -51,8 +52,10 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
         elif key in ("written", "written_before"):
             # The notes files' hashes follow the files git keeps: where both sides rewrote one,
             # the merge of derived files keeps ours (merge-derived), so its hash is ours too.
+            # (None in place of False is as false: an equivalent mutant.)
+            theirs_later = False
             merged[key] = _merge_mapping(
-                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, False
+                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, theirs_later
             )
         else:
             merged[key] = _three_way(base.get(key), ours.get(key), theirs.get(key), later is theirs)
