@@ -52,10 +52,8 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
         elif key in ("written", "written_before"):
             # The notes files' hashes follow the files git keeps: where both sides rewrote one,
             # the merge of derived files keeps ours (merge-derived), so its hash is ours too.
-            # (None in place of False is as false: an equivalent mutant.)
-            theirs_later = False
             merged[key] = _merge_mapping(
-                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, theirs_later
+                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}
             )
         else:
             merged[key] = _three_way(base.get(key), ours.get(key), theirs.get(key), later is theirs)
@@ -99,7 +97,10 @@ def _three_way(base: Any, ours: Any, theirs: Any, theirs_later: bool) -> Any:
 
 
 def _merge_mapping(
-    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], theirs_later: bool
+    base: dict[str, Any],
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    theirs_later: bool = False,
 ) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     # A key neither side has was removed on both: it stays removed.
