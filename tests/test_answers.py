@@ -192,6 +192,7 @@ def test_any_answers_are_either_accepted_or_refused_cleanly(answers: dict[str, A
     try:
         check_sheet(located, POSTMORTEM, date(2026, 11, 24), complete=True)
     except AnswersInvalid as error:
+        assert error.problems
         assert all(p.line >= 1 and "\n" not in p.message for p in error.problems)
 
 

@@ -66,7 +66,8 @@ def test_every_prompt_fits_one_line_of_an_80_column_terminal(playbook_id: str) -
 
 @pytest.mark.parametrize("playbook_id", ["postmortem", "risk-check"])
 def test_internal_playbooks_mark_every_question_internal(playbook_id: str) -> None:
-    assert all(question.internal for _, question in builtin(playbook_id).questions())
+    questions = [question for _, question in builtin(playbook_id).questions()]
+    assert questions and all(question.internal for question in questions)
 
 
 def test_reset_has_the_four_outcomes_and_a_question_per_branch() -> None:

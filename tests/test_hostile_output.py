@@ -90,7 +90,7 @@ def resetkit(isolated: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 def read_csv(payload: bytes) -> list[list[str]]:
     rows = list(csv.reader(io.StringIO(payload.decode("utf-8"), newline="")))
-    assert all(len(row) == len(rows[0]) for row in rows), rows
+    assert rows and all(len(row) == len(rows[0]) for row in rows), rows
     return rows
 
 

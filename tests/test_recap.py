@@ -533,6 +533,7 @@ def test_share_sends_a_hand_edited_copy_as_edited(run, isolated: Path) -> None: 
     session_id = complete_session("fire", notes)
     (notes / session_id / "shared.md").write_text("Edited by me.\n", "utf-8")
     result = run("share", session_id, "--notes-dir", str(notes))
+    assert result.exit_code == 0
     assert result.stdout == "Edited by me.\n" and "as you edited it" in result.stderr
 
 

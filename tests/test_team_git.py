@@ -179,9 +179,9 @@ def test_two_clones_change_one_session_for_100_rounds_and_nothing_conflicts_or_i
         git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
         rebuilt = resetkit(clone, "render", "--all-changed", monkeypatch=monkeypatch)
         assert rebuilt.exit_code == 0 and rebuilt.stdout == "", rebuilt.output
-    assert all(event["by"] in ("Ann", "Bob") for i in items_of(clones[0]) for event in i["history"])
-    kinds = {event["kind"] for item in items_of(clones[0]) for event in item["history"]}
-    assert {"moved", "done", "dropped", "reopened"} <= kinds
+    events = [event for item in items_of(clones[0]) for event in item["history"]]
+    assert events and all(event["by"] in ("Ann", "Bob") for event in events)
+    assert {"moved", "done", "dropped", "reopened"} <= {event["kind"] for event in events}
 
 
 @pytest.mark.dated
@@ -190,7 +190,7 @@ def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
 ) -> None:
     ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
     item = items_of(ann)[2]["id"]
-    resetkit(
+    moved = resetkit(
         ann,
         "actions",
         "move",
@@ -201,8 +201,10 @@ def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
         "Legal",
         monkeypatch=monkeypatch,
     )
+    assert moved.exit_code == 0, moved.output
+    assert [event["note"] for event in items_of(ann)[2]["history"]] == ["Legal"]
     sync(ann)
-    resetkit(
+    moved = resetkit(
         bob,
         "actions",
         "move",
@@ -213,12 +215,14 @@ def test_both_clones_move_the_same_item_and_both_slips_stay_with_the_later_date(
         "Budget",
         monkeypatch=monkeypatch,
     )
+    assert moved.exit_code == 0, moved.output
+    assert [event["note"] for event in items_of(bob)[2]["history"]] == ["Budget"]
     sync(bob)
     (merged,) = [i for i in items_of(bob) if i["id"] == item]
     assert [event["note"] for event in merged["history"]] == ["Legal", "Budget"]
     assert merged["due"] == day(33) and "two places at once" in merged["flag"]
-    listed = resetkit(bob, "actions", monkeypatch=monkeypatch).stdout
-    assert "⚑" in listed
+    listed = resetkit(bob, "actions", monkeypatch=monkeypatch)
+    assert listed.exit_code == 0 and "⚑" in listed.stdout
 
 
 @pytest.mark.dated
@@ -227,11 +231,15 @@ def test_a_clone_without_the_driver_is_told_the_one_command_that_repairs_the_rec
 ) -> None:
     ann, plain = shared_repository(tmp_path, monkeypatch, ["ann", "plain"])
     first, third = items_of(ann)[0]["id"], items_of(ann)[2]["id"]
-    resetkit(ann, "actions", "done", first, monkeypatch=monkeypatch)
+    done = resetkit(ann, "actions", "done", first, monkeypatch=monkeypatch)
+    assert done.exit_code == 0, done.output
+    assert items_of(ann)[0]["status"] == "done"
     sync(ann)
-    resetkit(
+    moved = resetkit(
         plain, "actions", "move", third, "--due", "+9d", "--reason", "Late", monkeypatch=monkeypatch
     )
+    assert moved.exit_code == 0, moved.output
+    assert [event["note"] for event in items_of(plain)[2]["history"]] == ["Late"]
     git(plain, "add", "-A")
     git(plain, "commit", "-q", "-m", "move")
     git(plain, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
@@ -273,6 +281,7 @@ def test_two_sessions_saved_in_one_folder_by_two_clones_are_never_merged_into_on
     git(bob, "add", "-A")
     git(bob, "commit", "-q", "-m", "risk check")
     pulled = git(bob, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert pulled.returncode == 1  # the driver refused: the record is left in conflict
     assert "two clones each saved a different session" in pulled.stderr
     (conflicted,) = {line.split("\t")[1] for line in git(bob, "ls-files", "-u").stdout.splitlines()}
     mine = json.loads((bob / conflicted).read_text("utf-8"))  # still a record, bob's own

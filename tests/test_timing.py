@@ -199,6 +199,7 @@ def test_sections_the_playbook_no_longer_has_are_ignored(run, notes: Path, sync:
     assert [s["id"] for s in whole["sections"]] == ["prep", "news", "issues", "plan", "extra-topic"]
     assert whole["sections"][1]["median_minutes"] == 5
     table = run("timing", "sync", "--notes-dir", str(notes))
+    assert table.exit_code == 0
     assert "1 session(s) ran another version of the playbook" in table.stderr
 
 
@@ -246,6 +247,7 @@ def test_no_complete_sessions_is_said_in_one_line(run, notes: Path, sync: Path) 
     assert result.stdout == ""
     assert result.stderr == "no complete sessions of sync\n"
     since = run("timing", "sync", "--since", "2026-01-01", "--notes-dir", str(notes))
+    assert since.exit_code == 0
     assert since.stderr == "no complete sessions of sync since 2026-01-01\n"
     assert json.loads(run("timing", "sync", "--format", "json").stdout)["sessions"] == 0
 
@@ -447,7 +449,7 @@ def test_a_quarter_of_generated_sessions_gives_a_sensible_patch(
         if ratio < 0:
             assert after[section["id"]] <= section["timebox_minutes"], section
     changed = [line for line in result.stdout.splitlines() if line.startswith(("+ ", "- "))]
-    assert all("timebox:" in line for line in changed)
+    assert changed and all("timebox:" in line for line in changed)
 
 
 def test_a_file_with_a_bom_crlf_lines_and_no_last_line_break_is_patched_byte_for_byte(

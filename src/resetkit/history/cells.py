@@ -146,9 +146,11 @@ def _quoted(text: str) -> str:
 
 def _both(values: list[Any]) -> tuple[list[str], list[str] | None]:
     """The cells of these values escaped (as `cell`), and unescaped when that differs."""
+    # `type(v) is str` only skips a str() that would change nothing: its mutants are equivalent.
     texts = [v if type(v) is str else "" if v is None else str(v) for v in values]
     # Most rows need no quote and start no formula: one search over the row tells.
     joined = "\x00".join(texts)
+    # `_quoted` keeps a text that needs no quote, so a mutant quoting always is equivalent.
     plain = [_quoted(text) for text in texts] if _QUOTED.search(joined) else texts
     if not _STARTS_FORMULA.search("\x00" + joined):
         return plain, None
@@ -164,6 +166,7 @@ def _both(values: list[Any]) -> tuple[list[str], list[str] | None]:
 
 
 def _json(cells: list[str]) -> str:
+    # "UTF-8" names the same codec: that mutant is equivalent.
     return orjson.dumps(cells).decode("utf-8")
 
 
@@ -171,6 +174,8 @@ def session_cells(stored: SessionFields, answers: dict[str, Any]) -> tuple[str, 
     """A session's cells as a JSON array: the fixed columns, then its answers in their order;
     and the same unescaped (for --raw-csv), None when no cell differs."""
     values = [*session_row(stored).values()]
+    # `type(v) is str` skips a call of flat() that keeps a text: mutants that call it on every
+    # value are equivalent.
     values += [v if type(v) is str else flat(v) for v in answers.values()]
     escaped, plain = _both(values)
     return _json(escaped), None if plain is None else _json(plain)

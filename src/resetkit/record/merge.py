@@ -48,7 +48,8 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
     base = base or {}
     later = theirs if _stamp(theirs) > _stamp(ours) else ours
     merged: Record = {}
-    for key in _keys(base, ours, theirs):
+    # A field neither side has (dropped by a newer resetkit on both) stays out of the merge.
+    for key in _keys(ours, theirs):
         if key == "answers":
             merged[key] = _merge_answers(
                 base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, later is theirs
@@ -63,7 +64,7 @@ def merge_records(base: Record | None, ours: Record, theirs: Record) -> Record:
             # The notes files' hashes follow the files git keeps: where both sides rewrote one,
             # the merge of derived files keeps ours (merge-derived), so its hash is ours too.
             merged[key] = _merge_mapping(
-                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}, False
+                base.get(key) or {}, ours.get(key) or {}, theirs.get(key) or {}
             )
         else:
             merged[key] = _three_way(base.get(key), ours.get(key), theirs.get(key), later is theirs)
@@ -159,10 +160,14 @@ def _three_way(base: Any, ours: Any, theirs: Any, theirs_later: bool) -> Any:
 
 
 def _merge_mapping(
-    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], theirs_later: bool
+    base: dict[str, Any],
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    theirs_later: bool = False,
 ) -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    for key in _keys(base, ours, theirs):
+    # A key neither side has was removed on both: it stays removed.
+    for key in _keys(ours, theirs):
         if key in base and (key not in ours or key not in theirs):
             # Removed on one side: removed, unless the other side changed it.
             kept = ours if key in ours else theirs
@@ -170,6 +175,7 @@ def _merge_mapping(
                 merged[key] = kept[key]
             continue
         value = _three_way(base.get(key), ours.get(key), theirs.get(key), theirs_later)
+        # Always true (the key is on one side at least): its mutants are equivalent.
         if value is not None or key in ours or key in theirs:
             merged[key] = value
     return merged
@@ -224,6 +230,8 @@ def _merge_items(
 
 
 def _event_key(event: dict[str, Any]) -> str:
+    # `default=str` is for a value JSON cannot hold; a record read from JSON has none, so a
+    # mutant without it is equivalent (bench/mutation.py).
     return json.dumps(event, sort_keys=True, default=str)
 
 
