@@ -90,10 +90,11 @@ def promise(action: dict[str, Any], today: date) -> Tally:
     if slips:
         tally.moved = 1
         tally.moves = len(slips)
+        # The net slip, from the first promised date to the one it has now: two CSMs who
+        # moved the same item at once (both from its old date) slipped it once, not twice.
+        if first_due is not None and due is not None:
+            tally.moved_days = (due - first_due).days
         for slip in slips:
-            before, after = _date(slip.get("from_due")), _date(slip.get("to_due"))
-            if before and after:
-                tally.moved_days += (after - before).days
             if slip.get("note"):
                 tally.reasons.append(" ".join(str(slip["note"]).split()))
     return tally

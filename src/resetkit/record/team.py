@@ -115,6 +115,7 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     relative = os.path.relpath(notes_dir, top)
     if relative == ".." or relative.startswith(f"..{os.sep}"):
         raise UsageError(f"{notes_dir} is outside the repository {top}")
+    _refuse_other_notes_dir(top / CONFIG_FILE, notes_dir)
     notes_dir.mkdir(parents=True, exist_ok=True)
     done: list[str] = []
     for name, lines in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORED)):
@@ -136,7 +137,17 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             _git(top, "config", "--local", f"merge.{driver}.name", name)
             _git(top, "config", "--local", f"merge.{driver}.driver", line)
             done.append(f"registered the merge driver {driver} in {top / '.git' / 'config'}")
-    rebuild = f"{quoted} render --all-changed --notes-dir {shlex.quote(str(notes_dir))}"
+    # Found from the top of the work tree when the hook runs, so that a clone moved or renamed
+    # keeps rebuilding its notes; a failure is said, never hidden.
+    rebuild = "\n".join(
+        [
+            'top="$(git rev-parse --show-toplevel)"',
+            f'out=$({quoted} render --all-changed --notes-dir "$top"/{shlex.quote(relative)} '
+            '2>&1 >/dev/null) || echo "resetkit: the notes were not rebuilt ($out); run '
+            "'resetkit render --all-changed' in the repository, and 'resetkit team init' "
+            'again if resetkit moved" >&2',
+        ]
+    )
     for hook in ("post-merge", "post-rewrite"):  # post-rewrite: a pull with rebase, an amend
         done += _install_hook(top, hook, rebuild)
     tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
@@ -145,6 +156,21 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
         _git(top, "rm", "--cached", "-q", "--", *tracked)
         done.append(f"stopped tracking {len(tracked)} session.prev.json file(s) (kept on disk)")
     return done or ["nothing to do: this repository is set up already"]
+
+
+def _refuse_other_notes_dir(config: Path, notes_dir: Path) -> None:
+    """UsageError when the repository's resetkit.toml names another notes dir: hooks set up
+    for one folder while every command uses the other would rebuild nothing."""
+    from resetkit.places import notes_dir_from_config
+
+    if not config.is_file():
+        return
+    named = notes_dir_from_config(config)
+    if named.resolve() != notes_dir.resolve():
+        raise UsageError(
+            f"{config} says the notes are in {named}, not {notes_dir}",
+            hint="run 'resetkit team init' without --notes-dir, or change notes_dir there first",
+        )
 
 
 def _toml_string(text: str) -> str:
@@ -173,7 +199,7 @@ def _install_hook(top: Path, name: str, rebuild: str) -> list[str]:
             "status=0",
             f'chained="$(dirname "$0")/{chained.name}"',
             'if [ -x "$chained" ]; then "$chained" "$@" || status=$?; fi',
-            f"{rebuild} >/dev/null 2>&1 || true",
+            rebuild,
             'exit "$status"',
             "",
         ]
@@ -206,6 +232,12 @@ def _install_hook(top: Path, name: str, rebuild: str) -> list[str]:
     custom = _git(top, "config", "--get", "core.hooksPath", check=False).strip()
     where = f"{hook}, in core.hooksPath" if custom else str(hook)
     said.append(f"installed a {name} hook ({where}) that rebuilds notes files")
+    git_dir = Path(_git(top, "rev-parse", "--absolute-git-dir").strip())
+    if hooks.resolve().is_relative_to(top) and not hooks.resolve().is_relative_to(git_dir):
+        said.append(
+            f"note: {hooks} is inside the repository; the hooks name this clone's resetkit "
+            f"({sys.executable}), so each teammate runs 'resetkit team init' in their clone"
+        )
     return said
 
 
