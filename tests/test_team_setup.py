@@ -319,7 +319,14 @@ def test_team_repair_splits_one_folder_saved_by_two_clones_alike_in_every_clone(
     assert "run 'resetkit team repair'" in pulled.stderr
     repaired = resetkit(bob, "team", "repair", monkeypatch=monkeypatch)
     assert repaired.exit_code == 0, repaired.output
-    git(bob, "add", "-A")
+    assert "two sessions in one folder: kept" in repaired.stderr
+    assert "finish the merge with 'git commit'" in repaired.stderr
+    unstaged = [
+        line
+        for line in git(bob, "status", "--porcelain", "--", "notes").stdout.splitlines()
+        if line[1] != " "
+    ]
+    assert unstaged == []  # everything repair wrote is staged: the commit is whole
     git(bob, "commit", "-qm", "two risk checks")
     git(bob, "push", "-q", "origin", "HEAD:main")
     pulled = git(ann, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)

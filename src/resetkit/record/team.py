@@ -401,10 +401,48 @@ def _rendered(content: bytes, refs: list[str], name: str) -> bool:
 
 @dataclass
 class Repair:
-    """What `repair` did: the files it merged, and those it left for a person, with why."""
+    """What `repair` did: the files it merged, the sessions it split in two (the one kept,
+    the one moved), those it left for a person (with why), the notes it rebuilt, and what
+    the person does next."""
 
     repaired: list[Path] = field(default_factory=list)
+    split: list[tuple[Path, Path]] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    rebuilt: list[Path] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)
+    next_step: str = ""
+    set_up: bool = True
+
+
+def repair_and_rebuild(notes_dir: Path) -> Repair:
+    """`repair`, then rebuild the notes that no longer match their records, and stage all of
+    it, so that what git commits next is whole; says what to run next."""
+    done = repair(notes_dir)
+    done.rebuilt, done.said = render_changed(notes_dir)
+    top = _top_of(notes_dir)
+    if top is None:
+        return done
+    folders = {path.parent for path in [*done.repaired, *done.rebuilt]}
+    folders |= {path.parent for pair in done.split for path in pair}
+    staged = [
+        str(folder / name)
+        for folder in sorted(folders)
+        for name in (RECORD_FILE, *DERIVED_FILES)
+        if (folder / name).is_file()
+    ]
+    if staged:
+        _git(top, "add", "--", *staged)
+    done.set_up = bool(
+        _git(top, "config", "--get", f"merge.{RECORD_DRIVER}.driver", check=False).strip()
+    )
+    git_dir = Path(_git(top, "rev-parse", "--absolute-git-dir").strip())
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        done.next_step = "staged; go on with 'git rebase --continue'"
+    elif (git_dir / "MERGE_HEAD").exists():
+        done.next_step = "staged; finish the merge with 'git commit'"
+    elif staged:
+        done.next_step = "staged; commit it"
+    return done
 
 
 def repair(notes_dir: Path) -> Repair:
@@ -421,9 +459,13 @@ def repair(notes_dir: Path) -> Repair:
     for name in unmerged:
         path = top / name
         if path.name == RECORD_FILE:
-            why = _repair_record(top, name)
-            if why:
-                done.left.append(f"{path}: {why}")
+            outcome = _repair_record(top, name)
+            if isinstance(outcome, Path):
+                _git(top, "add", "--", name)
+                done.split.append((path, outcome / RECORD_FILE))
+                continue
+            if outcome:
+                done.left.append(f"{path}: {outcome}")
                 continue
         elif path.name in DERIVED_FILES:
             _git(top, "checkout", "--ours", "--", name)
@@ -442,8 +484,9 @@ def _staged(top: Path, stage: int, name: str) -> str | None:
     return done.stdout.decode("utf-8") or None if done.returncode == 0 else None
 
 
-def _repair_record(top: Path, name: str) -> str:
-    """Merge one record in conflict from git's three stages; why it could not, or ''."""
+def _repair_record(top: Path, name: str) -> str | Path:
+    """Merge one record in conflict from git's three stages: '' when merged, the new folder
+    when it held two sessions and was split, else why it could not be."""
     from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
     from resetkit.record.session import tell_the_index
 
@@ -461,8 +504,7 @@ def _repair_record(top: Path, name: str) -> str:
     try:
         merged = merge_texts(base, ours, theirs)
     except TwoSessions:
-        _split(top, path, ours, theirs)
-        return ""
+        return _split(top, path, ours, theirs)
     except DamagedSide as damaged:
         return str(damaged)
     write_text_atomic(path, merged)
@@ -470,7 +512,7 @@ def _repair_record(top: Path, name: str) -> str:
     return ""
 
 
-def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
+def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
     """Two clones each saved a session in one folder: the one that started first keeps it, the
     other goes to the next free folder of the same name (-2, -3) with an id of its own. Every
     clone decides alike, so the split made in one merges cleanly into the others."""
@@ -495,6 +537,7 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
     for changed in (folder, moved):
         tell_the_index(changed)
     _git(top, "add", "--", str(moved / RECORD_FILE))
+    return moved
 
 
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
