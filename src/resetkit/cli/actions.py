@@ -173,11 +173,29 @@ def actions_show(
 ) -> None:
     """Everything about one action item: its session, owner, due date, status, flag and
     every change since the meeting, with who made it."""
+    import shutil
+    import textwrap
+
     from resetkit.history.actions import describe_action, find_action
 
     stored, item = find_action(notes_dir_path(notes_dir), action_id)
-    for line in describe_action(stored, item):
-        sys.stdout.write(f"{line}\n")
+    lines = describe_action(stored, item)
+    width = max(40, shutil.get_terminal_size().columns) if sys.stdout.isatty() else 10_000
+    label_width = max(len(label) for label, _ in lines if label is not None)
+    for label, text in lines:
+        if label is None:  # a change since the meeting
+            prefix, more = "    ", "      "
+        else:
+            prefix = f"  {label:<{label_width}}  " if label else ""
+            more = " " * len(prefix) + ("" if label else "    ")
+        wrapped = textwrap.wrap(
+            text,
+            width=width - 1,
+            initial_indent=prefix,
+            subsequent_indent=more,
+            break_on_hyphens=False,
+        )
+        sys.stdout.write("\n".join(wrapped or [prefix]) + "\n")
 
 
 @actions_app.command("move")

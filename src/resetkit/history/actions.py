@@ -251,21 +251,22 @@ def _changed(
     return Settled(action, session.id, folder, plan is not None, repeated=not done)
 
 
-def describe_action(stored: Stored, item: ActionItem) -> list[str]:
-    """One action item told in lines, as `actions show` prints them (terminal-safe)."""
+def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, str]]:
+    """One action item told as (label, text) lines, as `actions show` prints them (label None:
+    a change since the meeting, under "changes"); the text is terminal-safe."""
     from resetkit.controls import visible_line as printable
 
     who = item.owner + (f" ({item.owner_name})" if item.owner_name else "")
-    lines = [
-        f"{item.id}  {printable(' '.join(item.what.split()))}",
-        f"  session   {printable(str(stored.id))} ({printable(str(stored.customer))})",
-        f"  owner     {printable(who)}",
-        f"  due       {item.due.isoformat() if item.due else 'no date'}"
-        + ("  (a key milestone)" if item.critical_path else ""),
-        f"  status    {item.status}",
+    due = item.due.isoformat() if item.due else "no date"
+    lines: list[tuple[str | None, str]] = [
+        ("", f"{item.id}  {printable(' '.join(item.what.split()))}"),
+        ("session", f"{printable(str(stored.id))} ({printable(str(stored.customer))})"),
+        ("owner", printable(who)),
+        ("due", due + ("  (a key milestone)" if item.critical_path else "")),
+        ("status", item.status),
     ]
     if item.flag:
-        lines.append(f"  ⚑         {printable(item.flag)}")
+        lines.append(("⚑", printable(item.flag)))
     for event in item.history:
         change: str = event.kind
         if event.kind == "moved":
@@ -274,5 +275,8 @@ def describe_action(stored: Stored, item: ActionItem) -> list[str]:
             change = f"moved from {old} to {new}"
         by = f" by {printable(event.by)}" if event.by else ""
         note = f": {printable(' '.join(event.note.split()))}" if event.note else ""
-        lines.append(f"  {event.at.isoformat(timespec='minutes')}  {change}{by}{note}")
+        when = event.at.isoformat(sep=" ", timespec="seconds")
+        lines.append((None, f"{when}  {change}{by}{note}"))
+    if item.history:
+        lines.insert(-len(item.history), ("changes", ""))
     return lines
