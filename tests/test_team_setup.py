@@ -387,3 +387,38 @@ def test_team_init_refuses_a_notes_dir_the_repositorys_settings_do_not_name(
     assert f"says the notes are in {ann / 'notes'}, not {ann / 'team-notes'}" in other.stderr
     assert (ann / ".git" / "hooks" / "post-merge").read_text("utf-8") == before
     assert not (ann / "team-notes").exists()
+
+
+def test_a_flagged_item_that_is_closed_is_found_with_flagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from test_team_git import sync
+
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    item = items_of(ann)[4]["id"]
+    moved = resetkit(
+        ann, "actions", "move", item, "--due", "+30d", "--reason", "Legal", monkeypatch=monkeypatch
+    )
+    assert moved.exit_code == 0, moved.output
+    assert resetkit(bob, "actions", "done", item, monkeypatch=monkeypatch).exit_code == 0
+    sync(ann)
+    sync(bob)
+    listed = resetkit(bob, "actions", monkeypatch=monkeypatch)
+    assert item not in listed.stdout  # closed: not among the open ones
+    for args in (["--flagged"], ["--flagged", "--format", "json"]):
+        flagged = resetkit(bob, "actions", *args, monkeypatch=monkeypatch)
+        assert flagged.exit_code == 0, flagged.output
+        assert item in flagged.stdout
+    (row,) = json.loads(resetkit(bob, "actions", "--flagged", "--format", "json",
+                                 monkeypatch=monkeypatch).stdout)  # fmt: skip
+    assert row["status"] == "done" and row["overdue_days"] == 0 and "it is now done" in row["flag"]
+    table = resetkit(bob, "actions", "--flagged", monkeypatch=monkeypatch).stdout
+    assert "(done)" in table
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        unindexed = resetkit(
+            bob, "actions", "--flagged", "--format", "json", monkeypatch=monkeypatch
+        )
+        assert [r["action_id"] for r in json.loads(unindexed.stdout)] == [row["action_id"]]
