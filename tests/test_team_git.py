@@ -249,6 +249,10 @@ def test_a_clone_without_the_driver_is_told_the_one_command_that_repairs_the_rec
     repaired = resetkit(plain, "team", "repair", monkeypatch=monkeypatch)
     assert repaired.exit_code == 0, repaired.output
     assert git(plain, "ls-files", "-u").stdout == ""
+    assert "run 'resetkit team init' once" in repaired.stderr
+    assert "finish the merge with 'git commit'" in repaired.stderr
+    porcelain = git(plain, "status", "--porcelain", "--", "notes").stdout.splitlines()
+    assert [line for line in porcelain if line[1] != " "] == []  # all of it staged
     status = {i["id"]: (i["status"], len(i["history"])) for i in items_of(plain)}
     assert status[first] == ("done", 1) and status[third] == ("open", 1)
 

@@ -171,3 +171,30 @@ def test_a_pull_of_a_damaged_record_stops_on_that_file_and_keeps_this_clone_whol
     assert repaired.exit_code == 1
     assert "theirs is not a readable session record" in repaired.stderr
     assert record(bob)["answers"] == mine["answers"]
+
+
+def test_two_moves_made_at_once_count_as_one_slip_in_the_ledger_and_the_flag_says_the_state() -> (
+    None
+):
+    from datetime import date
+
+    from resetkit.history.ledger import promise
+
+    at = datetime(2030, 1, 2, 9, 0, tzinfo=UTC)
+    base = {"id": "acme/x", "answers": {"actions": [item_with([])]}}
+
+    def side(to_due: str, later: int) -> dict[str, Any]:
+        event = moved(at + timedelta(seconds=later), to_due) | {"from_due": "2030-01-10"}
+        return {"id": "acme/x", "answers": {"actions": [item_with([event])]}}
+
+    (item,) = merge_records(base, side("2030-01-17", 0), side("2030-01-21", 5))["answers"][
+        "actions"
+    ]
+    tally = promise(item, date(2030, 1, 5))
+    assert (tally.moves, tally.moved_days) == (2, 11)  # 10 → 21 January, not 7 + 11
+    assert "it is now open, due 2030-01-21" in item["flag"]
+    done = {"at": (at + timedelta(seconds=9)).isoformat(), "kind": "done"}
+    ours = {"id": "acme/x", "answers": {"actions": [item_with([done])]}}
+    (item,) = merge_records(base, ours, side("2030-01-21", 5))["answers"]["actions"]
+    assert item["status"] == "done" and "it is now done, due 2030-01-21" in item["flag"]
+    assert "the later change holds" not in item["flag"]

@@ -210,13 +210,17 @@ def test_outside_the_team_repository_a_command_names_the_other_notes_dir_it_uses
     away = resetkit(home, "due", monkeypatch=monkeypatch)
     assert away.exit_code == 0
     personal = home / ".local" / "share" / "resetkit" / "notes"
-    assert (
-        f"resetkit: notes in {personal} (your data dir); the last command used {ann / 'notes'}"
-        in away.stderr
-    )
-    assert "notes in" not in resetkit(home, "due", monkeypatch=monkeypatch).stderr  # said once
+    said = f"resetkit: notes in {personal} (your data dir), not your team's ({ann / 'notes'})"
+    assert said in away.stderr
+    # Said every time: "nothing due" from the personal folder must not read as the team's.
+    again = resetkit(home, "actions", monkeypatch=monkeypatch)
+    assert said in again.stderr and "Step 0" not in again.stdout
     back = resetkit(ann, "sessions", monkeypatch=monkeypatch)
     assert f"notes in {ann / 'notes'}" in back.stderr
+    assert "notes in" not in resetkit(ann, "sessions", monkeypatch=monkeypatch).stderr  # once
+    elsewhere = tmp_path / "elsewhere"
+    named = resetkit(home, "due", "--notes-dir", str(elsewhere), monkeypatch=monkeypatch)
+    assert "notes in" not in named.stderr  # a folder named on the command line is not told
 
 
 def test_start_outside_the_team_repository_refuses_to_hide_the_session_in_personal_notes(
@@ -315,7 +319,14 @@ def test_team_repair_splits_one_folder_saved_by_two_clones_alike_in_every_clone(
     assert "run 'resetkit team repair'" in pulled.stderr
     repaired = resetkit(bob, "team", "repair", monkeypatch=monkeypatch)
     assert repaired.exit_code == 0, repaired.output
-    git(bob, "add", "-A")
+    assert "two sessions in one folder: kept" in repaired.stderr
+    assert "finish the merge with 'git commit'" in repaired.stderr
+    unstaged = [
+        line
+        for line in git(bob, "status", "--porcelain", "--", "notes").stdout.splitlines()
+        if line[1] != " "
+    ]
+    assert unstaged == []  # everything repair wrote is staged: the commit is whole
     git(bob, "commit", "-qm", "two risk checks")
     git(bob, "push", "-q", "origin", "HEAD:main")
     pulled = git(ann, "pull", "--no-rebase", "--no-edit", "origin", "main", check=False)
@@ -331,3 +342,83 @@ def test_team_repair_splits_one_folder_saved_by_two_clones_alike_in_every_clone(
         listed = resetkit(clone, "sessions", "--customer", "Initech", monkeypatch=monkeypatch)
         assert listed.stdout.count("initech/") == 2, listed.output
     assert layouts[0] == layouts[1]
+
+
+def test_the_hooks_keep_rebuilding_notes_after_the_clone_moves_and_say_when_they_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_team_git import sync
+
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    moved = bob.rename(tmp_path / "bob-moved")
+    first = items_of(ann)[0]["id"]
+    assert (
+        resetkit(ann, "actions", "done", first, "--note", "ann", monkeypatch=monkeypatch).exit_code
+        == 0
+    )
+    sync(ann)
+    second = items_of(moved)[1]["id"]
+    assert resetkit(moved, "actions", "done", second, monkeypatch=monkeypatch).exit_code == 0
+    git(moved, "commit", "-qam", "bob")
+    pulled = git(moved, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert pulled.returncode == 0 and pulled.stderr == "", pulled.stderr
+    plan = next((moved / "notes").glob("*/*-reset/action-plan.md")).read_text("utf-8")
+    assert "#1 done: ann" in plan  # rebuilt from the merged record, though the clone moved
+    # A resetkit that cannot run (the virtualenv gone) is said, not hidden.
+    hook = moved / ".git" / "hooks" / "post-merge"
+    hook.write_text(hook.read_text("utf-8").replace(sys.executable, "/nowhere/python"), "utf-8")
+    git(ann, "commit", "--allow-empty", "-qm", "empty")
+    git(ann, "push", "-q", "origin", "HEAD:main")
+    git(moved, "commit", "--allow-empty", "-qm", "local")
+    pulled = git(moved, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", check=False)
+    assert "resetkit: the notes were not rebuilt" in pulled.stderr
+    assert "resetkit team init" in pulled.stderr
+
+
+def test_team_init_refuses_a_notes_dir_the_repositorys_settings_do_not_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (ann,) = shared_repository(tmp_path, monkeypatch, ["ann"])
+    before = (ann / ".git" / "hooks" / "post-merge").read_text("utf-8")
+    other = resetkit(
+        ann, "team", "init", "--notes-dir", str(ann / "team-notes"), monkeypatch=monkeypatch
+    )
+    assert other.exit_code == 2
+    assert f"says the notes are in {ann / 'notes'}, not {ann / 'team-notes'}" in other.stderr
+    assert (ann / ".git" / "hooks" / "post-merge").read_text("utf-8") == before
+    assert not (ann / "team-notes").exists()
+
+
+def test_a_flagged_item_that_is_closed_is_found_with_flagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from test_team_git import sync
+
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    item = items_of(ann)[4]["id"]
+    moved = resetkit(
+        ann, "actions", "move", item, "--due", "+30d", "--reason", "Legal", monkeypatch=monkeypatch
+    )
+    assert moved.exit_code == 0, moved.output
+    assert resetkit(bob, "actions", "done", item, monkeypatch=monkeypatch).exit_code == 0
+    sync(ann)
+    sync(bob)
+    listed = resetkit(bob, "actions", monkeypatch=monkeypatch)
+    assert item not in listed.stdout  # closed: not among the open ones
+    for args in (["--flagged"], ["--flagged", "--format", "json"]):
+        flagged = resetkit(bob, "actions", *args, monkeypatch=monkeypatch)
+        assert flagged.exit_code == 0, flagged.output
+        assert item in flagged.stdout
+    (row,) = json.loads(resetkit(bob, "actions", "--flagged", "--format", "json",
+                                 monkeypatch=monkeypatch).stdout)  # fmt: skip
+    assert row["status"] == "done" and row["overdue_days"] == 0 and "it is now done" in row["flag"]
+    table = resetkit(bob, "actions", "--flagged", monkeypatch=monkeypatch).stdout
+    assert "(done)" in table
+    with monkeypatch.context() as patch:
+        patch.setenv("RESETKIT_INDEX", "off")
+        unindexed = resetkit(
+            bob, "actions", "--flagged", "--format", "json", monkeypatch=monkeypatch
+        )
+        assert [r["action_id"] for r in json.loads(unindexed.stdout)] == [row["action_id"]]

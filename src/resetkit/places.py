@@ -63,7 +63,7 @@ def find_notes_dir(option: Path | None, cwd: Path | None = None) -> NotesDir:
     for folder in (here, *here.parents):
         config = folder / CONFIG_FILE
         if config.is_file():
-            return NotesDir(_notes_dir_from_config(config), f"notes_dir in {config}")
+            return NotesDir(notes_dir_from_config(config), f"notes_dir in {config}")
     import platformdirs
 
     return NotesDir(Path(platformdirs.user_data_dir("resetkit")) / "notes", DATA_DIR_REASON)
@@ -98,14 +98,21 @@ def _remember(**changes: Any) -> None:
 
 
 def notes_dir_change(found: NotesDir) -> str | None:
-    """A line naming the notes dir when it is not the one the last command used (the
-    user moved between a team repository and elsewhere); remembers it either way."""
-    last = _remembered().get("last_notes_dir")
-    if last == str(found.path):
-        return None
-    _remember(last_notes_dir=str(found.path))
-    if not isinstance(last, str) or found.why == "--notes-dir":
-        return None  # the first command ever, or a folder named on the command line
+    """A line naming the notes dir when it is not the one the last command used (the user
+    moved between a team repository and elsewhere), and every time it is the personal folder
+    while a team repository is set up here: an empty answer from there must not read as the
+    team's. Remembers the folder either way, and a team's as the one used last."""
+    remembered = _remembered()
+    last = remembered.get("last_notes_dir")
+    teams = registered_teams()
+    if str(found.path) in teams and teams[-1] != str(found.path):
+        _remember(teams=[*(t for t in teams if t != str(found.path)), str(found.path)])
+    if last != str(found.path):
+        _remember(last_notes_dir=str(found.path))
+    if found.why == DATA_DIR_REASON and teams and str(found.path) not in teams:
+        return f"notes in {found.path} (your data dir), not your team's ({teams[-1]})"
+    if last == str(found.path) or not isinstance(last, str) or found.why == "--notes-dir":
+        return None  # the same as before, the first command ever, or named on the command line
     return f"notes in {found.path} ({found.why}); the last command used {last}"
 
 
@@ -217,7 +224,7 @@ def plain_in_config(cwd: Path | None = None) -> bool | None:
     return None
 
 
-def _notes_dir_from_config(config: Path) -> Path:
+def notes_dir_from_config(config: Path) -> Path:
     settings, problems = check_config(config)
     if problems:
         raise InputInvalid(problems)

@@ -49,6 +49,10 @@ def actions_list(
     ] = None,
     customer: CustomerFilter = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
+    flagged: Annotated[
+        bool,
+        typer.Option("--flagged", help="Only items changed in two clones at once, open or closed."),
+    ] = False,
     due_within: Annotated[
         str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
     ] = None,
@@ -57,7 +61,8 @@ def actions_list(
     ] = SessionsFormat.table,
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """List open action items across sessions, overdue first."""
+    """List open action items across sessions, overdue first (or, --flagged, those changed in
+    two clones at once)."""
     if ctx.invoked_subcommand is not None:
         return
     from resetkit.history.actions import action_json, list_open_actions
@@ -66,7 +71,9 @@ def actions_list(
     span = parse_span(due_within, "--due-within") if due_within else None
     filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
-        found = list_open_actions(history, filters, owner=owner, overdue=overdue, due_within=span)
+        found = list_open_actions(
+            history, filters, owner=owner, overdue=overdue, due_within=span, flagged=flagged
+        )
     if output is SessionsFormat.json:
         write_json([action_json(item) for item in found])
         return
@@ -79,7 +86,8 @@ def actions_list(
         who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
         critical = "yes" if row["critical_path"] == "yes" else ""
         flag = "⚑" if row.get("flag") else ""
-        rows.append([row["action_id"], flag, due, row["customer"], row["what"], who, critical])
+        what = row["what"] if row["status"] == "open" else f"{row['what']} ({row['status']})"
+        rows.append([row["action_id"], flag, due, row["customer"], what, who, critical])
     table(["ID", "⚑", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
     if any(row[1] for row in rows):
         sys.stderr.write(
@@ -173,11 +181,29 @@ def actions_show(
 ) -> None:
     """Everything about one action item: its session, owner, due date, status, flag and
     every change since the meeting, with who made it."""
+    import shutil
+    import textwrap
+
     from resetkit.history.actions import describe_action, find_action
 
     stored, item = find_action(notes_dir_path(notes_dir), action_id)
-    for line in describe_action(stored, item):
-        sys.stdout.write(f"{line}\n")
+    lines = describe_action(stored, item)
+    width = max(40, shutil.get_terminal_size().columns) if sys.stdout.isatty() else 10_000
+    label_width = max(len(label) for label, _ in lines if label is not None)
+    for label, text in lines:
+        if label is None:  # a change since the meeting
+            prefix, more = "    ", "      "
+        else:
+            prefix = f"  {label:<{label_width}}  " if label else ""
+            more = " " * len(prefix) + ("" if label else "    ")
+        wrapped = textwrap.wrap(
+            text,
+            width=width - 1,
+            initial_indent=prefix,
+            subsequent_indent=more,
+            break_on_hyphens=False,
+        )
+        sys.stdout.write("\n".join(wrapped or [prefix]) + "\n")
 
 
 @actions_app.command("move")

@@ -168,14 +168,16 @@ def ledger(
                     owner,
                     str(tally.on_time),
                     str(tally.late),
-                    f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)",
+                    f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
+                    if tally.moves
+                    else "0",
                     str(tally.dropped),
                     str(tally.overdue),
                     str(tally.open),
                     kept,
                 ]
             )
-            reasons.append([f"moved: {reason}" for reason in tally.reasons])
+            reasons.append(list(tally.slips))
         trend = [
             f"{name} {tally.kept_percent}%"
             for name, tally in sorted(entry.quarters.items())

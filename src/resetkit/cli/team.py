@@ -38,23 +38,28 @@ def team_init(notes_dir: NotesDirOption = None) -> None:
 @team_app.command("repair")
 def team_repair(notes_dir: NotesDirOption = None) -> None:
     """Merge the session records a git merge left in conflict, then rebuild their notes."""
-    from resetkit.record.team import render_changed, repair
+    from resetkit.record.team import repair_and_rebuild
 
-    notes = notes_dir_path(notes_dir)
-    done = repair(notes)
+    done = repair_and_rebuild(notes_dir_path(notes_dir))
     for path in done.repaired:
         sys.stderr.write(f"merged {path}\n")
-    written, said = render_changed(notes)
-    for path in written:
+    for kept, moved in done.split:
+        sys.stderr.write(f"two sessions in one folder: kept {kept}, the later one is now {moved}\n")
+    for path in done.rebuilt:
         sys.stdout.write(f"{path}\n")
-    for line in said:
+    for line in [*done.said, *done.left]:
         sys.stderr.write(f"resetkit: {line}\n")
-    for line in done.left:
-        sys.stderr.write(f"resetkit: {line}\n")
+    if not done.set_up:
+        sys.stderr.write(
+            "resetkit: this clone is not set up, so every pull can leave records in conflict: "
+            "run 'resetkit team init' once\n"
+        )
     if done.left:
         raise typer.Exit(1)
-    if not done.repaired:
+    if not done.repaired and not done.split:
         sys.stderr.write("no session record was left in conflict\n")
+    elif done.next_step:
+        sys.stderr.write(f"{done.next_step}\n")
 
 
 Side = Annotated[Path, typer.Argument()]

@@ -34,15 +34,17 @@ def open_actions(
     overdue: bool = False,
     due_within: timedelta | None = None,
     today: date | None = None,
+    flagged: bool = False,
 ) -> list[OpenAction]:
     """Open action items across sessions, overdue first, then by due date (undated last);
-    late as of `today` (the clock's day when None)."""
+    late as of `today` (the clock's day when None). With `flagged`, the items changed in two
+    clones at once instead, open or closed."""
     today = today or dates.today()
     wanted_owner = owner.casefold() if owner else None
     found = []
-    for item, actions in zip(stored, all_actions(stored, only_open=True), strict=True):
+    for item, actions in zip(stored, all_actions(stored, only_open=not flagged), strict=True):
         for action in actions:
-            if not owned_by(action, wanted_owner):
+            if not owned_by(action, wanted_owner) or (flagged and not action.get("flag")):
                 continue
             one = as_open(item, action, today)
             due = one.due
@@ -64,9 +66,11 @@ def owned_by(action: dict[str, Any], wanted: str | None) -> bool:
 
 
 def as_open(stored: Stored, action: dict[str, Any], today: date) -> OpenAction:
-    """An open action item with its session, its due date and how many days it is late."""
+    """An action item with its session, its due date and how many days it is late (0 once
+    it is closed)."""
     due = date.fromisoformat(action["due"]) if action.get("due") else None
-    return OpenAction(stored, action, due, max(0, (today - due).days) if due else 0)
+    late = max(0, (today - due).days) if due and action.get("status", "open") == "open" else 0
+    return OpenAction(stored, action, due, late)
 
 
 def list_open_actions(
@@ -77,16 +81,24 @@ def list_open_actions(
     overdue: bool = False,
     due_within: timedelta | None = None,
     today: date | None = None,
+    flagged: bool = False,
 ) -> list[OpenAction]:
     """The same as `open_actions`, asked of the index in SQL: the cost grows with the items
-    found, not with the history."""
+    found, not with the history (but for `flagged`, a scan of the items' table)."""
     today = today or dates.today()
     found = history.open_actions(
-        filters, owner=owner, overdue=overdue, due_within=due_within, today=today
+        filters, owner=owner, overdue=overdue, due_within=due_within, today=today, flagged=flagged
     )
     if found is None:
         every = list(history.sessions(filters, with_raw=False))
-        return open_actions(every, owner=owner, overdue=overdue, due_within=due_within, today=today)
+        return open_actions(
+            every,
+            owner=owner,
+            overdue=overdue,
+            due_within=due_within,
+            today=today,
+            flagged=flagged,
+        )
     return [as_open(stored, action, today) for stored, action in found]
 
 
@@ -251,21 +263,22 @@ def _changed(
     return Settled(action, session.id, folder, plan is not None, repeated=not done)
 
 
-def describe_action(stored: Stored, item: ActionItem) -> list[str]:
-    """One action item told in lines, as `actions show` prints them (terminal-safe)."""
+def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, str]]:
+    """One action item told as (label, text) lines, as `actions show` prints them (label None:
+    a change since the meeting, under "changes"); the text is terminal-safe."""
     from resetkit.controls import visible_line as printable
 
     who = item.owner + (f" ({item.owner_name})" if item.owner_name else "")
-    lines = [
-        f"{item.id}  {printable(' '.join(item.what.split()))}",
-        f"  session   {printable(str(stored.id))} ({printable(str(stored.customer))})",
-        f"  owner     {printable(who)}",
-        f"  due       {item.due.isoformat() if item.due else 'no date'}"
-        + ("  (a key milestone)" if item.critical_path else ""),
-        f"  status    {item.status}",
+    due = item.due.isoformat() if item.due else "no date"
+    lines: list[tuple[str | None, str]] = [
+        ("", f"{item.id}  {printable(' '.join(item.what.split()))}"),
+        ("session", f"{printable(str(stored.id))} ({printable(str(stored.customer))})"),
+        ("owner", printable(who)),
+        ("due", due + ("  (a key milestone)" if item.critical_path else "")),
+        ("status", item.status),
     ]
     if item.flag:
-        lines.append(f"  ⚑         {printable(item.flag)}")
+        lines.append(("⚑", printable(item.flag)))
     for event in item.history:
         change: str = event.kind
         if event.kind == "moved":
@@ -274,5 +287,8 @@ def describe_action(stored: Stored, item: ActionItem) -> list[str]:
             change = f"moved from {old} to {new}"
         by = f" by {printable(event.by)}" if event.by else ""
         note = f": {printable(' '.join(event.note.split()))}" if event.note else ""
-        lines.append(f"  {event.at.isoformat(timespec='minutes')}  {change}{by}{note}")
+        when = event.at.isoformat(sep=" ", timespec="seconds")
+        lines.append((None, f"{when}  {change}{by}{note}"))
+    if item.history:
+        lines.insert(-len(item.history), ("changes", ""))
     return lines

@@ -27,6 +27,8 @@ class Tally:
     moves: int = 0  # moves in all
     moved_days: int = 0  # days the moves added up to
     reasons: list[str] = field(default_factory=list)  # every slip's reason, in order
+    # The same slips told for a reader: which item, by how much, why.
+    slips: list[str] = field(default_factory=list)
 
     @property
     def fallen_due(self) -> int:
@@ -44,6 +46,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.moved_days += other.moved_days
         self.reasons += other.reasons
+        self.slips += other.slips
 
     def as_json(self) -> dict[str, Any]:
         """The tally as a JSON object."""
@@ -90,12 +93,19 @@ def promise(action: dict[str, Any], today: date) -> Tally:
     if slips:
         tally.moved = 1
         tally.moves = len(slips)
+        # The net slip, from the first promised date to the one it has now: two CSMs who
+        # moved the same item at once (both from its old date) slipped it once, not twice.
+        if first_due is not None and due is not None:
+            tally.moved_days = (due - first_due).days
+        what = " ".join(str(action.get("what", "")).split())
+        what = what if len(what) <= 40 else what[:39] + "…"
         for slip in slips:
             before, after = _date(slip.get("from_due")), _date(slip.get("to_due"))
-            if before and after:
-                tally.moved_days += (after - before).days
-            if slip.get("note"):
-                tally.reasons.append(" ".join(str(slip["note"]).split()))
+            by = f" {(after - before).days:+d}d" if before and after else ""
+            reason = " ".join(str(slip.get("note") or "").split())
+            if reason:
+                tally.reasons.append(reason)
+            tally.slips.append(f"{what}, moved{by}: {reason or 'no reason given'}")
     return tally
 
 
@@ -196,7 +206,7 @@ def ledger_markdown(ledger: Ledger) -> str:
             if not (tally.fallen_due or tally.open):
                 continue
             out.append(f"- {escape(owner_line(owner, tally))}")
-            out += [f"  - slipped because: {escape(reason)}" for reason in tally.reasons]
+            out += [f"  - {escape(slip)}" for slip in tally.slips]
         trend = [
             f"{name} {tally.kept_percent}%"
             for name, tally in sorted(customer.quarters.items())

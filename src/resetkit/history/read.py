@@ -336,12 +336,15 @@ class History:
         overdue: bool,
         due_within: timedelta | None,
         today: date,
+        flagged: bool = False,
     ) -> list[tuple[Stored, dict[str, Any]]] | None:
         """Open action items passing these filters with their sessions, overdue first, then
-        by due date (undated last), customer, and the sessions' order; None when a damaged
+        by due date (undated last), customer, and the sessions' order; with `flagged`, the
+        items changed in two clones at once instead, open or closed. None when a damaged
         index row was met (ask every session's records instead)."""
         where, arguments = filters.where()
-        clauses = ["a.status = 'open'"]
+        # An item is kept as compact JSON (orjson): a flag set reads "flag":" and a character.
+        clauses = ['a.item LIKE \'%"flag":"_%\'' if flagged else "a.status = 'open'"]
         if owner:
             clauses.append("(a.owner = ? OR a.owner_key = ?)")
             arguments += [owner.casefold(), owner.casefold()]

@@ -272,12 +272,13 @@ def _merge_item(
     new_mine = [e for e in ours.get("history") or [] if _event_key(e) not in known]
     new_theirs = [e for e in theirs.get("history") or [] if _event_key(e) not in known]
     if new_mine and new_theirs and new_mine != new_theirs:
-        merged["flag"] = _flag(new_mine, new_theirs)
+        merged["flag"] = _flag(new_mine, new_theirs, status, due)
     return merged
 
 
-def _flag(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
-    """Why a person should look: the item was changed in two clones at once."""
+def _flag(mine: list[dict[str, Any]], theirs: list[dict[str, Any]], status: Any, due: Any) -> str:
+    """Why a person should look: the item was changed in two clones at once, and what it is
+    now that every change is replayed in the order they happened."""
 
     def said(events: list[dict[str, Any]]) -> str:
         parts = []
@@ -291,6 +292,6 @@ def _flag(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
         return ", ".join(parts)
 
     return (
-        f"changed in two places at once ({said(mine)}; {said(theirs)}): "
-        "the later change holds, both are in its history"
+        f"changed in two places at once ({said(mine)}; {said(theirs)}): every change is in its "
+        f"history, replayed in the order they were made; it is now {status}, due {due or 'no date'}"
     )

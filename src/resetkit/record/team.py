@@ -115,6 +115,7 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     relative = os.path.relpath(notes_dir, top)
     if relative == ".." or relative.startswith(f"..{os.sep}"):
         raise UsageError(f"{notes_dir} is outside the repository {top}")
+    _refuse_other_notes_dir(top / CONFIG_FILE, notes_dir)
     notes_dir.mkdir(parents=True, exist_ok=True)
     done: list[str] = []
     for name, lines in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORED)):
@@ -136,7 +137,17 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             _git(top, "config", "--local", f"merge.{driver}.name", name)
             _git(top, "config", "--local", f"merge.{driver}.driver", line)
             done.append(f"registered the merge driver {driver} in {top / '.git' / 'config'}")
-    rebuild = f"{quoted} render --all-changed --notes-dir {shlex.quote(str(notes_dir))}"
+    # Found from the top of the work tree when the hook runs, so that a clone moved or renamed
+    # keeps rebuilding its notes; a failure is said, never hidden.
+    rebuild = "\n".join(
+        [
+            'top="$(git rev-parse --show-toplevel)"',
+            f'out=$({quoted} render --all-changed --notes-dir "$top"/{shlex.quote(relative)} '
+            '2>&1 >/dev/null) || echo "resetkit: the notes were not rebuilt ($out); run '
+            "'resetkit render --all-changed' in the repository, and 'resetkit team init' "
+            'again if resetkit moved" >&2',
+        ]
+    )
     for hook in ("post-merge", "post-rewrite"):  # post-rewrite: a pull with rebase, an amend
         done += _install_hook(top, hook, rebuild)
     tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
@@ -145,6 +156,21 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
         _git(top, "rm", "--cached", "-q", "--", *tracked)
         done.append(f"stopped tracking {len(tracked)} session.prev.json file(s) (kept on disk)")
     return done or ["nothing to do: this repository is set up already"]
+
+
+def _refuse_other_notes_dir(config: Path, notes_dir: Path) -> None:
+    """UsageError when the repository's resetkit.toml names another notes dir: hooks set up
+    for one folder while every command uses the other would rebuild nothing."""
+    from resetkit.places import notes_dir_from_config
+
+    if not config.is_file():
+        return
+    named = notes_dir_from_config(config)
+    if named.resolve() != notes_dir.resolve():
+        raise UsageError(
+            f"{config} says the notes are in {named}, not {notes_dir}",
+            hint="run 'resetkit team init' without --notes-dir, or change notes_dir there first",
+        )
 
 
 def _toml_string(text: str) -> str:
@@ -173,7 +199,7 @@ def _install_hook(top: Path, name: str, rebuild: str) -> list[str]:
             "status=0",
             f'chained="$(dirname "$0")/{chained.name}"',
             'if [ -x "$chained" ]; then "$chained" "$@" || status=$?; fi',
-            f"{rebuild} >/dev/null 2>&1 || true",
+            rebuild,
             'exit "$status"',
             "",
         ]
@@ -206,6 +232,12 @@ def _install_hook(top: Path, name: str, rebuild: str) -> list[str]:
     custom = _git(top, "config", "--get", "core.hooksPath", check=False).strip()
     where = f"{hook}, in core.hooksPath" if custom else str(hook)
     said.append(f"installed a {name} hook ({where}) that rebuilds notes files")
+    git_dir = Path(_git(top, "rev-parse", "--absolute-git-dir").strip())
+    if hooks.resolve().is_relative_to(top) and not hooks.resolve().is_relative_to(git_dir):
+        said.append(
+            f"note: {hooks} is inside the repository; the hooks name this clone's resetkit "
+            f"({sys.executable}), so each teammate runs 'resetkit team init' in their clone"
+        )
     return said
 
 
@@ -369,10 +401,48 @@ def _rendered(content: bytes, refs: list[str], name: str) -> bool:
 
 @dataclass
 class Repair:
-    """What `repair` did: the files it merged, and those it left for a person, with why."""
+    """What `repair` did: the files it merged, the sessions it split in two (the one kept,
+    the one moved), those it left for a person (with why), the notes it rebuilt, and what
+    the person does next."""
 
     repaired: list[Path] = field(default_factory=list)
+    split: list[tuple[Path, Path]] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    rebuilt: list[Path] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)
+    next_step: str = ""
+    set_up: bool = True
+
+
+def repair_and_rebuild(notes_dir: Path) -> Repair:
+    """`repair`, then rebuild the notes that no longer match their records, and stage all of
+    it, so that what git commits next is whole; says what to run next."""
+    done = repair(notes_dir)
+    done.rebuilt, done.said = render_changed(notes_dir)
+    top = _top_of(notes_dir)
+    if top is None:
+        return done
+    folders = {path.parent for path in [*done.repaired, *done.rebuilt]}
+    folders |= {path.parent for pair in done.split for path in pair}
+    staged = [
+        str(folder / name)
+        for folder in sorted(folders)
+        for name in (RECORD_FILE, *DERIVED_FILES)
+        if (folder / name).is_file()
+    ]
+    if staged:
+        _git(top, "add", "--", *staged)
+    done.set_up = bool(
+        _git(top, "config", "--get", f"merge.{RECORD_DRIVER}.driver", check=False).strip()
+    )
+    git_dir = Path(_git(top, "rev-parse", "--absolute-git-dir").strip())
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        done.next_step = "staged; go on with 'git rebase --continue'"
+    elif (git_dir / "MERGE_HEAD").exists():
+        done.next_step = "staged; finish the merge with 'git commit'"
+    elif staged:
+        done.next_step = "staged; commit it"
+    return done
 
 
 def repair(notes_dir: Path) -> Repair:
@@ -389,9 +459,13 @@ def repair(notes_dir: Path) -> Repair:
     for name in unmerged:
         path = top / name
         if path.name == RECORD_FILE:
-            why = _repair_record(top, name)
-            if why:
-                done.left.append(f"{path}: {why}")
+            outcome = _repair_record(top, name)
+            if isinstance(outcome, Path):
+                _git(top, "add", "--", name)
+                done.split.append((path, outcome / RECORD_FILE))
+                continue
+            if outcome:
+                done.left.append(f"{path}: {outcome}")
                 continue
         elif path.name in DERIVED_FILES:
             _git(top, "checkout", "--ours", "--", name)
@@ -410,8 +484,9 @@ def _staged(top: Path, stage: int, name: str) -> str | None:
     return done.stdout.decode("utf-8") or None if done.returncode == 0 else None
 
 
-def _repair_record(top: Path, name: str) -> str:
-    """Merge one record in conflict from git's three stages; why it could not, or ''."""
+def _repair_record(top: Path, name: str) -> str | Path:
+    """Merge one record in conflict from git's three stages: '' when merged, the new folder
+    when it held two sessions and was split, else why it could not be."""
     from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
     from resetkit.record.session import tell_the_index
 
@@ -429,8 +504,7 @@ def _repair_record(top: Path, name: str) -> str:
     try:
         merged = merge_texts(base, ours, theirs)
     except TwoSessions:
-        _split(top, path, ours, theirs)
-        return ""
+        return _split(top, path, ours, theirs)
     except DamagedSide as damaged:
         return str(damaged)
     write_text_atomic(path, merged)
@@ -438,7 +512,7 @@ def _repair_record(top: Path, name: str) -> str:
     return ""
 
 
-def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
+def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
     """Two clones each saved a session in one folder: the one that started first keeps it, the
     other goes to the next free folder of the same name (-2, -3) with an id of its own. Every
     clone decides alike, so the split made in one merges cleanly into the others."""
@@ -463,6 +537,7 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> None:
     for changed in (folder, moved):
         tell_the_index(changed)
     _git(top, "add", "--", str(moved / RECORD_FILE))
+    return moved
 
 
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
