@@ -77,10 +77,12 @@ def test_session_ids_complete_by_customer_then_by_date(history: Path) -> None:
 
 def test_customer_names_complete_as_written(history: Path) -> None:
     names = sorted({record["customer"] for record in records(history)})
-    assert complete("resetkit sessions --customer ", history) == names
+    assert complete("resetkit sessions --customer ", history, shell="zsh") != []
+    bash = [name.replace(" ", "\\ ") for name in names]  # one word each, as bash inserts it
+    assert complete("resetkit sessions --customer ", history) == bash
     first = names[0]
     assert complete(f"resetkit brief {first[:3]}", history) == [
-        n for n in names if n.startswith(first[:3])
+        n.replace(" ", "\\ ") for n in names if n.startswith(first[:3])
     ]
 
 
@@ -176,3 +178,32 @@ def test_install_completion_writes_a_script_bash_then_uses(isolated: Path) -> No
     )
     done = subprocess.run(["bash", "--norc", "-c", tab], env=env, capture_output=True, text=True)
     assert done.stdout.split() == ["recovery", "reset"]
+
+
+def test_a_customer_name_is_completed_escaped_for_bash_never_as_shell_code(
+    isolated: Path,
+) -> None:
+    """A customer named with shell syntax (a teammate's record can hold any name) must come
+    back as one word: bash inserts what completion gives it as it is."""
+    from conftest import QUIET_RISK_CHECK
+
+    notes = isolated / "notes"
+    answers = isolated / "answers.json"
+    answers.write_text(json.dumps({"answers": QUIET_RISK_CHECK}), "utf-8")
+    name = "Zed; touch pwned & Co $(id)"
+    env = dict(os.environ, RESETKIT_NOTES_DIR=str(notes))
+    started = subprocess.run(
+        [SCRIPT, "start", "risk-check", "--customer", name, "--answers", str(answers),
+         "--no-input"],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    subprocess.run([SCRIPT, "sessions"], env=env, capture_output=True, check=True)  # the index
+    (offered,) = complete("resetkit brief Ze", notes)
+    assert offered == r"Zed\;\ touch\ pwned\ \&\ Co\ \$\(id\)"
+    # Read back as bash would: one word, the name itself.
+    echoed = subprocess.run(
+        ["bash", "--norc", "-c", f"printf '%s' {offered}"], capture_output=True, text=True
+    )
+    assert echoed.stdout == name and not (isolated / "pwned").exists()
+    assert complete("resetkit brief Ze", notes, shell="zsh") != []

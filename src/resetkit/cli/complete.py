@@ -38,9 +38,21 @@ def _from_history(ctx: typer.Context, incomplete: str, which: str) -> list[str]:
         from resetkit.history import names
 
         finder: Callable[[Path, str], list[str]] = getattr(names, which)
-        return finder(_notes_dir(ctx), incomplete)
+        return [_for_the_shell(value) for value in finder(_notes_dir(ctx), incomplete)]
     except Exception:
         return []
+
+
+def _for_the_shell(value: str) -> str:
+    """A completion as bash must insert it: bash puts what it is given on the command line as
+    it is, so a customer named `Acme; rm -rf ~` would run `rm` at Enter. Every character but
+    letters, digits and a few safe marks gets a backslash. zsh and fish quote by themselves."""
+    import os
+    import re
+
+    if not os.environ.get("_RESETKIT_COMPLETE", "").endswith("bash"):
+        return value
+    return re.sub(r"([^\w./:@%+=,-])", r"\\\1", value)
 
 
 def session_ids(ctx: typer.Context, incomplete: str) -> list[str]:
