@@ -14,6 +14,7 @@ those load the models.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -390,12 +391,22 @@ def _choice_recap(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) ->
 # --- number -----------------------------------------------------------------------------------
 
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def _check_number(question: NumberQuestion, value: Any, today: date) -> int | float:
     if isinstance(value, bool):
         raise AnswerError(f"{asked_as(question)} takes a number")
     if isinstance(value, str):
+        text = value.strip()
+        if "," in text and not _THOUSANDS.fullmatch(text):
+            # '14,5' is fourteen and a half to half of Europe: never read it as 145.
+            raise AnswerError(
+                f"{asked_as(question)} takes a number with a dot for decimals (14.5) and "
+                f"commas only between thousands (2,400), not {text[:40]!r}"
+            )
         try:
-            value = float(value.strip().replace(",", "")) if value.strip() else None
+            value = float(text.replace(",", "")) if text else None
         except ValueError:
             # A paste can be pages long: quote its start, or the refusal pushes the question
             # off the screen.

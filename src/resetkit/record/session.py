@@ -358,7 +358,6 @@ def save(session: Session, folder: Path, *, durable: bool = True) -> None:
                 linked.unlink(missing_ok=True)
                 os.link(record, linked, follow_symlinks=False)
                 os.replace(linked, folder / PREVIOUS_FILE)
-        # Compact: history commands parse thousands of these, and indentation triples the bytes.
         write_text_atomic(record, record_text(session), durable=durable)
         tell_the_index(folder)
 
