@@ -142,3 +142,25 @@ def test_the_brief_in_plain_mode_has_headed_lines_not_rules(isolated: Path) -> N
     assert "Before the call: Acme Corp" in shown.getvalue()
     assert "End of the brief." in shown.getvalue()
     assert "─" not in shown.getvalue() and "━" not in shown.getvalue()
+
+
+def test_a_list_resumed_keeps_what_was_typed_and_adds_the_new_lines() -> None:
+    prompter, said = plain("Quarterly review", "")
+    asked = question("list", sets_attendees=False)
+    kept_before = ["Business-hours support", "Monthly usage report"]
+    assert prompter.ask(asked, kept_before, TODAY) == [*kept_before, "Quarterly review"]
+    assert "lines you type are added" in said.getvalue()
+
+
+def test_a_back_sign_after_the_first_item_is_not_taken_as_an_item() -> None:
+    prompter, said = plain("24/7 phone support", "<", "")
+    asked = question("list", sets_attendees=False)
+    assert prompter.ask(asked, None, TODAY) == ["24/7 phone support"]
+    assert "goes back only on a list's first line" in said.getvalue()
+
+
+def test_every_hint_is_a_sentence_of_its_own_for_a_screen_reader() -> None:
+    prompter, said = plain("2")
+    asked = question("choice", choices=["red", "green"], default=None)
+    prompter.ask(asked, "red", TODAY)
+    assert "Enter alone: Red.\n" in said.getvalue()

@@ -372,7 +372,7 @@ def test_the_review_can_change_remove_and_reorder_action_items(
     term.wait_for_prompt("Which answer?")
     term.send(DOWN + DOWN + "\r")  # Next steps
     term.wait_for_prompt("Done: keep 2 items")
-    assert "1. Book the training" in flat(term.text())
+    assert "Item 1: Book the training" in flat(term.text())
     term.send(DOWN + DOWN + DOWN + "\r")  # Change 2. Send the price sheet
     term.wait_for_prompt("Remove it")
     term.send(DOWN + "\r")
@@ -463,7 +463,7 @@ def test_an_action_item_entered_survives_ctrl_c_at_the_item_list_and_resume_offe
     assert [item["what"] for item in record["drafts"]["next"]] == ["Send the price sheet"]
     again = terminal("resume")
     again.wait_for("Done: keep 1 item")
-    assert "1. Send the price sheet" in flat(again.text())
+    assert "Item 1: Send the price sheet" in flat(again.text())
 
 
 def test_kill_9_in_the_middle_of_a_list_keeps_the_items_entered(

@@ -100,8 +100,12 @@ class PlainPrompter(TerminalPrompter):
         self._say("", f"? {frame.title}")
         if frame.help:
             self._say(*(f"  {line}" for line in frame.help.split("\n")))
-        back = " Type < to go back." if frame.can_go_back else ""
-        self._say(*(f"  {line}" for line in how[:-1]), f"  {how[-1]}{back}")
+        # Each hint its own sentence: a screen reader runs "Enter alone: Over three months Type
+        # < to go back" together without the full stop.
+        last = how[-1] if how[-1].endswith((".", ":", "?")) else f"{how[-1]}."
+        self._say(*(f"  {line}" for line in how[:-1]), f"  {last}")
+        if frame.can_go_back:
+            self._say("  Type < to go back.")
         hook, frame.after_first_draw = frame.after_first_draw, None
         if hook is not None:
             hook()
@@ -195,8 +199,10 @@ class PlainPrompter(TerminalPrompter):
         how = ["Type one item per line; an empty line ends the list."]
         kept = [line for line in default.split("\n") if line.strip()]
         if kept:
-            how.append(f"An empty first line keeps these items ({NONE} removes them all):")
-            how += [f"  {number}. {item}" for number, item in enumerate(kept, 1)]
+            # Resumed or gone back to: what is typed is added, as a person carrying on a list
+            # expects; nothing kept is lost without NONE.
+            how.append(f"Kept so far ({NONE} removes them all; lines you type are added):")
+            how += [f"  - {item}" for item in kept]
         self._ask_lines(frame, how)
         while True:
             items: list[str] = []
@@ -209,10 +215,14 @@ class PlainPrompter(TerminalPrompter):
                     break
                 if not line.strip():
                     break
+                if line.strip().lower() in BACK:
+                    self._say("  < goes back only on a list's first line: type an item, or an")
+                    self._say("  empty line to end the list.")
+                    continue
                 items.append(line.strip())
                 if typed.keep is not None:
-                    typed.keep(list(items))
-            done, value = self._checked(typed.check, "\n".join(items or kept))
+                    typed.keep([*kept, *items])
+            done, value = self._checked(typed.check, "\n".join([*kept, *items]))
             if done:
                 self._say(f"  Answer: {typed.shown(value)}")
                 return value

@@ -218,12 +218,14 @@ class TerminalPrompter:
         problem = ""
         while True:
             options = [("done", f"Done: keep {_count(len(items))}"), ("add", "Add another")]
+            # "item N", never a bare "N.": plain mode numbers the options themselves, and a
+            # screen reader would hear two lists numbered alike.
             options += [
-                (str(number), f"Change {number + 1}. {_item_line(item)}")
+                (str(number), f"Change item {number + 1}: {_item_line(item)}")
                 for number, item in enumerate(items)
             ]
             help = "\n".join(
-                [f"{number}. {_item_line(item)}" for number, item in enumerate(items, 1)]
+                [f"Item {number}: {_item_line(item)}" for number, item in enumerate(items, 1)]
                 + ([problem] if problem else [])
             )
             picked = self._pick_in(question.prompt, help, options, asking)
