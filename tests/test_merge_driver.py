@@ -85,7 +85,7 @@ def test_two_sessions_in_one_folder_are_refused_and_this_clones_record_stays(
     )
     assert result.exit_code == 2
     assert "two clones each saved a different session" in result.stderr
-    assert "keep both: 'git show :3:PATH > other.json'" in result.stderr
+    assert "run 'resetkit team repair': it keeps both" in result.stderr
     assert mine.read_text("utf-8") == before
 
 

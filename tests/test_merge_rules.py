@@ -361,8 +361,8 @@ def test_an_item_changed_in_both_clones_says_what_each_did_and_by_whom() -> None
     ]
     assert actions(merge_records(base, ours, theirs))[0]["flag"] == (
         "changed in two places at once (moved to 2027-01-05 by Ann; moved to 2027-01-09, "
-        "done by Bob): "
-        "the later change holds, both are in its history"
+        "done by Bob): every change is in its history, replayed in the order they were made; "
+        "it is now done, due 2027-01-09"
     )
 
 

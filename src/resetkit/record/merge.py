@@ -198,14 +198,25 @@ def _merge_answers(
         # Items are merged by id where both sides hold items or nothing (by the rule the
         # index and the customer copy share); an answer of another kind on one side (the
         # question's type changed) is merged as any other answer.
-        if any(holds_action_items(side) for side in sides) and all(
-            side in (None, []) or holds_action_items(side) for side in sides
+        # Items without ids (written by hand; a record the model refuses) cannot be matched:
+        # such an answer is merged as a whole, never dropped or crashed on.
+        if (
+            any(holds_action_items(side) for side in sides)
+            and all(side in (None, []) or holds_action_items(side) for side in sides)
+            and all(_identified(side) for side in sides)
         ):
             before = base.get(question_id)
             merged[question_id] = _merge_items(
-                before if holds_action_items(before) else [], sides[0] or [], sides[1] or []
+                before if holds_action_items(before) and _identified(before) else [],
+                sides[0] or [],
+                sides[1] or [],
             )
     return merged
+
+
+def _identified(items: Any) -> bool:
+    """Whether every entry of an answer is a mapping with an id (or there is none)."""
+    return not items or all(isinstance(item, dict) and "id" in item for item in items)
 
 
 def _merge_items(
