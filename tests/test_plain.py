@@ -164,3 +164,12 @@ def test_every_hint_is_a_sentence_of_its_own_for_a_screen_reader() -> None:
     asked = question("choice", choices=["red", "green"], default=None)
     prompter.ask(asked, "red", TODAY)
     assert "Enter alone: Red.\n" in said.getvalue()
+
+
+def test_which_answer_in_the_review_has_a_way_back_without_a_back_key() -> None:
+    from conftest import drive
+    from resetkit.run.live import BACK_TO_REVIEW
+
+    # Before, the only way out was to pick an answer and go back from its question.
+    driven = drive("risk-check", picks=["change", BACK_TO_REVIEW, "save"])
+    assert driven.session.status == "complete"

@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+# The review's "Which answer?" choice that changes none; no question id can be it.
+BACK_TO_REVIEW = " back"
+
 class SessionInterrupted(ResetkitError):
     """Ctrl-C or EOF during a run: everything answered so far is saved."""
 
@@ -391,7 +394,10 @@ class Run:
                     return "discard"
                 continue
             options = [(q.id, q.prompt) for _, q in answered]
-            chosen = self._pick("Which answer?", options)
+            # A way out that needs no back key: plain mode has none at this menu.
+            chosen = self._pick("Which answer?", [*options, (BACK_TO_REVIEW, "None: back")])
+            if chosen == BACK_TO_REVIEW:
+                continue
             section, question = next((s, q) for s, q in answered if q.id == chosen)
             try:
                 self._ask(section, question, self.session.answers[question.id], can_go_back=True)
