@@ -424,9 +424,13 @@ def repair_and_rebuild(notes_dir: Path) -> Repair:
         return done
     folders = {path.parent for path in [*done.repaired, *done.rebuilt]}
     folders |= {path.parent for pair in done.split for path in pair}
+    # A record left in conflict for a person stays unmerged, its folder untouched: staging it
+    # would mark the conflict settled.
+    listing = _git(top, "ls-files", "-u", "-z", "--", str(notes_dir)).split("\0")
+    unsettled = {(top / entry.split("\t", 1)[1]).parent for entry in listing if "\t" in entry}
     staged = [
         str(folder / name)
-        for folder in sorted(folders)
+        for folder in sorted(folders - unsettled)
         for name in (RECORD_FILE, *DERIVED_FILES)
         if (folder / name).is_file()
     ]
