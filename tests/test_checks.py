@@ -205,3 +205,13 @@ def test_every_owner_and_status_a_person_may_give_is_kept(owner: str, status: st
 
 def test_an_empty_flag_is_not_kept() -> None:
     assert "flag" not in check_action_item({"what": "x", "flag": ""}, TODAY)
+
+
+def test_a_date_past_the_calendar_names_the_question_and_the_last_day() -> None:
+    from resetkit.format.model import DateQuestion
+
+    question = DateQuestion(id="when", type="date", prompt="Date of the call")
+    with pytest.raises(AnswerError) as refused:
+        check_answer(question, "+3000000d", date(2026, 11, 24))
+    assert str(refused.value).startswith('"Date of the call"')
+    assert "the last date resetkit takes" in str(refused.value)

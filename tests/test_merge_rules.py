@@ -455,3 +455,109 @@ def test_a_field_only_one_clone_writes_is_kept_and_one_both_dropped_stays_out() 
         assert "review_pending" not in merged
         assert merged["recommendation"] == {"id": "recovery"}
         assert merged["follows"] == "acme/2026-10-01-risk-check"
+
+
+# --- flags a person settled, fields left out, ties, damaged sides, which session came first ---
+
+
+@pytest.mark.parametrize(
+    ("base_flag", "ours_flag", "theirs_flag", "kept"),
+    [
+        ("F", "", "F", ""),  # settled in this clone
+        ("F", "F", "", ""),  # settled in the other
+        ("F", "F", "F", "F"),  # settled nowhere
+        ("", "F", "", "F"),  # flagged here since
+        ("", "", "F", "F"),  # flagged there since
+    ],
+)
+def test_a_flag_settled_in_either_clone_stays_settled_after_a_merge(
+    base_flag: str, ours_flag: str, theirs_flag: str, kept: str
+) -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    for record, flag in ((base, base_flag), (ours, ours_flag), (theirs, theirs_flag)):
+        if flag:
+            actions(record)[0]["flag"] = flag
+    merged = actions(merge_records(base, ours, theirs))[0]
+    assert merged.get("flag", "") == kept
+    assert ("flag" in merged) == bool(kept)  # no empty flag left behind
+
+
+def test_an_item_field_left_out_by_both_clones_stays_out_and_one_kept_by_either_stays() -> None:
+    base = base_record()
+    del actions(base)[0]["owner_name"]
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    assert "owner_name" not in actions(merge_records(base, ours, theirs))[0]
+    actions(ours)[0]["owner_name"] = None  # kept by this side, as nothing
+    merged = actions(merge_records(base, ours, theirs))[0]
+    assert "owner_name" in merged and merged["owner_name"] is None
+    merged = actions(merge_records(base, theirs, ours))[0]
+    assert "owner_name" in merged and merged["owner_name"] is None
+
+
+def test_changes_made_at_the_same_instant_are_ordered_alike_in_both_clones() -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    actions(ours)[0]["history"] = [event("moved", "2026-12-03T10:00:00+01:00", "Ann", "2027-01-05")]
+    actions(theirs)[0]["history"] = [
+        event("moved", "2026-12-03T04:00:00-05:00", "Bob", "2027-01-09")
+    ]
+    one = actions(merge_records(base, ours, theirs))[0]
+    other = actions(merge_records(base, theirs, ours))[0]
+    assert one["history"] == other["history"] and one["due"] == other["due"]
+
+
+def test_a_damaged_side_says_which_side_what_is_wrong_and_what_to_do() -> None:
+    import json
+
+    from resetkit.record.merge import DamagedSide, merge_texts
+    from resetkit.record.session import Session
+
+    good = Session.model_validate(
+        {
+            "id": "acme/2026-11-24-reset",
+            "playbook_id": "reset",
+            "playbook_title": "Reset",
+            "playbook_version": "1",
+            "playbook_hash": "0" * 16,
+            "playbook_path": "<built-in>/reset.yaml",
+            "customer": "Acme",
+            "started_at": "2026-11-24T10:00:00+00:00",
+            "planned_minutes": 30,
+        }
+    ).model_dump_json()
+    wrong_kind = json.dumps(json.loads(good) | {"customer": 12})
+    cases = {
+        "{not json": "ours is not a readable session record: not valid JSON (",
+        f"<<<<<<< HEAD\n{good}\n=======\n{good}\n>>>>>>> x\n": (
+            "ours is not a readable session record: it holds git's conflict markers"
+        ),
+        wrong_kind: "ours is not a readable session record: customer: Input should be",
+    }
+    for text, said in cases.items():
+        with pytest.raises(DamagedSide) as damaged:
+            merge_texts(good, text, good)
+        assert damaged.value.message.startswith(said), damaged.value.message
+        assert damaged.value.hint == (
+            "fix that side's session.json (or take the other with 'git checkout --ours' "
+            "or '--theirs'), then 'git add' it"
+        )
+        assert damaged.value.exit_code == 1
+    with pytest.raises(DamagedSide, match=r"^theirs is not"):
+        merge_texts(good, good, "{not json")
+    with pytest.raises(DamagedSide, match=r"^the common ancestor is not"):
+        merge_texts("{not json", good, good)
+
+
+def test_the_session_that_started_first_is_the_same_from_either_clone() -> None:
+    import json
+
+    from resetkit.record.merge import started_first
+
+    paris = json.dumps({"started_at": "2026-12-03T10:00:00+01:00"})  # 09:00 UTC
+    new_york = json.dumps({"started_at": "2026-12-03T04:00:30-05:00"})  # 09:00:30 UTC
+    assert started_first(paris, new_york) and not started_first(new_york, paris)
+    same = json.dumps({"started_at": "2026-12-03T09:00:00+00:00", "id": "b"})
+    twin = json.dumps({"started_at": "2026-12-03T10:00:00+01:00", "id": "a"})
+    assert started_first(same, twin) != started_first(twin, same)  # the texts decide a tie
+    assert started_first(paris, paris)

@@ -145,6 +145,8 @@ def _instant(stamp: Any) -> datetime:
 
 def _stamp(record: Record) -> datetime:
     """When a side last changed the session: its latest event, end or start."""
+    # Both sides of one session share its start, and every change and end come after it:
+    # mutants of the start's part are equivalent.
     times = [_instant(record.get("started_at")), _instant(record.get("ended_at"))]
     for item in _items(record.get("answers") or {}):
         times += [_instant(event.get("at")) for event in item.get("history") or []]
@@ -257,6 +259,7 @@ def _merge_item(
     )
     merged = dict(ours)
     for field in ("what", "owner", "owner_name", "critical_path"):
+        # This clone's wording on a conflict (None there is as false: equivalent).
         value = _three_way(start.get(field), ours.get(field), theirs.get(field), False)
         if value is not None or field in ours or field in theirs:
             merged[field] = value
