@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 # The review's "Which answer?" choice that changes none; no question id can be it.
 BACK_TO_REVIEW = " back"
 
+
 class SessionInterrupted(ResetkitError):
     """Ctrl-C or EOF during a run: everything answered so far is saved."""
 
