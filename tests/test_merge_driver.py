@@ -124,3 +124,36 @@ def test_a_pull_keeps_the_items_only_the_other_clone_added(
     assert pulled.returncode == 0, pulled.stderr
     whats = [i["what"] for i in items_of(bob)]
     assert whats[-2:] == ["Bob's new item", "Ann's new item"]
+
+
+@pytest.mark.parametrize("side", ["ours", "theirs"])
+def test_a_side_that_is_not_utf8_is_named_with_the_way_out(tmp_path: Path, side: str) -> None:
+    from resetkit.record.merge import DamagedSide
+    from resetkit.record.team import merge_record_files
+
+    record = reset_record()
+    base, ours, theirs = (write(tmp_path / f"{n}.json", record) for n in ("b", "o", "t"))
+    (ours if side == "ours" else theirs).write_bytes(b'{"customer": "\xff"}')
+    with pytest.raises(DamagedSide) as damaged:
+        merge_record_files(base, ours, theirs, "notes/acme/x/session.json")
+    assert damaged.value.message == f"notes/acme/x/session.json: {side} is not UTF-8 text"
+    assert damaged.value.hint == (
+        "take one side whole with 'git checkout --ours' or '--theirs', then 'git add' it"
+    )
+    with pytest.raises(DamagedSide) as unnamed:
+        merge_record_files(base, ours, theirs)  # no %P from an older git config: the file
+    assert unnamed.value.message.startswith(f"{ours}: ")
+
+
+def test_a_damaged_side_keeps_the_hint_of_what_to_do(tmp_path: Path) -> None:
+    from resetkit.record.merge import DamagedSide
+    from resetkit.record.team import merge_record_files
+
+    record = reset_record()
+    base, ours = write(tmp_path / "b.json", record), write(tmp_path / "o.json", record)
+    theirs = tmp_path / "t.json"
+    theirs.write_text("{not json", "utf-8")
+    with pytest.raises(DamagedSide) as damaged:
+        merge_record_files(base, ours, theirs, "notes/acme/x/session.json")
+    assert damaged.value.message.startswith("notes/acme/x/session.json: theirs is not")
+    assert damaged.value.hint.startswith("fix that side's session.json")

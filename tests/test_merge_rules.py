@@ -527,7 +527,9 @@ def test_a_damaged_side_says_which_side_what_is_wrong_and_what_to_do() -> None:
         }
     ).model_dump_json()
     wrong_kind = json.dumps(json.loads(good) | {"customer": 12})
+    nested = json.dumps(json.loads(good) | {"attendees": [{"name": 1}]})
     cases = {
+        nested: "ours is not a readable session record: attendees.0.name: Input should be",
         "{not json": "ours is not a readable session record: not valid JSON (",
         f"<<<<<<< HEAD\n{good}\n=======\n{good}\n>>>>>>> x\n": (
             "ours is not a readable session record: it holds git's conflict markers"
@@ -561,3 +563,70 @@ def test_the_session_that_started_first_is_the_same_from_either_clone() -> None:
     twin = json.dumps({"started_at": "2026-12-03T10:00:00+01:00", "id": "a"})
     assert started_first(same, twin) != started_first(twin, same)  # the texts decide a tie
     assert started_first(paris, paris)
+
+
+def test_the_flag_of_an_undated_item_says_no_date() -> None:
+    base = base_record()
+    actions(base)[0]["due"] = None
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    actions(ours)[0]["history"] = [event("done", "2026-12-02T10:00:00+00:00", "Ann")]
+    actions(theirs)[0]["history"] = [event("dropped", "2026-12-03T10:00:00+00:00", "Bob")]
+    flag = actions(merge_records(base, ours, theirs))[0]["flag"]
+    assert flag.endswith("it is now dropped, due no date")
+
+
+def test_a_time_written_without_an_offset_counts_as_utc_in_any_zone(zoned: None) -> None:
+    import os
+    import time
+
+    os.environ["TZ"] = "Asia/Tokyo"  # naive times read as local would move nine hours
+    time.tzset()
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    actions(ours)[0]["history"] = [event("moved", "2026-12-03T09:00:00", "Ann", "2027-01-05")]
+    actions(theirs)[0]["history"] = [
+        event("moved", "2026-12-03T09:00:01+00:00", "Bob", "2027-01-09")
+    ]
+    for merged in (merge_records(base, ours, theirs), merge_records(base, theirs, ours)):
+        item = actions(merged)[0]
+        assert [e["by"] for e in item["history"]] == ["Ann", "Bob"]
+        assert item["due"] == "2027-01-09"
+
+
+def test_items_removed_here_and_added_there_keep_the_added_ones() -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["answers"]["actions"] = []
+    ours["ended_at"] = "2026-11-25T11:00:00+00:00"  # this clone changed the session last
+    actions(theirs).append(item("new"))
+    merged = by_id(merge_records(base, ours, theirs))
+    assert "new" in merged and set(ITEM_IDS) <= set(merged)
+
+
+def test_a_common_ancestor_whose_items_lack_ids_is_no_ancestor_for_them() -> None:
+    base = base_record()
+    base["answers"]["actions"] = [{"what": "Call legal"}]
+    ours, theirs = base_record(), base_record()
+    actions(theirs)[0]["status"] = "done"
+    merged = by_id(merge_records(base, ours, theirs))
+    assert set(merged) == set(ITEM_IDS)
+
+
+def test_a_reopened_item_is_open_after_the_merge() -> None:
+    base = base_record()
+    actions(base)[0]["status"] = "done"
+    actions(base)[0]["history"] = [event("done", "2026-12-01T10:00:00+00:00", "Ann")]
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    actions(ours)[0]["history"].append(event("reopened", "2026-12-02T10:00:00+00:00", "Ann"))
+    actions(theirs)[1]["history"] = [event("done", "2026-12-02T11:00:00+00:00", "Bob")]
+    merged = by_id(merge_records(base, ours, theirs))
+    assert merged[ITEM_IDS[0]]["status"] == "open"
+    assert merged[ITEM_IDS[1]]["status"] == "done"
+
+
+def test_two_different_flags_keep_this_clones() -> None:
+    base = base_record()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    actions(ours)[0]["flag"] = "seen here"
+    actions(theirs)[0]["flag"] = "seen there"
+    assert actions(merge_records(base, ours, theirs))[0]["flag"] == "seen here"

@@ -140,6 +140,7 @@ def _instant(stamp: Any) -> datetime:
         moment = datetime.fromisoformat(str(stamp))
     except ValueError:
         return _NEVER
+    # Aware times compare by instant whatever their zone: astimezone's argument is equivalent.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -264,6 +265,7 @@ def _merge_item(
         if value is not None or field in ours or field in theirs:
             merged[field] = value
         else:  # left out by both (an older resetkit's item): the model's default holds
+            # (merged is ours, which lacks it too: the pop is a guard, its mutants equivalent)
             merged.pop(field, None)
     merged["history"] = events
     # Replay every event since the common ancestor on its state: the later change wins.
@@ -278,7 +280,8 @@ def _merge_item(
         elif event.get("kind") == "reopened":
             status = "open"
     merged["status"], merged["due"] = status, due
-    # A flag cleared on one side (settled, or the item changed since) stays cleared.
+    # A flag cleared on one side (settled, or the item changed since) stays cleared. A missing
+    # flag read as None, or None for False, comes out alike (no flag): equivalent.
     flag = _three_way(start.get("flag", ""), ours.get("flag", ""), theirs.get("flag", ""), False)
     merged.pop("flag", None)
     if flag:

@@ -283,7 +283,7 @@ def merge_record_files(base: Path, ours: Path, theirs: Path, name: str = "") -> 
 
     def text(path: Path) -> str | None:
         try:
-            content = path.read_bytes().decode("utf-8")
+            content = path.read_bytes().decode("utf-8")  # "UTF-8" the same: equivalent
         except UnicodeDecodeError:
             raise DamagedSide(
                 f"{name or ours}: {'ours' if path == ours else 'theirs'} is not UTF-8 text",
