@@ -534,9 +534,11 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
             continue
     else:
         raise UsageError(f"too many sessions named {folder.name} in {folder.parent}")
-    record = json.loads(later)
-    record["id"] = session_id(moved)
-    write_text_atomic(moved / RECORD_FILE, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    from resetkit.record.session import Session, record_text
+
+    record = Session.model_validate_json(later)
+    record.id = session_id(moved)
+    write_text_atomic(moved / RECORD_FILE, record_text(record))  # as every record is written
     write_text_atomic(path, first)
     for changed in (folder, moved):
         tell_the_index(changed)
