@@ -31,7 +31,7 @@ def test_a_script_cannot_move_an_item_into_the_past(run, isolated: Path) -> None
     args = ["actions", "move", item["id"], "--due", YESTERDAY, "--reason", "x"]
     refused = run(*args, "--notes-dir", str(notes))
     assert refused.exit_code == 2
-    assert f"{YESTERDAY} is in the past (1 day(s) ago)" in refused.stderr
+    assert f"{YESTERDAY} is in the past (1 day ago)" in refused.stderr
     assert "--allow-past" in refused.stderr
     assert moved_to(driven.folder) == item["due"]
     allowed = run(*args, "--allow-past", "--notes-dir", str(notes))
@@ -65,7 +65,7 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
         dimensions=(40, 120),
     )
     try:
-        child.expect_exact(f"{YESTERDAY} is in the past (1 day(s) ago)")
+        child.expect_exact(f"{YESTERDAY} is in the past (1 day ago)")
         child.expect_exact("Move the item there anyway?")
         child.send(reply)
         child.expect(pexpect.EOF)

@@ -368,7 +368,7 @@ def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: 
     assert int(done["sequence"]) > int(before["Send the recap"]["sequence"])
     moved = after["Fix the export"]
     assert moved.decoded("due") == date.fromisoformat(day(9))
-    assert "moved 1 time(s)" in str(moved["summary"])
+    assert "moved 1 time" in str(moved["summary"])
     assert "Waiting on legal" in str(moved["description"])
     assert int(moved["sequence"]) == 1
     assert str(after["Train the admin"]["status"]) == "NEEDS-ACTION"
@@ -597,7 +597,7 @@ def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:
     result = run("ledger", "--format", "md", "--notes-dir", str(notes))
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert "us: 1 of 2 kept on time, 1 done late, 1 moved (2 time(s), +10 day(s) in all)" in text
+    assert "us: 1 of 2 kept on time, 1 done late, 1 moved (2 times, +10 days in all)" in text
     for reason in ("Legal review", "Sick leave", "Budget freeze"):
         assert re.search(rf"  - .+, moved [+-]\d+d: {reason}", text), text
     assert f"{TODAY.year - 1}-Q2 50%, {TODAY.year - 1}-Q3 0%" in text
@@ -666,7 +666,7 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     assert text.startswith("# Before the call: Acme \\[bold\\]Corp\\[/\\]\n")
-    assert "3 session(s) with them" in text  # the discarded one left out
+    assert "3 sessions with them" in text  # the discarded one left out
     held = written_date(date.fromisoformat(last_year("10-20")))
     assert held in text and "complete, agreed; 55 min" in text
     sessions = text.split("## Last sessions")[1].split("##")[0]
@@ -676,7 +676,7 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     assert "Name a new champion (customer;" in text
     assert "Send the recap" not in text
     assert "us: 1 of 2 kept on time, 1 overdue, 1 moved" in text
-    assert "14 hour(s) last month against 2,400 a month: On the high side" in text
+    assert "14 hours last month against 2,400 a month: On the high side" in text
     assert "run recovery: Their champion left" in text
     tokens = MarkdownIt().enable("table").parse(text)
     assert not [t for t in tokens if t.type in ("table_open", "html_inline", "html_block")]

@@ -162,7 +162,7 @@ def test_an_action_item_without_a_due_date_has_none(due: Any) -> None:
     [
         (
             {"what": "x", "colour": "red", "size": 1},
-            "action item has unknown field(s): colour, size",
+            "action item has unknown fields: colour, size",
         ),
         ({"owner": "us"}, "every action item needs a 'what'"),
         ({"what": "   "}, "every action item needs a 'what'"),

@@ -134,7 +134,7 @@ def test_export_markdown_joins_notes_with_a_contents_list(run, isolated: Path) -
     )
     assert result.exit_code == 0 and result.stdout == ""
     text = output.read_text("utf-8")
-    assert "2 session(s)." in text
+    assert "2 sessions." in text
     assert "1. [Globex: Postmortem after a cancellation, 2026-11-24](#session-1)" in text
     assert (
         '<a id="session-2"></a>' in text and "## Postmortem after a cancellation: Initech" in text

@@ -156,7 +156,7 @@ def test_show_invalid_playbook_prints_its_problems_and_exits_2(run, isolated: Pa
 def test_validate_all_builtins_passes(run) -> None:
     result = run("validate")
     assert result.exit_code == 0
-    assert "5 playbook(s) checked: all valid" in result.stderr
+    assert "5 playbooks checked: all valid" in result.stderr
 
 
 def test_validate_json_reports_problems_with_positions(run, isolated: Path) -> None:

@@ -300,7 +300,7 @@ def test_builtin_examples_are_up_to_date(run) -> None:
     assert sorted({path.parent.name for path in builtin_examples()}) == BUILTINS
     result = run("preview", "--check", *BUILTINS)
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert result.stderr == f"{len(builtin_examples())} example(s) checked: all up to date\n"
+    assert result.stderr == f"{len(builtin_examples())} examples checked: all up to date\n"
 
 
 def test_check_fails_after_a_playbook_change_and_passes_after_update(run, isolated: Path) -> None:
@@ -359,8 +359,8 @@ def test_list_and_validate_do_not_take_examples_for_playbooks(run, isolated: Pat
     assert sorted(row["id"] for row in yaml.safe_load(listed.stdout)) == BUILTINS
     result = run("validate")
     assert result.exit_code == 0
-    assert result.stderr == "5 playbook(s) checked: all valid\n"  # our reset is a copy
-    assert run("validate", "playbooks").stderr == "1 playbook(s) checked: all valid\n"
+    assert result.stderr == "5 playbooks checked: all valid\n"  # our reset is a copy
+    assert run("validate", "playbooks").stderr == "1 playbook checked: all valid\n"
 
 
 def test_the_pre_commit_hooks_validate_playbooks_only_and_check_the_examples() -> None:

@@ -185,7 +185,7 @@ def test_ctrl_c_keeps_answers_and_resume_continues(spawn, isolated: Path) -> Non
     assert "first-reaction" not in kept["answers"]
 
     resumed = spawn("resume")
-    resumed.expect_exact("3 answer(s) kept")
+    resumed.expect_exact("3 answers kept")
     resumed.expect_exact("How did they react to the opener?")
     resumed.send("Fine\r")
     resumed.expect_exact("What did you confirm we can do")
@@ -250,7 +250,7 @@ def test_follow_up_reviews_open_actions_before_the_walk(spawn, isolated: Path) -
     child = spawn(
         "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
     )
-    child.expect_exact("1 open action item(s)")
+    child.expect_exact("1 open action item")
     answer(child, "What happened to it?", DOWN + "\r")  # Done (the cursor starts on open)
     answer(child, "Note (optional)", "Sent on Monday\r")
     child.expect_exact("Date of the last real conversation")

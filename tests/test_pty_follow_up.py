@@ -28,7 +28,7 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     earlier, ids = earlier_with_three_items(isolated / "notes")
     session_id = "acme-corp/" + earlier.name
     child = spawn("start", "risk-check", "--customer", "Acme Corp", "--follow-up", session_id)
-    child.expect_exact("3 open action item(s)")
+    child.expect_exact("3 open action items")
     child.expect_exact("Send the recap")
     answer(child, "What happened to it?", DOWN + "\r")  # Done
     answer(child, "Note (optional)", "Sent\r")
@@ -45,7 +45,7 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     assert "Changes since the meeting" in plan  # rebuilt at the change, not at the end
 
     resumed = spawn("resume")
-    resumed.expect_exact("2 open action item(s) left to review")
+    resumed.expect_exact("2 open action items left to review")
     resumed.expect_exact("Share the roadmap")
     answer(resumed, "What happened to it?", "\r")  # still open: where the cursor starts
     answer(resumed, "Note (optional)", "Waiting for their IT\r")

@@ -194,7 +194,7 @@ def test_term_dumb_chooses_plain_mode_and_ctrl_d_keeps_the_answers(isolated: Pat
     assert json.loads(record.read_text("utf-8"))["answers"]["last-contact"] == str(TODAY)
 
     resumed = spawn(isolated, ["resume"], TERM="dumb")
-    resumed.expect_exact(b"1 answer(s) kept")
+    resumed.expect_exact(b"1 answer kept")
     resumed.expect_exact(b"? How long since that conversation?")
     resumed.send(b"1\r")
     resumed.expect_exact(b"Answer: Under a month")

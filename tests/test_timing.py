@@ -200,7 +200,7 @@ def test_sections_the_playbook_no_longer_has_are_ignored(run, notes: Path, sync:
     assert whole["sections"][1]["median_minutes"] == 5
     table = run("timing", "sync", "--notes-dir", str(notes))
     assert table.exit_code == 0
-    assert "1 session(s) ran another version of the playbook" in table.stderr
+    assert "1 session ran another version of the playbook" in table.stderr
 
 
 def test_only_complete_sessions_count(run, notes: Path, sync: Path) -> None:
@@ -269,7 +269,7 @@ def test_piped_table_csv_and_markdown_carry_the_same_figures(run, notes: Path, s
     assert rows[0] == ["SECTION", "TIMEBOX", "SESSIONS", "SKIPPED", "MEDIAN", "P80", "OVER"]
     assert rows[2] == ["news", "5m", "5", "0", "6.0", "8.4", "60% (3)"]
     assert rows[5][0] == "extra-topic (when)"
-    assert table.stderr.startswith("sync (version 2, 30m): 5 complete session(s)")
+    assert table.stderr.startswith("sync (version 2, 30m): 5 complete sessions")
 
     records = list(
         csv.DictReader(
@@ -306,7 +306,7 @@ def test_too_few_sessions_suggest_nothing(run, notes: Path, sync: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "resetkit: only 4 complete session(s) of sync: new timeboxes need at least 5"
+        "resetkit: only 4 complete sessions of sync: new timeboxes need at least 5"
     )
     assert result.stderr.count("\n") == 1
 

@@ -24,6 +24,7 @@ from resetkit.cli.output import (
     table,
     write_json,
 )
+from resetkit.words import counted
 
 actions_app = typer.Typer(
     cls=Commands,
@@ -263,7 +264,8 @@ def _move_plan(notes_dir: Path | None, action_id: str, event: Any, new_due: Any)
     sys.stderr.write(f"{changed.item.id} moved: {' '.join(changed.item.what.split())}\n")
     for item in moved.shifted:
         sys.stderr.write(
-            f"{item.id} moved {moved.days:+d} day(s) with it: {' '.join(item.what.split())}\n"
+            f"{item.id} moved {counted(moved.days, 'day', sign=True)} with it: "
+            f"{' '.join(item.what.split())}\n"
         )
     if not changed.plan_rebuilt:
         sys.stderr.write(

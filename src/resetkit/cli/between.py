@@ -27,6 +27,7 @@ from resetkit.cli.output import (
     table,
     write_json,
 )
+from resetkit.words import counted
 
 
 class DueFormat(StrEnum):
@@ -96,7 +97,7 @@ def due(
                 ]
             )
     if not rows:
-        sys.stderr.write(f"nothing overdue or due within {span.days} day(s)\n")
+        sys.stderr.write(f"nothing overdue or due within {counted(span.days, 'day')}\n")
         return
     table(["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"], rows, droppable=("OWNER",))
 

@@ -11,6 +11,7 @@ import typer
 
 from resetkit.cli.complete import playbook_ids
 from resetkit.errors import EXIT_INVALID
+from resetkit.words import counted
 
 if TYPE_CHECKING:
     from resetkit.places import Entry
@@ -64,7 +65,7 @@ def list_playbooks(
             }
         except InputInvalid as error:
             row |= {
-                "title": f"invalid: {len(error.problems)} problem(s), see "
+                "title": f"invalid: {counted(len(error.problems), 'problem')}, see "
                 f"'resetkit validate {entry.path}'",
                 "duration": "",
                 "sections": None,
@@ -136,7 +137,10 @@ def _show_sources(reference: str) -> None:
     files = {origin.file for _, origin in keys}
     files |= {section.origin.file for section in sections}
     files |= {origin.file for section in sections for _, origin in section.changed}
-    lines = [f"{playbook.id}: {len(sections)} section(s) from {len(files)} file(s)", "SECTIONS"]
+    lines = [
+        f"{playbook.id}: {counted(len(sections), 'section')} from {counted(len(files), 'file')}",
+        "SECTIONS",
+    ]
     for section in sections:
         lines.append(f"  {section.id:<20} {section.origin}")
         lines += [f"    {key:<18} {origin}" for key, origin in section.changed]
@@ -208,8 +212,8 @@ def validate(
             for problem in result["problems"]:
                 sys.stdout.write(f"{visible(str(problem))}\n")
         count = sum(len(r["problems"]) for r in results)
-        summary = f"{len(results)} playbook(s) checked: " + (
-            f"{len(invalid)} invalid, {count} problem(s)" if invalid else "all valid"
+        summary = f"{counted(len(results), 'playbook')} checked: " + (
+            f"{len(invalid)} invalid, {counted(count, 'problem')}" if invalid else "all valid"
         )
         sys.stderr.write(summary + "\n")
     if invalid:
@@ -375,7 +379,7 @@ def _examples(examples: "list[Any]", update: bool) -> None:
                     said = f"{where} differs from what {answers} renders now"
                 sys.stdout.write(visible(said + "\n"))
                 sys.stdout.write(f"{diff}\n")
-    summary = f"{len(examples)} example(s) checked"
+    summary = f"{counted(len(examples), 'example')} checked"
     if broken:
         summary += f"; {len(broken)} cannot be rendered (fix its answers or the playbook)"
     if stale:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from resetkit import dates
 from resetkit.errors import StorageError, UsageError
+from resetkit.words import counted
 
 if TYPE_CHECKING:
     from resetkit.record.session import ActionEvent, ActionItem, Session
@@ -189,7 +190,7 @@ def refuse_past_due(new_due: date, today: date) -> None:
     if new_due < today:
         days = (today - new_due).days
         raise DateInThePast(
-            f"{new_due.isoformat()} is in the past ({days} day(s) ago)",
+            f"{new_due.isoformat()} is in the past ({counted(days, 'day')} ago)",
             hint="pass --allow-past to move the item there anyway",
         )
 

@@ -14,6 +14,7 @@ from resetkit.history.ledger import ledger_line, promise_ledger
 from resetkit.history.read import Stored, recorded_of
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
+from resetkit.words import counted
 
 LAST_SESSIONS = 5
 COST_PLAYBOOK = "risk-check"
@@ -229,7 +230,10 @@ def cost_line(cost: Cost) -> str:
     spent = (
         "hours not logged"
         if cost.hours_last_month is None
-        else (f"{cost.hours_last_month:g} hour(s) last month")
+        else (
+            f"{cost.hours_last_month:g} "
+            f"{'hour' if cost.hours_last_month == 1 else 'hours'} last month"
+        )
     )
     pays = "" if cost.monthly_value is None else f" against {cost.monthly_value:,.0f} a month"
     verdict = f": {_one_line(cost.verdict)}" if cost.verdict else ""
@@ -247,7 +251,7 @@ def item_line(item: OpenItem) -> str:
     """An open item in words, with its due date and slips."""
     due = f"due {written_date(item.due)}" if item.due else "no date"
     if item.overdue_days:
-        due += f", {item.overdue_days} day(s) late"
+        due += f", {counted(item.overdue_days, 'day')} late"
     line = f"{item.what} ({item.owner}; {due}; id {item.id})"
     for slip in item.slips:
         line += f"; moved from {slip.from_due} to {slip.to_due}"
@@ -259,7 +263,7 @@ def brief_markdown(brief: Brief) -> str:
     """The brief as Markdown, every text from a record escaped."""
     out = [f"# Before the call: {escape(_one_line(brief.customer))}", ""]
     out += [
-        f"{brief.session_count} session(s) with them, {hours(brief.meeting_minutes)} "
+        f"{counted(brief.session_count, 'session')} with them, {hours(brief.meeting_minutes)} "
         f"in meetings; today is {written_date(brief.today)}.",
         "",
         "## Last sessions",

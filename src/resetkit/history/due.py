@@ -15,6 +15,7 @@ from resetkit.history.read import Stored, recorded_of, with_actions
 from resetkit.record.calendar import FollowUp, Reminder
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
+from resetkit.words import counted
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def digest_markdown(digest: Digest) -> str:
     for group in digest.customers:
         lines += [f"## {escape(_one_line(group.customer))}", ""]
         for found in group.overdue:
-            late = f"**Overdue {found.overdue_days} day(s)** (due {_due_on(found)})"
+            late = f"**Overdue {counted(found.overdue_days, 'day')}** (due {_due_on(found)})"
             lines.append(_item_markdown(found, late))
         for found in group.soon:
             lines.append(_item_markdown(found, f"Due {_due_on(found)}"))
@@ -283,7 +284,7 @@ def calendar_entries(
             what = _one_line(action.get("what", ""))
             summary = f"{what} ({_one_line(session.customer)})"
             if slips:
-                summary += f", moved {len(slips)} time(s)"
+                summary += f", moved {counted(len(slips), 'time')}"
             description = [
                 f"Owner: {owner_label(action)}",
                 f"Customer: {_one_line(session.customer)}",

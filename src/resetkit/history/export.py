@@ -21,6 +21,7 @@ from resetkit.history.cells import (
     session_row,
 )
 from resetkit.history.read import Filters, History, Stored
+from resetkit.words import counted
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -120,7 +121,7 @@ def export_markdown(stored: list[Stored], title: str, problems: list[str] | None
         except (OSError, UnicodeDecodeError) as error:
             if problems is not None:
                 problems.append(f"skipped {path}: cannot read it ({error})")
-    out = [f"# {escape(title)}", "", f"{len(texts)} session(s).", "", "## Contents", ""]
+    out = [f"# {escape(title)}", "", f"{counted(len(texts), 'session')}.", "", "## Contents", ""]
     for number, (item, _) in enumerate(texts, start=1):
         record = item.record
         out.append(

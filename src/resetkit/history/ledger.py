@@ -10,6 +10,7 @@ from typing import Any
 from resetkit import dates
 from resetkit.history.read import Stored, with_actions
 from resetkit.record.render import escape
+from resetkit.words import counted
 
 OWNERS = ("us", "customer", "both")
 
@@ -180,7 +181,8 @@ def owner_line(owner: str, tally: Tally) -> str:
         parts.append(f"{tally.overdue} overdue")
     if tally.moved:
         parts.append(
-            f"{tally.moved} moved ({tally.moves} time(s), {tally.moved_days:+d} day(s) in all)"
+            f"{tally.moved} moved ({counted(tally.moves, 'time')}, "
+            f"{counted(tally.moved_days, 'day', sign=True)} in all)"
         )
     if tally.open:
         parts.append(f"{tally.open} still open")

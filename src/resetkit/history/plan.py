@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from resetkit.errors import UsageError
 from resetkit.history.actions import Settled, change_action, find_action
+from resetkit.words import counted
 
 if TYPE_CHECKING:
     from resetkit.record.session import ActionEvent, ActionItem
@@ -86,7 +87,7 @@ def _shifted(item: ActionItem, days: int) -> date:
         return in_range(date.fromordinal(max(1, item.due.toordinal() + days)))
     except (DateOutOfRange, ValueError):
         raise UsageError(
-            f"moving the plan by {days:+,} day(s) would take item {item.id} (due "
+            f"moving the plan by {counted(days, 'day', sign=True)} would take item {item.id} (due "
             f"{item.due.isoformat()}) outside the dates resetkit takes ({FIRST_DAY.isoformat()} "
             f"to {LAST_DAY.isoformat()}); nothing was moved",
             hint="move fewer days, or move that item without --with-later",

@@ -14,6 +14,7 @@ from resetkit.errors import UsageError
 from resetkit.format.model import Playbook
 from resetkit.format.timebox_patch import patch_base, timebox_patch
 from resetkit.places import builtin_dir
+from resetkit.words import counted
 
 # Fewer complete sessions than this (of the playbook, or that ran a section) suggest nothing.
 MIN_SESSIONS = 5
@@ -282,7 +283,7 @@ def suggest(found: Timing, playbook: Playbook, path: Path, cwd: Path) -> Suggest
     if found.sessions < MIN_SESSIONS:
         since = f" since {found.since.isoformat()}" if found.since else ""
         raise UsageError(
-            f"only {found.sessions} complete session(s) of {playbook.id}{since}: new "
+            f"only {counted(found.sessions, 'complete session')} of {playbook.id}{since}: new "
             f"timeboxes need at least {MIN_SESSIONS}",
             hint="hold more meetings with it, or count from an earlier --since",
         )
@@ -317,7 +318,7 @@ def _heading(found: Timing) -> str:
     since = f" since {found.since.isoformat()}" if found.since else ""
     return (
         f"{found.playbook_id} (version {found.version}, {format_minutes(found.duration)}): "
-        f"{found.sessions} complete session(s){since}; minutes spent per section"
+        f"{counted(found.sessions, 'complete session')}{since}; minutes spent per section"
     )
 
 
@@ -329,14 +330,14 @@ def _notes(found: Timing) -> list[str]:
         notes.append("(when): a section with a condition, time on top of the plan.")
     if found.scaled:
         notes.append(
-            f"{found.scaled} session(s) planned at another length: their minutes are scaled "
-            f"to {format_minutes(found.duration)}; each is over when it passed its own scaled "
-            "timebox."
+            f"{counted(found.scaled, 'session')} planned at another length: their minutes are "
+            f"scaled to {format_minutes(found.duration)}; each is over when it passed its own "
+            "scaled timebox."
         )
     if found.older:
         notes.append(
-            f"{found.older} session(s) ran another version of the playbook: only the sections "
-            "it still has count."
+            f"{counted(found.older, 'session')} ran another version of the playbook: only the "
+            "sections it still has count."
         )
     return notes
 

@@ -37,6 +37,7 @@ from resetkit.storage import (
     read_bytes_no_follow,
     write_text_atomic,
 )
+from resetkit.words import counted
 
 PREVIOUS_FILE = "session.prev.json"
 # Held (flock) by whoever reads, changes and writes the record: every save goes through it.
@@ -436,7 +437,7 @@ def load(folder: Path) -> Session:
         return Session.model_validate_json(text)
     except ValidationError as error:
         raise UsageError(
-            f"{path}: the session record is damaged ({error.error_count()} problem(s), "
+            f"{path}: the session record is damaged ({counted(error.error_count(), 'problem')}, "
             f"first {describe_damage(error)})",
             hint="restore it from a backup, or start a new session",
         ) from None

@@ -21,6 +21,7 @@ from pathlib import Path
 from resetkit.errors import EXIT_INVALID, ResetkitError, UsageError
 from resetkit.places import CONFIG_FILE, check_config, session_id
 from resetkit.storage import RECORD_FILE, write_bytes_atomic, write_text_atomic
+from resetkit.words import counted
 
 RECORD_DRIVER = "resetkit-record"
 DERIVED_DRIVER = "resetkit-derived"
@@ -154,7 +155,9 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     tracked = [name for name in tracked if name]
     if tracked:
         _git(top, "rm", "--cached", "-q", "--", *tracked)
-        done.append(f"stopped tracking {len(tracked)} session.prev.json file(s) (kept on disk)")
+        done.append(
+            f"stopped tracking {counted(len(tracked), 'session.prev.json file')} (kept on disk)"
+        )
     return done or ["nothing to do: this repository is set up already"]
 
 

@@ -97,7 +97,10 @@ def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:
     known.add("flag")  # set by a merge of two clones' records (record/merge.py)
     unknown = set(item) - known
     if unknown:
-        raise AnswerError(f"action item has unknown field(s): {', '.join(sorted(unknown))}")
+        names = ", ".join(sorted(unknown))
+        raise AnswerError(
+            f"action item has unknown {'field' if len(unknown) == 1 else 'fields'}: {names}"
+        )
     what = item.get("what")
     if not isinstance(what, str) or not what.strip():
         raise AnswerError("every action item needs a 'what'")

@@ -14,6 +14,7 @@ from resetkit.run.live import SessionInterrupted
 from resetkit.run.prompts import Prompter
 from resetkit.run.screen import escape_markup
 from resetkit.run.terminal import Interrupted
+from resetkit.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,7 +125,7 @@ def review_follow_up(
     save(session, folder)
     left = " left to review" if resumed else ""
     console.print(
-        f"Following up on {previous.id}: {len(items)} open action item(s){left}.",
+        f"Following up on {previous.id}: {counted(len(items), 'open action item')}{left}.",
         highlight=False,
         markup=False,
     )

@@ -39,6 +39,7 @@ from resetkit.run.answers import check_sheet, preview_day, read_answers
 from resetkit.run.live import Run
 from resetkit.run.prompts import ScriptedPrompter
 from resetkit.storage import write_bytes_atomic
+from resetkit.words import counted
 
 # A Monday; the day of a preview whose answers file gives no `preview_date:`.
 PREVIEW_DAY = date(2026, 1, 5)
@@ -291,5 +292,8 @@ def _diff(path: Path, committed: bytes | None, rendered: bytes | None) -> str:
         )
     )
     if len(lines) > DIFF_LINES:
-        lines = [*lines[:DIFF_LINES], f"... {len(lines) - DIFF_LINES} more line(s) of diff"]
+        lines = [
+            *lines[:DIFF_LINES],
+            f"... {counted(len(lines) - DIFF_LINES, 'more line')} of diff",
+        ]
     return "\n".join(visible(line) for line in lines)

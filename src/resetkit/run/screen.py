@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from resetkit.controls import visible
+from resetkit.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -161,7 +162,7 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
 
     rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}")
     console.print(
-        f"{brief.session_count} session(s) with them, {hours(brief.meeting_minutes)} in "
+        f"{counted(brief.session_count, 'session')} with them, {hours(brief.meeting_minutes)} in "
         f"meetings; today is {written_date(brief.today)}.",
         highlight=False,
     )

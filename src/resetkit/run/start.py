@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError, UsageError
+from resetkit.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -218,7 +219,8 @@ def _validated_first(
             taken = run.take_answers(sheet.answers)
             given = "standard input" if request.answers == "-" else request.answers
             console.print(
-                f"{taken} answer(s) taken from {given}; the review at the end shows them all.",
+                f"{counted(taken, 'answer')} taken from {given}; "
+                "the review at the end shows them all.",
                 markup=False,
                 highlight=False,
             )
@@ -273,7 +275,7 @@ def _scripted(
             changed = review_follow_up(earlier, run.session, folder, None, quiet, sheet.review)
             note = (
                 f"linked to {run.session.follows}; the review settled {changed} of its open "
-                "action item(s), the others stay open"
+                f"{'action item' if changed == 1 else 'action items'}, the others stay open"
             )
         run.walk()
         written = run.finish("save")
@@ -377,7 +379,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
             session.playbook_version = model.version
         console.print(
             f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
-            f"{len(session.answers)} answer(s) kept.",
+            f"{counted(len(session.answers), 'answer')} kept.",
             highlight=False,
         )
         finish_review(notes, session, folder, person, console)
