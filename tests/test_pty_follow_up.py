@@ -97,7 +97,7 @@ def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
     spawn,  # noqa: F811
     isolated: Path,
 ) -> None:
-    earlier, ids = earlier_with_three_items(isolated / "notes")
+    earlier, _ids = earlier_with_three_items(isolated / "notes")
     child = spawn(
         "start", "risk-check", "--customer", "Acme Corp", "--follow-up", "acme-corp/" + earlier.name
     )
