@@ -75,13 +75,13 @@ def _ask_verdict(
 
 
 def _said(verdict: Verdict) -> str:
-    """A verdict as the recap reads it: 'Moved to 2026-12-10: the vendor is late'."""
+    """A verdict as the recap reads it: 'Moved to 2026-12-10; note: the vendor is late'."""
     label = dict(REVIEW_CHOICES)[verdict.kind]
     if verdict.kind == "moved" and verdict.due is not None:
         label = f"Moved to {verdict.due.isoformat()}"
     elif verdict.kind == "open":
         label = "Still open"
-    return f"{label}: {verdict.note}" if verdict.note.strip() else label
+    return f"{label}; note: {verdict.note}" if verdict.note.strip() else label
 
 
 def _short(text: str, width: int = 48) -> str:
@@ -101,7 +101,7 @@ def _recap(
     for number, item in enumerate(items, start=1):
         verdict = said.get(item.id) or Verdict(kind="open")
         console.print(
-            f"  {number}. {escape_markup(_short(item.what))} → {escape_markup(_said(verdict))}",
+            f"  {number}. {escape_markup(_short(item.what))}: {escape_markup(_said(verdict))}",
             highlight=False,
         )
     options = [("save", "Save the review")]
@@ -109,7 +109,9 @@ def _recap(
         (str(number), f"Change {number}: {_short(item.what, 40)}")
         for number, item in enumerate(items, start=1)
     ]
-    chosen = prompter.pick("Save this review?", options, asking=Asking(can_go_back=True))
+    chosen = prompter.pick(
+        "Save this review?", options, asking=Asking(can_go_back=True), default="save"
+    )
     return None if chosen == "save" else int(chosen) - 1
 
 
