@@ -31,20 +31,23 @@ from resetkit.format.model import (
 )
 from resetkit.places import builtin_dir
 from resetkit.question_types import (
-    ANSWERED_ONLY,
-    COMPARING,
     KINDS,
+    AnswerError,
+    Asking,
     QuestionKind,
-    readme_table,
-    readme_with_table,
+    asked_as,
+    check_answer,
+    default_answer,
+    shown_answer,
 )
+from resetkit.question_types.kinds import ANSWERED_ONLY, COMPARING, only_answered
+from resetkit.question_types.readme import readme_table, readme_with_table
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import agenda_markdown, notes_markdown
 from resetkit.record.session import Attendee, begin, load
 from resetkit.run.answers import template
-from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.run.live import Run
-from resetkit.run.prompts import Asking, ScriptedPrompter, TerminalPrompter
+from resetkit.run.prompts import ScriptedPrompter, TerminalPrompter
 
 TODAY = date(2026, 11, 24)
 
@@ -64,7 +67,6 @@ def test_every_type_fills_every_entry(name: str) -> None:
         assert value is not None, f"{name}: no {field.name}"
         if isinstance(value, str | tuple):
             assert value, f"{name}: {field.name} is empty"
-    assert kind.condition_tests in (COMPARING, ANSWERED_ONLY)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,7 @@ def test_the_table_imports_no_models() -> None:
 def test_the_models_import_neither_the_table_nor_the_checks() -> None:
     script = (
         "import sys, resetkit.format.model\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('resetkit.run.checks', "
+        "print(sorted(m for m in sys.modules if m.startswith(("
         "'resetkit.question_types', 'resetkit.run.prompts'))))"
     )
     shown = subprocess.run(
@@ -161,24 +163,29 @@ def _rating_lint(question: RatingQuestion, path: Any) -> list[tuple[Any, str]]:
     return [] if question.stars > 1 else [((*path, "stars"), "a rating needs 2 stars or more")]
 
 
+# Only what differs from the defaults: the default, the answers template's value, the Markdown
+# of an answer written as typed are QuestionKind's own.
 RATING = QuestionKind(
     label="rating",
     how="a number of stars; Enter",
     plain_how="a number of stars; Enter",
     check=_check_rating,
-    default=lambda question, today: question.default,
     prompt=_ask_rating,
     shown=lambda question, value: "★" * value + "☆" * (question.stars - value),
-    condition_tests=COMPARING,
-    compares="a number of stars",
     condition_problem=_rating_condition,
     playbook_problems=_rating_lint,
     template_comment=lambda question: f"1 to {question.stars} stars",
-    template_example=lambda question: question.default,
-    agenda=lambda question: [f"out of {question.stars} stars"],
-    markdown=lambda question, value: f"{value} of {question.stars} stars",
-    recap=lambda question, value: f"{value} of {question.stars} stars",
+    agenda=lambda kit, question: [f"out of {question.stars} stars"],
+    markdown=lambda kit, question, value: f"{value} of {question.stars} stars",
+    recap=lambda kit, question, value: f"{value} of {question.stars} stars",
 )
+
+
+def test_what_a_condition_may_test_follows_from_its_problem() -> None:
+    assert RATING.condition_tests == COMPARING
+    assert dataclasses.replace(RATING, condition_problem=only_answered).condition_tests == (
+        ANSWERED_ONLY
+    )
 
 
 @pytest.fixture

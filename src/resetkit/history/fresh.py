@@ -52,7 +52,7 @@ from resetkit.history.index import (
     shape_of,
     writer,
 )
-from resetkit.record.action_items import action_item_entries
+from resetkit.question_types.action_items import action_item_entries
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,

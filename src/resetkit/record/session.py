@@ -28,7 +28,7 @@ from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import StorageError, UsageError
 from resetkit.format.model import Playbook
 from resetkit.places import portable_path, reserve_folder, session_id
-from resetkit.record.action_items import action_item_entries, holds_action_items
+from resetkit.question_types.action_items import action_item_entries, holds_action_items
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from resetkit.errors import ResetkitError, StorageError
+from resetkit.question_types import default_answer
 from resetkit.record.session import Session, Verdict, VerdictKind, save
-from resetkit.run.checks import default_answer
 from resetkit.run.live import SessionInterrupted
 from resetkit.run.prompts import Prompter
 from resetkit.run.screen import escape_markup

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from resetkit.run.checks import AnswerError, check_action_item, check_answer
+from resetkit.question_types import KINDS, AnswerError, Asking, Typed, check_answer
+from resetkit.question_types.checks import check_action_item
+from resetkit.question_types.ports import PICK_KEYS
 from resetkit.run.terminal import GoBack
 
 if TYPE_CHECKING:
@@ -17,19 +18,7 @@ if TYPE_CHECKING:
     # (question_types.KINDS), so the first question can be asked before the models are built
     # (see headstart.py).
     from resetkit.format.model import ActionItemsQuestion, AnyQuestion
-    from resetkit.run.terminal import Fragments, Frame, Typed
-
-SKIP = "__skip__"
-
-
-@dataclass
-class Asking:
-    """What a run hands a prompt besides the question: the clock, where to keep items as they
-    are entered, and whether there is a question to go back to."""
-
-    status: Callable[[], Fragments | None] | None = None
-    keep: Callable[[Any], None] | None = None  # told a list's items so far, after each one
-    can_go_back: bool = False
+    from resetkit.run.terminal import Frame
 
 
 class MissingAnswer(Exception):
@@ -85,13 +74,16 @@ class ScriptedPrompter:
         """A script reads nothing: it goes straight on."""
 
 
-PICK_KEYS = ["↑/↓: move", "Enter: pick"]
 OWNERS = [("us", "Us"), ("customer", "The customer"), ("both", "Both")]
 
 
 class TerminalPrompter:
     """Asks a person in a terminal (terminal.py draws each prompt); Ctrl-C or end of input
-    raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before."""
+    raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before.
+
+    It is the port the type table asks with (question_types.Prompts): `ask` hands it to the
+    entry of the question's type, which builds its prompt from `question_frame`, `typed`,
+    `choice`, `yes_no` and `ask_action_items`."""
 
     plain = False  # prompts drawn in place; plain.py's are written line by line
 
@@ -174,7 +166,6 @@ class TerminalPrompter:
 
     def line(self, message: str, needed: str) -> str:
         """One line of text that may not be blank; `needed` says why when it is."""
-        from resetkit.run.terminal import Typed
 
         def check(text: str) -> str:
             if not text.strip():
@@ -192,9 +183,6 @@ class TerminalPrompter:
         self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
     ) -> Any:
         """Ask in the way that suits the question's type, until the answer fits."""
-        # Imported here: the table's prompts are built on this module.
-        from resetkit.question_types import KINDS
-
         return KINDS[question.type].prompt(self, question, current, today, asking or Asking())
 
     # --- action items -------------------------------------------------------------------
@@ -287,8 +275,6 @@ class TerminalPrompter:
         """One action item asked field by field (Shift-Tab steps back a field); None when the
         'what' is left empty. GoBack from its first field leaves the question when `asking`
         allows it, else returns the item unchanged (None for a new one)."""
-        from resetkit.run.terminal import Typed
-
         fields: dict[str, Any] = dict(item or {})
         fields.setdefault("owner", "us")
         fields.setdefault("due", None)

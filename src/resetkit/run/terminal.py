@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from resetkit.question_types.ports import Fragments, Typed
+
 if TYPE_CHECKING:
     from prompt_toolkit.application import Application
     from prompt_toolkit.buffer import Buffer
@@ -36,8 +38,6 @@ class Interrupted(Exception):
 class GoBack(Exception):
     """The person asked to go back to the question before this one."""
 
-
-Fragments = list[tuple[str, str]]
 
 # Shift-Tab is the usual "back" key; some terminals (and tmux setups) do not pass it through,
 # so Ctrl-B does the same.
@@ -265,17 +265,6 @@ def _common_bindings(frame: Frame, going_back: Callable[[], None]) -> KeyBinding
 
 
 # --- typed answers ------------------------------------------------------------------------
-
-
-@dataclass
-class Typed:
-    """A typed field: how it is checked and how the checked value is shown once accepted."""
-
-    check: Callable[[str], Any]  # the value, or raises ValueError with a message
-    shown: Callable[[Any], str]
-    multiline: bool = False
-    lines_are_items: bool = False  # a list: one item per line, an empty line finishes
-    keep: Callable[[list[str]], None] | None = None  # told the items so far, as they grow
 
 
 def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
