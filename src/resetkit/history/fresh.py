@@ -222,7 +222,7 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
 
 def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The action items of a record (validated: each entry a mapping), by the rule the model,
-    the merge and the customer copy share (record/action_items.py)."""
+    the merge and the customer copy share (question_types/action_items.py)."""
     yield from action_item_entries(record["answers"])
 
 
