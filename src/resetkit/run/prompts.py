@@ -285,77 +285,21 @@ class TerminalPrompter:
         next_keys = ["Enter: next"]
         if item is None:
             next_keys.append("Enter on an empty line: no more items")
+        later = [self._item_owner, self._item_owner_name, self._item_due, self._item_critical]
         step = 0
-        while step < 5:
-            back = Asking(
-                status=asking.status if asking else None,
-                can_go_back=True,
-            )
+        while step <= len(later):
+            back = Asking(status=asking.status if asking else None, can_go_back=True)
             try:
                 if step == 0:
-                    typed = Typed(check=lambda text: text.strip(), shown=str)
-                    what = self.typed(
-                        self._frame(
-                            "What needs doing?",
-                            context,
-                            next_keys,
-                            back,
-                        ),
-                        typed,
-                        str(fields.get("what") or ""),
-                    )
+                    what = self._item_what(fields, context, next_keys, back)
                     if not what:
                         if item is None and question.required and number == 1:
                             self.notice("  at least one action item is needed")
                             continue
                         return item
                     fields["what"] = what
-                elif step == 1:
-                    fields["owner"] = self.choice(
-                        self._frame("Who owns it?", context, PICK_KEYS, back),
-                        list(OWNERS),
-                        default=fields["owner"],
-                    )
-                elif step == 2:
-
-                    def owner_name(text: str) -> str:
-                        # Refused here, in its field: checked only with the whole item, a
-                        # control character ended the run with the AnswerError.
-                        checked = check_action_item({"what": "x", "owner_name": text}, today)
-                        return str(checked["owner_name"])
-
-                    typed = Typed(check=owner_name, shown=lambda v: v or "(none)")
-                    fields["owner_name"] = self.typed(
-                        self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
-                        typed,
-                        str(fields.get("owner_name") or ""),
-                    )
-                elif step == 3:
-                    fallback = fields["due"] or "+7d"
-                    shown_due = check_action_item({"what": "x", "due": fallback}, today)["due"]
-
-                    def due(text: str, fallback: str = fallback) -> Any:
-                        checked = check_action_item(
-                            {"what": "x", "due": text.strip() or fallback}, today
-                        )
-                        return checked["due"]
-
-                    fields["due"] = self.typed(
-                        self._frame(
-                            "Due",
-                            context,
-                            ["YYYY-MM-DD or +14d", f"Enter alone: {shown_due}", "Enter: next"],
-                            back,
-                        ),
-                        Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
-                    )
                 else:
-                    critical = bool(fields["critical_path"])
-                    yes_no_keys = ["y: yes", "n: no", f"Enter: {'yes' if critical else 'no'}"]
-                    fields["critical_path"] = self.yes_no(
-                        self._frame("On the critical path?", context, yes_no_keys, back),
-                        bool(fields["critical_path"]),
-                    )
+                    later[step - 1](fields, context, back, today)
             except GoBack:
                 if step == 0:
                     if item is None and number == 1 and asking is not None:
@@ -365,6 +309,64 @@ class TerminalPrompter:
                 continue
             step += 1
         return check_action_item(fields, today)
+
+    # --- an action item's fields, one prompt each (GoBack steps back a field) --------------
+
+    def _item_what(
+        self, fields: dict[str, Any], context: str, keys: list[str], back: Asking
+    ) -> str:
+        typed = Typed(check=lambda text: text.strip(), shown=str)
+        frame = self._frame("What needs doing?", context, keys, back)
+        return str(self.typed(frame, typed, str(fields.get("what") or "")))
+
+    def _item_owner(self, fields: dict[str, Any], context: str, back: Asking, today: date) -> None:
+        fields["owner"] = self.choice(
+            self._frame("Who owns it?", context, PICK_KEYS, back),
+            list(OWNERS),
+            default=fields["owner"],
+        )
+
+    def _item_owner_name(
+        self, fields: dict[str, Any], context: str, back: Asking, today: date
+    ) -> None:
+        def owner_name(text: str) -> str:
+            # Refused here, in its field: checked only with the whole item, a control
+            # character ended the run with the AnswerError.
+            checked = check_action_item({"what": "x", "owner_name": text}, today)
+            return str(checked["owner_name"])
+
+        typed = Typed(check=owner_name, shown=lambda v: v or "(none)")
+        fields["owner_name"] = self.typed(
+            self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
+            typed,
+            str(fields.get("owner_name") or ""),
+        )
+
+    def _item_due(self, fields: dict[str, Any], context: str, back: Asking, today: date) -> None:
+        fallback = fields["due"] or "+7d"
+        shown_due = check_action_item({"what": "x", "due": fallback}, today)["due"]
+
+        def due(text: str) -> Any:
+            return check_action_item({"what": "x", "due": text.strip() or fallback}, today)["due"]
+
+        fields["due"] = self.typed(
+            self._frame(
+                "Due",
+                context,
+                ["YYYY-MM-DD or +14d", f"Enter alone: {shown_due}", "Enter: next"],
+                back,
+            ),
+            Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
+        )
+
+    def _item_critical(
+        self, fields: dict[str, Any], context: str, back: Asking, today: date
+    ) -> None:
+        critical = bool(fields["critical_path"])
+        keys = ["y: yes", "n: no", f"Enter: {'yes' if critical else 'no'}"]
+        fields["critical_path"] = self.yes_no(
+            self._frame("On the critical path?", context, keys, back), critical
+        )
 
 
 def _count(number: int) -> str:
