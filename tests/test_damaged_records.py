@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from conftest import QUIET_RISK_CHECK, drive
 from resetkit.history import fresh
 from resetkit.history.index import index_path
-from resetkit.question_types.action_items import holds_action_items
+from resetkit.question_types.item_entries import holds_action_items
 from resetkit.record.merge import DamagedSide, merge_texts
 from resetkit.record.session import ActionItem, Session, UsageError, load
 

@@ -16,8 +16,8 @@ from rich.console import Console
 
 from conftest import REPO
 from resetkit.format.authoring import SCHEMA_FILE, schema_text
-from resetkit.format.conditions import check_condition
-from resetkit.format.lint import check_playbook
+from resetkit.format.conditions import problems_in_condition
+from resetkit.format.lint import problems_in_playbook
 from resetkit.format.model import (
     AnyQuestion,
     BaseQuestion,
@@ -237,17 +237,17 @@ def test_a_new_type_is_asked_by_its_own_prompt(rating: RatingQuestion) -> None:
 def test_conditions_on_a_new_type_are_checked_by_its_entry(rating: RatingQuestion) -> None:
     everywhere: dict[str, Any] = {"rate": rating}
     fine = Compare(question="rate", one_of=[1, 2])
-    assert check_condition(fine, ("when",), everywhere, everywhere) == []
+    assert problems_in_condition(fine, ("when",), everywhere, everywhere) == []
     wrong = Compare(question="rate", equals="great")
-    assert check_condition(wrong, ("when",), everywhere, everywhere) == [
+    assert problems_in_condition(wrong, ("when",), everywhere, everywhere) == [
         (("when", "equals"), "'rate' gives 1 to 5 stars")
     ]
-    assert check_playbook(rated_playbook(rating)) == []
-    assert check_playbook(rated_playbook(rating, when=wrong)) == [
+    assert problems_in_playbook(rated_playbook(rating)) == []
+    assert problems_in_playbook(rated_playbook(rating, when=wrong)) == [
         (("sections", 0, "questions", 1, "when", "equals"), "'rate' gives 1 to 5 stars")
     ]
     one_star = rating.model_copy(update={"stars": 1, "default": None})
-    assert check_playbook(rated_playbook(one_star)) == [
+    assert problems_in_playbook(rated_playbook(one_star)) == [
         (("sections", 0, "questions", 0, "stars"), "a rating needs 2 stars or more"),
         (("sections", 0, "questions", 1, "when", "one_of", 1), "'rate' gives 1 to 1 stars"),
     ]

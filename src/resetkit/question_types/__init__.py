@@ -4,7 +4,8 @@
 - checks.py: the checks the types share (yes/no, a date, an action item) and `AnswerError`;
 - ports.py: what the table needs from above, passed in by its callers (`Prompts`, `NotesKit`,
   `RecapKit`), and the plain data a prompt is built from (`Asking`, `Typed`);
-- action_items.py: which answers hold action items, the one rule every reader uses;
+- item_entries.py: which answers hold action items (stored entries, before any model reads
+  them), the one rule every reader uses;
 - readme.py: the README's tables of how each type is answered.
 
 No pydantic and no prompt_toolkit: the first question of a run is asked from here before either

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from resetkit.controls import check_name
 from resetkit.dates import default_date, parse_duration
 from resetkit.errors import UsageError, did_you_mean
-from resetkit.question_types.action_items import holds_action_items
 from resetkit.question_types.checks import (
     AnswerError,
     asked_as,
@@ -33,6 +32,7 @@ from resetkit.question_types.checks import (
     check_date,
     check_yes_no,
 )
+from resetkit.question_types.item_entries import holds_action_items
 from resetkit.question_types.ports import (
     PICK_KEYS,
     SKIP,
