@@ -159,7 +159,7 @@ def _rating_condition(question: RatingQuestion, value: Any) -> str:
     return f"'{question.id}' gives 1 to {question.stars} stars"
 
 
-def _rating_lint(question: RatingQuestion, path: Any) -> list[tuple[Any, str]]:
+def _problems_in_rating(question: RatingQuestion, path: Any) -> list[tuple[Any, str]]:
     return [] if question.stars > 1 else [((*path, "stars"), "a rating needs 2 stars or more")]
 
 
@@ -173,7 +173,7 @@ RATING = QuestionKind(
     prompt=_ask_rating,
     shown=lambda question, value: "★" * value + "☆" * (question.stars - value),
     condition_problem=_rating_condition,
-    playbook_problems=_rating_lint,
+    problems_in_fields=_problems_in_rating,
     template_comment=lambda question: f"1 to {question.stars} stars",
     agenda=lambda kit, question: [f"out of {question.stars} stars"],
     markdown=lambda kit, question, value: f"{value} of {question.stars} stars",

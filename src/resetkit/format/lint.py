@@ -49,7 +49,7 @@ def problems_in_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
                 found += problems_in_condition(
                     question.when, (*q_path, "when"), earlier, everywhere
                 )
-            found += KINDS[question.type].playbook_problems(question, q_path)
+            found += KINDS[question.type].problems_in_fields(question, q_path)
             if isinstance(question, ChoiceQuestion) and question.sets_outcome:
                 outcome_setters.append(q_path)
                 found += _check_outcome_choices(question, q_path, outcome_ids)
@@ -104,7 +104,7 @@ def problems_in_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str
                     ((*q_path, "id"), f"id '{question.id}' is already used by an earlier question")
                 )
             seen_questions.add(question.id)
-            found += KINDS[question.type].playbook_problems(question, q_path)
+            found += KINDS[question.type].problems_in_fields(question, q_path)
     return found
 
 
