@@ -19,9 +19,10 @@ from typer.testing import CliRunner, Result
 from resetkit.cli import app
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
+from resetkit.question_types import Asking
 from resetkit.record.session import Attendee, Session, begin
 from resetkit.run.live import Run
-from resetkit.run.prompts import Asking, ScriptedPrompter
+from resetkit.run.prompts import ScriptedPrompter
 
 # CI runs the same examples every time (a red build must be reproducible); a developer's run
 # keeps exploring new ones, which is how the U+0085 front-matter bug was found. Neither has a

@@ -703,7 +703,7 @@ def test_a_crash_in_a_key_handler_is_raised_to_the_cli_not_printed_over_the_prom
     def broken(value: Any, today: Any) -> Any:
         raise RuntimeError("a bug in a check")
 
-    monkeypatch.setattr("resetkit.run.checks.resolve_date", broken)
+    monkeypatch.setattr("resetkit.question_types.checks.resolve_date", broken)
     playbook = around(question_of("date", required=True), isolated)
     with pytest.raises(RuntimeError, match="a bug in a check"):
         run_keys(playbook, ["b" + ENTER, "+14d" + ENTER, ENTER, CTRL_C])

@@ -13,7 +13,7 @@ from resetkit.format.conditions import evaluate
 from resetkit.format.loader import load_file, parse_playbook
 from resetkit.format.model import AllOf, AnyOf, ChoiceQuestion, Compare, Playbook, YesNoQuestion
 from resetkit.places import builtin_dir
-from resetkit.run.checks import AnswerError, check_answer
+from resetkit.question_types import AnswerError, check_answer
 from resetkit.run.live import fit_answers
 from resetkit.run.walk import active, next_question, prune
 

@@ -22,7 +22,7 @@ from resetkit.format.compose import (
     is_shared_part,
     part_folder,
 )
-from resetkit.format.lint import check_playbook, check_shared_part
+from resetkit.format.lint import problems_in_playbook, problems_in_shared_part
 from resetkit.format.model import (
     QUESTION_TYPES,
     ActionItemSpec,
@@ -443,7 +443,7 @@ def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Com
             raise PlaybookInvalid(_ordered(problems, file), file) from None
         playbook = salvaged.model
     if not broken:
-        problems += _cross_check_problems(check_playbook(playbook), document, file, salvaged)
+        problems += _cross_check_problems(problems_in_playbook(playbook), document, file, salvaged)
     repaired = salvaged.repaired if salvaged is not None else []
     if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
         if composed is not None and composed.id_inherited_at is not None:
@@ -576,7 +576,7 @@ def check_file(path: Path) -> str:
             salvaged = salvage(composed.data, error, SharedPart)
             part = None if salvaged is None else salvaged.model
         if part is not None:
-            found = check_shared_part(part.sections)
+            found = problems_in_shared_part(part.sections)
             problems += _cross_check_problems(found, located, file, salvaged)
     if problems:
         raise PlaybookInvalid(_ordered(problems, file), file)

@@ -52,7 +52,7 @@ from resetkit.history.index import (
     shape_of,
     writer,
 )
-from resetkit.record.action_items import action_item_entries
+from resetkit.question_types.item_entries import action_item_entries
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,
@@ -222,7 +222,7 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
 
 def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The action items of a record (validated: each entry a mapping), by the rule the model,
-    the merge and the customer copy share (record/action_items.py)."""
+    the merge and the customer copy share (question_types/item_entries.py)."""
     yield from action_item_entries(record["answers"])
 
 

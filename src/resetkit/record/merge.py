@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from resetkit.errors import EXIT_INVALID, ResetkitError
-from resetkit.record.action_items import action_item_entries, holds_action_items
+from resetkit.question_types.item_entries import action_item_entries, holds_action_items
 
 Record = dict[str, Any]
 

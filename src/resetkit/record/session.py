@@ -27,7 +27,7 @@ from resetkit.attendees import name_and_address, split_attendee
 from resetkit.errors import StorageError, UsageError
 from resetkit.format.model import Playbook
 from resetkit.places import portable_path, reserve_folder, session_id
-from resetkit.record.action_items import action_item_entries, holds_action_items
+from resetkit.question_types.item_entries import action_item_entries, holds_action_items
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,
@@ -224,7 +224,7 @@ class Session(BaseModel):
     def _action_items_valid(cls, answers: dict[str, Any]) -> dict[str, Any]:
         """An action item with a field of the wrong type (a malformed history) makes the
         record damaged here, where it is read, not in every command that later touches it.
-        Which answers hold items is the one rule of record/action_items.py."""
+        Which answers hold items is the one rule of question_types/item_entries.py."""
         for question_id, value in answers.items():
             if not holds_action_items(value):
                 continue
@@ -251,7 +251,8 @@ class Session(BaseModel):
 
 def action_items_in(value: Any) -> list[ActionItem]:
     """The action items one answer holds (none unless it holds them, by the one rule of
-    record/action_items.py); ValidationError for a damaged one, as when the record is read."""
+    question_types/item_entries.py); ValidationError for a damaged one, as when the record is
+    read."""
     return [ActionItem.model_validate(item) for item in value] if holds_action_items(value) else []
 
 

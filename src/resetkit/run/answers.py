@@ -17,9 +17,8 @@ from resetkit.format.conditions import describe
 from resetkit.format.loader import Located, read_yaml
 from resetkit.format.model import AnyQuestion, Playbook, YamlPath
 from resetkit.places import MAX_FILE_BYTES, read_text
-from resetkit.question_types import KINDS
+from resetkit.question_types import KINDS, AnswerError, asked_as, check_answer, default_answer
 from resetkit.record.session import Attendee, Verdict
-from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer
 from resetkit.run.walk import active
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review", "preview_date"]

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from resetkit.errors import ResetkitError, StorageError
+from resetkit.question_types import Asking, default_answer
 from resetkit.record.session import ActionItem, Session, Verdict, VerdictKind, save
-from resetkit.run.checks import default_answer
 from resetkit.run.live import SessionInterrupted
-from resetkit.run.prompts import Asking, Prompter
+from resetkit.run.prompts import Prompter
 from resetkit.run.screen import escape_markup
 from resetkit.run.terminal import GoBack, Interrupted
 from resetkit.words import counted
