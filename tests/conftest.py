@@ -19,7 +19,8 @@ from typer.testing import CliRunner, Result
 from resetkit.cli import app
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.record.session import Attendee, Session, begin
+from resetkit.record.session import Attendee, Session
+from resetkit.record.store import begin
 from resetkit.run.live import Run
 from resetkit.run.prompts import Asking, ScriptedPrompter
 

@@ -14,7 +14,8 @@ from typer.testing import Result
 from conftest import QUIET_RISK_CHECK, drive
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.record.session import Session, Verdict, begin, load
+from resetkit.record.session import Session, Verdict
+from resetkit.record.store import begin, load
 from resetkit.run.follow_up import review_follow_up
 from resetkit.run.prompts import ScriptedPrompter
 

@@ -20,7 +20,7 @@ from rich.console import Console
 from resetkit.format.loader import load_file
 from resetkit.format.model import AnyQuestion
 from resetkit.places import builtin_dir
-from resetkit.record.session import begin
+from resetkit.record.store import begin
 from resetkit.run import headstart
 from resetkit.run.checks import AnswerError, check_answer, default_answer
 from resetkit.run.headstart import Background, ask_first, cache_file, recall, remember, stand_in

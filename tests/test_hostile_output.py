@@ -26,7 +26,7 @@ from resetkit.errors import UsageError
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
 from resetkit.record.notes import write_notes
-from resetkit.record.session import load, save
+from resetkit.record.store import load, save
 from resetkit.run.checks import AnswerError, check_action_item, check_answer
 
 # Every class of the issue: formulas, a bare CR, line breaks, terminal escapes, C0 and C1.

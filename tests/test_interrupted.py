@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from resetkit.format.loader import load_file
-from resetkit.record.session import begin, load
+from resetkit.record.store import begin, load
 from resetkit.run.live import Run, SessionInterrupted
 from resetkit.run.prompts import Asking, ScriptedPrompter
 from resetkit.run.terminal import Interrupted

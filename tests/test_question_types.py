@@ -40,7 +40,8 @@ from resetkit.question_types import (
 )
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import agenda_markdown, notes_markdown
-from resetkit.record.session import Attendee, begin, load
+from resetkit.record.session import Attendee
+from resetkit.record.store import begin, load
 from resetkit.run.answers import template
 from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.run.live import Run

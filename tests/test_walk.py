@@ -223,7 +223,7 @@ def test_changing_the_outcome_at_review_drops_that_branch_and_asks_the_new_one()
     from rich.console import Console
 
     from conftest import synthetic_answer
-    from resetkit.record.session import begin
+    from resetkit.record.store import begin
     from resetkit.run.live import Run
     from resetkit.run.prompts import ScriptedPrompter
 

@@ -495,7 +495,7 @@ def _repair_record(top: Path, name: str) -> str | Path:
     """Merge one record in conflict from git's three stages: '' when merged, the new folder
     when it held two sessions and was split, else why it could not be."""
     from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
-    from resetkit.record.session import tell_the_index
+    from resetkit.record.store import tell_the_index
 
     try:
         base, ours, theirs = (_staged(top, stage, name) for stage in (1, 2, 3))
@@ -524,7 +524,7 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
     other goes to the next free folder of the same name (-2, -3) with an id of its own. Every
     clone decides alike, so the split made in one merges cleanly into the others."""
     from resetkit.record.merge import started_first
-    from resetkit.record.session import tell_the_index
+    from resetkit.record.store import tell_the_index
 
     first, later = (ours, theirs) if started_first(ours, theirs) else (theirs, ours)
     folder = path.parent
@@ -537,7 +537,8 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
             continue
     else:
         raise UsageError(f"too many sessions named {folder.name} in {folder.parent}")
-    from resetkit.record.session import Session, record_text
+    from resetkit.record.session import Session
+    from resetkit.record.store import record_text
 
     record = Session.model_validate_json(later)
     record.id = session_id(moved)
@@ -552,8 +553,9 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     """Rebuild the notes files of every complete session whose files no longer match its
     record (after a merge); files edited by hand are kept. (files written, lines said)."""
+    from resetkit.record.folders import session_folders
     from resetkit.record.notes import render_session, rendered_texts
-    from resetkit.record.session import load, session_folders
+    from resetkit.record.store import load
     from resetkit.record.which_playbook import playbook_of
 
     written: list[Path] = []

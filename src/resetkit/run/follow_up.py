@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from resetkit.errors import ResetkitError, StorageError
-from resetkit.record.session import Session, Verdict, VerdictKind, save
+from resetkit.record.session import Session, Verdict, VerdictKind
+from resetkit.record.store import save
 from resetkit.run.checks import default_answer
 from resetkit.run.live import SessionInterrupted
 from resetkit.run.prompts import Prompter
@@ -64,7 +65,7 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
     Names are compared as their folder names are made, so 'ACME corp' follows 'Acme Corp'.
     """
     from resetkit.places import customer_slug
-    from resetkit.record.session import load as load_session
+    from resetkit.record.store import load as load_session
 
     previous = load_session(earlier)
     if customer_slug(previous.customer) != customer_slug(customer):
@@ -77,7 +78,7 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
 
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
     """Record that `session` follows up on the one in `earlier`, in both records."""
-    from resetkit.record.session import change
+    from resetkit.record.store import change
 
     def link(previous: Session) -> Session:
         if session.id not in previous.followed_by:
@@ -110,7 +111,8 @@ def review_follow_up(
     from resetkit.dates import now
     from resetkit.history.actions import change_action
     from resetkit.record.notes import write_action_plan
-    from resetkit.record.session import ActionEvent, change, locked
+    from resetkit.record.session import ActionEvent
+    from resetkit.record.store import change, locked
     from resetkit.record.team import who
 
     given = given or {}
@@ -193,7 +195,7 @@ def finish_review(
 ) -> None:
     """Finish a follow-up review that was interrupted (see review_follow_up), if there is one."""
     from resetkit.errors import UsageError
-    from resetkit.record.session import find_session
+    from resetkit.record.folders import find_session
 
     if session.follows is None or session.review_pending is None:
         return
