@@ -365,7 +365,7 @@ def _verdict(
     new_due = None if due is None else _new_due(located, key, due, today, problems)
     if unknown or (due is not None and new_due is None):
         return None
-    return Verdict(kind, new_due, note.strip())
+    return Verdict(kind=kind, due=new_due, note=note.strip())
 
 
 def _new_due(
