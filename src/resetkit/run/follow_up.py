@@ -264,13 +264,6 @@ def _record_verdicts(
 
     Each item recorded leaves `session.review_pending` at once, so a run stopped half way never
     records a change twice."""
-    from resetkit.dates import now
-    from resetkit.history.actions import change_action
-    from resetkit.record.notes import write_action_plan
-    from resetkit.record.session import ActionEvent
-    from resetkit.record.store import change, locked
-    from resetkit.record.team import who
-
     changed = 0
     edited_by_hand = False
     pending = session.review_pending or []
@@ -278,38 +271,8 @@ def _record_verdicts(
         verdict = session.review_draft.get(item.id)
         if verdict is None or (verdict.kind == "open" and not verdict.note.strip()):
             continue
-        event = ActionEvent(
-            at=now(),
-            kind="noted" if verdict.kind == "open" else verdict.kind,
-            note=verdict.note,
-            from_due=item.due,
-            to_due=verdict.due,
-            by=who(earlier),
-        )
-        with locked(earlier):
-
-            def settle(
-                record: Session,
-                event: ActionEvent = event,
-                item_id: str = item.id,
-                due: date | None = verdict.due,
-            ) -> Session:
-                change_action(record, item_id, event, new_due=due)
-                return record
-
-            previous = change(earlier, settle)
-            changed += verdict.kind != "open"  # a note on an item left open settles nothing
-            try:
-                plan = write_action_plan(previous, earlier)
-            except StorageError as error:
-                # The record holds the change; only the rebuilt plan is missing.
-                console.print(
-                    f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
-                    f"{escape_markup(previous.id)}, but its action plan could not be "
-                    f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
-                    f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
-                )
-                plan = earlier / "action-plan.md"
+        plan = _settle_in_earlier(earlier, item, verdict, console)
+        changed += verdict.kind != "open"  # a note on an item left open settles nothing
         if plan is None and not edited_by_hand:
             edited_by_hand = True
             console.print(
@@ -319,6 +282,46 @@ def _record_verdicts(
         pending.remove(item.id)
         save(session, folder)
     return changed
+
+
+def _settle_in_earlier(
+    earlier: Path, item: ActionItem, verdict: Verdict, console: Console
+) -> Path | None:
+    """One verdict recorded in the earlier record, under its lock, and its action plan
+    rewritten; the plan's path, or None when it was edited by hand and left as it is."""
+    from resetkit.dates import now
+    from resetkit.history.actions import change_action
+    from resetkit.record.notes import write_action_plan
+    from resetkit.record.session import ActionEvent
+    from resetkit.record.store import change, locked
+    from resetkit.record.team import who
+
+    event = ActionEvent(
+        at=now(),
+        kind="noted" if verdict.kind == "open" else verdict.kind,
+        note=verdict.note,
+        from_due=item.due,
+        to_due=verdict.due,
+        by=who(earlier),
+    )
+
+    def settle(record: Session) -> Session:
+        change_action(record, item.id, event, new_due=verdict.due)
+        return record
+
+    with locked(earlier):
+        previous = change(earlier, settle)
+        try:
+            return write_action_plan(previous, earlier)
+        except StorageError as error:
+            # The record holds the change; only the rebuilt plan is missing.
+            console.print(
+                f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
+                f"{escape_markup(previous.id)}, but its action plan could not be "
+                f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
+                f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
+            )
+            return earlier / "action-plan.md"
 
 
 def finish_review(
