@@ -37,8 +37,6 @@ class AnswerSheet:
     attendees: list[Attendee] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     review: dict[str, Verdict] = field(default_factory=dict)  # action item id -> verdict
-    # The day `resetkit preview` sets the meeting on; a real run is dated the day it runs.
-    preview_date: date | None = None
 
 
 def read_answers(source: str) -> Located:
@@ -76,7 +74,9 @@ def check_sheet(
     sheet = AnswerSheet()
     sheet.customer = _customer(located, data.get("customer"), problems)
     sheet.attendees = _attendees(located, data.get("attendees"), problems)
-    sheet.preview_date = _preview_date(located, data.get("preview_date"), problems)
+    # Checked here too; `preview_day` reads it for a preview, and a real run is dated the day
+    # it runs.
+    _preview_date(located, data.get("preview_date"), problems)
     if data.get("review") is not None:
         sheet.review = _review(located, data["review"], follow_up, today, problems)
     raw = _raw_answers(located, data.get("answers", {}), problems)
