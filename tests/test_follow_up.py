@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import yaml
 from rich.console import Console
 from typer.testing import Result
@@ -182,6 +183,36 @@ def test_a_bad_review_is_refused_line_by_line_before_anything_is_written(
     assert any(f":{at + 2}:" in line and "status must be one of" in line for line in lines)
     assert (folder / "session.json").read_bytes() == before
     assert sorted(p.name for p in (notes / "acme-corp").iterdir()) == ["2026-11-24-reset"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("[done]", "write a status or {status, due, note}"),
+        ("{status: done, due: 2027-01-10}", "due goes with status: moved"),
+        ("{status: moved, due: soon}", "due 'soon' is not a date: write 2026-12-01 or +14d"),
+        ("{status: moved, due: 9999-01-01}", "due 9999-01-01 is outside the dates"),
+        ("{status: done, note: [a, b]}", "the note must be text"),
+    ],
+)
+def test_a_verdict_that_cannot_be_recorded_is_refused_at_its_line(
+    run, isolated: Path, entry: str, message: str
+) -> None:
+    notes = isolated / "notes"
+    folder, (first, *_) = earlier_with_three_items(notes)
+    before = (folder / "session.json").read_bytes()
+    review = f"review:\n  '{first}': {entry}\n"
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 2, result.stderr
+    sheet_lines = len(
+        yaml.safe_dump({"customer": "Acme Corp", "answers": QUIET_RISK_CHECK}).splitlines()
+    )
+    at = sheet_lines + 2
+    assert any(
+        f"answers.yaml:{at}:" in line and f"'{first}': {message}" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
+    assert (folder / "session.json").read_bytes() == before
 
 
 def test_a_review_without_follow_up_is_refused(run, isolated: Path) -> None:
