@@ -246,6 +246,25 @@ def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     assert prompter.picks == []  # exactly two questions were asked, for the other two items
 
 
+def test_a_review_settles_items_but_leaves_an_action_plan_edited_by_hand_and_says_so_once(
+    isolated: Path,
+) -> None:
+    folder, (first, second, _) = earlier_with_three_items(isolated / "notes")
+    plan = folder / "action-plan.md"
+    edited = plan.read_text("utf-8") + "\nCall Dana before the steering meeting.\n"
+    plan.write_text(edited, "utf-8")
+    session, new_folder = second_session(isolated / "notes", "risk-check")
+    screen = io.StringIO()
+    given = {first: Verdict(kind="done"), second: Verdict(kind="dropped")}
+    changed = review_follow_up(
+        folder, session, new_folder, None, Console(file=screen, width=200), given
+    )
+    assert changed == 2
+    assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
+    assert plan.read_text("utf-8") == edited
+    assert screen.getvalue().count("was edited by hand and is left as it is") == 1
+
+
 def test_a_review_names_items_by_a_unique_start_of_their_id(run, isolated: Path) -> None:
     folder, (first, second, _) = earlier_with_three_items(isolated / "notes")
     review = f"review:\n  '{first[:7]}': done\n  '{second[:7]}': dropped\n"
