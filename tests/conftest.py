@@ -20,7 +20,8 @@ from resetkit.cli import app
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
 from resetkit.question_types import Asking
-from resetkit.record.session import Attendee, Session, begin
+from resetkit.record.session import Attendee, Session
+from resetkit.record.store import begin
 from resetkit.run.live import Run
 from resetkit.run.prompts import ScriptedPrompter
 

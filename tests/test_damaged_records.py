@@ -25,11 +25,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from conftest import QUIET_RISK_CHECK, drive
+from resetkit.errors import UsageError
 from resetkit.history import fresh
 from resetkit.history.index import index_path
 from resetkit.question_types.item_entries import holds_action_items
 from resetkit.record.merge import DamagedSide, merge_texts
-from resetkit.record.session import ActionItem, Session, UsageError, load
+from resetkit.record.session import ActionItem, Session
+from resetkit.record.store import load
 
 WRONG_KINDS: dict[str, Any] = {
     "null": None,

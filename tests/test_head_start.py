@@ -21,7 +21,7 @@ from resetkit.format.loader import load_file
 from resetkit.format.model import AnyQuestion
 from resetkit.places import builtin_dir
 from resetkit.question_types import AnswerError, check_answer, default_answer
-from resetkit.record.session import begin
+from resetkit.record.store import begin
 from resetkit.run import headstart
 from resetkit.run.headstart import Background, ask_first, cache_file, recall, remember, stand_in
 from resetkit.run.live import Run, SessionInterrupted, first_screen, plain_question

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from resetkit.format.loader import load_file
 from resetkit.question_types import Asking
-from resetkit.record.session import begin, load
+from resetkit.record.store import begin, load
 from resetkit.run.live import Run, SessionInterrupted
 from resetkit.run.prompts import ScriptedPrompter
 from resetkit.run.terminal import Interrupted

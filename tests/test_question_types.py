@@ -44,7 +44,8 @@ from resetkit.question_types.kinds import ANSWERED_ONLY, COMPARING, only_answere
 from resetkit.question_types.readme import readme_table, readme_with_table
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import agenda_markdown, notes_markdown
-from resetkit.record.session import Attendee, begin, load
+from resetkit.record.session import Attendee
+from resetkit.record.store import begin, load
 from resetkit.run.answers import template
 from resetkit.run.live import Run
 from resetkit.run.prompts import ScriptedPrompter, TerminalPrompter

@@ -62,6 +62,17 @@ def problems_in_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
                 rule.when, ("recommendations", index, "when"), earlier, everywhere
             )
 
+    found += _one_of_each(playbook, outcome_setters)
+    found += _check_timeboxes(playbook)
+    if playbook.recap is not None:
+        found += _check_recap(playbook.recap, earlier, everywhere)
+    return found
+
+
+def _one_of_each(playbook: Playbook, outcome_setters: list[YamlPath]) -> list[tuple[YamlPath, str]]:
+    """What a playbook may have once: a follow-up date, an attendees list, an outcome question
+    (which it needs when it declares outcomes)."""
+    found: list[tuple[YamlPath, str]] = []
     for flag, kind, noun in (
         ("follow_up", DateQuestion, "date"),
         ("sets_attendees", ListQuestion, "list"),
@@ -82,9 +93,6 @@ def problems_in_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
         found.append(
             (("outcomes",), "outcomes are declared but no choice question has 'sets_outcome: true'")
         )
-    found += _check_timeboxes(playbook)
-    if playbook.recap is not None:
-        found += _check_recap(playbook.recap, earlier, everywhere)
     return found
 
 

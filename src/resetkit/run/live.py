@@ -22,14 +22,8 @@ from resetkit.question_types import (
 from resetkit.record.lock import SessionLock
 from resetkit.record.notes import write_notes
 from resetkit.record.render import reflow
-from resetkit.record.session import (
-    Recommended,
-    Session,
-    keep_changes_of_others,
-    locked,
-    merge_attendees,
-    save,
-)
+from resetkit.record.session import Recommended, Session, merge_attendees
+from resetkit.record.store import keep_changes_of_others, locked, save
 from resetkit.run.headstart import FirstScreen
 from resetkit.run.prompts import Prompter
 from resetkit.run.screen import (
