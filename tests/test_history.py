@@ -163,7 +163,21 @@ def test_actions_lists_open_items_overdue_first(run, history: Path) -> None:
             "actions", "--owner", "customer", "--format", "json", "--notes-dir", str(history)
         ).stdout
     )
-    assert ours and all(item["owner"] == "customer" for item in ours)
+    assert ours and all(item["owner"] in ("customer", "both") for item in ours)
+    assert {"customer", "both"} <= {item["owner"] for item in ours}  # theirs, and shared ones
+    only = json.loads(
+        run(
+            "actions",
+            "--owner",
+            "customer",
+            "--only",
+            "--format",
+            "json",
+            "--notes-dir",
+            str(history),
+        ).stdout
+    )
+    assert only and {item["owner"] for item in only} == {"customer"}
 
 
 @pytest.mark.dated

@@ -9,10 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from resetkit.cli.app import Commands, app, fail
-from resetkit.cli.complete import action_ids, owners
+from resetkit.cli.complete import action_ids
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
+    OnlyOption,
+    OwnerFilter,
     SessionsFormat,
     confirm,
     filters_from,
@@ -20,6 +22,7 @@ from resetkit.cli.output import (
     history_of,
     notes_dir_path,
     one_line,
+    owner_from,
     reads_history,
     table,
     write_json,
@@ -42,12 +45,8 @@ app.add_typer(actions_app, name="actions")
 @reads_history
 def actions_list(
     ctx: typer.Context,
-    owner: Annotated[
-        str | None,
-        typer.Option(
-            "--owner", help="us, customer, both, or the owner's name.", autocompletion=owners
-        ),
-    ] = None,
+    owner: OwnerFilter = None,
+    only: OnlyOption = False,
     customer: CustomerFilter = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     flagged: Annotated[
@@ -71,9 +70,10 @@ def actions_list(
 
     span = parse_span(due_within, "--due-within") if due_within else None
     filters = filters_from(customer)
+    whose = owner_from(owner, only)
     with history_of(notes_dir, filters) as history:
         found = list_open_actions(
-            history, filters, owner=owner, overdue=overdue, due_within=span, flagged=flagged
+            history, filters, owner=whose, overdue=overdue, due_within=span, flagged=flagged
         )
     if output is SessionsFormat.json:
         write_json([action_json(item) for item in found])

@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 
 from resetkit.cli.app import app
-from resetkit.cli.complete import customer_names, owners
+from resetkit.cli.complete import customer_names
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
+    OnlyOption,
+    OwnerFilter,
     PlaybookFilter,
     SinceFilter,
     StatusFilter,
@@ -22,6 +24,7 @@ from resetkit.cli.output import (
     filters_from,
     history_of,
     make_console,
+    owner_from,
     read_history,
     reads_history,
     table,
@@ -36,19 +39,14 @@ class DueFormat(StrEnum):
     md = "md"
 
 
-OwnerOption = Annotated[
-    str | None,
-    typer.Option("--owner", help="us, customer, both, or the owner's name.", autocompletion=owners),
-]
-
-
 @app.command()
 @reads_history
 def due(
     within: Annotated[
         str, typer.Option("--within", help="What falls due within this span, like 7d or 2w.")
     ] = "7d",
-    owner: OwnerOption = None,
+    owner: OwnerFilter = None,
+    only: OnlyOption = False,
     customer: CustomerFilter = None,
     output: Annotated[
         DueFormat, typer.Option("--format", help="table, json or md (for a daily mail).")
@@ -63,7 +61,9 @@ def due(
     span = parse_span(within, "--within")
     filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
-        digest = due_digest(history.sessions(filters), span, owner=owner, today=today())
+        digest = due_digest(
+            history.sessions(filters), span, owner=owner_from(owner, only), today=today()
+        )
     if output is DueFormat.json:
         write_json(digest.as_json())
         return
@@ -113,7 +113,8 @@ def calendar(
         str,
         typer.Option("--alarm", help="How long before an item falls due to remind: 9h, 1d, 1w."),
     ] = "1d",
-    owner: OwnerOption = None,
+    owner: OwnerFilter = None,
+    only: OnlyOption = False,
     customer: CustomerFilter = None,
     playbook: PlaybookFilter = None,
     status: StatusFilter = None,
@@ -130,7 +131,9 @@ def calendar(
     filters = filters_from(customer, playbook, status, since, until)
     with history_of(notes_dir, filters) as history:
         sessions = history.sessions(filters)
-        reminders, meetings = calendar_entries(sessions, owner=owner, today=today())
+        reminders, meetings = calendar_entries(
+            sessions, owner=owner_from(owner, only), today=today()
+        )
     emit(calendar_ics(reminders, meetings, lead), output)
 
 

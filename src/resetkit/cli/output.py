@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from resetkit.cli.complete import customer_names, playbook_ids
+from resetkit.cli.complete import customer_names, owners, playbook_ids
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -139,6 +139,32 @@ CustomerFilter = Annotated[
         autocompletion=customer_names,
     ),
 ]
+
+
+OwnerFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        metavar="OWNER",
+        help="us, customer, both, or any part of the owner's name; us and customer take "
+        "the items of both too.",
+        autocompletion=owners,
+    ),
+]
+
+
+OnlyOption = Annotated[
+    bool, typer.Option("--only", help="With --owner us or customer: leave out the items of both.")
+]
+
+
+def owner_from(owner: str | None, only: bool) -> Any:
+    """The owner filter the options ask for (history.actions.Owner), or None."""
+    from resetkit.history.actions import Owner
+
+    if only and not owner:
+        fail("--only goes with --owner: say whose items, like --owner us --only")
+    return Owner.of(owner, only=only)
 
 
 PlaybookFilter = Annotated[

@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from resetkit import dates
-from resetkit.history.read import Stored, with_actions
+from resetkit.history.actions import walk_items
+from resetkit.history.read import Stored
 from resetkit.record.render import escape
 from resetkit.words import counted
 
@@ -151,12 +152,11 @@ def promise_ledger(stored: Iterable[Stored], today: date | None = None) -> Ledge
     """The promises of every session (discarded ones left out), per owner and per customer;
     the quarter of a promise is that of the date first promised, else of its session."""
     today = today or dates.today()
-    kept = (item for item in stored if item.status != "discarded")
     totals = {owner: Tally() for owner in OWNERS}
     customers: dict[str, CustomerLedger] = {}
-    for session, actions in with_actions(kept):
+    for session, items in walk_items(stored, today, only_open=False):
         ledger = customers.setdefault(session.customer, CustomerLedger(session.customer))
-        for action in actions:
+        for action in (found.action for found in items):
             tally = promise(action, today)
             owner = str(action.get("owner")) if action.get("owner") in OWNERS else "us"
             ledger.owners[owner].add(tally)
