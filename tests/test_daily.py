@@ -114,3 +114,79 @@ def test_only_without_an_owner_is_refused(run, notes: Path, twenty: list[Any]) -
     result = run("actions", "--only", "--notes-dir", str(notes))
     assert result.exit_code == 2
     assert "--only goes with --owner" in result.stderr
+
+
+# --- a filter that matches nothing -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("due", ()),
+        ("actions", ()),
+        ("ledger", ()),
+        ("sessions", ()),
+        ("export", ("--format", "json")),
+        ("report", ()),
+    ],
+)
+def test_a_customer_typo_is_refused_with_the_closest_name(
+    run, notes: Path, twenty: list[Any], command: str, extra: tuple[str, ...]
+) -> None:
+    result = run(command, "--customer", "globx", *extra, "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "no customer matches 'globx' (did you mean 'Globex Corporation'?)" in result.stderr
+    assert "customers: Acme Corp, Globex Corporation, Hooli, Initech, Vandelay" in result.stderr
+
+
+def test_a_brief_of_a_misspelt_customer_names_the_closest(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    result = run("brief", "initek", "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert "did you mean 'Initech'?" in result.stderr
+
+
+def test_an_owner_nobody_is_refused_with_the_owners_there_are(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    for command in ("actions", "due", "calendar"):
+        result = run(command, "--owner", "sma", "--notes-dir", str(notes))
+        assert result.exit_code == 3, command
+        assert "no action item is owned by 'sma'" in result.stderr
+        assert "owners: us, customer, both, Priya Shah, Dana Scully, Sam Rivera" in result.stderr
+
+
+def test_a_playbook_typo_is_refused_with_the_closest_id(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    result = run("sessions", "--playbook", "reste", "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert "no session of a playbook 'reste' (did you mean 'reset'?)" in result.stderr
+
+
+def test_a_calendar_that_matches_nothing_writes_no_file(
+    run, notes: Path, twenty: list[Any], isolated: Path
+) -> None:
+    result = run("calendar", "--customer", "globx", "-o", "z.ics", "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert not (isolated / "z.ics").exists()
+    assert "wrote" not in result.stderr
+
+
+def test_a_filter_that_matches_is_no_error_when_nothing_falls_due(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    result = run("due", "--within", "0d", "--customer", "vandelay", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", ["due", "actions", "ledger", "sessions"])
+def test_an_empty_notes_folder_names_the_folder_and_how_to_start(
+    run, notes: Path, command: str
+) -> None:
+    notes.mkdir()
+    result = run(command, "--notes-dir", str(notes))
+    assert result.exit_code == 0
+    assert f"no sessions in {notes} yet; start one with 'resetkit start reset" in result.stderr

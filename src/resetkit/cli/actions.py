@@ -71,7 +71,7 @@ def actions_list(
     span = parse_span(due_within, "--due-within") if due_within else None
     filters = filters_from(customer)
     whose = owner_from(owner, only)
-    with history_of(notes_dir, filters) as history:
+    with history_of(notes_dir, filters, whose) as history:
         found = list_open_actions(
             history, filters, owner=whose, overdue=overdue, due_within=span, flagged=flagged
         )

@@ -60,10 +60,9 @@ def due(
 
     span = parse_span(within, "--within")
     filters = filters_from(customer)
-    with history_of(notes_dir, filters) as history:
-        digest = due_digest(
-            history.sessions(filters), span, owner=owner_from(owner, only), today=today()
-        )
+    whose = owner_from(owner, only)
+    with history_of(notes_dir, filters, whose) as history:
+        digest = due_digest(history.sessions(filters), span, owner=whose, today=today())
     if output is DueFormat.json:
         write_json(digest.as_json())
         return
@@ -129,11 +128,10 @@ def calendar(
 
     lead = parse_lead(alarm)
     filters = filters_from(customer, playbook, status, since, until)
-    with history_of(notes_dir, filters) as history:
+    whose = owner_from(owner, only)
+    with history_of(notes_dir, filters, whose) as history:
         sessions = history.sessions(filters)
-        reminders, meetings = calendar_entries(
-            sessions, owner=owner_from(owner, only), today=today()
-        )
+        reminders, meetings = calendar_entries(sessions, owner=whose, today=today())
     emit(calendar_ics(reminders, meetings, lead), output)
 
 

@@ -264,9 +264,11 @@ def notes_dir_path(option: Path | None, *, starting: bool = False) -> Path:
 
 
 @contextlib.contextmanager
-def history_of(notes_dir: Path | None, filters: Any) -> Iterator[Any]:
+def history_of(notes_dir: Path | None, filters: Any, owner: Any = None) -> Iterator[Any]:
     """The history of the notes dir, its index up to date; damaged records are named on
-    stderr (and skipped)."""
+    stderr (and skipped). An empty notes dir is named on stderr; a filter (or the `owner`,
+    history.actions.Owner) that matches nothing in it is refused (exit 3)."""
+    from resetkit.history.matched import empty_note, is_empty, refuse_unmatched
     from resetkit.history.read import open_history
 
     progress = _BuildProgress()
@@ -275,6 +277,10 @@ def history_of(notes_dir: Path | None, filters: Any) -> Iterator[Any]:
             progress.stop()
             for warning in history.problems:
                 sys.stderr.write(f"resetkit: {warning}\n")
+            if is_empty(history):
+                sys.stderr.write(f"resetkit: {empty_note(history)}\n")
+            else:
+                refuse_unmatched(history, filters, owner)
             yield history
     finally:
         progress.stop()
