@@ -190,3 +190,130 @@ def test_an_empty_notes_folder_names_the_folder_and_how_to_start(
     result = run(command, "--notes-dir", str(notes))
     assert result.exit_code == 0
     assert f"no sessions in {notes} yet; start one with 'resetkit start reset" in result.stderr
+
+
+# --- at 80x24 ----------------------------------------------------------------------------------
+
+
+def first_screen(output: str, rows: int = 24, columns: int = 80) -> list[str]:
+    """What a pager shows first of `output` in a terminal of rows x columns (its last line
+    is the pager's prompt), as a person reads it."""
+    import pyte
+
+    screen = pyte.Screen(columns, rows)
+    stream = pyte.Stream(screen)
+    stream.feed("\r\n".join(output.splitlines()[: rows - 1]))
+    return [line.rstrip() for line in screen.display]
+
+
+def vocabulary(twenty: list[dict[str, Any]], *more: str) -> set[str]:
+    """Every whole word the daily tables may show for this history."""
+    words: set[str] = set()
+    for found in twenty:
+        for text in (found["what"], found["owner_name"], found["id"], found["owner"]):
+            words.update(text.split())
+    for customer in CUSTOMERS:
+        words.update(customer.split())
+        words.update(f"{word}:" for word in customer.split())
+    for text in more:
+        words.update(text.split())
+    return words
+
+
+def at_80x24(run: Any, notes: Path, *args: str) -> str:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [*args, "--format", "table", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def dates_words(lines: list[str]) -> set[str]:
+    return {word for line in lines for word in line.split() if any(c.isdigit() for c in word)}
+
+
+@pytest.mark.parametrize("command", ["actions", "due"])
+def test_the_first_screen_shows_the_most_overdue_items_first_with_whole_words(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str
+) -> None:
+    output = at_80x24(run, notes, command)
+    screen = first_screen(output)
+    assert all(len(line) <= 80 for line in output.splitlines())
+    shown = [word for line in screen for word in line.split()]
+    most_late = sorted(twenty, key=lambda found: found["due"])[:3]
+    ids = [word for word in shown if word in {found["id"] for found in twenty}]
+    assert most_late[0]["id"] == ids[0]
+    assert {found["id"] for found in most_late} <= set(ids)  # the three most late on screen
+    known = vocabulary(
+        twenty,
+        "ID DUE WHEN CUSTOMER: ACTION OWNER · late today Due on Tue overdue, and due by",
+        *(f"{month} {n}" for month in ("Nov", "Dec") for n in range(1, 32)),
+    )
+    cut = [word for word in shown if word not in known and word not in dates_words(screen)]
+    assert cut == []
+
+
+def test_a_table_ends_with_its_counts(run, notes: Path, twenty: list[dict[str, Any]]) -> None:
+    output = at_80x24(run, notes, "actions")
+    late = sum(1 for found in twenty if found["due"] < day(0))
+    week = sum(1 for found in twenty if day(0) <= found["due"] <= day(7))
+    assert output.splitlines()[-1] == f"20 open · {late} overdue · {week} due this week"
+
+
+def test_due_has_a_title_groups_by_customer_and_says_what_next(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    lines = at_80x24(run, notes, "due").splitlines()
+    assert lines[0] == "Due on Tue Nov 24 · overdue, and due by Dec 1"
+    assert lines[2] == "Acme Corp"  # the customer whose item is the most overdue
+    assert lines[3].startswith("ac000000 Nov 14 · 10d late Send the revised rollout plan")
+    assert any(line.startswith("next: resetkit actions done ID") for line in lines[-3:])
+
+
+def test_a_piped_table_without_format_is_tab_separated(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    result = run("actions", "--notes-dir", str(notes))
+    header, first, *_ = result.stdout.splitlines()
+    assert header.split("\t") == ["ID", "MARK", "DUE", "CUSTOMER", "ACTION", "OWNER"]
+    assert first.split("\t")[2] == f"{day(-10)} (10d late)"
+    assert "20 open" in result.stderr
+
+
+def test_output_taller_than_the_terminal_goes_through_the_pager(
+    notes: Path, twenty: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pydoc
+
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app, output
+
+    paged: list[tuple[str, str]] = []
+    monkeypatch.setattr(output, "pages", lambda: True)
+    monkeypatch.setattr(pydoc, "pipepager", lambda text, cmd: paged.append((text, cmd)))
+    monkeypatch.delenv("PAGER", raising=False)
+    monkeypatch.delenv("LESS", raising=False)
+    env = {"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}
+    tall = CliRunner().invoke(
+        app, ["actions", "--format", "table", "--notes-dir", str(notes)], env=env
+    )
+    assert tall.exit_code == 0 and tall.stdout == ""
+    ((text, command),) = paged
+    assert command == "less" and text.splitlines()[1].startswith("ac000000")
+    import os
+
+    assert os.environ["LESS"] == "FRX"
+    short = CliRunner().invoke(
+        app,
+        ["actions", "--customer", "acme", "--format", "table", "--notes-dir", str(notes)],
+        env=env,
+    )
+    assert len(paged) == 1 and short.stdout.splitlines()[1].startswith("ac000000")

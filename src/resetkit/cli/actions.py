@@ -11,12 +11,14 @@ import typer
 from resetkit.cli.app import Commands, app, fail
 from resetkit.cli.complete import action_ids
 from resetkit.cli.output import (
+    Column,
     CustomerFilter,
     NotesDirOption,
     OnlyOption,
     OwnerFilter,
-    SessionsFormat,
+    TableFormat,
     confirm,
+    daily_table,
     filters_from,
     has_terminal,
     history_of,
@@ -24,7 +26,6 @@ from resetkit.cli.output import (
     one_line,
     owner_from,
     reads_history,
-    table,
     write_json,
 )
 from resetkit.words import counted
@@ -57,8 +58,11 @@ def actions_list(
         str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
     ] = None,
     output: Annotated[
-        SessionsFormat, typer.Option("--format", help="table or json.")
-    ] = SessionsFormat.table,
+        TableFormat | None,
+        typer.Option(
+            "--format", help="table (also when piped) or json; piped with none, tab-separated."
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """List open action items across sessions, overdue first (or, --flagged, those changed in
@@ -75,26 +79,50 @@ def actions_list(
         found = list_open_actions(
             history, filters, owner=whose, overdue=overdue, due_within=span, flagged=flagged
         )
-    if output is SessionsFormat.json:
+    if output is TableFormat.json:
         write_json([action_json(item) for item in found])
         return
-    rows = []
+    _actions_table(found, output)
+
+
+def _actions_table(found: list[Any], output: Any) -> None:
+    from resetkit.dates import today
+    from resetkit.history.actions import (
+        MARKS,
+        counts_line,
+        marks,
+        owner_cell,
+        status_words,
+        when_due,
+    )
+
+    day = today()
+    rows, piped = [], []
     for item in found:
-        row = action_json(item)
-        due = row["due"] or "-"
+        action = item.action
+        what = " ".join(str(action.get("what", "")).split())
+        status = str(action.get("status", "open"))
+        if status != "open":
+            what += f" ({status_words(status)})"
+        cells = [str(action.get("id", "")), marks(item), when_due(item, day)]
+        customer = " ".join(item.stored.customer.split())
+        rows.append([*cells, f"{customer}: {what}", owner_cell(action)])
+        due = str(action.get("due") or "-")
         if item.overdue_days:
             due += f" ({item.overdue_days}d late)"
-        who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
-        critical = "yes" if row["critical_path"] == "yes" else ""
-        flag = "⚑" if row.get("flag") else ""
-        what = row["what"] if row["status"] == "open" else f"{row['what']} ({row['status']})"
-        rows.append([row["action_id"], flag, due, row["customer"], what, who, critical])
-    table(["ID", "⚑", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
+        piped.append([*cells[:2], due, customer, what, owner_cell(action)])
+    footer = [counts_line(found, day)]
     if any(row[1] for row in rows):
-        sys.stderr.write(
-            "⚑: changed in two clones at once; 'resetkit actions show ID' says how, "
-            "'resetkit actions settle ID' clears it\n"
-        )
+        footer.append(MARKS)
+    columns = [
+        Column("ID", whole=True),
+        Column("", whole=True),
+        Column("DUE", whole=True),
+        Column("CUSTOMER: ACTION", grows=True),
+        Column("OWNER", most=12),
+    ]
+    names = ["ID", "MARK", "DUE", "CUSTOMER", "ACTION", "OWNER"]
+    daily_table(columns, rows, chosen=output, footer=footer, piped=(names, piped))
 
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:

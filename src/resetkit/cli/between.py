@@ -3,15 +3,17 @@
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from resetkit.cli.app import app
 from resetkit.cli.complete import customer_names
 from resetkit.cli.output import (
+    Column,
     CustomerFilter,
     NotesDirOption,
     OnlyOption,
@@ -20,6 +22,7 @@ from resetkit.cli.output import (
     SinceFilter,
     StatusFilter,
     UntilFilter,
+    daily_table,
     emit,
     filters_from,
     history_of,
@@ -49,13 +52,18 @@ def due(
     only: OnlyOption = False,
     customer: CustomerFilter = None,
     output: Annotated[
-        DueFormat, typer.Option("--format", help="table, json or md (for a daily mail).")
-    ] = DueFormat.table,
+        DueFormat | None,
+        typer.Option(
+            "--format",
+            help="table (also when piped), json or md (for a daily mail); piped with none, "
+            "tab-separated.",
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Today's digest: overdue items, items due soon and follow-up meetings, by customer."""
     from resetkit.dates import today
-    from resetkit.history.due import digest_markdown, due_digest, owner_label
+    from resetkit.history.due import digest_markdown, due_digest
     from resetkit.history.read import parse_span
 
     span = parse_span(within, "--within")
@@ -69,36 +77,64 @@ def due(
     if output is DueFormat.md:
         sys.stdout.write(digest_markdown(digest))
         return
-    rows = []
+    _due_table(digest, output)
+
+
+def _due_table(digest: Any, output: Any) -> None:
+    from resetkit.history.actions import MARKS, counts_line, marks, owner_cell, short_day, when_due
+
+    day = digest.today
+    end = short_day(day + digest.within, day)
+    title = f"Due on {day:%a} {short_day(day, day)} · overdue, and due by {end}"
+    if not digest.customers:
+        sys.stderr.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
+        return
+    rows, piped, groups, items = [], [], [], []
     for group in digest.customers:
+        customer = " ".join(group.customer.split())
         for found in group.overdue + group.soon:
             action = found.action
-            when = f"{found.overdue_days}d late" if found.overdue_days else "due"
-            who = owner_label(action)
-            day = found.due.isoformat() if found.due else ""
-            rows.append(
-                [
-                    str(action.get("id", "")),
-                    f"{day} {when}",
-                    group.customer,
-                    str(action.get("what", "")),
-                    who,
-                ]
-            )
+            what = " ".join(str(action.get("what", "")).split())
+            cells = [str(action.get("id", "")), marks(found), when_due(found, day)]
+            rows.append([*cells, what, owner_cell(action)])
+            late = f"{found.overdue_days}d late" if found.overdue_days else "due"
+            piped.append([cells[0], f"{found.due} {late}", customer, what, owner_cell(action)])
+            items.append(found)
         for meeting in group.meetings:
-            rows.append(
-                [
-                    meeting.stored.id,
-                    f"{meeting.day.isoformat()} meeting",
-                    group.customer,
-                    "follow-up meeting",
-                    "",
-                ]
-            )
-    if not rows:
-        sys.stderr.write(f"nothing overdue or due within {counted(span.days, 'day')}\n")
-        return
-    table(["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"], rows, droppable=("OWNER",))
+            when = short_day(meeting.day, day)
+            held = date.fromisoformat(meeting.stored.started_at[:10])
+            after = f"follow-up meeting (after the session of {short_day(held, day)})"
+            rows.append(["", "", when, after, ""])
+            piped.append([meeting.stored.id, f"{meeting.day} meeting", customer, after, ""])
+        groups.append((customer, len(group.overdue) + len(group.soon) + len(group.meetings)))
+    meetings = sum(len(group.meetings) for group in digest.customers)
+    counts = counts_line(items, day, digest.within)
+    if meetings:
+        counts += f" · {counted(meetings, 'follow-up meeting')}"
+    footer = [
+        "",
+        counts,
+        "next: resetkit actions done ID, resetkit actions move ID --due DATE --reason WHY",
+    ]
+    if any(row[1] for row in rows):
+        footer.append(MARKS)
+    columns = [
+        Column("ID", whole=True),
+        Column("", whole=True),
+        Column("WHEN", whole=True),
+        Column("ACTION", grows=True),
+        Column("OWNER", most=12),
+    ]
+    names = ["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"]
+    daily_table(
+        columns,
+        rows,
+        chosen=output,
+        title=title,
+        footer=footer,
+        piped=(names, piped),
+        groups=groups,
+    )
 
 
 @app.command()

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
 import contextlib
+import dataclasses
 import functools
 import os
 import sys
@@ -429,3 +430,144 @@ def _table_with_notes(columns: list[str], rows: list[list[str]], notes: list[lis
 class SessionsFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def shows_table(chosen: Any) -> bool:
+    """Whether a table is drawn: in a terminal, or when `--format table` was asked for (piped
+    too, as for `less -R`); None (no --format) piped gives tab-separated lines to split."""
+    return chosen is not None or sys.stdout.isatty()
+
+
+def pages() -> bool:
+    """Whether long output goes through a pager: a person at a terminal, not CI, not a dumb one."""
+    return (
+        sys.stdout.isatty()
+        and sys.stdin.isatty()
+        and not os.environ.get("CI")
+        and os.environ.get("TERM", "") != "dumb"
+        and not os.environ.get("RESETKIT_NO_PAGER")
+    )
+
+
+def show(*renderables: Any) -> None:
+    """Renderables on stdout, through a pager ($PAGER, else `less` with colours and quitting
+    when it all fits) when taller than the terminal; as they are otherwise."""
+    console = make_console()
+    if not pages():
+        for renderable in renderables:
+            console.print(renderable)
+        return
+    with console.capture() as captured:
+        for renderable in renderables:
+            console.print(renderable)
+    text = captured.get()
+    if text.count("\n") < console.height:
+        sys.stdout.write(text)
+        return
+    import pydoc
+
+    # As git does: colours shown (-R), no pager when it fits after all (-F), screen kept (-X).
+    os.environ.setdefault("LESS", "FRX")
+    pydoc.pipepager(text, os.environ.get("PAGER") or "less")
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """A column of a daily table: `whole` never wraps (an id, a date, a mark); `most` caps
+    its width (its words wrap); `grows` takes the width left (the action's words)."""
+
+    name: str
+    whole: bool = False
+    most: int | None = None
+    grows: bool = False
+
+
+def daily_table(
+    columns: list[Column],
+    rows: list[list[str]],
+    *,
+    chosen: Any = None,
+    title: str = "",
+    footer: list[str] | None = None,
+    piped: tuple[list[str], list[list[str]]] | None = None,
+    groups: list[tuple[str, int]] | None = None,
+) -> None:
+    """A daily command's table, laid out for 80 columns: one space between columns, the
+    growing column takes what is left, words wrap whole. `groups` (a heading and how many of
+    the rows follow it) draws each group under its heading, the columns lined up across them.
+    Piped with no --format, the rows as tab-separated lines (`piped`: other columns for
+    scripts) and the title and footer on stderr."""
+    footer = footer or []
+    if not shows_table(chosen):
+        names, cells = piped or ([column.name for column in columns], rows)
+        lines = ["\t".join(names)] + ["\t".join(map(one_line, row)) for row in cells]
+        sys.stdout.write("\n".join(lines) + "\n")
+        for line in [title, *footer] if title else footer:
+            sys.stderr.write(line + "\n")
+        return
+    from rich.text import Text
+
+    from resetkit.controls import visible
+
+    rows = [[visible(cell) for cell in row] for row in rows]
+    widths = _widths(columns, rows, make_console().width, header=groups is None)
+    parts: list[Any] = [Text(title, style="bold"), Text("")] if title else []
+    if groups is None:
+        parts.append(_grid(columns, widths, rows, header=True))
+    else:
+        first = 0
+        for heading, count in groups:
+            parts += [
+                Text(heading, style="bold"),
+                _grid(columns, widths, rows[first : first + count]),
+            ]
+            first += count
+    show(*parts, *(Text(line) for line in footer))
+
+
+def _widths(columns: list[Column], rows: list[list[str]], width: int, *, header: bool) -> list[int]:
+    """Each column's width: whole ones as their longest cell, capped ones up to their cap,
+    the growing one what is left of `width` (at least its longest word)."""
+    found = []
+    for number, column in enumerate(columns):
+        cells = [row[number] for row in rows] + ([column.name] if header else [])
+        longest = max([len(cell) for cell in cells] or [0])
+        words = max([len(word) for cell in cells for word in cell.split()] or [0])
+        found.append(longest if column.whole else max(words, min(longest, column.most or longest)))
+    growing = [n for n, column in enumerate(columns) if column.grows]
+    shown = [n for n in range(len(columns)) if found[n] or columns[n].grows]
+    for number in growing:
+        others = sum(found[n] for n in shown if n != number) + len(shown) - 1
+        found[number] = max(min(width - others, found[number]), _narrowest(rows, number))
+    return found
+
+
+def _narrowest(rows: list[list[str]], number: int) -> int:
+    return max([len(word) for row in rows for word in row[number].split()] or [1])
+
+
+def _grid(
+    columns: list[Column], widths: list[int], rows: list[list[str]], *, header: bool = False
+) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    grid = Table(
+        box=None,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        header_style="bold",
+        show_header=header,
+    )
+    shown = [n for n, column in enumerate(columns) if widths[n] or column.grows]
+    for number in shown:
+        grid.add_column(columns[number].name, width=widths[number], no_wrap=columns[number].whole)
+    for row in rows:
+        grid.add_row(*(escape(row[number]) for number in shown))
+    return grid

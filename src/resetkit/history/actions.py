@@ -351,3 +351,60 @@ def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, 
     if item.history:
         lines.insert(-len(item.history), ("changes", ""))
     return lines
+
+
+def short_day(day: date, today: date) -> str:
+    """A date as a table shows it: 'Nov 23', with the year when it is not this year's."""
+    text = f"{day:%b} {day.day}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def when_due(found: OpenAction, today: date) -> str:
+    """An item's due date for a table: 'Nov 23 · 10d late', 'Nov 24 · today', 'Dec 1'."""
+    if found.due is None:
+        return "no date"
+    day = short_day(found.due, today)
+    if found.overdue_days:
+        return f"{day} · {found.overdue_days}d late"
+    return f"{day} · today" if found.due == today and is_open(found) else day
+
+
+def is_open(found: OpenAction) -> bool:
+    """Whether the item is still open."""
+    return str(found.action.get("status", "open")) == "open"
+
+
+def marks(found: OpenAction) -> str:
+    """An item's mark, one column: ⚑ changed in two clones at once, ! a key milestone."""
+    if found.action.get("flag"):
+        return "⚑"
+    return "!" if found.action.get("critical_path") else ""
+
+
+MARKS = "⚑ changed in two clones at once ('resetkit actions show ID' says how) · ! a key milestone"
+
+
+def counts_line(found: list[OpenAction], today: date, within: timedelta | None = None) -> str:
+    """The line that ends a table of items: '19 open · 3 overdue · 6 due this week' (or, with
+    another span than a week, 'due by Dec 8')."""
+    within = within if within is not None else timedelta(days=7)
+    still = [one for one in found if is_open(one)]
+    late = sum(1 for one in still if one.overdue_days)
+    soon = sum(1 for one in still if one.due and today <= one.due <= today + within)
+    by = "this week" if within.days == 7 else f"by {short_day(today + within, today)}"
+    parts = [f"{len(still):,} open", f"{late:,} overdue", f"{soon:,} due {by}"]
+    closed = len(found) - len(still)
+    if closed:
+        parts.append(f"{closed:,} closed")
+    return " · ".join(parts)
+
+
+def owner_cell(action: dict[str, Any]) -> str:
+    """Who owns an item, in a table's few columns: the person's name, else the side."""
+    name = " ".join(str(action.get("owner_name", "")).split())
+    return name or str(action.get("owner", "us"))
+
+
+def status_words(status: str) -> str:
+    """A status as a person says it: 'in_progress' -> 'in progress'."""
+    return status.replace("_", " ")

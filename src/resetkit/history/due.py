@@ -162,8 +162,16 @@ def due_digest(
         (customer.overdue if found.due < today else customer.soon).append(found)
     for meeting in meetings:
         group(meeting.stored.customer).meetings.append(meeting)
-    ordered = sorted(groups.values(), key=lambda g: (not g.overdue, g.customer.casefold()))
+    ordered = sorted(groups.values(), key=_most_urgent)
     return Digest(today, within, ordered)
+
+
+def _most_urgent(group: CustomerDue) -> tuple[date, str]:
+    """The order of customers in the digest: the one with the item most overdue (or the first
+    to fall due, or the first meeting) first, so that it is on the first screen."""
+    days = [found.due for found in group.overdue + group.soon if found.due]
+    days += [meeting.day for meeting in group.meetings]
+    return (min(days, default=date.max), group.customer.casefold())
 
 
 def _one_line(text: str) -> str:
