@@ -677,7 +677,9 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     assert "Send the recap" not in text
     assert "us: 1 of 2 kept on time, 1 overdue, 1 moved" in text
     assert "14 hours last month against 2,400 a month: On the high side" in text
-    assert "run recovery: Their champion left" in text
+    # The recovery advised on 5 October was held on 20 October: not advised again.
+    assert "run recovery: Their champion left" not in text
+    assert "nothing new: recovery was run after the advice of" in text
     tokens = MarkdownIt().enable("table").parse(text)
     assert not [t for t in tokens if t.type in ("table_open", "html_inline", "html_block")]
 
@@ -690,7 +692,7 @@ def test_the_brief_in_the_terminal_shows_record_text_as_typed(run, notes: Path) 
     assert "Before the call: Acme [bold]Corp[/]" in shown
     assert "Fix the [red]export[/red] | now" in shown
     assert "Waiting on *legal*" in shown
-    assert "Recommended run recovery: Their champion left" in shown
+    assert "Recommended: nothing new: recovery was run after the advice" in shown
 
 
 def test_a_brief_of_an_unclear_or_unknown_customer_is_refused(run, notes: Path) -> None:

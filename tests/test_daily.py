@@ -317,3 +317,73 @@ def test_output_taller_than_the_terminal_goes_through_the_pager(
         env=env,
     )
     assert len(paged) == 1 and short.stdout.splitlines()[1].startswith("ac000000")
+
+
+# --- honest numbers ----------------------------------------------------------------------------
+
+
+def test_a_slip_caused_by_our_move_counts_to_us_not_to_the_customer(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("ours0001", "Fix the export", due=day(5)),
+                item("them0001", "Train the admins", owner="customer", due=day(9)),
+            ]
+        },
+    )
+    moved = run(
+        "actions",
+        "move",
+        "ours0001",
+        "--due",
+        day(12),
+        "--reason",
+        "Engineering needs a week",
+        "--with-later",
+        "--notes-dir",
+        str(notes),
+    )
+    assert moved.exit_code == 0, moved.stderr
+    assert folder.is_dir()
+    ledger = json.loads(run("ledger", "--format", "json", "--notes-dir", str(notes)).stdout)
+    owners = ledger["customers"][0]["owners"]
+    assert owners["customer"]["moved"] == {"items": 0, "times": 0, "days": 0}
+    assert owners["customer"]["reasons"] == []
+    assert owners["us"]["moved"] == {"items": 1, "times": 1, "days": 7}
+    assert owners["us"]["moved_others"] == 1
+    text = run("ledger", "--format", "md", "--notes-dir", str(notes)).stdout
+    assert "us: — kept on time, 1 moved (1 time, +7 days in all), moved 1 other item" in text
+    assert "Train the admins, moved +7d with it: Engineering needs a week" in text
+
+
+def test_the_brief_lines_up_its_labels_and_hangs_what_wraps(run, notes: Path) -> None:
+    from resetkit.record.session import Recommended
+
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-20),
+        "risk-check",
+        {"hours-last-month": 14, "monthly-value": 2400, "cost-vs-value": "high"},
+        recommendation=Recommended(
+            playbook="recovery", because="Their champion left and the renewal is in six weeks"
+        ),
+    )
+    write_session(notes, "Acme Corp", day(-10), "reset", {"actions": [item("a1", "x", due=day(3))]})
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app, ["brief", "acme", "--notes-dir", str(notes)], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("Recommended:"))
+    assert lines[at].startswith("Recommended:      run recovery: Their champion left")
+    assert lines[at + 1].startswith(" " * 18) and lines[at + 1].strip()  # hangs under the value
+    assert any(line.startswith("Time against pay: 14 hours last month") for line in lines)
+    assert any(line.startswith("Promises:         us: — kept on time") for line in lines)

@@ -30,6 +30,7 @@ from resetkit.cli.output import (
     owner_from,
     read_history,
     reads_history,
+    shows_table,
     table,
     write_json,
 )
@@ -177,8 +178,9 @@ def ledger(
     customer: CustomerFilter = None,
     since: SinceFilter = None,
     output: Annotated[
-        DueFormat, typer.Option("--format", help="table, json or md.")
-    ] = DueFormat.table,
+        DueFormat | None,
+        typer.Option("--format", help="table (also when piped), json or md."),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """The promises each side kept: on time, late, moved, dropped; per customer, by quarter."""
@@ -197,7 +199,7 @@ def ledger(
     rows, reasons = [], []
     for entry in found.customers:
         for owner, tally in entry.owners.items():
-            if not (tally.fallen_due or tally.open):
+            if not (tally.fallen_due or tally.open or tally.caused):
                 continue
             kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
             rows.append(
@@ -206,9 +208,12 @@ def ledger(
                     owner,
                     str(tally.on_time),
                     str(tally.late),
-                    f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
-                    if tally.moves
-                    else "0",
+                    (
+                        f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
+                        if tally.moves
+                        else "0"
+                    )
+                    + (f" +{tally.caused} others" if tally.caused else ""),
                     str(tally.dropped),
                     str(tally.overdue),
                     str(tally.open),
@@ -224,8 +229,13 @@ def ledger(
         if trend:
             rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
             reasons.append([])
+    if shows_table(output):
+        # Drawn, each customer is named once, on its first row: its other rows wrap no name.
+        for number in range(len(rows) - 1, 0, -1):
+            if rows[number][0] == rows[number - 1][0]:
+                rows[number][0] = ""
     columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
-    table([*columns, "KEPT"], rows, notes=("REASONS", reasons))
+    table([*columns, "KEPT"], rows, notes=("REASONS", reasons), chosen=output)
 
 
 class BriefFormat(StrEnum):

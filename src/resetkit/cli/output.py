@@ -322,6 +322,7 @@ def table(
     rows: list[list[str]],
     droppable: tuple[str, ...] = (),
     notes: tuple[str, list[list[str]]] | None = None,
+    chosen: Any = None,
 ) -> None:
     """Rows as a rich table in a terminal; as tab-separated lines when piped or long.
 
@@ -329,8 +330,10 @@ def table(
     narrow terminal the other columns wrap, and the `droppable` ones (in that order) are left
     out while the table would not fit. `notes` (a name, and lines for each row): in a terminal,
     each row's lines under it, as wide as the terminal; piped, one last column joining them.
+    `chosen`: the --format given, if any; a table asked for is drawn when piped too.
     """
-    if notes is not None and (not sys.stdout.isatty() or len(rows) > 500):
+    lines_out = not shows_table(chosen) or len(rows) > 500
+    if notes is not None and lines_out:
         name, under = notes
         columns, rows = (
             [*columns, name],
@@ -339,7 +342,7 @@ def table(
     elif notes is not None and rows:
         _table_with_notes(columns, rows, notes[1])
         return
-    if not sys.stdout.isatty() or len(rows) > 500:
+    if lines_out:
         # rich lays a long table out slowly, and a pipe wants lines a script can split.
         lines = ["\t".join(columns)] + ["\t".join(map(one_line, r)) for r in rows]
         sys.stdout.write("\n".join(lines) + "\n")
