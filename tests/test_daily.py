@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -387,3 +388,49 @@ def test_the_brief_lines_up_its_labels_and_hangs_what_wraps(run, notes: Path) ->
     assert lines[at + 1].startswith(" " * 18) and lines[at + 1].strip()  # hangs under the value
     assert any(line.startswith("Time against pay: 14 hours last month") for line in lines)
     assert any(line.startswith("Promises:         us: — kept on time") for line in lines)
+
+
+# --- help that fits ----------------------------------------------------------------------------
+
+
+def every_command() -> list[list[str]]:
+    """Every command path: [], ['actions'], ['actions', 'done'], ..."""
+    import typer.main
+
+    from resetkit.cli import app
+
+    root = typer.main.get_command(app)
+    found: list[list[str]] = []
+
+    def walk(group: Any, path: list[str]) -> None:
+        found.append(path)
+        for name in getattr(group, "commands", {}):
+            walk(group.commands[name], [*path, name])
+
+    walk(root, [])
+    return found
+
+
+def help_of(path: list[str]) -> str:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(app, [*path, "-h"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, (path, result.output)
+    return result.stdout
+
+
+def test_help_fits_80_columns_with_whole_summaries_and_plain_metavars() -> None:
+    for path in every_command():
+        text = help_of(path)
+        assert all(len(line) <= 80 for line in text.splitlines()), path
+        commands = text.split("Commands:\n")[1] if "Commands:\n" in text else ""
+        assert "..." not in commands, path  # no summary cut short
+        # CUSTOMER, not {customer}; TEXT, not <str> (an address in a help text is no metavar)
+        assert not re.search(r"\{[A-Za-z_]+\}|<(str|path|int|float)>", text), text
+
+
+def test_the_help_of_an_id_says_a_prefix_works() -> None:
+    for command in ("done", "move", "drop", "reopen", "settle", "show"):
+        assert "enough of its start to be unique" in help_of(["actions", command])

@@ -30,6 +30,8 @@ from resetkit.cli.output import (
 )
 from resetkit.words import counted
 
+ID_HELP = "The action item's id, or enough of its start to be unique (ab12 for ab12cd34)."
+
 actions_app = typer.Typer(
     cls=Commands,
     help="Open action items across sessions; mark them done, move, drop or reopen them.",
@@ -148,7 +150,12 @@ def _tell_plan(changed: Any) -> None:
 @actions_app.command("done")
 def actions_done(
     action_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+            autocompletion=action_ids,
+        ),
     ],
     note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
     notes_dir: NotesDirOption = None,
@@ -162,7 +169,13 @@ def actions_done(
 
 @actions_app.command("drop")
 def actions_drop(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is dropped (recorded).")],
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -178,7 +191,13 @@ def actions_drop(
 
 @actions_app.command("reopen")
 def actions_reopen(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     note: Annotated[str, typer.Option("--note", help="Why it is open again.")] = "",
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -192,7 +211,13 @@ def actions_reopen(
 
 @actions_app.command("settle")
 def actions_settle(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Clear the ⚑ of an item changed in two clones at once, once you have looked at it."""
@@ -205,7 +230,13 @@ def actions_settle(
 
 @actions_app.command("show")
 def actions_show(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Everything about one action item: its session, owner, due date, status, flag and
@@ -238,7 +269,12 @@ def actions_show(
 @actions_app.command("move")
 def actions_move(
     action_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+            autocompletion=action_ids,
+        ),
     ],
     due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
