@@ -296,7 +296,12 @@ def read_ics(path: Path) -> Any:
 
 
 def todos(calendar: Any) -> dict[str, Any]:
-    return {str(todo["summary"]).split(" (")[0]: todo for todo in calendar.walk("VTODO")}
+    # A title reads 'Acme Corp: Sam to send the recap, moved 1 time': keyed by 'Send the recap'.
+    found = {}
+    for todo in calendar.walk("VTODO"):
+        what = str(todo["summary"]).split(" to ", 1)[1].split(", moved")[0]
+        found[what[:1].upper() + what[1:]] = todo
+    return found
 
 
 def test_calendar_writes_todos_with_alarms_and_follow_ups_as_events(run, notes: Path) -> None:

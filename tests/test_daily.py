@@ -434,3 +434,30 @@ def test_help_fits_80_columns_with_whole_summaries_and_plain_metavars() -> None:
 def test_the_help_of_an_id_says_a_prefix_works() -> None:
     for command in ("done", "move", "drop", "reopen", "settle", "show"):
         assert "enough of its start to be unique" in help_of(["actions", command])
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+def test_a_calendar_title_says_whose_item_it_is_and_theirs_can_be_left_out(
+    run, notes: Path, twenty: list[dict[str, Any]], isolated: Path
+) -> None:
+    from icalendar import Calendar
+
+    result = run("calendar", "-o", "all.ics", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert "20 to-dos (20 open), 0 follow-up meetings" in result.stderr
+    calendar = Calendar.from_ical((isolated / "all.ics").read_bytes())
+    titles = {str(todo["summary"]) for todo in calendar.walk("VTODO")}
+    assert (
+        "Acme Corp: Sam Rivera to send the revised rollout plan with the new milestones (Acme)"
+        in titles
+    )
+    assert (
+        "Globex Corporation: Priya Shah to sign the amendment to the order form (Globex)" in titles
+    )
+    mine = run("calendar", "--without-theirs", "-o", "mine.ics", "--notes-dir", str(notes))
+    theirs = sum(1 for found in twenty if found["owner"] == "customer")
+    assert f"{20 - theirs} to-dos" in mine.stderr
+    kept = Calendar.from_ical((isolated / "mine.ics").read_bytes())
+    assert not any("Dana Scully" in str(todo["summary"]) for todo in kept.walk("VTODO"))

@@ -151,6 +151,12 @@ def calendar(
     ] = "1d",
     owner: OwnerFilter = None,
     only: OnlyOption = False,
+    without_theirs: Annotated[
+        bool,
+        typer.Option(
+            "--without-theirs", help="Leave out the items the customer owns alone (not both)."
+        ),
+    ] = False,
     customer: CustomerFilter = None,
     playbook: PlaybookFilter = None,
     status: StatusFilter = None,
@@ -168,8 +174,15 @@ def calendar(
     whose = owner_from(owner, only)
     with history_of(notes_dir, filters, whose) as history:
         sessions = history.sessions(filters)
-        reminders, meetings = calendar_entries(sessions, owner=whose, today=today())
+        reminders, meetings = calendar_entries(
+            sessions, owner=whose, today=today(), theirs=not without_theirs
+        )
     emit(calendar_ics(reminders, meetings, lead), output)
+    still = sum(1 for reminder in reminders if reminder.status == "open")
+    sys.stderr.write(
+        f"{counted(len(reminders), 'to-do')} ({still:,} open), "
+        f"{counted(len(meetings), 'follow-up meeting')}\n"
+    )
 
 
 @app.command()

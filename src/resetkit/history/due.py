@@ -246,13 +246,31 @@ def _slips(action: dict[str, Any]) -> list[str]:
 
 CLOSED_KEPT = timedelta(days=60)
 
+# Who a to-do is for, in its title, when the item names no person.
+_SIDE_WORDS = {"us": "We", "customer": "They", "both": "Both sides"}
+
+
+def todo_title(customer: str, action: dict[str, Any]) -> str:
+    """A to-do's title, saying whose it is: 'Acme Corp: Dana to sign the amendment' (the
+    customer's tasks must not alarm as if they were the CSM's)."""
+    what = _one_line(action.get("what", ""))
+    if what[:1].isupper() and what[1:2].islower():
+        what = what[0].lower() + what[1:]  # 'Sign the amendment' -> 'to sign the amendment'
+    name = _one_line(action.get("owner_name", ""))
+    who = name or _SIDE_WORDS.get(str(action.get("owner", "us")), "We")
+    return f"{_one_line(customer)}: {who} to {what}"
+
 
 def calendar_entries(
-    stored: Iterable[Stored], *, owner: Owner | None = None, today: date | None = None
+    stored: Iterable[Stored],
+    *,
+    owner: Owner | None = None,
+    today: date | None = None,
+    theirs: bool = True,
 ) -> tuple[list[Reminder], list[FollowUp]]:
     """Every open dated action item, those closed (done or dropped) in the last 60 days or
     due in them, and every follow-up meeting from 60 days ago on, for the calendar; discarded
-    sessions left out.
+    sessions left out, and the items the customer owns alone unless `theirs`.
     One pass over the sessions, keeping only what the calendar shows."""
     found_meetings: list[Meeting] = []
     known: dict[str, str | None] = {}
@@ -269,7 +287,7 @@ def calendar_entries(
             found_meetings.append(meeting)
         for found in items:
             action = found.action
-            if not action.get("due"):
+            if not action.get("due") or (not theirs and action.get("owner") == "customer"):
                 continue
             events = [e for e in action.get("history", []) if isinstance(e, dict)]
             changed_at = datetime.fromisoformat(events[-1]["at"]) if events else None
@@ -280,8 +298,7 @@ def calendar_entries(
             ):
                 continue
             slips = _slips(action)
-            what = _one_line(action.get("what", ""))
-            summary = f"{what} ({_one_line(session.customer)})"
+            summary = todo_title(session.customer, action)
             if slips:
                 summary += f", moved {counted(len(slips), 'time')}"
             description = [
