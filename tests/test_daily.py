@@ -461,3 +461,38 @@ def test_a_calendar_title_says_whose_item_it_is_and_theirs_can_be_left_out(
     assert f"{20 - theirs} to-dos" in mine.stderr
     kept = Calendar.from_ical((isolated / "mine.ics").read_bytes())
     assert not any("Dana Scully" in str(todo["summary"]) for todo in kept.walk("VTODO"))
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def test_the_report_shows_minutes_that_match_its_bars_and_writes_markdown(run, notes: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    write_session(notes, "Acme Corp", day(-3), "reset", minutes=60)
+    write_session(notes, "Globex Corporation", day(-2), "reset", minutes=15)
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    chart = (
+        CliRunner()
+        .invoke(app, ["report", "--notes-dir", str(notes)], env={"COLUMNS": "80", "NO_COLOR": "1"})
+        .stdout
+    )
+    acme = next(line for line in chart.splitlines() if "Acme Corp" in line)
+    globex = next(line for line in chart.splitlines() if "Globex" in line)
+    assert "1h00m" in acme and acme.count("█") == 20
+    assert "15m" in globex and globex.count("█") == 5
+    text = run("report", "--format", "md", "--notes-dir", str(notes)).stdout
+    items = [
+        token.content
+        for token in MarkdownIt().parse(text)
+        if token.type == "inline" and token.content.startswith(("Acme", "Globex"))
+    ]
+    assert items[:2] == [
+        "Acme Corp: 1 meeting, 1h00m (no outcome 1)",
+        "Globex Corporation: 1 meeting, 15m (no outcome 1)",
+    ]
+    header = run("report", "--format", "csv", "--notes-dir", str(notes)).stdout.splitlines()[0]
+    assert header == "grouped_by,name,meetings,minutes,outcomes"

@@ -305,7 +305,7 @@ def test_report_csv_and_chart(run, history: Path) -> None:
             io.StringIO(run("report", "--format", "csv", "--notes-dir", str(history)).stdout)
         )
     )
-    assert {row["by"] for row in rows} == {"customer", "playbook"}
+    assert {row["grouped_by"] for row in rows} == {"customer", "playbook"}
     chart = run("report", "--notes-dir", str(history)).stdout
     assert "Time spent by customer" in chart and "Time spent by playbook" in chart
     assert "█" in chart

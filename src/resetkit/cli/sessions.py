@@ -238,6 +238,7 @@ def share(
 
 class ReportFormat(StrEnum):
     chart = "chart"
+    md = "md"
     json = "json"
     csv = "csv"
 
@@ -250,14 +251,14 @@ def report(
     since: SinceFilter = None,
     until: UntilFilter = None,
     output: Annotated[
-        ReportFormat, typer.Option("--format", help="chart (in the terminal), json or csv.")
+        ReportFormat, typer.Option("--format", help="chart (in the terminal), md, json or csv.")
     ] = ReportFormat.chart,
     raw_csv: RawCsvOption = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Time spent and outcomes per customer and per playbook, over complete sessions."""
+    from resetkit.history.report import common_outcomes, report_csv, report_markdown, spent
     from resetkit.history.report import report as tally
-    from resetkit.history.report import report_csv
 
     filters = filters_from(customer, playbook, None, since, until)
     with history_of(notes_dir, filters) as history:
@@ -269,6 +270,9 @@ def report(
         fail("--raw-csv goes with --format csv")
     if output is ReportFormat.csv:
         emit(report_csv(tallies, raw=raw_csv), None)
+        return
+    if output is ReportFormat.md:
+        sys.stdout.write(report_markdown(tallies))
         return
     from rich.markup import escape
     from rich.table import Table
@@ -285,20 +289,18 @@ def report(
         )
         table.add_column("NAME", overflow="fold")
         table.add_column("MEETINGS", justify="right")
-        table.add_column("HOURS", justify="right")
+        table.add_column("TIME", justify="right")
         table.add_column("", no_wrap=True)
         table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
         longest = max((t.minutes for t in rows), default=0) or 1
         for t in rows[:25]:
-            bar = "█" * max(1, round(20 * t.minutes / longest)) if t.minutes else ""
-            common = sorted((t.outcomes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-            outcomes = ", ".join(f"{k} {v}" for k, v in common[:3])
-            if len(common) > 3:
-                outcomes += ", …"
+            # The bar and the time shown beside it are of the same minutes, rounded alike.
+            bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
+            outcomes = common_outcomes(t)
             table.add_row(
                 escape(visible(t.name)),
                 str(t.meetings),
-                f"{t.minutes / 60:.1f}",
+                spent(t.minutes),
                 f"[cyan]{bar}[/]",
                 escape(outcomes),
             )
