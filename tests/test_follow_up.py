@@ -38,7 +38,7 @@ def test_review_moves_an_item_records_why_and_links_both_ways(isolated: Path) ->
         earlier.folder, session, folder, prompter, Console(file=screen, width=100)
     )
     assert changed == 1
-    assert "Following up on acme-corp/2026-11-24-reset: 1 open action item(s)." in screen.getvalue()
+    assert "Following up on acme-corp/2026-11-24-reset: 1 open action item." in screen.getvalue()
     previous = load(earlier.folder)
     (item,) = previous.action_items()
     assert item.due.isoformat() == "2026-12-20" and item.status == "open"
@@ -146,7 +146,7 @@ def test_a_scripted_follow_up_settles_the_items_its_review_names(run, isolated: 
     )
     result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
     assert result.exit_code == 0, result.stderr
-    assert "the review settled 2 of its open action item(s)" in result.stderr
+    assert "the review settled 2 of its open action items" in result.stderr
     items = {item.id: item for item in load(folder).action_items()}
     assert items[first].status == "done"
     assert items[second].status == "open" and items[second].due.isoformat() == "2027-01-10"
@@ -205,7 +205,7 @@ def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     folder, (first, *_) = earlier_with_three_items(isolated / "notes")
     session, new_folder = second_session(isolated / "notes", "risk-check")
     prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped", "open"])
-    given = {first: Verdict("done", note="Sent")}
+    given = {first: Verdict(kind="done", note="Sent")}
     changed = review_follow_up(
         folder, session, new_folder, prompter, Console(file=io.StringIO()), given
     )
@@ -265,6 +265,6 @@ def test_a_resumed_review_skips_items_settled_elsewhere_meanwhile(run, isolated:
     prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped"])
     screen = io.StringIO()
     review_follow_up(folder, session, new_folder, prompter, Console(file=screen, width=100))
-    assert "1 open action item(s) left to review" in screen.getvalue()
+    assert "1 open action item left to review" in screen.getvalue()
     assert [i.status for i in load(folder).action_items()] == ["open", "dropped", "done"]
     assert load(new_folder).review_pending is None
