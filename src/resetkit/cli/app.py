@@ -177,18 +177,28 @@ def _plain_metavars(command: Any) -> None:
                 param.metavar = _VALUE_WORDS.get(param.type.name, param.type.name.upper())
 
 
+def dress(command: Any, group: str | None, name: str) -> None:
+    """A command as `-h` shows it: its one-line summary from SUMMARIES (a subcommand's keyed
+    by its group, "actions show"), plain metavars."""
+    nested = any(key.startswith(f"{group} ") for key in SUMMARIES)
+    summary = SUMMARIES.get(f"{group} {name}" if nested else name)
+    if not command.short_help and summary:
+        command.short_help = summary
+    _plain_metavars(command)
+
+
 class Commands(TyperGroup):
     """The command group, with the one place where errors become a line and an exit code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, command in self.commands.items():
+            dress(command, self.name, name)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
-            # A subcommand's line is keyed by its group ("actions show"), then by its name.
-            nested = any(key.startswith(f"{self.name} ") for key in SUMMARIES)
-            summary = SUMMARIES.get(f"{self.name} {cmd_name}" if nested else cmd_name)
-            if not command.short_help and summary:
-                command.short_help = summary
-            _plain_metavars(command)
+            dress(command, self.name, cmd_name)
         return command
 
     def get_help(self, ctx: Any) -> str:
@@ -283,6 +293,7 @@ class LazyCommands(Commands):
                     pretty_exceptions_short=app.pretty_exceptions_short,
                     rich_markup_mode=app.rich_markup_mode,
                 )
+                dress(self.commands[name], self.name, name)
         for group in app.registered_groups:
             if group.name not in self.commands:
                 self.commands[str(group.name)] = get_group_from_info(
@@ -291,6 +302,7 @@ class LazyCommands(Commands):
                     rich_markup_mode=app.rich_markup_mode,
                     suggest_commands=app.suggest_commands,
                 )
+                dress(self.commands[str(group.name)], self.name, str(group.name))
 
     def every_command(self) -> dict[str, Any]:
         """Every command, each module imported: for a typo's suggestions, and the tests."""
