@@ -496,3 +496,31 @@ def test_the_report_shows_minutes_that_match_its_bars_and_writes_markdown(run, n
     ]
     header = run("report", "--format", "csv", "--notes-dir", str(notes)).stdout.splitlines()[0]
     assert header == "grouped_by,name,meetings,minutes,outcomes"
+
+
+def test_sessions_say_when_filters_match_nothing_together_and_speak_of_status_in_words(
+    run, notes: Path
+) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset", status="in_progress")
+    write_session(notes, "Globex Corporation", day(-2), "risk-check")
+    both = run(
+        "sessions", "--customer", "acme", "--playbook", "risk-check", "--notes-dir", str(notes)
+    )
+    assert both.exit_code == 0
+    assert "no session matches these filters together" in both.stderr
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    drawn = (
+        CliRunner()
+        .invoke(
+            app,
+            ["sessions", "--format", "table", "--notes-dir", str(notes)],
+            env={"COLUMNS": "120"},
+        )
+        .stdout
+    )
+    assert "in progress" in drawn and "in_progress" not in drawn
+    piped = run("sessions", "--notes-dir", str(notes)).stdout
+    assert "\tin_progress\t" in piped  # what scripts split keeps the id

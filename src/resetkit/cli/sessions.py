@@ -26,6 +26,7 @@ from resetkit.cli.output import (
     make_console,
     notes_dir_path,
     reads_history,
+    shows_table,
     table,
     write_json,
 )
@@ -40,8 +41,11 @@ def sessions(
     since: SinceFilter = None,
     until: UntilFilter = None,
     output: Annotated[
-        SessionsFormat, typer.Option("--format", help="table or json.")
-    ] = SessionsFormat.table,
+        SessionsFormat | None,
+        typer.Option(
+            "--format", help="table (also when piped) or json; piped with none, tab-separated."
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """List sessions: id, date, customer, playbook, status, outcome, minutes."""
@@ -53,6 +57,10 @@ def sessions(
             emit(export_json(history, filters), None)
             return
         rows = [session_row(item) for item in history.sessions(filters, with_raw=False)]
+    if not rows and filters != filters_from(None):
+        # Each filter matched something (history_of checks), but not all of them together.
+        sys.stderr.write("resetkit: no session matches these filters together\n")
+    drawn = shows_table(output)
     table(
         ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
         [
@@ -61,7 +69,7 @@ def sessions(
                 r["date"],
                 r["customer"],
                 r["playbook"],
-                r["status"],
+                r["status"].replace("_", " ") if drawn else r["status"],
                 r["outcome"],
                 f"{r['actual_minutes']:g}/{r['planned_minutes']}",
             ]
@@ -69,6 +77,7 @@ def sessions(
         ],
         # The id holds the date, playbook and customer: those go first in a narrow terminal.
         droppable=("DATE", "PLAYBOOK", "MINUTES", "OUTCOME", "CUSTOMER", "STATUS"),
+        chosen=output,
     )
 
 
