@@ -524,3 +524,31 @@ def test_sessions_say_when_filters_match_nothing_together_and_speak_of_status_in
     assert "in progress" in drawn and "in_progress" not in drawn
     piped = run("sessions", "--notes-dir", str(notes)).stdout
     assert "\tin_progress\t" in piped  # what scripts split keeps the id
+
+
+@pytest.mark.parametrize("command", [["ledger"], ["brief", "globex"]])
+def test_the_ledger_and_the_brief_fit_80_columns_with_whole_words(
+    notes: Path, twenty: list[dict[str, Any]], command: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [*command, "--notes-dir", str(notes)]
+        + (["--format", "table"] if command == ["ledger"] else []),
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in result.stdout  # no header or name cut short
+    screen = first_screen(result.stdout)
+    if command == ["ledger"]:
+        assert screen[0].startswith("CUSTOMER") and screen[0].rstrip().endswith("KEPT")
+        assert screen[1].startswith("Acme Corp")
+    else:
+        assert "Before the call: Globex Corporation" in screen[0]
+        overdue = [line for line in screen if "days late" in line]
+        assert overdue  # the late items are on the first screen
