@@ -291,15 +291,13 @@ def test_a_piped_table_without_format_is_tab_separated(
 def test_output_taller_than_the_terminal_goes_through_the_pager(
     notes: Path, twenty: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pydoc
-
     from typer.testing import CliRunner
 
     from resetkit.cli import app, output
 
     paged: list[tuple[str, str]] = []
     monkeypatch.setattr(output, "pages", lambda: True)
-    monkeypatch.setattr(pydoc, "pipepager", lambda text, cmd: paged.append((text, cmd)))
+    monkeypatch.setattr(output, "run_pager", lambda text, cmd: paged.append((text, cmd)))
     monkeypatch.delenv("PAGER", raising=False)
     monkeypatch.delenv("LESS", raising=False)
     env = {"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}

@@ -472,11 +472,29 @@ def show(*renderables: Any) -> None:
     if text.count("\n") < console.height:
         sys.stdout.write(text)
         return
-    import pydoc
-
     # As git does: colours shown (-R), no pager when it fits after all (-F), screen kept (-X).
     os.environ.setdefault("LESS", "FRX")
-    pydoc.pipepager(text, os.environ.get("PAGER") or "less")
+    run_pager(text, os.environ.get("PAGER") or "less")
+
+
+def run_pager(text: str, command: str) -> None:
+    """`text` through the pager `command` (a shell command line, as $PAGER is); quitting it
+    early is no error. A pager that cannot start leaves the text on stdout."""
+    import subprocess
+
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)
+    except OSError:
+        sys.stdout.write(text)
+        return
+    assert pager.stdin is not None
+    try:
+        with contextlib.suppress(BrokenPipeError):  # the reader quit before the end
+            pager.stdin.write(text.encode("utf-8"))
+            pager.stdin.close()
+        pager.wait()
+    except KeyboardInterrupt:
+        pager.wait()  # less takes Ctrl-C itself; wait for it to give the terminal back
 
 
 @dataclasses.dataclass(frozen=True)
