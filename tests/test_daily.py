@@ -293,11 +293,11 @@ def test_output_taller_than_the_terminal_goes_through_the_pager(
 ) -> None:
     from typer.testing import CliRunner
 
-    from resetkit.cli import app, output
+    from resetkit.cli import app, tables
 
     paged: list[tuple[str, str]] = []
-    monkeypatch.setattr(output, "pages", lambda: True)
-    monkeypatch.setattr(output, "run_pager", lambda text, cmd: paged.append((text, cmd)))
+    monkeypatch.setattr(tables, "pages", lambda: True)
+    monkeypatch.setattr(tables, "run_pager", lambda text, cmd: paged.append((text, cmd)))
     monkeypatch.delenv("PAGER", raising=False)
     monkeypatch.delenv("LESS", raising=False)
     env = {"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}

@@ -11,14 +11,11 @@ import typer
 from resetkit.cli.app import Commands, app, fail
 from resetkit.cli.complete import action_ids
 from resetkit.cli.output import (
-    Column,
     CustomerFilter,
     NotesDirOption,
     OnlyOption,
     OwnerFilter,
-    TableFormat,
     confirm,
-    daily_table,
     filters_from,
     has_terminal,
     history_of,
@@ -28,6 +25,7 @@ from resetkit.cli.output import (
     reads_history,
     write_json,
 )
+from resetkit.cli.tables import Column, TableFormat, daily_table
 from resetkit.words import counted
 
 ID_HELP = "The action item's id, or enough of its start to be unique (ab12 for ab12cd34)."

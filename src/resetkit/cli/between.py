@@ -13,7 +13,6 @@ import typer
 from resetkit.cli.app import app
 from resetkit.cli.complete import customer_names
 from resetkit.cli.output import (
-    Column,
     CustomerFilter,
     NotesDirOption,
     OnlyOption,
@@ -22,7 +21,6 @@ from resetkit.cli.output import (
     SinceFilter,
     StatusFilter,
     UntilFilter,
-    daily_table,
     emit,
     filters_from,
     history_of,
@@ -30,10 +28,9 @@ from resetkit.cli.output import (
     owner_from,
     read_history,
     reads_history,
-    shows_table,
-    table,
     write_json,
 )
+from resetkit.cli.tables import Column, daily_table, shows_table, table
 from resetkit.words import counted
 
 

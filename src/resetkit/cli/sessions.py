@@ -26,10 +26,9 @@ from resetkit.cli.output import (
     make_console,
     notes_dir_path,
     reads_history,
-    shows_table,
-    table,
     write_json,
 )
+from resetkit.cli.tables import shows_table, table
 
 
 @app.command()
