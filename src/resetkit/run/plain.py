@@ -23,7 +23,8 @@ from resetkit.run.prompts import TerminalPrompter
 from resetkit.run.terminal import EDITOR_COMMAND, EditorFailed, GoBack, Interrupted
 
 if TYPE_CHECKING:
-    from resetkit.run.terminal import Frame, Typed
+    from resetkit.question_types import Typed
+    from resetkit.run.terminal import Frame
 
 # What a person types instead of an answer. `<` goes back (the README names it); `?` or `time`
 # says the clock and how to answer; a single `.` ends a long text.
@@ -99,7 +100,9 @@ class PlainPrompter(TerminalPrompter):
         """The question, its help and how to answer, each once; then the frame's hook."""
         self._say("", f"? {frame.title}")
         if frame.help:
-            self._say(*(f"  {line}" for line in frame.help.split("\n")))
+            # "item 1 · optional" is drawn for the eye; a screen reader would say "middle dot".
+            said = frame.help.replace(" · ", ", ")
+            self._say(*(f"  {line}" for line in said.split("\n")))
         # Each hint its own sentence: a screen reader runs "Enter alone: Over three months Type
         # < to go back" together without the full stop.
         last = how[-1] if how[-1].endswith((".", ":", "?")) else f"{how[-1]}."
