@@ -41,6 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("pty") is not None:
             item.add_marker(pytest.mark.xdist_group("terminal"))
+
+
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 # The day every test runs on, whatever the real date: resetkit reads it from RESETKIT_TODAY,
