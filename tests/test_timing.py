@@ -307,7 +307,7 @@ def test_too_few_sessions_suggest_nothing(run, notes: Path, sync: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "resetkit: only 4 complete sessions of sync: new timeboxes need at least 5"
+        "resetkit: only 4 complete sessions of sync held live: new timeboxes need at least 5"
     )
     assert result.stderr.count("\n") == 1
 
@@ -478,3 +478,19 @@ def test_a_file_with_a_bom_crlf_lines_and_no_last_line_break_is_patched_byte_for
     applied = subprocess.run(["git", "apply", "-"], cwd=isolated, input=diff, check=False)
     assert applied.returncode == 0, applied.stderr
     assert sync.read_bytes() == original.removesuffix(b"5m") + b"7m"
+
+
+def test_runs_with_no_meeting_time_are_left_out_and_said(run, notes: Path, sync: Path) -> None:
+    for number in range(1, 5):
+        write_session(notes, number, {"news": 6})
+    for number in range(5, 8):
+        write_session(notes, number, {"news": 0.1})  # a run from an answers file: seconds
+    found = json.loads(run("timing", "sync", "--format", "json", "--notes-dir", str(notes)).stdout)
+    assert (found["sessions"], found["left_out_not_live"]) == (4, 3)
+    assert found["sections"][1]["median_minutes"] == 6  # not pulled down by the scripted runs
+    table = run("timing", "sync", "--notes-dir", str(notes))
+    assert "3 sessions left out: under a minute of meeting time" in table.stderr
+    refused = run("timing", "sync", "--suggest", "--notes-dir", str(notes))
+    assert refused.exit_code == 2  # 7 complete sessions, but only 4 held live
+    assert "only 4 complete sessions of sync held live" in refused.stderr
+    assert "(3 under a minute left out)" in refused.stderr
