@@ -255,7 +255,8 @@ COMMAND_TABLE = Path(__file__).with_name("commands.json")
 
 @functools.cache
 def command_table() -> dict[str, dict[str, str]]:
-    """Each command's module and help summary, by name, in the order `--help` lists them.
+    """Each command's module (and whether it is hidden), by name, in the order `--help` lists
+    them; their summaries are SUMMARIES.
 
     Kept in commands.json so that `resetkit --help`, a Tab and every command import only the
     module they need (tests/test_cli_table.py keeps it equal to the commands; regenerate with
@@ -318,15 +319,8 @@ class LazyCommands(Commands):
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        from typer._click.utils import make_default_short_help
-
-        rows = {name: row for name, row in command_table().items() if not row.get("hidden")}
-        limit = formatter.width - 6 - max(len(name) for name in rows)
-        listed = []
-        for name, row in rows.items():
-            summary = row["summary"]
-            short = summary if row.get("short") else make_default_short_help(summary, limit)
-            listed.append((name, short))
+        rows = command_table().items()
+        listed = [(name, SUMMARIES[name]) for name, row in rows if not row.get("hidden")]
         with formatter.section("Commands"):
             formatter.write_dl(listed)
 
