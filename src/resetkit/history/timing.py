@@ -18,8 +18,8 @@ from resetkit.words import counted
 
 # Fewer complete sessions than this (of the playbook, or that ran a section) suggest nothing.
 MIN_SESSIONS = 5
-# A session with less meeting time than this was no meeting: a run from an answers file
-# (`start --answers --no-input`) takes none. Left out of the figures, and said so.
+# A session marked scripted (`start --answers --no-input`), or with less meeting time than
+# this, was no meeting: left out of the figures, and said so.
 LIVE_SECONDS = 60
 
 
@@ -56,7 +56,9 @@ def _complete_sessions(
                 version=str(record.get("playbook_version", "")),
                 planned_minutes=planned if isinstance(planned, int) else 0,
                 section_seconds=seconds if isinstance(seconds, dict) else {},
-                live=isinstance(meeting, int | float) and meeting >= LIVE_SECONDS,
+                live=record.get("scripted") is not True
+                and isinstance(meeting, int | float)
+                and meeting >= LIVE_SECONDS,
             )
         )
     return held, warnings
@@ -348,8 +350,8 @@ def _notes(found: Timing) -> list[str]:
         )
     if found.not_live:
         notes.append(
-            f"{counted(found.not_live, 'session')} left out: under a minute of meeting time, "
-            "as a run from an answers file takes."
+            f"{counted(found.not_live, 'session')} left out: run from an answers file with no "
+            "one at a terminal, or under a minute of meeting time."
         )
     if found.older:
         notes.append(
