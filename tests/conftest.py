@@ -36,11 +36,18 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that drive a real terminal run one after another in one worker process (with
-    `-n 2 --dist loadgroup`): the other worker's load is all they share, never a second pty."""
+    """Which tests share a worker process when the suite runs in two (`-n 2 --dist loadgroup`,
+    pyproject.toml): those that drive a real terminal run one after another in one worker, so
+    the other worker's load is all they share, never a second pty; and the tests of a module
+    with a module-wide fixture (a 100,000-session history) stay together, so it is built once."""
     for item in items:
         if item.get_closest_marker("pty") is not None:
             item.add_marker(pytest.mark.xdist_group("terminal"))
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else []
+        if any(d[-1].scope == "module" for d in definitions if d):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else ""))
 
 
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks

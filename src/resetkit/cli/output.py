@@ -260,9 +260,11 @@ def history_of(notes_dir: Path | None, filters: Any, owner: Any = None) -> Itera
     """The history of the notes dir, its index up to date; damaged records are named on
     stderr (and skipped). An empty notes dir is named on stderr; a filter (or the `owner`,
     history.actions.Owner) that matches nothing in it is refused (exit 3)."""
+    from resetkit.dates import today
     from resetkit.history.matched import empty_note, is_empty, refuse_unmatched
     from resetkit.history.read import open_history
 
+    today()  # a RESETKIT_TODAY that is no day is refused before anything else is said
     progress = _BuildProgress()
     try:
         with open_history(notes_dir_path(notes_dir), filters, progress) as history:
