@@ -561,14 +561,12 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
         if (candidate / RECORD_FILE).is_file() or (candidate / RECORD_FILE).is_symlink():
             refuse_links(notes_dir, candidate)
             return candidate
-        matches = [f for f, _ in _session_entries(notes_dir) if session_id(f) == reference]
-        if matches:
-            refuse_links(notes_dir, matches[0])
-            return matches[0]
-        raise UsageError(
-            f"no session '{reference}' in {notes_dir}",
-            hint="'resetkit resume' without an id picks the latest session in progress",
-        )
+        from resetkit.record.session_ids import resolve_session_id
+
+        folders = {session_id(f): f for f, _ in _session_entries(notes_dir)}
+        found = folders[resolve_session_id(list(folders), reference, str(notes_dir))]
+        refuse_links(notes_dir, found)
+        return found
     in_progress = []
     for folder in session_folders(notes_dir):
         try:
