@@ -212,7 +212,9 @@ def actions_move(
     action_id: Annotated[
         str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
     ],
-    due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
+    due: Annotated[
+        str, typer.Option("--due", help="The new due date: 2026-12-01, +14d, 2w, fri, 31/12.")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
     allow_past: Annotated[
         bool,
@@ -228,7 +230,7 @@ def actions_move(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
-    from resetkit.dates import DateOutOfRange, now, resolve_date, today
+    from resetkit.dates import DATE_FORMS, AmbiguousDate, DateOutOfRange, now, resolve_date, today
     from resetkit.history.actions import DateInThePast, refuse_past_due
     from resetkit.record.session import ActionEvent
 
@@ -238,8 +240,10 @@ def actions_move(
         new_due = resolve_date(due.strip(), today())
     except DateOutOfRange as error:
         fail(f"--due: {error}: give a nearer date")
+    except AmbiguousDate as error:
+        fail(f"--due: {error}")
     except ValueError:
-        fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
+        fail(f"--due {due!r} is not a date: write {DATE_FORMS}")
     try:
         refuse_past_due(new_due, today())
     except DateInThePast as error:
