@@ -38,7 +38,7 @@ def test_review_moves_an_item_records_why_and_links_both_ways(isolated: Path) ->
         earlier.folder, session, folder, prompter, Console(file=screen, width=100)
     )
     assert changed == 1
-    assert "Following up on acme-corp/2026-11-24-reset: 1 open action item(s)." in screen.getvalue()
+    assert "Following up on acme-corp/2026-11-24-reset: 1 open action item." in screen.getvalue()
     previous = load(earlier.folder)
     (item,) = previous.action_items()
     assert item.due.isoformat() == "2026-12-20" and item.status == "open"
@@ -146,7 +146,7 @@ def test_a_scripted_follow_up_settles_the_items_its_review_names(run, isolated: 
     )
     result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
     assert result.exit_code == 0, result.stderr
-    assert "the review settled 2 of its open action item(s)" in result.stderr
+    assert "the review settled 2 of its open action items" in result.stderr
     items = {item.id: item for item in load(folder).action_items()}
     assert items[first].status == "done"
     assert items[second].status == "open" and items[second].due.isoformat() == "2027-01-10"
@@ -265,6 +265,25 @@ def test_a_resumed_review_skips_items_settled_elsewhere_meanwhile(run, isolated:
     prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped"])
     screen = io.StringIO()
     review_follow_up(folder, session, new_folder, prompter, Console(file=screen, width=100))
-    assert "1 open action item(s) left to review" in screen.getvalue()
+    assert "1 open action item left to review" in screen.getvalue()
     assert [i.status for i in load(folder).action_items()] == ["open", "dropped", "done"]
     assert load(new_folder).review_pending is None
+
+
+def test_a_move_in_the_review_needs_a_reason_as_actions_move_does(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    folder, (_, second, _) = earlier_with_three_items(notes)
+    (isolated / "a.yaml").write_text(
+        yaml.safe_dump(
+            {"answers": QUIET_RISK_CHECK, "review": {second: {"status": "moved", "due": "+7d"}}}
+        ),
+        "utf-8",
+    )
+    earlier_id = f"{folder.parent.name}/{folder.name}"
+    result = run(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier_id,
+        "--answers", "a.yaml", "--no-input", "--notes-dir", str(notes),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"'{second}': moved needs a note saying why it slips" in result.stderr
+    assert [i.status for i in load(folder).action_items()] == ["open", "open", "open"]

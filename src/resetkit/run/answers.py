@@ -294,6 +294,11 @@ def _review(
             )
             problems.append(located.problem(where, f"'{key}': {message}"))
             continue
+        if kind == "moved" and not note.strip():  # as `actions move --reason`
+            problems.append(
+                located.problem(where, f"'{key}': moved needs a note saying why it slips")
+            )
+            continue
         new_due = None
         if due is not None:
             try:

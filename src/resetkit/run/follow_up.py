@@ -45,6 +45,10 @@ def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
             # Enter takes the default shown (a week on), as at any date question.
             default = default_answer(due_question, today)
             new_due = date.fromisoformat(prompter.ask(due_question, default, today))
+            # As `actions move --reason`: a slip is recorded with why it slips.
+            note_question = TextQuestion(
+                id="review-note", type="text", prompt="  Why it slips", required=True
+            )
         note = prompter.ask(note_question, None, today) or ""
         return Verdict(cast(VerdictKind, kind), new_due, note)
     except Interrupted:
