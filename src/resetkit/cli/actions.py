@@ -110,9 +110,9 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
 
 
 def _tell_plan(changed: Any) -> None:
-    if not changed.plan_rebuilt:
+    for name in changed.kept:
         sys.stderr.write(
-            f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
+            f"resetkit: {changed.folder / name} was edited by hand and is left as "
             f"it is; 'resetkit render {changed.session_id} --force' rebuilds it\n"
         )
 
@@ -125,7 +125,7 @@ def actions_done(
     note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """Mark an action item done; its session's action plan is rebuilt."""
+    """Mark an action item done; its session's notes, plan and copy are rebuilt."""
     from resetkit.dates import now
     from resetkit.record.session import ActionEvent
 
@@ -271,8 +271,4 @@ def _move_plan(notes_dir: Path | None, action_id: str, event: Any, new_due: Any)
             f"{item.id} moved {counted(moved.days, 'day', sign=True)} with it: "
             f"{' '.join(item.what.split())}\n"
         )
-    if not changed.plan_rebuilt:
-        sys.stderr.write(
-            f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
-            f"it is; 'resetkit render {changed.session_id} --force' rebuilds it\n"
-        )
+    _tell_plan(changed)

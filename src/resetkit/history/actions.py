@@ -197,12 +197,12 @@ def refuse_past_due(new_due: date, today: date) -> None:
 
 @dataclass(frozen=True)
 class Settled:
-    """An action item changed after the meeting, and whether its action plan was rebuilt."""
+    """An action item changed after the meeting, and the notes files left as edited by hand."""
 
     item: ActionItem
     session_id: str
     folder: Path
-    plan_rebuilt: bool  # False when action-plan.md was edited by hand and left alone
+    kept: list[str]  # the notes files left alone, edited by hand (none: all three rebuilt)
     repeated: bool = False  # the change was already recorded: nothing new was
 
 
@@ -214,7 +214,7 @@ def settle_action(
     notes_dir: Path, action_id: str, event: ActionEvent, new_due: date | None
 ) -> Settled:
     """Record a change to the action item `action_id` names (done, moved, dropped, reopened)
-    and rebuild its session's action plan, both under the session's lock."""
+    and rebuild its session's notes files (write_derived), both under the session's lock."""
     from resetkit.record.team import who
 
     stored, action = find_action(notes_dir, action_id)
@@ -227,7 +227,7 @@ def settle_action(
 
 
 def settle_flag(notes_dir: Path, action_id: str) -> Settled:
-    """Clear an action item's flag (see `clear_flag`) and rebuild its action plan."""
+    """Clear an action item's flag (see `clear_flag`) and rebuild its notes files."""
     stored, action = find_action(notes_dir, action_id)
     if not action.flag:
         raise UsageError(
@@ -242,7 +242,7 @@ def _changed(
     stored: Stored, action: ActionItem, what: str, apply: Callable[[Session], bool]
 ) -> Settled:
     """Apply a change to one item's session under its lock, then rebuild its action plan."""
-    from resetkit.record.notes import write_action_plan
+    from resetkit.record.notes import write_derived
     from resetkit.record.session import change, locked
 
     folder = stored.folder
@@ -253,7 +253,7 @@ def _changed(
 
         session, done = change(folder, changed)
         try:
-            plan = write_action_plan(session, folder)
+            kept = write_derived(session, folder)
         except StorageError as error:
             raise PlanNotWritten(
                 f"{action.id} {what}: the change is saved in {folder / 'session.json'}, "
@@ -261,7 +261,7 @@ def _changed(
                 f"({error.message.split(';')[0]})",
                 hint=f"free some space, then run 'resetkit render {session.id}' to rebuild it",
             ) from None
-    return Settled(action, session.id, folder, plan is not None, repeated=not done)
+    return Settled(action, session.id, folder, kept, repeated=not done)
 
 
 def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, str]]:

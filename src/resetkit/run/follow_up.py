@@ -113,7 +113,7 @@ def review_follow_up(
     """
     from resetkit.dates import now
     from resetkit.history.actions import change_action
-    from resetkit.record.notes import write_action_plan
+    from resetkit.record.notes import write_derived
     from resetkit.record.session import ActionEvent, change, locked
     from resetkit.record.team import who
 
@@ -167,9 +167,9 @@ def review_follow_up(
                 previous = change(earlier, settle)
                 changed += verdict.kind != "open"  # a note on an item left open settles nothing
                 # Rebuilt at each change, as `actions done` does: an interruption leaves the
-                # plan as current as the record.
+                # notes, plan and copy as current as the record.
                 try:
-                    plan = write_action_plan(previous, earlier)
+                    kept = write_derived(previous, earlier)
                 except StorageError as error:
                     # The record holds the change; only the rebuilt plan is missing.
                     console.print(
@@ -178,8 +178,8 @@ def review_follow_up(
                         f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
                         f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
                     )
-                    plan = earlier / "action-plan.md"
-            if plan is None and not edited_by_hand:
+                    kept = []
+            if "action-plan.md" in kept and not edited_by_hand:
                 edited_by_hand = True
                 console.print(
                     f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by "
