@@ -9,7 +9,7 @@ import importlib
 from resetkit.cli.app import app, main
 
 # Each module adds its commands to the app; `resetkit --help` lists them in this order.
-for _group in ("playbooks", "run", "sessions", "between", "actions", "team"):
+for _group in ("playbooks", "run", "sessions", "between", "actions", "customers", "team"):
     importlib.import_module(f"resetkit.cli.{_group}")
 
 __all__ = ["app", "main"]

@@ -567,6 +567,17 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
         found = folders[resolve_session_id(list(folders), reference, str(notes_dir))]
         refuse_links(notes_dir, found)
         return found
+    in_progress = sessions_in_progress(notes_dir)
+    if not in_progress:
+        raise UsageError(
+            f"no session in progress in {notes_dir}",
+            hint="start one with 'resetkit start PLAYBOOK'",
+        )
+    return in_progress[0]
+
+
+def sessions_in_progress(notes_dir: Path) -> list[Path]:
+    """The folders of the sessions in progress, the latest started first."""
     in_progress = []
     for folder in session_folders(notes_dir):
         try:
@@ -575,12 +586,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
             continue
         if record.status == "in_progress":
             in_progress.append((record.started_at, folder))
-    if not in_progress:
-        raise UsageError(
-            f"no session in progress in {notes_dir}",
-            hint="start one with 'resetkit start PLAYBOOK'",
-        )
-    return max(in_progress)[1]
+    return [folder for _, folder in sorted(in_progress, reverse=True)]
 
 
 def open_session(notes_dir: Path, reference: str | None, status: Status) -> tuple[Path, Session]:
