@@ -209,7 +209,10 @@ def discard(
 
 def _print_finished(finished: "Finished", console: "Console", plain: bool = False) -> None:
     """What a run wrote: paths on stdout for a script; the notes and paths for a person."""
-    hint = f"send the customer copy: resetkit share {finished.session_id} --eml recap.eml"
+    from resetkit.record.notes import draft_name
+
+    draft = draft_name(finished.session_id)
+    hint = f"send the customer copy: resetkit share {finished.session_id} --eml {draft}"
     if finished.scripted:
         for path in finished.written:
             sys.stdout.write(f"{path}\n")

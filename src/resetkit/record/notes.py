@@ -231,3 +231,28 @@ def render_session(
         folder, session = open_session(notes_dir, str(folder), "complete")
         found = playbook_of(session, folder)
         return write_notes(session, found.playbook, folder, force=force), found.notice
+
+
+def draft_path(session: Session, chosen: Path) -> Path:
+    """Where `share --eml` writes the draft: `chosen`, or in a folder chosen, a file named
+    after the session (acme-corp-2026-11-24-reset.eml), so that one name per session never
+    meets the draft of another. UsageError when that file exists already: a draft is never
+    overwritten, and the next free name is offered."""
+    path = chosen / f"{session.id.replace('/', '-')}.eml" if chosen.is_dir() else chosen
+    if not path.exists() and not path.is_symlink():
+        return path
+    stem, suffix = path.stem, path.suffix
+    free = next(
+        candidate
+        for n in range(2, 10_000)
+        if not (candidate := path.with_name(f"{stem}-{n}{suffix}")).exists()
+    )
+    raise UsageError(
+        f"{path} already exists: a draft is never overwritten",
+        hint=f"write it as {free}, or remove the old one first",
+    )
+
+
+def draft_name(session_id: str) -> str:
+    """The file name `share --eml` is suggested with: one per session."""
+    return f"{session_id.replace('/', '-')}.eml"
