@@ -95,3 +95,22 @@ def test_the_suggested_draft_name_is_the_session_s_and_a_second_write_names_a_fr
     assert second.exit_code == 2
     assert f"{name} already exists" in second.stderr
     assert name.removesuffix(".eml") + "-2.eml" in second.stderr
+
+
+def test_an_answers_file_with_a_due_date_in_the_past_is_refused_in_a_script(
+    run, isolated: Path
+) -> None:
+    from resetkit.places import builtin_dir
+
+    notes = isolated / "notes"
+    example = builtin_dir() / "examples" / "reset" / "waiting-for-a-feature.yaml"
+    text = example.read_text("utf-8").replace("due: 2026-12-10", f"due: {day(-365)}")
+    (isolated / "a.yaml").write_text(text, "utf-8")
+    args = ["start", "reset", "--answers", "a.yaml", "--no-input", "--notes-dir", str(notes)]
+    refused = run(*args)
+    assert refused.exit_code == 2
+    what = "the due date of 'First feedback call on the beta'"
+    assert f"{what}, {day(-365)} is in the past (365 days ago)" in refused.stderr
+    assert "--allow-past" in refused.stderr and not notes.exists()
+    allowed = run(*args, "--allow-past")
+    assert allowed.exit_code == 0, allowed.stderr

@@ -1,8 +1,8 @@
 """Durations and relative dates as playbooks and answers write them, their patterns, and the
 clock: `today()` and `now()` are the only readers of the system's date and time in resetkit.
 
-A leaf: it imports only `errors`, so the models, the checks and the registry of question types
-can all use it without importing each other.
+A leaf: it imports only `errors` (and `words`, for a count), so the models, the checks and the
+registry of question types can all use it without importing each other.
 """
 
 from __future__ import annotations
@@ -230,6 +230,23 @@ def _in_year(day: int, month: int, year: str | None, today: date, bare: Directio
             if (found >= today) if step == 1 else (found <= today):
                 return found
     raise ValueError(f"{day}/{month} is not a date")
+
+
+class DateInThePast(UsageError):
+    """A due date before today: most likely a typo. A terminal asks; a script needs a flag."""
+
+
+def refuse_past_due(due: date, today: date, what: str = "") -> None:
+    """DateInThePast when the due date `due` (of `what`, when said) is before `today`: the
+    one rule for `actions move`, an answers file and the follow-up review."""
+    if due < today:
+        from resetkit.words import counted
+
+        days = (today - due).days
+        raise DateInThePast(
+            f"{what}{due.isoformat()} is in the past ({counted(days, 'day')} ago)",
+            hint="pass --allow-past to use it anyway",
+        )
 
 
 def pinned_day() -> date | None:

@@ -255,8 +255,16 @@ def actions_move(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
-    from resetkit.dates import DATE_FORMS, AmbiguousDate, DateOutOfRange, now, resolve_date, today
-    from resetkit.history.actions import DateInThePast, refuse_past_due
+    from resetkit.dates import (
+        DATE_FORMS,
+        AmbiguousDate,
+        DateInThePast,
+        DateOutOfRange,
+        now,
+        refuse_past_due,
+        resolve_date,
+        today,
+    )
     from resetkit.record.session import ActionEvent
 
     if not reason.strip():

@@ -87,6 +87,13 @@ def start(
             help="Allow --follow-up of a session held with another customer without asking.",
         ),
     ] = False,
+    allow_past: Annotated[
+        bool,
+        typer.Option(
+            "--allow-past",
+            help="Take due dates before today in the answers file (a script is refused them).",
+        ),
+    ] = False,
     new_customer: Annotated[
         bool,
         typer.Option(
@@ -117,6 +124,7 @@ def start(
         no_input=no_input,
         other_customer=other_customer,
         new_customer=new_customer,
+        allow_past=allow_past,
         notes_dir=notes_dir_path(notes_dir, starting=True),
         terminal=has_terminal(),
         brief=brief,

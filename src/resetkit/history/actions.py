@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from resetkit import dates
 from resetkit.errors import StorageError, UsageError
-from resetkit.words import counted
 
 if TYPE_CHECKING:
     from resetkit.record.session import ActionEvent, ActionItem, Session
@@ -179,20 +178,6 @@ def _raw_item(session: Session, action_id: str) -> dict[str, Any]:
             if isinstance(item, dict) and item.get("id") == action_id:
                 return item
     raise UsageError(f"no action item '{action_id}' in session {session.id}")
-
-
-class DateInThePast(UsageError):
-    """A new due date before today: a slip is told forwards, so moving back needs a yes."""
-
-
-def refuse_past_due(new_due: date, today: date) -> None:
-    """DateInThePast when `new_due` is before `today`."""
-    if new_due < today:
-        days = (today - new_due).days
-        raise DateInThePast(
-            f"{new_due.isoformat()} is in the past ({counted(days, 'day')} ago)",
-            hint="pass --allow-past to move the item there anyway",
-        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,7 @@ class StartRequest:
     no_input: bool = False  # ask nothing, even in a terminal
     other_customer: bool = False  # a follow-up of another customer's session is meant
     new_customer: bool = False  # a name close to a known customer's is a new one all the same
+    allow_past: bool = False  # an answers file's due dates before today are meant
     notes_dir: Path | None = None
     terminal: bool = True  # a person is there to ask (stdin and stdout are a terminal)
     brief: bool = False  # draw the customer's brief (history/brief.py) before the first section
@@ -190,6 +191,8 @@ def _validated_first(
         if earlier is not None and not request.other_customer:
             _follows_other_customer(earlier, customer, None)
         _known_or_new(notes, customer, request, None)
+        if not request.allow_past:
+            _refuse_past_dues(sheet, started.date())
         folder = reserve_folder(notes, customer, started.date(), model.id)
         return _scripted(model, path, text, customer, people, folder, started, sheet, earlier)
     if request.no_input:
@@ -474,6 +477,21 @@ def _follows_other_customer(earlier: Path, customer: str, person: TerminalPrompt
             raise
         if not _confirm(person, f"{error.message}. Follow it up anyway?"):
             raise Declined("not started: nothing was written") from None
+
+
+def _refuse_past_dues(sheet: Any, today: date) -> None:
+    """DateInThePast for an open action item, or a review's move, due before `today` in an
+    answers file run by a script: as `actions move` refuses one without --allow-past."""
+    from resetkit.dates import refuse_past_due
+    from resetkit.record.action_items import action_item_entries
+
+    for item in action_item_entries(sheet.answers):
+        if item.get("status", "open") == "open" and item.get("due"):
+            what = " ".join(str(item.get("what", "")).split())
+            refuse_past_due(date.fromisoformat(item["due"]), today, f"the due date of {what!r}, ")
+    for item_id, verdict in sheet.review.items():
+        if verdict.due is not None:
+            refuse_past_due(verdict.due, today, f"the review's new due date of {item_id}, ")
 
 
 def _known_or_new(
