@@ -205,7 +205,7 @@ def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     folder, (first, *_) = earlier_with_three_items(isolated / "notes")
     session, new_folder = second_session(isolated / "notes", "risk-check")
     prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped", "open"])
-    given = {first: Verdict("done", note="Sent")}
+    given = {first: Verdict(kind="done", note="Sent")}
     changed = review_follow_up(
         folder, session, new_folder, prompter, Console(file=io.StringIO()), given
     )

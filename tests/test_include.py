@@ -402,7 +402,7 @@ def test_show_sources_says_where_each_section_comes_from(run, playbooks: Path) -
     result = run("show", "team", "--sources")
     assert result.exit_code == 0, result.output
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
-    assert lines[0] == "team: 4 section(s) from 3 file(s)"
+    assert lines[0] == "team: 4 sections from 3 files"
     assert lines[1:7] == [
         "SECTIONS",
         f"opening {playbooks}/common/opening.yaml:2:5 (included from {playbooks}/team.yaml:5:15)",
@@ -425,7 +425,7 @@ def test_shared_parts_in_a_subfolder_are_not_playbooks(run, playbooks: Path) -> 
         str(playbooks / "kickoff.yaml")
     ]
     everything = run("validate")
-    assert everything.exit_code == 0 and "6 playbook(s) checked: all valid" in everything.stderr
+    assert everything.exit_code == 0 and "6 playbooks checked: all valid" in everything.stderr
 
 
 def test_validate_a_shared_part_by_name_checks_its_sections(run, playbooks: Path) -> None:

@@ -1,7 +1,7 @@
 """Above the full-check size the index trusts git to say what it changed: every git operation
 that puts records back or swaps them (reset --hard with HEAD where it was, stash and its pop,
-checkout of a path, a branch switch, a rebase) is seen, interleaved with saves through
-resetkit."""
+checkout of a path, a branch switch, a rebase, a sparse checkout that takes folders out of the
+work tree and puts them back) is seen, interleaved with saves through resetkit."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ OPERATIONS = st.lists(
                 "stash-pop",
                 "checkout-path",
                 "switch",
+                "sparse",
+                "unsparse",
                 "index",
             ]
         ),
@@ -100,6 +102,12 @@ def test_above_the_full_check_size_git_putting_records_back_without_moving_head_
             git(notes, "commit", "-qm", f"before switch {number}", "--allow-empty")
             current = "main" if "main" in _branch(notes) else "other"
             git(notes, "checkout", "-q", "other" if current == "main" else "main")
+        elif operation == "sparse":
+            # Only one customer's folder left in the work tree (git keeps edited files).
+            customer = target.relative_to(notes).parts[0]
+            git(notes, "sparse-checkout", "set", "--cone", customer)
+        elif operation == "unsparse":
+            git(notes, "sparse-checkout", "disable")
         else:
             indexed(notes)
         assert indexed(notes) == truth(notes, monkeypatch), operation
@@ -144,3 +152,35 @@ def test_a_reset_hard_that_reopens_an_item_shows_it_open_again(
     git(notes, "reset", "-q", "--hard")
     back = json.loads(run("actions", "--notes-dir", str(notes), "--format", "json").stdout)
     assert item in {i["action_id"] for i in back if i["status"] == "open"}
+
+
+def test_a_sparse_checkout_leaves_out_the_sessions_it_hides_and_disabling_it_brings_them_back(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, run
+) -> None:
+    """`git sparse-checkout` takes folders out of the work tree without moving HEAD: the
+    sessions command lists what is on disk, before and after."""
+    import json
+
+    from resetkit.history import fresh
+
+    monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
+    monkeypatch.setattr(fresh, "RECENT_NS", -(10**9))
+    notes = isolated / "notes"
+    generate(notes, 24, seed=5)
+    git(notes, "init", "-q", "-b", "main")
+    git(notes, "add", "-A")
+    git(notes, "commit", "-qm", "start")
+    age(notes)
+
+    def listed() -> set[str]:
+        shown = run("sessions", "--notes-dir", str(notes), "--format", "json")
+        return {session["id"] for session in json.loads(shown.stdout)}
+
+    everyone = listed()
+    customers = sorted(folder.name for folder in notes.iterdir() if folder.name != ".git")
+    assert len(customers) > 1 and len(everyone) == 24
+    git(notes, "sparse-checkout", "set", "--cone", customers[0])
+    kept = {session_id for session_id in everyone if session_id.startswith(customers[0] + "/")}
+    assert listed() == kept
+    git(notes, "sparse-checkout", "disable")
+    assert listed() == everyone

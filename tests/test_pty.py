@@ -253,6 +253,7 @@ def test_follow_up_reviews_open_actions_before_the_walk(spawn, isolated: Path) -
     child.expect_exact("1 open action item")
     answer(child, "What happened to it?", DOWN + "\r")  # Done (the cursor starts on open)
     answer(child, "Note (optional)", "Sent on Monday\r")
+    answer(child, "Save this review?", "\r")
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
     item = json.loads((earlier.folder / "session.json").read_text("utf-8"))["answers"]["actions"][0]

@@ -81,7 +81,7 @@ def test_a_complete_answers_file_in_a_terminal_is_reviewed_before_saving(
         "utf-8",
     )
     child = spawn("start", "risk-check", "--answers", "full.yaml")
-    child.expect_exact("8 answer(s) taken from full.yaml")
+    child.expect_exact("8 answers taken from full.yaml")
     child.expect_exact("Review")
     answer(child, "What now?", "\r")  # save
     child.expect_exact("action-plan.md")  # risk-check is internal: no customer copy
@@ -101,7 +101,7 @@ def test_a_partial_answers_file_prints_no_status_line_for_what_it_answers(
         "utf-8",
     )
     child = spawn("start", "risk-check", "--answers", "partial.yaml")
-    child.expect_exact("5 answer(s) taken from partial.yaml")
+    child.expect_exact("5 answers taken from partial.yaml")
     child.expect_exact("Hours spent on them last month")
     assert "⏱" not in child.before  # the clock shows in the toolbar of the first question asked
     child.expect_exact("⏱ section")

@@ -40,9 +40,12 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert new_record(isolated)["review_pending"] == ids[1:]
-    plan = (earlier / "action-plan.md").read_text("utf-8")
-    assert "Changes since the meeting" in plan  # rebuilt at the change, not at the end
+    kept = new_record(isolated)
+    assert kept["review_pending"] == ids
+    assert kept["review_draft"] == {ids[0]: {"kind": "done", "due": None, "note": "Sent"}}
+    # Nothing reaches the earlier session before the recap is saved.
+    assert [item["status"] for item in earlier_items(earlier)] == ["open"] * 3
+    assert "Changes since the meeting" not in (earlier / "action-plan.md").read_text("utf-8")
 
     resumed = spawn("resume")
     resumed.expect_exact("2 open action items left to review")
@@ -52,8 +55,12 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     resumed.expect_exact("Name an admin")
     answer(resumed, "What happened to it?", DOWN * 3 + "\r")  # dropped
     answer(resumed, "Note (optional)", "Not needed\r")
+    resumed.expect_exact("Before anything is saved")
+    resumed.expect_exact("Send the recap → Done: Sent")
+    resumed.expect_exact("Share the roadmap → Still open: Waiting for their IT")
+    resumed.expect_exact("Name an admin → Dropped: Not needed")
+    answer(resumed, "Save this review?", "\r")  # the cursor starts on saving
     resumed.expect_exact("Date of the last real conversation")
-    assert "Send the recap" not in resumed.before  # settled before: not asked again
     resumed.kill(signal.SIGKILL)
     assert [item["status"] for item in earlier_items(earlier)] == ["done", "open", "dropped"]
     noted = earlier_items(earlier)[1]["history"]
@@ -76,7 +83,59 @@ def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolat
     answer(child, "What happened to it?", DOWN * 2 + "\r")  # Moved to a new date
     answer(child, "New due date", "\r")
     answer(child, "Note (optional)", "\r")
+    answer(child, "Save this review?", "\r")
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
     (item,) = earlier_items(earlier.folder)
     assert item["due"] == (TODAY + timedelta(days=7)).isoformat()
+
+
+SHIFT_TAB = "\x1b[Z"
+
+
+def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
+    spawn,  # noqa: F811
+    isolated: Path,
+) -> None:
+    earlier, _ids = earlier_with_three_items(isolated / "notes")
+    child = spawn(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", "acme-corp/" + earlier.name
+    )
+    answer(child, "What happened to it?", DOWN + "\r")  # 1: done
+    answer(child, "Note (optional)", "\r")
+    child.expect_exact("Share the roadmap")
+    answer(child, "What happened to it?", SHIFT_TAB)  # back to 1
+    child.expect_exact("Send the recap (us, due")
+    answer(child, "What happened to it?", DOWN * 2 + "\r")  # done -> dropped (from "Done")
+    answer(child, "Note (optional)", "Sent already\r")
+    child.expect_exact("Share the roadmap (us, due")
+    answer(child, "What happened to it?", "\r")
+    answer(child, "Note (optional)", "\r")
+    child.expect_exact("Name an admin (customer, due")
+    answer(child, "What happened to it?", DOWN + "\r")
+    answer(child, "Note (optional)", "\r")
+    child.expect_exact("Send the recap → Dropped: Sent already")
+    child.expect_exact("Name an admin → Done")
+    answer(child, "Save this review?", DOWN * 3 + "\r")  # Change 3
+    child.expect_exact("Name an admin (customer, due")
+    answer(child, "What happened to it?", DOWN + "\r")  # from Done to Moved
+    answer(child, "New due date", "\r")
+    answer(child, "Note (optional)", "\r")
+    child.expect_exact("Name an admin → Moved to")
+    child.expect_exact("Save this review?")
+    child.send("\x03")  # interrupted at the recap: nothing is saved in the earlier session
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert [item["status"] for item in earlier_items(earlier)] == ["open"] * 3
+    assert [item["history"] for item in earlier_items(earlier)] == [[], [], []]
+
+    resumed = spawn("resume")
+    resumed.expect_exact("3 open action items, each answered; the review is not saved yet")
+    answer(resumed, "Save this review?", "\r")
+    resumed.expect_exact("Date of the last real conversation")
+    resumed.kill(signal.SIGKILL)
+    items = earlier_items(earlier)
+    assert [item["status"] for item in items] == ["dropped", "open", "open"]
+    assert [event["kind"] for event in items[2]["history"]] == ["moved"]
+    assert items[0]["history"][0]["note"] == "Sent already"

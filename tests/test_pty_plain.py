@@ -146,6 +146,11 @@ def test_a_plain_walk_redraws_nothing_and_keeps_the_scripted_record(
     assert REDRAWS.findall(transcript) == []
     assert b"\xe2\x94" not in transcript and b"\xe2\x95" not in transcript  # box drawing
     assert b"Notes:" in transcript
+    # Words a screen reader says well: no symbol read out as its name, nothing said twice.
+    spoken = transcript.split(b"Notes:")[0].decode("utf-8")
+    read_out = [c for c in "›·⏱⚑" if c in spoken]
+    assert read_out == [], [spoken[max(0, spoken.index(c) - 150) :][:200] for c in read_out]
+    assert "before the call, before the call" not in spoken.lower()
 
     (isolated / "answers.json").write_text(json.dumps(sheet), "utf-8")
     scripted = subprocess.run(

@@ -23,7 +23,7 @@ def test_readme_documents_every_command() -> None:
     import typer.main
 
     group = typer.main.get_command(app)
-    commands = group.commands  # type: ignore[attr-defined]
+    commands = group.every_command()  # type: ignore[attr-defined]
     names = sorted(name for name, command in commands.items() if not command.hidden)
     # The merge drivers git calls are hidden from --help, and named where the team setup is.
     hidden = sorted(name for name, command in commands.items() if command.hidden)

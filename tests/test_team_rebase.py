@@ -109,3 +109,35 @@ def test_hand_edits_on_both_sides_merge_by_line_or_stop_named(
     assert "edited by hand in both clones, on the same lines" in pulled.stderr
     text = plan_of(bob)
     assert "ANN" in text and "BOB" in text and "<<<<<<<" in text
+
+
+@pytest.mark.parametrize("hand_edited", [None, "mine", "theirs"])
+def test_a_cherry_pick_keeps_both_changes_and_leaves_the_plan_a_fresh_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hand_edited: str | None
+) -> None:
+    """`git cherry-pick` of a colleague's change: the record holds both changes, the action plan
+    is rebuilt as after a merge (a post-commit hook), and a hand edit on either side is kept."""
+    ann, bob = shared_repository(tmp_path, monkeypatch, ["ann", "bob"])
+    first, second = items_of(ann)[0]["id"], items_of(ann)[1]["id"]
+    if hand_edited == "theirs":
+        hand_edit(ann, "# Action plan: Acme Corp", "# Action plan: Acme Corp (call Dana first)")
+    done = resetkit(ann, "actions", "done", first, "--note", "by ann", monkeypatch=monkeypatch)
+    assert done.exit_code == 0
+    git(ann, "commit", "-qam", "ann")
+    git(ann, "push", "-q", "origin", "HEAD:picked")
+    if hand_edited == "mine":
+        hand_edit(bob, "# Action plan: Acme Corp", "# Action plan: Acme Corp (call Dana first)")
+    done = resetkit(bob, "actions", "done", second, "--note", "by bob", monkeypatch=monkeypatch)
+    assert done.exit_code == 0
+    git(bob, "commit", "-qam", "bob")
+    git(bob, "fetch", "-q", "origin")
+    picked = git(bob, "cherry-pick", "origin/picked", check=False)
+    assert picked.returncode == 0, picked.stderr
+    status = {i["id"]: i["status"] for i in items_of(bob)}
+    assert status[first] == status[second] == "done"
+    if hand_edited:
+        assert "(call Dana first)" in plan_of(bob)
+    else:
+        assert "by ann" in plan_of(bob) and "by bob" in plan_of(bob), plan_of(bob)
+        rebuilt = resetkit(bob, "render", "--all-changed", monkeypatch=monkeypatch)
+        assert rebuilt.stdout == "", rebuilt.output

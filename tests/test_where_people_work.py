@@ -84,7 +84,7 @@ def every_command_path() -> list[list[str]]:
     # typer bundles its own click: a group is told by its commands, not by click's class.
     root: Any = typer.main.get_command(app)
     paths: list[list[str]] = [[]]
-    for name, command in root.commands.items():
+    for name, command in root.every_command().items():
         paths.append([name])
         paths += [[name, sub] for sub in getattr(command, "commands", {})]
     return paths

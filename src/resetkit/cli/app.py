@@ -2,8 +2,11 @@
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
+import functools
+import importlib
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -159,8 +162,87 @@ class Commands(TyperGroup):
             _internal_error(error)
 
 
+COMMAND_TABLE = Path(__file__).with_name("commands.json")
+
+
+@functools.cache
+def command_table() -> dict[str, dict[str, str]]:
+    """Each command's module and help summary, by name, in the order `--help` lists them.
+
+    Kept in commands.json so that `resetkit --help`, a Tab and every command import only the
+    module they need (tests/test_cli_table.py keeps it equal to the commands; regenerate with
+    RESETKIT_REGENERATE=1)."""
+    import json
+
+    rows: list[dict[str, str]] = json.loads(COMMAND_TABLE.read_text("utf-8"))
+    return {row["name"]: row for row in rows}
+
+
+class LazyCommands(Commands):
+    """The root group: a command's module is imported when the command is asked for, as
+    Click documents for large command-line tools; `--help` lists them from command_table()."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(command_table())
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        row = command_table().get(cmd_name)
+        if cmd_name not in self.commands and row is not None:
+            importlib.import_module(f"resetkit.cli.{row['module']}")
+            self.adopt_registered()
+        return self.commands.get(cmd_name)
+
+    def adopt_registered(self) -> None:
+        """Make click commands of those the imported modules added to the app."""
+        from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+        for info in app.registered_commands:
+            assert info.callback is not None
+            name = info.name or get_command_name(info.callback.__name__)
+            if name not in self.commands:
+                self.commands[name] = get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+        for group in app.registered_groups:
+            if group.name not in self.commands:
+                self.commands[str(group.name)] = get_group_from_info(
+                    group,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                    suggest_commands=app.suggest_commands,
+                )
+
+    def every_command(self) -> dict[str, Any]:
+        """Every command, each module imported: for a typo's suggestions, and the tests."""
+        for name, row in command_table().items():
+            if name not in self.commands:
+                importlib.import_module(f"resetkit.cli.{row['module']}")
+        self.adopt_registered()
+        return dict(self.commands)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in command_table():
+            self.every_command()  # so that click can suggest the closest
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from typer._click.utils import make_default_short_help
+
+        rows = {name: row for name, row in command_table().items() if not row.get("hidden")}
+        limit = formatter.width - 6 - max(len(name) for name in rows)
+        listed = []
+        for name, row in rows.items():
+            summary = row["summary"]
+            short = summary if row.get("short") else make_default_short_help(summary, limit)
+            listed.append((name, short))
+        with formatter.section("Commands"):
+            formatter.write_dl(listed)
+
+
 app = typer.Typer(
-    cls=Commands,
+    cls=LazyCommands,
     help="Playbooks for the hard customer conversations: run them live, keep the notes.",
     no_args_is_help=True,
     add_completion=True,

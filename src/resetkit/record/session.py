@@ -8,7 +8,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -94,12 +93,15 @@ class ActionEvent(BaseModel):
 VerdictKind = Literal["done", "moved", "dropped", "open"]
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """What became of an open action item, as a follow-up review settles it."""
+class Verdict(BaseModel):
+    """What became of an open action item, as a follow-up review settles it. Kept in the new
+    session's record (`review_draft`) until the person saves the review, so an interruption
+    keeps it and nothing reaches the earlier record before the recap is confirmed."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     kind: VerdictKind
-    due: date | None = None  # the new due date, for "moved"
+    due: Day | None = None  # the new due date, for "moved"
     note: str = ""
 
 
@@ -213,6 +215,9 @@ class Session(BaseModel):
     # when no review is under way. Set before the first is asked, so that `resume` finishes an
     # interrupted review without asking again about the items already settled.
     review_pending: list[str] | None = None
+    # What the person said of those items so far (by id), saved with every answer and applied to
+    # the earlier record only when the review's recap is confirmed.
+    review_draft: dict[str, Verdict] = Field(default_factory=dict)
 
     @field_validator("answers")
     @classmethod

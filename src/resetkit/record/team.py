@@ -151,6 +151,18 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     )
     for hook in ("post-merge", "post-rewrite"):  # post-rewrite: a pull with rebase, an amend
         done += _install_hook(top, hook, rebuild)
+    # A cherry-pick or a revert merges through the drivers too, and runs only post-commit: the
+    # notes are rebuilt after those commits, not after every commit (the reflog says which).
+    picked = "\n".join(
+        [
+            'case "$(git reflog -1 --format=%gs 2>/dev/null)" in',
+            "cherry-pick*|revert*)",
+            rebuild,
+            ";;",
+            "esac",
+        ]
+    )
+    done += _install_hook(top, "post-commit", picked)
     tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
     tracked = [name for name in tracked if name]
     if tracked:
@@ -332,7 +344,9 @@ def merge_derived_files(base: Path, ours: Path, theirs: Path, name: str = "") ->
         write_bytes_atomic(ours, other)
         return
     mine_by_hand = not _rendered(mine, ["HEAD"], name)
-    other_by_hand = not _rendered(other, _other_side(), name)
+    other_by_hand = not _rendered(other, _other_side(), name) and not _rendered(
+        other, _commits_holding(other, name), name
+    )
     if not other_by_hand:
         return  # this side's stays: its hand edit, or a file the hooks rebuild
     if not mine_by_hand:
@@ -362,9 +376,37 @@ def _bytes(path: Path) -> bytes:
 
 def _other_side() -> list[str]:
     """Commits that may hold the other side's record: the side git names in GITHEAD_<sha>
-    during a merge, and ORIG_HEAD, the branch being replayed during a rebase."""
+    during a merge, ORIG_HEAD, the branch being replayed during a rebase, and the commit being
+    picked or reverted (CHERRY_PICK_HEAD, REVERT_HEAD), which git names in no variable."""
     named = [key.removeprefix("GITHEAD_") for key in os.environ if key.startswith("GITHEAD_")]
-    return [*named, "ORIG_HEAD"]
+    return [*named, "ORIG_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD"]
+
+
+def _commits_holding(content: bytes, name: str) -> list[str]:
+    """Recent commits on any branch where `name` holds exactly `content`: in a cherry-pick or a
+    revert git names no other side, so the picked commit is found by what it holds."""
+    if not name:
+        return []
+    blob = subprocess.run(
+        ["git", "hash-object", "--stdin"], input=content, capture_output=True, check=False
+    )
+    listed = subprocess.run(
+        ["git", "log", "--all", "-n", "50", "--format=%H", "--raw", "--no-abbrev", "--", name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if blob.returncode != 0 or listed.returncode != 0:
+        return []
+    wanted, commits, commit = blob.stdout.decode().strip(), [], ""
+    for line in listed.stdout.splitlines():
+        if line.startswith(":"):
+            fields = line.split(maxsplit=5)
+            if len(fields) > 3 and fields[3] == wanted and commit not in commits:
+                commits.append(commit)
+        elif line.strip():
+            commit = line.strip()
+    return commits
 
 
 def _rendered(content: bytes, refs: list[str], name: str) -> bool:

@@ -315,7 +315,7 @@ def _review(
                 )
                 continue
         if not unknown:
-            verdicts[item_id] = Verdict(kind, new_due, note.strip())
+            verdicts[item_id] = Verdict(kind=kind, due=new_due, note=note.strip())
     return verdicts
 
 

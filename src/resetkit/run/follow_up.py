@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from resetkit.errors import ResetkitError, StorageError
-from resetkit.record.session import Session, Verdict, VerdictKind, save
+from resetkit.record.session import ActionItem, Session, Verdict, VerdictKind, save
 from resetkit.run.checks import default_answer
 from resetkit.run.live import SessionInterrupted
-from resetkit.run.prompts import Prompter
+from resetkit.run.prompts import Asking, Prompter
 from resetkit.run.screen import escape_markup
-from resetkit.run.terminal import Interrupted
+from resetkit.run.terminal import GoBack, Interrupted
 from resetkit.words import counted
 
 if TYPE_CHECKING:
@@ -30,32 +30,148 @@ REVIEW_CHOICES = [
 ]
 
 
-def _ask_verdict(prompter: Prompter, today: date, session_id: str) -> Verdict:
-    """Ask what became of one action item: done, moved (to when), dropped, still open; a note."""
+def _ask_verdict(
+    prompter: Prompter, today: date, session_id: str, earlier_answer: Verdict | None, first: bool
+) -> Verdict:
+    """Ask what became of one action item: done, moved (to when), dropped, still open; a note.
+
+    The back key at the choice goes to the item before (GoBack, not on the first); at the date
+    or the note it asks this item's choice again. `earlier_answer` is what was said of the item
+    before going back, shown as the default.
+    """
     from resetkit.format.model import DateQuestion, TextQuestion
 
     note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
+    slip_question = TextQuestion(
+        id="review-note", type="text", prompt="  Why it slips", required=True
+    )
     due_question = DateQuestion(
         id="review-due", type="date", prompt="  New due date", required=True, default="+7d"
     )
+    again = Asking(can_go_back=True)
     try:
-        kind = prompter.pick("What happened to it?", REVIEW_CHOICES)
-        new_due = None
-        if kind == "moved":
-            # Enter takes the default shown (a week on), as at any date question.
-            default = default_answer(due_question, today)
-            new_due = date.fromisoformat(prompter.ask(due_question, default, today))
-            # As `actions move --reason`: a slip is recorded with why it slips.
-            note_question = TextQuestion(
-                id="review-note", type="text", prompt="  Why it slips", required=True
+        while True:
+            kind = prompter.pick(
+                "What happened to it?",
+                REVIEW_CHOICES,
+                asking=Asking(can_go_back=not first),
+                default=earlier_answer.kind if earlier_answer else None,
             )
-        note = prompter.ask(note_question, None, today) or ""
-        return Verdict(cast(VerdictKind, kind), new_due, note)
+            try:
+                new_due = None
+                if kind == "moved":
+                    # Enter takes the default shown (a week on), as at any date question.
+                    due = earlier_answer.due if earlier_answer else None
+                    default = due.isoformat() if due else default_answer(due_question, today)
+                    new_due = date.fromisoformat(prompter.ask(due_question, default, today, again))
+                note = earlier_answer.note if earlier_answer else None
+                # As `actions move --reason`: a slip is recorded with why it slips.
+                asked = slip_question if kind == "moved" else note_question
+                note = prompter.ask(asked, note or None, today, again) or ""
+            except GoBack:
+                continue
+            return Verdict(kind=cast(VerdictKind, kind), due=new_due, note=note)
     except Interrupted:
         raise SessionInterrupted(
-            "interrupted during the follow-up review: the items reviewed so far are saved",
+            "interrupted during the follow-up review: what you said of each item is kept in "
+            "this session, and nothing is changed in the earlier one until you save the review",
             hint=f"continue with 'resetkit resume {session_id}'",
         ) from None
+
+
+def _said(verdict: Verdict) -> str:
+    """A verdict as the recap reads it: 'Moved to 2026-12-10: the vendor is late'."""
+    label = dict(REVIEW_CHOICES)[verdict.kind]
+    if verdict.kind == "moved" and verdict.due is not None:
+        label = f"Moved to {verdict.due.isoformat()}"
+    elif verdict.kind == "open":
+        label = "Still open"
+    return f"{label}: {verdict.note}" if verdict.note.strip() else label
+
+
+def _short(text: str, width: int = 48) -> str:
+    """One line of an item's text, cut at a word to fit a choice's label."""
+    words = " ".join(text.split())
+    if len(words) <= width:
+        return words
+    return words[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _recap(
+    prompter: Prompter, console: Console, items: list[ActionItem], said: dict[str, Verdict]
+) -> int | None:
+    """Show what the review will record and ask to save it: None to save, or the position of
+    the item to change. GoBack goes to the last item."""
+    console.print("[bold]Before anything is saved:[/]")
+    for number, item in enumerate(items, start=1):
+        verdict = said.get(item.id) or Verdict(kind="open")
+        console.print(
+            f"  {number}. {escape_markup(_short(item.what))} → {escape_markup(_said(verdict))}",
+            highlight=False,
+        )
+    options = [("save", "Save the review")]
+    options += [
+        (str(number), f"Change {number}: {_short(item.what, 40)}")
+        for number, item in enumerate(items, start=1)
+    ]
+    chosen = prompter.pick("Save this review?", options, asking=Asking(can_go_back=True))
+    return None if chosen == "save" else int(chosen) - 1
+
+
+def _ask_each(
+    items: list[ActionItem],
+    session: Session,
+    folder: Path,
+    prompter: Prompter,
+    console: Console,
+    given: dict[str, Verdict],
+) -> None:
+    """Ask about each item in turn, with a back key, then recap and save on the person's word.
+
+    Every answer is saved in this session's record at once (`review_draft`), so an
+    interruption loses nothing; `resume` starts at the first item not yet answered.
+    """
+    said = session.review_draft
+    position = next((n for n, item in enumerate(items) if item.id not in said), len(items))
+    recap_next = False
+    while True:
+        if position >= len(items):
+            try:
+                chosen = _recap(prompter, console, items, said)
+            except GoBack:
+                chosen = len(items) - 1
+            except Interrupted:
+                raise SessionInterrupted(
+                    "interrupted at the follow-up review's recap: what you said is kept in this "
+                    "session, and nothing is changed in the earlier one until you save it",
+                    hint=f"continue with 'resetkit resume {session.id}'",
+                ) from None
+            if chosen is None:
+                return
+            position, recap_next = chosen, True
+        item = items[position]
+        due = item.due.isoformat() if item.due else "no date"
+        console.print(
+            f"[bold]{position + 1}/{len(items)}[/] {escape_markup(item.what)} "
+            f"({item.owner}, due {due})"
+        )
+        try:
+            verdict = _ask_verdict(
+                prompter, session.started_at.date(), session.id, said.get(item.id), position == 0
+            )
+        except GoBack:
+            position = max(0, position - 1)
+            continue
+        said[item.id] = verdict
+        save(session, folder)
+        if recap_next:
+            position = len(items)
+            continue
+        position += 1
+        # Items settled by an answers file are not asked again on the way forward; the recap
+        # shows them, and any can be changed there.
+        while position < len(items) and items[position].id in given:
+            position += 1
 
 
 class OtherCustomer(ResetkitError):
@@ -106,18 +222,12 @@ def review_follow_up(
 
     Items with a verdict `given` (from an answers file) are settled without a question; the
     others are asked through `prompter`, or stay open when there is none (a scripted run).
-    Returns how many items changed. Each change is recorded in the earlier record (and its
-    action plan rebuilt) as soon as it is made, and the items still to review are kept in this
-    session's record (`review_pending`), so an interruption keeps what was reviewed and
-    `resume` asks about the rest only.
+    A person sees a recap and saves it; only then are the changes made in the earlier record
+    (and its notes, action plan and copy rebuilt). Until then the answers and the items still
+    to review are kept in this session's record (`review_draft`, `review_pending`), so an
+    interruption keeps what was said and `resume` asks about the rest only. Returns how many
+    items changed.
     """
-    from resetkit.dates import now
-    from resetkit.history.actions import change_action
-    from resetkit.record.notes import write_derived
-    from resetkit.record.session import ActionEvent, change, locked
-    from resetkit.record.team import who
-
-    given = given or {}
     resumed = session.review_pending is not None
     previous = link_sessions(earlier, session, folder)
     open_now = {item.id: item for item in previous.action_items() if item.status == "open"}
@@ -126,69 +236,92 @@ def review_follow_up(
     # An item settled elsewhere since (say with 'actions done') is no longer asked about.
     items = [open_now[item_id] for item_id in session.review_pending if item_id in open_now]
     session.review_pending = [item.id for item in items]
+    session.review_draft = {
+        key: verdict for key, verdict in session.review_draft.items() if key in open_now
+    }
+    given = {key: verdict for key, verdict in (given or {}).items() if key in open_now}
+    for key, verdict in given.items():
+        session.review_draft.setdefault(key, verdict)
     save(session, folder)
-    left = " left to review" if resumed else ""
-    console.print(
-        f"Following up on {previous.id}: {counted(len(items), 'open action item')}{left}.",
-        highlight=False,
-        markup=False,
-    )
+    unanswered = sum(item.id not in session.review_draft for item in items)
+    said = counted(len(items), "open action item")
+    if resumed:
+        said = (
+            f"{counted(unanswered, 'open action item')} left to review"
+            if unanswered
+            else f"{said}, each answered; the review is not saved yet"
+        )
+    console.print(f"Following up on {previous.id}: {said}.", highlight=False, markup=False)
+    if prompter is not None and items:
+        _ask_each(items, session, folder, prompter, console, given)
+    changed = _record_verdicts(earlier, items, session, folder, console)
+    session.review_pending = None
+    session.review_draft = {}
+    save(session, folder)
+    return changed
+
+
+def _record_verdicts(
+    earlier: Path, items: list[ActionItem], session: Session, folder: Path, console: Console
+) -> int:
+    """Make the review's changes in the earlier record, one locked change per item, and rebuild
+    its action plan after each; how many items changed (a note on an open one changes none).
+
+    Each item recorded leaves `session.review_pending` at once, so a run stopped half way never
+    records a change twice."""
+    from resetkit.dates import now
+    from resetkit.history.actions import change_action
+    from resetkit.record.notes import write_derived
+    from resetkit.record.session import ActionEvent, change, locked
+    from resetkit.record.team import who
+
     changed = 0
     edited_by_hand = False
-    today = session.started_at.date()
-    for number, item in enumerate(items, start=1):
-        due = item.due.isoformat() if item.due else "no date"
-        console.print(
-            f"[bold]{number}/{len(items)}[/] {escape_markup(item.what)} ({item.owner}, due {due})"
+    pending = session.review_pending or []
+    for item in items:
+        verdict = session.review_draft.get(item.id)
+        if verdict is None or (verdict.kind == "open" and not verdict.note.strip()):
+            continue
+        event = ActionEvent(
+            at=now(),
+            kind="noted" if verdict.kind == "open" else verdict.kind,
+            note=verdict.note,
+            from_due=item.due,
+            to_due=verdict.due,
+            by=who(earlier),
         )
-        verdict = given.get(item.id)
-        if verdict is None and prompter is not None:
-            verdict = _ask_verdict(prompter, today, session.id)
-        if verdict is not None and (verdict.kind != "open" or verdict.note.strip()):
-            event = ActionEvent(
-                at=now(),
-                kind="noted" if verdict.kind == "open" else verdict.kind,
-                note=verdict.note,
-                from_due=item.due,
-                to_due=verdict.due,
-                by=who(earlier),
-            )
-            with locked(earlier):
+        with locked(earlier):
 
-                def settle(
-                    record: Session,
-                    event: ActionEvent = event,
-                    item_id: str = item.id,
-                    due: date | None = verdict.due,
-                ) -> Session:
-                    change_action(record, item_id, event, new_due=due)
-                    return record
+            def settle(
+                record: Session,
+                event: ActionEvent = event,
+                item_id: str = item.id,
+                due: date | None = verdict.due,
+            ) -> Session:
+                change_action(record, item_id, event, new_due=due)
+                return record
 
-                previous = change(earlier, settle)
-                changed += verdict.kind != "open"  # a note on an item left open settles nothing
-                # Rebuilt at each change, as `actions done` does: an interruption leaves the
-                # notes, plan and copy as current as the record.
-                try:
-                    kept = write_derived(previous, earlier)
-                except StorageError as error:
-                    # The record holds the change; only the rebuilt plan is missing.
-                    console.print(
-                        f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
-                        f"{escape_markup(previous.id)}, but its action plan could not be "
-                        f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
-                        f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
-                    )
-                    kept = []
-            if "action-plan.md" in kept and not edited_by_hand:
-                edited_by_hand = True
+            previous = change(earlier, settle)
+            changed += verdict.kind != "open"  # a note on an item left open settles nothing
+            try:
+                kept = write_derived(previous, earlier)
+            except StorageError as error:
+                # The record holds the change; only the rebuilt plan is missing.
                 console.print(
-                    f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by "
-                    "hand and is left as it is.[/]"
+                    f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
+                    f"{escape_markup(previous.id)}, but its action plan could not be "
+                    f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
+                    f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
                 )
-        session.review_pending.remove(item.id)
+                kept = []
+        if "action-plan.md" in kept and not edited_by_hand:
+            edited_by_hand = True
+            console.print(
+                f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by "
+                "hand and is left as it is.[/]"
+            )
+        pending.remove(item.id)
         save(session, folder)
-    session.review_pending = None
-    save(session, folder)
     return changed
 
 

@@ -99,7 +99,9 @@ class PlainPrompter(TerminalPrompter):
         """The question, its help and how to answer, each once; then the frame's hook."""
         self._say("", f"? {frame.title}")
         if frame.help:
-            self._say(*(f"  {line}" for line in frame.help.split("\n")))
+            # "item 1 · optional" is drawn for the eye; a screen reader would say "middle dot".
+            said = frame.help.replace(" · ", ", ")
+            self._say(*(f"  {line}" for line in said.split("\n")))
         # Each hint its own sentence: a screen reader runs "Enter alone: Over three months Type
         # < to go back" together without the full stop.
         last = how[-1] if how[-1].endswith((".", ":", "?")) else f"{how[-1]}."

@@ -53,8 +53,17 @@ class Prompter(Protocol):
         """
         ...
 
-    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
-        """The value of one of (value, label) options."""
+    def pick(
+        self,
+        message: str,
+        options: list[tuple[str, str]],
+        asking: Asking | None = None,
+        default: str | None = None,
+    ) -> str:
+        """The value of one of (value, label) options; `default` where the cursor starts.
+
+        Raises GoBack as `ask` does, when `asking.can_go_back`.
+        """
         ...
 
     def pause(self, title: str, asking: Asking) -> None:
@@ -77,7 +86,13 @@ class ScriptedPrompter:
             raise MissingAnswer(question.id)
         return check_answer(question, self.answers[question.id], today)
 
-    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
+    def pick(
+        self,
+        message: str,
+        options: list[tuple[str, str]],
+        asking: Asking | None = None,
+        default: str | None = None,
+    ) -> str:
         """The next scripted pick; the first option when the queue is empty."""
         return self.picks.pop(0) if self.picks else options[0][0]
 
@@ -158,9 +173,16 @@ class TerminalPrompter:
 
     # --- prompts built on them ----------------------------------------------------------
 
-    def pick(self, message: str, options: list[tuple[str, str]]) -> str:
-        """One of the options, chosen with the arrow keys."""
-        return str(self.choice(self._frame(message, keys=PICK_KEYS), list(options)))
+    def pick(
+        self,
+        message: str,
+        options: list[tuple[str, str]],
+        asking: Asking | None = None,
+        default: str | None = None,
+    ) -> str:
+        """One of the options, chosen with the arrow keys; the back key where `asking` says."""
+        frame = self._frame(message, keys=PICK_KEYS, asking=asking)
+        return str(self.choice(frame, list(options), default))
 
     def pause(self, title: str, asking: Asking) -> None:
         """Wait for Enter while the section above is read (it has no questions)."""

@@ -36,8 +36,15 @@ def escape_markup(text: str) -> str:
     return escape(visible(text))
 
 
-def draw_header(console: Console, title: str, customer: str, session_id: str) -> None:
-    """The first line of a run: the playbook's title, the customer and the session's id."""
+def draw_header(
+    console: Console, title: str, customer: str, session_id: str, plain: bool = False
+) -> None:
+    """The first line of a run: the playbook's title, the customer and the session's id; in
+    plain mode a sentence, with no symbol for a screen reader to read out."""
+    if plain:
+        said = f"{title} with {customer.strip()}, session {session_id}."
+        console.print(visible(said), markup=False, highlight=False)
+        return
     console.print(
         f"[bold]{escape_markup(title)}[/] with {escape_markup(customer.strip())} · "
         f"session {session_id}",
@@ -72,15 +79,23 @@ def draw_section(console: Console, view: SectionView, plain: bool = False, clock
     """A blank line, then the section's panel; a rule with its title when it has no guidance
     (an empty box would only push the question down). In plain mode a headed paragraph, no
     box or rule, and the clock said once (`clock`)."""
+    # "Before the call, before the call": a section named for its timing says it once.
+    timing = "" if view.timing.lower() in view.title.lower() else view.timing
     if plain:
-        heading = f"Section {view.number} of {view.total}: {view.title}, {view.timing}."
-        lines = ["", heading, *([view.body] if view.body else []), *([clock] if clock else [])]
+        heading = f"Section {view.number} of {view.total}: {view.title}"
+        heading += f", {timing}." if timing else "."
+        # Talking points as a list a screen reader says as one ("›" would be read out).
+        body = "\n".join(
+            f"- {line[2:]}" if line.startswith("› ") else line for line in view.body.split("\n")
+        )
+        lines = ["", heading, *([body] if body else []), *([clock] if clock else [])]
         console.print(*(visible(line) for line in lines), sep="\n", markup=False, highlight=False)
         return
     from rich.panel import Panel
     from rich.rule import Rule
 
-    title = f"[bold]{view.number}/{view.total} {escape_markup(view.title)}[/] · {view.timing}"
+    title = f"[bold]{view.number}/{view.total} {escape_markup(view.title)}[/]"
+    title += f" · {timing}" if timing else ""
     console.print()
     if not view.body:
         console.print(Rule(title, align="left"))

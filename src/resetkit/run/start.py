@@ -216,7 +216,7 @@ def _validated_first(
     with lock_session(folder, person) as lock:
         run = open_run(model, path, text, customer, people, folder, started, person, console)
         run.lock = lock
-        draw_header(console, model.title, customer, run.session.id)
+        draw_header(console, model.title, customer, run.session.id, person.plain)
         if (screen := first_screen(model)) is not None:
             remember(path, text, screen)  # the next start of this playbook text draws it sooner
         if earlier is not None:
@@ -310,7 +310,7 @@ def _from_first_screen(
     customer = _known_or_new(notes, _customer_or_ask(request.customer, person), request, person)
     folder = reserve_folder(notes, customer, started.date(), screen.playbook_id)
     with lock_session(folder, person) as lock:
-        draw_header(console, screen.title, customer, session_id(folder))
+        draw_header(console, screen.title, customer, session_id(folder), person.plain)
 
         def build() -> Run:
             from resetkit.format.loader import load_file
