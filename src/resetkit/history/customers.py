@@ -4,6 +4,7 @@ customer's history in two, and a customer renamed in every record that names the
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,22 +40,33 @@ def known_customers(notes_dir: Path) -> list[str]:
 
 def near_customer(notes_dir: Path, name: str) -> str | None:
     """The known customer `name` most likely misspells, or None when `name` is known already
-    (its folder name or its words in any case) or close to none: a name much alike (Acme Crop
-    for Acme Corp), or one that starts the other at a word (Acme for Acme Corp)."""
+    (its folder name, so its words in any case) or close to none: a name much alike (Acme Crop
+    for Acme Corp), or one that starts the other at a word (Acme for Acme Corp).
+
+    Compared by folder name, which costs a listing of the notes dir: the history is read only
+    when a folder is close, for the name as the sessions hold it."""
     from resetkit.places import customer_slug
 
-    typed = " ".join(name.split()).casefold()
-    if (notes_dir / customer_slug(name)).is_dir():
-        return None  # a customer of the history: no need to read it
-    known = known_customers(notes_dir)
-    if any(customer_slug(found) == customer_slug(name) for found in known):
+    try:
+        folders = [
+            entry.name
+            for entry in os.scandir(notes_dir)
+            if entry.is_dir() and not entry.name.startswith(".")
+        ]
+    except OSError:
         return None
-    for found in known:
-        other = " ".join(found.split()).casefold()
-        if other.startswith(f"{typed} ") or typed.startswith(f"{other} "):
-            return found
-    close = difflib.get_close_matches(typed, [k.casefold() for k in known], n=1, cutoff=CLOSE)
-    return next((found for found in known if close and found.casefold() == close[0]), None)
+    slug = customer_slug(name)
+    if slug in folders:
+        return None
+    near = [
+        folder
+        for folder in folders
+        if folder.startswith(f"{slug}-") or slug.startswith(f"{folder}-")
+    ] or difflib.get_close_matches(slug, folders, n=1, cutoff=CLOSE)
+    if not near:
+        return None
+    named = [found for found in known_customers(notes_dir) if customer_slug(found) == near[0]]
+    return named[0] if named else near[0]
 
 
 @dataclass
