@@ -21,9 +21,10 @@ from resetkit import dates
 from resetkit.format.loader import load_file
 from resetkit.format.model import Playbook
 from resetkit.places import builtin_dir, customer_slug
-from resetkit.record.session import RECORD_FILE, Attendee, Session, playbook_hash
-from resetkit.run.checks import check_answer
+from resetkit.question_types import check_answer
+from resetkit.record.session import Attendee, Session, playbook_hash
 from resetkit.run.walk import active
+from resetkit.storage import RECORD_FILE
 
 PLAYBOOKS = ["reset", "recovery", "fire", "postmortem", "risk-check"]
 COMPANIES = [

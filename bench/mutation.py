@@ -24,7 +24,7 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 TARGETS = {
     "record/merge.py": "resetkit.record.merge.*",
     "format/conditions.py": "resetkit.format.conditions.*",
-    "run/checks.py": "resetkit.run.checks.*",
+    "question_types/checks.py": "resetkit.question_types.checks.*",
     "history/cells.py": "resetkit.history.cells.*",
     "record/team.py merge_record_files (the driver)": "resetkit.record.team.x_merge_record_files*",
 }

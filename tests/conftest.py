@@ -19,9 +19,11 @@ from typer.testing import CliRunner, Result
 from resetkit.cli import app
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.record.session import Attendee, Session, begin
+from resetkit.question_types import Asking
+from resetkit.record.session import Attendee, Session
+from resetkit.record.store import begin
 from resetkit.run.live import Run
-from resetkit.run.prompts import Asking, ScriptedPrompter
+from resetkit.run.prompts import ScriptedPrompter
 
 # CI runs the same examples every time (a red build must be reproducible); a developer's run
 # keeps exploring new ones, which is how the U+0085 front-matter bug was found. Neither has a
@@ -31,6 +33,16 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that drive a real terminal run one after another in one worker process (with
+    `-n 2 --dist loadgroup`): the other worker's load is all they share, never a second pty."""
+    for item in items:
+        if item.get_closest_marker("pty") is not None:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
+
+
 sys.path.insert(0, str(REPO / "bench"))  # the history generator is shared with the benchmarks
 
 # The day every test runs on, whatever the real date: resetkit reads it from RESETKIT_TODAY,

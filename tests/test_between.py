@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 from conftest import TODAY, day
 from resetkit.places import builtin_dir, customer_slug
 from resetkit.record.recap import written_date
-from resetkit.record.session import RECORD_FILE, Attendee, Recommended, Session, playbook_hash
+from resetkit.record.session import Attendee, Recommended, Session, playbook_hash
+from resetkit.storage import RECORD_FILE
 
 # Every test here asks what is due, late or kept as of the pinned day.
 pytestmark = pytest.mark.dated

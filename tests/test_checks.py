@@ -1,4 +1,4 @@
-"""What a person may type, checked (run/checks.py): every spelling of yes and no, dates, empty
+"""What a person may type, checked (question_types/): every spelling of yes and no, dates, empty
 answers, and action items field by field, each refusal with the message the person reads."""
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from resetkit.format.model import DateQuestion, TextQuestion, YesNoQuestion
-from resetkit.run.checks import (
+from resetkit.question_types import (
     AnswerError,
     asked_as,
-    check_action_item,
     check_answer,
-    check_date,
-    check_yes_no,
     default_answer,
     shown_answer,
 )
+from resetkit.question_types.checks import check_action_item, check_date, check_yes_no
 
 TODAY = date(2026, 11, 24)
 spaces = st.sampled_from(["", " ", "  ", "\t"])

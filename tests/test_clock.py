@@ -336,7 +336,8 @@ def test_a_meeting_that_crosses_midnight_keeps_the_day_it_started(isolated: Path
     from conftest import ClockReader, synthetic_answer
     from resetkit.format.loader import load_file
     from resetkit.places import builtin_dir
-    from resetkit.record.session import Attendee, begin
+    from resetkit.record.session import Attendee
+    from resetkit.record.store import begin
     from resetkit.run.live import Run
 
     path = builtin_dir() / "reset.yaml"

@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from resetkit.format.conditions import (
-    check_condition,
     condition_questions,
     describe,
     evaluate,
     is_answered,
+    problems_in_condition,
 )
 from resetkit.format.model import (
     AllOf,
@@ -133,7 +133,9 @@ NOTE = TextQuestion(id="note", type="text", prompt="Anything else?")
 
 def test_a_condition_on_a_later_or_unknown_question_is_a_problem_at_its_question_key() -> None:
     wrong = AnyOf(any=[Compare(question="note", answered=True), Compare(question="cse", equals=1)])
-    assert check_condition(wrong, ("when",), {"case": CASE}, {"case": CASE, "note": NOTE}) == [
+    assert problems_in_condition(
+        wrong, ("when",), {"case": CASE}, {"case": CASE, "note": NOTE}
+    ) == [
         (
             ("when", "any", 0, "question"),
             "condition uses 'note', which is asked later: a condition can only use answers "
@@ -159,19 +161,19 @@ def test_a_value_no_choice_has_is_a_problem_at_that_value() -> None:
             )
         }
     )
-    found = check_condition(wrong, ("when",), earlier, earlier)
+    found = problems_in_condition(wrong, ("when",), earlier, earlier)
     assert [path for path, _ in found] == [
         ("when", "not", "all", 0, "one_of", 1),
         ("when", "not", "all", 1, "equals"),
     ]
     assert all("feature" in problem or "bug" in problem for _, problem in found) and found
     fine = Compare(question="case", one_of=["bug", "feature"])
-    assert check_condition(fine, ("when",), earlier, earlier) == []
+    assert problems_in_condition(fine, ("when",), earlier, earlier) == []
 
 
 def test_a_later_question_is_named_as_later_however_deep_the_condition() -> None:
     deep = NotOf(**{"not": AllOf(all=[Compare(question="note", answered=True)])})
-    found = check_condition(deep, ("when",), {"case": CASE}, {"case": CASE, "note": NOTE})
+    found = problems_in_condition(deep, ("when",), {"case": CASE}, {"case": CASE, "note": NOTE})
     assert [(path, "asked later" in problem) for path, problem in found] == [
         (("when", "not", "all", 0, "question"), True)
     ]

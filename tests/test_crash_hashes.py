@@ -12,7 +12,7 @@ import pytest
 
 from conftest import drive
 from resetkit.record.notes import edited_by_hand
-from resetkit.record.session import load
+from resetkit.record.store import load
 
 STRACE = shutil.which("strace")
 RENAMES = "rename,renameat,renameat2"

@@ -13,7 +13,7 @@ from conftest import QUIET_RISK_CHECK, drive
 from resetkit.format.loader import load_file
 from resetkit.history.customers import near_customer
 from resetkit.places import builtin_dir
-from resetkit.record.session import begin, load
+from resetkit.record.store import begin, load
 from resetkit.run.prompts import ScriptedPrompter
 from resetkit.run.start import StartRequest, _known_or_new
 

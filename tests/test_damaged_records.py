@@ -25,11 +25,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from conftest import QUIET_RISK_CHECK, drive
+from resetkit.errors import UsageError
 from resetkit.history import fresh
 from resetkit.history.index import index_path
-from resetkit.record.action_items import holds_action_items
+from resetkit.question_types.item_entries import holds_action_items
 from resetkit.record.merge import DamagedSide, merge_texts
-from resetkit.record.session import ActionItem, Session, UsageError, load
+from resetkit.record.session import ActionItem, Session
+from resetkit.record.store import load
 
 WRONG_KINDS: dict[str, Any] = {
     "null": None,
@@ -361,6 +363,8 @@ def seen_by_the_renderer(folder: Path) -> Any:
     from resetkit.format.loader import load_file
     from resetkit.places import builtin_dir
     from resetkit.question_types import KINDS
+    from resetkit.record.recap import RECAP_KIT
+    from resetkit.record.render import NOTES_KIT
 
     try:
         session = load(folder)
@@ -369,8 +373,8 @@ def seen_by_the_renderer(folder: Path) -> Any:
     question = next(
         q for _, q in load_file(builtin_dir() / "reset.yaml").questions() if q.id == ACTIONS
     )
-    shown = KINDS["action_items"].recap(question, session.answers[ACTIONS])
-    table = KINDS["action_items"].markdown(question, session.answers[ACTIONS])
+    shown = KINDS["action_items"].recap(RECAP_KIT, question, session.answers[ACTIONS])
+    table = KINDS["action_items"].markdown(NOTES_KIT, question, session.answers[ACTIONS])
     ids = [item.id for item in session.action_items()]
     assert len(shown) == len(ids) and all(f"`{i}`" in table or i in table for i in ids)
     return ids

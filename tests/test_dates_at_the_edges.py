@@ -17,7 +17,8 @@ from conftest import TODAY, drive
 from resetkit.dates import FIRST_DAY, LAST_DAY, DateOutOfRange, resolve_date
 from resetkit.errors import UsageError
 from resetkit.history.read import parse_day, parse_span
-from resetkit.run.checks import AnswerError, check_date
+from resetkit.question_types import AnswerError
+from resetkit.question_types.checks import check_date
 
 # Offsets as a person might type them: small, a century, past year 9999, past any machine int.
 counts = st.one_of(

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from resetkit.format.model import NumberQuestion
-from resetkit.run.checks import AnswerError, check_answer
+from resetkit.question_types import AnswerError, check_answer
 
 QUESTION = NumberQuestion(id="hours", type="number", prompt="Hours spent")
 DAY = date(2026, 11, 24)

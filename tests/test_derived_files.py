@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from conftest import drive
-from resetkit.record.session import load
+from resetkit.record.store import load
 
 
 def only_item(notes: Path, run) -> str:

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import yaml
 from rich.console import Console
 from typer.testing import Result
@@ -14,7 +15,8 @@ from typer.testing import Result
 from conftest import QUIET_RISK_CHECK, drive
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.record.session import Session, Verdict, begin, load
+from resetkit.record.session import Session, Verdict
+from resetkit.record.store import begin, load
 from resetkit.run.follow_up import review_follow_up
 from resetkit.run.prompts import ScriptedPrompter
 
@@ -183,6 +185,36 @@ def test_a_bad_review_is_refused_line_by_line_before_anything_is_written(
     assert sorted(p.name for p in (notes / "acme-corp").iterdir()) == ["2026-11-24-reset"]
 
 
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("[done]", "write a status or {status, due, note}"),
+        ("{status: done, due: 2027-01-10}", "due goes with status: moved"),
+        ("{status: moved, due: soon}", "due 'soon' is not a date: write 2026-12-01 or +14d"),
+        ("{status: moved, due: 9999-01-01}", "due 9999-01-01 is outside the dates"),
+        ("{status: done, note: [a, b]}", "the note must be text"),
+    ],
+)
+def test_a_verdict_that_cannot_be_recorded_is_refused_at_its_line(
+    run, isolated: Path, entry: str, message: str
+) -> None:
+    notes = isolated / "notes"
+    folder, (first, *_) = earlier_with_three_items(notes)
+    before = (folder / "session.json").read_bytes()
+    review = f"review:\n  '{first}': {entry}\n"
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 2, result.stderr
+    sheet_lines = len(
+        yaml.safe_dump({"customer": "Acme Corp", "answers": QUIET_RISK_CHECK}).splitlines()
+    )
+    at = sheet_lines + 2
+    assert any(
+        f"answers.yaml:{at}:" in line and f"'{first}': {message}" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
+    assert (folder / "session.json").read_bytes() == before
+
+
 def test_a_review_without_follow_up_is_refused(run, isolated: Path) -> None:
     answers = isolated / "answers.yaml"
     sheet = {"customer": "Acme Corp", "answers": QUIET_RISK_CHECK, "review": {"ab": "done"}}
@@ -212,6 +244,25 @@ def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     assert changed == 2
     assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
     assert prompter.picks == []  # exactly two questions were asked, for the other two items
+
+
+def test_a_review_settles_items_but_leaves_an_action_plan_edited_by_hand_and_says_so_once(
+    isolated: Path,
+) -> None:
+    folder, (first, second, _) = earlier_with_three_items(isolated / "notes")
+    plan = folder / "action-plan.md"
+    edited = plan.read_text("utf-8") + "\nCall Dana before the steering meeting.\n"
+    plan.write_text(edited, "utf-8")
+    session, new_folder = second_session(isolated / "notes", "risk-check")
+    screen = io.StringIO()
+    given = {first: Verdict(kind="done"), second: Verdict(kind="dropped")}
+    changed = review_follow_up(
+        folder, session, new_folder, None, Console(file=screen, width=200), given
+    )
+    assert changed == 2
+    assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
+    assert plan.read_text("utf-8") == edited
+    assert screen.getvalue().count("was edited by hand and is left as it is") == 1
 
 
 def test_a_review_names_items_by_a_unique_start_of_their_id(run, isolated: Path) -> None:

@@ -20,9 +20,9 @@ from rich.console import Console
 from resetkit.format.loader import load_file
 from resetkit.format.model import AnyQuestion
 from resetkit.places import builtin_dir
-from resetkit.record.session import begin
+from resetkit.question_types import AnswerError, check_answer, default_answer
+from resetkit.record.store import begin
 from resetkit.run import headstart
-from resetkit.run.checks import AnswerError, check_answer, default_answer
 from resetkit.run.headstart import Background, ask_first, cache_file, recall, remember, stand_in
 from resetkit.run.live import Run, SessionInterrupted, first_screen, plain_question
 from resetkit.run.terminal import Interrupted
@@ -236,7 +236,7 @@ def test_the_first_screen_is_drawn_and_checked_without_pydantic(isolated: Path) 
 import io, sys
 from pathlib import Path
 from rich.console import Console
-from resetkit.run.checks import check_answer
+from resetkit.question_types import check_answer
 from resetkit.run.headstart import recall, stand_in
 from resetkit.run.screen import draw_section
 screen = recall(Path({str(path)!r}), Path({str(path)!r}).read_text("utf-8"))

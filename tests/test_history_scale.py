@@ -84,7 +84,7 @@ def test_a_csv_export_of_100000_sessions_fits_in_a_memory_cap(big_history) -> No
 def test_a_session_saved_by_resetkit_shows_at_once_in_a_large_history(big_history) -> None:
     """Above the size where every record is looked at, a save still shows: it touches the
     customer folder."""
-    from resetkit.record.session import load, save
+    from resetkit.record.store import load, save
 
     notes, environment = big_history
     folder = next((notes / "customer-42").iterdir())

@@ -16,7 +16,8 @@ from resetkit import storage
 from resetkit.errors import InputInvalid, StorageError, UsageError
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir, reserve_folder
-from resetkit.record.session import begin, find_session, save
+from resetkit.record.folders import find_session
+from resetkit.record.store import begin, save
 from resetkit.run.answers import check_sheet, read_answers
 
 CORPUS = Path(__file__).parent / "hostile"

@@ -25,9 +25,10 @@ from conftest import QUIET_RISK_CHECK, drive
 from resetkit.errors import UsageError
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
+from resetkit.question_types import AnswerError, check_answer
+from resetkit.question_types.checks import check_action_item
 from resetkit.record.notes import write_notes
-from resetkit.record.session import load, save
-from resetkit.run.checks import AnswerError, check_action_item, check_answer
+from resetkit.record.store import load, save
 
 # Every class of the issue: formulas, a bare CR, line breaks, terminal escapes, C0 and C1.
 HOSTILE = [

@@ -327,7 +327,7 @@ def test_above_the_full_check_size_every_change_through_resetkit_or_git_is_seen(
     says it changed; every change made through resetkit or through git is still seen."""
     from resetkit.errors import UsageError
     from resetkit.history import fresh
-    from resetkit.record.session import load, save
+    from resetkit.record.store import load, save
 
     monkeypatch.setattr(fresh, "FULL_CHECK_LIMIT", 0)
     notes = isolated / f"notes-{time.monotonic_ns()}"

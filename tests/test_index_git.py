@@ -44,7 +44,7 @@ OPERATIONS = st.lists(
 
 def saved_through_resetkit(record: Path, number: int) -> None:
     from resetkit.errors import UsageError
-    from resetkit.record.session import load, save
+    from resetkit.record.store import load, save
 
     try:
         session = load(record.parent)

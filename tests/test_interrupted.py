@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from resetkit.format.loader import load_file
-from resetkit.record.session import begin, load
+from resetkit.question_types import Asking
+from resetkit.record.store import begin, load
 from resetkit.run.live import Run, SessionInterrupted
-from resetkit.run.prompts import Asking, ScriptedPrompter
+from resetkit.run.prompts import ScriptedPrompter
 from resetkit.run.terminal import Interrupted
 
 TYPES = ["text", "long_text", "yes_no", "choice", "number", "list", "action_items"]

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from conftest import drive
 from resetkit.record.render import front_matter
-from resetkit.record.session import load
+from resetkit.record.store import load
 
 HOSTILE = "pipe | in it, `tick`, **bold**, <script>alert(1)</script>\n# heading\n---\n> quote"
 
@@ -179,7 +179,7 @@ def test_no_invite_without_a_follow_up_date() -> None:
 
 def test_a_next_line_character_in_a_name_survives_the_front_matter() -> None:
     from resetkit.record.notes import write_notes
-    from resetkit.record.session import save
+    from resetkit.record.store import save
     from resetkit.record.which_playbook import playbook_of
 
     # Refused as typed now (a C1 control), but a record written before may hold it.

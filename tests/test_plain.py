@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from resetkit.errors import InputInvalid
+from resetkit.question_types import Asking
 from resetkit.run.plain import PlainPrompter, wanted
-from resetkit.run.prompts import Asking
 from resetkit.run.terminal import GoBack, Interrupted
 
 TODAY = date(2026, 12, 3)

@@ -606,18 +606,19 @@ def test_the_last_day_of_the_calendar_is_kept_and_the_notes_written(
 
 # --- the follow-up review before a run --------------------------------------------------------
 
-# The cursor starts on "Still open"; every choice is followed by the same optional note.
+# The cursor starts on "Still open"; every choice is followed by the same optional note; the
+# last Enter saves the recap, before which nothing reaches the earlier record.
 REVIEWS: dict[str, tuple[list[Chunk], str]] = {
-    "done with a note": ([DOWN + ENTER, "Sent on Friday" + ENTER], "done"),
+    "done with a note": ([DOWN + ENTER, "Sent on Friday" + ENTER, ENTER], "done"),
     "moved past the calendar, then a week on": (
-        [DOWN + DOWN + ENTER, "+3000000d" + ENTER, CTRL_U, ENTER, ENTER],
+        [DOWN + DOWN + ENTER, "+3000000d" + ENTER, CTRL_U, ENTER, ENTER, ENTER],
         "open",
     ),
     "dropped with a hostile note": (
-        [DOWN + DOWN + DOWN + ENTER, paste(HOSTILE), ENTER],
+        [DOWN + DOWN + DOWN + ENTER, paste(HOSTILE), ENTER, ENTER],
         "dropped",
     ),
-    "still open": ([ENTER, ENTER], "open"),
+    "still open": ([ENTER, ENTER, ENTER], "open"),
 }
 
 
@@ -702,7 +703,7 @@ def test_a_crash_in_a_key_handler_is_raised_to_the_cli_not_printed_over_the_prom
     def broken(value: Any, today: Any) -> Any:
         raise RuntimeError("a bug in a check")
 
-    monkeypatch.setattr("resetkit.run.checks.resolve_date", broken)
+    monkeypatch.setattr("resetkit.question_types.checks.resolve_date", broken)
     playbook = around(question_of("date", required=True), isolated)
     with pytest.raises(RuntimeError, match="a bug in a check"):
         run_keys(playbook, ["b" + ENTER, "+14d" + ENTER, ENTER, CTRL_C])

@@ -56,9 +56,9 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     answer(resumed, "What happened to it?", DOWN * 3 + "\r")  # dropped
     answer(resumed, "Note (optional)", "Not needed\r")
     resumed.expect_exact("Before anything is saved")
-    resumed.expect_exact("Send the recap → Done: Sent")
-    resumed.expect_exact("Share the roadmap → Still open: Waiting for their IT")
-    resumed.expect_exact("Name an admin → Dropped: Not needed")
+    resumed.expect_exact("Send the recap: Done; note: Sent")
+    resumed.expect_exact("Share the roadmap: Still open; note: Waiting for their IT")
+    resumed.expect_exact("Name an admin: Dropped; note: Not needed")
     answer(resumed, "Save this review?", "\r")  # the cursor starts on saving
     resumed.expect_exact("Date of the last real conversation")
     resumed.kill(signal.SIGKILL)
@@ -114,14 +114,14 @@ def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
     child.expect_exact("Name an admin (customer, due")
     answer(child, "What happened to it?", DOWN + "\r")
     answer(child, "Note (optional)", "\r")
-    child.expect_exact("Send the recap → Dropped: Sent already")
-    child.expect_exact("Name an admin → Done")
+    child.expect_exact("Send the recap: Dropped; note: Sent already")
+    child.expect_exact("Name an admin: Done")
     answer(child, "Save this review?", DOWN * 3 + "\r")  # Change 3
     child.expect_exact("Name an admin (customer, due")
     answer(child, "What happened to it?", DOWN + "\r")  # from Done to Moved
     answer(child, "New due date", "\r")
     answer(child, "Why it slips", "Waiting on their IT\r")
-    child.expect_exact("Name an admin → Moved to")
+    child.expect_exact("Name an admin: Moved to")
     child.expect_exact("Save this review?")
     child.send("\x03")  # interrupted at the recap: nothing is saved in the earlier session
     child.expect(pexpect.EOF)

@@ -17,7 +17,7 @@ import pytest
 from conftest import TODAY, synthetic_answer
 from resetkit.format.loader import load_file
 from resetkit.places import builtin_dir
-from resetkit.run.checks import check_answer
+from resetkit.question_types import check_answer
 from resetkit.run.walk import next_step
 from screen import resetkit_binary
 

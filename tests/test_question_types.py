@@ -16,8 +16,8 @@ from rich.console import Console
 
 from conftest import REPO
 from resetkit.format.authoring import SCHEMA_FILE, schema_text
-from resetkit.format.conditions import check_condition
-from resetkit.format.lint import check_playbook
+from resetkit.format.conditions import problems_in_condition
+from resetkit.format.lint import problems_in_playbook
 from resetkit.format.model import (
     AnyQuestion,
     BaseQuestion,
@@ -31,20 +31,24 @@ from resetkit.format.model import (
 )
 from resetkit.places import builtin_dir
 from resetkit.question_types import (
-    ANSWERED_ONLY,
-    COMPARING,
     KINDS,
+    AnswerError,
+    Asking,
     QuestionKind,
-    readme_table,
-    readme_with_table,
+    asked_as,
+    check_answer,
+    default_answer,
+    shown_answer,
 )
+from resetkit.question_types.kinds import ANSWERED_ONLY, COMPARING, only_answered
+from resetkit.question_types.readme import readme_table, readme_with_table
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import agenda_markdown, notes_markdown
-from resetkit.record.session import Attendee, begin, load
+from resetkit.record.session import Attendee
+from resetkit.record.store import begin, load
 from resetkit.run.answers import template
-from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
 from resetkit.run.live import Run
-from resetkit.run.prompts import Asking, ScriptedPrompter, TerminalPrompter
+from resetkit.run.prompts import ScriptedPrompter, TerminalPrompter
 
 TODAY = date(2026, 11, 24)
 
@@ -64,7 +68,6 @@ def test_every_type_fills_every_entry(name: str) -> None:
         assert value is not None, f"{name}: no {field.name}"
         if isinstance(value, str | tuple):
             assert value, f"{name}: {field.name} is empty"
-    assert kind.condition_tests in (COMPARING, ANSWERED_ONLY)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +94,7 @@ def test_the_table_imports_no_models() -> None:
 def test_the_models_import_neither_the_table_nor_the_checks() -> None:
     script = (
         "import sys, resetkit.format.model\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('resetkit.run.checks', "
+        "print(sorted(m for m in sys.modules if m.startswith(("
         "'resetkit.question_types', 'resetkit.run.prompts'))))"
     )
     shown = subprocess.run(
@@ -157,28 +160,33 @@ def _rating_condition(question: RatingQuestion, value: Any) -> str:
     return f"'{question.id}' gives 1 to {question.stars} stars"
 
 
-def _rating_lint(question: RatingQuestion, path: Any) -> list[tuple[Any, str]]:
+def _problems_in_rating(question: RatingQuestion, path: Any) -> list[tuple[Any, str]]:
     return [] if question.stars > 1 else [((*path, "stars"), "a rating needs 2 stars or more")]
 
 
+# Only what differs from the defaults: the default, the answers template's value, the Markdown
+# of an answer written as typed are QuestionKind's own.
 RATING = QuestionKind(
     label="rating",
     how="a number of stars; Enter",
     plain_how="a number of stars; Enter",
     check=_check_rating,
-    default=lambda question, today: question.default,
     prompt=_ask_rating,
     shown=lambda question, value: "★" * value + "☆" * (question.stars - value),
-    condition_tests=COMPARING,
-    compares="a number of stars",
     condition_problem=_rating_condition,
-    playbook_problems=_rating_lint,
+    problems_in_fields=_problems_in_rating,
     template_comment=lambda question: f"1 to {question.stars} stars",
-    template_example=lambda question: question.default,
-    agenda=lambda question: [f"out of {question.stars} stars"],
-    markdown=lambda question, value: f"{value} of {question.stars} stars",
-    recap=lambda question, value: f"{value} of {question.stars} stars",
+    agenda=lambda kit, question: [f"out of {question.stars} stars"],
+    markdown=lambda kit, question, value: f"{value} of {question.stars} stars",
+    recap=lambda kit, question, value: f"{value} of {question.stars} stars",
 )
+
+
+def test_what_a_condition_may_test_follows_from_its_problem() -> None:
+    assert RATING.condition_tests == COMPARING
+    assert dataclasses.replace(RATING, condition_problem=only_answered).condition_tests == (
+        ANSWERED_ONLY
+    )
 
 
 @pytest.fixture
@@ -230,17 +238,17 @@ def test_a_new_type_is_asked_by_its_own_prompt(rating: RatingQuestion) -> None:
 def test_conditions_on_a_new_type_are_checked_by_its_entry(rating: RatingQuestion) -> None:
     everywhere: dict[str, Any] = {"rate": rating}
     fine = Compare(question="rate", one_of=[1, 2])
-    assert check_condition(fine, ("when",), everywhere, everywhere) == []
+    assert problems_in_condition(fine, ("when",), everywhere, everywhere) == []
     wrong = Compare(question="rate", equals="great")
-    assert check_condition(wrong, ("when",), everywhere, everywhere) == [
+    assert problems_in_condition(wrong, ("when",), everywhere, everywhere) == [
         (("when", "equals"), "'rate' gives 1 to 5 stars")
     ]
-    assert check_playbook(rated_playbook(rating)) == []
-    assert check_playbook(rated_playbook(rating, when=wrong)) == [
+    assert problems_in_playbook(rated_playbook(rating)) == []
+    assert problems_in_playbook(rated_playbook(rating, when=wrong)) == [
         (("sections", 0, "questions", 1, "when", "equals"), "'rate' gives 1 to 5 stars")
     ]
     one_star = rating.model_copy(update={"stars": 1, "default": None})
-    assert check_playbook(rated_playbook(one_star)) == [
+    assert problems_in_playbook(rated_playbook(one_star)) == [
         (("sections", 0, "questions", 0, "stars"), "a rating needs 2 stars or more"),
         (("sections", 0, "questions", 1, "when", "one_of", 1), "'rate' gives 1 to 1 stars"),
     ]

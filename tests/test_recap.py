@@ -23,7 +23,8 @@ from resetkit.format.loader import load_file, parse_playbook
 from resetkit.format.model import Playbook
 from resetkit.places import builtin_dir
 from resetkit.record.recap import neutralise, recap_email, recap_markdown, written_date
-from resetkit.record.session import Attendee, Session, load, save
+from resetkit.record.session import Attendee, Session
+from resetkit.record.store import load, save
 
 WHEN = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import drive
-from resetkit.record.session import Session, load, save
+from resetkit.record.session import Session
+from resetkit.record.store import load, save
 
 
 def test_a_record_is_indented_in_the_models_field_order(isolated: Path) -> None:

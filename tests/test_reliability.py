@@ -21,7 +21,7 @@ from conftest import drive
 from generate_history import generate
 from resetkit.errors import StorageError
 from resetkit.history.index import index_path
-from resetkit.record.session import load, save
+from resetkit.record.store import load, save
 
 RESETKIT = str(Path(sys.executable).with_name("resetkit"))
 
@@ -356,7 +356,7 @@ def test_share_never_reads_a_customer_copy_that_links_out(run, isolated: Path) -
 
 
 def test_resume_keeps_every_answer_but_a_damaged_action_item(isolated: Path) -> None:
-    from resetkit.record.session import salvage
+    from resetkit.record.session_salvage import salvage
 
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)
@@ -411,7 +411,7 @@ def test_a_follow_up_review_on_a_full_disk_says_the_change_is_saved(
     import resetkit.record.notes as notes_module
     from resetkit.format.loader import load_file
     from resetkit.places import builtin_dir
-    from resetkit.record.session import begin
+    from resetkit.record.store import begin
     from resetkit.run.follow_up import review_follow_up
     from resetkit.run.prompts import ScriptedPrompter
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from conftest import drive
 from resetkit.errors import InputInvalid, UsageError
 from resetkit.places import customer_slug, find_notes_dir
-from resetkit.record.session import find_session, load
+from resetkit.record.folders import find_session
+from resetkit.record.store import load
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,7 @@ ANSWER = st.recursive(
 def test_a_session_written_then_read_is_unchanged(
     isolated: Path, customer: str, answers: dict[str, object]
 ) -> None:
-    from resetkit.record.session import save
+    from resetkit.record.store import save
 
     driven = drive("risk-check", notes_dir=isolated / "roundtrip", customer=customer)
     changed = driven.session.model_copy(update={"answers": answers})
@@ -118,7 +119,7 @@ def test_a_session_written_then_read_is_unchanged(
 
 
 def test_salvage_resets_unreadable_optional_fields_and_says_so() -> None:
-    from resetkit.record.session import salvage
+    from resetkit.record.session_salvage import salvage
 
     driven = drive("risk-check")
     path = driven.folder / "session.json"
@@ -131,7 +132,7 @@ def test_salvage_resets_unreadable_optional_fields_and_says_so() -> None:
 
 
 def test_salvage_gives_up_clearly_when_nothing_is_usable() -> None:
-    from resetkit.record.session import salvage
+    from resetkit.record.session_salvage import salvage
 
     driven = drive("risk-check")
     for name in ("session.json", "session.prev.json"):

@@ -20,7 +20,8 @@ from generate_history import generate
 from resetkit.format.loader import load_file
 from resetkit.history.timing import Held, apportion, suggest_minutes, timing_of
 from resetkit.places import builtin_dir, customer_slug
-from resetkit.record.session import RECORD_FILE, Attendee, Session, playbook_hash
+from resetkit.record.session import Attendee, Session, playbook_hash
+from resetkit.storage import RECORD_FILE
 
 # A team's playbook, written by hand: comments, a quoted timebox with a comment after it, a
 # section in flow style, preparation before the call and a section with a condition.

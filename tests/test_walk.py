@@ -13,9 +13,10 @@ from resetkit.format.conditions import evaluate
 from resetkit.format.loader import load_file, parse_playbook
 from resetkit.format.model import AllOf, AnyOf, ChoiceQuestion, Compare, Playbook, YesNoQuestion
 from resetkit.places import builtin_dir
-from resetkit.run.checks import AnswerError, check_answer
+from resetkit.question_types import AnswerError, check_answer
+from resetkit.run.answers import missing
 from resetkit.run.live import fit_answers
-from resetkit.run.walk import active, next_question, prune
+from resetkit.run.walk import active, prune
 
 IDS = ["fire", "postmortem", "recovery", "reset", "risk-check"]
 TODAY = date(2026, 11, 24)
@@ -70,7 +71,7 @@ def test_every_branch_reaches_the_end_and_the_notes_hold_the_answers(
 ) -> None:
     playbook = load_file(builtin_dir() / f"{playbook_id}.yaml")
     driven = drive(playbook_id, enabling(playbook, question_id) | {question_id: value})
-    assert next_question(playbook, driven.session.answers) is None
+    assert missing(playbook, driven.session.answers) == []
     assert driven.session.status == "complete"
     assert driven.session.answers[question_id] == value
     notes = driven.paths[0].read_text("utf-8")
@@ -223,7 +224,7 @@ def test_changing_the_outcome_at_review_drops_that_branch_and_asks_the_new_one()
     from rich.console import Console
 
     from conftest import synthetic_answer
-    from resetkit.record.session import begin
+    from resetkit.record.store import begin
     from resetkit.run.live import Run
     from resetkit.run.prompts import ScriptedPrompter
 

@@ -43,7 +43,8 @@ def run_with(team: Path) -> Path:
 
     from rich.console import Console
 
-    from resetkit.record.session import Attendee, begin
+    from resetkit.record.session import Attendee
+    from resetkit.record.store import begin
     from resetkit.run.live import Run
     from resetkit.run.prompts import ScriptedPrompter
 

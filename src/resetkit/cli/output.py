@@ -90,14 +90,6 @@ PlainOption = Annotated[
 ]
 
 
-def need_terminal(command: str) -> None:
-    if not has_terminal():
-        fail(
-            f"'{command}' asks questions and needs a terminal; stdin or stdout is not one "
-            "(run it in a terminal)"
-        )
-
-
 def has_terminal() -> bool:
     """Whether a person can be asked: both stdin and stdout are a terminal."""
     return sys.stdin.isatty() and sys.stdout.isatty()

@@ -171,7 +171,7 @@ def resume(
 def _tell_others_in_progress(notes: "Path") -> None:
     """Name the sessions in progress other than the latest, which `resume` alone picks."""
     from resetkit.places import session_id
-    from resetkit.record.session import sessions_in_progress
+    from resetkit.record.folders import sessions_in_progress
 
     others = [session_id(folder) for folder in sessions_in_progress(notes)[1:]]
     if others:

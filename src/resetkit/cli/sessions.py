@@ -202,8 +202,8 @@ def share(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Show the customer copy of a complete session, or write it as an email draft."""
+    from resetkit.record.folders import open_session
     from resetkit.record.notes import customer_copy
-    from resetkit.record.session import open_session
     from resetkit.record.which_playbook import playbook_of
 
     folder, session = open_session(notes_dir_path(notes_dir), session_ref, "complete")

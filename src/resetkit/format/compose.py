@@ -632,28 +632,11 @@ class _Composer:
     ) -> list[_Piece]:
         """The sections an `include:` takes, put together in turn."""
         asked = _Where(at.file, (*at.path, "include"), at.chain)
-        usage = "include: common/opening.yaml (every section) or common/opening.yaml#opening"
-        if not isinstance(value, str) or not value.strip():
-            self.problem(asked, f"include takes the path of a file: {usage}")
+        named = self.include_target(asked, value)
+        if named is None or not self.room_for_include(asked, value, depth):
             return []
-        target, hashmark, wanted = value.strip().partition("#")
+        target, wanted = named
         what = f"include '{_shown_value(value)}'"
-        if not target or (hashmark and not wanted):
-            self.problem(asked, f"{what}: {usage}")
-            return []
-        if depth >= MAX_NESTING:
-            self.problem(asked, f"{what}: includes and extends nest more than {MAX_NESTING} deep")
-            return []
-        self.includes += 1
-        if self.includes > MAX_INCLUDES:
-            if not self.full:
-                self.full = True
-                self.problem(
-                    asked,
-                    f"{what}: the playbook takes more than {MAX_INCLUDES:,} includes "
-                    "(the same parts included again and again?)",
-                )
-            return []
         found = self.locate(asked, target, tree, what)
         if found is None:
             return []
@@ -664,18 +647,68 @@ class _Composer:
         link = Link("included from", at.file.shown, *at.file.at(asked.path))
         inner = (*at.chain, link)
         part = self.open(path, shown, asked, what, inner)
-        if part is None:
+        if part is None or not self.shared_part(part, asked, what, shown, inner):
             return []
+        entries = self.entries(
+            part,
+            ("sections",),
+            part.document.data["sections"],
+            tree,
+            inner,
+            (*seen, (real, shown)),
+            depth + 1,
+            extending=False,
+        )
+        pieces = [entry.piece for entry in entries if entry.piece is not None]
+        return self.wanted_section(asked, what, shown, pieces, wanted) if wanted else pieces
+
+    def include_target(self, asked: _Where, value: Any) -> tuple[str, str] | None:
+        """The file an `include:` names and the section wanted from it (empty for all), or
+        None with a problem."""
+        usage = "include: common/opening.yaml (every section) or common/opening.yaml#opening"
+        if not isinstance(value, str) or not value.strip():
+            self.problem(asked, f"include takes the path of a file: {usage}")
+            return None
+        target, hashmark, wanted = value.strip().partition("#")
+        if not target or (hashmark and not wanted):
+            self.problem(asked, f"include '{_shown_value(value)}': {usage}")
+            return None
+        return target, wanted
+
+    def room_for_include(self, asked: _Where, value: str, depth: int) -> bool:
+        """Whether one more include keeps within the nesting and the count allowed (a problem
+        when not; the count's only once)."""
+        what = f"include '{_shown_value(value)}'"
+        if depth >= MAX_NESTING:
+            self.problem(asked, f"{what}: includes and extends nest more than {MAX_NESTING} deep")
+            return False
+        self.includes += 1
+        if self.includes <= MAX_INCLUDES:
+            return True
+        if not self.full:
+            self.full = True
+            self.problem(
+                asked,
+                f"{what}: the playbook takes more than {MAX_INCLUDES:,} includes "
+                "(the same parts included again and again?)",
+            )
+        return False
+
+    def shared_part(
+        self, part: _File, asked: _Where, what: str, shown: str, inner: tuple[Link, ...]
+    ) -> bool:
+        """Whether an included file has sections to take, with a problem when not; a shared
+        part's keys other than 'sections' are named once."""
         data = part.document.data
         if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
             self.problem(asked, f"{what}: {shown} has no 'sections:' list to take sections from")
-            return []
+            return False
         if "extends" in data:
             self.problem(
                 asked,
                 f"{what}: {shown} extends another playbook; include from the files it is made of",
             )
-            return []
+            return False
         if "id" not in data and part.real not in self._checked_parts:
             self._checked_parts.add(part.real)
             for key in data:
@@ -686,19 +719,12 @@ class _Composer:
                         "holds only 'sections' (a playbook also has an id)",
                         key=True,
                     )
-        entries = self.entries(
-            part,
-            ("sections",),
-            data["sections"],
-            tree,
-            inner,
-            (*seen, (real, shown)),
-            depth + 1,
-            extending=False,
-        )
-        pieces = [entry.piece for entry in entries if entry.piece is not None]
-        if not wanted:
-            return pieces
+        return True
+
+    def wanted_section(
+        self, asked: _Where, what: str, shown: str, pieces: list[_Piece], wanted: str
+    ) -> list[_Piece]:
+        """The one section `file#id` names, or none with a problem."""
         chosen = [piece for piece in pieces if piece.id == wanted]
         if not chosen:
             ids = [piece.id for piece in pieces if piece.id]

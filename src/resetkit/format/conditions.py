@@ -65,7 +65,7 @@ def _same(have: Any, want: Scalar | None) -> bool:
     return bool(have == want)
 
 
-def check_condition(
+def problems_in_condition(
     condition: Condition,
     path: YamlPath,
     earlier: Mapping[str, AnyQuestion],
@@ -77,7 +77,7 @@ def check_condition(
     if isinstance(condition, AnyOf):
         return _check_parts(condition.any_, (*path, "any"), earlier, everywhere)
     if isinstance(condition, NotOf):
-        return check_condition(condition.not_, (*path, "not"), earlier, everywhere)
+        return problems_in_condition(condition.not_, (*path, "not"), earlier, everywhere)
     return _check_compare(condition, path, earlier, everywhere)
 
 
@@ -89,7 +89,7 @@ def _check_parts(
 ) -> list[tuple[YamlPath, str]]:
     found: list[tuple[YamlPath, str]] = []
     for index, part in enumerate(parts):
-        found += check_condition(part, (*path, index), earlier, everywhere)
+        found += problems_in_condition(part, (*path, index), earlier, everywhere)
     return found
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from resetkit.dates import format_minutes
 from resetkit.errors import did_you_mean
-from resetkit.format.conditions import check_condition, condition_questions
+from resetkit.format.conditions import condition_questions, problems_in_condition
 from resetkit.format.model import (
     AnyQuestion,
     ChoiceQuestion,
@@ -20,7 +20,7 @@ from resetkit.format.model import (
 from resetkit.question_types import KINDS
 
 
-def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
+def problems_in_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
     """Every way the playbook contradicts itself, each with the YAML path it is found at."""
     found: list[tuple[YamlPath, str]] = []
     seen_sections: set[str] = set()
@@ -38,7 +38,7 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
         s_path: YamlPath = ("sections", s_index)
         found += _section_head(section, s_path, seen_sections)
         if section.when is not None:
-            found += check_condition(section.when, (*s_path, "when"), earlier, everywhere)
+            found += problems_in_condition(section.when, (*s_path, "when"), earlier, everywhere)
         for q_index, question in enumerate(section.questions):
             q_path: YamlPath = (*s_path, "questions", q_index)
             if question.id in seen_questions:
@@ -46,8 +46,10 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
                     ((*q_path, "id"), f"id '{question.id}' is already used by an earlier question")
                 )
             if question.when is not None:
-                found += check_condition(question.when, (*q_path, "when"), earlier, everywhere)
-            found += KINDS[question.type].playbook_problems(question, q_path)
+                found += problems_in_condition(
+                    question.when, (*q_path, "when"), earlier, everywhere
+                )
+            found += KINDS[question.type].problems_in_fields(question, q_path)
             if isinstance(question, ChoiceQuestion) and question.sets_outcome:
                 outcome_setters.append(q_path)
                 found += _check_outcome_choices(question, q_path, outcome_ids)
@@ -56,10 +58,21 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
 
     for index, rule in enumerate(playbook.recommendations):
         if rule.when is not None:
-            found += check_condition(
+            found += problems_in_condition(
                 rule.when, ("recommendations", index, "when"), earlier, everywhere
             )
 
+    found += _one_of_each(playbook, outcome_setters)
+    found += _check_timeboxes(playbook)
+    if playbook.recap is not None:
+        found += _check_recap(playbook.recap, earlier, everywhere)
+    return found
+
+
+def _one_of_each(playbook: Playbook, outcome_setters: list[YamlPath]) -> list[tuple[YamlPath, str]]:
+    """What a playbook may have once: a follow-up date, an attendees list, an outcome question
+    (which it needs when it declares outcomes)."""
+    found: list[tuple[YamlPath, str]] = []
     for flag, kind, noun in (
         ("follow_up", DateQuestion, "date"),
         ("sets_attendees", ListQuestion, "list"),
@@ -80,13 +93,10 @@ def check_playbook(playbook: Playbook) -> list[tuple[YamlPath, str]]:
         found.append(
             (("outcomes",), "outcomes are declared but no choice question has 'sets_outcome: true'")
         )
-    found += _check_timeboxes(playbook)
-    if playbook.recap is not None:
-        found += _check_recap(playbook.recap, earlier, everywhere)
     return found
 
 
-def check_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str]]:
+def problems_in_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str]]:
     """What can be checked of sections meant for other playbooks: ids, empty sections and each
     question's own fields. Conditions and timeboxes are checked in the playbooks that take them."""
     found: list[tuple[YamlPath, str]] = []
@@ -102,7 +112,7 @@ def check_shared_part(sections: list[Section]) -> list[tuple[YamlPath, str]]:
                     ((*q_path, "id"), f"id '{question.id}' is already used by an earlier question")
                 )
             seen_questions.add(question.id)
-            found += KINDS[question.type].playbook_problems(question, q_path)
+            found += KINDS[question.type].problems_in_fields(question, q_path)
     return found
 
 
@@ -123,7 +133,7 @@ def _check_recap(
     recap: Recap, earlier: dict[str, AnyQuestion], everywhere: dict[str, AnyQuestion]
 ) -> list[tuple[YamlPath, str]]:
     """A recap may name only questions that exist and are not internal, in items and `when`."""
-    from resetkit.format.conditions import check_condition
+    from resetkit.format.conditions import problems_in_condition
 
     found: list[tuple[YamlPath, str]] = []
     for p_index, part in enumerate(recap.parts):
@@ -131,7 +141,7 @@ def _check_recap(
         if not (part.items or part.text.strip()):
             found.append((p_path, "part is empty: give it text or items"))
         if part.when is not None:
-            found += check_condition(part.when, (*p_path, "when"), earlier, everywhere)
+            found += problems_in_condition(part.when, (*p_path, "when"), earlier, everywhere)
             for where, question_id in condition_questions(part.when, (*p_path, "when")):
                 question = everywhere.get(question_id)
                 if question is not None and question.internal:

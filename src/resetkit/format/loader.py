@@ -22,7 +22,7 @@ from resetkit.format.compose import (
     is_shared_part,
     part_folder,
 )
-from resetkit.format.lint import check_playbook, check_shared_part
+from resetkit.format.lint import problems_in_playbook, problems_in_shared_part
 from resetkit.format.model import (
     QUESTION_TYPES,
     ActionItemSpec,
@@ -394,27 +394,7 @@ def parse_playbook(text: str, file: str, expected_id: str | None = None) -> Play
 def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Composed | None]:
     document = _read_document(text)
     problems = [_problem(file, mark, message) for mark, message in document.problems]
-    if problems and document.data is None:
-        raise PlaybookInvalid(problems)
-    if not isinstance(document.data, dict):
-        found = "an empty file" if document.data is None else _describe(document.data)
-        raise PlaybookInvalid(
-            [*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")]
-        )
-    if is_shared_part(document.data):
-        raise PlaybookInvalid(
-            [
-                *problems,
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "this file holds only sections: it is a shared part, not a playbook; keep "
-                    "shared parts in a subfolder (such as common/), which 'resetkit list' and "
-                    "'validate' pass over, and take them into playbooks with include",
-                ),
-            ]
-        )
+    _refuse_no_playbook(document.data, file, problems)
     composed = None
     if composes(document.data):
         composed = compose(file, text, document, _read_source)
@@ -428,45 +408,74 @@ def _parse(text: str, file: str, expected_id: str | None) -> tuple[Playbook, Com
             [],
             composed.refused,
         )
-    salvaged: Salvaged | None = None
     # Sections an include or extends could not bring would make the rest noise: an empty list
     # of sections, timeboxes that do not add up, questions named but missing.
     broken = composed is not None and bool(composed.problems)
+    playbook, salvaged = _validated(document, file, problems, quiet=broken)
+    if not broken:
+        problems += _cross_check_problems(problems_in_playbook(playbook), document, file, salvaged)
+    repaired = salvaged.repaired if salvaged is not None else []
+    if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
+        problems.append(_id_problem(playbook.id, expected_id, document, file, composed))
+    if problems:
+        raise PlaybookInvalid(_ordered(problems, file), file)
+    return playbook, composed
+
+
+def _refuse_no_playbook(data: Any, file: str, problems: list[Problem]) -> None:
+    """PlaybookInvalid, with the problems so far, for a file that holds no playbook: YAML that
+    did not parse, an empty file, something other than a mapping, or a shared part."""
+    if problems and data is None:
+        raise PlaybookInvalid(problems)
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else _describe(data)
+        raise PlaybookInvalid(
+            [*problems, Problem(file, 1, 1, f"expected a playbook, found {found}")]
+        )
+    if is_shared_part(data):
+        message = (
+            "this file holds only sections: it is a shared part, not a playbook; keep shared "
+            "parts in a subfolder (such as common/), which 'resetkit list' and 'validate' pass "
+            "over, and take them into playbooks with include"
+        )
+        raise PlaybookInvalid([*problems, Problem(file, 1, 1, message)])
+
+
+def _validated(
+    document: _Document, file: str, problems: list[Problem], *, quiet: bool
+) -> tuple[Playbook, Salvaged | None]:
+    """The model of the document; where it does not validate, its problems added and the model
+    salvaged from what parsed, so that the cross-checks still run (PlaybookInvalid when none
+    can be)."""
     try:
-        playbook = Playbook.model_validate(document.data)
+        return Playbook.model_validate(document.data), None
     except ValidationError as error:
-        problems += _problems_from_validation(error, document, file, quiet=broken)
+        problems += _problems_from_validation(error, document, file, quiet=quiet)
         # The cross-checks still run on everything that parsed: one bad timebox must not hide
         # a dangling reference. A playbook that cannot be patched stops here.
         salvaged = salvage(document.data, error, Playbook)
         if salvaged is None:
             raise PlaybookInvalid(_ordered(problems, file), file) from None
-        playbook = salvaged.model
-    if not broken:
-        problems += _cross_check_problems(check_playbook(playbook), document, file, salvaged)
-    repaired = salvaged.repaired if salvaged is not None else []
-    if expected_id is not None and playbook.id != expected_id and ("id",) not in repaired:
-        if composed is not None and composed.id_inherited_at is not None:
-            problems.append(
-                Problem(
-                    file,
-                    *composed.id_inherited_at,
-                    f"id '{playbook.id}' comes from the playbook extended and does not match "
-                    f"the file name: set id: {expected_id}",
-                )
-            )
-        else:
-            problems.append(
-                _problem(
-                    file,
-                    _mark_for(document, ("id",)),
-                    f"id '{playbook.id}' does not match the file name: rename the file to "
-                    f"'{playbook.id}.yaml' or set id: {expected_id}",
-                )
-            )
-    if problems:
-        raise PlaybookInvalid(_ordered(problems, file), file)
-    return playbook, composed
+        return salvaged.model, salvaged
+
+
+def _id_problem(
+    found: str, expected: str, document: _Document, file: str, composed: Composed | None
+) -> Problem:
+    """A playbook whose id is not its file's name, at the line that sets it."""
+    if composed is not None and composed.id_inherited_at is not None:
+        return Problem(
+            file,
+            *composed.id_inherited_at,
+            f"id '{found}' comes from the playbook extended and does not match the file name: "
+            f"set id: {expected}",
+        )
+    return _problem(
+        file,
+        _mark_for(document, ("id",)),
+        f"id '{found}' does not match the file name: rename the file to '{found}.yaml' or set "
+        f"id: {expected}",
+    )
 
 
 def _cross_check_problems(
@@ -576,7 +585,7 @@ def check_file(path: Path) -> str:
             salvaged = salvage(composed.data, error, SharedPart)
             part = None if salvaged is None else salvaged.model
         if part is not None:
-            found = check_shared_part(part.sections)
+            found = problems_in_shared_part(part.sections)
             problems += _cross_check_problems(found, located, file, salvaged)
     if problems:
         raise PlaybookInvalid(_ordered(problems, file), file)

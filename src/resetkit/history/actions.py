@@ -228,7 +228,7 @@ def _changed(
 ) -> Settled:
     """Apply a change to one item's session under its lock, then rebuild its action plan."""
     from resetkit.record.notes import write_derived
-    from resetkit.record.session import change, locked
+    from resetkit.record.store import change, locked
 
     folder = stored.folder
     with locked(folder):

@@ -18,10 +18,12 @@ CELLS_VERSION = 1
 
 # A cell starting with one of these is run as a formula by a spreadsheet (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_QUOTED = re.compile(r'[,"\r\n]')  # a cell holding one of these is quoted
+# A cell holding one of these is quoted (`_quoted` spells them out, for speed).
+QUOTED_BY = ',"\r\n'
+_QUOTED = re.compile(f"[{re.escape(QUOTED_BY)}]")
 # In cells joined by NUL, after a NUL put in front: a search that starts with one character is
 # quick (with `^|` in front it was a third of the cost of the cells).
-_STARTS_FORMULA = re.compile(r"\x00[=+\-@\t\r]")
+_STARTS_FORMULA = re.compile(f"\x00[{re.escape(''.join(FORMULA_START))}]")
 
 SESSION_COLUMNS = [
     "id",
@@ -110,9 +112,7 @@ def cell(value: Any, *, raw: bool = False) -> str:
     text = "" if value is None else str(value)
     if not raw and isinstance(value, str) and text.startswith(FORMULA_START):
         text = "'" + text
-    if any(special in text for special in ',"\r\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
+    return _quoted(text)
 
 
 def csv_line(cells: Iterable[Any], *, raw: bool = False) -> str:
@@ -136,6 +136,7 @@ def flat(value: Any) -> Any:
 
 
 def _quoted(text: str) -> str:
+    """The text as a CSV cell: in quotes, its quotes doubled, when it holds one of QUOTED_BY."""
     # Four searches for a character are quicker than one of a class (measured).
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'

@@ -84,8 +84,10 @@ def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
     history refer to them. UsageError when no session is held with `old`."""
     from resetkit.controls import check_name
     from resetkit.places import customer_slug
+    from resetkit.record.folders import session_folders
     from resetkit.record.notes import write_derived
-    from resetkit.record.session import Session, change, load, locked, session_folders
+    from resetkit.record.session import Session
+    from resetkit.record.store import change, load, locked
 
     new = check_name(" ".join(new.split()), "the new name")
     wanted = old.strip().casefold()

@@ -86,13 +86,6 @@ def follow_up_meeting(item: Stored, known: dict[str, str | None]) -> Meeting | N
     return meeting
 
 
-def follow_up_meetings(stored: Iterable[Stored]) -> list[Meeting]:
-    """Every follow-up meeting set by a complete session, by date."""
-    known: dict[str, str | None] = {}
-    meetings = [meeting for item in stored if (meeting := follow_up_meeting(item, known))]
-    return sorted(meetings, key=lambda meeting: (meeting.day, meeting.stored.customer))
-
-
 @dataclass
 class CustomerDue:
     """What falls due for one customer."""

@@ -3,7 +3,7 @@
 What tells that records changed, cheapest first:
 - a customer folder's signature (its inode, ctime and mtime): it changes when a session folder
   is added, removed or renamed in it, and resetkit touches it whenever it writes a record
-  (`record.session.save`, the merge of a team repository), so every change made through
+  (`record.store.save`, the merge of a team repository), so every change made through
   resetkit, by any process or clone on this machine, shows there;
 - git, when the notes dir is in a git work tree: when git's own index file changed, HEAD is
   asked for, and if it moved, `git diff --name-only` between the commit last seen and the new
@@ -52,7 +52,7 @@ from resetkit.history.index import (
     shape_of,
     writer,
 )
-from resetkit.record.action_items import action_item_entries
+from resetkit.question_types.item_entries import action_item_entries
 from resetkit.storage import (
     RECORD_FILE,
     SCHEMA_VERSION,
@@ -126,7 +126,8 @@ def parse_record(path: str, content: bytes | OSError | None = None) -> Parsed | 
     type, has its problem."""
     from pydantic import ValidationError  # imported once, then these are lookups
 
-    from resetkit.record.session import Session, describe_damage
+    from resetkit.record.session import Session
+    from resetkit.record.store import describe_damage
 
     if content is None:
         content = read_record(path)
@@ -141,7 +142,7 @@ def parse_record(path: str, content: bytes | OSError | None = None) -> Parsed | 
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
         if not isinstance(error, OSError) and (raw.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in raw):
-            from resetkit.record.session import CONFLICTED, REPAIR_HINT
+            from resetkit.record.store import CONFLICTED, REPAIR_HINT
 
             reason = f"{CONFLICTED}: {REPAIR_HINT}"
         return Parsed(problem=str(reason))
@@ -222,7 +223,7 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
 
 def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The action items of a record (validated: each entry a mapping), by the rule the model,
-    the merge and the customer copy share (record/action_items.py)."""
+    the merge and the customer copy share (question_types/item_entries.py)."""
     yield from action_item_entries(record["answers"])
 
 
@@ -492,6 +493,10 @@ def _folders_of(names: str) -> set[str]:
 # --- bringing the index up to date ---------------------------------------------------------------
 
 
+# A record to read: its path relative to the notes dir, its customer folder, what was found.
+ToRead = tuple[str, str, OnDisk]
+
+
 def refresh(
     index: Index, notes_dir: Path, customer: str | None, progress: Progress | None = None
 ) -> None:
@@ -504,6 +509,47 @@ def refresh(
     listing = customer_folders(notes_dir, recent)
     known = index.folders()
     git_state, git_folders = git_changes(notes_dir, index.meta("git"))
+    dirty = _folders_to_look_in(index, listing, known, git_folders, customer)
+    gone_folders = known.keys() - listing.keys()
+    if not dirty and not gone_folders and git_state == index.meta("git"):
+        return
+    # A first build reads every record: their folders' listings say which there are, and each
+    # record's signature is taken as it is read. Otherwise each record file is looked at, to
+    # read again only those that changed.
+    signed = index.max_number() > 0
+    listed = _listings(notes_dir, sorted(dirty), listing, recent, signed)
+    if signed:
+        to_read, gone = _changed_records(index, dirty, listed)
+    else:
+        to_read, gone = list(_every_record(listed)), []
+    del listed  # a million sessions' listings hold over 100 MB
+    _in_reading_order(to_read)
+    folders = {name: listing[name][0] for name in dirty}
+    meta = {}
+    if git_state is not None:
+        changed = {name for _, name, _ in to_read} | {path.split("/", 1)[0] for path in gone}
+        meta["git"] = with_changes(git_state, changed if signed else set())
+    if len(to_read) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        _read_in_parallel(
+            index, notes_dir, recent, to_read, gone, folders, gone_folders, meta, progress
+        )
+        return
+    fresh = _read_serially(notes_dir, recent, to_read, progress)
+    index.update(fresh, gone, folders, gone_folders, meta)
+    if index.meta("indexes") != "1":
+        _finish_first_build(index)
+
+
+def _folders_to_look_in(
+    index: Index,
+    listing: dict[str, tuple[Signature, bool]],
+    known: dict[str, Signature],
+    git_folders: set[str] | None,
+    customer: str | None,
+) -> set[str]:
+    """The customer folders whose records may have changed: every one when git cannot tell or
+    the history is small enough to check in full; else those whose signature changed, those
+    git changed, and those of the customer asked about."""
     full = (
         git_folders is None
         or index.count() <= FULL_CHECK_LIMIT
@@ -517,64 +563,60 @@ def refresh(
     dirty |= (git_folders or set()) & listing.keys()
     if customer is not None and not full:
         dirty |= set(index.folders_of(customer.casefold())) & listing.keys()
-    gone_folders = known.keys() - listing.keys()
-    if not dirty and not gone_folders and git_state == index.meta("git"):
-        return
-    # A first build reads every record: their folders' listings say which there are, and each
-    # record's signature is taken as it is read. Otherwise each record file is looked at, to
-    # read again only those that changed.
-    signed = index.max_number() > 0
-    names = sorted(dirty)
-    listed = _listings(notes_dir, names, listing, recent, signed)
-    if signed:
-        on_disk = {
-            relative: (name, found)
-            for name, found_here in listed
-            for relative, found in found_here.items()
-        }
-        indexed = index.signatures(dirty)
-        to_read = [
-            (relative, name, found)
-            for relative, (name, found) in on_disk.items()
-            if found[1] is not None or not same(indexed.get(relative), found[0])
-        ]
-        gone = [relative for relative in indexed if relative not in on_disk]
-        del on_disk
-    else:
-        to_read = [
-            (relative, name, found)
-            for name, found_here in listed
-            for relative, found in found_here.items()
-        ]
-        gone = []
-    del listed  # a million sessions' listings hold over 100 MB
-    # Numbered in the order of the session folders' names, which start with their day: rows
-    # read oldest first then lie side by side in the database (an export of a million sessions
-    # reads it in one sweep instead of jumping about). One text as the key sorts twice as fast
-    # as a pair ("/" comes before any character of a name).
+    return dirty
+
+
+def _every_record(listed: list[tuple[str, dict[str, OnDisk]]]) -> Iterator[ToRead]:
+    """Each record the folders' listings found."""
+    for name, found_here in listed:
+        for relative, found in found_here.items():
+            yield relative, name, found
+
+
+def _changed_records(
+    index: Index, dirty: set[str], listed: list[tuple[str, dict[str, OnDisk]]]
+) -> tuple[list[ToRead], list[str]]:
+    """The records of these folders to read again (new, or their signature changed), and
+    those the index holds that are gone from disk."""
+    on_disk = {relative: (name, found) for relative, name, found in _every_record(listed)}
+    indexed = index.signatures(dirty)
+    to_read = [
+        (relative, name, found)
+        for relative, (name, found) in on_disk.items()
+        if found[1] is not None or not same(indexed.get(relative), found[0])
+    ]
+    gone = [relative for relative in indexed if relative not in on_disk]
+    return to_read, gone
+
+
+def _in_reading_order(to_read: list[ToRead]) -> None:
+    """Sorts the records in the order of the session folders' names, which start with their
+    day: rows numbered as read, oldest first, then lie side by side in the database (an export
+    of a million sessions reads it in one sweep instead of jumping about)."""
+    # One text as the key sorts twice as fast as a pair ("/" comes before any character of a
+    # name).
     to_read.sort(key=lambda entry: entry[0][entry[0].find("/") + 1 :] + "/" + entry[0])
-    folders = {name: listing[name][0] for name in dirty}
-    meta = {}
-    if git_state is not None:
-        changed = {name for _, name, _ in to_read} | {path.split("/", 1)[0] for path in gone}
-        meta["git"] = with_changes(git_state, changed if signed else set())
-    if len(to_read) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        _read_in_parallel(
-            index, notes_dir, recent, to_read, gone, folders, gone_folders, meta, progress
-        )
-    else:
-        fresh = []
-        for number, (relative, name, found) in enumerate(to_read):
-            taken = take(str(notes_dir), relative, found, recent)
-            parsed = None if taken is None else parse_taken(taken)
-            if taken is not None and parsed is not None:
-                fresh.append((taken[0], name, taken[1], parsed))
-            if progress is not None and number % 500 == 0:
-                progress(number, len(to_read))
-        index.update(fresh, gone, folders, gone_folders, meta)
-        if index.meta("indexes") != "1":
-            index.ensure_indexes()
-            index.update([], [], {}, [], {"indexes": "1"})
+
+
+def _read_serially(
+    notes_dir: Path, recent: int, to_read: list[ToRead], progress: Progress | None
+) -> list[tuple[str, str, Signature, Parsed]]:
+    """The records read and parsed one after another, in this process (a few of them)."""
+    fresh = []
+    for number, (relative, name, found) in enumerate(to_read):
+        taken = take(str(notes_dir), relative, found, recent)
+        parsed = None if taken is None else parse_taken(taken)
+        if taken is not None and parsed is not None:
+            fresh.append((taken[0], name, taken[1], parsed))
+        if progress is not None and number % 500 == 0:
+            progress(number, len(to_read))
+    return fresh
+
+
+def _finish_first_build(index: Index) -> None:
+    """A first build read serially: the tables' indexes made, and the build marked done."""
+    index.ensure_indexes()
+    index.update([], [], {}, [], {"indexes": "1"})
 
 
 def _taken(

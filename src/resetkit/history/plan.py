@@ -31,7 +31,8 @@ def move_with_later(
     by the same number of days; each shifted item records the slip, its reason and its cause.
     """
     from resetkit.record.notes import write_derived
-    from resetkit.record.session import ActionEvent, Session, change, locked
+    from resetkit.record.session import ActionEvent, Session
+    from resetkit.record.store import change, locked
     from resetkit.record.team import who
 
     stored, moved = find_action(notes_dir, action_id)

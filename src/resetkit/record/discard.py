@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from resetkit.errors import UsageError
+from resetkit.record.folders import find_session
 from resetkit.record.lock import SessionLock
-from resetkit.record.session import Session, change, find_session, load
+from resetkit.record.session import Session
+from resetkit.record.store import change, load
 
 
 def session_to_discard(notes_dir: Path, reference: str) -> tuple[Path, Session]:

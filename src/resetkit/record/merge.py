@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from resetkit.errors import EXIT_INVALID, ResetkitError
-from resetkit.record.action_items import action_item_entries, holds_action_items
+from resetkit.question_types.item_entries import action_item_entries, holds_action_items
 
 Record = dict[str, Any]
 
@@ -85,7 +85,8 @@ def merge_texts(base: str | None, ours: str, theirs: str) -> str:
     DamagedSide when a side is not a valid record (invalid JSON, conflict markers, a field of
     the wrong kind): merging it could only lose what the other side holds.
     """
-    from resetkit.record.session import Session, record_text
+    from resetkit.record.session import Session
+    from resetkit.record.store import record_text
 
     sides = {
         name: _readable(name, text)

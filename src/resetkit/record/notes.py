@@ -13,7 +13,8 @@ from resetkit.errors import ResetkitError, UsageError
 from resetkit.format.model import Playbook
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import action_plan_markdown, notes_markdown
-from resetkit.record.session import Session, save
+from resetkit.record.session import Session
+from resetkit.record.store import save
 from resetkit.storage import write_bytes_atomic
 
 INVITE_FILE = "follow-up.ics"
@@ -223,7 +224,8 @@ def render_session(
     """Rebuild a complete session's notes from its record, under the session's lock: the
     files written, and a notice when its playbook is not the very file it ran (see
     which_playbook)."""
-    from resetkit.record.session import find_session, locked, open_session
+    from resetkit.record.folders import find_session, open_session
+    from resetkit.record.store import locked
     from resetkit.record.which_playbook import playbook_of
 
     folder = find_session(notes_dir, reference)

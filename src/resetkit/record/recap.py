@@ -20,7 +20,7 @@ from resetkit.errors import UsageError
 from resetkit.format.conditions import evaluate, is_answered
 from resetkit.format.model import AnyQuestion, Playbook, Recap, RecapItem
 from resetkit.question_types import KINDS
-from resetkit.record.session import ActionItem, Attendee, Session
+from resetkit.record.session import ActionItem, Attendee, Session, action_items_in
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -136,14 +136,34 @@ def action_line(item: ActionItem) -> str:
     return line
 
 
+class RecapKit:
+    """The customer copy's words the type table writes an answer with (question_types.RecapKit)."""
+
+    def number_phrase(self, value: Any) -> str:
+        """A number as the customer reads it."""
+        return number_phrase(value)
+
+    def day_phrase(self, value: Any) -> str:
+        """A stored date as the customer reads it."""
+        return day_phrase(value)
+
+    def action_lines(self, entries: Any) -> list[str]:
+        """A line for each stored action item but the dropped ones, which the customer is not
+        told of; ValidationError for a damaged one, as when the record is read."""
+        return [action_line(item) for item in action_items_in(entries) if item.status != "dropped"]
+
+
+RECAP_KIT = RecapKit()
+
+
 def _item_blocks(writer: _Writer, question: AnyQuestion, item: RecapItem, value: Any) -> list[str]:
     """The Markdown blocks of one answer: a short line, or a label over its own lines.
 
     A labelled short answer is one `_LabelledLine`, so that several in a row become a list.
     """
     label = " ".join(item.label.split()).rstrip(":")
-    # A phrase, the lines of a list, or (None) paragraphs of text: see question_types.py.
-    form = KINDS[question.type].recap(question, value)
+    # A phrase, the lines of a list, or (None) paragraphs of text: see question_types/kinds.py.
+    form = KINDS[question.type].recap(RECAP_KIT, question, value)
     if isinstance(form, str):
         if label:
             return [_LabelledLine(writer.inline(f"{label}: {form}"))]

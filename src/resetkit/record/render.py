@@ -10,7 +10,7 @@ from resetkit.dates import format_minutes
 from resetkit.format.conditions import describe
 from resetkit.format.model import AnyQuestion, Playbook
 from resetkit.question_types import KINDS
-from resetkit.record.session import ActionItem, Session
+from resetkit.record.session import ActionItem, Session, action_items_in
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _BLOCK_START = re.compile(r"^(\s*\d*)([#>+=.)-])")
@@ -53,7 +53,7 @@ def _question_line(question: AnyQuestion) -> str:
     line = f"- **{escape(question.prompt)}** ({', '.join(flags)})"
     if question.help:
         line += f" — {escape(question.help)}"
-    details = kind.agenda(question)
+    details = kind.agenda(NOTES_KIT, question)
     if question.when is not None:
         details.append(f"only if {escape(describe(question.when))}")
     return "\n".join([line, *(f"  - {detail}" for detail in details)])
@@ -165,7 +165,7 @@ def front_matter(session: Session) -> dict[str, Any]:
 def _answer_markdown(question: AnyQuestion, value: Any) -> str:
     if value is None:
         return "*(skipped)*"
-    return KINDS[question.type].markdown(question, value)
+    return KINDS[question.type].markdown(NOTES_KIT, question, value)
 
 
 def action_table(items: list[ActionItem]) -> str:
@@ -180,6 +180,25 @@ def action_table(items: list[ActionItem]) -> str:
         cells = [str(number), cell(item.what), cell(owner), due, critical, item.status]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+class NotesKit:
+    """The Markdown the type table writes an answer with (question_types.NotesKit)."""
+
+    def escape(self, text: str) -> str:
+        """Text that Markdown shows as typed."""
+        return escape(text)
+
+    def paragraphs(self, text: str, *, keep_lines: bool = False) -> str:
+        """Text as Markdown paragraphs."""
+        return paragraphs(text, keep_lines=keep_lines)
+
+    def action_table(self, entries: list[Any]) -> str:
+        """The stored action items as a table; ValidationError for a damaged one."""
+        return action_table(action_items_in(entries))
+
+
+NOTES_KIT = NotesKit()
 
 
 def front_matter_yaml(matter: dict[str, Any]) -> str:

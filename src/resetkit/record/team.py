@@ -104,7 +104,20 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
 
     Running it again changes nothing that is already in place.
     """
-    command = command or resetkit_command()
+    quoted = shlex.join(command or resetkit_command())
+    top, notes_dir, relative = _notes_in_repository(notes_dir)
+    _refuse_other_notes_dir(top / CONFIG_FILE, notes_dir)
+    notes_dir.mkdir(parents=True, exist_ok=True)
+    done = _write_files(top, notes_dir, relative)
+    done += _register_drivers(top, quoted)
+    done += _install_hooks(top, quoted, relative)
+    done += _untrack_previous_saves(top, notes_dir)
+    return done or ["nothing to do: this repository is set up already"]
+
+
+def _notes_in_repository(notes_dir: Path) -> tuple[Path, Path, str]:
+    """The top of the work tree, the notes dir made absolute, and its path from the top;
+    UsageError when it is not inside a git work tree."""
     top = _top_of(notes_dir)
     if top is None:
         raise UsageError(
@@ -116,8 +129,11 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     relative = os.path.relpath(notes_dir, top)
     if relative == ".." or relative.startswith(f"..{os.sep}"):
         raise UsageError(f"{notes_dir} is outside the repository {top}")
-    _refuse_other_notes_dir(top / CONFIG_FILE, notes_dir)
-    notes_dir.mkdir(parents=True, exist_ok=True)
+    return top, notes_dir, relative
+
+
+def _write_files(top: Path, notes_dir: Path, relative: str) -> list[str]:
+    """.gitattributes and .gitignore in the notes dir, resetkit.toml at the top."""
     done: list[str] = []
     for name, lines in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORED)):
         if _add_lines(notes_dir / name, lines):
@@ -127,17 +143,28 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
         posix = Path(relative).as_posix()
         write_text_atomic(config, f"notes_dir = {_toml_string(posix)}\n")
         done.append(f"wrote {config} (notes_dir = {posix!r})")
-    quoted = shlex.join(command)
+    return done
+
+
+def _register_drivers(top: Path, quoted: str) -> list[str]:
+    """The merge drivers of records and notes files, in the clone's git config."""
     drivers = {
         RECORD_DRIVER: ("resetkit session records", f"{quoted} merge-record %O %A %B %P"),
         DERIVED_DRIVER: ("resetkit notes files", f"{quoted} merge-derived %O %A %B %P"),
     }
+    done = []
     for driver, (name, line) in drivers.items():
         current = _git(top, "config", "--local", "--get", f"merge.{driver}.driver", check=False)
         if current.strip() != line:
             _git(top, "config", "--local", f"merge.{driver}.name", name)
             _git(top, "config", "--local", f"merge.{driver}.driver", line)
             done.append(f"registered the merge driver {driver} in {top / '.git' / 'config'}")
+    return done
+
+
+def _install_hooks(top: Path, quoted: str, relative: str) -> list[str]:
+    """The hooks that rebuild the notes files after a merge, a rebase, a cherry-pick or a
+    revert."""
     # Found from the top of the work tree when the hook runs, so that a clone moved or renamed
     # keeps rebuilding its notes; a failure is said, never hidden.
     rebuild = "\n".join(
@@ -149,6 +176,7 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             'again if resetkit moved" >&2',
         ]
     )
+    done = []
     for hook in ("post-merge", "post-rewrite"):  # post-rewrite: a pull with rebase, an amend
         done += _install_hook(top, hook, rebuild)
     # A cherry-pick or a revert merges through the drivers too, and runs only post-commit: the
@@ -162,15 +190,17 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
             "esac",
         ]
     )
-    done += _install_hook(top, "post-commit", picked)
+    return done + _install_hook(top, "post-commit", picked)
+
+
+def _untrack_previous_saves(top: Path, notes_dir: Path) -> list[str]:
+    """session.prev.json files no longer tracked by git (each clone keeps its own)."""
     tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
     tracked = [name for name in tracked if name]
-    if tracked:
-        _git(top, "rm", "--cached", "-q", "--", *tracked)
-        done.append(
-            f"stopped tracking {counted(len(tracked), 'session.prev.json file')} (kept on disk)"
-        )
-    return done or ["nothing to do: this repository is set up already"]
+    if not tracked:
+        return []
+    _git(top, "rm", "--cached", "-q", "--", *tracked)
+    return [f"stopped tracking {counted(len(tracked), 'session.prev.json file')} (kept on disk)"]
 
 
 def _refuse_other_notes_dir(config: Path, notes_dir: Path) -> None:
@@ -537,7 +567,7 @@ def _repair_record(top: Path, name: str) -> str | Path:
     """Merge one record in conflict from git's three stages: '' when merged, the new folder
     when it held two sessions and was split, else why it could not be."""
     from resetkit.record.merge import DamagedSide, TwoSessions, merge_texts
-    from resetkit.record.session import tell_the_index
+    from resetkit.record.store import tell_the_index
 
     try:
         base, ours, theirs = (_staged(top, stage, name) for stage in (1, 2, 3))
@@ -566,7 +596,7 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
     other goes to the next free folder of the same name (-2, -3) with an id of its own. Every
     clone decides alike, so the split made in one merges cleanly into the others."""
     from resetkit.record.merge import started_first
-    from resetkit.record.session import tell_the_index
+    from resetkit.record.store import tell_the_index
 
     first, later = (ours, theirs) if started_first(ours, theirs) else (theirs, ours)
     folder = path.parent
@@ -579,7 +609,8 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
             continue
     else:
         raise UsageError(f"too many sessions named {folder.name} in {folder.parent}")
-    from resetkit.record.session import Session, record_text
+    from resetkit.record.session import Session
+    from resetkit.record.store import record_text
 
     record = Session.model_validate_json(later)
     record.id = session_id(moved)
@@ -594,8 +625,9 @@ def _split(top: Path, path: Path, ours: str, theirs: str) -> Path:
 def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     """Rebuild the notes files of every complete session whose files no longer match its
     record (after a merge); files edited by hand are kept. (files written, lines said)."""
+    from resetkit.record.folders import session_folders
     from resetkit.record.notes import rewrite_stale
-    from resetkit.record.session import load, locked, session_folders
+    from resetkit.record.store import load, locked
     from resetkit.record.which_playbook import playbook_of
 
     written: list[Path] = []

@@ -17,9 +17,8 @@ from resetkit.format.conditions import describe
 from resetkit.format.loader import Located, read_yaml
 from resetkit.format.model import AnyQuestion, Playbook, YamlPath
 from resetkit.places import MAX_FILE_BYTES, read_text
-from resetkit.question_types import KINDS
+from resetkit.question_types import KINDS, AnswerError, asked_as, check_answer, default_answer
 from resetkit.record.session import Attendee, Verdict
-from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer
 from resetkit.run.walk import active
 
 SHEET_KEYS = ["customer", "attendees", "answers", "review", "preview_date"]
@@ -37,8 +36,6 @@ class AnswerSheet:
     attendees: list[Attendee] = field(default_factory=list)
     answers: dict[str, Any] = field(default_factory=dict)
     review: dict[str, Verdict] = field(default_factory=dict)  # action item id -> verdict
-    # The day `resetkit preview` sets the meeting on; a real run is dated the day it runs.
-    preview_date: date | None = None
 
 
 def read_answers(source: str) -> Located:
@@ -72,29 +69,62 @@ def check_sheet(
     data = located.data
     if not isinstance(data, dict):
         raise AnswersInvalid([located.problem((), "expected a mapping with 'answers:' in it")])
+    _unknown_keys(located, data, problems)
+    sheet = AnswerSheet()
+    sheet.customer = _customer(located, data.get("customer"), problems)
+    sheet.attendees = _attendees(located, data.get("attendees"), problems)
+    # Checked here too; `preview_day` reads it for a preview, and a real run is dated the day
+    # it runs.
+    _preview_date(located, data.get("preview_date"), problems)
+    if data.get("review") is not None:
+        sheet.review = _review(located, data["review"], follow_up, today, problems)
+    raw = _raw_answers(located, data.get("answers", {}), problems)
+    sheet.answers = _answers(located, playbook, raw, today, problems)
+    _not_applying(located, playbook, sheet.answers, problems)
+    if complete and not problems:
+        _settle_the_rest(located, playbook, sheet.answers, raw, today, problems)
+    if problems:
+        raise AnswersInvalid(problems, hint="fix the answers file; nothing was written")
+    return sheet
+
+
+def _unknown_keys(located: Located, data: dict[Any, Any], problems: list[Problem]) -> None:
     for key in data:
         if key not in SHEET_KEYS:
             hint = did_you_mean(key, SHEET_KEYS) or f" (keys: {', '.join(SHEET_KEYS)})"
             problems.append(located.problem((key,), f"unknown key '{key}'{hint}"))
-    sheet = AnswerSheet()
-    customer = data.get("customer")
+
+
+def _customer(located: Located, customer: Any, problems: list[Problem]) -> str | None:
     if customer is not None and not isinstance(customer, str):
         problems.append(located.problem(("customer",), "customer must be a name, as text"))
     elif isinstance(customer, str) and customer.strip():
         try:
-            sheet.customer = check_name(customer.strip(), "customer")
+            return check_name(customer.strip(), "customer")
         except UsageError as error:
             problems.append(located.problem(("customer",), error.message))
-    sheet.attendees = _attendees(located, data.get("attendees"), problems)
-    sheet.preview_date = _preview_date(located, data.get("preview_date"), problems)
-    if data.get("review") is not None:
-        sheet.review = _review(located, data["review"], follow_up, today, problems)
-    raw = data.get("answers", {})
+    return None
+
+
+def _raw_answers(located: Located, raw: Any, problems: list[Problem]) -> dict[Any, Any]:
+    """The `answers:` mapping as written; empty when it is missing, null or not a mapping."""
     if raw is None:
-        raw = {}
+        return {}
     if not isinstance(raw, dict):
         problems.append(located.problem(("answers",), "answers must map question ids to answers"))
-        raw = {}
+        return {}
+    return raw
+
+
+def _answers(
+    located: Located,
+    playbook: Playbook,
+    raw: dict[Any, Any],
+    today: date,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """Each answer written checked against its question; null ones left to be asked."""
+    answers: dict[str, Any] = {}
     ids = [question.id for _, question in playbook.questions()]
     for question_id, value in raw.items():
         where = ("answers", question_id)
@@ -104,23 +134,30 @@ def check_sheet(
         elif value is None:
             continue  # null is no answer yet: asked, or settled below under --no-input
         elif assigned := _assigned_fields(value):
-            for index, name in assigned:
-                problems.append(
-                    located.problem(
-                        (*where, index, name),
-                        f"'{question_id}': an action item's '{name}' is assigned by resetkit, "
-                        "not by an answers file; remove it",
-                    )
+            problems.extend(
+                located.problem(
+                    (*where, index, name),
+                    f"'{question_id}': an action item's '{name}' is assigned by resetkit, "
+                    "not by an answers file; remove it",
                 )
+                for index, name in assigned
+            )
         else:
             try:
                 question = playbook.question(question_id)
-                sheet.answers[question_id] = check_answer(question, value, today)
+                answers[question_id] = check_answer(question, value, today)
             except AnswerError as error:
                 # The file names questions by id; the message names the prompt as well.
                 problems.append(located.problem(where, f"'{question_id}': {error}"))
-    applying = {question.id for _, question in active(playbook, sheet.answers)}
-    for question_id in list(sheet.answers):
+    return answers
+
+
+def _not_applying(
+    located: Located, playbook: Playbook, answers: dict[str, Any], problems: list[Problem]
+) -> None:
+    """A problem for each answer whose question does not apply given the other answers."""
+    applying = {question.id for _, question in active(playbook, answers)}
+    for question_id in answers:
         if question_id not in applying:
             question = playbook.question(question_id)
             condition = f" (only if {describe(question.when)})" if question.when else ""
@@ -131,26 +168,34 @@ def check_sheet(
                     f"answers{condition}",
                 )
             )
-    if complete and not problems:
-        for _, question in active(playbook, sheet.answers):
-            if question.id in sheet.answers:
-                continue
-            fallback = default_answer(question, today)
-            if fallback is not None:
-                sheet.answers[question.id] = fallback  # as if Enter was pressed at the prompt
-            elif question.required:
-                # At its own line when the file has it (null), as a template does.
-                at: YamlPath = ("answers", question.id) if question.id in raw else ("answers",)
-                problems.append(
-                    located.problem(
-                        at, f"'{question.id}' ({asked_as(question)}) is required and has no answer"
-                    )
+
+
+def _settle_the_rest(
+    located: Located,
+    playbook: Playbook,
+    answers: dict[str, Any],
+    raw: dict[Any, Any],
+    today: date,
+    problems: list[Problem],
+) -> None:
+    """Under --no-input: each question that applies and has no answer takes its default, is
+    skipped when optional, or is a problem when required."""
+    for _, question in active(playbook, answers):
+        if question.id in answers:
+            continue
+        fallback = default_answer(question, today)
+        if fallback is not None:
+            answers[question.id] = fallback  # as if Enter was pressed at the prompt
+        elif question.required:
+            # At its own line when the file has it (null), as a template does.
+            at: YamlPath = ("answers", question.id) if question.id in raw else ("answers",)
+            problems.append(
+                located.problem(
+                    at, f"'{question.id}' ({asked_as(question)}) is required and has no answer"
                 )
-            else:
-                sheet.answers[question.id] = None
-    if problems:
-        raise AnswersInvalid(problems, hint="fix the answers file; nothing was written")
-    return sheet
+            )
+        else:
+            answers[question.id] = None
 
 
 def _assigned_fields(value: Any) -> list[tuple[int, str]]:
@@ -242,81 +287,103 @@ def _review(
             located.problem(("review",), "review: goes with --follow-up SESSION, which is missing")
         )
         return {}
-    session_id, open_ids = follow_up
     if not isinstance(value, dict):
         problems.append(located.problem(("review",), "review must map action item ids to verdicts"))
         return {}
-    verdicts = {}
+    verdicts: dict[str, Verdict] = {}
     for key, entry in value.items():
-        where = ("review", key)
-        # As with 'actions done', a unique start of an id is enough.
-        matches = [key] if key in open_ids else [i for i in open_ids if i.startswith(key)]
-        if not matches:
-            what = f"no open action item with this id in {session_id}"
-            problems.append(_unknown_id(located, where, key, open_ids, what))
+        item_id = _reviewed_item(located, key, follow_up, verdicts, problems)
+        if item_id is None:
             continue
-        if len(matches) > 1:
-            several = ", ".join(matches[:5])
-            message = f"'{key}' matches several open action items ({several}): give more of it"
-            problems.append(located.problem(where, message))
-            continue
-        item_id = matches[0]
-        if item_id in verdicts:
-            problems.append(located.problem(where, f"'{key}': item {item_id} is reviewed twice"))
-            continue
-        spec = {"status": entry} if isinstance(entry, str) else entry
-        if not isinstance(spec, dict):
-            problems.append(
-                located.problem(where, f"'{key}': write a status or {{status, due, note}}")
-            )
-            continue
-        unknown = [name for name in spec if name not in REVIEW_KEYS]
-        for name in unknown:
-            problems.append(
-                located.problem(
-                    (*where, name), f"unknown key '{name}'{did_you_mean(str(name), REVIEW_KEYS)}"
-                )
-            )
-        kind = spec.get("status")
-        if kind not in REVIEW_KINDS:
-            problems.append(
-                located.problem(where, f"'{key}': status must be one of {', '.join(REVIEW_KINDS)}")
-            )
-            continue
-        due = spec.get("due")
-        note = spec.get("note") or ""
-        if not isinstance(note, str):
-            problems.append(located.problem((*where, "note"), f"'{key}': the note must be text"))
-            continue
-        if (kind == "moved") != (due is not None):
-            message = (
-                "moved needs the new due date" if kind == "moved" else "due goes with status: moved"
-            )
-            problems.append(located.problem(where, f"'{key}': {message}"))
-            continue
-        if kind == "moved" and not note.strip():  # as `actions move --reason`
-            problems.append(
-                located.problem(where, f"'{key}': moved needs a note saying why it slips")
-            )
-            continue
-        new_due = None
-        if due is not None:
-            try:
-                new_due = resolve_date(due if isinstance(due, date) else str(due), today)
-            except DateOutOfRange as error:
-                problems.append(located.problem((*where, "due"), f"'{key}': due {error}"))
-                continue
-            except ValueError:
-                problems.append(
-                    located.problem(
-                        (*where, "due"),
-                        f"'{key}': due {due!r} is not a date: write 2026-12-01 or +14d",
-                    )
-                )
-                continue
-        if not unknown:
-            verdicts[item_id] = Verdict(kind=kind, due=new_due, note=note.strip())
+        verdict = _verdict(located, key, entry, today, problems)
+        if verdict is not None:
+            verdicts[item_id] = verdict
     return verdicts
+
+
+def _reviewed_item(
+    located: Located,
+    key: str,
+    follow_up: tuple[str, list[str]],
+    verdicts: dict[str, Verdict],
+    problems: list[Problem],
+) -> str | None:
+    """The open action item a `review:` key names, or None with a problem."""
+    session_id, open_ids = follow_up
+    where = ("review", key)
+    # As with 'actions done', a unique start of an id is enough.
+    matches = [key] if key in open_ids else [i for i in open_ids if i.startswith(key)]
+    if not matches:
+        what = f"no open action item with this id in {session_id}"
+        problems.append(_unknown_id(located, where, key, open_ids, what))
+        return None
+    if len(matches) > 1:
+        several = ", ".join(matches[:5])
+        message = f"'{key}' matches several open action items ({several}): give more of it"
+        problems.append(located.problem(where, message))
+        return None
+    if matches[0] in verdicts:
+        problems.append(located.problem(where, f"'{key}': item {matches[0]} is reviewed twice"))
+        return None
+    return matches[0]
+
+
+def _verdict(
+    located: Located, key: str, entry: Any, today: date, problems: list[Problem]
+) -> Verdict | None:
+    """What became of one item: a status, or {status, due, note}; None with a problem."""
+    where = ("review", key)
+    spec = {"status": entry} if isinstance(entry, str) else entry
+    if not isinstance(spec, dict):
+        problems.append(located.problem(where, f"'{key}': write a status or {{status, due, note}}"))
+        return None
+    unknown = [name for name in spec if name not in REVIEW_KEYS]
+    problems.extend(
+        located.problem(
+            (*where, name), f"unknown key '{name}'{did_you_mean(str(name), REVIEW_KEYS)}"
+        )
+        for name in unknown
+    )
+    kind = spec.get("status")
+    if kind not in REVIEW_KINDS:
+        problems.append(
+            located.problem(where, f"'{key}': status must be one of {', '.join(REVIEW_KINDS)}")
+        )
+        return None
+    due = spec.get("due")
+    note = spec.get("note") or ""
+    if not isinstance(note, str):
+        problems.append(located.problem((*where, "note"), f"'{key}': the note must be text"))
+        return None
+    if (kind == "moved") != (due is not None):
+        message = (
+            "moved needs the new due date" if kind == "moved" else "due goes with status: moved"
+        )
+        problems.append(located.problem(where, f"'{key}': {message}"))
+        return None
+    if kind == "moved" and not note.strip():  # as `actions move --reason`
+        problems.append(located.problem(where, f"'{key}': moved needs a note saying why it slips"))
+        return None
+    new_due = None if due is None else _new_due(located, key, due, today, problems)
+    if unknown or (due is not None and new_due is None):
+        return None
+    return Verdict(kind=kind, due=new_due, note=note.strip())
+
+
+def _new_due(
+    located: Located, key: str, due: Any, today: date, problems: list[Problem]
+) -> date | None:
+    """The new due date of a moved item, or None with a problem."""
+    where = ("review", key, "due")
+    try:
+        return resolve_date(due if isinstance(due, date) else str(due), today)
+    except DateOutOfRange as error:
+        problems.append(located.problem(where, f"'{key}': due {error}"))
+    except ValueError:
+        problems.append(
+            located.problem(where, f"'{key}': due {due!r} is not a date: write 2026-12-01 or +14d")
+        )
+    return None
 
 
 def missing(playbook: Playbook, answers: dict[str, Any]) -> list[AnyQuestion]:

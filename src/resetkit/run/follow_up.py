@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from resetkit.errors import ResetkitError, StorageError
-from resetkit.record.session import ActionItem, Session, Verdict, VerdictKind, save
-from resetkit.run.checks import default_answer
+from resetkit.question_types import Asking, default_answer
+from resetkit.record.session import ActionItem, Session, Verdict, VerdictKind
+from resetkit.record.store import save
 from resetkit.run.live import SessionInterrupted
-from resetkit.run.prompts import Asking, Prompter
+from resetkit.run.prompts import Prompter
 from resetkit.run.screen import escape_markup
 from resetkit.run.terminal import GoBack, Interrupted
 from resetkit.words import counted
@@ -80,13 +81,13 @@ def _ask_verdict(
 
 
 def _said(verdict: Verdict) -> str:
-    """A verdict as the recap reads it: 'Moved to 2026-12-10: the vendor is late'."""
+    """A verdict as the recap reads it: 'Moved to 2026-12-10; note: the vendor is late'."""
     label = dict(REVIEW_CHOICES)[verdict.kind]
     if verdict.kind == "moved" and verdict.due is not None:
         label = f"Moved to {verdict.due.isoformat()}"
     elif verdict.kind == "open":
         label = "Still open"
-    return f"{label}: {verdict.note}" if verdict.note.strip() else label
+    return f"{label}; note: {verdict.note}" if verdict.note.strip() else label
 
 
 def _short(text: str, width: int = 48) -> str:
@@ -106,7 +107,7 @@ def _recap(
     for number, item in enumerate(items, start=1):
         verdict = said.get(item.id) or Verdict(kind="open")
         console.print(
-            f"  {number}. {escape_markup(_short(item.what))} → {escape_markup(_said(verdict))}",
+            f"  {number}. {escape_markup(_short(item.what))}: {escape_markup(_said(verdict))}",
             highlight=False,
         )
     options = [("save", "Save the review")]
@@ -114,7 +115,9 @@ def _recap(
         (str(number), f"Change {number}: {_short(item.what, 40)}")
         for number, item in enumerate(items, start=1)
     ]
-    chosen = prompter.pick("Save this review?", options, asking=Asking(can_go_back=True))
+    chosen = prompter.pick(
+        "Save this review?", options, asking=Asking(can_go_back=True), default="save"
+    )
     return None if chosen == "save" else int(chosen) - 1
 
 
@@ -184,7 +187,7 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
     Names are compared as their folder names are made, so 'ACME corp' follows 'Acme Corp'.
     """
     from resetkit.places import customer_slug
-    from resetkit.record.session import load as load_session
+    from resetkit.record.store import load as load_session
 
     previous = load_session(earlier)
     if customer_slug(previous.customer) != customer_slug(customer):
@@ -197,7 +200,7 @@ def refuse_other_customer(earlier: Path, customer: str) -> None:
 
 def link_sessions(earlier: Path, session: Session, folder: Path) -> Session:
     """Record that `session` follows up on the one in `earlier`, in both records."""
-    from resetkit.record.session import change
+    from resetkit.record.store import change
 
     def link(previous: Session) -> Session:
         if session.id not in previous.followed_by:
@@ -269,12 +272,6 @@ def _record_verdicts(
 
     Each item recorded leaves `session.review_pending` at once, so a run stopped half way never
     records a change twice."""
-    from resetkit.dates import now
-    from resetkit.history.actions import change_action
-    from resetkit.record.notes import write_derived
-    from resetkit.record.session import ActionEvent, change, locked
-    from resetkit.record.team import who
-
     changed = 0
     edited_by_hand = False
     pending = session.review_pending or []
@@ -282,38 +279,8 @@ def _record_verdicts(
         verdict = session.review_draft.get(item.id)
         if verdict is None or (verdict.kind == "open" and not verdict.note.strip()):
             continue
-        event = ActionEvent(
-            at=now(),
-            kind="noted" if verdict.kind == "open" else verdict.kind,
-            note=verdict.note,
-            from_due=item.due,
-            to_due=verdict.due,
-            by=who(earlier),
-        )
-        with locked(earlier):
-
-            def settle(
-                record: Session,
-                event: ActionEvent = event,
-                item_id: str = item.id,
-                due: date | None = verdict.due,
-            ) -> Session:
-                change_action(record, item_id, event, new_due=due)
-                return record
-
-            previous = change(earlier, settle)
-            changed += verdict.kind != "open"  # a note on an item left open settles nothing
-            try:
-                kept = write_derived(previous, earlier)
-            except StorageError as error:
-                # The record holds the change; only the rebuilt plan is missing.
-                console.print(
-                    f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
-                    f"{escape_markup(previous.id)}, but its action plan could not be "
-                    f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
-                    f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
-                )
-                kept = []
+        kept = _settle_in_earlier(earlier, item, verdict, console)
+        changed += verdict.kind != "open"  # a note on an item left open settles nothing
         if "action-plan.md" in kept and not edited_by_hand:
             edited_by_hand = True
             console.print(
@@ -325,12 +292,52 @@ def _record_verdicts(
     return changed
 
 
+def _settle_in_earlier(
+    earlier: Path, item: ActionItem, verdict: Verdict, console: Console
+) -> list[str]:
+    """One verdict recorded in the earlier record, under its lock, and its notes, action plan
+    and copy rewritten; the names of those edited by hand and left as they are."""
+    from resetkit.dates import now
+    from resetkit.history.actions import change_action
+    from resetkit.record.notes import write_derived
+    from resetkit.record.session import ActionEvent
+    from resetkit.record.store import change, locked
+    from resetkit.record.team import who
+
+    event = ActionEvent(
+        at=now(),
+        kind="noted" if verdict.kind == "open" else verdict.kind,
+        note=verdict.note,
+        from_due=item.due,
+        to_due=verdict.due,
+        by=who(earlier),
+    )
+
+    def settle(record: Session) -> Session:
+        change_action(record, item.id, event, new_due=verdict.due)
+        return record
+
+    with locked(earlier):
+        previous = change(earlier, settle)
+        try:
+            return write_derived(previous, earlier)
+        except StorageError as error:
+            # The record holds the change; only the rebuilt plan is missing.
+            console.print(
+                f"[yellow]{escape_markup(item.id)} {verdict.kind}: saved in "
+                f"{escape_markup(previous.id)}, but its action plan could not be "
+                f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
+                f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
+            )
+            return []
+
+
 def finish_review(
     notes_dir: Path, session: Session, folder: Path, prompter: Prompter, console: Console
 ) -> None:
     """Finish a follow-up review that was interrupted (see review_follow_up), if there is one."""
     from resetkit.errors import UsageError
-    from resetkit.record.session import find_session
+    from resetkit.record.folders import find_session
 
     if session.follows is None or session.review_pending is None:
         return

@@ -26,8 +26,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from resetkit.places import builtin_dir, cache_dir
-from resetkit.run.checks import default_answer
-from resetkit.run.prompts import Asking
+from resetkit.question_types import Asking, default_answer
 from resetkit.run.screen import SectionView, draw_section, plain_clock, status_fragments
 from resetkit.run.terminal import GoBack, Interrupted
 

@@ -11,20 +11,21 @@ from typing import TYPE_CHECKING, Any
 from resetkit import dates
 from resetkit.errors import EXIT_INTERRUPTED, ResetkitError
 from resetkit.format.model import AnyQuestion, Playbook, Section
+from resetkit.question_types import (
+    AnswerError,
+    Asking,
+    asked_as,
+    check_answer,
+    default_answer,
+    shown_answer,
+)
 from resetkit.record.lock import SessionLock
 from resetkit.record.notes import write_notes
 from resetkit.record.render import reflow
-from resetkit.record.session import (
-    Recommended,
-    Session,
-    keep_changes_of_others,
-    locked,
-    merge_attendees,
-    save,
-)
-from resetkit.run.checks import AnswerError, asked_as, check_answer, default_answer, shown_answer
+from resetkit.record.session import Recommended, Session, merge_attendees
+from resetkit.record.store import keep_changes_of_others, locked, save
 from resetkit.run.headstart import FirstScreen
-from resetkit.run.prompts import Asking, Prompter
+from resetkit.run.prompts import Prompter
 from resetkit.run.screen import (
     SectionView,
     draw_review,

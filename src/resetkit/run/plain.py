@@ -23,7 +23,8 @@ from resetkit.run.prompts import TerminalPrompter
 from resetkit.run.terminal import EDITOR_COMMAND, EditorFailed, GoBack, Interrupted
 
 if TYPE_CHECKING:
-    from resetkit.run.terminal import Frame, Typed
+    from resetkit.question_types import Typed
+    from resetkit.run.terminal import Frame
 
 # What a person types instead of an answer. `<` goes back (the README names it); `?` or `time`
 # says the clock and how to answer; a single `.` ends a long text.

@@ -165,11 +165,6 @@ class Example:
     differs: dict[str, str] = field(default_factory=dict)  # file name -> a short unified diff
     files: dict[str, bytes] = field(default_factory=dict)  # as rendered now
 
-    @property
-    def up_to_date(self) -> bool:
-        """Whether the committed copy is what the answers render now."""
-        return not self.problems and not self.differs
-
 
 def examples_folder(playbook: Path) -> Path:
     """Where the examples of a playbook file are kept: examples/ID/ beside it."""

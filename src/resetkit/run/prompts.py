@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from resetkit.run.checks import AnswerError, check_action_item, check_answer
+from resetkit.question_types import KINDS, AnswerError, Asking, Typed, check_answer
+from resetkit.question_types.checks import check_action_item
+from resetkit.question_types.ports import PICK_KEYS
 from resetkit.run.terminal import GoBack
 
 if TYPE_CHECKING:
@@ -17,19 +18,7 @@ if TYPE_CHECKING:
     # (question_types.KINDS), so the first question can be asked before the models are built
     # (see headstart.py).
     from resetkit.format.model import ActionItemsQuestion, AnyQuestion
-    from resetkit.run.terminal import Fragments, Frame, Typed
-
-SKIP = "__skip__"
-
-
-@dataclass
-class Asking:
-    """What a run hands a prompt besides the question: the clock, where to keep items as they
-    are entered, and whether there is a question to go back to."""
-
-    status: Callable[[], Fragments | None] | None = None
-    keep: Callable[[Any], None] | None = None  # told a list's items so far, after each one
-    can_go_back: bool = False
+    from resetkit.run.terminal import Frame
 
 
 class MissingAnswer(Exception):
@@ -100,13 +89,16 @@ class ScriptedPrompter:
         """A script reads nothing: it goes straight on."""
 
 
-PICK_KEYS = ["↑/↓: move", "Enter: pick"]
 OWNERS = [("us", "Us"), ("customer", "The customer"), ("both", "Both")]
 
 
 class TerminalPrompter:
     """Asks a person in a terminal (terminal.py draws each prompt); Ctrl-C or end of input
-    raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before."""
+    raise Interrupted, Shift-Tab or Ctrl-B raise GoBack where there is a question before.
+
+    It is the port the type table asks with (question_types.Prompts): `ask` hands it to the
+    entry of the question's type, which builds its prompt from `question_frame`, `typed`,
+    `choice`, `yes_no` and `ask_action_items`."""
 
     plain = False  # prompts drawn in place; plain.py's are written line by line
 
@@ -196,7 +188,6 @@ class TerminalPrompter:
 
     def line(self, message: str, needed: str) -> str:
         """One line of text that may not be blank; `needed` says why when it is."""
-        from resetkit.run.terminal import Typed
 
         def check(text: str) -> str:
             if not text.strip():
@@ -214,9 +205,6 @@ class TerminalPrompter:
         self, question: AnyQuestion, current: Any, today: date, asking: Asking | None = None
     ) -> Any:
         """Ask in the way that suits the question's type, until the answer fits."""
-        # Imported here: the table's prompts are built on this module.
-        from resetkit.question_types import KINDS
-
         return KINDS[question.type].prompt(self, question, current, today, asking or Asking())
 
     # --- action items -------------------------------------------------------------------
@@ -309,8 +297,6 @@ class TerminalPrompter:
         """One action item asked field by field (Shift-Tab steps back a field); None when the
         'what' is left empty. GoBack from its first field leaves the question when `asking`
         allows it, else returns the item unchanged (None for a new one)."""
-        from resetkit.run.terminal import Typed
-
         fields: dict[str, Any] = dict(item or {})
         fields.setdefault("owner", "us")
         fields.setdefault("due", None)
@@ -321,77 +307,21 @@ class TerminalPrompter:
         next_keys = ["Enter: next"]
         if item is None:
             next_keys.append("Enter on an empty line: no more items")
+        later = [self._item_owner, self._item_owner_name, self._item_due, self._item_critical]
         step = 0
-        while step < 5:
-            back = Asking(
-                status=asking.status if asking else None,
-                can_go_back=True,
-            )
+        while step <= len(later):
+            back = Asking(status=asking.status if asking else None, can_go_back=True)
             try:
                 if step == 0:
-                    typed = Typed(check=lambda text: text.strip(), shown=str)
-                    what = self.typed(
-                        self._frame(
-                            "What needs doing?",
-                            context,
-                            next_keys,
-                            back,
-                        ),
-                        typed,
-                        str(fields.get("what") or ""),
-                    )
+                    what = self._item_what(fields, context, next_keys, back)
                     if not what:
                         if item is None and question.required and number == 1:
                             self.notice("  at least one action item is needed")
                             continue
                         return item
                     fields["what"] = what
-                elif step == 1:
-                    fields["owner"] = self.choice(
-                        self._frame("Who owns it?", context, PICK_KEYS, back),
-                        list(OWNERS),
-                        default=fields["owner"],
-                    )
-                elif step == 2:
-
-                    def owner_name(text: str) -> str:
-                        # Refused here, in its field: checked only with the whole item, a
-                        # control character ended the run with the AnswerError.
-                        checked = check_action_item({"what": "x", "owner_name": text}, today)
-                        return str(checked["owner_name"])
-
-                    typed = Typed(check=owner_name, shown=lambda v: v or "(none)")
-                    fields["owner_name"] = self.typed(
-                        self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
-                        typed,
-                        str(fields.get("owner_name") or ""),
-                    )
-                elif step == 3:
-                    fallback = fields["due"] or "+7d"
-                    shown_due = check_action_item({"what": "x", "due": fallback}, today)["due"]
-
-                    def due(text: str, fallback: str = fallback) -> Any:
-                        checked = check_action_item(
-                            {"what": "x", "due": text.strip() or fallback}, today
-                        )
-                        return checked["due"]
-
-                    fields["due"] = self.typed(
-                        self._frame(
-                            "Due",
-                            context,
-                            ["YYYY-MM-DD or +14d", f"Enter alone: {shown_due}", "Enter: next"],
-                            back,
-                        ),
-                        Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
-                    )
                 else:
-                    critical = bool(fields["critical_path"])
-                    yes_no_keys = ["y: yes", "n: no", f"Enter: {'yes' if critical else 'no'}"]
-                    fields["critical_path"] = self.yes_no(
-                        self._frame("On the critical path?", context, yes_no_keys, back),
-                        bool(fields["critical_path"]),
-                    )
+                    later[step - 1](fields, context, back, today)
             except GoBack:
                 if step == 0:
                     if item is None and number == 1 and asking is not None:
@@ -401,6 +331,64 @@ class TerminalPrompter:
                 continue
             step += 1
         return check_action_item(fields, today)
+
+    # --- an action item's fields, one prompt each (GoBack steps back a field) --------------
+
+    def _item_what(
+        self, fields: dict[str, Any], context: str, keys: list[str], back: Asking
+    ) -> str:
+        typed = Typed(check=lambda text: text.strip(), shown=str)
+        frame = self._frame("What needs doing?", context, keys, back)
+        return str(self.typed(frame, typed, str(fields.get("what") or "")))
+
+    def _item_owner(self, fields: dict[str, Any], context: str, back: Asking, today: date) -> None:
+        fields["owner"] = self.choice(
+            self._frame("Who owns it?", context, PICK_KEYS, back),
+            list(OWNERS),
+            default=fields["owner"],
+        )
+
+    def _item_owner_name(
+        self, fields: dict[str, Any], context: str, back: Asking, today: date
+    ) -> None:
+        def owner_name(text: str) -> str:
+            # Refused here, in its field: checked only with the whole item, a control
+            # character ended the run with the AnswerError.
+            checked = check_action_item({"what": "x", "owner_name": text}, today)
+            return str(checked["owner_name"])
+
+        typed = Typed(check=owner_name, shown=lambda v: v or "(none)")
+        fields["owner_name"] = self.typed(
+            self._frame("Owner's name", f"{context} · optional", ["Enter: next"], back),
+            typed,
+            str(fields.get("owner_name") or ""),
+        )
+
+    def _item_due(self, fields: dict[str, Any], context: str, back: Asking, today: date) -> None:
+        fallback = fields["due"] or "+7d"
+        shown_due = check_action_item({"what": "x", "due": fallback}, today)["due"]
+
+        def due(text: str) -> Any:
+            return check_action_item({"what": "x", "due": text.strip() or fallback}, today)["due"]
+
+        fields["due"] = self.typed(
+            self._frame(
+                "Due",
+                context,
+                ["YYYY-MM-DD or +14d", f"Enter alone: {shown_due}", "Enter: next"],
+                back,
+            ),
+            Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
+        )
+
+    def _item_critical(
+        self, fields: dict[str, Any], context: str, back: Asking, today: date
+    ) -> None:
+        critical = bool(fields["critical_path"])
+        keys = ["y: yes", "n: no", f"Enter: {'yes' if critical else 'no'}"]
+        fields["critical_path"] = self.yes_no(
+            self._frame("On the critical path?", context, keys, back), critical
+        )
 
 
 def _count(number: int) -> str:

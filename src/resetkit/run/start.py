@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from resetkit.format.model import Playbook
     from resetkit.record.lock import SessionLock
+    from resetkit.run.answers import AnswerSheet
     from resetkit.run.headstart import FirstScreen
     from resetkit.run.live import Run
     from resetkit.run.prompts import Prompter, TerminalPrompter
@@ -154,12 +155,8 @@ def _validated_first(
     """`start` of a playbook validated before anything is drawn: scripted, or live."""
     from resetkit.format.loader import load_file
     from resetkit.places import reserve_folder
-    from resetkit.record.session import find_session
-    from resetkit.record.session import load as load_session
-    from resetkit.run.answers import AnswerSheet, check_sheet, missing, read_answers
-    from resetkit.run.headstart import remember
-    from resetkit.run.live import first_screen
-    from resetkit.run.screen import draw_header
+    from resetkit.record.folders import find_session
+    from resetkit.run.answers import AnswerSheet, missing
 
     path, text = source.path, source.whole
     model = load_file(path, source.text)
@@ -167,20 +164,12 @@ def _validated_first(
     sheet = AnswerSheet()
     customer = request.customer
     if request.answers is not None:
-        followed = None
-        if earlier is not None:
-            previous = load_session(earlier)
-            followed = (previous.id, [i.id for i in previous.action_items() if i.status == "open"])
-        sheet = check_sheet(
-            read_answers(request.answers),
-            model,
-            started.date(),
-            complete=request.no_input,
-            follow_up=followed,
-        )
+        sheet = _answer_sheet(request.answers, request.no_input, model, earlier, started)
         customer = customer or sheet.customer
         people = people or [(a.name, a.role) for a in sheet.attendees]
     if not customer and earlier is not None:
+        from resetkit.record.store import load as load_session
+
         customer = load_session(earlier).customer  # a follow-up is with the same customer
     # In a terminal a person is there to review the answers before they are saved, even when
     # the file has them all; --no-input (or no terminal) asks nothing and reviews nothing.
@@ -195,30 +184,95 @@ def _validated_first(
             _refuse_past_dues(sheet, started.date())
         folder = reserve_folder(notes, customer, started.date(), model.id)
         return _scripted(model, path, text, customer, people, folder, started, sheet, earlier)
+    _refuse_to_ask(request, model, sheet)
+    start = _LiveStart(model, path, text, people, notes, started, earlier, sheet)
+    return _live_start(request, start, customer, console)
+
+
+def _answer_sheet(
+    answers: str, complete: bool, model: Playbook, earlier: Path | None, started: datetime
+) -> AnswerSheet:
+    """The answers file read and checked, with the open items of the session followed up on
+    (which its `review:` may settle)."""
+    from resetkit.record.store import load as load_session
+    from resetkit.run.answers import check_sheet, read_answers
+
+    followed = None
+    if earlier is not None:
+        previous = load_session(earlier)
+        followed = (previous.id, [i.id for i in previous.action_items() if i.status == "open"])
+    return check_sheet(
+        read_answers(answers), model, started.date(), complete=complete, follow_up=followed
+    )
+
+
+def _refuse_to_ask(request: StartRequest, model: Playbook, sheet: AnswerSheet) -> None:
+    """UsageError when something is left to ask and no one may be asked (--no-input, or no
+    terminal)."""
+    from resetkit.run.answers import missing
+
     if request.no_input:
         raise UsageError("no customer: pass --customer NAME or put 'customer:' in the answers file")
-    if not request.terminal:
-        if request.answers is not None:
-            left = ", ".join(q.id for q in missing(model, sheet.answers)) or "the customer"
-            raise UsageError(
-                f"answers missing for {left}, and there is no terminal to ask in: add them "
-                "to the answers file, or pass --no-input to skip optional ones"
-            )
-        raise _no_terminal("resetkit start")
-    from resetkit.run.plain import person as prompter_for
+    if request.terminal:
+        return
+    if request.answers is not None:
+        left = ", ".join(q.id for q in missing(model, sheet.answers)) or "the customer"
+        raise UsageError(
+            f"answers missing for {left}, and there is no terminal to ask in: add them "
+            "to the answers file, or pass --no-input to skip optional ones"
+        )
+    raise _no_terminal("resetkit start")
 
+
+@dataclass(frozen=True)
+class _LiveStart:
+    """What a live start of a validated playbook goes on with."""
+
+    model: Playbook
+    path: Path
+    text: str
+    people: list[tuple[str, str]]
+    notes: Path
+    started: datetime
+    earlier: Path | None
+    sheet: AnswerSheet
+
+
+def _live_start(
+    request: StartRequest, start: _LiveStart, customer: str | None, console: Console
+) -> Finished:
+    """A person at the terminal: the customer asked if not given, the follow-up reviewed, the
+    answers file's answers taken, then the run."""
+    from resetkit.places import reserve_folder
+    from resetkit.run.headstart import remember
+    from resetkit.run.live import first_screen
+    from resetkit.run.plain import person as prompter_for
+    from resetkit.run.screen import draw_header
+
+    model, earlier, sheet = start.model, start.earlier, start.sheet
     person = prompter_for(request.plain)
     customer = _customer_or_ask(customer, person)
     if earlier is not None and not request.other_customer:
         _follows_other_customer(earlier, customer, person)
-    customer = _known_or_new(notes, customer, request, person)
-    folder = reserve_folder(notes, customer, started.date(), model.id)
+    customer = _known_or_new(start.notes, customer, request, person)
+    folder = reserve_folder(start.notes, customer, start.started.date(), model.id)
     with lock_session(folder, person) as lock:
-        run = open_run(model, path, text, customer, people, folder, started, person, console)
+        run = open_run(
+            model,
+            start.path,
+            start.text,
+            customer,
+            start.people,
+            folder,
+            start.started,
+            person,
+            console,
+        )
         run.lock = lock
         draw_header(console, model.title, customer, run.session.id, person.plain)
         if (screen := first_screen(model)) is not None:
-            remember(path, text, screen)  # the next start of this playbook text draws it sooner
+            # The next start of this playbook text draws it sooner.
+            remember(start.path, start.text, screen)
         if earlier is not None:
             from resetkit.run.follow_up import review_follow_up
 
@@ -248,7 +302,8 @@ def open_run(
 ) -> Run:
     """The record and the run of a session whose folder is reserved: the one way every path
     (first screen, scripted, live) opens a run."""
-    from resetkit.record.session import Attendee, open_record
+    from resetkit.record.session import Attendee
+    from resetkit.record.store import open_record
     from resetkit.run.live import Run
 
     attendees = [Attendee(name=name, role=role) for name, role in people]
@@ -348,7 +403,9 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     damaged record is read for what it still holds (see session.salvage).
     """
     from resetkit.places import find_notes_dir, read_text
-    from resetkit.record.session import find_session, playbook_hash, salvage
+    from resetkit.record.folders import find_session
+    from resetkit.record.session import playbook_hash
+    from resetkit.record.session_salvage import salvage
     from resetkit.record.which_playbook import playbook_of
     from resetkit.run.follow_up import finish_review
     from resetkit.run.live import Run, fit_answers
@@ -483,7 +540,7 @@ def _refuse_past_dues(sheet: Any, today: date) -> None:
     """DateInThePast for an open action item, or a review's move, due before `today` in an
     answers file run by a script: as `actions move` refuses one without --allow-past."""
     from resetkit.dates import refuse_past_due
-    from resetkit.record.action_items import action_item_entries
+    from resetkit.question_types.item_entries import action_item_entries
 
     for item in action_item_entries(sheet.answers):
         if item.get("status", "open") == "open" and item.get("due"):

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from resetkit.question_types.ports import Fragments, Typed
+
 if TYPE_CHECKING:
     from prompt_toolkit.application import Application
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-    from prompt_toolkit.layout import Container
+    from prompt_toolkit.layout import Container, Window
 
 
 class Interrupted(Exception):
@@ -36,8 +38,6 @@ class Interrupted(Exception):
 class GoBack(Exception):
     """The person asked to go back to the question before this one."""
 
-
-Fragments = list[tuple[str, str]]
 
 # Shift-Tab is the usual "back" key; some terminals (and tmux setups) do not pass it through,
 # so Ctrl-B does the same.
@@ -148,51 +148,13 @@ def run_frame(
 ) -> Any:
     """Run one prompt: the frame around `body`; its result, or Interrupted / GoBack."""
     from prompt_toolkit.application import Application
-    from prompt_toolkit.filters import Condition, is_done
     from prompt_toolkit.key_binding import merge_key_bindings
     from prompt_toolkit.key_binding.defaults import load_key_bindings
-    from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout
+    from prompt_toolkit.layout import Layout
     from prompt_toolkit.styles import Style
 
-    def question(width: int) -> Fragments:
-        return _joined(wrap(frame.title, width, "? ", "  "), "class:question")
-
-    def help_text(width: int) -> Fragments:
-        return _joined(wrap(frame.help or "", width, "  ", "  "), "class:help")
-
     went_back: list[bool] = []
-
-    def answer(width: int) -> Fragments:
-        if went_back:
-            return _joined(wrap("(back to the question before)", width, "  ", "  "), "class:help")
-        return _joined(wrap(done(), width, "  ", "  "), "class:answer")
-
-    def error_text(width: int) -> Fragments:
-        return _joined(wrap(error[0], width, "  ", "  "), "class:error")
-
-    def toolbar(width: int) -> Fragments:
-        fragments: Fragments = []
-        status = frame.status() if frame.status else None
-        if status:
-            fragments += [*status, ("", "\n")]
-        keys = [*frame.keys, BACK_KEYS] if frame.can_go_back else list(frame.keys)
-        fragments += _joined(_wrap_hints(keys, width), "class:toolbar")
-        return fragments
-
-    layout = HSplit(
-        [
-            _lines_window(question),
-            ConditionalContainer(
-                _lines_window(help_text), filter=Condition(lambda: bool(frame.help)) & ~is_done
-            ),
-            ConditionalContainer(body, filter=~is_done),
-            ConditionalContainer(_lines_window(answer), filter=is_done),
-            ConditionalContainer(
-                _lines_window(error_text), filter=Condition(lambda: bool(error[0])) & ~is_done
-            ),
-            ConditionalContainer(_lines_window(toolbar), filter=~is_done),
-        ]
-    )
+    layout = _frame_layout(frame, body, done, error, went_back)
     keys = _common_bindings(frame, lambda: went_back.append(True))
     application: Application[Any] = Application(
         layout=Layout(layout, focused_element=focus),
@@ -211,6 +173,61 @@ def run_frame(
         )
     except (KeyboardInterrupt, EOFError):
         raise Interrupted() from None
+
+
+def _frame_layout(
+    frame: Frame,
+    body: Container,
+    done: Callable[[], str],
+    error: list[str],
+    went_back: list[bool],
+) -> Container:
+    """The question over its help, the field, the error and the toolbar; once answered, the
+    question over the answer (or a note that the person went back)."""
+    from prompt_toolkit.filters import Condition, is_done
+    from prompt_toolkit.layout import ConditionalContainer, HSplit
+
+    def question(width: int) -> Fragments:
+        return _joined(wrap(frame.title, width, "? ", "  "), "class:question")
+
+    def help_text(width: int) -> Fragments:
+        return _joined(wrap(frame.help or "", width, "  ", "  "), "class:help")
+
+    def answer(width: int) -> Fragments:
+        if went_back:
+            return _joined(wrap("(back to the question before)", width, "  ", "  "), "class:help")
+        return _joined(wrap(done(), width, "  ", "  "), "class:answer")
+
+    def error_text(width: int) -> Fragments:
+        return _joined(wrap(error[0], width, "  ", "  "), "class:error")
+
+    return HSplit(
+        [
+            _lines_window(question),
+            ConditionalContainer(
+                _lines_window(help_text), filter=Condition(lambda: bool(frame.help)) & ~is_done
+            ),
+            ConditionalContainer(body, filter=~is_done),
+            ConditionalContainer(_lines_window(answer), filter=is_done),
+            ConditionalContainer(
+                _lines_window(error_text), filter=Condition(lambda: bool(error[0])) & ~is_done
+            ),
+            ConditionalContainer(
+                _lines_window(lambda width: _toolbar(frame, width)), filter=~is_done
+            ),
+        ]
+    )
+
+
+def _toolbar(frame: Frame, width: int) -> Fragments:
+    """The running clock over the keys, wrapped between hints."""
+    fragments: Fragments = []
+    status = frame.status() if frame.status else None
+    if status:
+        fragments += [*status, ("", "\n")]
+    keys = [*frame.keys, BACK_KEYS] if frame.can_go_back else list(frame.keys)
+    fragments += _joined(_wrap_hints(keys, width), "class:toolbar")
+    return fragments
 
 
 def _crashes_end_the_prompt(application: Application[Any]) -> None:
@@ -267,25 +284,11 @@ def _common_bindings(frame: Frame, going_back: Callable[[], None]) -> KeyBinding
 # --- typed answers ------------------------------------------------------------------------
 
 
-@dataclass
-class Typed:
-    """A typed field: how it is checked and how the checked value is shown once accepted."""
-
-    check: Callable[[str], Any]  # the value, or raises ValueError with a message
-    shown: Callable[[Any], str]
-    multiline: bool = False
-    lines_are_items: bool = False  # a list: one item per line, an empty line finishes
-    keep: Callable[[list[str]], None] | None = None  # told the items so far, as they grow
-
-
 def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
     """Text typed in a field that wraps at the terminal's edge; the checked value."""
     from prompt_toolkit.buffer import Buffer
     from prompt_toolkit.document import Document
     from prompt_toolkit.key_binding import KeyBindings
-    from prompt_toolkit.layout import Window
-    from prompt_toolkit.layout.controls import BufferControl
-    from prompt_toolkit.layout.dimension import Dimension
 
     error = [""]
     accepted: list[Any] = []
@@ -294,20 +297,48 @@ def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
         multiline=typed.multiline or typed.lines_are_items,
         on_text_changed=lambda _buffer: error.__setitem__(0, ""),
     )
+    body = _typed_field(buffer, typed)
+    keys = KeyBindings()
+    accept = _accepting(buffer, typed, error, accepted)
+    if typed.lines_are_items:
+        _list_keys(keys, buffer, typed, accept)
+    elif typed.multiline:
+        _long_text_keys(keys, buffer, error, accept)
+    else:
+        keys.add("enter")(accept)
+    _end_of_input_key(keys, buffer)
+
+    def done() -> str:
+        return typed.shown(accepted[0]) if accepted else ""
+
+    return run_frame(frame, body, keys, done, error, focus=body)
+
+
+def _typed_field(buffer: Buffer, typed: Typed) -> Window:
+    """The field text is typed in: a bullet before each item of a list, a › before the text."""
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import BufferControl
+    from prompt_toolkit.layout.dimension import Dimension
 
     def prefix(line: int, wrapped: int) -> Fragments:
         if typed.lines_are_items:
             return [("class:prefix", "• " if wrapped == 0 else "  ")]
         return [("class:prefix", "› " if line == 0 and wrapped == 0 else "  ")]
 
-    body = Window(
+    return Window(
         BufferControl(buffer),
         wrap_lines=True,
         get_line_prefix=cast(Any, prefix),
         height=Dimension(min=1),
         dont_extend_height=True,
     )
-    keys = KeyBindings()
+
+
+Handler = Callable[["KeyPressEvent"], None]
+
+
+def _accepting(buffer: Buffer, typed: Typed, error: list[str], accepted: list[Any]) -> Handler:
+    """The key handler that ends the field: the checked value, or the check's message."""
 
     def accept(event: KeyPressEvent) -> None:
         text = buffer.text
@@ -322,45 +353,55 @@ def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
         accepted.append(value)
         event.app.exit(result=value)
 
-    if typed.lines_are_items:
+    return accept
 
-        @keys.add("enter")
-        def _item(event: KeyPressEvent) -> None:
-            if not buffer.document.current_line.strip():
-                accept(event)  # an empty line ends the list wherever it is; it holds no item
-                return
-            buffer.newline(copy_margin=False)
-            if typed.keep is not None:
-                typed.keep(_items(buffer.text))
 
-        @keys.add("escape", "up")
-        def _up(event: KeyPressEvent) -> None:
-            _move_line(buffer, -1)
+def _list_keys(keys: KeyBindings, buffer: Buffer, typed: Typed, accept: Handler) -> None:
+    """A list's keys: Enter starts the next item (on an empty line it ends the list), Alt-↑/↓
+    move an item."""
 
-        @keys.add("escape", "down")
-        def _down(event: KeyPressEvent) -> None:
-            _move_line(buffer, 1)
+    @keys.add("enter")
+    def _item(event: KeyPressEvent) -> None:
+        if not buffer.document.current_line.strip():
+            accept(event)  # an empty line ends the list wherever it is; it holds no item
+            return
+        buffer.newline(copy_margin=False)
+        if typed.keep is not None:
+            typed.keep(_items(buffer.text))
 
-        keys.add("escape", "enter")(accept)
-        keys.add("c-s")(accept)
-    elif typed.multiline:
+    @keys.add("escape", "up")
+    def _up(event: KeyPressEvent) -> None:
+        _move_line(buffer, -1)
 
-        @keys.add("enter")
-        def _newline(event: KeyPressEvent) -> None:
-            if buffer.text.strip() == EDITOR_COMMAND:
-                _open_editor(event, buffer, "", error)
-                return
-            buffer.newline(copy_margin=False)
+    @keys.add("escape", "down")
+    def _down(event: KeyPressEvent) -> None:
+        _move_line(buffer, 1)
 
-        keys.add("escape", "enter")(accept)
-        keys.add("c-s")(accept)
+    keys.add("escape", "enter")(accept)
+    keys.add("c-s")(accept)
 
-        @keys.add("c-x", "c-e")
-        def _editor(event: KeyPressEvent) -> None:
-            _open_editor(event, buffer, buffer.text, error)
 
-    else:
-        keys.add("enter")(accept)
+def _long_text_keys(keys: KeyBindings, buffer: Buffer, error: list[str], accept: Handler) -> None:
+    """A long text's keys: Enter makes a new line (`:e` alone opens the editor), Esc Enter or
+    Ctrl-S finish, Ctrl-X Ctrl-E opens the editor."""
+
+    @keys.add("enter")
+    def _newline(event: KeyPressEvent) -> None:
+        if buffer.text.strip() == EDITOR_COMMAND:
+            _open_editor(event, buffer, "", error)
+            return
+        buffer.newline(copy_margin=False)
+
+    keys.add("escape", "enter")(accept)
+    keys.add("c-s")(accept)
+
+    @keys.add("c-x", "c-e")
+    def _editor(event: KeyPressEvent) -> None:
+        _open_editor(event, buffer, buffer.text, error)
+
+
+def _end_of_input_key(keys: KeyBindings, buffer: Buffer) -> None:
+    """Ctrl-D deletes a character, or ends the input in an empty field."""
 
     @keys.add("c-d")
     def _eof(event: KeyPressEvent) -> None:
@@ -368,11 +409,6 @@ def ask_typed(frame: Frame, typed: Typed, default: str = "") -> Any:
             buffer.delete()
         else:
             event.app.exit(exception=EOFError())
-
-    def done() -> str:
-        return typed.shown(accepted[0]) if accepted else ""
-
-    return run_frame(frame, body, keys, done, error, focus=body)
 
 
 def _items(text: str) -> list[str]:
@@ -480,81 +516,115 @@ def ask_choice(
     from prompt_toolkit.layout.controls import FormattedTextControl
     from prompt_toolkit.layout.dimension import Dimension
 
-    values = [value for value, _ in options]
-    index = [values.index(default) if default in values else 0]
-    chosen = [value for value in values if value in ticked]
-    error = [""]
-    accepted: list[Any] = []
-
-    def lines() -> Fragments:
-        width = _width()
-        fragments: Fragments = []
-        for number, (value, label) in enumerate(options):
-            here = number == index[0]
-            mark = ("◉ " if value in chosen else "○ ") if multiple else ""
-            pointer = "❯ " if here else "  "
-            wrapped = wrap(mark + label, width, pointer, "    " if multiple else "  ")
-            style = "class:current" if here else ("class:ticked" if value in chosen else "")
-            if here:
-                fragments.append(("[SetCursorPosition]", ""))
-            fragments.append((style, "\n".join(wrapped)))
-            if number < len(options) - 1:
-                fragments.append(("", "\n"))
-        return fragments
-
-    control = FormattedTextControl(cast(Any, lines), focusable=True, show_cursor=False)
+    state = _Choosing(options, multiple)
+    values = state.values
+    state.index = values.index(default) if default in values else 0
+    state.chosen = [value for value in values if value in ticked]
+    control = FormattedTextControl(
+        cast(Any, lambda: _choice_lines(state, _width())), focusable=True, show_cursor=False
+    )
     body = Window(control, height=Dimension(min=1), dont_extend_height=True)
     keys = KeyBindings()
+    _moving_keys(keys, state)
+    if multiple:
+        _ticking_key(keys, state)
+    _picking_key(keys, state, check)
+    return run_frame(frame, body, keys, lambda: _picked(state, shown), state.error, focus=body)
+
+
+@dataclass
+class _Choosing:
+    """Where a choice stands: the option under the pointer, those ticked, what was accepted."""
+
+    options: list[tuple[Any, str]]
+    multiple: bool
+    index: int = 0
+    chosen: list[Any] = field(default_factory=list)
+    error: list[str] = field(default_factory=lambda: [""])
+    accepted: list[Any] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[Any]:
+        return [value for value, _ in self.options]
+
+
+def _choice_lines(state: _Choosing, width: int) -> Fragments:
+    """The options, each wrapped, the pointer at the current one and a mark at those ticked."""
+    fragments: Fragments = []
+    for number, (value, label) in enumerate(state.options):
+        here = number == state.index
+        mark = ("◉ " if value in state.chosen else "○ ") if state.multiple else ""
+        pointer = "❯ " if here else "  "
+        wrapped = wrap(mark + label, width, pointer, "    " if state.multiple else "  ")
+        style = "class:current" if here else ("class:ticked" if value in state.chosen else "")
+        if here:
+            fragments.append(("[SetCursorPosition]", ""))
+        fragments.append((style, "\n".join(wrapped)))
+        if number < len(state.options) - 1:
+            fragments.append(("", "\n"))
+    return fragments
+
+
+def _moving_keys(keys: KeyBindings, state: _Choosing) -> None:
+    """↑ (Ctrl-P, k) and ↓ (Ctrl-N, j, Tab) move the pointer, round from end to end."""
 
     @keys.add("up")
     @keys.add("c-p")
     @keys.add("k")
     def _up(event: KeyPressEvent) -> None:
-        index[0] = (index[0] - 1) % len(options)
+        state.index = (state.index - 1) % len(state.options)
 
     @keys.add("down")
     @keys.add("c-n")
     @keys.add("j")
     @keys.add("tab")
     def _down(event: KeyPressEvent) -> None:
-        index[0] = (index[0] + 1) % len(options)
+        state.index = (state.index + 1) % len(state.options)
 
-    if multiple:
 
-        @keys.add("space")
-        def _tick(event: KeyPressEvent) -> None:
-            error[0] = ""
-            value = values[index[0]]
-            if value in chosen:
-                chosen.remove(value)
-            else:
-                chosen.append(value)
+def _ticking_key(keys: KeyBindings, state: _Choosing) -> None:
+    """Space ticks the option under the pointer, or unticks it."""
+
+    @keys.add("space")
+    def _tick(event: KeyPressEvent) -> None:
+        state.error[0] = ""
+        value = state.values[state.index]
+        if value in state.chosen:
+            state.chosen.remove(value)
+        else:
+            state.chosen.append(value)
+
+
+def _picking_key(keys: KeyBindings, state: _Choosing, check: Callable[[Any], Any] | None) -> None:
+    """Enter takes the option under the pointer (those ticked, in a multiple choice), checked."""
 
     @keys.add("enter")
     def _accept(event: KeyPressEvent) -> None:
-        picked: Any = [v for v in values if v in chosen] if multiple else values[index[0]]
+        values = state.values
+        picked: Any = (
+            [v for v in values if v in state.chosen] if state.multiple else values[state.index]
+        )
         if check is not None:
             try:
                 picked = check(picked)
             except ValueError as problem:
-                error[0] = str(problem)
+                state.error[0] = str(problem)
                 return
-        accepted.append(picked)
+        state.accepted.append(picked)
         event.app.exit(result=picked)
 
-    labels = dict(options)
 
-    def done() -> str:
-        if not accepted:
-            return ""
-        picked = accepted[0]
-        if shown is not None:
-            return shown(picked)
-        if multiple:
-            return "; ".join(labels.get(v, str(v)) for v in picked or []) or "(none)"
-        return str(labels.get(picked, picked))
-
-    return run_frame(frame, body, keys, done, error, focus=body)
+def _picked(state: _Choosing, shown: Callable[[Any], str] | None) -> str:
+    """The answer as it reads once accepted: `shown`'s words, else the labels picked."""
+    if not state.accepted:
+        return ""
+    picked = state.accepted[0]
+    if shown is not None:
+        return shown(picked)
+    labels = dict(state.options)
+    if state.multiple:
+        return "; ".join(labels.get(v, str(v)) for v in picked or []) or "(none)"
+    return str(labels.get(picked, picked))
 
 
 def ask_yes_no(frame: Frame, default: bool) -> bool:

@@ -55,16 +55,6 @@ def next_step(playbook: Playbook, answers: Mapping[str, Any], passed: list[str])
     return None
 
 
-def next_question(
-    playbook: Playbook, answers: Mapping[str, Any]
-) -> tuple[Section, AnyQuestion] | None:
-    """The first question that applies and has no answer yet; None when the walk is done."""
-    for section, question in active(playbook, answers):
-        if question.id not in answers:
-            return section, question
-    return None
-
-
 def prune(playbook: Playbook, answers: dict[str, Any]) -> list[str]:
     """Drop answers to questions that no longer apply; return the ids dropped."""
     dropped: list[str] = []

@@ -1,11 +1,12 @@
 """Which answers of a session record hold action items: one rule for every reader.
 
 The index (history/fresh.py), the record's model (record/session.py), the merge of two clones
-(record/merge.py) and the customer copy (record/recap.py) all ask this, so that on a damaged or
-mixed list they see the same items. Only an `action_items` question stores mappings in a list,
-so a list holding any mapping is a list of action items, and every entry of it must then be a
-valid item (the model refuses the record otherwise, and names it damaged): one entry turned
-into text by a hand edit never makes the other items vanish unseen.
+(record/merge.py), the notes and the customer copy (the `action_items` type, kinds.py) all
+ask this, so that on a damaged or mixed list they see the same items. Only an `action_items`
+question stores mappings in a list, so a list holding any mapping is a list of action items,
+and every entry of it must then be a valid item (the model refuses the record otherwise, and
+names it damaged): one entry turned into text by a hand edit never makes the other items
+vanish unseen.
 
 No pydantic here: the index asks this on the path of every history command.
 """

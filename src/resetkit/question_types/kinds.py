@@ -3,12 +3,14 @@
 `KINDS` maps each `type` of the playbook format to a `QuestionKind`; everything that treats one
 type differently from another reads it. Other code looks only at the fields that give a question
 a role in the meeting (`sets_outcome`, `follow_up`, ...). Adding a type takes its model class in
-model.py and its entry here (README, "Adding a question type").
+model.py and its entry here (README, "Adding a question type"); an entry names only what differs
+from the defaults of `QuestionKind`.
 
-The table imports no models: the first question of a run is asked and checked before pydantic
-has loaded (see headstart.py), so every function here reads only a question's attributes. The
-forms for the notes, the agenda and the customer copy import their renderers when called, as
-those load the models.
+The table sits below the format and imports nothing above it: what an entry needs to ask or
+write comes in as an argument (a port, ports.py), as the prompter, the notes or the recap call
+it. It imports no models either: the first question of a run is asked and checked before
+pydantic has loaded (see headstart.py), so every function here reads only a question's
+attributes.
 """
 
 from __future__ import annotations
@@ -23,16 +25,23 @@ from typing import TYPE_CHECKING, Any
 from resetkit.controls import check_name
 from resetkit.dates import default_date, parse_duration
 from resetkit.errors import UsageError, did_you_mean
-from resetkit.run.checks import (
+from resetkit.question_types.checks import (
     AnswerError,
     asked_as,
     check_action_item,
-    check_answer,
     check_date,
     check_yes_no,
-    shown_answer,
 )
-from resetkit.run.prompts import PICK_KEYS, SKIP, Asking
+from resetkit.question_types.item_entries import holds_action_items
+from resetkit.question_types.ports import (
+    PICK_KEYS,
+    SKIP,
+    Asking,
+    NotesKit,
+    Prompts,
+    RecapKit,
+    Typed,
+)
 
 if TYPE_CHECKING:
     from resetkit.format.model import (
@@ -45,39 +54,10 @@ if TYPE_CHECKING:
         Scalar,
         YamlPath,
     )
-    from resetkit.run.prompts import TerminalPrompter
 
 # The tests a `when` may apply to an answer (model.Compare): every type allows 'answered'.
 COMPARING = ("equals", "one_of", "answered")
 ANSWERED_ONLY = ("answered",)
-NOTHING = "nothing: a condition can only test whether it is answered"
-
-
-@dataclass(frozen=True)
-class QuestionKind:
-    """Everything that differs between question types, for one type.
-
-    The functions take the question (its model, or a plain stand-in with the same attributes)
-    first. `check`, `shown`, `markdown` and `recap` are only given an answer that is there, and
-    `default` only a question that has one: their callers handle the rest once, for every type.
-    """
-
-    label: str  # the type as `resetkit show` and an answers template name it
-    how: str  # how a person answers it in the terminal: the README's table
-    plain_how: str  # how in plain mode, line by line (run/plain.py): the README's second table
-    check: Callable[[Any, Any, date], Any]  # (question, value, today) -> stored form; AnswerError
-    default: Callable[[Any, date], Any]  # (question, today) -> its set default as an answer
-    prompt: Callable[[TerminalPrompter, Any, Any, date, Asking], Any]  # -> a checked answer
-    shown: Callable[[Any, Any], str]  # (question, answer) -> one line, as picked or typed
-    condition_tests: tuple[str, ...]  # what a `when` on it may test
-    compares: str  # what `equals` and `one_of` compare its answer with
-    condition_problem: Callable[[Any, Scalar | None], str]  # why it never gives that value, or ''
-    playbook_problems: Callable[[Any, YamlPath], list[tuple[YamlPath, str]]]  # its fields' lint
-    template_comment: Callable[[Any], str]  # (question) -> what to write, '' for nothing more
-    template_example: Callable[[Any], Any]  # (question) -> the value an answers template holds
-    agenda: Callable[[Any], list[str]]  # (question) -> Markdown lines under it in the agenda
-    markdown: Callable[[Any, Any], str]  # (question, answer) -> its Markdown in the notes
-    recap: Callable[[Any, Any], str | list[str] | None]  # customer copy: phrase, lines or prose
 
 
 # --- shared by several types ------------------------------------------------------------------
@@ -87,7 +67,7 @@ def _as_set(question: Any, today: date) -> Any:
     return question.default
 
 
-def _nothing(question: Any, path: YamlPath) -> list[tuple[YamlPath, str]]:
+def _no_problems(question: Any, path: YamlPath) -> list[tuple[YamlPath, str]]:
     return []
 
 
@@ -95,7 +75,7 @@ def _no_comment(question: Any) -> str:
     return ""
 
 
-def _no_details(question: Any) -> list[str]:
+def _no_details(kit: NotesKit, question: Any) -> list[str]:
     return []
 
 
@@ -114,18 +94,14 @@ def _display(question: Any) -> Callable[[Any], str]:
     return lambda value: shown_answer(question, value)
 
 
-def _ask_line(
-    prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
-) -> Any:
-    from resetkit.run.terminal import Typed
-
+def _ask_line(prompter: Prompts, question: Any, current: Any, today: date, asking: Asking) -> Any:
     typed = Typed(check=_checker(question, today), shown=_display(question))
     frame = prompter.question_frame(question, ["Enter: done"], asking)
     return prompter.typed(frame, typed, "" if current is None else str(current))
 
 
 def _ask_fresh(
-    prompter: TerminalPrompter,
+    prompter: Prompts,
     question: Any,
     current: Any,
     today: date,
@@ -134,8 +110,6 @@ def _ask_fresh(
 ) -> Any:
     """A date or a number, typed fresh: editing around a pre-filled one garbles it, so an
     empty answer takes the one shown instead."""
-    from resetkit.run.terminal import Typed
-
     check, shown = _checker(question, today), _display(question)
     fallback = "" if current is None else str(current)
     if fallback:
@@ -153,27 +127,25 @@ def _shown_plain(question: Any, value: Any) -> str:
     return lines[0] + (f" (and {more} more line{'s' if more > 1 else ''})" if more else "")
 
 
-def _markdown_plain(question: Any, value: Any) -> str:
+def _markdown_plain(kit: NotesKit, question: Any, value: Any) -> str:
     """An answer in the notes: Yes or No, a bulleted list, or paragraphs with lines kept."""
-    from resetkit.record.render import escape, paragraphs
-
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return "\n".join(f"- {escape(str(item))}" for item in value)
-    return paragraphs(str(value), keep_lines=True) or "*(empty)*"
+        return "\n".join(f"- {kit.escape(str(item))}" for item in value)
+    return kit.paragraphs(str(value), keep_lines=True) or "*(empty)*"
 
 
-def _recap_phrase(question: Any, value: Any) -> str | list[str] | None:
+def _recap_phrase(kit: RecapKit, question: Any, value: Any) -> str | list[str] | None:
     """An answer in the customer copy as a phrase; a list's items on lines of their own."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return _recap_items(question, value)
+        return _recap_items(kit, question, value)
     return " ".join(str(value).split())
 
 
-def _recap_items(question: Any, value: Any) -> str | list[str] | None:
+def _recap_items(kit: RecapKit, question: Any, value: Any) -> str | list[str] | None:
     """Lines for a list's items, paragraphs for text; Yes or No for a stray boolean."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
@@ -182,10 +154,45 @@ def _recap_items(question: Any, value: Any) -> str | list[str] | None:
     return None
 
 
-def _only_answered(question: Any, value: Scalar | None) -> str:
+def only_answered(question: Any, value: Scalar | None) -> str:
+    """The problem with any value in a condition on a type that can only be 'answered'."""
     return (
         f"'{question.id}' is a {question.type} question: a condition on it can only use 'answered'"
     )
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """Everything that differs between question types, for one type; the defaults suit a type
+    typed on one line and written down as typed.
+
+    The functions take the question (its model, or a plain stand-in with the same attributes)
+    first, after the port they write or ask with. `check`, `shown`, `markdown` and `recap` are
+    only given an answer that is there, and `default` only a question that has one: their
+    callers handle the rest once, for every type.
+    """
+
+    label: str  # the type as `resetkit show` and an answers template name it
+    how: str  # how a person answers it in the terminal: the README's table
+    plain_how: str  # how in plain mode, line by line (run/plain.py): the README's second table
+    check: Callable[[Any, Any, date], Any]  # (question, value, today) -> stored form; AnswerError
+    default: Callable[[Any, date], Any] = _as_set  # (question, today) -> its default as an answer
+    prompt: Callable[[Prompts, Any, Any, date, Asking], Any] = _ask_line  # -> a checked answer
+    shown: Callable[[Any, Any], str] = _shown_plain  # (question, answer) -> one line, as typed
+    # Why a `when` never sees that value ('' when it may); `only_answered` allows 'answered' alone.
+    condition_problem: Callable[[Any, Scalar | None], str] = only_answered
+    problems_in_fields: Callable[[Any, YamlPath], list[tuple[YamlPath, str]]] = _no_problems
+    template_comment: Callable[[Any], str] = _no_comment  # what to write, '' for nothing more
+    template_example: Callable[[Any], Any] = _as_written  # the value an answers template holds
+    agenda: Callable[[NotesKit, Any], list[str]] = _no_details  # Markdown lines in the agenda
+    markdown: Callable[[NotesKit, Any, Any], str] = _markdown_plain  # the answer in the notes
+    # The customer copy: a phrase, lines, or None for paragraphs of text.
+    recap: Callable[[RecapKit, Any, Any], str | list[str] | None] = _recap_phrase
+
+    @property
+    def condition_tests(self) -> tuple[str, ...]:
+        """What a `when` on this type may test: derived from `condition_problem`."""
+        return ANSWERED_ONLY if self.condition_problem is only_answered else COMPARING
 
 
 # --- text and long_text -----------------------------------------------------------------------
@@ -206,10 +213,8 @@ def _check_long_text(question: Any, value: Any, today: date) -> str:
 
 
 def _ask_long_text(
-    prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
+    prompter: Prompts, question: Any, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed
-
     typed = Typed(check=_checker(question, today), shown=_display(question), multiline=True)
     keys = ["Enter: new line", "Esc Enter or Ctrl-S: done", ":e or Ctrl-X Ctrl-E: editor"]
     frame = prompter.question_frame(question, keys, asking)
@@ -229,9 +234,7 @@ def _check_yes_no(question: Any, value: Any, today: date) -> bool:
     return check_yes_no(asked_as(question), value)
 
 
-def _ask_yes_no(
-    prompter: TerminalPrompter, question: Any, current: Any, today: date, asking: Asking
-) -> Any:
+def _ask_yes_no(prompter: Prompts, question: Any, current: Any, today: date, asking: Asking) -> Any:
     default = current if isinstance(current, bool) else False
     keys = ["y: yes", "n: no", f"Enter: {'yes' if default else 'no'}"]
     return prompter.yes_no(prompter.question_frame(question, keys, asking), default)
@@ -276,7 +279,7 @@ def _check_multi_choice(question: MultiChoiceQuestion, value: Any, today: date) 
 
 
 def _ask_choice(
-    prompter: TerminalPrompter, question: ChoiceQuestion, current: Any, today: date, asking: Asking
+    prompter: Prompts, question: ChoiceQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
     options: list[tuple[Any, str]] = [(c.value, c.shown) for c in question.choices]
     if not question.required:
@@ -287,7 +290,7 @@ def _ask_choice(
 
 
 def _ask_multi_choice(
-    prompter: TerminalPrompter,
+    prompter: Prompts,
     question: MultiChoiceQuestion,
     current: Any,
     today: date,
@@ -333,7 +336,7 @@ def _choice_condition(question: ChoiceQuestion | MultiChoiceQuestion, value: Sca
     return ""
 
 
-def _choice_lint(
+def _problems_in_choices(
     question: ChoiceQuestion | MultiChoiceQuestion, path: YamlPath
 ) -> list[tuple[YamlPath, str]]:
     found: list[tuple[YamlPath, str]] = []
@@ -368,21 +371,19 @@ def _choices_comment(question: ChoiceQuestion | MultiChoiceQuestion) -> str:
     )
 
 
-def _choices_agenda(question: ChoiceQuestion | MultiChoiceQuestion) -> list[str]:
-    from resetkit.record.render import escape
-
-    return ["choices: " + "; ".join(escape(choice.shown) for choice in question.choices)]
+def _choices_agenda(kit: NotesKit, question: ChoiceQuestion | MultiChoiceQuestion) -> list[str]:
+    return ["choices: " + "; ".join(kit.escape(choice.shown) for choice in question.choices)]
 
 
-def _choice_markdown(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
-    from resetkit.record.render import escape
-
+def _choice_markdown(
+    kit: NotesKit, question: ChoiceQuestion | MultiChoiceQuestion, value: Any
+) -> str:
     if isinstance(value, bool):
-        return _markdown_plain(question, value)
-    return ", ".join(escape(label) for label in _picked_labels(question, value))
+        return _markdown_plain(kit, question, value)
+    return ", ".join(kit.escape(label) for label in _picked_labels(question, value))
 
 
-def _choice_recap(question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
+def _choice_recap(kit: RecapKit, question: ChoiceQuestion | MultiChoiceQuestion, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return ", ".join(_picked_labels(question, value, as_text=True))
@@ -427,7 +428,7 @@ def _check_number(question: NumberQuestion, value: Any, today: date) -> int | fl
 
 
 def _ask_number(
-    prompter: TerminalPrompter, question: NumberQuestion, current: Any, today: date, asking: Asking
+    prompter: Prompts, question: NumberQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
     hints = [f"in {question.unit}"] if question.unit else []
     return _ask_fresh(prompter, question, current, today, asking, hints)
@@ -444,7 +445,7 @@ def _number_condition(question: NumberQuestion, value: Scalar | None) -> str:
     return ""
 
 
-def _number_lint(question: NumberQuestion, path: YamlPath) -> list[tuple[YamlPath, str]]:
+def _problems_in_number(question: NumberQuestion, path: YamlPath) -> list[tuple[YamlPath, str]]:
     found: list[tuple[YamlPath, str]] = []
     low, high = question.min, question.max
     if low is not None and high is not None and low > high:
@@ -457,9 +458,7 @@ def _number_lint(question: NumberQuestion, path: YamlPath) -> list[tuple[YamlPat
     return found
 
 
-def _number_agenda(question: NumberQuestion) -> list[str]:
-    from resetkit.record.render import escape
-
+def _number_agenda(kit: NotesKit, question: NumberQuestion) -> list[str]:
     if question.min is None and question.max is None:
         return []
     unit = f" {question.unit}" if question.unit else ""
@@ -469,23 +468,19 @@ def _number_agenda(question: NumberQuestion) -> list[str]:
         bounds = f"at least {question.min}{unit}"
     else:
         bounds = f"at most {question.max}{unit}"
-    return [escape(bounds)]
+    return [kit.escape(bounds)]
 
 
-def _number_markdown(question: NumberQuestion, value: Any) -> str:
-    from resetkit.record.render import escape
-
+def _number_markdown(kit: NotesKit, question: NumberQuestion, value: Any) -> str:
     if question.unit and not isinstance(value, bool | list):
-        return f"{value} {escape(question.unit)}"
-    return _markdown_plain(question, value)
+        return f"{value} {kit.escape(question.unit)}"
+    return _markdown_plain(kit, question, value)
 
 
-def _number_recap(question: NumberQuestion, value: Any) -> str:
-    from resetkit.record.recap import number_phrase
-
+def _number_recap(kit: RecapKit, question: NumberQuestion, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return number_phrase(value) + (f" {question.unit}" if question.unit else "")
+    return kit.number_phrase(value) + (f" {question.unit}" if question.unit else "")
 
 
 # --- date -------------------------------------------------------------------------------------
@@ -496,7 +491,7 @@ def _check_date_answer(question: DateQuestion, value: Any, today: date) -> str:
 
 
 def _ask_date(
-    prompter: TerminalPrompter, question: DateQuestion, current: Any, today: date, asking: Asking
+    prompter: Prompts, question: DateQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
     return _ask_fresh(
         prompter, question, current, today, asking, ["a date: YYYY-MM-DD, today or +14d"]
@@ -512,12 +507,10 @@ def _shown_date(question: DateQuestion, value: Any) -> str:
     return f"{day.isoformat()} ({day.strftime('%A')})"
 
 
-def _date_recap(question: DateQuestion, value: Any) -> str:
-    from resetkit.record.recap import day_phrase
-
+def _date_recap(kit: RecapKit, question: DateQuestion, value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    return day_phrase(value)
+    return kit.day_phrase(value)
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -543,10 +536,8 @@ def _check_list(question: ListQuestion, value: Any, today: date) -> list[str] | 
 
 
 def _ask_list(
-    prompter: TerminalPrompter, question: ListQuestion, current: Any, today: date, asking: Asking
+    prompter: Prompts, question: ListQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
-    from resetkit.run.terminal import Typed
-
     check = _checker(question, today)
     items = [str(item) for item in current] if isinstance(current, list) else []
     typed = Typed(
@@ -575,7 +566,7 @@ def _action_items_default(question: ActionItemsQuestion, today: date) -> Any:
 
 
 def _ask_action_items(
-    prompter: TerminalPrompter,
+    prompter: Prompts,
     question: ActionItemsQuestion,
     current: Any,
     today: date,
@@ -592,24 +583,19 @@ def _action_items_example(question: ActionItemsQuestion) -> Any:
     return [spec.model_dump(mode="json") for spec in question.default or []] or None
 
 
-def _action_items_markdown(question: ActionItemsQuestion, value: Any) -> str:
-    from resetkit.record.action_items import holds_action_items
-    from resetkit.record.render import action_table
-    from resetkit.record.session import action_items_in
-
+def _action_items_markdown(kit: NotesKit, question: ActionItemsQuestion, value: Any) -> str:
     if not holds_action_items(value):  # a yes/no, or texts: a playbook changed since
-        return _markdown_plain(question, value)
-    return action_table(action_items_in(value))
+        return _markdown_plain(kit, question, value)
+    return kit.action_table(value)
 
 
-def _action_items_recap(question: ActionItemsQuestion, value: Any) -> str | list[str]:
-    from resetkit.record.recap import action_line
-    from resetkit.record.session import action_items_in
-
+def _action_items_recap(
+    kit: RecapKit, question: ActionItemsQuestion, value: Any
+) -> list[str] | str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     # A list of texts (a playbook changed since) holds no items: the customer gets none.
-    return [action_line(item) for item in action_items_in(value) if item.status != "dropped"]
+    return kit.action_lines(value) if holds_action_items(value) else []
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -635,18 +621,7 @@ KINDS: dict[str, QuestionKind] = {
         how="one line; Enter",
         plain_how=_PLAIN_TYPED,
         check=_check_text,
-        default=_as_set,
-        prompt=_ask_line,
-        shown=_shown_plain,
-        condition_tests=COMPARING,
-        compares="text",
         condition_problem=_text_condition,
-        playbook_problems=_nothing,
-        template_comment=_no_comment,
-        template_example=_as_written,
-        agenda=_no_details,
-        markdown=_markdown_plain,
-        recap=_recap_phrase,
     ),
     "long_text": QuestionKind(
         label="long text",
@@ -661,17 +636,7 @@ KINDS: dict[str, QuestionKind] = {
             "first line writes it in your editor"
         ),
         check=_check_long_text,
-        default=_as_set,
         prompt=_ask_long_text,
-        shown=_shown_plain,
-        condition_tests=ANSWERED_ONLY,
-        compares=NOTHING,
-        condition_problem=_only_answered,
-        playbook_problems=_nothing,
-        template_comment=_no_comment,
-        template_example=_as_written,
-        agenda=_no_details,
-        markdown=_markdown_plain,
         recap=_recap_items,
     ),
     "yes_no": QuestionKind(
@@ -679,33 +644,20 @@ KINDS: dict[str, QuestionKind] = {
         how="`y` or `n`; Enter takes the default shown",
         plain_how="`y` or `n` (or `yes`, `no`); Enter alone takes the default said",
         check=_check_yes_no,
-        default=_as_set,
         prompt=_ask_yes_no,
         shown=_shown_yes_no,
-        condition_tests=COMPARING,
-        compares="true or false",
         condition_problem=_yes_no_condition,
-        playbook_problems=_nothing,
-        template_comment=_no_comment,
-        template_example=_as_written,
-        agenda=_no_details,
-        markdown=_markdown_plain,
-        recap=_recap_phrase,
     ),
     "choice": QuestionKind(
         label="pick one",
         how=_PICKED,
         plain_how="the choices are numbered: type a number, or the choice's name",
         check=_check_choice,
-        default=_as_set,
         prompt=_ask_choice,
         shown=_shown_choice,
-        condition_tests=COMPARING,
-        compares="a choice's value",
         condition_problem=_choice_condition,
-        playbook_problems=_choice_lint,
+        problems_in_fields=_problems_in_choices,
         template_comment=_choices_comment,
-        template_example=_as_written,
         agenda=_choices_agenda,
         markdown=_choice_markdown,
         recap=_choice_recap,
@@ -715,15 +667,11 @@ KINDS: dict[str, QuestionKind] = {
         how=_PICKED,
         plain_how="the numbers (or names) of all that apply, separated by commas: `1,3`",
         check=_check_multi_choice,
-        default=_as_set,
         prompt=_ask_multi_choice,
         shown=_shown_choice,
-        condition_tests=COMPARING,
-        compares="a choice's value (true when it is among those picked)",
-        condition_problem=_choice_condition,
-        playbook_problems=_choice_lint,
+        condition_problem=_choice_condition,  # true when it is among those picked
+        problems_in_fields=_problems_in_choices,
         template_comment=_choices_comment,
-        template_example=_as_written,
         agenda=_choices_agenda,
         markdown=_choice_markdown,
         recap=_choice_recap,
@@ -733,15 +681,10 @@ KINDS: dict[str, QuestionKind] = {
         how=_TYPED,
         plain_how=_PLAIN_TYPED,
         check=_check_number,
-        default=_as_set,
         prompt=_ask_number,
         shown=_shown_number,
-        condition_tests=COMPARING,
-        compares="a number",
         condition_problem=_number_condition,
-        playbook_problems=_number_lint,
-        template_comment=_no_comment,
-        template_example=_as_written,
+        problems_in_fields=_problems_in_number,
         agenda=_number_agenda,
         markdown=_number_markdown,
         recap=_number_recap,
@@ -754,14 +697,6 @@ KINDS: dict[str, QuestionKind] = {
         default=_date_default,
         prompt=_ask_date,
         shown=_shown_date,
-        condition_tests=ANSWERED_ONLY,
-        compares=NOTHING,
-        condition_problem=_only_answered,
-        playbook_problems=_nothing,
-        template_comment=_no_comment,
-        template_example=_as_written,
-        agenda=_no_details,
-        markdown=_markdown_plain,
         recap=_date_recap,
     ),
     "list": QuestionKind(
@@ -772,17 +707,7 @@ KINDS: dict[str, QuestionKind] = {
         ),
         plain_how="one item per line, then an empty line; an empty first line keeps the items said",
         check=_check_list,
-        default=_as_set,
         prompt=_ask_list,
-        shown=_shown_plain,
-        condition_tests=ANSWERED_ONLY,
-        compares=NOTHING,
-        condition_problem=_only_answered,
-        playbook_problems=_nothing,
-        template_comment=_no_comment,
-        template_example=_as_written,
-        agenda=_no_details,
-        markdown=_markdown_plain,
         recap=_recap_items,
     ),
     "action_items": QuestionKind(
@@ -795,53 +720,39 @@ KINDS: dict[str, QuestionKind] = {
         check=_check_action_items,
         default=_action_items_default,
         prompt=_ask_action_items,
-        shown=_shown_plain,
-        condition_tests=ANSWERED_ONLY,
-        compares=NOTHING,
-        condition_problem=_only_answered,
-        playbook_problems=_nothing,
         template_comment=_action_items_comment,
         template_example=_action_items_example,
-        agenda=_no_details,
         markdown=_action_items_markdown,
         recap=_action_items_recap,
     ),
 }
 
 
-# --- the README's table -----------------------------------------------------------------------
-
-README_START = "<!-- question-types -->"
-README_END = "<!-- /question-types -->"
-README_PLAIN_START = "<!-- plain-question-types -->"
-README_PLAIN_END = "<!-- /plain-question-types -->"
+# --- what every caller asks of the table, for any type -----------------------------------------
 
 
-def readme_table(plain: bool = False) -> str:
-    """The README's table of how each type is answered (in plain mode with `plain`); types
-    answered alike share a row."""
-    rows: list[tuple[list[str], str]] = []
-    for name, kind in KINDS.items():
-        how = kind.plain_how if plain else kind.how
-        if rows and rows[-1][1] == how:
-            rows[-1][0].append(name)
-        else:
-            rows.append(([name], how))
-    heading = "how you answer in plain mode" if plain else "how you answer"
-    lines = [f"| question type | {heading} |", "| --- | --- |"]
-    lines += [f"| {', '.join(f'`{n}`' for n in names)} | {how} |" for names, how in rows]
-    return "\n".join(lines)
+def default_answer(question: Any, today: date) -> Any:
+    """The question's default as an answer value (dates resolved against today)."""
+    if question.default is None:
+        return None
+    return KINDS[question.type].default(question, today)
 
 
-def readme_with_table(readme: str) -> str:
-    """The README's text with each table between its markers made from this table."""
-    readme = _between(readme, README_START, README_END, readme_table())
-    return _between(readme, README_PLAIN_START, README_PLAIN_END, readme_table(plain=True))
+def check_answer(question: Any, value: Any, today: date) -> Any:
+    """The answer in its stored form; AnswerError when it does not fit the question.
+
+    Nothing given (None, an empty list, or text of blanks and line breaks only) is no answer:
+    a skip where the question is optional, refused where it is required.
+    """
+    if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+        if question.required:
+            raise AnswerError(f"{asked_as(question)} is required")
+        return None
+    return KINDS[question.type].check(question, value, today)
 
 
-def _between(readme: str, start_mark: str, end_mark: str, table: str) -> str:
-    before, start, rest = readme.partition(start_mark + "\n")
-    _, end, after = rest.partition(end_mark)
-    if not start or not end:
-        raise ValueError(f"the README has no {start_mark} ... {end_mark} markers")
-    return before + start + table + "\n" + end + after
+def shown_answer(question: Any, value: Any) -> str:
+    """An answer on one line, as the person picked or typed it: labels, dates, first lines."""
+    if value is None:
+        return "(skipped)"
+    return KINDS[question.type].shown(question, value)

@@ -1,8 +1,8 @@
-"""Checking what a person typed: an answer against its question, an action item, an attendee.
+"""The checks the question types share: yes/no, a date, an action item, and their error.
 
-Each type's own check is its entry in question_types.KINDS; this module holds what they share
-and reads only a question's attributes, so it needs no models: the first question of a run is
-checked before pydantic has loaded (see headstart.py).
+Each `check_*` here normalises a value or raises AnswerError. Each type's own check is its entry
+in kinds.KINDS; this module reads only plain values and a question's attributes, so it needs no
+models: the first question of a run is checked before pydantic has loaded (see headstart.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from resetkit.errors import UsageError
 
 if TYPE_CHECKING:
     from resetkit.format.model import AnyQuestion
-    from resetkit.question_types import QuestionKind
 
 
 class AnswerError(ValueError):
@@ -32,40 +31,6 @@ class AnswerError(ValueError):
 def asked_as(question: AnyQuestion) -> str:
     """A question named as it was asked: its prompt, quoted."""
     return f'"{" ".join(question.prompt.split())}"'
-
-
-def _kind(question: AnyQuestion) -> QuestionKind:
-    # Imported here: the table's checks are built from the helpers in this module.
-    from resetkit.question_types import KINDS
-
-    return KINDS[question.type]
-
-
-def default_answer(question: AnyQuestion, today: date) -> Any:
-    """The question's default as an answer value (dates resolved against today)."""
-    if question.default is None:
-        return None
-    return _kind(question).default(question, today)
-
-
-def check_answer(question: AnyQuestion, value: Any, today: date) -> Any:
-    """The answer in its stored form; AnswerError when it does not fit the question.
-
-    Nothing given (None, an empty list, or text of blanks and line breaks only) is no answer:
-    a skip where the question is optional, refused where it is required.
-    """
-    if value is None or value == [] or (isinstance(value, str) and not value.strip()):
-        if question.required:
-            raise AnswerError(f"{asked_as(question)} is required")
-        return None
-    return _kind(question).check(question, value, today)
-
-
-def shown_answer(question: AnyQuestion, value: Any) -> str:
-    """An answer on one line, as the person picked or typed it: labels, dates, first lines."""
-    if value is None:
-        return "(skipped)"
-    return _kind(question).shown(question, value)
 
 
 def check_yes_no(asked: str, value: Any) -> bool:

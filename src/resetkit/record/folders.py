@@ -1,0 +1,113 @@
+"""The session folders under the notes dir: listed, found by path or id, links refused."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from resetkit.errors import StorageError, UsageError
+from resetkit.places import session_id
+from resetkit.record.session import Session, Status
+from resetkit.record.session_salvage import salvage
+from resetkit.record.store import load
+from resetkit.storage import RECORD_FILE
+
+
+def session_folders(notes_dir: Path) -> list[Path]:
+    """Every session folder under the notes dir, oldest name first; links are not followed."""
+    return sorted(folder for folder, linked in _session_entries(notes_dir) if not linked)
+
+
+def _session_entries(notes_dir: Path) -> Iterator[tuple[Path, bool]]:
+    """customer/session folders holding a record, and whether the way there is a link."""
+    if not notes_dir.is_dir():
+        return
+    with os.scandir(notes_dir) as customers:
+        for customer in list(customers):
+            customer_link = customer.is_symlink()
+            if not customer.is_dir():
+                continue
+            try:
+                with os.scandir(customer.path) as folders:
+                    entries = list(folders)
+            except OSError:
+                continue
+            for folder in entries:
+                if not folder.is_dir():
+                    continue
+                record = Path(folder.path) / RECORD_FILE
+                if record.is_symlink() or record.is_file():
+                    linked = customer_link or folder.is_symlink() or record.is_symlink()
+                    yield Path(folder.path), linked
+
+
+def refuse_links(notes_dir: Path, folder: Path) -> None:
+    """StorageError unless `folder` is inside the notes dir with no symbolic link on the way
+    (its customer folder, its own folder, its record)."""
+    try:
+        parts = folder.absolute().relative_to(notes_dir.absolute()).parts
+    except ValueError:
+        parts = ()
+    steps = [notes_dir.joinpath(*parts[: n + 1]) for n in range(len(parts))]
+    for step in [*steps, folder / RECORD_FILE]:
+        if step.is_symlink():
+            raise StorageError(
+                f"{step} is a symbolic link; resetkit reads and writes only inside the notes "
+                f"dir {notes_dir}",
+                hint="replace the link with a real folder or file",
+            )
+    if not parts or not folder.resolve().is_relative_to(notes_dir.resolve()):
+        raise UsageError(
+            f"{folder} is outside the notes dir {notes_dir}",
+            hint="pass --notes-dir to work on sessions kept elsewhere",
+        )
+
+
+def find_session(notes_dir: Path, reference: str | None) -> Path:
+    """A session folder by path or id; without one, the most recent session in progress.
+
+    A folder reached through a symbolic link (or holding a linked record) is refused."""
+    if reference:
+        candidate = Path(reference).expanduser()
+        if (candidate / RECORD_FILE).is_file() or (candidate / RECORD_FILE).is_symlink():
+            refuse_links(notes_dir, candidate)
+            return candidate
+        from resetkit.record.session_ids import resolve_session_id
+
+        folders = {session_id(f): f for f, _ in _session_entries(notes_dir)}
+        found = folders[resolve_session_id(list(folders), reference, str(notes_dir))]
+        refuse_links(notes_dir, found)
+        return found
+    in_progress = sessions_in_progress(notes_dir)
+    if not in_progress:
+        raise UsageError(
+            f"no session in progress in {notes_dir}",
+            hint="start one with 'resetkit start PLAYBOOK'",
+        )
+    return in_progress[0]
+
+
+def sessions_in_progress(notes_dir: Path) -> list[Path]:
+    """The folders of the sessions in progress, the latest started first."""
+    in_progress = []
+    for folder in session_folders(notes_dir):
+        try:
+            record, _ = salvage(folder)  # a damaged record still counts for what it holds
+        except (UsageError, StorageError):
+            continue
+        if record.status == "in_progress":
+            in_progress.append((record.started_at, folder))
+    return [folder for _, folder in sorted(in_progress, reverse=True)]
+
+
+def open_session(notes_dir: Path, reference: str | None, status: Status) -> tuple[Path, Session]:
+    """A session's folder and record, refused unless it has the status the caller needs."""
+    folder = find_session(notes_dir, reference)
+    session = load(folder)
+    if session.status != status:
+        needs = {"in_progress": "in progress", "complete": "complete", "discarded": "discarded"}
+        raise UsageError(
+            f"session {session.id} is {needs[session.status]}; this needs one {needs[status]}"
+        )
+    return folder, session
