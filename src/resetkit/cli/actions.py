@@ -105,7 +105,7 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
     what = one_line(changed.item.what)
     if changed.repeated:
         sys.stderr.write(
-            f"{changed.item.id} already moved to {_day(new_due)}: {what}; nothing changed\n"
+            f"{changed.item.id} already moved to {_day(new_due)}: {what}; nothing new\n"
         )
     elif event.kind == "moved":
         sys.stderr.write(f"{changed.item.id} {_moved(changed.item.due, new_due)}: {what}\n")
