@@ -163,7 +163,21 @@ def test_actions_lists_open_items_overdue_first(run, history: Path) -> None:
             "actions", "--owner", "customer", "--format", "json", "--notes-dir", str(history)
         ).stdout
     )
-    assert ours and all(item["owner"] == "customer" for item in ours)
+    assert ours and all(item["owner"] in ("customer", "both") for item in ours)
+    assert {"customer", "both"} <= {item["owner"] for item in ours}  # theirs, and shared ones
+    only = json.loads(
+        run(
+            "actions",
+            "--owner",
+            "customer",
+            "--only",
+            "--format",
+            "json",
+            "--notes-dir",
+            str(history),
+        ).stdout
+    )
+    assert only and {item["owner"] for item in only} == {"customer"}
 
 
 @pytest.mark.dated
@@ -291,7 +305,7 @@ def test_report_csv_and_chart(run, history: Path) -> None:
             io.StringIO(run("report", "--format", "csv", "--notes-dir", str(history)).stdout)
         )
     )
-    assert {row["by"] for row in rows} == {"customer", "playbook"}
+    assert {row["grouped_by"] for row in rows} == {"customer", "playbook"}
     chart = run("report", "--notes-dir", str(history)).stdout
     assert "Time spent by customer" in chart and "Time spent by playbook" in chart
     assert "█" in chart
@@ -305,7 +319,9 @@ def test_piped_tables_keep_one_row_per_line_whatever_the_text(run, isolated: Pat
     record["answers"]["actions"][0]["what"] = "Call\tthem\nback\u2028soon"
     record_file.write_text(json.dumps(record), "utf-8")
     lines = run("actions", "--notes-dir", str(notes)).stdout.splitlines()
-    assert len(lines) == 2 and all(len(line.split("\t")) == 7 for line in lines)
+    assert len(lines) == 2 and all(
+        len(line.split("\t")) == 6 for line in lines
+    )  # the mark is one column
     assert "Call them back soon" in lines[1]
     listed = json.loads(run("actions", "--format", "json", "--notes-dir", str(notes)).stdout)
     assert listed[0]["what"] == "Call\tthem\nback\u2028soon"

@@ -484,3 +484,46 @@ def test_a_first_build_cut_short_is_done_again_whole(
         patch.setenv("RESETKIT_INDEX", "off")
         expected_report = report(run, history)
     assert report(run, history) == expected_report
+
+
+def test_reading_goes_on_one_by_one_when_no_thread_can_be_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A memory cap on the address space (or a thread limit) refuses new threads: the history
+    is read one record after another, never an internal error."""
+    from resetkit.history import fresh
+
+    class NoThreads:
+        def __init__(self, max_workers: int) -> None:
+            pass
+
+        def __enter__(self) -> NoThreads:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def map(self, *_: object) -> None:
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(fresh, "ThreadPoolExecutor", NoThreads)
+    assert fresh.in_threads(lambda n: n * 2, [1, 2, 3]) == [2, 4, 6]
+    monkeypatch.setattr(fresh, "ThreadPoolExecutor", ThreadPoolExecutorThatFails)
+    with pytest.raises(RuntimeError, match="not about threads"):
+        fresh.in_threads(lambda n: n, [1])
+
+
+class ThreadPoolExecutorThatFails:
+    """An error of the work itself is not taken for a refused thread."""
+
+    def __init__(self, max_workers: int) -> None:
+        pass
+
+    def __enter__(self) -> ThreadPoolExecutorThatFails:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def map(self, *_: object) -> None:
+        raise RuntimeError("not about threads")

@@ -35,6 +35,7 @@ CIRCUMSTANCES = {
     "ended_at",
     "section_seconds",
     "meeting_seconds",
+    "scripted",  # how it was run, not what was said
     "written",
     "written_before",
 }

@@ -440,5 +440,6 @@ def test_a_follow_up_review_on_a_full_disk_says_the_change_is_saved(
     )
     assert changed == 1
     assert load(earlier.folder).action_items()[0].status == "done"
-    assert "its action plan could not be rewritten" in screen.getvalue()
-    assert f"resetkit render {earlier.session.id}" in screen.getvalue()
+    said = " ".join(screen.getvalue().split())  # however long the temporary path, wrapped
+    assert "its action plan could not be rewritten" in said
+    assert f"resetkit render {earlier.session.id}" in said

@@ -85,6 +85,7 @@ def write_session(
     planned: int = 30,
     version: str = "2",
     playbook_id: str = "sync",
+    scripted: bool = False,
 ) -> Path:
     """A session record as a run saves it, with the minutes spent in each section."""
     customer = f"Acme {number}"
@@ -107,6 +108,7 @@ def write_session(
         section_seconds=seconds,
         meeting_seconds=sum(seconds.values()),
         status=status,  # type: ignore[arg-type]
+        scripted=scripted,
     )
     folder.mkdir(parents=True)
     (folder / RECORD_FILE).write_text(session.model_dump_json() + "\n", "utf-8")
@@ -307,7 +309,7 @@ def test_too_few_sessions_suggest_nothing(run, notes: Path, sync: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "resetkit: only 4 complete sessions of sync: new timeboxes need at least 5"
+        "resetkit: only 4 complete sessions of sync held live: new timeboxes need at least 5"
     )
     assert result.stderr.count("\n") == 1
 
@@ -478,3 +480,44 @@ def test_a_file_with_a_bom_crlf_lines_and_no_last_line_break_is_patched_byte_for
     applied = subprocess.run(["git", "apply", "-"], cwd=isolated, input=diff, check=False)
     assert applied.returncode == 0, applied.stderr
     assert sync.read_bytes() == original.removesuffix(b"5m") + b"7m"
+
+
+def test_runs_with_no_meeting_time_are_left_out_and_said(run, notes: Path, sync: Path) -> None:
+    for number in range(1, 5):
+        write_session(notes, number, {"news": 6})
+    for number in range(5, 8):
+        write_session(notes, number, {"news": 0.1})  # a run from an answers file: seconds
+    found = json.loads(run("timing", "sync", "--format", "json", "--notes-dir", str(notes)).stdout)
+    assert (found["sessions"], found["left_out_not_live"]) == (4, 3)
+    assert found["sections"][1]["median_minutes"] == 6  # not pulled down by the scripted runs
+    table = run("timing", "sync", "--notes-dir", str(notes))
+    assert "3 sessions left out: run from an answers file" in table.stderr
+    refused = run("timing", "sync", "--suggest", "--notes-dir", str(notes))
+    assert refused.exit_code == 2  # 7 complete sessions, but only 4 held live
+    assert "only 4 complete sessions of sync held live" in refused.stderr
+    assert "(3 under a minute left out)" in refused.stderr
+
+
+def test_a_run_marked_scripted_is_left_out_whatever_time_it_records(
+    run, notes: Path, sync: Path
+) -> None:
+    for number in range(1, 6):
+        write_session(notes, number, {"news": 6})
+    write_session(notes, 6, {"news": 40}, scripted=True)  # a hand-made record, say
+    found = json.loads(run("timing", "sync", "--format", "json", "--notes-dir", str(notes)).stdout)
+    assert (found["sessions"], found["left_out_not_live"]) == (5, 1)
+    assert found["sections"][1]["median_minutes"] == 6
+
+
+def test_a_run_from_an_answers_file_with_no_input_is_marked_scripted(run, isolated: Path) -> None:
+    from conftest import QUIET_RISK_CHECK
+
+    answers = isolated / "answers.yaml"
+    answers.write_text(json.dumps({"customer": "Acme", "answers": QUIET_RISK_CHECK}), "utf-8")
+    notes = isolated / "notes"
+    done = run(
+        "start", "risk-check", "--answers", str(answers), "--no-input", "--notes-dir", str(notes)
+    )
+    assert done.exit_code == 0, done.output
+    (record,) = notes.glob("*/*/session.json")
+    assert json.loads(record.read_text("utf-8"))["scripted"] is True

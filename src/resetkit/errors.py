@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_NO_MATCH = 3
 EXIT_INTERRUPTED = 130
 
 
@@ -73,9 +74,25 @@ class StorageError(ResetkitError):
     """Writing or reading a file under the notes dir failed; earlier files are intact."""
 
 
-def did_you_mean(word: str, candidates: list[str]) -> str:
-    """' (did you mean 'x'?)' for the closest candidate, or '' when none is close."""
+class NothingMatched(ResetkitError):
+    """A filter (customer, owner, playbook) matches nothing in the whole history: most likely
+    a typo, which must not read as "nothing to do"."""
+
+    exit_code = EXIT_NO_MATCH
+
+
+def did_you_mean(word: str, candidates: list[str], *, names: bool = False) -> str:
+    """' (did you mean 'x'?)' for the closest candidate, or '' when none is close. With
+    `names` (people's and companies' names), in any case, and a word of a name counts:
+    'globx' is close to 'Globex Corporation'."""
     import difflib
 
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if not names:
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+    keys: dict[str, str] = {}
+    for candidate in candidates:
+        for key in [candidate, *candidate.split()]:
+            keys.setdefault(key.casefold(), candidate)
+    found = difflib.get_close_matches(word.casefold(), list(keys), n=1, cutoff=0.6)
+    return f" (did you mean '{keys[found[0]]}'?)" if found else ""

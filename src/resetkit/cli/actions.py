@@ -10,22 +10,26 @@ from typing import Annotated, Any
 import typer
 
 from resetkit.cli.app import Commands, app, fail
-from resetkit.cli.complete import action_ids, owners
+from resetkit.cli.complete import action_ids
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
-    SessionsFormat,
+    OnlyOption,
+    OwnerFilter,
     confirm,
     filters_from,
     has_terminal,
     history_of,
     notes_dir_path,
     one_line,
+    owner_from,
     reads_history,
-    table,
     write_json,
 )
+from resetkit.cli.tables import Column, TableFormat, daily_table
 from resetkit.words import counted
+
+ID_HELP = "The action item's id, or enough of its start to be unique (ab12 for ab12cd34)."
 
 actions_app = typer.Typer(
     cls=Commands,
@@ -43,12 +47,8 @@ app.add_typer(actions_app, name="actions")
 @reads_history
 def actions_list(
     ctx: typer.Context,
-    owner: Annotated[
-        str | None,
-        typer.Option(
-            "--owner", help="us, customer, both, or the owner's name.", autocompletion=owners
-        ),
-    ] = None,
+    owner: OwnerFilter = None,
+    only: OnlyOption = False,
     customer: CustomerFilter = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     flagged: Annotated[
@@ -59,8 +59,11 @@ def actions_list(
         str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
     ] = None,
     output: Annotated[
-        SessionsFormat, typer.Option("--format", help="table or json.")
-    ] = SessionsFormat.table,
+        TableFormat | None,
+        typer.Option(
+            "--format", help="table (also when piped) or json; piped with none, tab-separated."
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """List open action items across sessions, overdue first (or, --flagged, those changed in
@@ -72,30 +75,55 @@ def actions_list(
 
     span = parse_span(due_within, "--due-within") if due_within else None
     filters = filters_from(customer)
-    with history_of(notes_dir, filters) as history:
+    whose = owner_from(owner, only)
+    with history_of(notes_dir, filters, whose) as history:
         found = list_open_actions(
-            history, filters, owner=owner, overdue=overdue, due_within=span, flagged=flagged
+            history, filters, owner=whose, overdue=overdue, due_within=span, flagged=flagged
         )
-    if output is SessionsFormat.json:
+    if output is TableFormat.json:
         write_json([action_json(item) for item in found])
         return
-    rows = []
+    _actions_table(found, output)
+
+
+def _actions_table(found: list[Any], output: Any) -> None:
+    from resetkit.dates import today
+    from resetkit.history.actions import (
+        MARKS,
+        counts_line,
+        marks,
+        owner_cell,
+        status_words,
+        when_due,
+    )
+
+    day = today()
+    rows, piped = [], []
     for item in found:
-        row = action_json(item)
-        due = row["due"] or "-"
+        action = item.action
+        what = " ".join(str(action.get("what", "")).split())
+        status = str(action.get("status", "open"))
+        if status != "open":
+            what += f" ({status_words(status)})"
+        cells = [str(action.get("id", "")), marks(item), when_due(item, day)]
+        customer = " ".join(item.stored.customer.split())
+        rows.append([*cells, f"{customer}: {what}", owner_cell(action)])
+        due = str(action.get("due") or "-")
         if item.overdue_days:
             due += f" ({item.overdue_days}d late)"
-        who = row["owner"] + (f": {row['owner_name']}" if row["owner_name"] else "")
-        critical = "yes" if row["critical_path"] == "yes" else ""
-        flag = "⚑" if row.get("flag") else ""
-        what = row["what"] if row["status"] == "open" else f"{row['what']} ({row['status']})"
-        rows.append([row["action_id"], flag, due, row["customer"], what, who, critical])
-    table(["ID", "⚑", "DUE", "CUSTOMER", "ACTION", "OWNER", "CRITICAL"], rows)
+        piped.append([*cells[:2], due, customer, what, owner_cell(action)])
+    footer = [counts_line(found, day)]
     if any(row[1] for row in rows):
-        sys.stderr.write(
-            "⚑: changed in two clones at once; 'resetkit actions show ID' says how, "
-            "'resetkit actions settle ID' clears it\n"
-        )
+        footer.append(MARKS)
+    columns = [
+        Column("ID", whole=True),
+        Column("", whole=True),
+        Column("DUE", whole=True),
+        Column("CUSTOMER: ACTION", grows=True),
+        Column("OWNER", most=12),
+    ]
+    names = ["ID", "MARK", "DUE", "CUSTOMER", "ACTION", "OWNER"]
+    daily_table(columns, rows, chosen=output, footer=footer, piped=(names, piped))
 
 
 def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: Any) -> None:
@@ -141,7 +169,12 @@ def _tell_plan(changed: Any) -> None:
 @actions_app.command("done")
 def actions_done(
     action_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+            autocompletion=action_ids,
+        ),
     ],
     note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
     notes_dir: NotesDirOption = None,
@@ -155,7 +188,13 @@ def actions_done(
 
 @actions_app.command("drop")
 def actions_drop(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it is dropped (recorded).")],
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -171,7 +210,13 @@ def actions_drop(
 
 @actions_app.command("reopen")
 def actions_reopen(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     note: Annotated[str, typer.Option("--note", help="Why it is open again.")] = "",
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -185,7 +230,13 @@ def actions_reopen(
 
 @actions_app.command("settle")
 def actions_settle(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Clear the ⚑ of an item changed in two clones at once, once you have looked at it."""
@@ -202,7 +253,13 @@ def actions_settle(
 
 @actions_app.command("show")
 def actions_show(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="The action item's id.")],
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+        ),
+    ],
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Everything about one action item: its session, owner, due date, status, flag and
@@ -235,7 +292,12 @@ def actions_show(
 @actions_app.command("move")
 def actions_move(
     action_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The action item's id.", autocompletion=action_ids)
+        str,
+        typer.Argument(
+            metavar="ID",
+            help=ID_HELP,
+            autocompletion=action_ids,
+        ),
     ],
     due: Annotated[
         str, typer.Option("--due", help="The new due date: 2026-12-01, +14d, 2w, fri, 31/12.")

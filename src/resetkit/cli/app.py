@@ -114,8 +114,96 @@ def _usage_line(error: Exception) -> NoReturn:
     fail(f"{message} (see '{command} -h')", EXIT_USAGE)
 
 
+# Each command's line in `-h`, short enough to fit whole at 80 columns beside the longest
+# command name (a test checks every one); a command's own help says the rest.
+SUMMARIES = {
+    "list": "List the playbooks you can run: id, title, length.",
+    "show": "Show a playbook's agenda: sections and timeboxes.",
+    "validate": "Check playbooks; print each problem at file:line:col.",
+    "schema": "Print the JSON Schema of the playbook format.",
+    "new": "Create ./playbooks/ID.yaml, valid and ready to edit.",
+    "where": "Show the notes dir and the playbook search path.",
+    "answers-template": "Print an answers file to fill in for a playbook.",
+    "preview": "Write what an answers file makes, with no session.",
+    "start": "Run a playbook live, saving every answer as you go.",
+    "resume": "Continue an interrupted session where it stopped.",
+    "discard": "End a session in progress without finishing it.",
+    "sessions": "List sessions: id, date, customer, playbook, status.",
+    "export": "Export sessions as Markdown, JSON or CSV.",
+    "render": "Rebuild a session's notes, action plan and copy.",
+    "share": "Show a session's customer copy, or draft its email.",
+    "report": "Time and outcomes per customer and per playbook.",
+    "timing": "Minutes per section against its timebox.",
+    "due": "What is overdue or due soon, and meetings coming.",
+    "calendar": "Action items and follow-ups as an .ics calendar.",
+    "ledger": "The promises each side kept, per customer.",
+    "brief": "What to read before a call with one customer.",
+    "actions": "Open action items; mark them done, move, drop them.",
+    "team": "Share the notes dir with a team in git.",
+    "customer": "Rename a customer in every session of its history.",
+    "team init": "Set up this git repository to share notes.",
+    "team repair": "Merge the records a git merge left in conflict.",
+    "actions done": "Mark an action item done.",
+    "actions drop": "Drop an item that will not be done, saying why.",
+    "actions reopen": "Open a done or dropped item again.",
+    "actions settle": "Clear an item's ⚑ once you have looked at it.",
+    "actions move": "Move an item's due date, saying why.",
+    "actions show": "Everything about one action item and its changes.",
+}
+
+# What an option's value is called in `-h` when the option names none: plain words.
+_VALUE_WORDS = {"text": "TEXT", "str": "TEXT", "path": "PATH", "integer": "N", "float": "NUMBER"}
+
+
+def _plain_metavars(command: Any) -> None:
+    """Arguments shown as `CUSTOMER` and `[SESSION]`, not `{customer}`; option values as a
+    word (`TEXT`, `PATH`) or their choices (`table|json`). (Typer carries its own copy of
+    click, so the parameters are told apart by their kind, not their class.)"""
+    for param in getattr(command, "params", []):
+        if param.param_type_name == "argument":
+            word = (param.metavar or (param.name or "").upper()).strip("[]")
+            shown = word if param.required else f"[{word}]"
+            param.metavar = shown
+
+            def plain(ctx: Any = None, usage: bool = False, shown: str = shown) -> str:
+                return shown
+
+            param.make_metavar = plain
+        elif param.param_type_name == "option" and param.metavar is None and not param.is_flag:
+            choices = getattr(param.type, "choices", None)
+            if choices:
+                param.metavar = "|".join(str(choice) for choice in choices)
+            else:
+                param.metavar = _VALUE_WORDS.get(param.type.name, param.type.name.upper())
+
+
+def dress(command: Any, group: str | None, name: str) -> None:
+    """A command as `-h` shows it: its one-line summary from SUMMARIES (a subcommand's keyed
+    by its group, "actions show"), plain metavars."""
+    nested = any(key.startswith(f"{group} ") for key in SUMMARIES)
+    summary = SUMMARIES.get(f"{group} {name}" if nested else name)
+    if not command.short_help and summary:
+        command.short_help = summary
+    _plain_metavars(command)
+
+
 class Commands(TyperGroup):
     """The command group, with the one place where errors become a line and an exit code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, command in self.commands.items():
+            dress(command, self.name, name)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            dress(command, self.name, cmd_name)
+        return command
+
+    def get_help(self, ctx: Any) -> str:
+        _plain_metavars(self)
+        return str(super().get_help(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -167,7 +255,8 @@ COMMAND_TABLE = Path(__file__).with_name("commands.json")
 
 @functools.cache
 def command_table() -> dict[str, dict[str, str]]:
-    """Each command's module and help summary, by name, in the order `--help` lists them.
+    """Each command's module (and whether it is hidden), by name, in the order `--help` lists
+    them; their summaries are SUMMARIES.
 
     Kept in commands.json so that `resetkit --help`, a Tab and every command import only the
     module they need (tests/test_cli_table.py keeps it equal to the commands; regenerate with
@@ -205,6 +294,7 @@ class LazyCommands(Commands):
                     pretty_exceptions_short=app.pretty_exceptions_short,
                     rich_markup_mode=app.rich_markup_mode,
                 )
+                dress(self.commands[name], self.name, name)
         for group in app.registered_groups:
             if group.name not in self.commands:
                 self.commands[str(group.name)] = get_group_from_info(
@@ -213,6 +303,7 @@ class LazyCommands(Commands):
                     rich_markup_mode=app.rich_markup_mode,
                     suggest_commands=app.suggest_commands,
                 )
+                dress(self.commands[str(group.name)], self.name, str(group.name))
 
     def every_command(self) -> dict[str, Any]:
         """Every command, each module imported: for a typo's suggestions, and the tests."""
@@ -228,15 +319,8 @@ class LazyCommands(Commands):
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        from typer._click.utils import make_default_short_help
-
-        rows = {name: row for name, row in command_table().items() if not row.get("hidden")}
-        limit = formatter.width - 6 - max(len(name) for name in rows)
-        listed = []
-        for name, row in rows.items():
-            summary = row["summary"]
-            short = summary if row.get("short") else make_default_short_help(summary, limit)
-            listed.append((name, short))
+        rows = command_table().items()
+        listed = [(name, SUMMARIES[name]) for name, row in rows if not row.get("hidden")]
         with formatter.section("Commands"):
             formatter.write_dl(listed)
 

@@ -3,17 +3,20 @@
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from resetkit.cli.app import app
-from resetkit.cli.complete import customer_names, owners
+from resetkit.cli.complete import customer_names
 from resetkit.cli.output import (
     CustomerFilter,
     NotesDirOption,
+    OnlyOption,
+    OwnerFilter,
     PlaybookFilter,
     SinceFilter,
     StatusFilter,
@@ -22,11 +25,12 @@ from resetkit.cli.output import (
     filters_from,
     history_of,
     make_console,
+    owner_from,
     read_history,
     reads_history,
-    table,
     write_json,
 )
+from resetkit.cli.tables import Column, daily_table, shows_table, table
 from resetkit.words import counted
 
 
@@ -36,70 +40,99 @@ class DueFormat(StrEnum):
     md = "md"
 
 
-OwnerOption = Annotated[
-    str | None,
-    typer.Option("--owner", help="us, customer, both, or the owner's name.", autocompletion=owners),
-]
-
-
 @app.command()
 @reads_history
 def due(
     within: Annotated[
         str, typer.Option("--within", help="What falls due within this span, like 7d or 2w.")
     ] = "7d",
-    owner: OwnerOption = None,
+    owner: OwnerFilter = None,
+    only: OnlyOption = False,
     customer: CustomerFilter = None,
     output: Annotated[
-        DueFormat, typer.Option("--format", help="table, json or md (for a daily mail).")
-    ] = DueFormat.table,
+        DueFormat | None,
+        typer.Option(
+            "--format",
+            help="table (also when piped), json or md (for a daily mail); piped with none, "
+            "tab-separated.",
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Today's digest: overdue items, items due soon and follow-up meetings, by customer."""
     from resetkit.dates import today
-    from resetkit.history.due import digest_markdown, due_digest, owner_label
+    from resetkit.history.due import digest_markdown, due_digest
     from resetkit.history.read import parse_span
 
     span = parse_span(within, "--within")
     filters = filters_from(customer)
-    with history_of(notes_dir, filters) as history:
-        digest = due_digest(history.sessions(filters), span, owner=owner, today=today())
+    whose = owner_from(owner, only)
+    with history_of(notes_dir, filters, whose) as history:
+        digest = due_digest(history.sessions(filters), span, owner=whose, today=today())
     if output is DueFormat.json:
         write_json(digest.as_json())
         return
     if output is DueFormat.md:
         sys.stdout.write(digest_markdown(digest))
         return
-    rows = []
+    _due_table(digest, output)
+
+
+def _due_table(digest: Any, output: Any) -> None:
+    from resetkit.history.actions import MARKS, counts_line, marks, owner_cell, short_day, when_due
+
+    day = digest.today
+    end = short_day(day + digest.within, day)
+    title = f"Due on {day:%a} {short_day(day, day)} · overdue, and due by {end}"
+    if not digest.customers:
+        sys.stderr.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
+        return
+    rows, piped, groups, items = [], [], [], []
     for group in digest.customers:
+        customer = " ".join(group.customer.split())
         for found in group.overdue + group.soon:
             action = found.action
-            when = f"{found.overdue_days}d late" if found.overdue_days else "due"
-            who = owner_label(action)
-            day = found.due.isoformat() if found.due else ""
-            rows.append(
-                [
-                    str(action.get("id", "")),
-                    f"{day} {when}",
-                    group.customer,
-                    str(action.get("what", "")),
-                    who,
-                ]
-            )
+            what = " ".join(str(action.get("what", "")).split())
+            cells = [str(action.get("id", "")), marks(found), when_due(found, day)]
+            rows.append([*cells, what, owner_cell(action)])
+            late = f"{found.overdue_days}d late" if found.overdue_days else "due"
+            piped.append([cells[0], f"{found.due} {late}", customer, what, owner_cell(action)])
+            items.append(found)
         for meeting in group.meetings:
-            rows.append(
-                [
-                    meeting.stored.id,
-                    f"{meeting.day.isoformat()} meeting",
-                    group.customer,
-                    "follow-up meeting",
-                    "",
-                ]
-            )
-    if not rows:
-        sys.stderr.write(f"nothing overdue or due within {counted(span.days, 'day')}\n")
-        return
-    table(["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"], rows, droppable=("OWNER",))
+            when = short_day(meeting.day, day)
+            held = date.fromisoformat(meeting.stored.started_at[:10])
+            after = f"follow-up meeting (after the session of {short_day(held, day)})"
+            rows.append(["", "", when, after, ""])
+            piped.append([meeting.stored.id, f"{meeting.day} meeting", customer, after, ""])
+        groups.append((customer, len(group.overdue) + len(group.soon) + len(group.meetings)))
+    meetings = sum(len(group.meetings) for group in digest.customers)
+    counts = counts_line(items, day, digest.within)
+    if meetings:
+        counts += f" · {counted(meetings, 'follow-up meeting')}"
+    footer = [
+        "",
+        counts,
+        "next: resetkit actions done ID, resetkit actions move ID --due DATE --reason WHY",
+    ]
+    if any(row[1] for row in rows):
+        footer.append(MARKS)
+    columns = [
+        Column("ID", whole=True),
+        Column("", whole=True),
+        Column("WHEN", whole=True),
+        Column("ACTION", grows=True),
+        Column("OWNER", most=12),
+    ]
+    names = ["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"]
+    daily_table(
+        columns,
+        rows,
+        chosen=output,
+        title=title,
+        footer=footer,
+        piped=(names, piped),
+        groups=groups,
+    )
 
 
 @app.command()
@@ -113,7 +146,14 @@ def calendar(
         str,
         typer.Option("--alarm", help="How long before an item falls due to remind: 9h, 1d, 1w."),
     ] = "1d",
-    owner: OwnerOption = None,
+    owner: OwnerFilter = None,
+    only: OnlyOption = False,
+    without_theirs: Annotated[
+        bool,
+        typer.Option(
+            "--without-theirs", help="Leave out the items the customer owns alone (not both)."
+        ),
+    ] = False,
     customer: CustomerFilter = None,
     playbook: PlaybookFilter = None,
     status: StatusFilter = None,
@@ -128,10 +168,18 @@ def calendar(
 
     lead = parse_lead(alarm)
     filters = filters_from(customer, playbook, status, since, until)
-    with history_of(notes_dir, filters) as history:
+    whose = owner_from(owner, only)
+    with history_of(notes_dir, filters, whose) as history:
         sessions = history.sessions(filters)
-        reminders, meetings = calendar_entries(sessions, owner=owner, today=today())
+        reminders, meetings = calendar_entries(
+            sessions, owner=whose, today=today(), theirs=not without_theirs
+        )
     emit(calendar_ics(reminders, meetings, lead), output)
+    still = sum(1 for reminder in reminders if reminder.status == "open")
+    sys.stderr.write(
+        f"{counted(len(reminders), 'to-do')} ({still:,} open), "
+        f"{counted(len(meetings), 'follow-up meeting')}\n"
+    )
 
 
 @app.command()
@@ -140,8 +188,9 @@ def ledger(
     customer: CustomerFilter = None,
     since: SinceFilter = None,
     output: Annotated[
-        DueFormat, typer.Option("--format", help="table, json or md.")
-    ] = DueFormat.table,
+        DueFormat | None,
+        typer.Option("--format", help="table (also when piped), json or md."),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """The promises each side kept: on time, late, moved, dropped; per customer, by quarter."""
@@ -160,7 +209,7 @@ def ledger(
     rows, reasons = [], []
     for entry in found.customers:
         for owner, tally in entry.owners.items():
-            if not (tally.fallen_due or tally.open):
+            if not (tally.fallen_due or tally.open or tally.caused):
                 continue
             kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
             rows.append(
@@ -169,9 +218,12 @@ def ledger(
                     owner,
                     str(tally.on_time),
                     str(tally.late),
-                    f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
-                    if tally.moves
-                    else "0",
+                    (
+                        f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
+                        if tally.moves
+                        else "0"
+                    )
+                    + (f" +{tally.caused} others" if tally.caused else ""),
                     str(tally.dropped),
                     str(tally.overdue),
                     str(tally.open),
@@ -187,8 +239,13 @@ def ledger(
         if trend:
             rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
             reasons.append([])
+    if shows_table(output):
+        # Drawn, each customer is named once, on its first row: its other rows wrap no name.
+        for number in range(len(rows) - 1, 0, -1):
+            if rows[number][0] == rows[number - 1][0]:
+                rows[number][0] = ""
     columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
-    table([*columns, "KEPT"], rows, notes=("REASONS", reasons))
+    table([*columns, "KEPT"], rows, notes=("REASONS", reasons), chosen=output)
 
 
 class BriefFormat(StrEnum):

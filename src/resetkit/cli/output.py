@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from resetkit.cli.complete import customer_names, playbook_ids
+from resetkit.cli.complete import customer_names, owners, playbook_ids
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,6 +133,32 @@ CustomerFilter = Annotated[
 ]
 
 
+OwnerFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        metavar="OWNER",
+        help="us, customer, both, or any part of the owner's name; us and customer take "
+        "the items of both too.",
+        autocompletion=owners,
+    ),
+]
+
+
+OnlyOption = Annotated[
+    bool, typer.Option("--only", help="With --owner us or customer: leave out the items of both.")
+]
+
+
+def owner_from(owner: str | None, only: bool) -> Any:
+    """The owner filter the options ask for (history.actions.Owner), or None."""
+    from resetkit.history.actions import Owner
+
+    if only and not owner:
+        fail("--only goes with --owner: say whose items, like --owner us --only")
+    return Owner.of(owner, only=only)
+
+
 PlaybookFilter = Annotated[
     str | None,
     typer.Option("--playbook", help="Only this playbook id.", autocompletion=playbook_ids),
@@ -230,9 +256,11 @@ def notes_dir_path(option: Path | None, *, starting: bool = False) -> Path:
 
 
 @contextlib.contextmanager
-def history_of(notes_dir: Path | None, filters: Any) -> Iterator[Any]:
+def history_of(notes_dir: Path | None, filters: Any, owner: Any = None) -> Iterator[Any]:
     """The history of the notes dir, its index up to date; damaged records are named on
-    stderr (and skipped)."""
+    stderr (and skipped). An empty notes dir is named on stderr; a filter (or the `owner`,
+    history.actions.Owner) that matches nothing in it is refused (exit 3)."""
+    from resetkit.history.matched import empty_note, is_empty, refuse_unmatched
     from resetkit.history.read import open_history
 
     progress = _BuildProgress()
@@ -241,6 +269,10 @@ def history_of(notes_dir: Path | None, filters: Any) -> Iterator[Any]:
             progress.stop()
             for warning in history.problems:
                 sys.stderr.write(f"resetkit: {warning}\n")
+            if is_empty(history):
+                sys.stderr.write(f"resetkit: {empty_note(history)}\n")
+            else:
+                refuse_unmatched(history, filters, owner)
             yield history
     finally:
         progress.stop()
@@ -274,116 +306,6 @@ def one_line(cell: str) -> str:
     from resetkit.controls import visible_line
 
     return cell if cell.isprintable() else visible_line(" ".join(cell.split()))
-
-
-def table(
-    columns: list[str],
-    rows: list[list[str]],
-    droppable: tuple[str, ...] = (),
-    notes: tuple[str, list[list[str]]] | None = None,
-) -> None:
-    """Rows as a rich table in a terminal; as tab-separated lines when piped or long.
-
-    The first column is an id that other commands take, so it is always shown whole: in a
-    narrow terminal the other columns wrap, and the `droppable` ones (in that order) are left
-    out while the table would not fit. `notes` (a name, and lines for each row): in a terminal,
-    each row's lines under it, as wide as the terminal; piped, one last column joining them.
-    """
-    if notes is not None and (not sys.stdout.isatty() or len(rows) > 500):
-        name, under = notes
-        columns, rows = (
-            [*columns, name],
-            [[*r, "; ".join(n)] for r, n in zip(rows, under, strict=True)],
-        )
-    elif notes is not None and rows:
-        _table_with_notes(columns, rows, notes[1])
-        return
-    if not sys.stdout.isatty() or len(rows) > 500:
-        # rich lays a long table out slowly, and a pipe wants lines a script can split.
-        lines = ["\t".join(columns)] + ["\t".join(map(one_line, r)) for r in rows]
-        sys.stdout.write("\n".join(lines) + "\n")
-        return
-    from rich.markup import escape
-    from rich.padding import Padding
-    from rich.table import Table
-
-    console = make_console()
-    # The narrowest each column can be: the id whole, the others as wide as their longest word.
-    from resetkit.controls import visible
-
-    # Laid out as shown: a control character takes the four columns of its escape.
-    rows = [[visible(cell) for cell in row] for row in rows]
-    narrowest = [max(len(cell) for cell in [columns[0]] + [row[0] for row in rows])]
-    for number, column in enumerate(columns[1:], start=1):
-        words = [word for row in rows for word in row[number].split()]
-        narrowest.append(max([len(column)] + [len(word) for word in words]))
-    shown = list(range(len(columns)))
-    for name in droppable:
-        if sum(narrowest[n] for n in shown) + 2 * (len(shown) - 1) <= console.width:
-            break
-        shown.remove(columns.index(name))
-    if narrowest[0] + 2 + max([0, *(narrowest[n] for n in shown[1:])]) > console.width:
-        # An id too long for a table row (a long customer name in a narrow terminal): each
-        # row is its id on a line of its own, written whole (the terminal wraps it, and a copy
-        # of it is still one id), then the rest on the line below.
-        for row in rows:
-            sys.stdout.write(one_line(row[0]) + "\n")
-            details = " · ".join(one_line(row[n]) for n in range(1, len(columns)) if row[n])
-            console.print(Padding(escape(details), (0, 0, 0, 2)), highlight=False)
-        return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column(columns[0], no_wrap=True, min_width=narrowest[0])
-    for number in shown[1:]:
-        table.add_column(columns[number])
-    for row in rows:
-        table.add_row(*(escape(row[number]) for number in shown))
-    console.print(table)
-
-
-def _table_with_notes(columns: list[str], rows: list[list[str]], notes: list[list[str]]) -> None:
-    """A table whose rows each have lines under them, from the second column to the edge (its
-    first column wraps as the others do: it is a name, not an id another command takes).
-
-    rich spans no cell over several columns, so each row is a table of its own, every one with
-    the same fixed column widths: they line up as one table.
-    """
-    from rich.markup import escape
-    from rich.padding import Padding
-    from rich.table import Table
-
-    from resetkit.controls import visible
-
-    console = make_console()
-    rows = [[visible(cell) for cell in row] for row in rows]
-    cells = [[column, *(row[n] for row in rows)] for n, column in enumerate(columns)]
-    widest = [max(len(cell) for cell in column) for column in cells]
-    narrowest = [max(len(word) for cell in column for word in cell.split()) for column in cells]
-    if sum(narrowest) + 2 * (len(columns) - 1) > console.width:
-        # Too narrow even for the longest words: the first cell alone, the rest under it, each
-        # value after its column's name.
-        for row, lines in zip(rows, notes, strict=True):
-            sys.stdout.write(one_line(row[0]) + "\n")
-            named = zip(columns[1:], row[1:], strict=True)
-            details = " · ".join(f"{name.lower()} {one_line(cell)}" for name, cell in named if cell)
-            for text in (details, *lines):
-                console.print(Padding(escape(visible(text)), (0, 0, 0, 2)), highlight=False)
-        return
-    widths = list(widest)
-    # Narrow the widest column that can still wrap until the table fits the terminal.
-    while sum(widths) + 2 * (len(widths) - 1) > console.width:
-        room = [n for n in range(len(widths)) if widths[n] > narrowest[n]]
-        if not room:
-            break
-        widths[max(room, key=lambda n: widths[n])] -= 1
-    for number, (row, lines) in enumerate(zip(rows, notes, strict=True)):
-        grid = Table(box=None, pad_edge=False, header_style="bold", show_header=number == 0)
-        for index, column in enumerate(columns):
-            grid.add_column(column, width=widths[index])
-        grid.add_row(*(escape(cell) for cell in row))
-        console.print(grid, highlight=False)
-        for line in lines:
-            indented = Padding(escape(visible(line)), (0, 0, 0, widths[0] + 2))
-            console.print(indented, highlight=False)
 
 
 class SessionsFormat(StrEnum):

@@ -238,7 +238,9 @@ def _print_finished(finished: "Finished", console: "Console", plain: bool = Fals
     from resetkit.run.screen import draw_notes
 
     draw_notes(console, finished.written[0].read_text("utf-8").split("---\n", 2)[-1], plain)
+    # soft_wrap: a long path is left for the terminal to wrap, never broken by a newline, so
+    # that it can be copied whole (and a screen reader says it as one).
     for path in finished.written:
-        console.print(f"wrote {path}", markup=False, highlight=False)
+        console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
     if finished.shares:
-        console.print(hint, markup=False, highlight=False)
+        console.print(hint, markup=False, highlight=False, soft_wrap=True)

@@ -26,9 +26,9 @@ from resetkit.cli.output import (
     make_console,
     notes_dir_path,
     reads_history,
-    table,
     write_json,
 )
+from resetkit.cli.tables import shows_table, table
 
 
 @app.command()
@@ -40,8 +40,11 @@ def sessions(
     since: SinceFilter = None,
     until: UntilFilter = None,
     output: Annotated[
-        SessionsFormat, typer.Option("--format", help="table or json.")
-    ] = SessionsFormat.table,
+        SessionsFormat | None,
+        typer.Option(
+            "--format", help="table (also when piped) or json; piped with none, tab-separated."
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """List sessions: id, date, customer, playbook, status, outcome, minutes."""
@@ -53,6 +56,10 @@ def sessions(
             emit(export_json(history, filters), None)
             return
         rows = [session_row(item) for item in history.sessions(filters, with_raw=False)]
+    if not rows and filters != filters_from(None):
+        # Each filter matched something (history_of checks), but not all of them together.
+        sys.stderr.write("resetkit: no session matches these filters together\n")
+    drawn = shows_table(output)
     table(
         ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
         [
@@ -61,7 +68,7 @@ def sessions(
                 r["date"],
                 r["customer"],
                 r["playbook"],
-                r["status"],
+                r["status"].replace("_", " ") if drawn else r["status"],
                 r["outcome"],
                 f"{r['actual_minutes']:g}/{r['planned_minutes']}",
             ]
@@ -69,6 +76,7 @@ def sessions(
         ],
         # The id holds the date, playbook and customer: those go first in a narrow terminal.
         droppable=("DATE", "PLAYBOOK", "MINUTES", "OUTCOME", "CUSTOMER", "STATUS"),
+        chosen=output,
     )
 
 
@@ -252,6 +260,7 @@ def share(
 
 class ReportFormat(StrEnum):
     chart = "chart"
+    md = "md"
     json = "json"
     csv = "csv"
 
@@ -264,14 +273,14 @@ def report(
     since: SinceFilter = None,
     until: UntilFilter = None,
     output: Annotated[
-        ReportFormat, typer.Option("--format", help="chart (in the terminal), json or csv.")
+        ReportFormat, typer.Option("--format", help="chart (in the terminal), md, json or csv.")
     ] = ReportFormat.chart,
     raw_csv: RawCsvOption = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Time spent and outcomes per customer and per playbook, over complete sessions."""
+    from resetkit.history.report import common_outcomes, report_csv, report_markdown, spent
     from resetkit.history.report import report as tally
-    from resetkit.history.report import report_csv
 
     filters = filters_from(customer, playbook, None, since, until)
     with history_of(notes_dir, filters) as history:
@@ -283,6 +292,9 @@ def report(
         fail("--raw-csv goes with --format csv")
     if output is ReportFormat.csv:
         emit(report_csv(tallies, raw=raw_csv), None)
+        return
+    if output is ReportFormat.md:
+        sys.stdout.write(report_markdown(tallies))
         return
     from rich.markup import escape
     from rich.table import Table
@@ -299,20 +311,18 @@ def report(
         )
         table.add_column("NAME", overflow="fold")
         table.add_column("MEETINGS", justify="right")
-        table.add_column("HOURS", justify="right")
+        table.add_column("TIME", justify="right")
         table.add_column("", no_wrap=True)
         table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
         longest = max((t.minutes for t in rows), default=0) or 1
         for t in rows[:25]:
-            bar = "█" * max(1, round(20 * t.minutes / longest)) if t.minutes else ""
-            common = sorted((t.outcomes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-            outcomes = ", ".join(f"{k} {v}" for k, v in common[:3])
-            if len(common) > 3:
-                outcomes += ", …"
+            # The bar and the time shown beside it are of the same minutes, rounded alike.
+            bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
+            outcomes = common_outcomes(t)
             table.add_row(
                 escape(visible(t.name)),
                 str(t.meetings),
-                f"{t.minutes / 60:.1f}",
+                spent(t.minutes),
                 f"[cyan]{bar}[/]",
                 escape(outcomes),
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,7 +14,9 @@ from resetkit.errors import StorageError, UsageError
 if TYPE_CHECKING:
     from resetkit.record.session import ActionEvent, ActionItem, Session
 from resetkit.history.cells import action_row
-from resetkit.history.read import Filters, History, Stored, all_actions, open_history
+from resetkit.history.read import Filters, History, Stored, open_history, with_actions
+
+SIDES = ("us", "customer", "both")
 
 
 @dataclass(slots=True)
@@ -27,10 +29,77 @@ class OpenAction:
     overdue_days: int  # days past its due date; 0 when not overdue or undated
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Whose items a filter keeps: a side (us, customer, both), which takes the items of
+    "both" too unless `only`; any other word, any part of the owner's name in any case (as
+    `--customer` matches customers)."""
+
+    wanted: str  # casefolded, spaces squeezed
+    only: bool = False
+
+    @classmethod
+    def of(cls, text: str | None, *, only: bool = False) -> Owner | None:
+        """The filter `--owner text` asks for; None (every item) when no owner was given."""
+        wanted = " ".join((text or "").split()).casefold()
+        return cls(wanted, only) if wanted else None
+
+    @property
+    def side(self) -> bool:
+        """Whether the filter names a side rather than a person."""
+        return self.wanted in SIDES
+
+    def sides(self) -> tuple[str, ...]:
+        """The sides whose items a side filter keeps."""
+        shared = self.wanted != "both" and not self.only
+        return (self.wanted, "both") if shared else (self.wanted,)
+
+    def sql(self) -> tuple[str, list[str]]:
+        """The filter as an SQL condition on the index's `actions a`, and its arguments."""
+        if self.side:
+            sides = self.sides()
+            return f"a.owner IN ({', '.join('?' * len(sides))})", list(sides)
+        return "instr(a.owner_key, ?) > 0", [self.wanted]
+
+    def owns(self, action: dict[str, Any]) -> bool:
+        """Whether the filter keeps this action item."""
+        if self.side:
+            return str(action.get("owner", "us")) in self.sides()
+        return self.wanted in " ".join(str(action.get("owner_name", "")).split()).casefold()
+
+
+def walk_items(
+    stored: Iterable[Stored],
+    today: date,
+    *,
+    owner: Owner | None = None,
+    only_open: bool = True,
+) -> Iterator[tuple[Stored, list[OpenAction]]]:
+    """The one walk the between-meeting commands share: each session (discarded ones left
+    out) with its action items (the open ones, or all), those `owner` keeps, each with its
+    due date and the days it is late as of `today`. A history goes through in batches."""
+    kept = (item for item in stored if item.status != "discarded")
+    for session, actions in with_actions(kept, only_open=only_open):
+        yield (
+            session,
+            [
+                as_open(session, action, today)
+                for action in actions
+                if owner is None or owner.owns(action)
+            ],
+        )
+
+
+def urgency(found: OpenAction) -> tuple[bool, date, str]:
+    """The order of open items: by due date (the latest first among none), undated last,
+    then by customer."""
+    return (found.due is None, found.due or date.max, found.stored.customer)
+
+
 def open_actions(
     stored: list[Stored],
     *,
-    owner: str | None = None,
+    owner: Owner | None = None,
     overdue: bool = False,
     due_within: timedelta | None = None,
     today: date | None = None,
@@ -40,29 +109,18 @@ def open_actions(
     late as of `today` (the clock's day when None). With `flagged`, the items changed in two
     clones at once instead, open or closed."""
     today = today or dates.today()
-    wanted_owner = owner.casefold() if owner else None
     found = []
-    for item, actions in zip(stored, all_actions(stored, only_open=not flagged), strict=True):
-        for action in actions:
-            if not owned_by(action, wanted_owner) or (flagged and not action.get("flag")):
+    for _, items in walk_items(stored, today, owner=owner, only_open=not flagged):
+        for one in items:
+            if flagged and not one.action.get("flag"):
                 continue
-            one = as_open(item, action, today)
             due = one.due
             if overdue and not (due and due < today):
                 continue
             if due_within is not None and not (due and due <= today + due_within):
                 continue
             found.append(one)
-    return sorted(found, key=lambda o: (o.due is None, o.due or today, o.stored.customer))
-
-
-def owned_by(action: dict[str, Any], wanted: str | None) -> bool:
-    """Whether an action item is owned by `wanted` (casefolded: us, customer, both, or the
-    owner's name); any item when None."""
-    return not wanted or wanted in (
-        action.get("owner"),
-        str(action.get("owner_name", "")).casefold(),
-    )
+    return sorted(found, key=urgency)
 
 
 def as_open(stored: Stored, action: dict[str, Any], today: date) -> OpenAction:
@@ -77,7 +135,7 @@ def list_open_actions(
     history: History,
     filters: Filters,
     *,
-    owner: str | None = None,
+    owner: Owner | None = None,
     overdue: bool = False,
     due_within: timedelta | None = None,
     today: date | None = None,
@@ -278,3 +336,60 @@ def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, 
     if item.history:
         lines.insert(-len(item.history), ("changes", ""))
     return lines
+
+
+def short_day(day: date, today: date) -> str:
+    """A date as a table shows it: 'Nov 23', with the year when it is not this year's."""
+    text = f"{day:%b} {day.day}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def when_due(found: OpenAction, today: date) -> str:
+    """An item's due date for a table: 'Nov 23 · 10d late', 'Nov 24 · today', 'Dec 1'."""
+    if found.due is None:
+        return "no date"
+    day = short_day(found.due, today)
+    if found.overdue_days:
+        return f"{day} · {found.overdue_days}d late"
+    return f"{day} · today" if found.due == today and is_open(found) else day
+
+
+def is_open(found: OpenAction) -> bool:
+    """Whether the item is still open."""
+    return str(found.action.get("status", "open")) == "open"
+
+
+def marks(found: OpenAction) -> str:
+    """An item's mark, one column: ⚑ changed in two clones at once, ! a key milestone."""
+    if found.action.get("flag"):
+        return "⚑"
+    return "!" if found.action.get("critical_path") else ""
+
+
+MARKS = "⚑ changed in two clones at once ('resetkit actions show ID' says how) · ! a key milestone"
+
+
+def counts_line(found: list[OpenAction], today: date, within: timedelta | None = None) -> str:
+    """The line that ends a table of items: '19 open · 3 overdue · 6 due this week' (or, with
+    another span than a week, 'due by Dec 8')."""
+    within = within if within is not None else timedelta(days=7)
+    still = [one for one in found if is_open(one)]
+    late = sum(1 for one in still if one.overdue_days)
+    soon = sum(1 for one in still if one.due and today <= one.due <= today + within)
+    by = "this week" if within.days == 7 else f"by {short_day(today + within, today)}"
+    parts = [f"{len(still):,} open", f"{late:,} overdue", f"{soon:,} due {by}"]
+    closed = len(found) - len(still)
+    if closed:
+        parts.append(f"{closed:,} closed")
+    return " · ".join(parts)
+
+
+def owner_cell(action: dict[str, Any]) -> str:
+    """Who owns an item, in a table's few columns: the person's name, else the side."""
+    name = " ".join(str(action.get("owner_name", "")).split())
+    return name or str(action.get("owner", "us"))
+
+
+def status_words(status: str) -> str:
+    """A status as a person says it: 'in_progress' -> 'in progress'."""
+    return status.replace("_", " ")

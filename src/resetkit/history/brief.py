@@ -87,7 +87,8 @@ class Brief:
     open_items: list[OpenItem]
     promises: str  # the promise ledger's line
     cost: Cost | None
-    advice: Advice | None
+    advice: Advice | None  # None too when the playbook advised has been run since
+    acted_on: Advice | None = None  # the advice left out, having been acted on
 
     def as_json(self) -> dict[str, Any]:
         """The brief as a JSON object."""
@@ -117,6 +118,30 @@ def choose_customer(stored: list[Stored], wanted: str) -> str:
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     raise UsageError(
         f"{wanted!r} names several customers ({shown}{more})", hint="give more of the name"
+    )
+
+
+def _outcome_label(stored: Stored) -> str:
+    """The label of a session's outcome in its playbook ("Plan agreed"); else its id."""
+    from resetkit.errors import ResetkitError
+    from resetkit.record.which_playbook import playbook_recorded
+
+    try:
+        playbook = playbook_recorded(recorded_of(stored), stored.folder).playbook
+    except (ResetkitError, OSError):
+        return str(stored.outcome)
+    labels = {outcome.id: str(outcome.label) for outcome in playbook.outcomes}
+    return labels.get(str(stored.outcome), str(stored.outcome))
+
+
+def _acted_on(advice: Advice, theirs: list[Stored]) -> bool:
+    """Whether the playbook advised was run after the advice (any session of it, held or
+    under way): advice already acted on is not repeated."""
+    return advice.playbook is not None and any(
+        item.playbook_id == advice.playbook
+        and item.started_at[:10] >= advice.day.isoformat()
+        and item.id != advice.session_id
+        for item in theirs
     )
 
 
@@ -152,7 +177,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
             day=date.fromisoformat(item.started_at[:10]),
             playbook=str(item.record.get("playbook_title") or item.playbook_id),
             status=item.status,
-            outcome=item.outcome or "",
+            outcome=_outcome_label(item) if item.outcome else "",
             minutes=round(item.meeting_seconds / 60),
         )
         for item in newest[:LAST_SESSIONS]
@@ -204,6 +229,9 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
                 _one_line(recommended.get("because", "")),
             )
             break
+    acted_on = None
+    if advice is not None and _acted_on(advice, theirs):
+        advice, acted_on = None, advice
     ledger = promise_ledger(theirs, today)
     return Brief(
         customer=customer,
@@ -215,6 +243,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
         promises=ledger_line(ledger.owners),
         cost=cost,
         advice=advice,
+        acted_on=acted_on,
     )
 
 
@@ -245,6 +274,18 @@ def advice_line(advice: Advice) -> str:
     what = f"run {advice.playbook}" if advice.playbook else "no playbook needed"
     because = f": {advice.because}" if advice.because else ""
     return f"{what}{because} (session {advice.session_id} of {written_date(advice.day)})"
+
+
+def advice_text(brief: Brief) -> str:
+    """What the brief recommends: the latest advice, or why there is none to act on."""
+    if brief.advice:
+        return advice_line(brief.advice)
+    if brief.acted_on:
+        return (
+            f"nothing new: {brief.acted_on.playbook} was run after the advice of "
+            f"{written_date(brief.acted_on.day)}"
+        )
+    return "no recommendation yet"
 
 
 def item_line(item: OpenItem) -> str:
@@ -281,5 +322,5 @@ def brief_markdown(brief: Brief) -> str:
     out += ["## Time against what they pay", ""]
     out += [escape(cost_line(brief.cost)) if brief.cost else "No risk check yet.", ""]
     out += ["## Recommended", ""]
-    out += [escape(advice_line(brief.advice)) if brief.advice else "No recommendation yet.", ""]
+    out += [escape(advice_text(brief)), ""]
     return "\n".join(out)

@@ -10,8 +10,8 @@ from typing import Any
 
 from resetkit import dates
 from resetkit.errors import UsageError
-from resetkit.history.actions import OpenAction, action_json, as_open, owned_by
-from resetkit.history.read import Stored, recorded_of, with_actions
+from resetkit.history.actions import OpenAction, Owner, action_json, urgency, walk_items
+from resetkit.history.read import Stored, recorded_of
 from resetkit.record.calendar import FollowUp, Reminder
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
@@ -125,7 +125,7 @@ def due_digest(
     stored: Iterable[Stored],
     within: timedelta,
     *,
-    owner: str | None = None,
+    owner: Owner | None = None,
     today: date | None = None,
 ) -> Digest:
     """Overdue open items, items due within `within`, follow-ups in that span; by customer.
@@ -134,21 +134,15 @@ def due_digest(
     sessions goes through in batches)."""
     today = today or dates.today()
     last = today + within
-    wanted = owner.casefold() if owner else None
     items: list[OpenAction] = []
     meetings: list[Meeting] = []
     known: dict[str, str | None] = {}
-    for session, actions in with_actions(stored, only_open=True):
-        for action in actions:
-            if owned_by(action, wanted):
-                found = as_open(session, action, today)
-                if found.due and found.due <= last:
-                    items.append(found)
+    for session, found_items in walk_items(stored, today, owner=owner):
+        items += [found for found in found_items if found.due and found.due <= last]
         meeting = follow_up_meeting(session, known)
         if meeting is not None and today <= meeting.day <= last and not meeting.followed:
             meetings.append(meeting)
-    # In the order `open_actions` gives (due date, then customer; the sessions' order after).
-    items.sort(key=lambda found: (found.due or today, found.stored.customer))
+    items.sort(key=urgency)  # as `open_actions` orders them
     meetings.sort(key=lambda meeting: (meeting.day, meeting.stored.customer))
     groups: dict[str, CustomerDue] = {}
 
@@ -161,8 +155,16 @@ def due_digest(
         (customer.overdue if found.due < today else customer.soon).append(found)
     for meeting in meetings:
         group(meeting.stored.customer).meetings.append(meeting)
-    ordered = sorted(groups.values(), key=lambda g: (not g.overdue, g.customer.casefold()))
+    ordered = sorted(groups.values(), key=_most_urgent)
     return Digest(today, within, ordered)
+
+
+def _most_urgent(group: CustomerDue) -> tuple[date, str]:
+    """The order of customers in the digest: the one with the item most overdue (or the first
+    to fall due, or the first meeting) first, so that it is on the first screen."""
+    days = [found.due for found in group.overdue + group.soon if found.due]
+    days += [meeting.day for meeting in group.meetings]
+    return (min(days, default=date.max), group.customer.casefold())
 
 
 def _one_line(text: str) -> str:
@@ -237,33 +239,48 @@ def _slips(action: dict[str, Any]) -> list[str]:
 
 CLOSED_KEPT = timedelta(days=60)
 
+# Who a to-do is for, in its title, when the item names no person.
+_SIDE_WORDS = {"us": "We", "customer": "They", "both": "Both sides"}
+
+
+def todo_title(customer: str, action: dict[str, Any]) -> str:
+    """A to-do's title, saying whose it is: 'Acme Corp: Dana to sign the amendment' (the
+    customer's tasks must not alarm as if they were the CSM's)."""
+    what = _one_line(action.get("what", ""))
+    if what[:1].isupper() and what[1:2].islower():
+        what = what[0].lower() + what[1:]  # 'Sign the amendment' -> 'to sign the amendment'
+    name = _one_line(action.get("owner_name", ""))
+    who = name or _SIDE_WORDS.get(str(action.get("owner", "us")), "We")
+    return f"{_one_line(customer)}: {who} to {what}"
+
 
 def calendar_entries(
-    stored: Iterable[Stored], *, owner: str | None = None, today: date | None = None
+    stored: Iterable[Stored],
+    *,
+    owner: Owner | None = None,
+    today: date | None = None,
+    theirs: bool = True,
 ) -> tuple[list[Reminder], list[FollowUp]]:
     """Every open dated action item, those closed (done or dropped) in the last 60 days or
     due in them, and every follow-up meeting from 60 days ago on, for the calendar; discarded
-    sessions left out.
+    sessions left out, and the items the customer owns alone unless `theirs`.
     One pass over the sessions, keeping only what the calendar shows."""
-    wanted = owner.casefold() if owner else None
-    kept = (item for item in stored if item.status != "discarded")
     found_meetings: list[Meeting] = []
     known: dict[str, str | None] = {}
     # A closed item is written while a calendar may still show it open (so the next import
     # completes it there); after that it would only make the file long and slow to import.
-    closed_since = (today or dates.today()) - CLOSED_KEPT
+    today = today or dates.today()
+    closed_since = today - CLOSED_KEPT
     reminders = []
-    for session, actions in with_actions(kept):
+    for session, items in walk_items(stored, today, owner=owner, only_open=False):
         meeting = follow_up_meeting(session, known)
         # A meeting long past is left out as a closed item is: every follow-up of years of
         # sessions would make the file grow with the history (and slow to import).
         if meeting is not None and meeting.day >= closed_since:
             found_meetings.append(meeting)
-        for action in actions:
-            if not action.get("due"):
-                continue
-            name = _one_line(action.get("owner_name", ""))
-            if wanted and wanted not in (action.get("owner"), name.casefold()):
+        for found in items:
+            action = found.action
+            if not action.get("due") or (not theirs and action.get("owner") == "customer"):
                 continue
             events = [e for e in action.get("history", []) if isinstance(e, dict)]
             changed_at = datetime.fromisoformat(events[-1]["at"]) if events else None
@@ -274,8 +291,7 @@ def calendar_entries(
             ):
                 continue
             slips = _slips(action)
-            what = _one_line(action.get("what", ""))
-            summary = f"{what} ({_one_line(session.customer)})"
+            summary = todo_title(session.customer, action)
             if slips:
                 summary += f", moved {counted(len(slips), 'time')}"
             description = [

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -79,6 +79,9 @@ _SURROGATE = re.compile(rb"\\u[dD][89abAB]")  # a JSON escape of half a UTF-16 p
 
 # (done, total) records read, for a progress bar; called from the main process only.
 Progress = Callable[[int, int], None]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @contextlib.contextmanager
@@ -371,8 +374,19 @@ def _listings(
     rest = names[PROBE_FOLDERS:]
     if time.perf_counter() - started <= cached:
         return found + [one(name) for name in rest]
-    with ThreadPoolExecutor(max_workers=READERS) as listers:
-        return found + list(listers.map(one, rest))
+    return found + in_threads(one, rest)
+
+
+def in_threads(work: Callable[[T], R], items: list[T]) -> list[R]:
+    """`work` done on each item by READERS threads, in order; one after another when no thread
+    can be started (a memory cap on the address space, a thread limit): slower, never a crash."""
+    try:
+        with ThreadPoolExecutor(max_workers=READERS) as pool:
+            return list(pool.map(work, items))
+    except RuntimeError as error:
+        if "new thread" not in str(error):  # "can't start new thread", as CPython says it
+            raise
+        return [work(item) for item in items]
 
 
 def shown_path(notes_dir: Path, relative: str) -> str:
@@ -640,16 +654,15 @@ def _taken(
         yield from [take(notes_dir, relative, found, recent) for relative, _, found in rest]
         return
     share = -(-len(rest) // READERS)  # each thread a slice: a future per file costs more
-    with ThreadPoolExecutor(max_workers=READERS) as readers:
-        slices = readers.map(
-            lambda start: [
-                take(notes_dir, relative, found, recent)
-                for relative, _, found in rest[start : start + share]
-            ],
-            range(0, len(rest), share),
-        )
-        for part in slices:
-            yield from part
+    slices = in_threads(
+        lambda start: [
+            take(notes_dir, relative, found, recent)
+            for relative, _, found in rest[start : start + share]
+        ],
+        list(range(0, len(rest), share)),
+    )
+    for part in slices:
+        yield from part
 
 
 def _shares(total: int, workers: int) -> Iterator[tuple[int, int]]:

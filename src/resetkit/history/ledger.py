@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from resetkit import dates
-from resetkit.history.read import Stored, with_actions
+from resetkit.history.actions import walk_items
+from resetkit.history.read import Stored
 from resetkit.record.render import escape
 from resetkit.words import counted
 
@@ -27,6 +28,9 @@ class Tally:
     moved: int = 0  # items moved at least once
     moves: int = 0  # moves in all
     moved_days: int = 0  # days the moves added up to
+    # Items of others that slipped with this side's moves (`actions move --with-later`): the
+    # slip is this side's, not theirs (README, "resetkit ledger").
+    caused: int = 0
     reasons: list[str] = field(default_factory=list)  # every slip's reason, in order
     # The same slips told for a reader: which item, by how much, why.
     slips: list[str] = field(default_factory=list)
@@ -43,7 +47,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         """Count another tally in this one."""
-        for name in ("on_time", "late", "dropped", "open", "overdue", "moved", "moves"):
+        for name in ("on_time", "late", "dropped", "open", "overdue", "moved", "moves", "caused"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.moved_days += other.moved_days
         self.reasons += other.reasons
@@ -58,6 +62,7 @@ class Tally:
             "open": self.open,
             "overdue": self.overdue,
             "moved": {"items": self.moved, "times": self.moves, "days": self.moved_days},
+            "moved_others": self.caused,
             "reasons": list(self.reasons),
             "kept_percent": self.kept_percent,
         }
@@ -71,10 +76,13 @@ def _date(text: Any) -> date | None:
 
 
 def promise(action: dict[str, Any], today: date) -> Tally:
-    """One action item counted: what became of it, and its slips."""
+    """One action item counted: what became of it, and its own slips. A slip caused by another
+    item's move (`caused_by`) is not this item's: it moves the date promised instead, and is
+    counted to the item that caused it (see `knock_ons`)."""
     tally = Tally()
     history = [change for change in action.get("history", []) if isinstance(change, dict)]
-    slips = [change for change in history if change.get("kind") == "moved"]
+    moves = [change for change in history if change.get("kind") == "moved"]
+    slips = [change for change in moves if not change.get("caused_by")]
     due = _date(action.get("due"))
     first_due = _date(slips[0].get("from_due")) if slips else due
     status = action.get("status", "open")
@@ -96,18 +104,49 @@ def promise(action: dict[str, Any], today: date) -> Tally:
         tally.moves = len(slips)
         # The net slip, from the first promised date to the one it has now: two CSMs who
         # moved the same item at once (both from its old date) slipped it once, not twice.
+        # Shifts caused by others after its own first slip are not its own.
         if first_due is not None and due is not None:
-            tally.moved_days = (due - first_due).days
-        what = " ".join(str(action.get("what", "")).split())
-        what = what if len(what) <= 40 else what[:39] + "…"
+            tally.moved_days = (due - first_due).days - _days(
+                moves[moves.index(slips[0]) :], caused=True
+            )
+        what = _short(action)
         for slip in slips:
-            before, after = _date(slip.get("from_due")), _date(slip.get("to_due"))
-            by = f" {(after - before).days:+d}d" if before and after else ""
             reason = " ".join(str(slip.get("note") or "").split())
             if reason:
                 tally.reasons.append(reason)
-            tally.slips.append(f"{what}, moved{by}: {reason or 'no reason given'}")
+            tally.slips.append(f"{what}, moved{_by(slip)}: {reason or 'no reason given'}")
     return tally
+
+
+def _short(action: dict[str, Any]) -> str:
+    what = " ".join(str(action.get("what", "")).split())
+    return what if len(what) <= 40 else what[:39] + "…"
+
+
+def _by(slip: dict[str, Any]) -> str:
+    before, after = _date(slip.get("from_due")), _date(slip.get("to_due"))
+    return f" {(after - before).days:+d}d" if before and after else ""
+
+
+def _days(moves: list[dict[str, Any]], *, caused: bool) -> int:
+    """The days the moves caused by other items (or, `caused` False, its own) added up to."""
+    total = 0
+    for move in moves:
+        before, after = _date(move.get("from_due")), _date(move.get("to_due"))
+        if before and after and bool(move.get("caused_by")) == caused:
+            total += (after - before).days
+    return total
+
+
+def knock_ons(action: dict[str, Any]) -> list[tuple[str, str]]:
+    """The slips of an item caused by others' moves: (the causing item's id, the slip told)."""
+    found = []
+    for change in action.get("history", []):
+        if isinstance(change, dict) and change.get("kind") == "moved" and change.get("caused_by"):
+            reason = " ".join(str(change.get("note") or "").split())
+            told = f"{_short(action)}, moved{_by(change)} with it: {reason or 'no reason given'}"
+            found.append((str(change["caused_by"]), told))
+    return found
 
 
 def quarter(day: date) -> str:
@@ -151,16 +190,20 @@ def promise_ledger(stored: Iterable[Stored], today: date | None = None) -> Ledge
     """The promises of every session (discarded ones left out), per owner and per customer;
     the quarter of a promise is that of the date first promised, else of its session."""
     today = today or dates.today()
-    kept = (item for item in stored if item.status != "discarded")
     totals = {owner: Tally() for owner in OWNERS}
     customers: dict[str, CustomerLedger] = {}
-    for session, actions in with_actions(kept):
+    for session, items in walk_items(stored, today, only_open=False):
         ledger = customers.setdefault(session.customer, CustomerLedger(session.customer))
-        for action in actions:
+        owners = {str(found.action.get("id")): _owner(found.action) for found in items}
+        for action in (found.action for found in items):
             tally = promise(action, today)
-            owner = str(action.get("owner")) if action.get("owner") in OWNERS else "us"
+            owner = _owner(action)
             ledger.owners[owner].add(tally)
             totals[owner].add(tally)
+            for cause, told in knock_ons(action):
+                causing = Tally(caused=1, slips=[told])
+                ledger.owners[owners.get(cause, owner)].add(causing)
+                totals[owners.get(cause, owner)].add(causing)
             slips = [c for c in action.get("history", []) if isinstance(c, dict)]
             moved = [c for c in slips if c.get("kind") == "moved"]
             first_due = _date(moved[0].get("from_due")) if moved else _date(action.get("due"))
@@ -170,9 +213,15 @@ def promise_ledger(stored: Iterable[Stored], today: date | None = None) -> Ledge
     return Ledger(totals, ordered)
 
 
+def _owner(action: dict[str, Any]) -> str:
+    return str(action.get("owner")) if action.get("owner") in OWNERS else "us"
+
+
 def owner_line(owner: str, tally: Tally) -> str:
     """One side's promises in a line: 'us: 4 of 6 kept on time, 1 late, ...'."""
-    parts = [f"{tally.on_time} of {tally.fallen_due} kept on time"]
+    # Nothing fell due yet: a share of none is no figure ("0 of 0 kept on time" misleads).
+    kept = f"{tally.on_time} of {tally.fallen_due}" if tally.fallen_due else "—"
+    parts = [f"{kept} kept on time"]
     if tally.late:
         parts.append(f"{tally.late} done late")
     if tally.dropped:
@@ -184,6 +233,8 @@ def owner_line(owner: str, tally: Tally) -> str:
             f"{tally.moved} moved ({counted(tally.moves, 'time')}, "
             f"{counted(tally.moved_days, 'day', sign=True)} in all)"
         )
+    if tally.caused:
+        parts.append(f"moved {counted(tally.caused, 'other item')} with its slips")
     if tally.open:
         parts.append(f"{tally.open} still open")
     return f"{owner}: " + ", ".join(parts)
@@ -194,7 +245,7 @@ def ledger_line(owners: dict[str, Tally]) -> str:
     lines = [
         owner_line(owner, tally)
         for owner, tally in owners.items()
-        if tally.fallen_due or tally.open
+        if tally.fallen_due or tally.open or tally.caused
     ]
     return "; ".join(lines) if lines else "no promises recorded"
 
@@ -205,7 +256,7 @@ def ledger_markdown(ledger: Ledger) -> str:
     for customer in ledger.customers:
         out += [f"## {escape(' '.join(customer.customer.split()))}", ""]
         for owner, tally in customer.owners.items():
-            if not (tally.fallen_due or tally.open):
+            if not (tally.fallen_due or tally.open or tally.caused):
                 continue
             out.append(f"- {escape(owner_line(owner, tally))}")
             out += [f"  - {escape(slip)}" for slip in tally.slips]

@@ -39,6 +39,7 @@ from resetkit.history.index import FIELDS, Index, item_sum, row_sum, rows, text_
 from resetkit.storage import RECORD_FILE
 
 if TYPE_CHECKING:
+    from resetkit.history.actions import Owner
     from resetkit.record.session import Session
     from resetkit.record.which_playbook import Recorded
 
@@ -331,7 +332,7 @@ class History:
         self,
         filters: Filters,
         *,
-        owner: str | None,
+        owner: Owner | None,
         overdue: bool,
         due_within: timedelta | None,
         today: date,
@@ -344,9 +345,11 @@ class History:
         where, arguments = filters.where()
         # An item is kept as compact JSON (orjson): a flag set reads "flag":" and a character.
         clauses = ['a.item LIKE \'%"flag":"_%\'' if flagged else "a.status = 'open'"]
+        clauses.append("r.status != 'discarded'")  # as history.actions.walk_items
         if owner:
-            clauses.append("(a.owner = ? OR a.owner_key = ?)")
-            arguments += [owner.casefold(), owner.casefold()]
+            clause, owner_arguments = owner.sql()
+            clauses.append(clause)
+            arguments += owner_arguments
         if overdue:
             clauses.append("a.due < ?")
             arguments.append(today.isoformat())

@@ -55,10 +55,46 @@ def report_csv(tallies: dict[str, list[Tally]], *, raw: bool = False) -> str:
 
     A name that a spreadsheet would run as a formula is prefixed with `'`, unless `raw`.
     """
-    lines = [csv_line(["by", "name", "meetings", "minutes", "outcomes"])]
+    lines = [csv_line(["grouped_by", "name", "meetings", "minutes", "outcomes"])]
     for kind, rows in tallies.items():
         for tally in rows:
             outcomes = "; ".join(f"{k}={v}" for k, v in sorted((tally.outcomes or {}).items()))
             cells = [kind.removesuffix("s"), tally.name, tally.meetings, round(tally.minutes, 1)]
             lines.append(csv_line([*cells, outcomes], raw=raw))
     return "".join(lines)
+
+
+def spent(minutes: float) -> str:
+    """Time as a person reads it, to the minute: '1h05m', '12m', '0m'."""
+    whole = round(minutes)
+    hours, rest = divmod(whole, 60)
+    return f"{hours}h{rest:02d}m" if hours else f"{rest}m"
+
+
+def common_outcomes(tally: Tally, most: int = 3) -> str:
+    """The most frequent outcomes: 'plan-agreed 3, door-open 1, …'."""
+    common = sorted((tally.outcomes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    # "none" is the key of sessions that ended with no outcome: said in words where shown.
+    shown = ", ".join(
+        f"{'no outcome' if name == 'none' else name} {count}" for name, count in common[:most]
+    )
+    return shown + (", …" if len(common) > most else "")
+
+
+def report_markdown(tallies: dict[str, list[Tally]]) -> str:
+    """The report as Markdown: per customer and per playbook, meetings, time and outcomes."""
+    from resetkit.record.render import escape
+    from resetkit.words import counted
+
+    out = ["# Time spent", ""]
+    for kind, rows in tallies.items():
+        out += [f"## By {kind.removesuffix('s')}", ""]
+        for tally in rows:
+            name = escape(" ".join(tally.name.split()))
+            outcomes = common_outcomes(tally)
+            line = f"- {name}: {counted(tally.meetings, 'meeting')}, {spent(tally.minutes)}"
+            out.append(line + (f" ({escape(outcomes)})" if outcomes else ""))
+        if not rows:
+            out.append("No complete session.")
+        out.append("")
+    return "\n".join(out)

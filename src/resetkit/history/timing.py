@@ -18,6 +18,9 @@ from resetkit.words import counted
 
 # Fewer complete sessions than this (of the playbook, or that ran a section) suggest nothing.
 MIN_SESSIONS = 5
+# A session marked scripted (`start --answers --no-input`), or with less meeting time than
+# this, was no meeting: left out of the figures, and said so.
+LIVE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Held:
     version: str
     planned_minutes: int
     section_seconds: dict[str, float]
+    live: bool = True  # held as a meeting (see LIVE_SECONDS)
 
 
 def _complete_sessions(
@@ -46,11 +50,15 @@ def _complete_sessions(
         record = item.record
         seconds = record.get("section_seconds")
         planned = record.get("planned_minutes")
+        meeting = record.get("meeting_seconds")
         held.append(
             Held(
                 version=str(record.get("playbook_version", "")),
                 planned_minutes=planned if isinstance(planned, int) else 0,
                 section_seconds=seconds if isinstance(seconds, dict) else {},
+                live=record.get("scripted") is not True
+                and isinstance(meeting, int | float)
+                and meeting >= LIVE_SECONDS,
             )
         )
     return held, warnings
@@ -132,6 +140,7 @@ class Timing:
     scaled: int  # of which planned at another length (a `sets_duration` answer)
     older: int  # of which held with another version of the playbook
     sections: list[SectionTiming]
+    not_live: int = 0  # complete sessions left out: no meeting time (scripted runs)
 
     def as_json(self) -> dict[str, Any]:
         """The whole as a JSON object."""
@@ -144,6 +153,7 @@ class Timing:
             "sessions": self.sessions,
             "scaled_sessions": self.scaled,
             "other_version_sessions": self.older,
+            "left_out_not_live": self.not_live,
             "sections": [section.as_json() for section in self.sections],
         }
 
@@ -172,6 +182,8 @@ def timing_of(playbook: Playbook, held: list[Held], since: date | None = None) -
     skipped = dict.fromkeys(spent, 0)
     scaled = older = 0
     duration = playbook.minutes
+    not_live = sum(1 for session in held if not session.live)
+    held = [session for session in held if session.live]
     for session in held:
         planned = session.planned_minutes if session.planned_minutes > 0 else duration
         scale = planned / duration if duration else 1.0
@@ -199,6 +211,7 @@ def timing_of(playbook: Playbook, held: list[Held], since: date | None = None) -
         sessions=len(held),
         scaled=scaled,
         older=older,
+        not_live=not_live,
         sections=[
             SectionTiming(
                 id=section.id,
@@ -283,8 +296,9 @@ def suggest(found: Timing, playbook: Playbook, path: Path, cwd: Path) -> Suggest
     if found.sessions < MIN_SESSIONS:
         since = f" since {found.since.isoformat()}" if found.since else ""
         raise UsageError(
-            f"only {counted(found.sessions, 'complete session')} of {playbook.id}{since}: new "
-            f"timeboxes need at least {MIN_SESSIONS}",
+            f"only {counted(found.sessions, 'complete session')} of {playbook.id}{since} held "
+            f"live: new timeboxes need at least {MIN_SESSIONS}"
+            + (f" ({found.not_live:,} under a minute left out)" if found.not_live else ""),
             hint="hold more meetings with it, or count from an earlier --since",
         )
     minutes = suggest_minutes(found)
@@ -333,6 +347,11 @@ def _notes(found: Timing) -> list[str]:
             f"{counted(found.scaled, 'session')} planned at another length: their minutes are "
             f"scaled to {format_minutes(found.duration)}; each is over when it passed its own "
             "scaled timebox."
+        )
+    if found.not_live:
+        notes.append(
+            f"{counted(found.not_live, 'session')} left out: run from an answers file with no "
+            "one at a terminal, or under a minute of meeting time."
         )
     if found.older:
         notes.append(

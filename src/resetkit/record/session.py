@@ -188,6 +188,9 @@ class Session(BaseModel):
     outcome: str | None = None
     recommendation: Recommended | None = None
     status: Status = "in_progress"
+    # Run from an answers file with no one at a terminal (`--no-input`): not a meeting held, so
+    # its time is left out of `timing`.
+    scripted: bool = False
     written: dict[str, str] = Field(default_factory=dict)  # file name -> sha256 as written
     # file name -> sha256 of what resetkit wrote there the time before: the record is saved
     # before a rebuilt file is renamed into place, so after a crash the file may still hold it.

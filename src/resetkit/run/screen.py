@@ -165,8 +165,9 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
     mode its rules are headed lines (no box drawing)."""
     from rich.rule import Rule
     from rich.table import Table
+    from rich.text import Text
 
-    from resetkit.history.brief import advice_line, cost_line, hours, item_line
+    from resetkit.history.brief import advice_text, cost_line, hours, item_line
     from resetkit.record.recap import written_date
 
     def rule(title: str = "") -> None:
@@ -195,15 +196,27 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
             )
         console.print(sessions)
     console.print("[bold]Open action items[/]")
+    # A bullet and its text in two columns: a wrapped item hangs under its first word.
+    items = Table.grid(padding=(0, 1))
+    items.add_column(no_wrap=True)
+    items.add_column()
     for item in brief.open_items:
-        style = "red" if item.overdue_days else ""
-        line = escape_markup(item_line(item))
-        console.print(f"  • [{style}]{line}[/]" if style else f"  • {line}", highlight=False)
+        line = Text(item_line(item), style="red" if item.overdue_days else "")
+        items.add_row("  •", line)
     if not brief.open_items:
-        console.print("  none", highlight=False)
-    console.print(f"[bold]Promises[/] {escape_markup(brief.promises)}", highlight=False)
+        items.add_row("  ", "none")
+    console.print(items)
     cost = cost_line(brief.cost) if brief.cost else "no risk check yet"
-    console.print(f"[bold]Time against pay[/] {escape_markup(cost)}", highlight=False)
-    advice = advice_line(brief.advice) if brief.advice else "no recommendation yet"
-    console.print(f"[bold]Recommended[/] {escape_markup(advice)}", highlight=False)
+    advice = advice_text(brief)
+    # "Label: value", the values lined up and hanging under their first word when they wrap.
+    lines = Table.grid(padding=(0, 1))
+    lines.add_column(style="bold", no_wrap=True)
+    lines.add_column()
+    for label, value in (
+        ("Promises:", brief.promises),
+        ("Time against pay:", cost),
+        ("Recommended:", advice),
+    ):
+        lines.add_row(label, Text(value))
+    console.print(lines)
     rule()

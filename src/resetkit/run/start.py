@@ -332,6 +332,7 @@ def _scripted(
     with lock_session(folder, None) as lock:
         run = open_run(model, path, text, customer, people, folder, started, prompter, quiet)
         run.lock = lock
+        run.session.scripted = True
         if earlier is not None:
             from resetkit.run.follow_up import review_follow_up
 

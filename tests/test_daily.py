@@ -1,0 +1,552 @@
+"""The daily commands as a CSM reads them: whose items, filters that match nothing, 80x24."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import day
+from test_between import item, write_session
+
+# Every test here asks what is due or late as of the pinned day.
+pytestmark = pytest.mark.dated
+
+CUSTOMERS = ("Acme Corp", "Globex Corporation", "Initech", "Hooli", "Vandelay Industries")
+OWNERS = (
+    ("us", "Sam Rivera"),
+    ("customer", "Dana Scully"),
+    ("both", "Priya Shah"),
+    ("us", "Priya Shah"),
+)
+WHAT = (
+    "Send the revised rollout plan with the new milestones",
+    "Sign the amendment to the order form",
+    "Book the training sessions for the support team",
+    "Review the export errors with the engineering lead",
+)
+
+
+@pytest.fixture
+def notes(isolated: Path) -> Path:
+    return isolated / "notes"
+
+
+@pytest.fixture
+def twenty(notes: Path) -> list[dict[str, Any]]:
+    """A history of 20 open items over 5 customers: 4 each, due from 10 days ago to 3 weeks on,
+    owned by us, the customer and both, named as people name them."""
+    written = []
+    for number, customer in enumerate(CUSTOMERS):
+        items = []
+        for position in range(4):
+            side, name = OWNERS[(number + position) % len(OWNERS)]
+            offset = -10 + 3 * (position * len(CUSTOMERS) + number) // 2
+            found = item(
+                f"{customer[:2].lower()}{position:02d}{number:04d}",
+                f"{WHAT[position]} ({customer.split()[0]})",
+                owner=side,
+                owner_name=name,
+                due=day(offset),
+            )
+            items.append(found)
+        written += items
+        write_session(notes, customer, day(-30 + number), "reset", {"actions": items})
+    return written
+
+
+def listed(run: Any, notes: Path, *args: str) -> list[dict[str, Any]]:
+    result = run("actions", *args, "--format", "json", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+# --- whose items -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["sam", "SAM", "Rivera", "am riv", " sam  rivera "])
+def test_an_owner_is_found_by_any_part_of_the_name_in_any_case(
+    run, notes: Path, twenty: list[dict[str, Any]], typed: str
+) -> None:
+    expected = {found["id"] for found in twenty if found["owner_name"] == "Sam Rivera"}
+    assert {row["action_id"] for row in listed(run, notes, "--owner", typed)} == expected
+
+
+def test_our_items_take_the_shared_ones_unless_only(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    ours = {row["action_id"] for row in listed(run, notes, "--owner", "us")}
+    only = {row["action_id"] for row in listed(run, notes, "--owner", "us", "--only")}
+    assert ours == {found["id"] for found in twenty if found["owner"] in ("us", "both")}
+    assert only == {found["id"] for found in twenty if found["owner"] == "us"}
+
+
+def test_due_and_the_calendar_find_owners_as_actions_does(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    digest = json.loads(
+        run(
+            "due",
+            "--within",
+            "6w",
+            "--owner",
+            "priya",
+            "--format",
+            "json",
+            "--notes-dir",
+            str(notes),
+        ).stdout
+    )
+    due_ids = {
+        row["action_id"]
+        for group in digest["customers"]
+        for row in group["overdue"] + group["due_soon"]
+    }
+    assert due_ids == {found["id"] for found in twenty if found["owner_name"] == "Priya Shah"}
+    calendar = run("calendar", "--owner", "priya", "--notes-dir", str(notes)).stdout
+    assert calendar.count("BEGIN:VTODO") == len(due_ids)
+
+
+def test_only_without_an_owner_is_refused(run, notes: Path, twenty: list[Any]) -> None:
+    result = run("actions", "--only", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "--only goes with --owner" in result.stderr
+
+
+# --- a filter that matches nothing -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("due", ()),
+        ("actions", ()),
+        ("ledger", ()),
+        ("sessions", ()),
+        ("export", ("--format", "json")),
+        ("report", ()),
+    ],
+)
+def test_a_customer_typo_is_refused_with_the_closest_name(
+    run, notes: Path, twenty: list[Any], command: str, extra: tuple[str, ...]
+) -> None:
+    result = run(command, "--customer", "globx", *extra, "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "no customer matches 'globx' (did you mean 'Globex Corporation'?)" in result.stderr
+    assert "customers: Acme Corp, Globex Corporation, Hooli, Initech, Vandelay" in result.stderr
+
+
+def test_a_brief_of_a_misspelt_customer_names_the_closest(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    result = run("brief", "initek", "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert "did you mean 'Initech'?" in result.stderr
+
+
+def test_an_owner_nobody_is_refused_with_the_owners_there_are(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    for command in ("actions", "due", "calendar"):
+        result = run(command, "--owner", "sma", "--notes-dir", str(notes))
+        assert result.exit_code == 3, command
+        assert "no action item is owned by 'sma'" in result.stderr
+        assert "owners: us, customer, both, Priya Shah, Dana Scully, Sam Rivera" in result.stderr
+
+
+def test_a_playbook_typo_is_refused_with_the_closest_id(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    result = run("sessions", "--playbook", "reste", "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert "no session of a playbook 'reste' (did you mean 'reset'?)" in result.stderr
+
+
+def test_a_calendar_that_matches_nothing_writes_no_file(
+    run, notes: Path, twenty: list[Any], isolated: Path
+) -> None:
+    result = run("calendar", "--customer", "globx", "-o", "z.ics", "--notes-dir", str(notes))
+    assert result.exit_code == 3
+    assert not (isolated / "z.ics").exists()
+    assert "wrote" not in result.stderr
+
+
+def test_a_filter_that_matches_is_no_error_when_nothing_falls_due(
+    run, notes: Path, twenty: list[Any]
+) -> None:
+    result = run("due", "--within", "0d", "--customer", "vandelay", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", ["due", "actions", "ledger", "sessions"])
+def test_an_empty_notes_folder_names_the_folder_and_how_to_start(
+    run, notes: Path, command: str
+) -> None:
+    notes.mkdir()
+    result = run(command, "--notes-dir", str(notes))
+    assert result.exit_code == 0
+    assert f"no sessions in {notes} yet; start one with 'resetkit start reset" in result.stderr
+
+
+# --- at 80x24 ----------------------------------------------------------------------------------
+
+
+def first_screen(output: str, rows: int = 24, columns: int = 80) -> list[str]:
+    """What a pager shows first of `output` in a terminal of rows x columns (its last line
+    is the pager's prompt), as a person reads it."""
+    import pyte
+
+    screen = pyte.Screen(columns, rows)
+    stream = pyte.Stream(screen)
+    stream.feed("\r\n".join(output.splitlines()[: rows - 1]))
+    return [line.rstrip() for line in screen.display]
+
+
+def vocabulary(twenty: list[dict[str, Any]], *more: str) -> set[str]:
+    """Every whole word the daily tables may show for this history."""
+    words: set[str] = set()
+    for found in twenty:
+        for text in (found["what"], found["owner_name"], found["id"], found["owner"]):
+            words.update(text.split())
+    for customer in CUSTOMERS:
+        words.update(customer.split())
+        words.update(f"{word}:" for word in customer.split())
+    for text in more:
+        words.update(text.split())
+    return words
+
+
+def at_80x24(run: Any, notes: Path, *args: str) -> str:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [*args, "--format", "table", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def dates_words(lines: list[str]) -> set[str]:
+    return {word for line in lines for word in line.split() if any(c.isdigit() for c in word)}
+
+
+@pytest.mark.parametrize("command", ["actions", "due"])
+def test_the_first_screen_shows_the_most_overdue_items_first_with_whole_words(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str
+) -> None:
+    output = at_80x24(run, notes, command)
+    screen = first_screen(output)
+    assert all(len(line) <= 80 for line in output.splitlines())
+    shown = [word for line in screen for word in line.split()]
+    most_late = sorted(twenty, key=lambda found: found["due"])[:3]
+    ids = [word for word in shown if word in {found["id"] for found in twenty}]
+    assert most_late[0]["id"] == ids[0]
+    assert {found["id"] for found in most_late} <= set(ids)  # the three most late on screen
+    known = vocabulary(
+        twenty,
+        "ID DUE WHEN CUSTOMER: ACTION OWNER · late today Due on Tue overdue, and due by",
+        *(f"{month} {n}" for month in ("Nov", "Dec") for n in range(1, 32)),
+    )
+    cut = [word for word in shown if word not in known and word not in dates_words(screen)]
+    assert cut == []
+
+
+def test_a_table_ends_with_its_counts(run, notes: Path, twenty: list[dict[str, Any]]) -> None:
+    output = at_80x24(run, notes, "actions")
+    late = sum(1 for found in twenty if found["due"] < day(0))
+    week = sum(1 for found in twenty if day(0) <= found["due"] <= day(7))
+    assert output.splitlines()[-1] == f"20 open · {late} overdue · {week} due this week"
+
+
+def test_due_has_a_title_groups_by_customer_and_says_what_next(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    lines = at_80x24(run, notes, "due").splitlines()
+    assert lines[0] == "Due on Tue Nov 24 · overdue, and due by Dec 1"
+    assert lines[2] == "Acme Corp"  # the customer whose item is the most overdue
+    assert lines[3].startswith("ac000000 Nov 14 · 10d late Send the revised rollout plan")
+    assert any(line.startswith("next: resetkit actions done ID") for line in lines[-3:])
+
+
+def test_a_piped_table_without_format_is_tab_separated(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    result = run("actions", "--notes-dir", str(notes))
+    header, first, *_ = result.stdout.splitlines()
+    assert header.split("\t") == ["ID", "MARK", "DUE", "CUSTOMER", "ACTION", "OWNER"]
+    assert first.split("\t")[2] == f"{day(-10)} (10d late)"
+    assert "20 open" in result.stderr
+
+
+def test_output_taller_than_the_terminal_goes_through_the_pager(
+    notes: Path, twenty: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app, tables
+
+    paged: list[tuple[str, str]] = []
+    monkeypatch.setattr(tables, "pages", lambda: True)
+    monkeypatch.setattr(tables, "run_pager", lambda text, cmd: paged.append((text, cmd)))
+    monkeypatch.delenv("PAGER", raising=False)
+    monkeypatch.delenv("LESS", raising=False)
+    env = {"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}
+    tall = CliRunner().invoke(
+        app, ["actions", "--format", "table", "--notes-dir", str(notes)], env=env
+    )
+    assert tall.exit_code == 0 and tall.stdout == ""
+    ((text, command),) = paged
+    assert command == "less" and text.splitlines()[1].startswith("ac000000")
+    import os
+
+    assert os.environ["LESS"] == "FRX"
+    short = CliRunner().invoke(
+        app,
+        ["actions", "--customer", "acme", "--format", "table", "--notes-dir", str(notes)],
+        env=env,
+    )
+    assert len(paged) == 1 and short.stdout.splitlines()[1].startswith("ac000000")
+
+
+# --- honest numbers ----------------------------------------------------------------------------
+
+
+def test_a_slip_caused_by_our_move_counts_to_us_not_to_the_customer(run, notes: Path) -> None:
+    folder = write_session(
+        notes,
+        "Acme Corp",
+        day(-10),
+        answers={
+            "actions": [
+                item("ours0001", "Fix the export", due=day(5)),
+                item("them0001", "Train the admins", owner="customer", due=day(9)),
+            ]
+        },
+    )
+    moved = run(
+        "actions",
+        "move",
+        "ours0001",
+        "--due",
+        day(12),
+        "--reason",
+        "Engineering needs a week",
+        "--with-later",
+        "--notes-dir",
+        str(notes),
+    )
+    assert moved.exit_code == 0, moved.stderr
+    assert folder.is_dir()
+    ledger = json.loads(run("ledger", "--format", "json", "--notes-dir", str(notes)).stdout)
+    owners = ledger["customers"][0]["owners"]
+    assert owners["customer"]["moved"] == {"items": 0, "times": 0, "days": 0}
+    assert owners["customer"]["reasons"] == []
+    assert owners["us"]["moved"] == {"items": 1, "times": 1, "days": 7}
+    assert owners["us"]["moved_others"] == 1
+    text = run("ledger", "--format", "md", "--notes-dir", str(notes)).stdout
+    assert "us: — kept on time, 1 moved (1 time, +7 days in all), moved 1 other item" in text
+    assert "Train the admins, moved +7d with it: Engineering needs a week" in text
+
+
+def test_the_brief_lines_up_its_labels_and_hangs_what_wraps(run, notes: Path) -> None:
+    from resetkit.record.session import Recommended
+
+    write_session(
+        notes,
+        "Acme Corp",
+        day(-20),
+        "risk-check",
+        {"hours-last-month": 14, "monthly-value": 2400, "cost-vs-value": "high"},
+        recommendation=Recommended(
+            playbook="recovery", because="Their champion left and the renewal is in six weeks"
+        ),
+    )
+    write_session(notes, "Acme Corp", day(-10), "reset", {"actions": [item("a1", "x", due=day(3))]})
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app, ["brief", "acme", "--notes-dir", str(notes)], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("Recommended:"))
+    assert lines[at].startswith("Recommended:      run recovery: Their champion left")
+    assert lines[at + 1].startswith(" " * 18) and lines[at + 1].strip()  # hangs under the value
+    assert any(line.startswith("Time against pay: 14 hours last month") for line in lines)
+    assert any(line.startswith("Promises:         us: — kept on time") for line in lines)
+
+
+# --- help that fits ----------------------------------------------------------------------------
+
+
+def every_command() -> list[list[str]]:
+    """Every command path: [], ['actions'], ['actions', 'done'], ..."""
+    import typer.main
+
+    from resetkit.cli import app
+
+    root = typer.main.get_command(app)
+    found: list[list[str]] = []
+
+    def walk(group: Any, path: list[str]) -> None:
+        found.append(path)
+        for name in getattr(group, "commands", {}):
+            walk(group.commands[name], [*path, name])
+
+    walk(root, [])
+    return found
+
+
+def help_of(path: list[str]) -> str:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(app, [*path, "-h"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, (path, result.output)
+    return result.stdout
+
+
+def test_help_fits_80_columns_with_whole_summaries_and_plain_metavars() -> None:
+    for path in every_command():
+        text = help_of(path)
+        assert all(len(line) <= 80 for line in text.splitlines()), path
+        commands = text.split("Commands:\n")[1] if "Commands:\n" in text else ""
+        assert "..." not in commands, path  # no summary cut short
+        # CUSTOMER, not {customer}; TEXT, not <str> (an address in a help text is no metavar)
+        assert not re.search(r"\{[A-Za-z_]+\}|<(str|path|int|float)>", text), text
+
+
+def test_the_help_of_an_id_says_a_prefix_works() -> None:
+    for command in ("done", "move", "drop", "reopen", "settle", "show"):
+        assert "enough of its start to be unique" in help_of(["actions", command])
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+def test_a_calendar_title_says_whose_item_it_is_and_theirs_can_be_left_out(
+    run, notes: Path, twenty: list[dict[str, Any]], isolated: Path
+) -> None:
+    from icalendar import Calendar
+
+    result = run("calendar", "-o", "all.ics", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert "20 to-dos (20 open), 0 follow-up meetings" in result.stderr
+    calendar = Calendar.from_ical((isolated / "all.ics").read_bytes())
+    titles = {str(todo["summary"]) for todo in calendar.walk("VTODO")}
+    assert (
+        "Acme Corp: Sam Rivera to send the revised rollout plan with the new milestones (Acme)"
+        in titles
+    )
+    assert (
+        "Globex Corporation: Priya Shah to sign the amendment to the order form (Globex)" in titles
+    )
+    mine = run("calendar", "--without-theirs", "-o", "mine.ics", "--notes-dir", str(notes))
+    theirs = sum(1 for found in twenty if found["owner"] == "customer")
+    assert f"{20 - theirs} to-dos" in mine.stderr
+    kept = Calendar.from_ical((isolated / "mine.ics").read_bytes())
+    assert not any("Dana Scully" in str(todo["summary"]) for todo in kept.walk("VTODO"))
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def test_the_report_shows_minutes_that_match_its_bars_and_writes_markdown(run, notes: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    write_session(notes, "Acme Corp", day(-3), "reset", minutes=60)
+    write_session(notes, "Globex Corporation", day(-2), "reset", minutes=15)
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    chart = (
+        CliRunner()
+        .invoke(app, ["report", "--notes-dir", str(notes)], env={"COLUMNS": "80", "NO_COLOR": "1"})
+        .stdout
+    )
+    acme = next(line for line in chart.splitlines() if "Acme Corp" in line)
+    globex = next(line for line in chart.splitlines() if "Globex" in line)
+    assert "1h00m" in acme and acme.count("█") == 20
+    assert "15m" in globex and globex.count("█") == 5
+    text = run("report", "--format", "md", "--notes-dir", str(notes)).stdout
+    items = [
+        token.content
+        for token in MarkdownIt().parse(text)
+        if token.type == "inline" and token.content.startswith(("Acme", "Globex"))
+    ]
+    assert items[:2] == [
+        "Acme Corp: 1 meeting, 1h00m (no outcome 1)",
+        "Globex Corporation: 1 meeting, 15m (no outcome 1)",
+    ]
+    header = run("report", "--format", "csv", "--notes-dir", str(notes)).stdout.splitlines()[0]
+    assert header == "grouped_by,name,meetings,minutes,outcomes"
+
+
+def test_sessions_say_when_filters_match_nothing_together_and_speak_of_status_in_words(
+    run, notes: Path
+) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset", status="in_progress")
+    write_session(notes, "Globex Corporation", day(-2), "risk-check")
+    both = run(
+        "sessions", "--customer", "acme", "--playbook", "risk-check", "--notes-dir", str(notes)
+    )
+    assert both.exit_code == 0
+    assert "no session matches these filters together" in both.stderr
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    drawn = (
+        CliRunner()
+        .invoke(
+            app,
+            ["sessions", "--format", "table", "--notes-dir", str(notes)],
+            env={"COLUMNS": "120"},
+        )
+        .stdout
+    )
+    assert "in progress" in drawn and "in_progress" not in drawn
+    piped = run("sessions", "--notes-dir", str(notes)).stdout
+    assert "\tin_progress\t" in piped  # what scripts split keeps the id
+
+
+@pytest.mark.parametrize("command", [["ledger"], ["brief", "globex"]])
+def test_the_ledger_and_the_brief_fit_80_columns_with_whole_words(
+    notes: Path, twenty: list[dict[str, Any]], command: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [*command, "--notes-dir", str(notes)]
+        + (["--format", "table"] if command == ["ledger"] else []),
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in result.stdout  # no header or name cut short
+    screen = first_screen(result.stdout)
+    if command == ["ledger"]:
+        assert screen[0].startswith("CUSTOMER") and screen[0].rstrip().endswith("KEPT")
+        assert screen[1].startswith("Acme Corp")
+    else:
+        assert "Before the call: Globex Corporation" in screen[0]
+        overdue = [line for line in screen if "days late" in line]
+        assert overdue  # the late items are on the first screen
