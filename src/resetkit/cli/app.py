@@ -141,6 +141,7 @@ SUMMARIES = {
     "actions": "Open action items; mark them done, move, drop them.",
     "team": "Share the notes dir with a team in git.",
     "customer": "Rename a customer in every session of its history.",
+    "customer rename": "Give a customer's sessions a new name; notes rebuilt.",
     "team init": "Set up this git repository to share notes.",
     "team repair": "Merge the records a git merge left in conflict.",
     "actions done": "Mark an action item done.",
