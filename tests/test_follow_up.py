@@ -319,3 +319,22 @@ def test_a_resumed_review_skips_items_settled_elsewhere_meanwhile(run, isolated:
     assert "1 open action item left to review" in screen.getvalue()
     assert [i.status for i in load(folder).action_items()] == ["open", "dropped", "done"]
     assert load(new_folder).review_pending is None
+
+
+def test_a_move_in_the_review_needs_a_reason_as_actions_move_does(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    folder, (_, second, _) = earlier_with_three_items(notes)
+    (isolated / "a.yaml").write_text(
+        yaml.safe_dump(
+            {"answers": QUIET_RISK_CHECK, "review": {second: {"status": "moved", "due": "+7d"}}}
+        ),
+        "utf-8",
+    )
+    earlier_id = f"{folder.parent.name}/{folder.name}"
+    result = run(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier_id,
+        "--answers", "a.yaml", "--no-input", "--notes-dir", str(notes),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"'{second}': moved needs a note saying why it slips" in result.stderr
+    assert [i.status for i in load(folder).action_items()] == ["open", "open", "open"]

@@ -94,6 +94,16 @@ def test_preview_writes_the_three_files_beside_the_answers_and_creates_no_sessio
         assert (isolated / "feature" / name).read_bytes()
     assert not notes.exists() and not cache.exists()
     assert "no session was created" in result.stderr
+    assert "dated Tuesday 24 November 2026" in result.stderr  # its preview_date
+
+
+def test_a_preview_without_a_date_says_which_day_it_is_dated(run, isolated: Path) -> None:
+    answers = builtin_dir() / "examples" / "reset" / "waiting-for-a-feature.yaml"
+    text = answers.read_text("utf-8").replace("preview_date: 2026-11-24\n", "")
+    (isolated / "undated.yaml").write_text(text, "utf-8")
+    result = run("preview", "reset", "--answers", "undated.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "dated Monday 5 January 2026 ('preview_date:' in the answers file" in result.stderr
 
 
 def test_preview_of_an_internal_playbook_writes_no_customer_copy(run, isolated: Path) -> None:

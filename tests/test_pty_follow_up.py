@@ -82,7 +82,7 @@ def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolat
     )
     answer(child, "What happened to it?", DOWN * 2 + "\r")  # Moved to a new date
     answer(child, "New due date", "\r")
-    answer(child, "Note (optional)", "\r")
+    answer(child, "Why it slips", "Legal is slow\r")  # a move needs its reason
     answer(child, "Save this review?", "\r")
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
@@ -120,7 +120,7 @@ def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
     child.expect_exact("Name an admin (customer, due")
     answer(child, "What happened to it?", DOWN + "\r")  # from Done to Moved
     answer(child, "New due date", "\r")
-    answer(child, "Note (optional)", "\r")
+    answer(child, "Why it slips", "Waiting on their IT\r")
     child.expect_exact("Name an admin: Moved to")
     child.expect_exact("Save this review?")
     child.send("\x03")  # interrupted at the recap: nothing is saved in the earlier session

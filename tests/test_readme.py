@@ -34,6 +34,8 @@ def test_readme_documents_every_command() -> None:
         "answers-template",
         "brief",
         "calendar",
+        "customer",
+        "discard",
         "due",
         "export",
         "ledger",

@@ -103,6 +103,9 @@ def test_an_existing_post_merge_hook_keeps_running_first_and_the_notes_are_rebui
     # A change in ann's clone, merged into bob's by a plain pull: the merge runs both hooks.
     first = items_of(ann)[0]["id"]
     assert resetkit(ann, "actions", "done", first, monkeypatch=monkeypatch).exit_code == 0
+    # The change rebuilds its notes too; put one back, so bob's hook has a file to rebuild.
+    (stale,) = (ann / "notes").glob("*/*-reset/notes.md")
+    git(ann, "checkout", "--", str(stale))
     git(ann, "commit", "-qam", "done")
     git(ann, "push", "-q", "origin", "HEAD:main")
     (bob / "local.txt").write_text("a local commit, so the pull is a real merge\n")

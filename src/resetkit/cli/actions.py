@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
 # string at each start (twice), which was most of the time it takes to build the commands.
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -131,16 +132,36 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
     changed = settle_action(notes_dir_path(notes_dir), action_id, event, new_due)
     what = one_line(changed.item.what)
     if changed.repeated:
-        sys.stderr.write(f"{changed.item.id} already {event.kind} there: {what}; nothing new\n")
+        sys.stderr.write(
+            f"{changed.item.id} already moved to {_day(new_due)}: {what}; nothing new\n"
+        )
+    elif event.kind == "moved":
+        sys.stderr.write(f"{changed.item.id} {_moved(changed.item.due, new_due)}: {what}\n")
     else:
-        sys.stderr.write(f"{changed.item.id} {event.kind}: {what}\n")
+        due = f", due {_day(changed.item.due)}" if event.kind == "reopened" else ""
+        sys.stderr.write(
+            f"{changed.item.id} {event.kind} on {_day(event.at.date())}{due}: {what}\n"
+        )
     _tell_plan(changed)
 
 
+def _day(day: Any) -> str:
+    """A date as a CSM reads it in a one-line message: 'Fri 2026-11-27'; 'no date'."""
+    return f"{day:%a} {day.isoformat()}" if day is not None else "no date"
+
+
+def _moved(before: Any, after: Any) -> str:
+    """'moved to Fri 2026-11-27 (was Tue 2026-12-08, -11 days)'."""
+    if before is None:
+        return f"moved to {_day(after)} (it had no date)"
+    slip = counted((after - before).days, "day", sign=True)
+    return f"moved to {_day(after)} (was {_day(before)}, {slip})"
+
+
 def _tell_plan(changed: Any) -> None:
-    if not changed.plan_rebuilt:
+    for name in changed.kept:
         sys.stderr.write(
-            f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
+            f"resetkit: {changed.folder / name} was edited by hand and is left as "
             f"it is; 'resetkit render {changed.session_id} --force' rebuilds it\n"
         )
 
@@ -158,7 +179,7 @@ def actions_done(
     note: Annotated[str, typer.Option("--note", help="What came of it.")] = "",
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """Mark an action item done; its session's action plan is rebuilt."""
+    """Mark an action item done; its session's notes, plan and copy are rebuilt."""
     from resetkit.dates import now
     from resetkit.record.session import ActionEvent
 
@@ -219,10 +240,14 @@ def actions_settle(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Clear the ⚑ of an item changed in two clones at once, once you have looked at it."""
+    from resetkit.dates import today
     from resetkit.history.actions import settle_flag
 
     changed = settle_flag(notes_dir_path(notes_dir), action_id)
-    sys.stderr.write(f"{changed.item.id} settled: {one_line(changed.item.what)}\n")
+    sys.stderr.write(
+        f"{changed.item.id} settled on {_day(today())}, its ⚑ cleared: "
+        f"{one_line(changed.item.what)}\n"
+    )
     _tell_plan(changed)
 
 
@@ -274,7 +299,9 @@ def actions_move(
             autocompletion=action_ids,
         ),
     ],
-    due: Annotated[str, typer.Option("--due", help="The new due date: 2026-12-01 or +14d.")],
+    due: Annotated[
+        str, typer.Option("--due", help="The new due date: 2026-12-01, +14d, 2w, fri, 31/12.")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why it slips (recorded and shown).")],
     allow_past: Annotated[
         bool,
@@ -290,8 +317,16 @@ def actions_move(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Move an action item's due date, recording the slip and its reason."""
-    from resetkit.dates import DateOutOfRange, now, resolve_date, today
-    from resetkit.history.actions import DateInThePast, refuse_past_due
+    from resetkit.dates import (
+        DATE_FORMS,
+        AmbiguousDate,
+        DateInThePast,
+        DateOutOfRange,
+        now,
+        refuse_past_due,
+        resolve_date,
+        today,
+    )
     from resetkit.record.session import ActionEvent
 
     if not reason.strip():
@@ -300,8 +335,10 @@ def actions_move(
         new_due = resolve_date(due.strip(), today())
     except DateOutOfRange as error:
         fail(f"--due: {error}: give a nearer date")
+    except AmbiguousDate as error:
+        fail(f"--due: {error}")
     except ValueError:
-        fail(f"--due {due!r} is not a date: write 2026-12-01 or +14d")
+        fail(f"--due {due!r} is not a date: write {DATE_FORMS}")
     try:
         refuse_past_due(new_due, today())
     except DateInThePast as error:
@@ -323,14 +360,10 @@ def _move_plan(notes_dir: Path | None, action_id: str, event: Any, new_due: Any)
 
     moved = move_with_later(notes_dir_path(notes_dir), action_id, event, new_due)
     changed = moved.settled
-    sys.stderr.write(f"{changed.item.id} moved: {' '.join(changed.item.what.split())}\n")
+    sys.stderr.write(
+        f"{changed.item.id} {_moved(changed.item.due, new_due)}: {one_line(changed.item.what)}\n"
+    )
     for item in moved.shifted:
-        sys.stderr.write(
-            f"{item.id} moved {counted(moved.days, 'day', sign=True)} with it: "
-            f"{' '.join(item.what.split())}\n"
-        )
-    if not changed.plan_rebuilt:
-        sys.stderr.write(
-            f"resetkit: {changed.folder / 'action-plan.md'} was edited by hand and is left as "
-            f"it is; 'resetkit render {changed.session_id} --force' rebuilds it\n"
-        )
+        after = item.due + timedelta(days=moved.days) if item.due else None
+        sys.stderr.write(f"{item.id} {_moved(item.due, after)} with it: {one_line(item.what)}\n")
+    _tell_plan(changed)

@@ -347,9 +347,13 @@ def preview(
     if answers is None or len(playbooks or []) != 1:
         fail("give one PLAYBOOK and --answers FILE, or --check / --update for the examples")
     assert playbooks is not None and answers is not None
-    for path in previews.preview(playbooks[0], answers, out):
+    written, day = previews.preview(playbooks[0], answers, out)
+    for path in written:
         sys.stdout.write(f"{previews.shown(path)}\n")
-    sys.stderr.write("no session was created: the notes dir is untouched\n")
+    sys.stderr.write(
+        f"dated {day:%A} {day.day} {day:%B %Y} ('preview_date:' in the answers file sets "
+        "another day); no session was created: the notes dir is untouched\n"
+    )
 
 
 def _examples(examples: "list[Any]", update: bool) -> None:

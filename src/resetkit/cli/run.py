@@ -7,17 +7,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from resetkit.cli.app import app
+from resetkit.cli.app import app, fail
 from resetkit.cli.complete import customer_names, playbook_ids, session_ids
 from resetkit.cli.output import (
     NotesDirOption,
     PlainOption,
+    confirm,
     has_terminal,
     make_console,
     notes_dir_path,
 )
+from resetkit.words import counted
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from resetkit.run.start import Finished
@@ -83,6 +87,20 @@ def start(
             help="Allow --follow-up of a session held with another customer without asking.",
         ),
     ] = False,
+    allow_past: Annotated[
+        bool,
+        typer.Option(
+            "--allow-past",
+            help="Take due dates before today in the answers file (a script is refused them).",
+        ),
+    ] = False,
+    new_customer: Annotated[
+        bool,
+        typer.Option(
+            "--new-customer",
+            help="The customer is new, even if the name is close to a known one's.",
+        ),
+    ] = False,
     brief: Annotated[
         bool,
         typer.Option(
@@ -105,6 +123,8 @@ def start(
         follow_up=follow_up,
         no_input=no_input,
         other_customer=other_customer,
+        new_customer=new_customer,
+        allow_past=allow_past,
         notes_dir=notes_dir_path(notes_dir, starting=True),
         terminal=has_terminal(),
         brief=brief,
@@ -140,16 +160,67 @@ def resume(
     from resetkit.run.start import ResumeRequest
     from resetkit.run.start import resume as resume_run
 
-    request = ResumeRequest(
-        session_ref, take_over, notes_dir_path(notes_dir), has_terminal(), wanted(plain)
-    )
+    notes = notes_dir_path(notes_dir)
+    if session_ref is None:
+        _tell_others_in_progress(notes)
+    request = ResumeRequest(session_ref, take_over, notes, has_terminal(), wanted(plain))
     console = make_console()
     _print_finished(resume_run(request, console), console, request.plain)
 
 
+def _tell_others_in_progress(notes: "Path") -> None:
+    """Name the sessions in progress other than the latest, which `resume` alone picks."""
+    from resetkit.places import session_id
+    from resetkit.record.folders import sessions_in_progress
+
+    others = [session_id(folder) for folder in sessions_in_progress(notes)[1:]]
+    if others:
+        sys.stderr.write(
+            f"resetkit: resuming the latest; also in progress: {', '.join(others)} "
+            "('resetkit resume ID' continues one, 'resetkit discard ID' ends it)\n"
+        )
+
+
+@app.command()
+def discard(
+    session_ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="SESSION",
+            autocompletion=session_ids,
+            help="The session in progress: its id (or a unique start of it) or folder.",
+        ),
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Discard without asking (needed in scripts).")
+    ] = False,
+    notes_dir: NotesDirOption = None,
+) -> None:
+    """End a session in progress without notes: its record is kept, marked discarded."""
+    from resetkit.record.discard import discard as discard_session
+    from resetkit.record.discard import session_to_discard
+
+    folder, session = session_to_discard(notes_dir_path(notes_dir), session_ref)
+    if not yes:
+        if not has_terminal():
+            fail(f"discarding {session.id} needs --yes when no one is at a terminal to confirm")
+        when = f"{session.started_at:%Y-%m-%d %H:%M}"
+        if not confirm(f"Discard {session.id} ({session.customer}, started {when})?"):
+            sys.stderr.write("not discarded: nothing changed\n")
+            return
+    discarded = discard_session(folder)
+    sys.stderr.write(
+        f"{discarded.id} discarded: the record stays in {folder}, marked discarded "
+        f"({counted(len(discarded.answers), 'answer')} kept)\n"
+    )
+
+
 def _print_finished(finished: "Finished", console: "Console", plain: bool = False) -> None:
     """What a run wrote: paths on stdout for a script; the notes and paths for a person."""
-    hint = f"send the customer copy: resetkit share {finished.session_id} --eml recap.eml"
+    from resetkit.record.notes import draft_name
+
+    draft = draft_name(finished.session_id)
+    hint = f"send the customer copy: resetkit share {finished.session_id} --eml {draft}"
     if finished.scripted:
         for path in finished.written:
             sys.stdout.write(f"{path}\n")

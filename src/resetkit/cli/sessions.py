@@ -190,7 +190,10 @@ def share(
     eml: Annotated[
         Path | None,
         typer.Option(
-            "--eml", metavar="FILE", help="Write it as an email draft to FILE (never overwrites)."
+            "--eml",
+            metavar="FILE",
+            help="Write it as an email draft to FILE, or into the folder FILE as "
+            "CUSTOMER-DATE-PLAYBOOK.eml (never overwrites).",
         ),
     ] = None,
     sender: Annotated[
@@ -216,19 +219,30 @@ def share(
     if found.notice:
         sys.stderr.write(f"resetkit: {found.notice}\n")
     model = found.playbook
+    if model.recap is None:
+        from resetkit.words import plural_of
+
+        title = model.title[:1].lower() + model.title[1:]
+        sys.stderr.write(f"{plural_of(title)} are internal: nothing to send ({session.id})\n")
+        return
     markdown, edited = customer_copy(session, model, folder)
     if edited:
         sys.stderr.write(f"resetkit: using {folder / 'shared.md'} as you edited it\n")
     if eml is not None:
-        from resetkit.record.recap import recap_email
+        from resetkit.record.notes import draft_path
+        from resetkit.record.recap import recap_email, recipients
         from resetkit.storage import write_bytes_atomic
 
         if output is not ShareFormat.auto:
             fail("--format goes without --eml: the draft holds both Markdown and HTML")
-        if eml.exists():
-            fail(f"{eml} already exists: choose another name or remove it first")
-        write_bytes_atomic(eml, recap_email(session, model, markdown=markdown, sender=sender))
-        sys.stderr.write(f"wrote {eml}\n")
+        path = draft_path(session, eml)
+        write_bytes_atomic(path, recap_email(session, model, markdown=markdown, sender=sender))
+        sys.stderr.write(f"wrote {path}\n")
+        if not recipients(session.attendees):
+            sys.stderr.write(
+                "the draft has no recipient: no attendee was given with an email address; "
+                "add one in your mail client before sending\n"
+            )
         return
     if sender is not None:
         fail("--from goes with --eml: it is the sender of the email draft")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from resetkit import dates
 from resetkit.errors import StorageError, UsageError
-from resetkit.words import counted
 
 if TYPE_CHECKING:
     from resetkit.record.session import ActionEvent, ActionItem, Session
@@ -239,28 +238,14 @@ def _raw_item(session: Session, action_id: str) -> dict[str, Any]:
     raise UsageError(f"no action item '{action_id}' in session {session.id}")
 
 
-class DateInThePast(UsageError):
-    """A new due date before today: a slip is told forwards, so moving back needs a yes."""
-
-
-def refuse_past_due(new_due: date, today: date) -> None:
-    """DateInThePast when `new_due` is before `today`."""
-    if new_due < today:
-        days = (today - new_due).days
-        raise DateInThePast(
-            f"{new_due.isoformat()} is in the past ({counted(days, 'day')} ago)",
-            hint="pass --allow-past to move the item there anyway",
-        )
-
-
 @dataclass(frozen=True)
 class Settled:
-    """An action item changed after the meeting, and whether its action plan was rebuilt."""
+    """An action item changed after the meeting, and the notes files left as edited by hand."""
 
     item: ActionItem
     session_id: str
     folder: Path
-    plan_rebuilt: bool  # False when action-plan.md was edited by hand and left alone
+    kept: list[str]  # the notes files left alone, edited by hand (none: all three rebuilt)
     repeated: bool = False  # the change was already recorded: nothing new was
 
 
@@ -272,7 +257,7 @@ def settle_action(
     notes_dir: Path, action_id: str, event: ActionEvent, new_due: date | None
 ) -> Settled:
     """Record a change to the action item `action_id` names (done, moved, dropped, reopened)
-    and rebuild its session's action plan, both under the session's lock."""
+    and rebuild its session's notes files (write_derived), both under the session's lock."""
     from resetkit.record.team import who
 
     stored, action = find_action(notes_dir, action_id)
@@ -285,7 +270,7 @@ def settle_action(
 
 
 def settle_flag(notes_dir: Path, action_id: str) -> Settled:
-    """Clear an action item's flag (see `clear_flag`) and rebuild its action plan."""
+    """Clear an action item's flag (see `clear_flag`) and rebuild its notes files."""
     stored, action = find_action(notes_dir, action_id)
     if not action.flag:
         raise UsageError(
@@ -300,7 +285,7 @@ def _changed(
     stored: Stored, action: ActionItem, what: str, apply: Callable[[Session], bool]
 ) -> Settled:
     """Apply a change to one item's session under its lock, then rebuild its action plan."""
-    from resetkit.record.notes import write_action_plan
+    from resetkit.record.notes import write_derived
     from resetkit.record.store import change, locked
 
     folder = stored.folder
@@ -311,7 +296,7 @@ def _changed(
 
         session, done = change(folder, changed)
         try:
-            plan = write_action_plan(session, folder)
+            kept = write_derived(session, folder)
         except StorageError as error:
             raise PlanNotWritten(
                 f"{action.id} {what}: the change is saved in {folder / 'session.json'}, "
@@ -319,7 +304,7 @@ def _changed(
                 f"({error.message.split(';')[0]})",
                 hint=f"free some space, then run 'resetkit render {session.id}' to rebuild it",
             ) from None
-    return Settled(action, session.id, folder, plan is not None, repeated=not done)
+    return Settled(action, session.id, folder, kept, repeated=not done)
 
 
 def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, str]]:

@@ -30,7 +30,7 @@ def move_with_later(
     """Move one item to `new_due` and shift every open item of its session due on or after it
     by the same number of days; each shifted item records the slip, its reason and its cause.
     """
-    from resetkit.record.notes import write_action_plan
+    from resetkit.record.notes import write_derived
     from resetkit.record.session import ActionEvent, Session
     from resetkit.record.store import change, locked
     from resetkit.record.team import who
@@ -74,8 +74,8 @@ def move_with_later(
 
     with locked(folder):
         session = change(folder, apply)
-        plan = write_action_plan(session, folder)
-    settled = Settled(moved, session.id, folder, plan is not None)
+        kept = write_derived(session, folder)
+    settled = Settled(moved, session.id, folder, kept)
     return PlanMoved(settled, days, later)
 
 

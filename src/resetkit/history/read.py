@@ -224,17 +224,16 @@ def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[d
 
 
 def parse_day(text: str, what: str) -> date:
-    """A date given on the command line: 2026-10-01, today, or N days/weeks ago like 30d."""
-    text = text.strip()
-    if text == "today":
-        return dates.today()
-    match = _WITHIN.match(text)
-    if match:
-        return dates.today() - timedelta(days=_span_days(match, what))
+    """A date given on the command line, in the one grammar (dates.resolve_date); a bare
+    offset counts back, as the history options mean it: `--since 30d` is 30 days ago."""
+    from resetkit.dates import DATE_FORMS, AmbiguousDate, DateOutOfRange, resolve_date
+
     try:
-        return date.fromisoformat(text)
+        return resolve_date(text, dates.today(), bare="ago")
+    except (AmbiguousDate, DateOutOfRange) as error:
+        raise UsageError(f"{what}: {error}") from None
     except ValueError:
-        hint = "write 2026-10-01, today or 30d (30 days ago)"
+        hint = f"write {DATE_FORMS} (a bare 30d is 30 days ago)"
         raise UsageError(f"{what} {text!r} is not a date", hint=hint) from None
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from resetkit.controls import check_name
-from resetkit.dates import DateOutOfRange, resolve_date
+from resetkit.dates import AmbiguousDate, DateOutOfRange, resolve_date
 from resetkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -45,15 +45,15 @@ def check_yes_no(asked: str, value: Any) -> bool:
 
 
 def check_date(asked: str, value: Any, today: date) -> date:
-    """The date of 2026-12-01, 'today' or +14d; AnswerError naming `asked` otherwise."""
+    """The date of what was typed (dates.resolve_date); AnswerError naming `asked` otherwise."""
     if isinstance(value, date | str):
         try:
             return resolve_date(value.strip() if isinstance(value, str) else value, today)
-        except DateOutOfRange as error:
+        except (DateOutOfRange, AmbiguousDate) as error:
             raise AnswerError(f"{asked}: {error}") from None
         except ValueError:
             pass
-    raise AnswerError(f"{asked} takes a date like 2026-12-01, 'today' or +14d")
+    raise AnswerError(f"{asked} takes a date like 2026-12-01, today, +14d, fri or 31/12")
 
 
 def check_action_item(item: Mapping[str, Any], today: date) -> dict[str, Any]:

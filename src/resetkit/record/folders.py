@@ -73,14 +73,23 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
         if (candidate / RECORD_FILE).is_file() or (candidate / RECORD_FILE).is_symlink():
             refuse_links(notes_dir, candidate)
             return candidate
-        matches = [f for f, _ in _session_entries(notes_dir) if session_id(f) == reference]
-        if matches:
-            refuse_links(notes_dir, matches[0])
-            return matches[0]
+        from resetkit.record.session_ids import resolve_session_id
+
+        folders = {session_id(f): f for f, _ in _session_entries(notes_dir)}
+        found = folders[resolve_session_id(list(folders), reference, str(notes_dir))]
+        refuse_links(notes_dir, found)
+        return found
+    in_progress = sessions_in_progress(notes_dir)
+    if not in_progress:
         raise UsageError(
-            f"no session '{reference}' in {notes_dir}",
-            hint="'resetkit resume' without an id picks the latest session in progress",
+            f"no session in progress in {notes_dir}",
+            hint="start one with 'resetkit start PLAYBOOK'",
         )
+    return in_progress[0]
+
+
+def sessions_in_progress(notes_dir: Path) -> list[Path]:
+    """The folders of the sessions in progress, the latest started first."""
     in_progress = []
     for folder in session_folders(notes_dir):
         try:
@@ -89,12 +98,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
             continue
         if record.status == "in_progress":
             in_progress.append((record.started_at, folder))
-    if not in_progress:
-        raise UsageError(
-            f"no session in progress in {notes_dir}",
-            hint="start one with 'resetkit start PLAYBOOK'",
-        )
-    return max(in_progress)[1]
+    return [folder for _, folder in sorted(in_progress, reverse=True)]
 
 
 def open_session(notes_dir: Path, reference: str | None, status: Status) -> tuple[Path, Session]:

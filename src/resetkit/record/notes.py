@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 
 from resetkit import dates
 from resetkit.controls import visible
-from resetkit.errors import UsageError
+from resetkit.errors import ResetkitError, UsageError
 from resetkit.format.model import Playbook
 from resetkit.record.recap import recap_markdown
 from resetkit.record.render import action_plan_markdown, notes_markdown
@@ -176,12 +177,45 @@ def follow_up_invite(session: Session, playbook: Playbook, day: date) -> str:
     return payload.decode("utf-8")
 
 
-def write_action_plan(session: Session, folder: Path) -> Path | None:
-    """Rebuild action-plan.md after an action changed; None when it was edited by hand."""
-    if "action-plan.md" in edited_by_hand(session, folder):
+def write_derived(session: Session, folder: Path) -> list[str]:
+    """Rebuild the files a change after the meeting touches (an action item done, moved,
+    dropped; a customer renamed): notes.md, action-plan.md and shared.md, so the three never
+    disagree (README, "One rule for derived files"). Files edited by hand are left as they
+    are: their names are returned. A session not complete, or whose playbook cannot be found,
+    has its action plan rebuilt alone (it is the one file that needs no playbook)."""
+    from resetkit.record.which_playbook import playbook_of
+
+    texts = {"action-plan.md": action_plan_markdown(session)}
+    if session.status == "complete":
+        # The playbook gone: the plan is still right, the notes wait for `render`.
+        with contextlib.suppress(ResetkitError):
+            texts = rendered_texts(session, playbook_of(session, folder).playbook)
+    written = [name for name in texts if name in session.written or name == "action-plan.md"]
+    edited = [name for name in edited_by_hand(session, folder) if name in texts]
+    chosen = {name: texts[name] for name in written if name not in edited}
+    if chosen:
+        _write(session, folder, chosen, False)
+    else:
         save(session, folder)
+    return edited
+
+
+def rewrite_stale(session: Session, playbook: Playbook, folder: Path) -> list[Path]:
+    """Rewrite only the Markdown files that no longer match the record (after a merge), hand
+    edits kept (UsageError naming them); the files written, none when all match. Unlike
+    `write_notes`, the invite is left alone: it is stamped when written, so writing it again
+    is a change in git that nobody made."""
+    texts = rendered_texts(session, playbook)
+    payloads = file_bytes(texts)
+    stale = {name: texts[name] for name in texts if _current(folder / name) != payloads[name]}
+    return _write(session, folder, stale, False) if stale else []
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
         return None
-    return _write(session, folder, {"action-plan.md": action_plan_markdown(session)}, False)[0]
 
 
 def render_session(
@@ -199,3 +233,28 @@ def render_session(
         folder, session = open_session(notes_dir, str(folder), "complete")
         found = playbook_of(session, folder)
         return write_notes(session, found.playbook, folder, force=force), found.notice
+
+
+def draft_path(session: Session, chosen: Path) -> Path:
+    """Where `share --eml` writes the draft: `chosen`, or in a folder chosen, a file named
+    after the session (acme-corp-2026-11-24-reset.eml), so that one name per session never
+    meets the draft of another. UsageError when that file exists already: a draft is never
+    overwritten, and the next free name is offered."""
+    path = chosen / f"{session.id.replace('/', '-')}.eml" if chosen.is_dir() else chosen
+    if not path.exists() and not path.is_symlink():
+        return path
+    stem, suffix = path.stem, path.suffix
+    free = next(
+        candidate
+        for n in range(2, 10_000)
+        if not (candidate := path.with_name(f"{stem}-{n}{suffix}")).exists()
+    )
+    raise UsageError(
+        f"{path} already exists: a draft is never overwritten",
+        hint=f"write it as {free}, or remove the old one first",
+    )
+
+
+def draft_name(session_id: str) -> str:
+    """The file name `share --eml` is suggested with: one per session."""
+    return f"{session_id.replace('/', '-')}.eml"

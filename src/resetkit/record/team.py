@@ -626,8 +626,8 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
     """Rebuild the notes files of every complete session whose files no longer match its
     record (after a merge); files edited by hand are kept. (files written, lines said)."""
     from resetkit.record.folders import session_folders
-    from resetkit.record.notes import render_session, rendered_texts
-    from resetkit.record.store import load
+    from resetkit.record.notes import rewrite_stale
+    from resetkit.record.store import load, locked
     from resetkit.record.which_playbook import playbook_of
 
     written: list[Path] = []
@@ -636,20 +636,17 @@ def render_changed(notes_dir: Path) -> tuple[list[Path], list[str]]:
         if _notes_newer_than_record(folder):
             continue  # a merge rewrites the record, never the notes (merge-derived keeps ours)
         try:
-            session = load(folder)
-            if session.status != "complete":
-                continue
-            playbook = playbook_of(session, folder).playbook
-            stale = [
-                name
-                for name, text in rendered_texts(session, playbook).items()
-                if _read(folder / name) != text
-            ]
-            if stale:
-                paths, notice = render_session(notes_dir, str(folder))  # by path: no search
-                written += paths
-                if notice:
-                    said.append(notice)
+            with locked(folder):
+                session = load(folder)
+                if session.status != "complete":
+                    continue
+                found = playbook_of(session, folder)
+                # Only the files that differ: an untouched file, or the invite (stamped when
+                # written), rewritten would be a change in git that nobody made.
+                paths = rewrite_stale(session, found.playbook, folder)
+            written += paths
+            if paths and found.notice:
+                said.append(found.notice)
         except UsageError as problem:
             said.append(f"{folder}: {problem}")
     return written, said

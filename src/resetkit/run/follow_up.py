@@ -43,6 +43,9 @@ def _ask_verdict(
     from resetkit.format.model import DateQuestion, TextQuestion
 
     note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
+    slip_question = TextQuestion(
+        id="review-note", type="text", prompt="  Why it slips", required=True
+    )
     due_question = DateQuestion(
         id="review-due", type="date", prompt="  New due date", required=True, default="+7d"
     )
@@ -63,7 +66,9 @@ def _ask_verdict(
                     default = due.isoformat() if due else default_answer(due_question, today)
                     new_due = date.fromisoformat(prompter.ask(due_question, default, today, again))
                 note = earlier_answer.note if earlier_answer else None
-                note = prompter.ask(note_question, note or None, today, again) or ""
+                # As `actions move --reason`: a slip is recorded with why it slips.
+                asked = slip_question if kind == "moved" else note_question
+                note = prompter.ask(asked, note or None, today, again) or ""
             except GoBack:
                 continue
             return Verdict(kind=cast(VerdictKind, kind), due=new_due, note=note)
@@ -221,9 +226,10 @@ def review_follow_up(
     Items with a verdict `given` (from an answers file) are settled without a question; the
     others are asked through `prompter`, or stay open when there is none (a scripted run).
     A person sees a recap and saves it; only then are the changes made in the earlier record
-    (and its action plan rebuilt). Until then the answers and the items still to review are
-    kept in this session's record (`review_draft`, `review_pending`), so an interruption keeps
-    what was said and `resume` asks about the rest only. Returns how many items changed.
+    (and its notes, action plan and copy rebuilt). Until then the answers and the items still
+    to review are kept in this session's record (`review_draft`, `review_pending`), so an
+    interruption keeps what was said and `resume` asks about the rest only. Returns how many
+    items changed.
     """
     resumed = session.review_pending is not None
     previous = link_sessions(earlier, session, folder)
@@ -273,9 +279,9 @@ def _record_verdicts(
         verdict = session.review_draft.get(item.id)
         if verdict is None or (verdict.kind == "open" and not verdict.note.strip()):
             continue
-        plan = _settle_in_earlier(earlier, item, verdict, console)
+        kept = _settle_in_earlier(earlier, item, verdict, console)
         changed += verdict.kind != "open"  # a note on an item left open settles nothing
-        if plan is None and not edited_by_hand:
+        if "action-plan.md" in kept and not edited_by_hand:
             edited_by_hand = True
             console.print(
                 f"[yellow]{escape_markup(str(earlier / 'action-plan.md'))} was edited by "
@@ -288,12 +294,12 @@ def _record_verdicts(
 
 def _settle_in_earlier(
     earlier: Path, item: ActionItem, verdict: Verdict, console: Console
-) -> Path | None:
-    """One verdict recorded in the earlier record, under its lock, and its action plan
-    rewritten; the plan's path, or None when it was edited by hand and left as it is."""
+) -> list[str]:
+    """One verdict recorded in the earlier record, under its lock, and its notes, action plan
+    and copy rewritten; the names of those edited by hand and left as they are."""
     from resetkit.dates import now
     from resetkit.history.actions import change_action
-    from resetkit.record.notes import write_action_plan
+    from resetkit.record.notes import write_derived
     from resetkit.record.session import ActionEvent
     from resetkit.record.store import change, locked
     from resetkit.record.team import who
@@ -314,7 +320,7 @@ def _settle_in_earlier(
     with locked(earlier):
         previous = change(earlier, settle)
         try:
-            return write_action_plan(previous, earlier)
+            return write_derived(previous, earlier)
         except StorageError as error:
             # The record holds the change; only the rebuilt plan is missing.
             console.print(
@@ -323,7 +329,7 @@ def _settle_in_earlier(
                 f"rewritten ({escape_markup(error.message.split(';')[0])}); run "
                 f"'resetkit render {escape_markup(previous.id)}' once there is space.[/]"
             )
-            return earlier / "action-plan.md"
+            return []
 
 
 def finish_review(

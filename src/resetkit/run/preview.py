@@ -83,8 +83,9 @@ def render(playbook: Playbook, path: Path, text: str, answers: Located) -> dict[
     return file_bytes(rendered_texts(session, playbook))
 
 
-def preview(reference: str, answers: str, out: Path | None) -> list[Path]:
-    """Render a playbook (id or path) with an answers file into `out`; the files written.
+def preview(reference: str, answers: str, out: Path | None) -> tuple[list[Path], date]:
+    """Render a playbook (id or path) with an answers file into `out`; the files written and
+    the day they are dated (the file's `preview_date:`, else PREVIEW_DAY).
 
     Without `out`, the folder beside the answers file named after it (`a.yaml` -> `a/`).
     """
@@ -94,8 +95,9 @@ def preview(reference: str, answers: str, out: Path | None) -> list[Path]:
         out = _rendered_folder(Path(answers))
     path = resolve(reference, search_path())
     text = read_text(path)
-    files = render(load_file(path, text), path, text, read_answers(answers))
-    return write_preview(out, files)
+    located = read_answers(answers)
+    files = render(load_file(path, text), path, text, located)
+    return write_preview(out, files), preview_day(located) or PREVIEW_DAY
 
 
 def write_preview(folder: Path, files: dict[str, bytes]) -> list[Path]:

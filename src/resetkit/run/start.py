@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,8 @@ class StartRequest:
     follow_up: str | None = None  # the id of an earlier session
     no_input: bool = False  # ask nothing, even in a terminal
     other_customer: bool = False  # a follow-up of another customer's session is meant
+    new_customer: bool = False  # a name close to a known customer's is a new one all the same
+    allow_past: bool = False  # an answers file's due dates before today are meant
     notes_dir: Path | None = None
     terminal: bool = True  # a person is there to ask (stdin and stdout are a terminal)
     brief: bool = False  # draw the customer's brief (history/brief.py) before the first section
@@ -165,6 +167,10 @@ def _validated_first(
         sheet = _answer_sheet(request.answers, request.no_input, model, earlier, started)
         customer = customer or sheet.customer
         people = people or [(a.name, a.role) for a in sheet.attendees]
+    if not customer and earlier is not None:
+        from resetkit.record.store import load as load_session
+
+        customer = load_session(earlier).customer  # a follow-up is with the same customer
     # In a terminal a person is there to review the answers before they are saved, even when
     # the file has them all; --no-input (or no terminal) asks nothing and reviews nothing.
     scripted_only = request.no_input or not request.terminal
@@ -173,6 +179,9 @@ def _validated_first(
         assert customer is not None
         if earlier is not None and not request.other_customer:
             _follows_other_customer(earlier, customer, None)
+        _known_or_new(notes, customer, request, None)
+        if not request.allow_past:
+            _refuse_past_dues(sheet, started.date())
         folder = reserve_folder(notes, customer, started.date(), model.id)
         return _scripted(model, path, text, customer, people, folder, started, sheet, earlier)
     _refuse_to_ask(request, model, sheet)
@@ -245,6 +254,7 @@ def _live_start(
     customer = _customer_or_ask(customer, person)
     if earlier is not None and not request.other_customer:
         _follows_other_customer(earlier, customer, person)
+    customer = _known_or_new(start.notes, customer, request, person)
     folder = reserve_folder(start.notes, customer, start.started.date(), model.id)
     with lock_session(folder, person) as lock:
         run = open_run(
@@ -353,7 +363,7 @@ def _from_first_screen(
 
     path, text = source.path, source.whole
     person = prompter_for(request.plain)
-    customer = _customer_or_ask(request.customer, person)
+    customer = _known_or_new(notes, _customer_or_ask(request.customer, person), request, person)
     folder = reserve_folder(notes, customer, started.date(), screen.playbook_id)
     with lock_session(folder, person) as lock:
         draw_header(console, screen.title, customer, session_id(folder), person.plain)
@@ -525,6 +535,42 @@ def _follows_other_customer(earlier: Path, customer: str, person: TerminalPrompt
             raise
         if not _confirm(person, f"{error.message}. Follow it up anyway?"):
             raise Declined("not started: nothing was written") from None
+
+
+def _refuse_past_dues(sheet: Any, today: date) -> None:
+    """DateInThePast for an open action item, or a review's move, due before `today` in an
+    answers file run by a script: as `actions move` refuses one without --allow-past."""
+    from resetkit.dates import refuse_past_due
+    from resetkit.question_types.item_entries import action_item_entries
+
+    for item in action_item_entries(sheet.answers):
+        if item.get("status", "open") == "open" and item.get("due"):
+            what = " ".join(str(item.get("what", "")).split())
+            refuse_past_due(date.fromisoformat(item["due"]), today, f"the due date of {what!r}, ")
+    for item_id, verdict in sheet.review.items():
+        if verdict.due is not None:
+            refuse_past_due(verdict.due, today, f"the review's new due date of {item_id}, ")
+
+
+def _known_or_new(
+    notes: Path, customer: str, request: StartRequest, person: TerminalPrompter | None
+) -> str:
+    """The customer's name, or the known one it is close to when the person says so; a close
+    name is refused without a person to ask, unless --new-customer says it is new."""
+    from resetkit.history.customers import NearCustomer, near_customer
+    from resetkit.run.terminal import Interrupted
+
+    known = None if request.new_customer else near_customer(notes, customer)
+    if known is None:
+        return customer
+    if person is None:
+        raise NearCustomer(customer.strip(), known)
+    choices = [("known", f"{known} (the known customer)"), ("new", f"{customer.strip()} (new)")]
+    try:
+        picked = person.pick(f"{customer.strip()} — did you mean {known}?", choices)
+    except Interrupted:
+        raise NotStarted("interrupted before the session started; nothing was saved") from None
+    return known if picked == "known" else customer
 
 
 def _customer_or_ask(customer: str | None, person: TerminalPrompter) -> str:

@@ -1,0 +1,122 @@
+"""Customers across the history: a new name close to a known one caught before it splits a
+customer's history in two, and a customer renamed in every record that names them."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from resetkit.errors import ResetkitError, UsageError
+
+# How alike two names must be (difflib's ratio, case ignored) to ask whether one is a typo.
+CLOSE = 0.8
+
+
+class NearCustomer(ResetkitError):
+    """A new customer's name close to a known one: most likely a typo (Acme Crop)."""
+
+    def __init__(self, typed: str, known: str) -> None:
+        super().__init__(
+            f"{typed!r} is a new customer, close to {known!r}",
+            hint=f"pass --customer {known!r} for the known one, or --new-customer if "
+            f"{typed!r} is new",
+        )
+        self.typed = typed
+        self.known = known
+
+
+def known_customers(notes_dir: Path) -> list[str]:
+    """Every customer's name in the history, as last typed."""
+    from resetkit.history.read import Filters, read_sessions
+
+    stored, _ = read_sessions(notes_dir, Filters())
+    latest: dict[str, str] = {}
+    for item in sorted(stored, key=lambda found: found.started_at):
+        latest[item.customer.casefold()] = item.customer
+    return sorted(latest.values())
+
+
+def near_customer(notes_dir: Path, name: str) -> str | None:
+    """The known customer `name` most likely misspells, or None when `name` is known already
+    (its folder name, so its words in any case) or close to none: a name much alike (Acme Crop
+    for Acme Corp), or one that starts the other at a word (Acme for Acme Corp).
+
+    Compared by folder name, which costs a listing of the notes dir: the history is read only
+    when a folder is close, for the name as the sessions hold it."""
+    from resetkit.places import customer_slug
+
+    try:
+        folders = [
+            entry.name
+            for entry in os.scandir(notes_dir)
+            if entry.is_dir() and not entry.name.startswith(".")
+        ]
+    except OSError:
+        return None
+    slug = customer_slug(name)
+    if slug in folders:
+        return None
+    near = [
+        folder
+        for folder in folders
+        if folder.startswith(f"{slug}-") or slug.startswith(f"{folder}-")
+    ] or difflib.get_close_matches(slug, folders, n=1, cutoff=CLOSE)
+    if not near:
+        return None
+    named = [found for found in known_customers(notes_dir) if customer_slug(found) == near[0]]
+    return named[0] if named else near[0]
+
+
+@dataclass
+class Renamed:
+    """A customer renamed: the sessions changed, and files left as edited by hand."""
+
+    sessions: list[str]
+    kept: list[Path]
+
+
+def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
+    """Give every session held with `old` (its name in any case, or its folder name) the name
+    `new`, each through the locked change path (record.session.change) with its notes files
+    rebuilt. Folders and session ids stay as they are: follow-ups, other clones and git's
+    history refer to them. UsageError when no session is held with `old`."""
+    from resetkit.controls import check_name
+    from resetkit.places import customer_slug
+    from resetkit.record.folders import session_folders
+    from resetkit.record.notes import write_derived
+    from resetkit.record.session import Session
+    from resetkit.record.store import change, load, locked
+
+    new = check_name(" ".join(new.split()), "the new name")
+    wanted = old.strip().casefold()
+    renamed: list[str] = []
+    kept: list[Path] = []
+    for folder in session_folders(notes_dir):
+        try:
+            customer = load(folder).customer
+        except UsageError:
+            continue  # a damaged record is named by the history commands, not renamed here
+        if customer.casefold() != wanted and customer_slug(customer) != old.strip():
+            continue
+        if customer == new:
+            continue
+
+        def rename(session: Session) -> Session:
+            session.customer = new
+            return session
+
+        with locked(folder):
+            session = change(folder, rename)
+            kept += [folder / name for name in write_derived(session, folder)]
+        renamed.append(session.id)
+    if not renamed:
+        from resetkit.errors import did_you_mean
+
+        raise UsageError(
+            f"no session is held with a customer named {old!r}"
+            + did_you_mean(old, known_customers(notes_dir)),
+            hint="'resetkit sessions' lists the customers",
+        )
+    return Renamed(renamed, kept)

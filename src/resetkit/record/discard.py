@@ -1,0 +1,39 @@
+"""Ending a session in progress between meetings: marked discarded, never deleted, so the
+record stays (and, in a team repository, stays in git's history)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from resetkit.errors import UsageError
+from resetkit.record.folders import find_session
+from resetkit.record.lock import SessionLock
+from resetkit.record.session import Session
+from resetkit.record.store import change, load
+
+
+def session_to_discard(notes_dir: Path, reference: str) -> tuple[Path, Session]:
+    """The folder and record of the session in progress `reference` names; UsageError when it
+    is complete or discarded already."""
+    folder = find_session(notes_dir, reference)
+    session = load(folder)
+    if session.status != "in_progress":
+        state = "complete" if session.status == "complete" else "discarded already"
+        raise UsageError(
+            f"session {session.id} is {state}; only a session in progress can be discarded",
+            hint="'resetkit sessions --status in_progress' lists those",
+        )
+    return folder, session
+
+
+def discard(folder: Path) -> Session:
+    """Mark the session in `folder` discarded, holding its run's lock for the moment of the
+    change: a session being run in another terminal is refused (SessionLocked)."""
+
+    def discarded(session: Session) -> Session:
+        session.status = "discarded"
+        return session
+
+    with SessionLock(folder) as lock:
+        lock.acquire()
+        return change(folder, discarded)

@@ -1,0 +1,142 @@
+"""Customers as a CSM names them: a typo caught before it splits a history, a rename, a
+follow-up that knows its customer; sessions in progress named, and discarded between meetings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import QUIET_RISK_CHECK, drive
+from resetkit.format.loader import load_file
+from resetkit.history.customers import near_customer
+from resetkit.places import builtin_dir
+from resetkit.record.store import begin, load
+from resetkit.run.prompts import ScriptedPrompter
+from resetkit.run.start import StartRequest, _known_or_new
+
+
+def scripted_start(run, notes: Path, *args: str):  # type: ignore[no-untyped-def]
+    Path("a.yaml").write_text(yaml.safe_dump({"answers": QUIET_RISK_CHECK}), "utf-8")
+    return run(
+        "start", "risk-check", "--answers", "a.yaml", "--no-input", "--notes-dir", str(notes),
+        *args,
+    )  # fmt: skip
+
+
+def in_progress(notes: Path, customer: str, hour: int) -> Path:
+    path = builtin_dir() / "risk-check.yaml"
+    started = datetime(2026, 11, 24, hour, tzinfo=UTC)
+    _, folder = begin(load_file(path), path, path.read_text("utf-8"), customer, [], notes, started)
+    return folder
+
+
+@pytest.mark.parametrize("typo", ["Acme Crop", "acme cor", "Acme", "ACME Corpp"])
+def test_a_scripted_start_with_a_name_close_to_a_known_one_is_refused(
+    run, isolated: Path, typo: str
+) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    result = scripted_start(run, notes, "--customer", typo)
+    assert result.exit_code == 2
+    assert f"{typo!r} is a new customer, close to 'Acme Corp'" in result.stderr
+    assert "--new-customer" in result.stderr
+    assert sorted(p.name for p in notes.iterdir() if not p.name.startswith(".")) == ["acme-corp"]
+    again = scripted_start(run, notes, "--customer", typo, "--new-customer")
+    assert again.exit_code == 0, again.stderr
+
+
+@pytest.mark.parametrize("same", ["Acme Corp", "ACME corp", " Acme  Corp ", "acme corp."])
+def test_the_known_customer_in_any_case_starts_without_a_word(
+    run, isolated: Path, same: str
+) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    result = scripted_start(run, notes, "--customer", same)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_name_unlike_every_known_one_is_simply_new(isolated: Path) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    for name in ["Globex Corporation", "Initech", "Acme Health", "Hooli", "Corp"]:
+        assert near_customer(notes, name) is None, name
+    assert near_customer(notes, "Acme Crop") == "Acme Corp"
+
+
+def test_in_a_terminal_the_person_picks_the_known_customer(isolated: Path) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    request = StartRequest(playbook="reset", customer="Acme Crop")
+    person = ScriptedPrompter({}, picks=["known"])
+    assert _known_or_new(notes, "Acme Crop", request, person) == "Acme Corp"  # type: ignore[arg-type]
+    person = ScriptedPrompter({}, picks=["new"])
+    assert _known_or_new(notes, "Acme Crop", request, person) == "Acme Crop"  # type: ignore[arg-type]
+
+
+def test_a_follow_up_takes_the_customer_of_its_session(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    result = scripted_start(run, notes, "--follow-up", earlier.session.id)
+    assert result.exit_code == 0, result.stderr
+    (record,) = [
+        load(folder) for folder in (notes / "acme-corp").iterdir() if "risk-check" in folder.name
+    ]
+    assert record.customer == "Acme Corp" and record.follows == earlier.session.id
+
+
+def test_rename_moves_the_history_to_the_new_name_and_rebuilds_the_notes(
+    run, isolated: Path
+) -> None:
+    notes = isolated / "notes"
+    typo = drive("reset", notes_dir=notes, customer="Acme Crop")
+    kept = drive("reset", notes_dir=notes, customer="Globex Corporation")
+    result = run("customer", "rename", "acme crop", "Acme Corp", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert f"renamed 'acme crop' to 'Acme Corp' in 1 session: {typo.session.id}" in result.stderr
+    assert load(typo.folder).customer == "Acme Corp"
+    assert load(kept.folder).customer == "Globex Corporation"
+    assert "Acme Crop" not in (typo.folder / "action-plan.md").read_text("utf-8")
+    assert "Acme Corp" in (typo.folder / "notes.md").read_text("utf-8")
+    listed = run(
+        "sessions", "--customer", "acme corp", "--format", "json", "--notes-dir", str(notes)
+    )
+    assert typo.session.id in listed.stdout
+    unknown = run("customer", "rename", "Acme Crop", "X", "--notes-dir", str(notes))
+    assert unknown.exit_code == 2
+    assert "no session is held with a customer named 'Acme Crop'" in unknown.stderr
+
+
+def test_discard_ends_a_session_in_progress_and_keeps_its_record(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    folder = in_progress(notes, "Acme Corp", 9)
+    session_id = f"{folder.parent.name}/{folder.name}"
+    refused = run("discard", session_id, "--notes-dir", str(notes))
+    assert refused.exit_code == 2 and "needs --yes" in refused.stderr
+    assert load(folder).status == "in_progress"
+    result = run("discard", "ACME/", "--yes", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert f"{session_id} discarded: the record stays in {folder}" in result.stderr
+    assert load(folder).status == "discarded"
+    again = run("discard", session_id, "--yes", "--notes-dir", str(notes))
+    assert again.exit_code == 2 and "is discarded already" in again.stderr
+
+
+def test_a_complete_session_is_not_discarded(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    done = drive("reset", notes_dir=notes)
+    result = run("discard", done.session.id, "--yes", "--notes-dir", str(notes))
+    assert result.exit_code == 2 and "is complete" in result.stderr
+    assert load(done.folder).status == "complete"
+
+
+def test_resume_names_the_other_sessions_in_progress(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    older = in_progress(notes, "Globex Corporation", 8)
+    in_progress(notes, "Acme Corp", 9)
+    result = run("resume", "--notes-dir", str(notes))
+    older_id = f"{older.parent.name}/{older.name}"
+    assert f"also in progress: {older_id}" in result.stderr
+    assert "'resetkit discard ID' ends it" in result.stderr
