@@ -193,7 +193,7 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
     items = []
     every: list[str] = []
     still_open: list[str] = []
-    for position, action in enumerate(action_items(record)):
+    for position, action in enumerate(action_item_entries(record["answers"])):
         item = orjson.dumps(action).decode("utf-8")
         status = action.get("status", "open")
         every.append(item)
@@ -222,12 +222,6 @@ def _parsed(record: dict[str, Any], raw: bytes) -> Parsed:
         raw_cells=raw_cells,
         items=items,
     )
-
-
-def action_items(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The action items of a record (validated: each entry a mapping), by the rule the model,
-    the merge and the customer copy share (question_types/item_entries.py)."""
-    yield from action_item_entries(record["answers"])
 
 
 # --- what is on disk ---------------------------------------------------------------------------

@@ -29,13 +29,13 @@ from resetkit import dates
 from resetkit.errors import StorageError, UsageError
 from resetkit.history.fresh import (
     Progress,
-    action_items,
     parse_record,
     paused_gc,
     refresh,
     shown_path,
 )
 from resetkit.history.index import FIELDS, Index, item_sum, row_sum, rows, text_sum
+from resetkit.question_types.item_entries import action_item_entries
 from resetkit.storage import RECORD_FILE
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ __all__ = [
     "Filters",
     "History",
     "Stored",
-    "action_items",
     "all_actions",
     "open_history",
     "parse_day",
@@ -216,7 +215,7 @@ def all_actions(stored: list[Stored], *, only_open: bool = False) -> list[list[d
         if text is not None:
             lists.append(next(parsed))
             continue
-        items = list(action_items(item.record))  # not indexed: read from the record
+        items = list(action_item_entries(item.record["answers"]))  # not indexed: from the record
         if only_open:
             items = [action for action in items if action.get("status", "open") == "open"]
         lists.append(items)
