@@ -550,3 +550,20 @@ def test_the_ledger_and_the_brief_fit_80_columns_with_whole_words(
         assert "Before the call: Globex Corporation" in screen[0]
         overdue = [line for line in screen if "days late" in line]
         assert overdue  # the late items are on the first screen
+
+
+def test_the_sessions_table_names_an_outcome_by_its_label_and_a_script_gets_its_id(
+    run, notes: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    write_session(notes, "Acme Corp", day(-3), "reset", outcome="follow-up")
+    drawn = CliRunner().invoke(
+        app, ["sessions", "--format", "table", "--notes-dir", str(notes)], env={"COLUMNS": "160"}
+    )
+    assert drawn.exit_code == 0, drawn.output
+    assert "Another conversation" in drawn.stdout and "follow-up" not in drawn.stdout
+    piped = run("sessions", "--notes-dir", str(notes)).stdout
+    assert "\tfollow-up\t" in piped

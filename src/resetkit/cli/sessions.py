@@ -60,6 +60,13 @@ def sessions(
         # Each filter matched something (history_of checks), but not all of them together.
         sys.stderr.write("resetkit: no session matches these filters together\n")
     drawn = shows_table(output)
+    if drawn:
+        from resetkit.history.labels import outcome_labels
+
+        # A person reads the outcome's label; a script piping the table keeps its id.
+        labels = outcome_labels(r["playbook"] for r in rows if r["outcome"])
+        for r in rows:
+            r["outcome"] = labels.get((r["playbook"], r["outcome"]), r["outcome"])
     table(
         ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
         [
