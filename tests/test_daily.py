@@ -567,3 +567,24 @@ def test_the_sessions_table_names_an_outcome_by_its_label_and_a_script_gets_its_
     assert "Another conversation" in drawn.stdout and "follow-up" not in drawn.stdout
     piped = run("sessions", "--notes-dir", str(notes)).stdout
     assert "\tfollow-up\t" in piped
+
+
+# --- filters combined --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("customer", ["acme", "Hooli", "globex corporation"])
+@pytest.mark.parametrize(
+    "other",
+    [[], ["--overdue"], ["--due-within", "7d"], ["--owner", "sam"], ["--owner", "us", "--only"]],
+)
+def test_a_customer_filter_with_any_other_keeps_exactly_the_items_both_keep(
+    run, notes: Path, twenty: list[dict[str, Any]], customer: str, other: list[str]
+) -> None:
+    """The audit's case: `actions --overdue --customer hooli` listed nothing while Hooli had an
+    item 20 days late. Each filter alone and together must agree with the whole list."""
+    everything = listed(run, notes)
+    by_customer = {i["action_id"] for i in everything if customer.lower() in i["customer"].lower()}
+    by_other = {i["action_id"] for i in listed(run, notes, *other)}
+    assert by_customer, customer
+    together = {i["action_id"] for i in listed(run, notes, "--customer", customer, *other)}
+    assert together == by_customer & by_other

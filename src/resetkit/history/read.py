@@ -341,7 +341,9 @@ class History:
         by due date (undated last), customer, and the sessions' order; with `flagged`, the
         items changed in two clones at once instead, open or closed. None when a damaged
         index row was met (ask every session's records instead)."""
-        where, arguments = filters.where()
+        where, filter_arguments = filters.where()
+        # The clauses' placeholders come first in the SQL, then the filters': so the arguments.
+        arguments: list[Any] = []
         # An item is kept as compact JSON (orjson): a flag set reads "flag":" and a character.
         clauses = ['a.item LIKE \'%"flag":"_%\'' if flagged else "a.status = 'open'"]
         clauses.append("r.status != 'discarded'")  # as history.actions.walk_items
@@ -355,6 +357,7 @@ class History:
         if due_within is not None:
             clauses.append("a.due <= ?")
             arguments.append((today + due_within).isoformat())
+        arguments += filter_arguments
         sql = (
             f"SELECT {_SESSION_COLUMNS}, a.item, a.item_sum"
             f" FROM actions a JOIN records r ON r.n = a.n WHERE {' AND '.join(clauses)}"
