@@ -265,7 +265,12 @@ def test_a_table_ends_with_its_counts(run, notes: Path, twenty: list[dict[str, A
     output = at_80x24(run, notes, "actions")
     late = sum(1 for found in twenty if found["due"] < day(0))
     week = sum(1 for found in twenty if day(0) <= found["due"] <= day(7))
-    assert output.splitlines()[-1] == f"20 open · {late} overdue · {week} due this week"
+    from datetime import date
+
+    from resetkit.history.actions import short_day
+
+    by = short_day(date.fromisoformat(day(7)), date.fromisoformat(day(0)))
+    assert output.splitlines()[-1] == f"20 open · {late} overdue · {week} due by {by}"
 
 
 def test_due_has_a_title_groups_by_customer_and_says_what_next(

@@ -370,13 +370,14 @@ MARKS = "⚑ changed in two clones at once ('resetkit actions show ID' says how)
 
 
 def counts_line(found: list[OpenAction], today: date, within: timedelta | None = None) -> str:
-    """The line that ends a table of items: '19 open · 3 overdue · 6 due this week' (or, with
-    another span than a week, 'due by Dec 8')."""
+    """The line that ends a table of items: '19 open · 3 overdue · 6 due by Dec 8' (a week on,
+    or the span given: the day named, as `due`'s title names it, never "this week" that ends on
+    another day than the reader's week)."""
     within = within if within is not None else timedelta(days=7)
     still = [one for one in found if is_open(one)]
     late = sum(1 for one in still if one.overdue_days)
     soon = sum(1 for one in still if one.due and today <= one.due <= today + within)
-    by = "this week" if within.days == 7 else f"by {short_day(today + within, today)}"
+    by = f"by {short_day(today + within, today)}"
     parts = [f"{len(still):,} open", f"{late:,} overdue", f"{soon:,} due {by}"]
     closed = len(found) - len(still)
     if closed:
