@@ -186,7 +186,7 @@ def test_every_question_of_a_built_in_is_readable_at_80x24(
     wanted = {q.id for _, q in playbook.questions()}
     seen: set[str] = set()
     for variant in range(10):
-        term = terminal("start", playbook_id, "--customer", f"Acme {variant}")
+        term = terminal("start", playbook_id, "--customer", f"Acme {variant}", "--new-customer")
         walk(term, playbook, variant, seen)
         assert term.wait_for_exit() == 0, term.text()
         if seen >= wanted:

@@ -28,7 +28,7 @@ from resetkit.cli.output import (
     reads_history,
     write_json,
 )
-from resetkit.cli.tables import shows_table, table
+from resetkit.cli.tables import draw_report, shows_table, table
 
 
 @app.command()
@@ -286,8 +286,8 @@ def report(
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Time spent and outcomes per customer and per playbook, over complete sessions."""
-    from resetkit.history.report import common_outcomes, report_csv, report_markdown, spent
     from resetkit.history.report import report as tally
+    from resetkit.history.report import report_csv, report_markdown
 
     filters = filters_from(customer, playbook, None, since, until)
     with history_of(notes_dir, filters) as history:
@@ -303,40 +303,7 @@ def report(
     if output is ReportFormat.md:
         sys.stdout.write(report_markdown(tallies))
         return
-    from rich.markup import escape
-    from rich.table import Table
-
-    from resetkit.controls import visible
-
-    console = make_console()
-    for kind, rows in tallies.items():
-        table = Table(
-            title=f"Time spent by {kind.removesuffix('s')}",
-            box=None,
-            header_style="bold",
-            title_justify="left",
-        )
-        table.add_column("NAME", overflow="fold")
-        table.add_column("MEETINGS", justify="right")
-        table.add_column("TIME", justify="right")
-        table.add_column("", no_wrap=True)
-        table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
-        longest = max((t.minutes for t in rows), default=0) or 1
-        for t in rows[:25]:
-            # The bar and the time shown beside it are of the same minutes, rounded alike.
-            bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
-            outcomes = common_outcomes(t)
-            table.add_row(
-                escape(visible(t.name)),
-                str(t.meetings),
-                spent(t.minutes),
-                f"[cyan]{bar}[/]",
-                escape(outcomes),
-            )
-        if len(rows) > 25:
-            table.caption = f"and {len(rows) - 25} more (see --format csv)"
-        console.print(table)
-        console.print()
+    draw_report(tallies)
 
 
 class TimingFormat(StrEnum):

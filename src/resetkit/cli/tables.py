@@ -283,3 +283,43 @@ def _grid(
     for row in rows:
         grid.add_row(*(escape(row[number]) for number in shown))
     return grid
+
+
+def draw_report(tallies: dict[str, list[Any]]) -> None:
+    """`report`'s tables for a person: per customer and per playbook, most time first, a bar
+    of the minutes beside the time it stands for."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from resetkit.controls import visible
+    from resetkit.history.report import common_outcomes, spent
+
+    console = make_console()
+    for kind, rows in tallies.items():
+        table = Table(
+            title=f"Time spent by {kind.removesuffix('s')}",
+            box=None,
+            header_style="bold",
+            title_justify="left",
+        )
+        table.add_column("NAME", overflow="fold")
+        table.add_column("MEETINGS", justify="right")
+        table.add_column("TIME", justify="right")
+        table.add_column("", no_wrap=True)
+        table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
+        longest = max((t.minutes for t in rows), default=0) or 1
+        for t in rows[:25]:
+            # The bar and the time shown beside it are of the same minutes, rounded alike.
+            bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
+            outcomes = common_outcomes(t)
+            table.add_row(
+                escape(visible(t.name)),
+                str(t.meetings),
+                spent(t.minutes),
+                f"[cyan]{bar}[/]",
+                escape(outcomes),
+            )
+        if len(rows) > 25:
+            table.caption = f"and {len(rows) - 25} more (see --format csv)"
+        console.print(table)
+        console.print()
