@@ -71,12 +71,21 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
 
 
 @pytest.mark.dated
-def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolated: Path) -> None:  # noqa: F811
+@pytest.mark.parametrize("due_in", [-20, 0, 14])
+def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_after_it_or_today(
+    spawn,  # noqa: F811
+    isolated: Path,
+    due_in: int,
+) -> None:
+    """A move is later than the date the item had, never earlier: Enter takes a week after
+    the later of today and its due date."""
     from datetime import timedelta
 
     from conftest import TODAY, drive
 
-    earlier = drive("reset", notes_dir=isolated / "notes")
+    due = TODAY + timedelta(days=due_in)
+    item = {"what": "Send the SLA", "owner": "us", "due": due.isoformat()}
+    earlier = drive("reset", {"actions": [item]}, notes_dir=isolated / "notes")
     child = spawn(
         "start", "risk-check", "--customer", "Acme Corp", "--follow-up", earlier.session.id
     )
@@ -86,8 +95,8 @@ def test_enter_at_the_new_due_date_of_a_moved_item_takes_a_week_on(spawn, isolat
     answer(child, "Save this review?", "\r")
     child.expect_exact("Date of the last real conversation")
     child.kill(signal.SIGKILL)
-    (item,) = earlier_items(earlier.folder)
-    assert item["due"] == (TODAY + timedelta(days=7)).isoformat()
+    (moved,) = earlier_items(earlier.folder)
+    assert moved["due"] == (max(TODAY, due) + timedelta(days=7)).isoformat()
 
 
 SHIFT_TAB = "\x1b[Z"
@@ -139,3 +148,28 @@ def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
     assert [item["status"] for item in items] == ["dropped", "open", "open"]
     assert [event["kind"] for event in items[2]["history"]] == ["moved"]
     assert items[0]["history"][0]["note"] == "Sent already"
+
+
+def test_ctrl_c_at_the_note_keeps_the_choice_and_the_earlier_record_is_untouched(
+    spawn,  # noqa: F811
+    isolated: Path,
+) -> None:
+    """The audit's case: a choice made, then Ctrl-C at its note, came back as the old answer."""
+    earlier, ids = earlier_with_three_items(isolated / "notes")
+    before = (earlier / "session.json").read_bytes()
+    child = spawn(
+        "start", "risk-check", "--customer", "Acme Corp", "--follow-up", "acme-corp/" + earlier.name
+    )
+    answer(child, "What happened to it?", DOWN * 3 + "\r")  # dropped
+    child.expect_exact("Note (optional)")
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert new_record(isolated)["review_draft"][ids[0]]["kind"] == "dropped"
+    # Not even the link: the earlier record changes only when the review is saved.
+    assert (earlier / "session.json").read_bytes() == before
+
+    resumed = spawn("resume")
+    resumed.expect_exact("2 open action items left to review")
+    resumed.expect_exact("Share the roadmap")

@@ -3,12 +3,13 @@ run of a playbook; and the link between the two sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from resetkit.errors import ResetkitError, StorageError
-from resetkit.question_types import Asking, default_answer
+from resetkit.question_types import Asking
 from resetkit.record.session import ActionItem, Session, Verdict, VerdictKind
 from resetkit.record.store import save
 from resetkit.run.live import SessionInterrupted
@@ -32,52 +33,70 @@ REVIEW_CHOICES = [
 
 
 def _ask_verdict(
-    prompter: Prompter, today: date, session_id: str, earlier_answer: Verdict | None, first: bool
+    prompter: Prompter,
+    item: ActionItem,
+    today: date,
+    earlier_answer: Verdict | None,
+    first: bool,
+    keep: Callable[[Verdict], None],
 ) -> Verdict:
-    """Ask what became of one action item: done, moved (to when), dropped, still open; a note.
+    """Ask what became of one action item: done, moved (to when, and why), dropped, still open;
+    a note.
 
     The back key at the choice goes to the item before (GoBack, not on the first); at the date
     or the note it asks this item's choice again. `earlier_answer` is what was said of the item
-    before going back, shown as the default.
+    before, shown as the default. Each step is handed to `keep` as it is taken, so an
+    interruption at the date or the note keeps the choice made.
     """
+    from datetime import timedelta
+
     from resetkit.format.model import DateQuestion, TextQuestion
 
-    note_question = TextQuestion(id="review-note", type="text", prompt="  Note (optional)")
+    note_question = TextQuestion(id="review-note", type="text", prompt="Note (optional)")
     slip_question = TextQuestion(
-        id="review-note", type="text", prompt="  Why it slips", required=True
+        id="review-note", type="text", prompt="Why it slips", required=True
     )
-    due_question = DateQuestion(
-        id="review-due", type="date", prompt="  New due date", required=True, default="+7d"
-    )
+    due_question = DateQuestion(id="review-due", type="date", prompt="New due date", required=True)
     again = Asking(can_go_back=True)
-    try:
-        while True:
-            kind = prompter.pick(
+    while True:
+        kind = cast(
+            VerdictKind,
+            prompter.pick(
                 "What happened to it?",
                 REVIEW_CHOICES,
                 asking=Asking(can_go_back=not first),
                 default=earlier_answer.kind if earlier_answer else None,
-            )
-            try:
-                new_due = None
-                if kind == "moved":
-                    # Enter takes the default shown (a week on), as at any date question.
-                    due = earlier_answer.due if earlier_answer else None
-                    default = due.isoformat() if due else default_answer(due_question, today)
-                    new_due = date.fromisoformat(prompter.ask(due_question, default, today, again))
-                note = earlier_answer.note if earlier_answer else None
-                # As `actions move --reason`: a slip is recorded with why it slips.
-                asked = slip_question if kind == "moved" else note_question
-                note = prompter.ask(asked, note or None, today, again) or ""
-            except GoBack:
-                continue
-            return Verdict(kind=cast(VerdictKind, kind), due=new_due, note=note)
-    except Interrupted:
-        raise SessionInterrupted(
-            "interrupted during the follow-up review: what you said of each item is kept in "
-            "this session, and nothing is changed in the earlier one until you save the review",
-            hint=f"continue with 'resetkit resume {session_id}'",
-        ) from None
+            ),
+        )
+        same = earlier_answer if earlier_answer and earlier_answer.kind == kind else None
+        note = same.note if same else ""
+        keep(Verdict(kind=kind, due=same.due if same else None, note=note))
+        try:
+            new_due = None
+            if kind == "moved":
+                # Enter takes a week after the later of today and the item's due date: a move
+                # is later, never earlier, than the date it had.
+                later = max(today, item.due) if item.due else today
+                due = same.due if same and same.due else later + timedelta(days=7)
+                new_due = date.fromisoformat(
+                    prompter.ask(due_question, due.isoformat(), today, again)
+                )
+                keep(Verdict(kind=kind, due=new_due, note=note))
+            # As `actions move --reason`: a slip is recorded with why it slips.
+            asked = slip_question if kind == "moved" else note_question
+            note = prompter.ask(asked, note or None, today, again) or ""
+        except GoBack:
+            continue
+        return Verdict(kind=kind, due=new_due, note=note)
+
+
+def _stopped(session_id: str) -> SessionInterrupted:
+    """What an interruption of the review says: what is kept, and how to go on."""
+    return SessionInterrupted(
+        "interrupted during the follow-up review: what you said of each item is kept in this "
+        "session, and nothing is changed in the earlier one until you save the review",
+        hint=f"continue with 'resetkit resume {session_id}'",
+    )
 
 
 def _said(verdict: Verdict) -> str:
@@ -158,15 +177,27 @@ def _ask_each(
             f"[bold]{position + 1}/{len(items)}[/] {escape_markup(item.what)} "
             f"({item.owner}, due {due})"
         )
+
+        def keep(verdict: Verdict, item_id: str = item.id) -> None:
+            said[item_id] = verdict
+            save(session, folder)
+
         try:
-            verdict = _ask_verdict(
-                prompter, session.started_at.date(), session.id, said.get(item.id), position == 0
+            keep(
+                _ask_verdict(
+                    prompter,
+                    item,
+                    session.started_at.date(),
+                    said.get(item.id),
+                    position == 0,
+                    keep,
+                )
             )
         except GoBack:
             position = max(0, position - 1)
             continue
-        said[item.id] = verdict
-        save(session, folder)
+        except Interrupted:
+            raise _stopped(session.id) from None
         if recap_next:
             position = len(items)
             continue
@@ -223,6 +254,9 @@ def review_follow_up(
 ) -> int:
     """Go through the earlier session's open action items, then link the two sessions.
 
+    (The new record names the earlier one from the start; the earlier record names the new one
+    once the review is saved.)
+
     Items with a verdict `given` (from an answers file) are settled without a question; the
     others are asked through `prompter`, or stay open when there is none (a scripted run).
     A person sees a recap and saves it; only then are the changes made in the earlier record
@@ -231,8 +265,13 @@ def review_follow_up(
     interruption keeps what was said and `resume` asks about the rest only. Returns how many
     items changed.
     """
+    from resetkit.record.store import load
+
     resumed = session.review_pending is not None
-    previous = link_sessions(earlier, session, folder)
+    previous = load(earlier)
+    # This record names the earlier one at once; the earlier one is changed (its
+    # `followed_by`) only with the review saved, as every other change the review makes.
+    session.follows = previous.id
     open_now = {item.id: item for item in previous.action_items() if item.status == "open"}
     if session.review_pending is None:
         session.review_pending = list(open_now)
@@ -257,6 +296,7 @@ def review_follow_up(
     console.print(f"Following up on {previous.id}: {said}.", highlight=False, markup=False)
     if prompter is not None and items:
         _ask_each(items, session, folder, prompter, console, given)
+    link_sessions(earlier, session, folder)
     changed = _record_verdicts(earlier, items, session, folder, console)
     session.review_pending = None
     session.review_draft = {}

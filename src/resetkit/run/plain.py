@@ -91,8 +91,12 @@ class PlainPrompter(TerminalPrompter):
         try:
             line = self._in.readline()
         except KeyboardInterrupt:
-            raise Interrupted() from None
+            line = ""
         if not line:
+            # Ctrl-C or Ctrl-D leaves the cursor after the prompt: what is said next starts
+            # on a line of its own, not after "> ^C".
+            self._out.write("\n")
+            self._out.flush()
             raise Interrupted()
         return line.rstrip("\r\n")
 

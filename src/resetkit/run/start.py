@@ -443,9 +443,11 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
                 console.print(f"[yellow]{escape(notice)}[/]", highlight=False)
             session.playbook_hash = playbook_hash(whole)
             session.playbook_version = model.version
+        # Everything typed counts: answers, items of a list not yet finished, review answers.
+        kept = len(session.answers) + len(session.drafts) + len(session.review_draft)
         console.print(
-            f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}: "
-            f"{counted(len(session.answers), 'answer')} kept.",
+            f"Resuming [bold]{escape(model.title)}[/] with {escape(session.customer)}, "
+            f"session {escape(session.id)}: {counted(kept, 'answer')} kept.",
             highlight=False,
         )
         finish_review(notes, session, folder, person, console)
