@@ -593,3 +593,22 @@ def test_a_customer_filter_with_any_other_keeps_exactly_the_items_both_keep(
     assert by_customer, customer
     together = {i["action_id"] for i in listed(run, notes, "--customer", customer, *other)}
     assert together == by_customer & by_other
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+@pytest.mark.parametrize("command", ["actions", "due", "sessions", "ledger"])
+def test_an_empty_customer_filter_is_refused_not_read_as_every_customer(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str, blank: str
+) -> None:
+    result = run(command, "--customer", blank, "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert result.stdout == "" and "--customer is empty" in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["in progress", "In Progress", "in_progress", " in  progress "])
+def test_a_status_is_taken_as_a_person_says_it(run, notes: Path, typed: str) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset", status="in_progress")
+    write_session(notes, "Hooli", day(-2), "reset")
+    shown = run("sessions", "--status", typed, "--format", "json", "--notes-dir", str(notes))
+    assert shown.exit_code == 0, shown.stderr
+    assert [session["customer"] for session in json.loads(shown.stdout)] == ["Acme Corp"]

@@ -195,8 +195,14 @@ def filters_from(
 ) -> Any:
     from resetkit.history.read import Filters, parse_day
 
-    if status is not None and status not in ("in_progress", "complete", "discarded"):
-        fail(f"--status {status!r}: use in_progress, complete or discarded")
+    if status is not None:
+        # As a person says it ("in progress") or as the record has it ("in_progress").
+        status = "_".join(status.strip().lower().split())
+        if status not in ("in_progress", "complete", "discarded"):
+            fail(f"--status {status!r}: use in_progress, complete or discarded")
+    for option, value in (("--customer", customer), ("--playbook", playbook)):
+        if value is not None and not value.strip():
+            fail(f"{option} is empty: give (part of) a name, or leave the option out")
     return Filters(
         customer=customer,
         playbook=playbook,

@@ -29,6 +29,7 @@ from resetkit.cli.output import (
     write_json,
 )
 from resetkit.cli.tables import draw_report, shows_table, table
+from resetkit.words import counted
 
 
 @app.command()
@@ -368,7 +369,13 @@ def timing(
         return
     if not found.sessions:
         since_text = f" since {day.isoformat()}" if day else ""
-        sys.stderr.write(f"no complete sessions of {model.id}{since_text}\n")
+        left = (
+            f" held live ({counted(found.not_live, 'session')} run from an answers file, or under "
+            "a minute, left out)"
+            if found.not_live
+            else ""
+        )
+        sys.stderr.write(f"no complete sessions of {model.id}{since_text}{left}\n")
         return
     if output is TimingFormat.csv:
         emit(timing_csv(found), None)
