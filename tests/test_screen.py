@@ -525,3 +525,23 @@ def test_a_session_id_longer_than_the_terminal_is_still_shown_whole(
     rows = "".join(term.screen.display)  # a line the terminal wrapped reads on across rows
     assert len(long.id) > columns and long.id in rows, term.text()
     assert short.id in rows
+
+
+def test_plain_mode_says_the_notes_without_their_markdown_marks(isolated: Path) -> None:
+    """What a screen reader reads after a plain run: the words of the notes, no `**`, no
+    backslash escapes, no backticks, no table pipes; every word of the text is still there."""
+    from conftest import drive
+    from resetkit.run.screen import spoken
+
+    ran = drive("reset", notes_dir=isolated / "notes")
+    notes = (ran.folder / "notes.md").read_text("utf-8").split("---\n", 2)[-1]
+    said = spoken(notes)
+    for mark in ("**", "\\", "`", "|", " · "):
+        assert mark not in said, mark
+    assert not [line for line in said.splitlines() if line.startswith("# ")]  # no heading mark
+    title = next(line for line in notes.splitlines() if line.strip())
+    assert said.splitlines()[0] == title.lstrip("# ").replace(" · ", ", ")
+    words = {word.strip("*`\\|#:;,.()") for word in notes.split()} - {""}
+    heard = {word.strip("*`\\|#:;,.()") for word in said.split()}
+    lost = {word for word in words - heard if word.strip("-:|·")}  # table rules, bullets
+    assert lost == set()

@@ -63,9 +63,10 @@ def quiet_console() -> Console:
 
 def draw_notes(console: Console, notes: str, plain: bool = False) -> None:
     """The notes just written, between two rules, as a person reads them after saving; in
-    plain mode their Markdown text as written, between two headed lines."""
+    plain mode as plain text a screen reader says well (spoken), between two headed lines."""
     if plain:
-        console.print("Notes:", notes.strip(), "End of the notes.", sep="\n", markup=False)
+        said = spoken(notes)
+        console.print("Notes:", said, "End of the notes.", sep="\n", markup=False, highlight=False)
         return
     from rich.markdown import Markdown
     from rich.rule import Rule
@@ -220,3 +221,41 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
         lines.add_row(label, Text(value))
     console.print(lines)
     rule()
+
+
+def spoken(markdown: str) -> str:
+    """Markdown as a screen reader should say it: the text without its marks (no `**`, no
+    backslash escapes, no backticks), a heading or a paragraph a line, a list item after "- ",
+    a table row as its cells joined by "; "."""
+    from markdown_it import MarkdownIt
+
+    lines: list[str] = []
+    row: list[str] = []
+    in_cell = False
+    bullet = ""
+    for token in MarkdownIt("commonmark").enable("table").parse(markdown):
+        if token.type == "list_item_open":
+            bullet = "- "
+        elif token.type in ("th_open", "td_open"):
+            in_cell = True
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            lines.append("; ".join(cell for cell in row if cell))
+        elif token.type == "inline":
+            text = " ".join(
+                "".join(
+                    " " if child.type in ("softbreak", "hardbreak") else child.content
+                    for child in token.children or []
+                    if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+                ).split()
+            )
+            if in_cell:
+                row.append(text)
+            else:
+                lines.append(bullet + text)
+                bullet = ""
+    # "·" joins parts for the eye; a screen reader would say "middle dot".
+    return "\n".join(visible(line.replace(" · ", ", ")) for line in lines if line.strip())
