@@ -56,6 +56,9 @@ def test_the_known_customer_in_any_case_starts_without_a_word(
     drive("reset", notes_dir=notes)
     result = scripted_start(run, notes, "--customer", same)
     assert result.exit_code == 0, result.stderr
+    # One customer, one spelling: the new record takes the name as the history writes it.
+    (new,) = notes.glob("acme-corp/*-risk-check")
+    assert load(new).customer == "Acme Corp"
 
 
 def test_a_name_unlike_every_known_one_is_simply_new(isolated: Path) -> None:
@@ -95,7 +98,8 @@ def test_rename_moves_the_history_to_the_new_name_and_rebuilds_the_notes(
     kept = drive("reset", notes_dir=notes, customer="Globex Corporation")
     result = run("customer", "rename", "acme crop", "Acme Corp", "--notes-dir", str(notes))
     assert result.exit_code == 0, result.stderr
-    assert f"renamed 'acme crop' to 'Acme Corp' in 1 session: {typo.session.id}" in result.stderr
+    # The name as the sessions held it, not as typed.
+    assert f"renamed 'Acme Crop' to 'Acme Corp' in 1 session: {typo.session.id}" in result.stderr
     assert load(typo.folder).customer == "Acme Corp"
     assert load(kept.folder).customer == "Globex Corporation"
     assert "Acme Crop" not in (typo.folder / "action-plan.md").read_text("utf-8")

@@ -612,3 +612,17 @@ def test_a_status_is_taken_as_a_person_says_it(run, notes: Path, typed: str) -> 
     shown = run("sessions", "--status", typed, "--format", "json", "--notes-dir", str(notes))
     assert shown.exit_code == 0, shown.stderr
     assert [session["customer"] for session in json.loads(shown.stdout)] == ["Acme Corp"]
+
+
+@pytest.mark.parametrize("command", [["actions"], ["due"]])
+def test_the_legend_names_only_the_marks_the_table_shows(
+    run, notes: Path, command: list[str]
+) -> None:
+    plain = item("aa000001", "Send the plan", due=day(1))
+    milestone = item("aa000002", "Sign the amendment", due=day(2)) | {"critical_path": True}
+    write_session(notes, "Acme Corp", day(-3), "reset", {"actions": [plain]})
+    none_marked = at_80x24(run, notes, *command)
+    assert "a key milestone" not in none_marked and "two clones" not in none_marked
+    write_session(notes, "Hooli", day(-2), "reset", {"actions": [milestone]})
+    marked = at_80x24(run, notes, *command)
+    assert "! a key milestone" in marked and "two clones" not in marked

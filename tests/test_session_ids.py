@@ -89,3 +89,15 @@ def test_an_ambiguous_prefix_lists_the_candidates(run, isolated: Path) -> None:
     assert result.exit_code == 2
     assert f"'acme' matches 2 sessions in {notes}" in result.stderr
     assert first.session.id in result.stderr and second.session.id in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["globx/", "GLOBX", "glob3x/", "globx/2026-11"])
+def test_a_customer_shortened_and_mistyped_is_offered_its_sessions(typed: str) -> None:
+    """The audit's case: `share globx/` named no candidate while `--customer globx` did."""
+    ids = [
+        "globex-corporation/2026-11-24-reset",
+        "acme-corp/2026-11-24-reset",
+        "hooli/2026-11-20-fire",
+    ]
+    with pytest.raises(UsageError, match="did you mean globex-corporation/2026-11-24-reset"):
+        resolve_session_id(ids, typed, "notes")

@@ -89,9 +89,9 @@ def actions_list(
 def _actions_table(found: list[Any], output: Any) -> None:
     from resetkit.dates import today
     from resetkit.history.actions import (
-        MARKS,
         counts_line,
         marks,
+        marks_legend,
         owner_cell,
         status_words,
         when_due,
@@ -114,7 +114,7 @@ def _actions_table(found: list[Any], output: Any) -> None:
         piped.append([*cells[:2], due, customer, what, owner_cell(action)])
     footer = [counts_line(found, day)]
     if any(row[1] for row in rows):
-        footer.append(MARKS)
+        footer.append(marks_legend(row[1] for row in rows))
     columns = [
         Column("ID", whole=True),
         Column("", whole=True),

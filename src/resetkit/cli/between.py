@@ -79,7 +79,14 @@ def due(
 
 
 def _due_table(digest: Any, output: Any) -> None:
-    from resetkit.history.actions import MARKS, counts_line, marks, owner_cell, short_day, when_due
+    from resetkit.history.actions import (
+        counts_line,
+        marks,
+        marks_legend,
+        owner_cell,
+        short_day,
+        when_due,
+    )
 
     day = digest.today
     end = short_day(day + digest.within, day)
@@ -115,7 +122,7 @@ def _due_table(digest: Any, output: Any) -> None:
         "next: resetkit actions done ID, resetkit actions move ID --due DATE --reason WHY",
     ]
     if any(row[1] for row in rows):
-        footer.append(MARKS)
+        footer.append(marks_legend(row[1] for row in rows))
     columns = [
         Column("ID", whole=True),
         Column("", whole=True),

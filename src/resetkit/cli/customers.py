@@ -37,7 +37,8 @@ def customer_rename(
 
     renamed = rename_customer(notes_dir_path(notes_dir), old, new)
     sys.stderr.write(
-        f"renamed {old.strip()!r} to {' '.join(new.split())!r} in "
+        f"renamed {' and '.join(repr(name) for name in renamed.was)} to "
+        f"{' '.join(new.split())!r} in "
         f"{counted(len(renamed.sessions), 'session')}: {', '.join(renamed.sessions)}\n"
     )
     for path in renamed.kept:

@@ -366,7 +366,16 @@ def marks(found: OpenAction) -> str:
     return "!" if found.action.get("critical_path") else ""
 
 
-MARKS = "⚑ changed in two clones at once ('resetkit actions show ID' says how) · ! a key milestone"
+MARK_MEANINGS = {
+    "⚑": "changed in two clones at once ('resetkit actions show ID' says how)",
+    "!": "a key milestone",
+}
+
+
+def marks_legend(shown: Iterable[str]) -> str:
+    """What the marks a table shows mean, those only: '! a key milestone'."""
+    present = set(shown)
+    return " · ".join(f"{mark} {meant}" for mark, meant in MARK_MEANINGS.items() if mark in present)
 
 
 def counts_line(found: list[OpenAction], today: date, within: timedelta | None = None) -> str:

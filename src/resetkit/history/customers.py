@@ -69,12 +69,34 @@ def near_customer(notes_dir: Path, name: str) -> str | None:
     return named[0] if named else near[0]
 
 
+def as_known(notes_dir: Path, name: str) -> str:
+    """`name` as the history writes it when it names a known customer in other case, spacing
+    or punctuation ('acme  corp.' is 'Acme Corp'): one customer, one spelling in every record.
+    A name of no known customer is returned as typed."""
+    from resetkit.history.read import Filters, read_sessions
+    from resetkit.places import customer_slug
+
+    slug = customer_slug(name)
+    if not slug or not (notes_dir / slug).is_dir():
+        return name
+    # The customer's own sessions only (the index's filter), latest spelling last.
+    stored, _ = read_sessions(notes_dir, Filters(customer=" ".join(name.split()).strip(" .")))
+    named = [
+        item.customer
+        for item in sorted(stored, key=lambda found: found.started_at)
+        if customer_slug(item.customer) == slug
+    ]
+    return named[-1] if named else name
+
+
 @dataclass
 class Renamed:
-    """A customer renamed: the sessions changed, and files left as edited by hand."""
+    """A customer renamed: the sessions changed, files left as edited by hand, and the names
+    the sessions held before (as written: 'Initech', when 'initech' was typed)."""
 
     sessions: list[str]
     kept: list[Path]
+    was: list[str]
 
 
 def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
@@ -93,6 +115,7 @@ def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
     wanted = old.strip().casefold()
     renamed: list[str] = []
     kept: list[Path] = []
+    was: list[str] = []
     for folder in session_folders(notes_dir):
         try:
             customer = load(folder).customer
@@ -102,6 +125,8 @@ def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
             continue
         if customer == new:
             continue
+        if customer not in was:
+            was.append(customer)
 
         def rename(session: Session) -> Session:
             session.customer = new
@@ -119,4 +144,4 @@ def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
             + did_you_mean(old, known_customers(notes_dir)),
             hint="'resetkit sessions' lists the customers",
         )
-    return Renamed(renamed, kept)
+    return Renamed(renamed, kept, was)

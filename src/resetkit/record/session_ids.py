@@ -72,6 +72,12 @@ def _closest(ids: list[str], wanted: str) -> list[str]:
     close = difflib.get_close_matches(wanted, list(lowered), n=3, cutoff=0.6)
     if not close:
         customers = {found.partition("/")[0] for found in lowered}
-        near = difflib.get_close_matches(wanted.partition("/")[0], list(customers), n=1)
+        typed = wanted.partition("/")[0]
+        near = difflib.get_close_matches(typed, list(customers), n=1)
+        if not near:
+            # 'globx' for globex-corporation: the customer's first word, as people shorten it.
+            first = {customer.split("-")[0]: customer for customer in customers}
+            words = difflib.get_close_matches(typed, list(first), n=1, cutoff=0.75)
+            near = [first[words[0]]] if words else []
         close = sorted(found for found in lowered if near and found.startswith(f"{near[0]}/"))
     return [lowered[found] for found in close]

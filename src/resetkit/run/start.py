@@ -179,7 +179,7 @@ def _validated_first(
         assert customer is not None
         if earlier is not None and not request.other_customer:
             _follows_other_customer(earlier, customer, None)
-        _known_or_new(notes, customer, request, None)
+        customer = _known_or_new(notes, customer, request, None)
         if not request.allow_past:
             _refuse_past_dues(sheet, started.date())
         folder = reserve_folder(notes, customer, started.date(), model.id)
@@ -559,12 +559,12 @@ def _known_or_new(
 ) -> str:
     """The customer's name, or the known one it is close to when the person says so; a close
     name is refused without a person to ask, unless --new-customer says it is new."""
-    from resetkit.history.customers import NearCustomer, near_customer
+    from resetkit.history.customers import NearCustomer, as_known, near_customer
     from resetkit.run.terminal import Interrupted
 
     known = None if request.new_customer else near_customer(notes, customer)
     if known is None:
-        return customer
+        return as_known(notes, customer)
     if person is None:
         raise NearCustomer(customer.strip(), known)
     choices = [("known", f"{known} (the known customer)"), ("new", f"{customer.strip()} (new)")]
