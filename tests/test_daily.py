@@ -626,3 +626,12 @@ def test_the_legend_names_only_the_marks_the_table_shows(
     write_session(notes, "Hooli", day(-2), "reset", {"actions": [milestone]})
     marked = at_80x24(run, notes, *command)
     assert "! a key milestone" in marked and "two clones" not in marked
+
+
+def test_filters_that_match_nothing_together_name_the_days_they_were_read_as(
+    run, notes: Path
+) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset")
+    shown = run("sessions", "--until", day(-10), "--notes-dir", str(notes))
+    assert shown.exit_code == 0
+    assert f"no session matches these filters together (until {day(-10)})" in shown.stderr

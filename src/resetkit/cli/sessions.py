@@ -59,7 +59,14 @@ def sessions(
         rows = [session_row(item) for item in history.sessions(filters, with_raw=False)]
     if not rows and filters != filters_from(None):
         # Each filter matched something (history_of checks), but not all of them together.
-        sys.stderr.write("resetkit: no session matches these filters together\n")
+        # The days as read ('31/12' may be last year's): a person checks what was asked.
+        days = [
+            f"{name} {value.isoformat()}"
+            for name, value in (("since", filters.since), ("until", filters.until))
+            if value is not None
+        ]
+        read = f" ({', '.join(days)})" if days else ""
+        sys.stderr.write(f"resetkit: no session matches these filters together{read}\n")
     drawn = shows_table(output)
     if drawn:
         from resetkit.history.labels import outcome_labels
