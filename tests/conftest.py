@@ -35,11 +35,17 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Tests of minutes each (on 2 cores): started first in a run of two processes.
+LONGEST = ("test_two_clones_change_one_session_for_100_rounds",)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Which tests share a worker process when the suite runs in two (`-n 2 --dist loadgroup`,
     pyproject.toml): those that drive a real terminal run one after another in one worker, so
     the other worker's load is all they share, never a second pty; and the tests of a module
     with a module-wide fixture (a 100,000-session history) stay together, so it is built once."""
+    # The longest tests first, so that no worker starts one while the other has finished.
+    items.sort(key=lambda item: not any(name in item.name for name in LONGEST))
     for item in items:
         if item.get_closest_marker("pty") is not None:
             item.add_marker(pytest.mark.xdist_group("terminal"))

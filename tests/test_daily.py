@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from pathlib import Path
@@ -254,8 +255,10 @@ def test_the_first_screen_shows_the_most_overdue_items_first_with_whole_words(
     assert {found["id"] for found in most_late} <= set(ids)  # the three most late on screen
     known = vocabulary(
         twenty,
-        "ID DUE WHEN CUSTOMER: ACTION OWNER · late today Due on Tue overdue, and due by",
-        *(f"{month} {n}" for month in ("Nov", "Dec") for n in range(1, 32)),
+        "ID DUE WHEN CUSTOMER: ACTION OWNER · late today Due on overdue, and due by",
+        # Dates as a table writes them, on whatever day the suite runs (`dated`).
+        *calendar.day_abbr,
+        *(f"{month} {n}" for month in calendar.month_abbr[1:] for n in range(1, 32)),
     )
     cut = [word for word in shown if word not in known and word not in dates_words(screen)]
     assert cut == []
@@ -276,10 +279,17 @@ def test_a_table_ends_with_its_counts(run, notes: Path, twenty: list[dict[str, A
 def test_due_has_a_title_groups_by_customer_and_says_what_next(
     run, notes: Path, twenty: list[dict[str, Any]]
 ) -> None:
+    from datetime import date
+
+    from resetkit.history.actions import short_day
+
+    today = date.fromisoformat(day(0))
     lines = at_80x24(run, notes, "due").splitlines()
-    assert lines[0] == "Due on Tue Nov 24 · overdue, and due by Dec 1"
+    on, week_on = short_day(today, today), short_day(date.fromisoformat(day(7)), today)
+    assert lines[0] == f"Due on {today:%a} {on} · overdue, and due by {week_on}"
     assert lines[2] == "Acme Corp"  # the customer whose item is the most overdue
-    assert lines[3].startswith("ac000000 Nov 14 · 10d late Send the revised rollout plan")
+    late = short_day(date.fromisoformat(day(-10)), today)
+    assert lines[3].startswith(f"ac000000 {late} · 10d late Send the revised rollout plan")
     assert any(line.startswith("next: resetkit actions done ID") for line in lines[-3:])
 
 

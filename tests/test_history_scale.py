@@ -6,9 +6,11 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ CAP = 400 * 1024 * 1024  # address space: the export before streaming peaked at 
 
 
 @pytest.fixture(scope="module")
-def big_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def big_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
     """100,000 records made from a few generated ones (generating each would take a minute),
     and an environment whose cache already holds their index."""
     root = tmp_path_factory.mktemp("scale")
@@ -45,7 +47,10 @@ def big_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
         ["sessions", "--customer", "Customer 7", "--notes-dir", str(notes)], environment
     )
     assert built.returncode == 0, built.stderr
-    return notes, environment
+    yield notes, environment
+    # 100,000 folders left in the temporary dir would cost a later pytest minutes to delete
+    # (it keeps its last three runs' dirs): gone while the other worker runs on.
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def resetkit(
