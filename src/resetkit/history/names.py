@@ -158,5 +158,10 @@ def owners(notes_dir: Path, prefix: str) -> list[str]:
 
 def _open_items(connection: sqlite3.Connection, column: str) -> list[str]:
     """One column (id, owner_key) of the open action items, each value once."""
-    rows = connection.execute(f"SELECT DISTINCT {column} FROM actions WHERE status = 'open'")
+    # By the partial index of open items (a few thousand rows): left to itself, SQLite walks
+    # the index on id for DISTINCT id, every item ever with a lookup each (0.7 s at 100,000
+    # sessions, against 15 ms).
+    rows = connection.execute(
+        f"SELECT DISTINCT {column} FROM actions INDEXED BY actions_open WHERE status = 'open'"
+    )
     return [found for (found,) in rows if found]
