@@ -196,7 +196,9 @@ def ledger(
     since: SinceFilter = None,
     output: Annotated[
         DueFormat | None,
-        typer.Option("--format", help="table (also when piped), json or md."),
+        typer.Option(
+            "--format", help="table (also when piped), json or md; piped with none, tab-separated."
+        ),
     ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
