@@ -280,7 +280,7 @@ class LazyCommands(Commands):
         if cmd_name not in self.commands and row is not None:
             importlib.import_module(f"resetkit.cli.{row['module']}")
             self.adopt_registered()
-        return self.commands.get(cmd_name)
+        return super().get_command(ctx, cmd_name)  # dressed as `-h` shows it (Commands)
 
     def adopt_registered(self) -> None:
         """Make click commands of those the imported modules added to the app."""
