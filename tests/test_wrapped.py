@@ -74,3 +74,13 @@ def test_an_error_longer_than_the_screen_breaks_between_words(isolated: Path) ->
         # Every word on screen is whole: none was broken at the 80th column.
         assert set(row.split()) <= set(said.split()), row
     assert all(row.startswith(" " * 10) for row in rows[1:])
+
+
+def test_a_quoted_command_stays_on_one_line_when_it_fits() -> None:
+    line = (
+        "resetkit: the review is kept until you save the review (continue with "
+        "'resetkit resume acme-corp/2026-11-24-risk-check'); the customer's notes are safe"
+    )
+    shown = wrapped(line, 80)
+    assert "'resetkit resume acme-corp/2026-11-24-risk-check'" in shown.split("\n")[1]
+    assert " ".join(shown.split()) == " ".join(line.split())

@@ -14,6 +14,11 @@ from typing import Any, TextIO
 # A line holding an escape sequence was laid out by rich for the width: left as it is.
 _ESCAPE = "\x1b"
 _PREFIX = re.compile(r"^(resetkit: |\s+)")
+# A quoted span ('resetkit resume acme-corp/…'): a command to copy, kept on one line when it
+# fits. A quote inside a word (don't, customer's) opens none.
+_QUOTED = re.compile(r"(?<!\w)'[^'\n]+'(?!\w)")
+# Stands for a space inside a quoted span while the line is wrapped: a private-use character.
+_KEPT = "\ue000"
 
 
 def wrapped(line: str, width: int) -> str:
@@ -24,16 +29,22 @@ def wrapped(line: str, width: int) -> str:
         return line
     found = _PREFIX.match(line)
     indent = " " * min(len(found.group()) if found else 2, width // 4)
-    return "\n".join(
-        textwrap.wrap(
-            line,
-            width=width,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        or [line]
+    kept = line
+    if _KEPT not in line:
+        kept = _QUOTED.sub(lambda span: _held(span.group(), width - len(indent)), line)
+    lines = textwrap.wrap(
+        kept,
+        width=width,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
+    return "\n".join(lines).replace(_KEPT, " ") if lines else line
+
+
+def _held(span: str, room: int) -> str:
+    """A quoted span with its spaces held together, when it fits on a line of its own."""
+    return span.replace(" ", _KEPT) if len(span) + 1 < room else span
 
 
 class WrappedLines:
