@@ -598,6 +598,42 @@ def test_the_ledger_since_a_day_leaves_earlier_sessions_out(run, notes: Path) ->
     assert acme["owners"]["customer"]["done_late"] == 1
 
 
+def test_the_ledger_since_a_day_counts_older_promises_still_open(run, notes: Path) -> None:
+    # A promise made before the period and not kept is still one in it; one kept in the
+    # period counts there too; one closed before the period is left out.
+    write_session(
+        notes,
+        "Acme Corp",
+        last_year("05-01"),
+        answers={
+            "actions": [
+                item("u1", "still late", due=last_year("05-20")),
+                item("u2", "open, not due", due=day(10)),
+                item(
+                    "u3",
+                    "done in the period",
+                    due=last_year("05-10"),
+                    status="done",
+                    history=[event("done", last_year("08-05"))],
+                ),
+                item(
+                    "u4",
+                    "done before",
+                    due=last_year("05-10"),
+                    status="done",
+                    history=[event("done", last_year("05-05"))],
+                ),
+            ]
+        },
+    )
+    args = ["ledger", "--since", last_year("08-01"), "--format", "json", "--notes-dir", str(notes)]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    (acme,) = json.loads(result.stdout)["customers"]
+    us = acme["owners"]["us"]
+    assert (us["overdue"], us["open"], us["done_late"], us["done_on_time"]) == (1, 1, 1, 0)
+
+
 def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:
     ledger_history(notes)
     result = run("ledger", "--format", "md", "--notes-dir", str(notes))

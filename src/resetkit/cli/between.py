@@ -193,7 +193,14 @@ def calendar(
 @reads_history
 def ledger(
     customer: CustomerFilter = None,
-    since: SinceFilter = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="The promises of the period from this day on (2026-10-01, today, 30d ago): "
+            "made, due, done, moved or dropped in it, and every one still open.",
+        ),
+    ] = None,
     output: Annotated[
         DueFormat | None,
         typer.Option(
@@ -206,9 +213,11 @@ def ledger(
     from resetkit.dates import today
     from resetkit.history.ledger import ledger_markdown, promise_ledger
 
-    filters = filters_from(customer, since=since)
+    # --since picks promises, not sessions: an older session's item still open is one.
+    period = filters_from(None, since=since).since
+    filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
-        found = promise_ledger(history.sessions(filters, with_raw=False), today())
+        found = promise_ledger(history.sessions(filters, with_raw=False), today(), since=period)
     if output is DueFormat.json:
         write_json(found.as_json())
         return
