@@ -342,6 +342,34 @@ def test_calendar_writes_todos_with_alarms_and_follow_ups_as_events(run, notes: 
     assert "Globex" in str(meeting["summary"])
 
 
+def test_calendar_for_an_owner_keeps_only_the_meetings_of_their_sessions(run, notes: Path) -> None:
+    for customer, name in (("Acme Corp", "Sam Rivera"), ("Globex", "Dana Scully")):
+        write_session(
+            notes,
+            customer,
+            day(-2),
+            "reset",
+            {
+                "outcome": "follow-up",
+                "follow-up-date": day(4),
+                "actions": [
+                    item(f"{customer[:4].lower()}0001", "Call", due=day(3), owner_name=name)
+                ],
+            },
+            outcome="follow-up",
+        )
+    out = notes.parent / "sam.ics"
+    result = run("calendar", "--owner", "sam", "-o", str(out), "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    calendar = read_ics(out)
+    assert [str(todo["summary"]) for todo in calendar.walk("VTODO")] == [
+        "Acme Corp: Sam Rivera to call"
+    ]
+    (meeting,) = calendar.walk("VEVENT")
+    assert "Acme Corp" in str(meeting["summary"])
+    assert "1 to-do (1 open), 1 follow-up meeting" in result.stderr
+
+
 def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: Path) -> None:
     write_session(
         notes,

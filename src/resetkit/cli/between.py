@@ -168,7 +168,10 @@ def calendar(
     until: UntilFilter = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file."""
+    """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file.
+
+    With --owner, the items that owner keeps, and only the follow-up meetings of the sessions
+    where they have an item."""
     from resetkit.dates import today
     from resetkit.history.due import calendar_entries, parse_lead
     from resetkit.record.calendar import calendar_ics
