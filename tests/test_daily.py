@@ -511,6 +511,30 @@ def test_the_report_shows_minutes_that_match_its_bars_and_writes_markdown(run, n
     assert header == "grouped_by,name,meetings,minutes,outcomes"
 
 
+def test_the_report_names_outcomes_by_their_labels_where_a_person_reads(run, notes: Path) -> None:
+    from markdown_it import MarkdownIt
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    write_session(notes, "Acme Corp", day(-3), "reset", outcome="follow-up", minutes=60)
+    write_session(notes, "Acme Corp", day(-2), "reset", outcome="follow-up", minutes=30)
+    write_session(notes, "Globex Corporation", day(-2), "reset", minutes=15)
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    chart = CliRunner().invoke(app, ["report", "--notes-dir", str(notes)], env=env).stdout
+    acme = next(line for line in chart.splitlines() if "Acme Corp" in line)
+    assert "Another conversation 2" in acme
+    reset = next(line for line in chart.splitlines() if line.strip().startswith("reset"))
+    assert "Another conversation 2, no outcome 1" in reset
+    assert "follow-up" not in chart and "none" not in chart
+    text = run("report", "--format", "md", "--notes-dir", str(notes)).stdout
+    lines = [t.content for t in MarkdownIt().parse(text) if t.type == "inline"]
+    assert "Acme Corp: 2 meetings, 1h30m (Another conversation 2)" in lines
+    assert "reset: 3 meetings, 1h45m (Another conversation 2, no outcome 1)" in lines
+    table = run("report", "--format", "json", "--notes-dir", str(notes)).stdout
+    assert json.loads(table)["customers"][0]["outcomes"] == {"follow-up": 2}
+
+
 def test_sessions_say_when_filters_match_nothing_together_and_speak_of_status_in_words(
     run, notes: Path
 ) -> None:

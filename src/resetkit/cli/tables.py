@@ -292,9 +292,10 @@ def draw_report(tallies: dict[str, list[Any]]) -> None:
     from rich.table import Table
 
     from resetkit.controls import visible
-    from resetkit.history.report import common_outcomes, spent
+    from resetkit.history.report import common_outcomes, outcome_words, spent
 
     console = make_console()
+    words = outcome_words(tallies)
     for kind, rows in tallies.items():
         table = Table(
             title=f"Time spent by {kind.removesuffix('s')}",
@@ -311,7 +312,7 @@ def draw_report(tallies: dict[str, list[Any]]) -> None:
         for t in rows[:25]:
             # The bar and the time shown beside it are of the same minutes, rounded alike.
             bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
-            outcomes = common_outcomes(t)
+            outcomes = common_outcomes(t, words[(kind, t.name)])
             table.add_row(
                 escape(visible(t.name)),
                 str(t.meetings),
