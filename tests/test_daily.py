@@ -256,12 +256,49 @@ def test_the_first_screen_shows_the_most_overdue_items_first_with_whole_words(
     known = vocabulary(
         twenty,
         "ID DUE WHEN CUSTOMER: ACTION OWNER · late today Due on overdue, and due by",
+        "(us) (them) (both)",
         # Dates as a table writes them, on whatever day the suite runs (`dated`).
         *calendar.day_abbr,
         *(f"{month} {n}" for month in calendar.month_abbr[1:] for n in range(1, 32)),
     )
     cut = [word for word in shown if word not in known and word not in dates_words(screen)]
     assert cut == []
+
+
+SIDES = {"us": "us", "customer": "them", "both": "both"}
+
+
+@pytest.mark.parametrize("command", ["actions", "due"])
+def test_each_owner_shows_the_side_they_are_on(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str
+) -> None:
+    output = at_80x24(run, notes, command, *(["--within", "6w"] if command == "due" else []))
+    rows = {line.split()[0]: line.rstrip() for line in output.splitlines() if line.strip()}
+    for found in twenty:
+        first = found["owner_name"].split()[0]
+        assert rows[found["id"]].endswith(f"{first} ({SIDES[found['owner']]})"), found
+
+
+def test_owners_sharing_a_first_name_are_shown_whole(run, notes: Path) -> None:
+    items = [
+        item("aa000001", "Send the plan", due=day(1), owner_name="Sam Rivera"),
+        item("aa000002", "Sign it", owner="customer", due=day(2), owner_name="Sam Jones"),
+        item("aa000003", "Book it", owner="both", due=day(3)),
+    ]
+    write_session(notes, "Acme Corp", day(-3), "reset", {"actions": items})
+    rows = {
+        line.split()[0]: line.rstrip()
+        for line in at_80x24(run, notes, "actions").splitlines()
+        if line
+    }
+    assert rows["aa000001"].endswith("Sam Rivera (us)")
+    assert rows["aa000002"].endswith("Sam Jones (them)")
+    assert rows["aa000003"].endswith("both")
+    data = json.loads(run("actions", "--format", "json", "--notes-dir", str(notes)).stdout)
+    assert [(row["owner"], row["owner_name"]) for row in data][:2] == [
+        ("us", "Sam Rivera"),
+        ("customer", "Sam Jones"),
+    ]
 
 
 def test_a_table_ends_with_its_counts(run, notes: Path, twenty: list[dict[str, Any]]) -> None:

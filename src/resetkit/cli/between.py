@@ -84,6 +84,7 @@ def _due_table(digest: Any, output: Any) -> None:
         marks,
         marks_legend,
         owner_cell,
+        owner_cells,
         short_day,
         when_due,
     )
@@ -95,13 +96,15 @@ def _due_table(digest: Any, output: Any) -> None:
         sys.stderr.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
         return
     rows, piped, groups, items = [], [], [], []
+    listed = [found.action for group in digest.customers for found in group.overdue + group.soon]
+    owners = iter(owner_cells(listed))
     for group in digest.customers:
         customer = " ".join(group.customer.split())
         for found in group.overdue + group.soon:
             action = found.action
             what = " ".join(str(action.get("what", "")).split())
             cells = [str(action.get("id", "")), marks(found), when_due(found, day)]
-            rows.append([*cells, what, owner_cell(action)])
+            rows.append([*cells, what, next(owners)])
             late = f"{found.overdue_days}d late" if found.overdue_days else "due"
             piped.append([cells[0], f"{found.due} {late}", customer, what, owner_cell(action)])
             items.append(found)
@@ -128,7 +131,7 @@ def _due_table(digest: Any, output: Any) -> None:
         Column("", whole=True),
         Column("WHEN", whole=True),
         Column("ACTION", grows=True),
-        Column("OWNER", most=12),
+        Column("OWNER", most=16),
     ]
     names = ["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"]
     daily_table(
