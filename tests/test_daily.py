@@ -330,6 +330,31 @@ def test_due_has_a_title_groups_by_customer_and_says_what_next(
     assert any(line.startswith("next: resetkit actions done ID") for line in lines[-3:])
 
 
+@pytest.mark.parametrize("command", ["actions", "due"])
+def test_a_table_piped_to_a_pager_holds_its_title_legend_and_counts(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str
+) -> None:
+    milestone = item("zz000001", "Sign it", due=day(1)) | {"critical_path": True}
+    write_session(notes, "Zeta", day(-1), "reset", {"actions": [milestone]})
+    result = run(command, "--format", "table", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert re.search(r"^\d+ open · \d+ overdue", result.stdout, re.M), result.stdout
+    assert "! a key milestone" in result.stdout
+    if command == "due":
+        assert result.stdout.startswith("Due on ")
+
+
+def test_nothing_due_is_said_on_stdout_in_a_table_and_on_stderr_when_piped(
+    run, notes: Path
+) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset", {"actions": [item("a1", "x", due=day(40))]})
+    drawn = run("due", "--format", "table", "--notes-dir", str(notes))
+    assert "nothing overdue, nothing due" in drawn.stdout and drawn.stderr == ""
+    piped = run("due", "--notes-dir", str(notes))
+    assert piped.stdout == "" and "nothing overdue, nothing due" in piped.stderr
+
+
 def test_a_piped_table_without_format_is_tab_separated(
     run, notes: Path, twenty: list[dict[str, Any]]
 ) -> None:

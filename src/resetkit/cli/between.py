@@ -93,7 +93,10 @@ def _due_table(digest: Any, output: Any) -> None:
     end = short_day(day + digest.within, day)
     title = f"Due on {day:%a} {short_day(day, day)} · overdue, and due by {end}"
     if not digest.customers:
-        sys.stderr.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
+        # Said where the table would have been: a person reads it with the title; a script
+        # piping the lines gets none.
+        said = sys.stdout if shows_table(output) else sys.stderr
+        said.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
         return
     rows, piped, groups, items = [], [], [], []
     listed = [found.action for group in digest.customers for found in group.overdue + group.soon]
