@@ -645,12 +645,58 @@ def test_the_ledger_and_the_brief_fit_80_columns_with_whole_words(
     assert "…" not in result.stdout  # no header or name cut short
     screen = first_screen(result.stdout)
     if command == ["ledger"]:
-        assert screen[0].startswith("CUSTOMER") and screen[0].rstrip().endswith("KEPT")
+        assert screen[0].startswith("OWNER") and screen[0].rstrip().endswith("KEPT")
         assert screen[1].startswith("Acme Corp")
     else:
         assert "Before the call: Globex Corporation" in screen[0]
         overdue = [line for line in screen if "days late" in line]
         assert overdue  # the late items are on the first screen
+
+
+LONG_NAME = "Consolidated Amalgamated Holdings Co"  # 36 characters
+
+
+def test_the_ledger_names_each_customer_whole_and_lines_numbers_up_under_their_names(
+    notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    from test_between import event
+
+    moved = item(
+        "ln000001",
+        "Send the plan",
+        due=day(5),
+        history=[event("moved", day(-2), note="Legal review", from_due=day(-1), to_due=day(5))],
+    )
+    write_session(notes, LONG_NAME, day(-9), "reset", {"actions": [moved]})
+    output = ledger_at_80(notes)
+    lines = output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for customer in (*CUSTOMERS, LONG_NAME):
+        assert any(line.startswith(customer) for line in lines), customer
+    header = lines[0]
+    assert " ".join(header.split()) == "OWNER ON TIME LATE MOVED DROPPED OVERDUE OPEN KEPT"
+    rows = [line for line in lines if line.split()[0] in ("us", "customer", "both")]
+    for name in ("ON TIME", "LATE", "DROPPED", "OVERDUE", "OPEN", "KEPT"):
+        end = header.index(name) + len(name)  # each number ends where its column's name ends
+        assert all(row[end - 1] != " " and row[end : end + 1] in ("", " ") for row in rows), name
+    long_at = lines.index(next(line for line in lines if line.startswith(LONG_NAME)))
+    assert lines[long_at + 1].split()[:4] == ["us", "0", "0", "1"]
+    assert "Send the plan, moved +6d: Legal review" in lines[long_at + 2]
+    assert "trend" not in output and "kept on time: 0% in Q" in output
+
+
+def ledger_at_80(notes: Path) -> str:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["ledger", "--format", "table", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
 
 
 def test_the_sessions_table_names_an_outcome_by_its_label_and_a_script_gets_its_id(

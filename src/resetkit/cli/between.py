@@ -30,7 +30,7 @@ from resetkit.cli.output import (
     reads_history,
     write_json,
 )
-from resetkit.cli.tables import Column, daily_table, shows_table, table
+from resetkit.cli.tables import Column, daily_table, shows_table
 from resetkit.words import counted
 
 
@@ -233,46 +233,48 @@ def ledger(
     if output is DueFormat.md:
         sys.stdout.write(ledger_markdown(found))
         return
-    rows, reasons = [], []
+    _ledger_table(found, output)
+
+
+def _ledger_table(found: Any, output: Any) -> None:
+    """Drawn: each customer a heading with its trend in words, its sides' rows under it, the
+    numbers under their names, each slip under its row. Piped: one line per side and trend."""
+    from resetkit.history.ledger import tally_cells, trend_words
+
+    rows, under, groups, piped = [], [], [], []
     for entry in found.customers:
+        customer = " ".join(entry.customer.split())
+        shown = 0
         for owner, tally in entry.owners.items():
             if not (tally.fallen_due or tally.open or tally.caused):
                 continue
-            kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
-            rows.append(
-                [
-                    entry.customer,
-                    owner,
-                    str(tally.on_time),
-                    str(tally.late),
-                    (
-                        f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
-                        if tally.moves
-                        else "0"
-                    )
-                    + (f" +{tally.caused} others" if tally.caused else ""),
-                    str(tally.dropped),
-                    str(tally.overdue),
-                    str(tally.open),
-                    kept,
-                ]
-            )
-            reasons.append(list(tally.slips))
-        trend = [
-            f"{name} {tally.kept_percent}%"
-            for name, tally in sorted(entry.quarters.items())
-            if tally.kept_percent is not None
-        ]
+            rows.append([owner, *tally_cells(tally)])
+            under.append(list(tally.slips))
+            piped.append([customer, owner, *tally_cells(tally), "; ".join(tally.slips)])
+            shown += 1
+        trend = trend_words(entry.quarters)
+        groups.append((customer + (f" · {trend}" if trend else ""), shown))
         if trend:
-            rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
-            reasons.append([])
-    if shows_table(output):
-        # Drawn, each customer is named once, on its first row: its other rows wrap no name.
-        for number in range(len(rows) - 1, 0, -1):
-            if rows[number][0] == rows[number - 1][0]:
-                rows[number][0] = ""
-    columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
-    table([*columns, "KEPT"], rows, notes=("REASONS", reasons), chosen=output)
+            # Piped, as scripts have split it: '2026-Q3 50%, 2026-Q4 0%'.
+            shares = [
+                f"{name} {tally.kept_percent}%"
+                for name, tally in sorted(entry.quarters.items())
+                if tally.kept_percent is not None
+            ]
+            piped.append([customer, "trend", ", ".join(shares), *[""] * 7])
+    numbers = ["ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN", "KEPT"]
+    columns = [Column("OWNER", whole=True)] + [
+        Column(name, right=True, whole=name != "MOVED", grows=name == "MOVED") for name in numbers
+    ]
+    daily_table(
+        columns,
+        rows,
+        chosen=output,
+        piped=(["CUSTOMER", "OWNER", *numbers, "REASONS"], piped),
+        groups=groups,
+        header=True,
+        under=under,
+    )
 
 
 class BriefFormat(StrEnum):

@@ -266,6 +266,28 @@ def ledger_line(owners: dict[str, Tally]) -> str:
     return "; ".join(lines) if lines else "no promises recorded"
 
 
+def tally_cells(tally: Tally) -> list[str]:
+    """A side's tally in a table's cells: on time, late, moved ('1 (2x, +10d) +1 others'),
+    dropped, overdue, open, kept ('50%', '-' when nothing fell due)."""
+    moved = f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)" if tally.moves else "0"
+    if tally.caused:
+        moved += f" +{tally.caused} others"
+    kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
+    numbers = (tally.on_time, tally.late)
+    return [*map(str, numbers), moved, *map(str, (tally.dropped, tally.overdue, tally.open)), kept]
+
+
+def trend_words(quarters: dict[str, Tally]) -> str:
+    """The share kept on time by quarter, in words: 'kept on time: 50% in Q3 2026, 0% in
+    Q4 2026'; empty when nothing fell due."""
+    shares = [
+        f"{tally.kept_percent}% in {name[5:]} {name[:4]}"
+        for name, tally in sorted(quarters.items())
+        if tally.kept_percent is not None
+    ]
+    return f"kept on time: {', '.join(shares)}" if shares else ""
+
+
 def ledger_markdown(ledger: Ledger) -> str:
     """The ledger as Markdown: per customer, each side's line, the reasons, the trend."""
     out = ["# Promise ledger", "", f"All customers: {escape(ledger_line(ledger.owners))}.", ""]
