@@ -699,6 +699,25 @@ def ledger_at_80(notes: Path) -> str:
     return result.stdout
 
 
+def test_sessions_at_80_columns_name_each_customer_whole_and_ids_that_commands_take(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    thirty = "Consolidated Amalgamated Hldgs"
+    write_session(notes, thirty, day(-1), "reset", outcome="continue")
+    lines = at_80x24(run, notes, "sessions").splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split() == ["SESSION", "CUSTOMER", "OUTCOME", "MINUTES"]
+    rows = [line for line in lines[1:] if line and not line.startswith(" ")]
+    assert len(rows) == 6
+    for customer in (*CUSTOMERS, thirty):
+        (row,) = [line for line in rows if f" {customer} " in line]
+        shown = row.split()[0]
+        found = run("share", shown, "--format", "md", "--notes-dir", str(notes))
+        assert found.exit_code == 0, found.stderr
+        assert customer in found.stdout
+    assert any("Continue with aligned" in line for line in lines)
+
+
 def test_the_sessions_table_names_an_outcome_by_its_label_and_a_script_gets_its_id(
     run, notes: Path
 ) -> None:

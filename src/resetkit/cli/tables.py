@@ -287,14 +287,26 @@ def _rows_with_lines(
 def _widths(columns: list[Column], rows: list[list[str]], width: int, *, header: bool) -> list[int]:
     """Each column's width: whole ones as their longest cell, capped ones up to their cap,
     the growing one what is left of `width` (at least its longest word)."""
-    found = []
+    found, words = [], []
     for number, column in enumerate(columns):
         cells = [row[number] for row in rows] + ([column.name] if header else [])
         longest = max([len(cell) for cell in cells] or [0])
-        words = max([len(word) for cell in cells for word in cell.split()] or [0])
-        found.append(longest if column.whole else max(words, min(longest, column.most or longest)))
+        words.append(max([len(word) for cell in cells for word in cell.split()] or [0]))
+        found.append(
+            longest if column.whole else max(words[-1], min(longest, column.most or longest))
+        )
     growing = [n for n, column in enumerate(columns) if column.grows]
     shown = [n for n in range(len(columns)) if found[n] or columns[n].grows]
+    # In a terminal too narrow, the capped columns give way first, down to their longest word.
+    least = [words[n] if columns[n].grows else found[n] for n in range(len(columns))]
+    while sum(least[n] for n in shown) + len(shown) - 1 > width:
+        room = [
+            n for n in shown if not (columns[n].whole or columns[n].grows) and least[n] > words[n]
+        ]
+        if not room:
+            break
+        widest = max(room, key=lambda n: least[n])
+        found[widest] = least[widest] = least[widest] - 1
     for number in growing:
         others = sum(found[n] for n in shown if n != number) + len(shown) - 1
         found[number] = max(min(width - others, found[number]), _narrowest(rows, number))
