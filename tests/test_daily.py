@@ -718,6 +718,30 @@ def test_sessions_at_80_columns_name_each_customer_whole_and_ids_that_commands_t
     assert any("Continue with aligned" in line for line in lines)
 
 
+def test_the_brief_lists_last_sessions_with_short_dates_and_outcome_labels(
+    notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    from datetime import date
+
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+    from resetkit.history.actions import short_day
+
+    write_session(notes, "Globex Corporation", day(-1), "reset", outcome="continue", suffix="-2")
+    result = CliRunner().invoke(
+        app,
+        ["brief", "globex", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    held, today = date.fromisoformat(day(-1)), date.fromisoformat(day(0))
+    (row,) = [line for line in lines if "Continue" in line]
+    assert row.startswith(f"{held:%a} {short_day(held, today)} ")
+    assert "Continue with aligned expectations" in row and "continue " not in row
+
+
 def test_the_sessions_table_names_an_outcome_by_its_label_and_a_script_gets_its_id(
     run, notes: Path
 ) -> None:
