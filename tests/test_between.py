@@ -342,6 +342,34 @@ def test_calendar_writes_todos_with_alarms_and_follow_ups_as_events(run, notes: 
     assert "Globex" in str(meeting["summary"])
 
 
+def test_calendar_for_an_owner_keeps_only_the_meetings_of_their_sessions(run, notes: Path) -> None:
+    for customer, name in (("Acme Corp", "Sam Rivera"), ("Globex", "Dana Scully")):
+        write_session(
+            notes,
+            customer,
+            day(-2),
+            "reset",
+            {
+                "outcome": "follow-up",
+                "follow-up-date": day(4),
+                "actions": [
+                    item(f"{customer[:4].lower()}0001", "Call", due=day(3), owner_name=name)
+                ],
+            },
+            outcome="follow-up",
+        )
+    out = notes.parent / "sam.ics"
+    result = run("calendar", "--owner", "sam", "-o", str(out), "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    calendar = read_ics(out)
+    assert [str(todo["summary"]) for todo in calendar.walk("VTODO")] == [
+        "Acme Corp: Sam Rivera to call"
+    ]
+    (meeting,) = calendar.walk("VEVENT")
+    assert "Acme Corp" in str(meeting["summary"])
+    assert "1 to-do (1 open), 1 follow-up meeting" in result.stderr
+
+
 def test_calendar_uids_are_stable_and_a_done_or_moved_item_shows_so(run, notes: Path) -> None:
     write_session(
         notes,
@@ -596,6 +624,42 @@ def test_the_ledger_since_a_day_leaves_earlier_sessions_out(run, notes: Path) ->
     (acme,) = json.loads(run(*args, "--notes-dir", str(notes)).stdout)["customers"]
     assert acme["owners"]["us"]["done_on_time"] == 0
     assert acme["owners"]["customer"]["done_late"] == 1
+
+
+def test_the_ledger_since_a_day_counts_older_promises_still_open(run, notes: Path) -> None:
+    # A promise made before the period and not kept is still one in it; one kept in the
+    # period counts there too; one closed before the period is left out.
+    write_session(
+        notes,
+        "Acme Corp",
+        last_year("05-01"),
+        answers={
+            "actions": [
+                item("u1", "still late", due=last_year("05-20")),
+                item("u2", "open, not due", due=day(10)),
+                item(
+                    "u3",
+                    "done in the period",
+                    due=last_year("05-10"),
+                    status="done",
+                    history=[event("done", last_year("08-05"))],
+                ),
+                item(
+                    "u4",
+                    "done before",
+                    due=last_year("05-10"),
+                    status="done",
+                    history=[event("done", last_year("05-05"))],
+                ),
+            ]
+        },
+    )
+    args = ["ledger", "--since", last_year("08-01"), "--format", "json", "--notes-dir", str(notes)]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    (acme,) = json.loads(result.stdout)["customers"]
+    us = acme["owners"]["us"]
+    assert (us["overdue"], us["open"], us["done_late"], us["done_on_time"]) == (1, 1, 1, 0)
 
 
 def test_the_ledger_in_markdown_names_every_reason(run, notes: Path) -> None:

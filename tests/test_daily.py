@@ -256,12 +256,49 @@ def test_the_first_screen_shows_the_most_overdue_items_first_with_whole_words(
     known = vocabulary(
         twenty,
         "ID DUE WHEN CUSTOMER: ACTION OWNER · late today Due on overdue, and due by",
+        "(us) (them) (both)",
         # Dates as a table writes them, on whatever day the suite runs (`dated`).
         *calendar.day_abbr,
         *(f"{month} {n}" for month in calendar.month_abbr[1:] for n in range(1, 32)),
     )
     cut = [word for word in shown if word not in known and word not in dates_words(screen)]
     assert cut == []
+
+
+SIDES = {"us": "us", "customer": "them", "both": "both"}
+
+
+@pytest.mark.parametrize("command", ["actions", "due"])
+def test_each_owner_shows_the_side_they_are_on(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str
+) -> None:
+    output = at_80x24(run, notes, command, *(["--within", "6w"] if command == "due" else []))
+    rows = {line.split()[0]: line.rstrip() for line in output.splitlines() if line.strip()}
+    for found in twenty:
+        first = found["owner_name"].split()[0]
+        assert rows[found["id"]].endswith(f"{first} ({SIDES[found['owner']]})"), found
+
+
+def test_owners_sharing_a_first_name_are_shown_whole(run, notes: Path) -> None:
+    items = [
+        item("aa000001", "Send the plan", due=day(1), owner_name="Sam Rivera"),
+        item("aa000002", "Sign it", owner="customer", due=day(2), owner_name="Sam Jones"),
+        item("aa000003", "Book it", owner="both", due=day(3)),
+    ]
+    write_session(notes, "Acme Corp", day(-3), "reset", {"actions": items})
+    rows = {
+        line.split()[0]: line.rstrip()
+        for line in at_80x24(run, notes, "actions").splitlines()
+        if line
+    }
+    assert rows["aa000001"].endswith("Sam Rivera (us)")
+    assert rows["aa000002"].endswith("Sam Jones (them)")
+    assert rows["aa000003"].endswith("both")
+    data = json.loads(run("actions", "--format", "json", "--notes-dir", str(notes)).stdout)
+    assert [(row["owner"], row["owner_name"]) for row in data][:2] == [
+        ("us", "Sam Rivera"),
+        ("customer", "Sam Jones"),
+    ]
 
 
 def test_a_table_ends_with_its_counts(run, notes: Path, twenty: list[dict[str, Any]]) -> None:
@@ -291,6 +328,31 @@ def test_due_has_a_title_groups_by_customer_and_says_what_next(
     late = short_day(date.fromisoformat(day(-10)), today)
     assert lines[3].startswith(f"ac000000 {late} · 10d late Send the revised rollout plan")
     assert any(line.startswith("next: resetkit actions done ID") for line in lines[-3:])
+
+
+@pytest.mark.parametrize("command", ["actions", "due"])
+def test_a_table_piped_to_a_pager_holds_its_title_legend_and_counts(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str
+) -> None:
+    milestone = item("zz000001", "Sign it", due=day(1)) | {"critical_path": True}
+    write_session(notes, "Zeta", day(-1), "reset", {"actions": [milestone]})
+    result = run(command, "--format", "table", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert re.search(r"^\d+ open · \d+ overdue", result.stdout, re.M), result.stdout
+    assert "! a key milestone" in result.stdout
+    if command == "due":
+        assert result.stdout.startswith("Due on ")
+
+
+def test_nothing_due_is_said_on_stdout_in_a_table_and_on_stderr_when_piped(
+    run, notes: Path
+) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset", {"actions": [item("a1", "x", due=day(40))]})
+    drawn = run("due", "--format", "table", "--notes-dir", str(notes))
+    assert "nothing overdue, nothing due" in drawn.stdout and drawn.stderr == ""
+    piped = run("due", "--notes-dir", str(notes))
+    assert piped.stdout == "" and "nothing overdue, nothing due" in piped.stderr
 
 
 def test_a_piped_table_without_format_is_tab_separated(
@@ -511,6 +573,30 @@ def test_the_report_shows_minutes_that_match_its_bars_and_writes_markdown(run, n
     assert header == "grouped_by,name,meetings,minutes,outcomes"
 
 
+def test_the_report_names_outcomes_by_their_labels_where_a_person_reads(run, notes: Path) -> None:
+    from markdown_it import MarkdownIt
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    write_session(notes, "Acme Corp", day(-3), "reset", outcome="follow-up", minutes=60)
+    write_session(notes, "Acme Corp", day(-2), "reset", outcome="follow-up", minutes=30)
+    write_session(notes, "Globex Corporation", day(-2), "reset", minutes=15)
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    chart = CliRunner().invoke(app, ["report", "--notes-dir", str(notes)], env=env).stdout
+    acme = next(line for line in chart.splitlines() if "Acme Corp" in line)
+    assert "Another conversation 2" in acme
+    reset = next(line for line in chart.splitlines() if line.strip().startswith("reset"))
+    assert "Another conversation 2, no outcome 1" in reset
+    assert "follow-up" not in chart and "none" not in chart
+    text = run("report", "--format", "md", "--notes-dir", str(notes)).stdout
+    lines = [t.content for t in MarkdownIt().parse(text) if t.type == "inline"]
+    assert "Acme Corp: 2 meetings, 1h30m (Another conversation 2)" in lines
+    assert "reset: 3 meetings, 1h45m (Another conversation 2, no outcome 1)" in lines
+    table = run("report", "--format", "json", "--notes-dir", str(notes)).stdout
+    assert json.loads(table)["customers"][0]["outcomes"] == {"follow-up": 2}
+
+
 def test_sessions_say_when_filters_match_nothing_together_and_speak_of_status_in_words(
     run, notes: Path
 ) -> None:
@@ -559,12 +645,101 @@ def test_the_ledger_and_the_brief_fit_80_columns_with_whole_words(
     assert "…" not in result.stdout  # no header or name cut short
     screen = first_screen(result.stdout)
     if command == ["ledger"]:
-        assert screen[0].startswith("CUSTOMER") and screen[0].rstrip().endswith("KEPT")
+        assert screen[0].startswith("OWNER") and screen[0].rstrip().endswith("KEPT")
         assert screen[1].startswith("Acme Corp")
     else:
         assert "Before the call: Globex Corporation" in screen[0]
         overdue = [line for line in screen if "days late" in line]
         assert overdue  # the late items are on the first screen
+
+
+LONG_NAME = "Consolidated Amalgamated Holdings Co"  # 36 characters
+
+
+def test_the_ledger_names_each_customer_whole_and_lines_numbers_up_under_their_names(
+    notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    from test_between import event
+
+    moved = item(
+        "ln000001",
+        "Send the plan",
+        due=day(5),
+        history=[event("moved", day(-2), note="Legal review", from_due=day(-1), to_due=day(5))],
+    )
+    write_session(notes, LONG_NAME, day(-9), "reset", {"actions": [moved]})
+    output = ledger_at_80(notes)
+    lines = output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for customer in (*CUSTOMERS, LONG_NAME):
+        assert any(line.startswith(customer) for line in lines), customer
+    header = lines[0]
+    assert " ".join(header.split()) == "OWNER ON TIME LATE MOVED DROPPED OVERDUE OPEN KEPT"
+    rows = [line for line in lines if line.split()[0] in ("us", "customer", "both")]
+    for name in ("ON TIME", "LATE", "DROPPED", "OVERDUE", "OPEN", "KEPT"):
+        end = header.index(name) + len(name)  # each number ends where its column's name ends
+        assert all(row[end - 1] != " " and row[end : end + 1] in ("", " ") for row in rows), name
+    long_at = lines.index(next(line for line in lines if line.startswith(LONG_NAME)))
+    assert lines[long_at + 1].split()[:4] == ["us", "0", "0", "1"]
+    assert "Send the plan, moved +6d: Legal review" in lines[long_at + 2]
+    assert "trend" not in output and "kept on time: 0% in Q" in output
+
+
+def ledger_at_80(notes: Path) -> str:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["ledger", "--format", "table", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_sessions_at_80_columns_name_each_customer_whole_and_ids_that_commands_take(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    thirty = "Consolidated Amalgamated Hldgs"
+    write_session(notes, thirty, day(-1), "reset", outcome="continue")
+    lines = at_80x24(run, notes, "sessions").splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].split() == ["SESSION", "CUSTOMER", "OUTCOME", "MINUTES"]
+    rows = [line for line in lines[1:] if line and not line.startswith(" ")]
+    assert len(rows) == 6
+    for customer in (*CUSTOMERS, thirty):
+        (row,) = [line for line in rows if f" {customer} " in line]
+        shown = row.split()[0]
+        found = run("share", shown, "--format", "md", "--notes-dir", str(notes))
+        assert found.exit_code == 0, found.stderr
+        assert customer in found.stdout
+    assert any("Continue with aligned" in line for line in lines)
+
+
+def test_the_brief_lists_last_sessions_with_short_dates_and_outcome_labels(
+    notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    from datetime import date
+
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+    from resetkit.history.actions import short_day
+
+    write_session(notes, "Globex Corporation", day(-1), "reset", outcome="continue", suffix="-2")
+    result = CliRunner().invoke(
+        app,
+        ["brief", "globex", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    held, today = date.fromisoformat(day(-1)), date.fromisoformat(day(0))
+    (row,) = [line for line in lines if "Continue" in line]
+    assert row.startswith(f"{held:%a} {short_day(held, today)} ")
+    assert "Continue with aligned expectations" in row and "continue " not in row
 
 
 def test_the_sessions_table_names_an_outcome_by_its_label_and_a_script_gets_its_id(

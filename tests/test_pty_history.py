@@ -41,12 +41,17 @@ def screen_of(isolated: Path, columns: int, *args: str) -> str:
 
 
 @pytest.mark.parametrize("columns", [80, 60])
-def test_sessions_shows_every_session_id_whole(isolated: Path, columns: int) -> None:
+def test_sessions_shows_every_session_by_a_whole_id_commands_take(
+    isolated: Path, columns: int
+) -> None:
+    from resetkit.record.session_ids import resolve_session_id
+
     notes = isolated / "notes"
     long = drive("reset", notes_dir=notes, customer="Acme Corporation International").session
     short = drive("risk-check", notes_dir=notes, customer="Initech").session
     screen = screen_of(isolated, columns, "sessions")
     lines = screen.splitlines()
-    for session_id in (long.id, short.id):
-        assert any(session_id in line for line in lines), screen
+    shown = [line.split()[0] for line in lines[1:] if line[:1].strip()]
+    ids = [long.id, short.id]
+    assert sorted(resolve_session_id(ids, typed, "notes") for typed in shown) == sorted(ids)
     assert all(len(line) <= columns for line in lines), screen

@@ -101,3 +101,15 @@ def test_a_customer_shortened_and_mistyped_is_offered_its_sessions(typed: str) -
     ]
     with pytest.raises(UsageError, match="did you mean globex-corporation/2026-11-24-reset"):
         resolve_session_id(ids, typed, "notes")
+
+
+@given(IDS)
+def test_the_short_form_a_table_shows_finds_its_session_and_no_other(ids: list[str]) -> None:
+    from resetkit.record.session_ids import short_form
+
+    folders = {found.partition("/")[0] for found in ids}
+    for wanted in ids:
+        alike = [other for other in ids if other.startswith(wanted)]
+        short = short_form(wanted, folders, alike)
+        assert len(short) <= len(wanted)
+        assert resolve_session_id(ids, short, "notes") == wanted

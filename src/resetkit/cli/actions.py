@@ -93,13 +93,15 @@ def _actions_table(found: list[Any], output: Any) -> None:
         marks,
         marks_legend,
         owner_cell,
+        owner_cells,
         status_words,
         when_due,
     )
 
     day = today()
     rows, piped = [], []
-    for item in found:
+    owners = owner_cells([item.action for item in found])
+    for item, owner in zip(found, owners, strict=True):
         action = item.action
         what = " ".join(str(action.get("what", "")).split())
         status = str(action.get("status", "open"))
@@ -107,7 +109,7 @@ def _actions_table(found: list[Any], output: Any) -> None:
             what += f" ({status_words(status)})"
         cells = [str(action.get("id", "")), marks(item), when_due(item, day)]
         customer = " ".join(item.stored.customer.split())
-        rows.append([*cells, f"{customer}: {what}", owner_cell(action)])
+        rows.append([*cells, f"{customer}: {what}", owner])
         due = str(action.get("due") or "-")
         if item.overdue_days:
             due += f" ({item.overdue_days}d late)"
@@ -120,7 +122,7 @@ def _actions_table(found: list[Any], output: Any) -> None:
         Column("", whole=True),
         Column("DUE", whole=True),
         Column("CUSTOMER: ACTION", grows=True),
-        Column("OWNER", most=12),
+        Column("OWNER", most=16),
     ]
     names = ["ID", "MARK", "DUE", "CUSTOMER", "ACTION", "OWNER"]
     daily_table(columns, rows, chosen=output, footer=footer, piped=(names, piped))

@@ -30,7 +30,7 @@ from resetkit.cli.output import (
     reads_history,
     write_json,
 )
-from resetkit.cli.tables import Column, daily_table, shows_table, table
+from resetkit.cli.tables import Column, daily_table, shows_table
 from resetkit.words import counted
 
 
@@ -84,6 +84,7 @@ def _due_table(digest: Any, output: Any) -> None:
         marks,
         marks_legend,
         owner_cell,
+        owner_cells,
         short_day,
         when_due,
     )
@@ -92,16 +93,21 @@ def _due_table(digest: Any, output: Any) -> None:
     end = short_day(day + digest.within, day)
     title = f"Due on {day:%a} {short_day(day, day)} · overdue, and due by {end}"
     if not digest.customers:
-        sys.stderr.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
+        # Said where the table would have been: a person reads it with the title; a script
+        # piping the lines gets none.
+        said = sys.stdout if shows_table(output) else sys.stderr
+        said.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
         return
     rows, piped, groups, items = [], [], [], []
+    listed = [found.action for group in digest.customers for found in group.overdue + group.soon]
+    owners = iter(owner_cells(listed))
     for group in digest.customers:
         customer = " ".join(group.customer.split())
         for found in group.overdue + group.soon:
             action = found.action
             what = " ".join(str(action.get("what", "")).split())
             cells = [str(action.get("id", "")), marks(found), when_due(found, day)]
-            rows.append([*cells, what, owner_cell(action)])
+            rows.append([*cells, what, next(owners)])
             late = f"{found.overdue_days}d late" if found.overdue_days else "due"
             piped.append([cells[0], f"{found.due} {late}", customer, what, owner_cell(action)])
             items.append(found)
@@ -128,7 +134,7 @@ def _due_table(digest: Any, output: Any) -> None:
         Column("", whole=True),
         Column("WHEN", whole=True),
         Column("ACTION", grows=True),
-        Column("OWNER", most=12),
+        Column("OWNER", most=16),
     ]
     names = ["ID", "WHEN", "CUSTOMER", "WHAT", "OWNER"]
     daily_table(
@@ -168,7 +174,10 @@ def calendar(
     until: UntilFilter = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file."""
+    """Action items as to-dos with an alarm and follow-up meetings as events, in an .ics file.
+
+    With --owner, the items that owner keeps, and only the follow-up meetings of the sessions
+    where they have an item."""
     from resetkit.dates import today
     from resetkit.history.due import calendar_entries, parse_lead
     from resetkit.record.calendar import calendar_ics
@@ -193,7 +202,14 @@ def calendar(
 @reads_history
 def ledger(
     customer: CustomerFilter = None,
-    since: SinceFilter = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="The promises of the period from this day on (2026-10-01, today, 30d ago): "
+            "made, due, done, moved or dropped in it, and every one still open.",
+        ),
+    ] = None,
     output: Annotated[
         DueFormat | None,
         typer.Option(
@@ -206,55 +222,59 @@ def ledger(
     from resetkit.dates import today
     from resetkit.history.ledger import ledger_markdown, promise_ledger
 
-    filters = filters_from(customer, since=since)
+    # --since picks promises, not sessions: an older session's item still open is one.
+    period = filters_from(None, since=since).since
+    filters = filters_from(customer)
     with history_of(notes_dir, filters) as history:
-        found = promise_ledger(history.sessions(filters, with_raw=False), today())
+        found = promise_ledger(history.sessions(filters, with_raw=False), today(), since=period)
     if output is DueFormat.json:
         write_json(found.as_json())
         return
     if output is DueFormat.md:
         sys.stdout.write(ledger_markdown(found))
         return
-    rows, reasons = [], []
+    _ledger_table(found, output)
+
+
+def _ledger_table(found: Any, output: Any) -> None:
+    """Drawn: each customer a heading with its trend in words, its sides' rows under it, the
+    numbers under their names, each slip under its row. Piped: one line per side and trend."""
+    from resetkit.history.ledger import tally_cells, trend_words
+
+    rows, under, groups, piped = [], [], [], []
     for entry in found.customers:
+        customer = " ".join(entry.customer.split())
+        shown = 0
         for owner, tally in entry.owners.items():
             if not (tally.fallen_due or tally.open or tally.caused):
                 continue
-            kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
-            rows.append(
-                [
-                    entry.customer,
-                    owner,
-                    str(tally.on_time),
-                    str(tally.late),
-                    (
-                        f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)"
-                        if tally.moves
-                        else "0"
-                    )
-                    + (f" +{tally.caused} others" if tally.caused else ""),
-                    str(tally.dropped),
-                    str(tally.overdue),
-                    str(tally.open),
-                    kept,
-                ]
-            )
-            reasons.append(list(tally.slips))
-        trend = [
-            f"{name} {tally.kept_percent}%"
-            for name, tally in sorted(entry.quarters.items())
-            if tally.kept_percent is not None
-        ]
+            rows.append([owner, *tally_cells(tally)])
+            under.append(list(tally.slips))
+            piped.append([customer, owner, *tally_cells(tally), "; ".join(tally.slips)])
+            shown += 1
+        trend = trend_words(entry.quarters)
+        groups.append((customer + (f" · {trend}" if trend else ""), shown))
         if trend:
-            rows.append([entry.customer, "trend", ", ".join(trend), "", "", "", "", "", ""])
-            reasons.append([])
-    if shows_table(output):
-        # Drawn, each customer is named once, on its first row: its other rows wrap no name.
-        for number in range(len(rows) - 1, 0, -1):
-            if rows[number][0] == rows[number - 1][0]:
-                rows[number][0] = ""
-    columns = ["CUSTOMER", "OWNER", "ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN"]
-    table([*columns, "KEPT"], rows, notes=("REASONS", reasons), chosen=output)
+            # Piped, as scripts have split it: '2026-Q3 50%, 2026-Q4 0%'.
+            shares = [
+                f"{name} {tally.kept_percent}%"
+                for name, tally in sorted(entry.quarters.items())
+                if tally.kept_percent is not None
+            ]
+            piped.append([customer, "trend", ", ".join(shares), *[""] * 7])
+    numbers = ["ON TIME", "LATE", "MOVED", "DROPPED", "OVERDUE", "OPEN", "KEPT"]
+    columns = [Column("OWNER", whole=True)] + [
+        Column(name, right=True, whole=name != "MOVED", grows=name == "MOVED") for name in numbers
+    ]
+    daily_table(
+        columns,
+        rows,
+        chosen=output,
+        piped=(["CUSTOMER", "OWNER", *numbers, "REASONS"], piped),
+        groups=groups,
+        header=True,
+        under=under,
+    )
 
 
 class BriefFormat(StrEnum):

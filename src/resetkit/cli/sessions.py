@@ -5,7 +5,7 @@
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -28,7 +28,7 @@ from resetkit.cli.output import (
     reads_history,
     write_json,
 )
-from resetkit.cli.tables import draw_report, shows_table, table
+from resetkit.cli.tables import Column, daily_table, draw_report, draws_table, table
 from resetkit.words import counted
 
 
@@ -57,6 +57,8 @@ def sessions(
             emit(export_json(history, filters), None)
             return
         rows = [session_row(item) for item in history.sessions(filters, with_raw=False)]
+        drawn = draws_table(output, len(rows))
+        short = history.short_ids(r["id"] for r in rows) if drawn else {}
     if not rows and filters != filters_from(None):
         # Each filter matched something (history_of checks), but not all of them together.
         # The days as read ('31/12' may be last year's): a person checks what was asked.
@@ -67,14 +69,10 @@ def sessions(
         ]
         read = f" ({', '.join(days)})" if days else ""
         sys.stderr.write(f"resetkit: no session matches these filters together{read}\n")
-    drawn = shows_table(output)
     if drawn:
-        from resetkit.history.labels import outcome_labels
-
-        # A person reads the outcome's label; a script piping the table keeps its id.
-        labels = outcome_labels(r["playbook"] for r in rows if r["outcome"])
-        for r in rows:
-            r["outcome"] = labels.get((r["playbook"], r["outcome"]), r["outcome"])
+        _sessions_table(rows, short, output)
+        return
+    # Tab-separated lines for scripts (or a table too long to draw): ids as recorded.
     table(
         ["SESSION", "DATE", "CUSTOMER", "PLAYBOOK", "STATUS", "OUTCOME", "MINUTES"],
         [
@@ -83,16 +81,38 @@ def sessions(
                 r["date"],
                 r["customer"],
                 r["playbook"],
-                r["status"].replace("_", " ") if drawn else r["status"],
+                r["status"],
                 r["outcome"],
                 f"{r['actual_minutes']:g}/{r['planned_minutes']}",
             ]
             for r in rows
         ],
-        # The id holds the date, playbook and customer: those go first in a narrow terminal.
-        droppable=("DATE", "PLAYBOOK", "MINUTES", "OUTCOME", "CUSTOMER", "STATUS"),
         chosen=output,
     )
+
+
+def _sessions_table(rows: list[dict[str, Any]], short: dict[str, str], output: Any) -> None:
+    """Sessions as a person reads them at 80 columns: the id in its shortest form that
+    commands take (it holds the date and the playbook), the customer whole, the outcome in
+    words, a session not complete saying so there (it has no outcome yet, or will have none)."""
+    from resetkit.history.labels import outcome_labels
+
+    labels = outcome_labels(r["playbook"] for r in rows if r["outcome"])
+    cells = []
+    for r in rows:
+        outcome = labels.get((r["playbook"], r["outcome"]), r["outcome"] or "")
+        if r["status"] != "complete":
+            outcome = f"{outcome} ({r['status'].replace('_', ' ')})".strip()
+        customer = " ".join(r["customer"].split())
+        minutes = f"{r['actual_minutes']:g}/{r['planned_minutes']}"
+        cells.append([short[r["id"]], customer, outcome or "no outcome", minutes])
+    columns = [
+        Column("SESSION", whole=True),
+        Column("CUSTOMER", most=40),
+        Column("OUTCOME", grows=True),
+        Column("MINUTES", whole=True, right=True),
+    ]
+    daily_table(columns, cells, chosen=output)
 
 
 class ExportFormat(StrEnum):

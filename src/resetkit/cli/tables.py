@@ -191,12 +191,24 @@ def run_pager(text: str, command: str) -> None:
 @dataclasses.dataclass(frozen=True)
 class Column:
     """A column of a daily table: `whole` never wraps (an id, a date, a mark); `most` caps
-    its width (its words wrap); `grows` takes the width left (the action's words)."""
+    its width (its words wrap); `grows` takes the width left (the action's words); `right`
+    aligns its cells under the right end of its name (numbers)."""
 
     name: str
     whole: bool = False
     most: int | None = None
     grows: bool = False
+    right: bool = False
+
+
+# Past this many rows a table is written as tab-separated lines even in a terminal: rich lays
+# a long table out slowly, and no one reads thousands of rows on a screen.
+LONGEST_TABLE = 500
+
+
+def draws_table(chosen: Any, rows: int) -> bool:
+    """Whether a daily table is drawn (`shows_table`, and not too long to draw)."""
+    return shows_table(chosen) and rows <= LONGEST_TABLE
 
 
 def daily_table(
@@ -208,14 +220,19 @@ def daily_table(
     footer: list[str] | None = None,
     piped: tuple[list[str], list[list[str]]] | None = None,
     groups: list[tuple[str, int]] | None = None,
+    header: bool = False,
+    under: list[list[str]] | None = None,
 ) -> None:
     """A daily command's table, laid out for 80 columns: one space between columns, the
     growing column takes what is left, words wrap whole. `groups` (a heading and how many of
-    the rows follow it) draws each group under its heading, the columns lined up across them.
-    Piped with no --format, the rows as tab-separated lines (`piped`: other columns for
-    scripts) and the title and footer on stderr."""
+    the rows follow it) draws each group under its heading, the columns lined up across them,
+    the columns' names above the first when `header`. `under`: lines under each row, from its
+    second column to the edge. The title, table and footer all go to stdout (a pager shows
+    them together). Piped with no --format, or longer than LONGEST_TABLE, the rows as
+    tab-separated lines (`piped`: other columns for scripts), the title and footer on
+    stderr."""
     footer = footer or []
-    if not shows_table(chosen):
+    if not draws_table(chosen, len(rows)):
         names, cells = piped or ([column.name for column in columns], rows)
         lines = ["\t".join(names)] + ["\t".join(map(one_line, row)) for row in cells]
         sys.stdout.write("\n".join(lines) + "\n")
@@ -227,32 +244,69 @@ def daily_table(
     from resetkit.controls import visible
 
     rows = [[visible(cell) for cell in row] for row in rows]
-    widths = _widths(columns, rows, make_console().width, header=groups is None)
+    header = header or groups is None
+    widths = _widths(columns, rows, make_console().width, header=header)
     parts: list[Any] = [Text(title, style="bold"), Text("")] if title else []
+    if header:
+        parts.append(_grid(columns, widths, [], header=True))
     if groups is None:
-        parts.append(_grid(columns, widths, rows, header=True))
-    else:
-        first = 0
-        for heading, count in groups:
-            parts += [
-                Text(heading, style="bold"),
-                _grid(columns, widths, rows[first : first + count]),
-            ]
-            first += count
+        groups = [("", len(rows))]
+    first = 0
+    for heading, count in groups:
+        if heading:
+            parts.append(Text(heading, style="bold"))
+        last = first + count
+        parts += _rows_with_lines(columns, widths, rows[first:last], (under or [])[first:last])
+        first = last
     show(*parts, *(Text(line) for line in footer))
+
+
+def _rows_with_lines(
+    columns: list[Column], widths: list[int], rows: list[list[str]], under: list[list[str]]
+) -> list[Any]:
+    """Rows as grids of the same widths, each row's lines under it; one grid for rows with
+    none."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from resetkit.controls import visible
+
+    parts: list[Any] = []
+    start = 0
+    for number, lines in enumerate(under):
+        if lines:
+            parts.append(_grid(columns, widths, rows[start : number + 1]))
+            indent = widths[0] + 1
+            parts += [Padding(Text(visible(line)), (0, 0, 0, indent)) for line in lines]
+            start = number + 1
+    if start < len(rows):
+        parts.append(_grid(columns, widths, rows[start:]))
+    return parts
 
 
 def _widths(columns: list[Column], rows: list[list[str]], width: int, *, header: bool) -> list[int]:
     """Each column's width: whole ones as their longest cell, capped ones up to their cap,
     the growing one what is left of `width` (at least its longest word)."""
-    found = []
+    found, words = [], []
     for number, column in enumerate(columns):
         cells = [row[number] for row in rows] + ([column.name] if header else [])
         longest = max([len(cell) for cell in cells] or [0])
-        words = max([len(word) for cell in cells for word in cell.split()] or [0])
-        found.append(longest if column.whole else max(words, min(longest, column.most or longest)))
+        words.append(max([len(word) for cell in cells for word in cell.split()] or [0]))
+        found.append(
+            longest if column.whole else max(words[-1], min(longest, column.most or longest))
+        )
     growing = [n for n, column in enumerate(columns) if column.grows]
     shown = [n for n in range(len(columns)) if found[n] or columns[n].grows]
+    # In a terminal too narrow, the capped columns give way first, down to their longest word.
+    least = [words[n] if columns[n].grows else found[n] for n in range(len(columns))]
+    while sum(least[n] for n in shown) + len(shown) - 1 > width:
+        room = [
+            n for n in shown if not (columns[n].whole or columns[n].grows) and least[n] > words[n]
+        ]
+        if not room:
+            break
+        widest = max(room, key=lambda n: least[n])
+        found[widest] = least[widest] = least[widest] - 1
     for number in growing:
         others = sum(found[n] for n in shown if n != number) + len(shown) - 1
         found[number] = max(min(width - others, found[number]), _narrowest(rows, number))
@@ -279,7 +333,13 @@ def _grid(
     )
     shown = [n for n, column in enumerate(columns) if widths[n] or column.grows]
     for number in shown:
-        grid.add_column(columns[number].name, width=widths[number], no_wrap=columns[number].whole)
+        column = columns[number]
+        grid.add_column(
+            column.name,
+            width=widths[number],
+            no_wrap=column.whole,
+            justify="right" if column.right else "left",
+        )
     for row in rows:
         grid.add_row(*(escape(row[number]) for number in shown))
     return grid
@@ -292,9 +352,10 @@ def draw_report(tallies: dict[str, list[Any]]) -> None:
     from rich.table import Table
 
     from resetkit.controls import visible
-    from resetkit.history.report import common_outcomes, spent
+    from resetkit.history.report import common_outcomes, outcome_words, spent
 
     console = make_console()
+    words = outcome_words(tallies)
     for kind, rows in tallies.items():
         table = Table(
             title=f"Time spent by {kind.removesuffix('s')}",
@@ -311,7 +372,7 @@ def draw_report(tallies: dict[str, list[Any]]) -> None:
         for t in rows[:25]:
             # The bar and the time shown beside it are of the same minutes, rounded alike.
             bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
-            outcomes = common_outcomes(t)
+            outcomes = common_outcomes(t, words[(kind, t.name)])
             table.add_row(
                 escape(visible(t.name)),
                 str(t.meetings),

@@ -400,6 +400,27 @@ def owner_cell(action: dict[str, Any]) -> str:
     return name or str(action.get("owner", "us"))
 
 
+# A side as a table says it beside a name: short, and "them" for the customer's people.
+SIDE_WORDS = {"us": "us", "customer": "them", "both": "both"}
+
+
+def owner_cells(actions: list[dict[str, Any]]) -> list[str]:
+    """Who owns each item, with the side they are on, for a table's narrow column: 'Sam (us)',
+    'Dana (them)', 'Priya (both)'; the first name only where no other name shown starts
+    with it, else the whole name; the side alone ('them') when no name was given."""
+    names = [" ".join(str(action.get("owner_name", "")).split()) for action in actions]
+    firsts: dict[str, set[str]] = {}
+    for name in filter(None, names):
+        firsts.setdefault(name.split()[0].casefold(), set()).add(name.casefold())
+    cells = []
+    for action, name in zip(actions, names, strict=True):
+        side = SIDE_WORDS.get(str(action.get("owner", "us")), "us")
+        first = name.split()[0] if name else ""
+        shown = first if name and len(firsts[first.casefold()]) == 1 else name
+        cells.append(f"{shown} ({side})" if shown else side)
+    return cells
+
+
 def status_words(status: str) -> str:
     """A status as a person says it: 'in_progress' -> 'in progress'."""
     return status.replace("_", " ")

@@ -122,16 +122,20 @@ def choose_customer(stored: list[Stored], wanted: str) -> str:
 
 
 def _outcome_label(stored: Stored) -> str:
-    """The label of a session's outcome in its playbook ("Plan agreed"); else its id."""
+    """The label of a session's outcome in its playbook ("Plan agreed"): the playbook it was
+    run with, else the one of that id on the search path; else the outcome's id."""
     from resetkit.errors import ResetkitError
+    from resetkit.history.labels import outcome_labels
     from resetkit.record.which_playbook import playbook_recorded
 
+    outcome = str(stored.outcome)
     try:
         playbook = playbook_recorded(recorded_of(stored), stored.folder).playbook
     except (ResetkitError, OSError):
-        return str(stored.outcome)
-    labels = {outcome.id: str(outcome.label) for outcome in playbook.outcomes}
-    return labels.get(str(stored.outcome), str(stored.outcome))
+        found = outcome_labels([stored.playbook_id])
+        return found.get((stored.playbook_id, outcome), outcome)
+    labels = {choice.id: str(choice.label) for choice in playbook.outcomes}
+    return labels.get(outcome, outcome)
 
 
 def _acted_on(advice: Advice, theirs: list[Stored]) -> bool:

@@ -263,7 +263,9 @@ def calendar_entries(
 ) -> tuple[list[Reminder], list[FollowUp]]:
     """Every open dated action item, those closed (done or dropped) in the last 60 days or
     due in them, and every follow-up meeting from 60 days ago on, for the calendar; discarded
-    sessions left out, and the items the customer owns alone unless `theirs`.
+    sessions left out, and the items the customer owns alone unless `theirs`. With `owner`,
+    only the meetings of the sessions where that owner has an item (open or closed): a
+    meeting belongs to its session, not to whoever asks.
     One pass over the sessions, keeping only what the calendar shows."""
     found_meetings: list[Meeting] = []
     known: dict[str, str | None] = {}
@@ -276,7 +278,7 @@ def calendar_entries(
         meeting = follow_up_meeting(session, known)
         # A meeting long past is left out as a closed item is: every follow-up of years of
         # sessions would make the file grow with the history (and slow to import).
-        if meeting is not None and meeting.day >= closed_since:
+        if meeting is not None and meeting.day >= closed_since and (owner is None or items):
             found_meetings.append(meeting)
         for found in items:
             action = found.action

@@ -186,16 +186,32 @@ class Ledger:
         }
 
 
-def promise_ledger(stored: Iterable[Stored], today: date | None = None) -> Ledger:
+def in_period(session: Stored, action: dict[str, Any], since: date, today: date) -> bool:
+    """Whether a promise belongs to the period from `since` to `today`: made in a session of
+    the period, due in it, changed in it (done, moved, dropped...), or still open on the day:
+    a promise made before the period and not kept is still one in it."""
+    if str(action.get("status", "open")) == "open":
+        return True
+    days = [_date(session.started_at), _date(action.get("due"))]
+    days += [_date(c.get("at")) for c in action.get("history", []) if isinstance(c, dict)]
+    return any(day is not None and since <= day for day in days)
+
+
+def promise_ledger(
+    stored: Iterable[Stored], today: date | None = None, *, since: date | None = None
+) -> Ledger:
     """The promises of every session (discarded ones left out), per owner and per customer;
-    the quarter of a promise is that of the date first promised, else of its session."""
+    the quarter of a promise is that of the date first promised, else of its session. With
+    `since`, only the promises of that period (`in_period`)."""
     today = today or dates.today()
     totals = {owner: Tally() for owner in OWNERS}
     customers: dict[str, CustomerLedger] = {}
     for session, items in walk_items(stored, today, only_open=False):
-        ledger = customers.setdefault(session.customer, CustomerLedger(session.customer))
         owners = {str(found.action.get("id")): _owner(found.action) for found in items}
         for action in (found.action for found in items):
+            if since is not None and not in_period(session, action, since, today):
+                continue
+            ledger = customers.setdefault(session.customer, CustomerLedger(session.customer))
             tally = promise(action, today)
             owner = _owner(action)
             ledger.owners[owner].add(tally)
@@ -248,6 +264,28 @@ def ledger_line(owners: dict[str, Tally]) -> str:
         if tally.fallen_due or tally.open or tally.caused
     ]
     return "; ".join(lines) if lines else "no promises recorded"
+
+
+def tally_cells(tally: Tally) -> list[str]:
+    """A side's tally in a table's cells: on time, late, moved ('1 (2x, +10d) +1 others'),
+    dropped, overdue, open, kept ('50%', '-' when nothing fell due)."""
+    moved = f"{tally.moved} ({tally.moves}x, {tally.moved_days:+d}d)" if tally.moves else "0"
+    if tally.caused:
+        moved += f" +{tally.caused} others"
+    kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
+    numbers = (tally.on_time, tally.late)
+    return [*map(str, numbers), moved, *map(str, (tally.dropped, tally.overdue, tally.open)), kept]
+
+
+def trend_words(quarters: dict[str, Tally]) -> str:
+    """The share kept on time by quarter, in words: 'kept on time: 50% in Q3 2026, 0% in
+    Q4 2026'; empty when nothing fell due."""
+    shares = [
+        f"{tally.kept_percent}% in {name[5:]} {name[:4]}"
+        for name, tally in sorted(quarters.items())
+        if tally.kept_percent is not None
+    ]
+    return f"kept on time: {', '.join(shares)}" if shares else ""
 
 
 def ledger_markdown(ledger: Ledger) -> str:

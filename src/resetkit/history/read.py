@@ -477,6 +477,24 @@ class History:
                 escaped, plain = action_line(session, action)  # type: ignore[arg-type]
                 yield plain if raw and plain is not None else escaped
 
+    def short_ids(self, session_ids: Iterable[str]) -> dict[str, str]:
+        """Each session id's shortest form that commands still take as it (`short_form`), as
+        the notes dir's customer folders and sessions stand in the index."""
+        from resetkit.record.session_ids import short_form
+
+        folders = list(self.index.folders())
+        sql = "SELECT path FROM records WHERE path >= ? AND path < ? LIMIT 2"
+        found = {}
+        for session_id in session_ids:
+            alike = [
+                path
+                for (path,) in self.index.connection.execute(
+                    sql, (session_id, session_id + "\U0010ffff")
+                )
+            ]
+            found[session_id] = short_form(session_id, folders, alike)
+        return found
+
     def actions_with_id(self, start: str) -> list[tuple[Stored, dict[str, Any]]]:
         """Action items whose id starts with this, with their sessions."""
         width = len(FIELDS)

@@ -71,13 +71,38 @@ def spent(minutes: float) -> str:
     return f"{hours}h{rest:02d}m" if hours else f"{rest}m"
 
 
-def common_outcomes(tally: Tally, most: int = 3) -> str:
-    """The most frequent outcomes: 'plan-agreed 3, door-open 1, …'."""
+def outcome_words(tallies: dict[str, list[Tally]]) -> dict[tuple[str, str], dict[str, str]]:
+    """The words a person reads for each tally's outcomes, by (kind, name): the playbook's
+    label for a playbook's; for a customer's, the label its id has in every playbook reported
+    (an id labelled differently by two playbooks stays an id). "none" reads "no outcome"."""
+    from resetkit.history.labels import outcome_labels
+
+    playbooks = [tally.name for tally in tallies.get("playbooks", [])]
+    labels = outcome_labels(playbooks)
+    by_id: dict[str, set[str]] = {}
+    for (_, outcome), label in labels.items():
+        by_id.setdefault(outcome, set()).add(label)
+    anywhere = {outcome: next(iter(found)) for outcome, found in by_id.items() if len(found) == 1}
+    words: dict[tuple[str, str], dict[str, str]] = {}
+    for kind, rows in tallies.items():
+        for tally in rows:
+            named = {
+                outcome: labels.get((tally.name, outcome), outcome)
+                if kind == "playbooks"
+                else anywhere.get(outcome, outcome)
+                for outcome in tally.outcomes or {}
+            }
+            words[(kind, tally.name)] = named | {"none": "no outcome"}
+    return words
+
+
+def common_outcomes(tally: Tally, words: dict[str, str] | None = None, most: int = 3) -> str:
+    """The most frequent outcomes, in `words` (outcome_words) where given: 'Plan agreed 3,
+    no outcome 1, …'."""
     common = sorted((tally.outcomes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     # "none" is the key of sessions that ended with no outcome: said in words where shown.
-    shown = ", ".join(
-        f"{'no outcome' if name == 'none' else name} {count}" for name, count in common[:most]
-    )
+    words = {"none": "no outcome"} | (words or {})
+    shown = ", ".join(f"{words.get(name, name)} {count}" for name, count in common[:most])
     return shown + (", …" if len(common) > most else "")
 
 
@@ -87,11 +112,12 @@ def report_markdown(tallies: dict[str, list[Tally]]) -> str:
     from resetkit.words import counted
 
     out = ["# Time spent", ""]
+    words = outcome_words(tallies)
     for kind, rows in tallies.items():
         out += [f"## By {kind.removesuffix('s')}", ""]
         for tally in rows:
             name = escape(" ".join(tally.name.split()))
-            outcomes = common_outcomes(tally)
+            outcomes = common_outcomes(tally, words[(kind, tally.name)])
             line = f"- {name}: {counted(tally.meetings, 'meeting')}, {spent(tally.minutes)}"
             out.append(line + (f" ({escape(outcomes)})" if outcomes else ""))
         if not rows:

@@ -9,6 +9,8 @@ over longer ones (`acme/` means acme, not acme-corp, when both exist).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from resetkit.errors import UsageError
 
 # How many candidates an error names before it says how many more there are.
@@ -81,3 +83,20 @@ def _closest(ids: list[str], wanted: str) -> list[str]:
             near = [first[words[0]]] if words else []
         close = sorted(found for found in lowered if near and found.startswith(f"{near[0]}/"))
     return [lowered[found] for found in close]
+
+
+def short_form(session_id: str, customer_folders: Collection[str], alike: Collection[str]) -> str:
+    """The shortest form of a session id that `resolve_session_id` still takes as this one, for
+    a table's narrow column: the customer folder cut to the fewest letters no other customer
+    folder starts with, then the session folder whole (`glob/2026-11-01-reset`). `alike`: the
+    other session ids whose session folder starts with this one's, in its customer folder
+    (`...-reset-2`): with any, the id stays whole, the only form that names it alone."""
+    customer, _, rest = session_id.partition("/")
+    if any(other.lower() != session_id.lower() for other in alike):
+        return session_id
+    others = {folder.lower() for folder in customer_folders} - {customer.lower()}
+    for size in range(1, len(customer)):
+        prefix = customer[:size].lower()
+        if not any(folder.startswith(prefix) for folder in others):
+            return f"{customer[:size]}/{rest}"
+    return session_id

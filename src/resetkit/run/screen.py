@@ -168,6 +168,7 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from resetkit.history.actions import short_day
     from resetkit.history.brief import advice_text, cost_line, hours, item_line
     from resetkit.record.recap import written_date
 
@@ -189,7 +190,8 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
             sessions.add_column(column)
         for past in brief.sessions:
             sessions.add_row(
-                written_date(past.day),
+                # Short as the daily tables write it ('Sun Nov 1'): the long form made it wide.
+                f"{past.day:%a} {short_day(past.day, brief.today)}",
                 escape_markup(past.playbook),
                 escape_markup(past.outcome),
                 past.status.replace("_", " "),
