@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -86,7 +86,7 @@ def exclusive(path: Path) -> Iterator[None]:
                 _HELD[key] -= 1
             return
         try:
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o644)
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o666)
         except OSError as error:
             raise StorageError(
                 f"cannot lock {path}: {error.strerror}",
@@ -148,7 +148,7 @@ def write_bytes_atomic(
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temp_name = _new_temp_file(folder, path.name)
     except OSError as error:
         raise StorageError(
             f"cannot write in {folder}: {error.strerror}",
@@ -175,6 +175,22 @@ def write_bytes_atomic(
         raise
     if durable:
         _sync_folder(folder)
+
+
+def _new_temp_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new, empty temp file beside `name`, opened for writing, and its path.
+
+    Not tempfile.mkstemp: it makes files 0600, and the file it makes becomes the notes file a
+    person shares. Created with 0666 the user's umask applies, as to any file they save.
+    """
+    for _ in range(100):
+        temp_name = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temp_name, flags, 0o666), temp_name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def _sync_folder(folder: Path) -> None:
