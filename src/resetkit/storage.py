@@ -85,6 +85,26 @@ def exclusive(path: Path) -> Iterator[None]:
             finally:
                 _HELD[key] -= 1
             return
+        descriptor = _open_locked(path)
+        try:
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                del _HELD[key]
+                _remove_held(path)
+                _unlock(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _open_locked(path: Path) -> int:
+    """A descriptor of the lock file `path`, locked: the file that is at `path` now.
+
+    Its holder removes the file when done, so a process that waited on it may be given a lock
+    on a removed file, while a third has created a new one: it tries again on what is there.
+    """
+    while True:
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o666)
         except OSError as error:
@@ -94,14 +114,33 @@ def exclusive(path: Path) -> Iterator[None]:
             ) from None
         try:
             _lock(descriptor)
-            _HELD[key] = 1
-            try:
-                yield
-            finally:
-                del _HELD[key]
-                _unlock(descriptor)
-        finally:
+            if _still_at(path, descriptor):
+                return descriptor
+        except BaseException:
             os.close(descriptor)
+            raise
+        os.close(descriptor)
+
+
+def _still_at(path: Path, descriptor: int) -> bool:
+    """Whether the open file `descriptor` is still the one at `path` (not removed, replaced)."""
+    if sys.platform == "win32":  # pragma: no cover - an open file cannot be removed there
+        return True
+    try:
+        there = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    held = os.fstat(descriptor)
+    return (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _remove_held(path: Path) -> None:
+    """Remove the lock file while still holding it: no empty lock file is left in a folder
+    after the work is done, and no one can lock the removed file unnoticed (`_open_locked`)."""
+    if sys.platform == "win32":  # pragma: no cover - an open file cannot be removed there
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _lock(descriptor: int) -> None:
