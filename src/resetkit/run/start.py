@@ -404,7 +404,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     damaged record is read for what it still holds (see session.salvage).
     """
     from resetkit.places import find_notes_dir, read_text
-    from resetkit.record.folders import find_session
+    from resetkit.record.folders import find_in_progress
     from resetkit.record.session import playbook_hash
     from resetkit.record.session_salvage import salvage
     from resetkit.record.which_playbook import playbook_of
@@ -414,7 +414,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     from resetkit.run.screen import escape_markup as escape
 
     notes = find_notes_dir(request.notes_dir).path
-    folder = find_session(notes, request.session)
+    folder = find_in_progress(notes, request.session)
     first_look, told = salvage(folder)  # to refuse before asking anything
     for notice in told:
         sys.stderr.write(f"resetkit: {notice}\n")
@@ -481,11 +481,10 @@ def playbook_text(path: Path, text: str) -> str:
 
 def _resumable(session: Any) -> None:
     """Refuse a session that is not in progress."""
+    from resetkit.record.folders import NotInProgress
+
     if session.status != "in_progress":
-        raise UsageError(
-            f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
-            "progress can be resumed"
-        )
+        raise NotInProgress({session.id: session.status}, session.id)
 
 
 def _no_terminal(command: str) -> UsageError:
