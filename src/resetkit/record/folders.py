@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from resetkit.errors import StorageError, UsageError
@@ -151,6 +153,27 @@ def _status(folder: Path) -> Status | None:
     except (UsageError, StorageError):
         return None
     return record.status
+
+
+def same_day_sessions(
+    notes_dir: Path, customer: str, day: date, playbook_id: str
+) -> list[tuple[str, Status | None]]:
+    """The sessions of this customer and playbook begun on `day` (`...-reset`, `...-reset-2`),
+    each with its status (None when its record cannot be read), in the order they began."""
+    from resetkit.places import customer_slug, folder_name
+
+    base = folder_name(day, playbook_id)
+    parent = notes_dir / customer_slug(customer.strip())
+    try:
+        names = [entry.name for entry in os.scandir(parent) if entry.name.startswith(base)]
+    except OSError:
+        return []  # no such customer yet, or not a folder: no session
+    same = []
+    for name in names:
+        number, folder = name.removeprefix(base), parent / name
+        if (not number or re.fullmatch(r"-[0-9]+", number)) and _is_folder(folder):
+            same.append((int(number[1:] or 1), session_id(folder), _status(folder)))
+    return [(found, status) for _, found, status in sorted(same)]
 
 
 def sessions_in_progress(notes_dir: Path) -> list[Path]:
