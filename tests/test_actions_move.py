@@ -66,7 +66,8 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
     )
     try:
         child.expect_exact(f"{YESTERDAY} is in the past (1 day ago)")
-        child.expect_exact("Move the item there anyway?")
+        child.expect_exact(item["what"][:20])
+        child.expect_exact("there anyway?")
         child.send(reply)
         child.expect(pexpect.EOF)
         child.close()
@@ -75,3 +76,27 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
             child.kill(signal.SIGKILL)
     assert child.exitstatus == 0
     assert moved_to(driven.folder) == (YESTERDAY if reply == "y" else item["due"])
+
+
+@pytest.mark.pty
+def test_an_unknown_id_is_named_before_any_question_about_the_date(isolated: Path) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    child = pexpect.spawn(
+        str(Path(sys.executable).parent / "resetkit"),
+        ["actions", "move", "zz", "--due", YESTERDAY, "--reason", "Typo"],
+        env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
+        cwd=str(isolated),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+    try:
+        child.expect(pexpect.EOF)
+        child.close()
+    finally:
+        if child.isalive():
+            child.kill(signal.SIGKILL)
+    assert "no action item 'zz'" in child.before
+    assert "anyway?" not in child.before
+    assert child.exitstatus == 2

@@ -341,6 +341,7 @@ def actions_move(
         resolve_date,
         today,
     )
+    from resetkit.history.actions import find_action
     from resetkit.record.session import ActionEvent
 
     if not reason.strip():
@@ -353,13 +354,15 @@ def actions_move(
         fail(f"--due: {error}")
     except ValueError:
         fail(f"--due {due!r} is not a date: write {DATE_FORMS}")
+    # An unknown id is named before any question about the date.
+    _, item = find_action(notes_dir_path(notes_dir), action_id)
     try:
         refuse_past_due(new_due, today())
     except DateInThePast as error:
         if not allow_past:
             if not has_terminal():
                 raise
-            if not confirm(f"{error.message}. Move the item there anyway?"):
+            if not confirm(f"{error.message}. Move {one_line(item.what)!r} there anyway?"):
                 sys.stderr.write("not moved: nothing changed\n")
                 return
     event = ActionEvent(at=now(), kind="moved", note=reason.strip(), to_due=new_due)

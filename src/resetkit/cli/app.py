@@ -355,6 +355,9 @@ def _root(
 
 def main() -> None:
     """The console script: run the app; a reader that goes away ends it quietly, exit 0."""
+    from resetkit.cli.wrapped import wrap_terminal_stderr
+
+    sys.stderr = wrap_terminal_stderr(sys.stderr)
     try:
         try:
             if sys.argv[1:] == ["--version"]:
@@ -365,6 +368,7 @@ def main() -> None:
         finally:
             # Flushed here, where a closed pipe can still be caught, not at interpreter exit.
             sys.stdout.flush()
+            sys.stderr.flush()
     except BrokenPipeError:
         silence_stdout()
         sys.exit(0)
