@@ -87,3 +87,23 @@ def test_neither_writes_nothing(isolated: Path) -> None:
     assert ran.error is not None and ran.error.exit_code == 0
     assert "not started" in ran.error.message
     assert folders(notes) == [EARLIER]
+
+
+def test_a_start_with_an_answers_file_offers_no_resume(isolated: Path) -> None:
+    """The file's answers go into a new session: resuming the other would leave them out."""
+    notes = isolated / "notes"
+    earlier_today(notes, "in_progress")
+    sheet = isolated / "answers.yaml"
+    sheet.write_text("answers: {}\n", "utf-8")
+    printed = io.StringIO()
+    request = StartRequest(
+        playbook="reset", customer="Acme", notes_dir=notes, answers=str(sheet)
+    )
+    with typing([ENTER, CTRL_C], 24, 80) as (_, screen):
+        try:
+            start(request, Console(file=printed, width=80, color_system=None))
+        except ResetkitError:
+            pass
+    assert screen.showed(f"{EARLIER} (in progress) exists already.")
+    assert not screen.showed("resume ")
+    assert folders(notes) == [EARLIER, f"{EARLIER}-2"]

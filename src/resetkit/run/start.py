@@ -258,7 +258,9 @@ def _live_start(
     customer = _known_or_new(start.notes, customer, request, person)
     # A follow-up names what it follows: a new session is meant, even of the same day.
     asked = person if earlier is None else None
-    folder = _reserve(start.notes, customer, start.started, model.id, asked)
+    # Answers taken from a file go into a new session: resuming would leave them out.
+    may_resume = request.answers is None
+    folder = _reserve(start.notes, customer, start.started, model.id, asked, may_resume)
     with lock_session(folder, person) as lock:
         run = open_run(
             model,
@@ -528,17 +530,24 @@ class _ResumeInstead(Exception):
 
 
 def _reserve(
-    notes: Path, customer: str, started: datetime, playbook_id: str, person: TerminalPrompter | None
+    notes: Path,
+    customer: str,
+    started: datetime,
+    playbook_id: str,
+    person: TerminalPrompter | None,
+    may_resume: bool = True,
 ) -> Path:
     """The new session's folder. Sessions of this customer and playbook begun the same day
     are asked about (`person`: resume the one in progress, or start another) or, without a
     person, said in one line naming the new one."""
-    from resetkit.places import reserve_folder, session_id
+    from resetkit.places import customer_slug, folder_name, reserve_folder, session_id
     from resetkit.record.folders import same_day_sessions
 
     same = same_day_sessions(notes, customer, started.date(), playbook_id)
     if same and person is not None:
-        _ask_same_day(same, notes, customer, started.date(), playbook_id, person)
+        resumable = [found for found, status in same if status == "in_progress" and may_resume]
+        first = notes / customer_slug(customer.strip()) / folder_name(started.date(), playbook_id)
+        _ask_same_day(same, resumable, first, person)
     folder = reserve_folder(notes, customer, started.date(), playbook_id)
     if same and person is None:
         nth = {2: "a second", 3: "a third"}.get(len(same) + 1, "another")
@@ -555,22 +564,15 @@ def _already(same: list[tuple[str, Any]]) -> str:
 
 
 def _ask_same_day(
-    same: list[tuple[str, Any]],
-    notes: Path,
-    customer: str,
-    day: date,
-    playbook_id: str,
-    person: TerminalPrompter,
+    same: list[tuple[str, Any]], resumable: list[str], first: Path, person: TerminalPrompter
 ) -> None:
-    """Resume one in progress (_ResumeInstead), start a new one (return), or neither."""
-    from resetkit.places import customer_slug, folder_name
+    """Resume one in progress (_ResumeInstead), start a new one (return), or neither; `first`
+    is the folder of the first session of the day, which the new one's name is made from."""
     from resetkit.run.terminal import Interrupted
 
-    base = folder_name(day, playbook_id)
-    parent = notes / customer_slug(customer.strip())
-    names = (base if n == 1 else f"{base}-{n}" for n in range(1, 10_000))
-    free = next((name for name in names if not (parent / name).exists()), "")
-    options = [(found, f"resume {found}") for found, status in same if status == "in_progress"]
+    names = (first.name if n == 1 else f"{first.name}-{n}" for n in range(1, 10_000))
+    free = next((name for name in names if not (first.parent / name).exists()), "")
+    options = [(found, f"resume {found}") for found in resumable]
     options += [("new", f"start a new one ({free})"), ("no", "neither: write nothing")]
     try:
         picked = person.pick(f"{_already(same)}.", options)
