@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from conftest import TODAY
@@ -96,14 +97,9 @@ def test_a_start_with_an_answers_file_offers_no_resume(isolated: Path) -> None:
     sheet = isolated / "answers.yaml"
     sheet.write_text("answers: {}\n", "utf-8")
     printed = io.StringIO()
-    request = StartRequest(
-        playbook="reset", customer="Acme", notes_dir=notes, answers=str(sheet)
-    )
-    with typing([ENTER, CTRL_C], 24, 80) as (_, screen):
-        try:
-            start(request, Console(file=printed, width=80, color_system=None))
-        except ResetkitError:
-            pass
+    request = StartRequest(playbook="reset", customer="Acme", notes_dir=notes, answers=str(sheet))
+    with typing([ENTER, CTRL_C], 24, 80) as (_, screen), pytest.raises(ResetkitError):
+        start(request, Console(file=printed, width=80, color_system=None))
     assert screen.showed(f"{EARLIER} (in progress) exists already.")
     assert not screen.showed("resume ")
     assert folders(notes) == [EARLIER, f"{EARLIER}-2"]
