@@ -11,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import TODAY
 from resetkit.errors import AnswersInvalid
 from resetkit.format.loader import load_file, read_yaml
 from resetkit.places import builtin_dir
@@ -210,3 +211,22 @@ def test_a_choice_written_like_a_yaml_boolean_is_that_choice() -> None:
         assert "has no choice True" in str(error.problems[0])
     else:
         raise AssertionError("a yes that is no choice of 'parting' was accepted")
+
+
+def test_a_second_scripted_start_on_the_same_day_goes_on_and_says_so(run, isolated: Path) -> None:
+    path = write_answers(isolated, FILLED)
+    first = start_postmortem(run, isolated, path)
+    assert first.exit_code == 0, first.stderr
+    assert "already" not in first.stderr
+    second = start_postmortem(run, isolated, path)
+    assert second.exit_code == 0, second.stderr
+    earlier = f"initech/{TODAY.isoformat()}-postmortem"
+    said = [line for line in second.stderr.splitlines() if "already" in line]
+    assert said == [
+        f"resetkit: {earlier} (complete) exists already; this is a second session: {earlier}-2"
+    ]
+    assert Path(second.stdout.splitlines()[0]).parent.name.endswith("-postmortem-2")
+    third = start_postmortem(run, isolated, path)
+    assert f"{earlier}-2 (complete) exist already; this is a third session: {earlier}-3" in (
+        third.stderr
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -343,9 +344,13 @@ def test_resume_after_the_playbook_changed_keeps_what_still_fits(spawn, isolated
 
 
 def first_screen_text(child: pexpect.spawn, prompt: str) -> str:
-    """What the terminal showed up to the first prompt, with the session's number left out."""
+    """What the terminal showed from the header to the first prompt, with the session's number
+    left out (a second start asks first whether to resume the first: that is not compared,
+    nor the modes the prompt of that question left the terminal in)."""
     child.expect_exact(prompt)
-    return child.before.replace("team-call-2", "team-call")  # type: ignore[no-any-return]
+    shown = child.before.replace("team-call-2", "team-call")
+    modes = r"\x1b\[\?[0-9;]*[hl]"
+    return re.sub(modes, "", shown[shown.index("Team call") :])
 
 
 def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolated: Path) -> None:
@@ -359,6 +364,8 @@ def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolate
     (kept,) = (isolated.parent / "home" / ".cache" / "resetkit" / "first-screen").glob("*.json")
 
     second = spawn("start", "team-call", "--customer", "Acme")
+    second.expect_exact("(in progress) exists already.")  # the first, interrupted
+    second.send(DOWN + "\r")  # not resumed: a new one
     assert first_screen_text(second, "How is the mood?") == drawn
     assert "1/1 Main" in drawn and "· 10m" in drawn
     second.expect_exact("of 10:00")  # the clock in the toolbar under the prompt
@@ -375,6 +382,8 @@ def test_a_second_start_draws_its_first_screen_from_the_kept_copy(spawn, isolate
     # Proof that the second start drew from the kept copy, not from the playbook file.
     kept.write_text(kept.read_text("utf-8").replace("Team call", "Kept call"), "utf-8")
     third = spawn("start", "team-call", "--customer", "Acme")
+    third.expect_exact("exist already.")
+    third.send(DOWN + DOWN + "\r")  # past the two to resume: a new one
     third.expect_exact("Kept call")
     third.kill(signal.SIGKILL)
 

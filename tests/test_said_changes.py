@@ -7,7 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from conftest import TODAY, day, drive
@@ -55,6 +55,7 @@ def test_done_reopen_and_drop_say_the_day_they_were_made(run, isolated: Path) ->
     reopened = run("actions", "reopen", ident, "--notes-dir", str(notes))
     due = weekday_and_date(item["due"])
     assert f"{ident} reopened on {today}, due {due}: action for actions" in reopened.stderr
+    assert "late" not in reopened.stderr and "actions move" not in reopened.stderr
     dropped = run("actions", "drop", ident, "--reason", "Not needed", "--notes-dir", str(notes))
     assert f"{ident} dropped on {today}: action for actions" in dropped.stderr
 
@@ -114,3 +115,20 @@ def test_an_answers_file_with_a_due_date_in_the_past_is_refused_in_a_script(
     assert "--allow-past" in refused.stderr and not notes.exists()
     allowed = run(*args, "--allow-past")
     assert allowed.exit_code == 0, allowed.stderr
+
+
+def test_reopening_an_item_past_its_due_date_says_how_late_and_how_to_move_it(
+    run, isolated: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    item = first_item(run, notes)
+    ident = item["action_id"]
+    assert run("actions", "done", ident, "--notes-dir", str(notes)).exit_code == 0
+    later = date.fromisoformat(item["due"]) + timedelta(days=3)
+    monkeypatch.setenv("RESETKIT_TODAY", later.isoformat())
+    reopened = run("actions", "reopen", ident, "--notes-dir", str(notes))
+    assert reopened.exit_code == 0, reopened.stderr
+    due = weekday_and_date(item["due"])
+    assert f", due {due}, 3 days late: action for actions" in reopened.stderr
+    assert f"'resetkit actions move {ident} --due DATE --reason WHY'" in reopened.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,17 @@ def test_salvage_gives_up_clearly_when_nothing_is_usable() -> None:
         (driven.folder / name).write_text("{", "utf-8")
     with pytest.raises(UsageError, match="the save before it cannot be used either"):
         salvage(driven.folder)
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_files_of_a_session_get_the_mode_the_umask_gives(umask: int, mode: int) -> None:
+    """A notes file is shared and opened by other tools: it gets what any file saved gets."""
+    before = os.umask(umask)
+    try:
+        driven = drive("reset")
+    finally:
+        os.umask(before)
+    written = sorted(p for p in driven.folder.iterdir() if p.is_file())
+    assert {"notes.md", "action-plan.md", "session.json"} <= {p.name for p in written}
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in written}
+    assert modes == dict.fromkeys(modes, mode)

@@ -425,3 +425,23 @@ def test_a_flagged_item_that_is_closed_is_found_with_flagged(
             bob, "actions", "--flagged", "--format", "json", monkeypatch=monkeypatch
         )
         assert [r["action_id"] for r in json.loads(unindexed.stdout)] == [row["action_id"]]
+
+
+def test_team_init_untracks_lock_files_an_earlier_clone_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clone = fresh_repository(tmp_path)
+    folder = clone / "notes" / "acme-corp" / "2026-11-24-reset"
+    folder.mkdir(parents=True)
+    for name in ("session.lock", ".lock", "notes.md"):
+        (folder / name).write_text("")
+    git(clone, "add", "-A")
+    git(clone, "commit", "-qm", "notes, as resetkit left them before it removed its locks")
+    result = resetkit(clone, "team", "init", monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "stopped tracking 1 session.lock file" in result.stderr
+    assert "stopped tracking 1 .lock file" in result.stderr
+    git(clone, "add", "-A")
+    tracked = git(clone, "ls-files", "notes").stdout.split()
+    assert "notes/acme-corp/2026-11-24-reset/notes.md" in tracked
+    assert not [name for name in tracked if name.endswith(".lock")]

@@ -236,6 +236,16 @@ class DateInThePast(UsageError):
     """A due date before today: most likely a typo. A terminal asks; a script needs a flag."""
 
 
+def past_due(due: date, today: date) -> str:
+    """'' for a due date from `today` on; for one before it, how long ago it is, as a person
+    is asked about it in a live run: 'Mon Nov 2 is 22 days ago'."""
+    if due >= today:
+        return ""
+    from resetkit.words import counted
+
+    return f"{due:%a %b} {due.day} is {counted((today - due).days, 'day')} ago"
+
+
 def refuse_past_due(due: date, today: date, what: str = "") -> None:
     """DateInThePast when the due date `due` (of `what`, when said) is before `today`: the
     one rule for `actions move`, an answers file and the follow-up review."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import secrets
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -85,8 +85,28 @@ def exclusive(path: Path) -> Iterator[None]:
             finally:
                 _HELD[key] -= 1
             return
+        descriptor = _open_locked(path)
         try:
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o644)
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                del _HELD[key]
+                _remove_held(path)
+                _unlock(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _open_locked(path: Path) -> int:
+    """A descriptor of the lock file `path`, locked: the file that is at `path` now.
+
+    Its holder removes the file when done, so a process that waited on it may be given a lock
+    on a removed file, while a third has created a new one: it tries again on what is there.
+    """
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW, 0o666)
         except OSError as error:
             raise StorageError(
                 f"cannot lock {path}: {error.strerror}",
@@ -94,14 +114,33 @@ def exclusive(path: Path) -> Iterator[None]:
             ) from None
         try:
             _lock(descriptor)
-            _HELD[key] = 1
-            try:
-                yield
-            finally:
-                del _HELD[key]
-                _unlock(descriptor)
-        finally:
+            if _still_at(path, descriptor):
+                return descriptor
+        except BaseException:
             os.close(descriptor)
+            raise
+        os.close(descriptor)
+
+
+def _still_at(path: Path, descriptor: int) -> bool:
+    """Whether the open file `descriptor` is still the one at `path` (not removed, replaced)."""
+    if sys.platform == "win32":  # pragma: no cover - an open file cannot be removed there
+        return True
+    try:
+        there = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    held = os.fstat(descriptor)
+    return (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _remove_held(path: Path) -> None:
+    """Remove the lock file while still holding it: no empty lock file is left in a folder
+    after the work is done, and no one can lock the removed file unnoticed (`_open_locked`)."""
+    if sys.platform == "win32":  # pragma: no cover - an open file cannot be removed there
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _lock(descriptor: int) -> None:
@@ -148,7 +187,7 @@ def write_bytes_atomic(
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temp_name = _new_temp_file(folder, path.name)
     except OSError as error:
         raise StorageError(
             f"cannot write in {folder}: {error.strerror}",
@@ -175,6 +214,22 @@ def write_bytes_atomic(
         raise
     if durable:
         _sync_folder(folder)
+
+
+def _new_temp_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new, empty temp file beside `name`, opened for writing, and its path.
+
+    Not tempfile.mkstemp: it makes files 0600, and the file it makes becomes the notes file a
+    person shares. Created with 0666 the user's umask applies, as to any file they save.
+    """
+    for _ in range(100):
+        temp_name = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temp_name, flags, 0o666), temp_name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def _sync_folder(folder: Path) -> None:

@@ -140,11 +140,25 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
     elif event.kind == "moved":
         sys.stderr.write(f"{changed.item.id} {_moved(changed.item.due, new_due)}: {what}\n")
     else:
+        late = _days_late(changed.item) if event.kind == "reopened" else 0
         due = f", due {_day(changed.item.due)}" if event.kind == "reopened" else ""
+        due += f", {counted(late, 'day')} late" if late else ""
         sys.stderr.write(
             f"{changed.item.id} {event.kind} on {_day(event.at.date())}{due}: {what}\n"
         )
+        if late:
+            sys.stderr.write(
+                f"resetkit: give it a new due date: 'resetkit actions move {changed.item.id} "
+                "--due DATE --reason WHY'\n"
+            )
     _tell_plan(changed)
+
+
+def _days_late(item: Any) -> int:
+    from resetkit.dates import today
+    from resetkit.history.actions import days_late
+
+    return days_late(item.due, today())
 
 
 def _day(day: Any) -> str:

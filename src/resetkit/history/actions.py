@@ -127,8 +127,13 @@ def as_open(stored: Stored, action: dict[str, Any], today: date) -> OpenAction:
     """An action item with its session, its due date and how many days it is late (0 once
     it is closed)."""
     due = date.fromisoformat(action["due"]) if action.get("due") else None
-    late = max(0, (today - due).days) if due and action.get("status", "open") == "open" else 0
+    late = days_late(due, today) if action.get("status", "open") == "open" else 0
     return OpenAction(stored, action, due, late)
+
+
+def days_late(due: date | None, today: date) -> int:
+    """How many days an item due on `due` is late on `today`: 0 when undated or not yet due."""
+    return max(0, (today - due).days) if due else 0
 
 
 def list_open_actions(

@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from resetkit.controls import check_name
-from resetkit.dates import default_date, parse_duration
+from resetkit.dates import default_date, parse_duration, past_due
 from resetkit.errors import UsageError, did_you_mean
 from resetkit.question_types.checks import (
     AnswerError,
@@ -107,6 +107,7 @@ def _ask_fresh(
     today: date,
     asking: Asking,
     hints: list[str],
+    confirm: Callable[[Any], str] | None = None,
 ) -> Any:
     """A date or a number, typed fresh: editing around a pre-filled one garbles it, so an
     empty answer takes the one shown instead."""
@@ -114,7 +115,7 @@ def _ask_fresh(
     fallback = "" if current is None else str(current)
     if fallback:
         hints = [*hints, f"Enter alone: {shown(check(fallback))}"]
-    typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown)
+    typed = Typed(check=lambda text: check(text.strip() or fallback), shown=shown, confirm=confirm)
     return prompter.typed(prompter.question_frame(question, [*hints, "Enter: done"], asking), typed)
 
 
@@ -493,8 +494,12 @@ def _check_date_answer(question: DateQuestion, value: Any, today: date) -> str:
 def _ask_date(
     prompter: Prompts, question: DateQuestion, current: Any, today: date, asking: Asking
 ) -> Any:
+    def confirm(value: Any) -> str:
+        return past_due(date.fromisoformat(value), today)
+
+    hints = ["a date: YYYY-MM-DD, today or +14d"]
     return _ask_fresh(
-        prompter, question, current, today, asking, ["a date: YYYY-MM-DD, today or +14d"]
+        prompter, question, current, today, asking, hints, confirm if asking.due_date else None
     )
 
 

@@ -29,6 +29,9 @@ class Asking:
     status: Callable[[], Fragments | None] | None = None
     keep: Callable[[Any], None] | None = None  # told a list's items so far, after each one
     can_go_back: bool = False
+    # The date asked is a due date: one before today is most likely a typo, and is taken only
+    # once the person confirms it (as `actions move` asks, and a script needs --allow-past).
+    due_date: bool = False
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Typed:
     multiline: bool = False
     lines_are_items: bool = False  # a list: one item per line, an empty line finishes
     keep: Callable[[list[str]], None] | None = None  # told the items so far, as they grow
+    # What to ask about a checked value before it is taken ('' for nothing): a past due date.
+    confirm: Callable[[Any], str] | None = None
 
 
 class Prompts(Protocol):

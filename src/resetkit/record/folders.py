@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from resetkit.errors import StorageError, UsageError
@@ -70,7 +72,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
     A folder reached through a symbolic link (or holding a linked record) is refused."""
     if reference:
         candidate = Path(reference).expanduser()
-        if (candidate / RECORD_FILE).is_file() or (candidate / RECORD_FILE).is_symlink():
+        if _is_folder(candidate):
             refuse_links(notes_dir, candidate)
             return candidate
         from resetkit.record.session_ids import resolve_session_id
@@ -86,6 +88,92 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
             hint="start one with 'resetkit start PLAYBOOK'",
         )
     return in_progress[0]
+
+
+def find_in_progress(notes_dir: Path, reference: str | None) -> Path:
+    """A session in progress by path, id or start of an id; without one, the latest.
+
+    Only sessions in progress are candidates: `acme` means the one in progress even when the
+    customer has complete sessions too. A reference that names several sessions, none in
+    progress, raises NotInProgress; a path or a single session is checked by the caller, who
+    reads its record anyway."""
+    if not reference or _is_folder(Path(reference).expanduser()):
+        return find_session(notes_dir, reference)
+    from resetkit.record.session_ids import matching_ids, resolve_session_id
+
+    folders = {session_id(f): f for f, _ in _session_entries(notes_dir)}
+    named = matching_ids(list(folders), reference)
+    if len(named) < 2:  # none, or one the caller reads (and says what is wrong with) anyway
+        return find_session(notes_dir, reference)
+    statuses = {found: _status(folders[found]) for found in named}
+    in_progress = [found for found in named if statuses[found] in ("in_progress", None)]
+    if not in_progress:
+        raise NotInProgress(statuses, reference)
+    found = folders[resolve_session_id(in_progress, reference, str(notes_dir))]
+    refuse_links(notes_dir, found)
+    return found
+
+
+class NotInProgress(UsageError):
+    """Resume of sessions that are all complete or discarded: nothing there to carry on."""
+
+    def __init__(self, statuses: dict[str, Status | None], typed: str) -> None:
+        said = {found: str(status).replace("_", " ") for found, status in statuses.items()}
+        if len(said) == 1:
+            (found, status), *_ = said.items()
+            message = f"{found} is {status}"
+            if status == "complete":
+                message += f": see 'resetkit share {found}' for its notes"
+        else:
+            listed = [f"{found} ({status})" for found, status in said.items()]
+            more = len(listed) - NAMED_STATUSES
+            message = f"'{typed}' names no session in progress: " + ", ".join(
+                listed[:NAMED_STATUSES]
+            )
+            message += f" and {more} more" if more > 0 else ""
+        super().__init__(
+            message,
+            hint="only a session in progress can be resumed; 'resetkit start PLAYBOOK "
+            "--follow-up ID' begins the next meeting",
+        )
+
+
+# How many sessions NotInProgress names before it counts the rest.
+NAMED_STATUSES = 4
+
+
+def _is_folder(candidate: Path) -> bool:
+    return (candidate / RECORD_FILE).is_file() or (candidate / RECORD_FILE).is_symlink()
+
+
+def _status(folder: Path) -> Status | None:
+    """A session's status as its record says; None when the record cannot be read at all."""
+    try:
+        record, _ = salvage(folder)
+    except (UsageError, StorageError):
+        return None
+    return record.status
+
+
+def same_day_sessions(
+    notes_dir: Path, customer: str, day: date, playbook_id: str
+) -> list[tuple[str, Status | None]]:
+    """The sessions of this customer and playbook begun on `day` (`...-reset`, `...-reset-2`),
+    each with its status (None when its record cannot be read), in the order they began."""
+    from resetkit.places import customer_slug, folder_name
+
+    base = folder_name(day, playbook_id)
+    parent = notes_dir / customer_slug(customer.strip())
+    try:
+        names = [entry.name for entry in os.scandir(parent) if entry.name.startswith(base)]
+    except OSError:
+        return []  # no such customer yet, or not a folder: no session
+    same = []
+    for name in names:
+        number, folder = name.removeprefix(base), parent / name
+        if (not number or re.fullmatch(r"-[0-9]+", number)) and _is_folder(folder):
+            same.append((int(number[1:] or 1), session_id(folder), _status(folder)))
+    return [(found, status) for _, found, status in sorted(same)]
 
 
 def sessions_in_progress(notes_dir: Path) -> list[Path]:

@@ -40,6 +40,9 @@ IGNORED = [
     ".*.tmp",
     "*.tmp",
 ]
+# Tracked by an earlier setup, perhaps: untracked by `init` (the lock files are the change lock
+# of record/store.py and the run lock of record/lock.py).
+MACHINE_FILES = ("session.prev.json", "session.lock", ".lock")
 HOOK_MARK = "# resetkit: rebuild notes files from merged records"
 
 
@@ -111,7 +114,7 @@ def init(notes_dir: Path, command: list[str] | None = None) -> list[str]:
     done = _write_files(top, notes_dir, relative)
     done += _register_drivers(top, quoted)
     done += _install_hooks(top, quoted, relative)
-    done += _untrack_previous_saves(top, notes_dir)
+    done += _untrack_machine_files(top, notes_dir)
     return done or ["nothing to do: this repository is set up already"]
 
 
@@ -193,14 +196,17 @@ def _install_hooks(top: Path, quoted: str, relative: str) -> list[str]:
     return done + _install_hook(top, "post-commit", picked)
 
 
-def _untrack_previous_saves(top: Path, notes_dir: Path) -> list[str]:
-    """session.prev.json files no longer tracked by git (each clone keeps its own)."""
-    tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/session.prev.json").split("\0")
-    tracked = [name for name in tracked if name]
-    if not tracked:
-        return []
-    _git(top, "rm", "--cached", "-q", "--", *tracked)
-    return [f"stopped tracking {counted(len(tracked), 'session.prev.json file')} (kept on disk)"]
+def _untrack_machine_files(top: Path, notes_dir: Path) -> list[str]:
+    """Files of one machine (previous saves, lock files) no longer tracked by git: a clone
+    set up before they were ignored may have committed them. Each clone keeps its own."""
+    done = []
+    for name in MACHINE_FILES:
+        tracked = _git(top, "ls-files", "-z", "--", f"{notes_dir}/*/*/{name}").split("\0")
+        tracked = [path for path in tracked if path]
+        if tracked:
+            _git(top, "rm", "--cached", "-q", "--", *tracked)
+            done.append(f"stopped tracking {counted(len(tracked), f'{name} file')} (kept on disk)")
+    return done
 
 
 def _refuse_other_notes_dir(config: Path, notes_dir: Path) -> None:

@@ -58,6 +58,7 @@ def _ask_verdict(
     )
     due_question = DateQuestion(id="review-due", type="date", prompt="New due date", required=True)
     again = Asking(can_go_back=True)
+    moving = Asking(can_go_back=True, due_date=True)
     while True:
         kind = cast(
             VerdictKind,
@@ -79,7 +80,7 @@ def _ask_verdict(
                 later = max(today, item.due) if item.due else today
                 due = same.due if same and same.due else later + timedelta(days=7)
                 new_due = date.fromisoformat(
-                    prompter.ask(due_question, due.isoformat(), today, again)
+                    prompter.ask(due_question, due.isoformat(), today, moving)
                 )
                 keep(Verdict(kind=kind, due=new_due, note=note))
             # As `actions move --reason`: a slip is recorded with why it slips.

@@ -34,6 +34,8 @@ END_OF_TEXT = "."
 NONE = ":none"  # an answer kept from before, emptied (what deleting the text does in full)
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+YES = ("y", "yes")
+NO = ("n", "no")
 
 
 def wanted(flag: bool, cwd: Path | None = None) -> bool:
@@ -150,14 +152,34 @@ class PlainPrompter(TerminalPrompter):
         if default:
             how.append(f"Enter alone keeps: {default}; {NONE} leaves it empty.")
         self._ask_lines(frame, how)
+        line = self._read()
         while True:
-            line = self._read()
             if self._command(frame, line, how):
+                line = self._read()
                 continue
             done, value = self._checked(typed.check, _emptied(line, default))
-            if done:
+            following = self._unconfirmed(typed, value) if done else None
+            if done and following is None:
                 self._say(f"  Answer: {typed.shown(value)}")
                 return value
+            line = self._read() if following is None else following
+
+    def _unconfirmed(self, typed: Typed, value: Any) -> str | None:
+        """None when `value` is taken (nothing to confirm, or y); else the line typed next,
+        to be read as the answer: anything but a yes is a new answer, so a person who sees
+        the typo types the right date at once (a no asks for it)."""
+        warning = typed.confirm(value) if typed.confirm is not None else ""
+        if not warning:
+            return None
+        self._say(f"  {warning}. Keep it? Type y to keep it, or another answer.")
+        line = self._read()
+        word = line.strip().lower()
+        if word in YES:
+            return None
+        if word in ("", *NO):
+            self._say("  Not kept: type another answer.")
+            return self._read()
+        return line
 
     def _long_text(self, frame: Frame, typed: Typed, default: str) -> Any:
         how = [

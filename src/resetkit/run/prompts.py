@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from resetkit.dates import past_due
 from resetkit.question_types import KINDS, AnswerError, Asking, Typed, check_answer
 from resetkit.question_types.checks import check_action_item
 from resetkit.question_types.ports import PICK_KEYS
@@ -378,7 +379,11 @@ class TerminalPrompter:
                 ["YYYY-MM-DD or +14d", f"Enter alone: {shown_due}", "Enter: next"],
                 back,
             ),
-            Typed(check=due, shown=lambda v: f"{v} ({date.fromisoformat(v):%A})"),
+            Typed(
+                check=due,
+                shown=lambda v: f"{v} ({date.fromisoformat(v):%A})",
+                confirm=lambda v: past_due(date.fromisoformat(v), today),
+            ),
         )
 
     def _item_critical(

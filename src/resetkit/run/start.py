@@ -110,13 +110,16 @@ def start(request: StartRequest, console: Console) -> Finished:
     notes = find_notes_dir(request.notes_dir).path
     if request.brief:
         _draw_brief(request, notes, console)
-    if request.answers is None and request.follow_up is None and request.terminal:
-        from resetkit.run.headstart import recall
+    try:
+        if request.answers is None and request.follow_up is None and request.terminal:
+            from resetkit.run.headstart import recall
 
-        screen = recall(path, source.whole)
-        if screen is not None:
-            return _from_first_screen(screen, source, request, people, notes, started, console)
-    return _validated_first(request, source, people, notes, started, console)
+            screen = recall(path, source.whole)
+            if screen is not None:
+                return _from_first_screen(screen, source, request, people, notes, started, console)
+        return _validated_first(request, source, people, notes, started, console)
+    except _ResumeInstead as chosen:
+        return resume(ResumeRequest(chosen.session_id, False, notes, True, request.plain), console)
 
 
 def _draw_brief(request: StartRequest, notes: Path, console: Console) -> None:
@@ -154,7 +157,6 @@ def _validated_first(
 ) -> Finished:
     """`start` of a playbook validated before anything is drawn: scripted, or live."""
     from resetkit.format.loader import load_file
-    from resetkit.places import reserve_folder
     from resetkit.record.folders import find_session
     from resetkit.run.answers import AnswerSheet, missing
 
@@ -182,7 +184,7 @@ def _validated_first(
         customer = _known_or_new(notes, customer, request, None)
         if not request.allow_past:
             _refuse_past_dues(sheet, started.date())
-        folder = reserve_folder(notes, customer, started.date(), model.id)
+        folder = _reserve(notes, customer, started, model.id, None)
         return _scripted(model, path, text, customer, people, folder, started, sheet, earlier)
     _refuse_to_ask(request, model, sheet)
     start = _LiveStart(model, path, text, people, notes, started, earlier, sheet)
@@ -243,7 +245,6 @@ def _live_start(
 ) -> Finished:
     """A person at the terminal: the customer asked if not given, the follow-up reviewed, the
     answers file's answers taken, then the run."""
-    from resetkit.places import reserve_folder
     from resetkit.run.headstart import remember
     from resetkit.run.live import first_screen
     from resetkit.run.plain import person as prompter_for
@@ -255,7 +256,11 @@ def _live_start(
     if earlier is not None and not request.other_customer:
         _follows_other_customer(earlier, customer, person)
     customer = _known_or_new(start.notes, customer, request, person)
-    folder = reserve_folder(start.notes, customer, start.started.date(), model.id)
+    # A follow-up names what it follows: a new session is meant, even of the same day.
+    asked = person if earlier is None else None
+    # Answers taken from a file go into a new session: resuming would leave them out.
+    may_resume = request.answers is None
+    folder = _reserve(start.notes, customer, start.started, model.id, asked, may_resume)
     with lock_session(folder, person) as lock:
         run = open_run(
             model,
@@ -356,7 +361,7 @@ def _from_first_screen(
     console: Console,
 ) -> Finished:
     """`start` of a playbook seen before: its first screen shows while the models build."""
-    from resetkit.places import reserve_folder, session_id
+    from resetkit.places import session_id
     from resetkit.run.headstart import Background, ask_first
     from resetkit.run.plain import person as prompter_for
     from resetkit.run.screen import draw_header
@@ -364,7 +369,7 @@ def _from_first_screen(
     path, text = source.path, source.whole
     person = prompter_for(request.plain)
     customer = _known_or_new(notes, _customer_or_ask(request.customer, person), request, person)
-    folder = reserve_folder(notes, customer, started.date(), screen.playbook_id)
+    folder = _reserve(notes, customer, started, screen.playbook_id, person)
     with lock_session(folder, person) as lock:
         draw_header(console, screen.title, customer, session_id(folder), person.plain)
 
@@ -404,7 +409,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     damaged record is read for what it still holds (see session.salvage).
     """
     from resetkit.places import find_notes_dir, read_text
-    from resetkit.record.folders import find_session
+    from resetkit.record.folders import find_in_progress
     from resetkit.record.session import playbook_hash
     from resetkit.record.session_salvage import salvage
     from resetkit.record.which_playbook import playbook_of
@@ -414,7 +419,7 @@ def resume(request: ResumeRequest, console: Console) -> Finished:
     from resetkit.run.screen import escape_markup as escape
 
     notes = find_notes_dir(request.notes_dir).path
-    folder = find_session(notes, request.session)
+    folder = find_in_progress(notes, request.session)
     first_look, told = salvage(folder)  # to refuse before asking anything
     for notice in told:
         sys.stderr.write(f"resetkit: {notice}\n")
@@ -481,11 +486,10 @@ def playbook_text(path: Path, text: str) -> str:
 
 def _resumable(session: Any) -> None:
     """Refuse a session that is not in progress."""
+    from resetkit.record.folders import NotInProgress
+
     if session.status != "in_progress":
-        raise UsageError(
-            f"session {session.id} is {session.status.replace('_', ' ')}; only a session in "
-            "progress can be resumed"
-        )
+        raise NotInProgress({session.id: session.status}, session.id)
 
 
 def _no_terminal(command: str) -> UsageError:
@@ -515,6 +519,69 @@ def lock_session(
             raise Declined("not resumed: nothing changed") from None
         lock.acquire(take_over=True)
     return lock
+
+
+class _ResumeInstead(Exception):
+    """The person chose to carry on the session of the day in progress rather than start."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+
+
+def _reserve(
+    notes: Path,
+    customer: str,
+    started: datetime,
+    playbook_id: str,
+    person: TerminalPrompter | None,
+    may_resume: bool = True,
+) -> Path:
+    """The new session's folder. Sessions of this customer and playbook begun the same day
+    are asked about (`person`: resume the one in progress, or start another) or, without a
+    person, said in one line naming the new one."""
+    from resetkit.places import customer_slug, folder_name, reserve_folder, session_id
+    from resetkit.record.folders import same_day_sessions
+
+    same = same_day_sessions(notes, customer, started.date(), playbook_id)
+    if same and person is not None:
+        resumable = [found for found, status in same if status == "in_progress" and may_resume]
+        first = notes / customer_slug(customer.strip()) / folder_name(started.date(), playbook_id)
+        _ask_same_day(same, resumable, first, person)
+    folder = reserve_folder(notes, customer, started.date(), playbook_id)
+    if same and person is None:
+        nth = {2: "a second", 3: "a third"}.get(len(same) + 1, "another")
+        sys.stderr.write(
+            f"resetkit: {_already(same)}; this is {nth} session: {session_id(folder)}\n"
+        )
+    return folder
+
+
+def _already(same: list[tuple[str, Any]]) -> str:
+    """'acme-corp/2026-11-24-reset (complete) exists already'."""
+    said = [f"{found} ({str(status or 'unreadable').replace('_', ' ')})" for found, status in same]
+    return ", ".join(said) + (" exists" if len(said) == 1 else " exist") + " already"
+
+
+def _ask_same_day(
+    same: list[tuple[str, Any]], resumable: list[str], first: Path, person: TerminalPrompter
+) -> None:
+    """Resume one in progress (_ResumeInstead), start a new one (return), or neither; `first`
+    is the folder of the first session of the day, which the new one's name is made from."""
+    from resetkit.run.terminal import Interrupted
+
+    names = (first.name if n == 1 else f"{first.name}-{n}" for n in range(1, 10_000))
+    free = next((name for name in names if not (first.parent / name).exists()), "")
+    options = [(found, f"resume {found}") for found in resumable]
+    options += [("new", f"start a new one ({free})"), ("no", "neither: write nothing")]
+    try:
+        picked = person.pick(f"{_already(same)}.", options)
+    except Interrupted:
+        raise NotStarted("interrupted before the session started; nothing was saved") from None
+    if picked == "no":
+        raise Declined("not started: nothing was written")
+    if picked != "new":
+        raise _ResumeInstead(picked)
 
 
 def _confirm(person: TerminalPrompter, question: str) -> bool:

@@ -350,10 +350,25 @@ def _accepting(buffer: Buffer, typed: Typed, error: list[str], accepted: list[An
         except ValueError as problem:
             error[0] = str(problem)
             return
+        if _to_confirm(typed, value, error):
+            return
         accepted.append(value)
         event.app.exit(result=value)
 
     return accept
+
+
+def _to_confirm(typed: Typed, value: Any, error: list[str]) -> bool:
+    """Whether `value` waits for a second Enter: what to confirm is shown under the field,
+    with the text kept as typed; a change to the text asks again (it clears the line)."""
+    warning = typed.confirm(value) if typed.confirm is not None else ""
+    if not warning:
+        return False
+    asked = f"{warning} — Enter again keeps it, or change it"
+    if error[0] == asked:
+        return False
+    error[0] = asked
+    return True
 
 
 def _list_keys(keys: KeyBindings, buffer: Buffer, typed: Typed, accept: Handler) -> None:
