@@ -119,6 +119,19 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A home for the module fixtures, which run before the autouse `isolated` one: the
+    commands they run remember their notes dir in the data dir, never the real user's."""
+    home = tmp_path_factory.mktemp("session-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+        patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+        patch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+        yield home
+
+
+@pytest.fixture(autouse=True, scope="session")
 def pinned_today() -> Iterator[date]:
     """Every test runs on TODAY: no test depends on the real date or on midnight passing.
     Session-wide, so that module fixtures (a generated history, a subprocess's environment)

@@ -14,7 +14,7 @@ from resetkit.cli.app import COMMAND_TABLE, LazyCommands, app
 
 # The modules of commands, in the order `resetkit --help` lists them; a command added in a new
 # module is refused until the module is named here.
-MODULES = ("playbooks", "run", "sessions", "between", "actions", "customers", "team")
+MODULES = ("playbooks", "run", "sessions", "share", "between", "actions", "customers", "team")
 
 
 def _summary(command: object) -> dict[str, object]:
