@@ -113,6 +113,47 @@ def test_rename_moves_the_history_to_the_new_name_and_rebuilds_the_notes(
     assert "no session is held with a customer named 'Acme Crop'" in unknown.stderr
 
 
+@pytest.mark.parametrize("empty", ["", "   ", "\t \t"])
+def test_rename_to_an_empty_name_is_refused_and_changes_nothing(
+    run, isolated: Path, empty: str
+) -> None:
+    notes = isolated / "notes"
+    held = in_progress(notes, "Acme Corp", 9)
+    result = run("customer", "rename", "Acme Corp", empty, "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "the new name is empty" in result.stderr
+    assert load(held).customer == "Acme Corp"
+
+
+def test_rename_into_another_customer_asks_for_merge_then_gives_both_one_name(
+    run, isolated: Path
+) -> None:
+    notes = isolated / "notes"
+    typo, known = in_progress(notes, "Acme Crop", 9), in_progress(notes, "acme corp", 10)
+    refused = run("customer", "rename", "Acme Crop", "Acme Corp", "--notes-dir", str(notes))
+    assert refused.exit_code == 2
+    assert "'acme corp' is another customer already, with 1 session" in refused.stderr
+    assert "--merge" in refused.stderr
+    assert load(typo).customer == "Acme Crop"
+    merged = run(
+        "customer", "rename", "acme-crop", "Acme Corp", "--merge", "--notes-dir", str(notes)
+    )  # fmt: skip
+    assert merged.exit_code == 0, merged.stderr
+    assert "renamed 'Acme Crop' and 'acme corp' to 'Acme Corp' in 2 sessions" in merged.stderr
+    assert load(typo).customer == load(known).customer == "Acme Corp"
+
+
+def test_a_rename_to_the_name_already_held_says_there_is_nothing_to_do(
+    run, isolated: Path
+) -> None:
+    notes = isolated / "notes"
+    held = in_progress(notes, "Initech", 9)
+    result = run("customer", "rename", "initech", "Initech", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert "nothing to rename: 1 session already holds the name 'Initech'" in result.stderr
+    assert load(held).customer == "Initech"
+
+
 def test_discard_ends_a_session_in_progress_and_keeps_its_record(run, isolated: Path) -> None:
     notes = isolated / "notes"
     folder = in_progress(notes, "Acme Corp", 9)

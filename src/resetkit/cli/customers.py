@@ -30,17 +30,27 @@ def customer_rename(
         ),
     ],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The name to give them.")],
+    merge: Annotated[
+        bool,
+        typer.Option("--merge", help="NEW is another customer already: make the two one customer."),
+    ] = False,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Give every session held with OLD the name NEW; their notes are rebuilt."""
     from resetkit.history.customers import rename_customer
 
-    renamed = rename_customer(notes_dir_path(notes_dir), old, new)
-    sys.stderr.write(
-        f"renamed {' and '.join(repr(name) for name in renamed.was)} to "
-        f"{' '.join(new.split())!r} in "
-        f"{counted(len(renamed.sessions), 'session')}: {', '.join(renamed.sessions)}\n"
-    )
+    renamed = rename_customer(notes_dir_path(notes_dir), old, new, merge=merge)
+    name = " ".join(new.split())
+    if renamed.sessions:
+        sys.stderr.write(
+            f"renamed {' and '.join(repr(was) for was in renamed.was)} to {name!r} in "
+            f"{counted(len(renamed.sessions), 'session')}: {', '.join(renamed.sessions)}\n"
+        )
+    else:
+        sys.stderr.write(
+            f"nothing to rename: {counted(len(renamed.already), 'session')} already "
+            f"{'holds' if len(renamed.already) == 1 else 'hold'} the name {name!r}\n"
+        )
     for path in renamed.kept:
         sys.stderr.write(
             f"resetkit: {path} was edited by hand and is left as it is; "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resetkit.errors import ResetkitError, UsageError
+from resetkit.words import counted
 
 # How alike two names must be (difflib's ratio, case ignored) to ask whether one is a typo.
 CLOSE = 0.8
@@ -91,57 +92,83 @@ def as_known(notes_dir: Path, name: str) -> str:
 
 @dataclass
 class Renamed:
-    """A customer renamed: the sessions changed, files left as edited by hand, and the names
-    the sessions held before (as written: 'Initech', when 'initech' was typed)."""
+    """A customer renamed: the sessions changed, files left as edited by hand, the names the
+    sessions held before (as written: 'Initech', when 'initech' was typed), and the sessions
+    that already held the new name (a case fix typed twice, or another customer merged in)."""
 
     sessions: list[str]
     kept: list[Path]
     was: list[str]
+    already: list[str]
 
 
-def rename_customer(notes_dir: Path, old: str, new: str) -> Renamed:
-    """Give every session held with `old` (its name in any case, or its folder name) the name
-    `new`, each through the locked change path (record.session.change) with its notes files
-    rebuilt. Folders and session ids stay as they are: follow-ups, other clones and git's
-    history refer to them. UsageError when no session is held with `old`."""
+def rename_customer(notes_dir: Path, old: str, new: str, *, merge: bool = False) -> Renamed:
+    """Give every session held with `old` (its name in any case or spacing, or its folder
+    name) the name `new`, each through the locked change path (record.session.change) with its
+    notes files rebuilt. Folders and session ids stay as they are: follow-ups, other clones and
+    git's history refer to them.
+
+    UsageError when `new` is empty, when no session is held with `old`, and when `new` names
+    another customer already (two histories made one) unless `merge`."""
     from resetkit.controls import check_name
+    from resetkit.errors import did_you_mean
     from resetkit.places import customer_slug
     from resetkit.record.folders import session_folders
-    from resetkit.record.notes import write_derived
-    from resetkit.record.session import Session
-    from resetkit.record.store import change, load, locked
+    from resetkit.record.store import load
 
     new = check_name(" ".join(new.split()), "the new name")
-    wanted = old.strip().casefold()
-    renamed: list[str] = []
-    kept: list[Path] = []
-    was: list[str] = []
+    if not new:
+        raise UsageError("the new name is empty", hint='resetkit customer rename OLD "NEW NAME"')
+    wanted = " ".join(old.split()).casefold()
+    held: list[tuple[Path, str]] = []
+    others: list[tuple[Path, str]] = []
     for folder in session_folders(notes_dir):
         try:
             customer = load(folder).customer
         except UsageError:
             continue  # a damaged record is named by the history commands, not renamed here
-        if customer.casefold() != wanted and customer_slug(customer) != old.strip():
-            continue
-        if customer == new:
-            continue
-        if customer not in was:
-            was.append(customer)
-
-        def rename(session: Session) -> Session:
-            session.customer = new
-            return session
-
-        with locked(folder):
-            session = change(folder, rename)
-            kept += [folder / name for name in write_derived(session, folder)]
-        renamed.append(session.id)
-    if not renamed:
-        from resetkit.errors import did_you_mean
-
+        if customer.casefold() == wanted or customer_slug(customer) == old.strip().strip("/"):
+            held.append((folder, customer))
+        elif customer.casefold() == new.casefold() or customer_slug(customer) == customer_slug(new):
+            others.append((folder, customer))
+    if not held:
         raise UsageError(
             f"no session is held with a customer named {old!r}"
             + did_you_mean(old, known_customers(notes_dir)),
             hint="'resetkit sessions' lists the customers",
         )
-    return Renamed(renamed, kept, was)
+    if others and not merge:
+        raise UsageError(
+            f"{others[-1][1]!r} is another customer already, with "
+            f"{counted(len(others), 'session')}: renaming {held[-1][1]!r} to {new!r} would make "
+            "their histories one",
+            hint="pass --merge to make them one customer, or choose another name",
+        )
+    return _rename_held(held + others if merge else held, new)
+
+
+def _rename_held(held: list[tuple[Path, str]], new: str) -> Renamed:
+    """Rename each held session not yet named `new`, under its lock, rebuilding its notes."""
+    from resetkit.record.notes import write_derived
+    from resetkit.record.session import Session
+    from resetkit.record.store import change, locked
+
+    def rename(session: Session) -> Session:
+        session.customer = new
+        return session
+
+    renamed: list[str] = []
+    kept: list[Path] = []
+    was: list[str] = []
+    already: list[str] = []
+    for folder, customer in held:
+        if customer == new:
+            already.append(f"{folder.parent.name}/{folder.name}")
+            continue
+        if customer not in was:
+            was.append(customer)
+        with locked(folder):
+            session = change(folder, rename)
+            kept += [folder / name for name in write_derived(session, folder)]
+        renamed.append(session.id)
+    return Renamed(renamed, kept, was, already)
