@@ -270,11 +270,7 @@ def actions_settle(
 @actions_app.command("show")
 def actions_show(
     action_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ID",
-            help=ID_HELP,
-        ),
+        str, typer.Argument(metavar="ID", help=ID_HELP, autocompletion=action_ids)
     ],
     notes_dir: NotesDirOption = None,
 ) -> None:
@@ -283,10 +279,11 @@ def actions_show(
     import shutil
     import textwrap
 
+    from resetkit.dates import today
     from resetkit.history.actions import describe_action, find_action
 
     stored, item = find_action(notes_dir_path(notes_dir), action_id)
-    lines = describe_action(stored, item)
+    lines = describe_action(stored, item, today())
     width = max(40, shutil.get_terminal_size().columns) if sys.stdout.isatty() else 10_000
     label_width = max(len(label) for label, _ in lines if label is not None)
     for label, text in lines:

@@ -173,9 +173,17 @@ def action_json(found: OpenAction) -> dict[str, Any]:
 
 
 def find_action(notes_dir: Path, action_id: str) -> tuple[Stored, ActionItem]:
-    """The action item with this id (or a unique prefix of it), and its session."""
+    """The action item with this id (or a unique prefix of it, in any case, with or without a
+    trailing slash as a shell's completion leaves it), and its session."""
+    typed = action_id.strip().rstrip("/")
+    matches: list[tuple[Stored, dict[str, Any]]] = []
     with open_history(notes_dir) as history:
-        matches = history.actions_with_id(action_id) if action_id else []
+        # As typed first (an id an answers file gave in capitals), then in the case of the
+        # ids resetkit makes: the index's range lookup stays a lookup.
+        for form in dict.fromkeys((typed, typed.lower(), typed.upper())) if typed else ():
+            matches = history.actions_with_id(form)
+            if matches:
+                break
     if not matches:
         raise UsageError(
             f"no action item '{action_id}' in {notes_dir}",
@@ -312,35 +320,45 @@ def _changed(
     return Settled(action, session.id, folder, kept, repeated=not done)
 
 
-def describe_action(stored: Stored, item: ActionItem) -> list[tuple[str | None, str]]:
+def describe_action(stored: Stored, item: ActionItem, today: date) -> list[tuple[str | None, str]]:
     """One action item told as (label, text) lines, as `actions show` prints them (label None:
-    a change since the meeting, under "changes"); the text is terminal-safe."""
+    a change since the meeting, under "changes"); the text is terminal-safe. Dates as a
+    person reads them ('Fri 20 Nov 2026 · 10 days late'), changes at the local time."""
     from resetkit.controls import visible_line as printable
+    from resetkit.words import counted
 
-    who = item.owner + (f" ({item.owner_name})" if item.owner_name else "")
-    due = item.due.isoformat() if item.due else "no date"
+    side = SIDE_WORDS.get(item.owner, item.owner)
+    name = " ".join(item.owner_name.split())
+    due = _long_day(item.due) if item.due else "no date"
+    if item.due and item.status == "open" and item.due < today:
+        due += f" · {counted((today - item.due).days, 'day')} late"
     lines: list[tuple[str | None, str]] = [
         ("", f"{item.id}  {printable(' '.join(item.what.split()))}"),
         ("session", f"{printable(str(stored.id))} ({printable(str(stored.customer))})"),
-        ("owner", printable(who)),
+        ("owner", printable(f"{name} ({side})" if name else side)),
         ("due", due + ("  (a key milestone)" if item.critical_path else "")),
-        ("status", item.status),
+        ("status", status_words(item.status)),
     ]
     if item.flag:
         lines.append(("⚑", printable(item.flag)))
     for event in item.history:
         change: str = event.kind
         if event.kind == "moved":
-            old = event.from_due.isoformat() if event.from_due else "no date"
-            new = event.to_due.isoformat() if event.to_due else "no date"
+            old = _long_day(event.from_due) if event.from_due else "no date"
+            new = _long_day(event.to_due) if event.to_due else "no date"
             change = f"moved from {old} to {new}"
         by = f" by {printable(event.by)}" if event.by else ""
         note = f": {printable(' '.join(event.note.split()))}" if event.note else ""
-        when = event.at.isoformat(sep=" ", timespec="seconds")
-        lines.append((None, f"{when}  {change}{by}{note}"))
+        at = event.at.astimezone()
+        lines.append((None, f"{_long_day(at.date())} {at:%H:%M}  {change}{by}{note}"))
     if item.history:
         lines.insert(-len(item.history), ("changes", ""))
     return lines
+
+
+def _long_day(day: date) -> str:
+    """'Fri 20 Nov 2026': the weekday a person plans by, and no doubt about day and month."""
+    return f"{day:%a} {day.day} {day:%b} {day.year}"
 
 
 def short_day(day: date, today: date) -> str:
