@@ -169,6 +169,24 @@ def test_discard_ends_a_session_in_progress_and_keeps_its_record(run, isolated: 
     assert again.exit_code == 2 and "is discarded already" in again.stderr
 
 
+def test_discard_of_a_session_open_elsewhere_names_only_commands_that_exist(
+    run, isolated: Path
+) -> None:
+    from resetkit.record.lock import SessionLock
+
+    notes = isolated / "notes"
+    folder = in_progress(notes, "Acme Corp", 9)
+    session_id = f"{folder.parent.name}/{folder.name}"
+    with SessionLock(folder) as lock:
+        lock.acquire()  # this live process runs it
+        refused = run("discard", session_id, "--yes", "--notes-dir", str(notes))
+    assert refused.exit_code != 0
+    assert "is open in another terminal" in refused.stderr
+    assert f"'resetkit resume {session_id} --take-over'" in refused.stderr
+    assert "pass --take-over" not in refused.stderr  # discard has no such option
+    assert load(folder).status == "in_progress"
+
+
 def test_a_complete_session_is_not_discarded(run, isolated: Path) -> None:
     notes = isolated / "notes"
     done = drive("reset", notes_dir=notes)

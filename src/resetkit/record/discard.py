@@ -7,7 +7,7 @@ from pathlib import Path
 
 from resetkit.errors import UsageError
 from resetkit.record.folders import find_session
-from resetkit.record.lock import SessionLock
+from resetkit.record.lock import SessionLock, SessionLocked
 from resetkit.record.session import Session
 from resetkit.record.store import change, load
 
@@ -35,5 +35,13 @@ def discard(folder: Path) -> Session:
         return session
 
     with SessionLock(folder) as lock:
-        lock.acquire()
+        try:
+            lock.acquire()
+        except SessionLocked as locked:
+            raise SessionLocked(
+                locked.session_ref,
+                locked.holder,
+                hint="stop the run there first (Ctrl-C saves and leaves), then discard it; or "
+                f"'resetkit resume {locked.session_ref} --take-over' carries it on here",
+            ) from None
         return change(folder, discarded)

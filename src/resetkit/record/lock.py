@@ -40,12 +40,14 @@ class LockHolder:
 class SessionLocked(ResetkitError):
     """The session is being run by another process (another terminal, maybe another machine)."""
 
-    def __init__(self, session_ref: str, holder: LockHolder | None) -> None:
+    def __init__(self, session_ref: str, holder: LockHolder | None, hint: str = "") -> None:
         self.holder = holder
+        self.session_ref = session_ref
         who = holder.describe() if holder else "a lock file that cannot be read"
         super().__init__(
             f"session {session_ref} is open in another terminal ({who})",
-            hint="finish it there, or pass --take-over to carry it on here; "
+            hint=hint
+            or "finish it there, or pass --take-over to carry it on here; "
             "answers typed there after that are not saved",
         )
 
