@@ -143,9 +143,7 @@ def test_rename_into_another_customer_asks_for_merge_then_gives_both_one_name(
     assert load(typo).customer == load(known).customer == "Acme Corp"
 
 
-def test_a_rename_to_the_name_already_held_says_there_is_nothing_to_do(
-    run, isolated: Path
-) -> None:
+def test_a_rename_to_the_name_already_held_says_there_is_nothing_to_do(run, isolated: Path) -> None:
     notes = isolated / "notes"
     held = in_progress(notes, "Initech", 9)
     result = run("customer", "rename", "initech", "Initech", "--notes-dir", str(notes))

@@ -77,6 +77,41 @@ def test_a_past_date_that_is_not_a_due_date_asks_nothing(isolated) -> None:
     assert not ran.screen.showed("ago")
 
 
+def test_a_past_date_for_the_next_meeting_waits_for_a_second_enter(isolated) -> None:
+    playbook = around(question_of("date", required=True) | {"follow_up": True}, isolated)
+    ran = run_keys(playbook, ["b" + ENTER, PAST.isoformat() + ENTER, ENTER, CTRL_C])
+    assert ran.screen.showed(f"{WARNING} — Enter again keeps it")
+    assert ran.answers["it"] == PAST.isoformat()
+
+
+def test_a_next_meeting_from_today_on_is_taken_with_one_enter(isolated) -> None:
+    playbook = around(question_of("date", required=True) | {"follow_up": True}, isolated)
+    ran = run_keys(playbook, ["b" + ENTER, day(0) + ENTER, CTRL_C])
+    assert ran.answers["it"] == day(0) and not ran.screen.showed("ago")
+
+
+@pytest.mark.parametrize("offset", [-1, -400])
+def test_a_script_cannot_set_the_next_meeting_in_the_past(run, isolated, offset: int) -> None:
+    import yaml
+
+    answers = {
+        "expectations": "x", "real-problem": "y", "case": "no-fit", "outcome": "follow-up",
+        "follow-up-date": day(offset),
+        "actions": [{"what": "Send", "owner": "us", "due": day(14)}],
+    }  # fmt: skip
+    (isolated / "a.yaml").write_text(yaml.safe_dump({"answers": answers}), "utf-8")
+    args = ["start", "reset", "--customer", "Acme Corp", "--answers", str(isolated / "a.yaml")]
+    notes = ["--no-input", "--notes-dir", str(isolated / "notes")]
+    refused = run(*args, *notes)
+    assert refused.exit_code == 2, refused.output
+    assert f"the date of the next meeting (follow-up-date), {day(offset)} is in the past" in (
+        refused.stderr
+    )
+    assert not list((isolated / "notes").glob("*/*/session.json"))
+    allowed = run(*args, *notes, "--allow-past")
+    assert allowed.exit_code == 0, allowed.stderr
+
+
 def test_the_review_moving_an_item_to_a_past_date_asks_first(isolated) -> None:
     earlier = drive("reset", notes_dir=isolated / "notes")
     request = StartRequest(

@@ -91,7 +91,8 @@ def start(
         bool,
         typer.Option(
             "--allow-past",
-            help="Take due dates before today in the answers file (a script is refused them).",
+            help="Take due dates, and a next meeting, before today in the answers file (a "
+            "script is refused them).",
         ),
     ] = False,
     new_customer: Annotated[

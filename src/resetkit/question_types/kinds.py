@@ -497,10 +497,10 @@ def _ask_date(
     def confirm(value: Any) -> str:
         return past_due(date.fromisoformat(value), today)
 
+    # A due date, or the next meeting's, before today is most likely a typo: asked again.
+    ahead = asking.due_date or question.follow_up
     hints = ["a date: YYYY-MM-DD, today or +14d"]
-    return _ask_fresh(
-        prompter, question, current, today, asking, hints, confirm if asking.due_date else None
-    )
+    return _ask_fresh(prompter, question, current, today, asking, hints, confirm if ahead else None)
 
 
 def _date_default(question: DateQuestion, today: date) -> str:

@@ -183,7 +183,7 @@ def _validated_first(
             _follows_other_customer(earlier, customer, None)
         customer = _known_or_new(notes, customer, request, None)
         if not request.allow_past:
-            _refuse_past_dues(sheet, started.date())
+            _refuse_past_dues(model, sheet, started.date())
         folder = _reserve(notes, customer, started, model.id, None)
         return _scripted(model, path, text, customer, people, folder, started, sheet, earlier)
     _refuse_to_ask(request, model, sheet)
@@ -606,11 +606,17 @@ def _follows_other_customer(earlier: Path, customer: str, person: TerminalPrompt
             raise Declined("not started: nothing was written") from None
 
 
-def _refuse_past_dues(sheet: Any, today: date) -> None:
-    """DateInThePast for an open action item, or a review's move, due before `today` in an
-    answers file run by a script: as `actions move` refuses one without --allow-past."""
+def _refuse_past_dues(model: Playbook, sheet: Any, today: date) -> None:
+    """DateInThePast for an open action item, a review's move, or the next meeting, dated
+    before `today` in an answers file run by a script: as `actions move` refuses one without
+    --allow-past."""
     from resetkit.dates import refuse_past_due
     from resetkit.question_types.item_entries import action_item_entries
+
+    follow_up = model.follow_up_question
+    if follow_up is not None and sheet.answers.get(follow_up.id):
+        day = date.fromisoformat(str(sheet.answers[follow_up.id]))
+        refuse_past_due(day, today, f"the date of the next meeting ({follow_up.id}), ")
 
     for item in action_item_entries(sheet.answers):
         if item.get("status", "open") == "open" and item.get("due"):
