@@ -741,11 +741,11 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     assert held in text and "complete, agreed; 55 min" in text
     sessions = text.split("## Last sessions")[1].split("##")[0]
     assert sessions.index("20 October") < sessions.index("5 October") < sessions.index("1 Sept")
-    assert "Fix the \\[red\\]export\\[/red\\] \\| now (us: Sam;" in text
+    assert "- Fix the \\[red\\]export\\[/red\\] \\| now — Sam (us), due " in text
     assert f"moved from {last_year('11-01')} to {day(-2)}: Waiting on \\*legal\\*" in text
-    assert "Name a new champion (customer;" in text
+    assert "- Name a new champion — them, " in text
     assert "Send the recap" not in text
-    assert "us: 1 of 2 kept on time, 1 overdue, 1 moved" in text
+    assert "- us: 1 of 2 kept on time, 1 overdue, 1 moved" in text
     assert "14 hours last month against 2,400 a month: On the high side" in text
     # The recovery advised on 5 October was held on 20 October: not advised again.
     assert "run recovery: Their champion left" not in text

@@ -395,6 +395,33 @@ def test_output_taller_than_the_terminal_goes_through_the_pager(
     assert len(paged) == 1 and short.stdout.splitlines()[1].startswith("ac000000")
 
 
+def test_a_brief_taller_than_the_terminal_is_paged_and_an_empty_customer_refused(
+    run, notes: Path, twenty: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app, tables
+
+    paged: list[str] = []
+    monkeypatch.setattr(tables, "pages", lambda: True)
+    monkeypatch.setattr(tables, "run_pager", lambda text, cmd: paged.append(text))
+    env = {"COLUMNS": "80", "LINES": "12", "NO_COLOR": "1"}
+    tall = CliRunner().invoke(app, ["brief", "acme", "--notes-dir", str(notes)], env=env)
+    assert tall.exit_code == 0 and tall.stdout == ""
+    ((text,),) = [paged]
+    assert text.splitlines()[0].strip("─ ") == "Before the call: Acme Corp"
+    high = CliRunner().invoke(
+        app, ["brief", "acme", "--notes-dir", str(notes)], env=env | {"LINES": "60"}
+    )
+    assert len(paged) == 1 and "Before the call: Acme Corp" in high.stdout
+    for empty in ("", "  "):
+        refused = run("brief", empty, "--notes-dir", str(notes))
+        assert refused.exit_code == 2
+        assert refused.stderr.startswith("resetkit: CUSTOMER is empty") and "--customer" not in (
+            refused.stderr
+        )
+
+
 # --- honest numbers ----------------------------------------------------------------------------
 
 
@@ -431,7 +458,8 @@ def test_a_slip_caused_by_our_move_counts_to_us_not_to_the_customer(run, notes: 
     assert owners["us"]["moved"] == {"items": 1, "times": 1, "days": 7}
     assert owners["us"]["moved_others"] == 1
     text = run("ledger", "--format", "md", "--notes-dir", str(notes)).stdout
-    assert "us: — kept on time, 1 moved (1 time, +7 days in all), moved 1 other item" in text
+    assert "us: 1 moved (1 time, +7 days in all), moved 1 other item" in text
+    assert "kept on time" not in text.split("All customers:")[1].split("\n")[0]  # none fell due
     assert "Train the admins, moved +7d with it: Engineering needs a week" in text
 
 
@@ -462,7 +490,8 @@ def test_the_brief_lines_up_its_labels_and_hangs_what_wraps(run, notes: Path) ->
     assert lines[at].startswith("Recommended:      run recovery: Their champion left")
     assert lines[at + 1].startswith(" " * 18) and lines[at + 1].strip()  # hangs under the value
     assert any(line.startswith("Time against pay: 14 hours last month") for line in lines)
-    assert any(line.startswith("Promises:         us: — kept on time") for line in lines)
+    # Nothing fell due: no share of none ("— kept on time", "0 of 0"), the open item told.
+    assert "Promises:         us: 1 still open, none due yet" in [line.rstrip() for line in lines]
 
 
 # --- help that fits ----------------------------------------------------------------------------

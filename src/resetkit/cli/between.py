@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from resetkit.cli.app import app
+from resetkit.cli.app import app, fail
 from resetkit.cli.complete import customer_names
 from resetkit.cli.output import (
     CustomerFilter,
@@ -24,7 +24,6 @@ from resetkit.cli.output import (
     emit,
     filters_from,
     history_of,
-    make_console,
     owner_from,
     read_history,
     reads_history,
@@ -299,6 +298,11 @@ def brief(
     from resetkit.dates import today
     from resetkit.history.brief import brief_markdown, build_brief, choose_customer
 
+    if not customer.strip():
+        fail(
+            "CUSTOMER is empty: give the customer's name, or enough of it "
+            "('resetkit sessions' lists them)"
+        )
     stored = read_history(notes_dir, filters_from(customer))
     found = build_brief(stored, choose_customer(stored, customer), today())
     if output is BriefFormat.json:
@@ -306,6 +310,7 @@ def brief(
     elif output is BriefFormat.md:
         sys.stdout.write(brief_markdown(found))
     else:
+        from resetkit.cli.tables import show_drawn
         from resetkit.run.screen import draw_brief
 
-        draw_brief(make_console(), found)
+        show_drawn(lambda console: draw_brief(console, found))

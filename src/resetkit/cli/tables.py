@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -151,14 +152,22 @@ def pages() -> bool:
 def show(*renderables: Any) -> None:
     """Renderables on stdout, through a pager ($PAGER, else `less` with colours and quitting
     when it all fits) when taller than the terminal; as they are otherwise."""
+
+    def draw(console: Any) -> None:
+        for renderable in renderables:
+            console.print(renderable)
+
+    show_drawn(draw)
+
+
+def show_drawn(draw: Callable[[Any], None]) -> None:
+    """What `draw` prints on a console, on stdout, paged as `show` pages it."""
     console = make_console()
     if not pages():
-        for renderable in renderables:
-            console.print(renderable)
+        draw(console)
         return
     with console.capture() as captured:
-        for renderable in renderables:
-            console.print(renderable)
+        draw(console)
     text = captured.get()
     if text.count("\n") < console.height:
         sys.stdout.write(text)

@@ -9,8 +9,7 @@ from typing import Any
 from resetkit import dates
 from resetkit.errors import UsageError
 from resetkit.history.actions import open_actions
-from resetkit.history.due import owner_label
-from resetkit.history.ledger import ledger_line, promise_ledger
+from resetkit.history.ledger import ledger_lines, promise_ledger
 from resetkit.history.read import Stored, recorded_of
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
@@ -48,7 +47,7 @@ class OpenItem:
 
     id: str
     what: str
-    owner: str  # us, customer or both, with the name: "customer: Pat"
+    owner: str  # the name with the side, as the tables say it: "Pat Lee (them)", "us"
     due: date | None
     overdue_days: int
     slips: list[Slip]
@@ -85,7 +84,7 @@ class Brief:
     session_count: int
     meeting_minutes: int  # in every complete session with them
     open_items: list[OpenItem]
-    promises: str  # the promise ledger's line
+    promises: list[str]  # the promise ledger's lines, a side each
     cost: Cost | None
     advice: Advice | None  # None too when the playbook advised has been run since
     acted_on: Advice | None = None  # the advice left out, having been acted on
@@ -202,7 +201,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
             OpenItem(
                 id=str(action.get("id", "")),
                 what=_one_line(action.get("what", "")),
-                owner=owner_label(action),
+                owner=_owner_words(action),
                 due=found.due,
                 overdue_days=found.overdue_days,
                 slips=slips,
@@ -244,7 +243,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
         session_count=len(theirs),
         meeting_minutes=round(sum(item.meeting_seconds for item in complete) / 60),
         open_items=items,
-        promises=ledger_line(ledger.owners),
+        promises=ledger_lines(ledger.owners),
         cost=cost,
         advice=advice,
         acted_on=acted_on,
@@ -292,16 +291,28 @@ def advice_text(brief: Brief) -> str:
     return "no recommendation yet"
 
 
-def item_line(item: OpenItem) -> str:
-    """An open item in words, with its due date and slips."""
-    due = f"due {written_date(item.due)}" if item.due else "no date"
+def item_line(item: OpenItem, today: date) -> str:
+    """An open item in words: what, who, when ('due Fri Nov 20, 10 days late'), its id last
+    for `actions done`, then its slips."""
+    from resetkit.history.actions import short_day
+
+    due = f"due {item.due:%a} {short_day(item.due, today)}" if item.due else "no date"
     if item.overdue_days:
         due += f", {counted(item.overdue_days, 'day')} late"
-    line = f"{item.what} ({item.owner}; {due}; id {item.id})"
+    line = f"{item.what} — {item.owner}, {due} ({item.id})"
     for slip in item.slips:
         line += f"; moved from {slip.from_due} to {slip.to_due}"
         line += f": {slip.reason}" if slip.reason else ""
     return line
+
+
+def _owner_words(action: dict[str, Any]) -> str:
+    """'Sam Rivera (us)', 'Dana (them)', 'both' when no name was given."""
+    from resetkit.history.actions import SIDE_WORDS
+
+    side = SIDE_WORDS.get(str(action.get("owner", "us")), "us")
+    name = _one_line(action.get("owner_name", ""))
+    return f"{name} ({side})" if name else side
 
 
 def brief_markdown(brief: Brief) -> str:
@@ -321,8 +332,10 @@ def brief_markdown(brief: Brief) -> str:
             f"({past.status.replace('_', ' ')}{outcome}; {past.minutes} min)"
         )
     out += ["", "## Open action items", ""]
-    out += [f"- {escape(item_line(item))}" for item in brief.open_items] or ["None."]
-    out += ["", "## Promises", "", escape(brief.promises), ""]
+    out += [f"- {escape(item_line(item, brief.today))}" for item in brief.open_items] or ["None."]
+    out += ["", "## Promises", ""]
+    out += [f"- {escape(line)}" for line in brief.promises] or ["None recorded."]
+    out += [""]
     out += ["## Time against what they pay", ""]
     out += [escape(cost_line(brief.cost)) if brief.cost else "No risk check yet.", ""]
     out += ["## Recommended", ""]

@@ -236,8 +236,7 @@ def _owner(action: dict[str, Any]) -> str:
 def owner_line(owner: str, tally: Tally) -> str:
     """One side's promises in a line: 'us: 4 of 6 kept on time, 1 late, ...'."""
     # Nothing fell due yet: a share of none is no figure ("0 of 0 kept on time" misleads).
-    kept = f"{tally.on_time} of {tally.fallen_due}" if tally.fallen_due else "—"
-    parts = [f"{kept} kept on time"]
+    parts = [f"{tally.on_time} of {tally.fallen_due} kept on time"] if tally.fallen_due else []
     if tally.late:
         parts.append(f"{tally.late} done late")
     if tally.dropped:
@@ -252,18 +251,22 @@ def owner_line(owner: str, tally: Tally) -> str:
     if tally.caused:
         parts.append(f"moved {counted(tally.caused, 'other item')} with its slips")
     if tally.open:
-        parts.append(f"{tally.open} still open")
-    return f"{owner}: " + ", ".join(parts)
+        parts.append(f"{tally.open} still open" + ("" if tally.fallen_due else ", none due yet"))
+    return f"{owner}: " + (", ".join(parts) or "nothing due yet")
 
 
-def ledger_line(owners: dict[str, Tally]) -> str:
-    """The sides that promised anything, each in a few words, separated by semicolons."""
-    lines = [
+def ledger_lines(owners: dict[str, Tally]) -> list[str]:
+    """The sides that promised anything, a line each."""
+    return [
         owner_line(owner, tally)
         for owner, tally in owners.items()
         if tally.fallen_due or tally.open or tally.caused
     ]
-    return "; ".join(lines) if lines else "no promises recorded"
+
+
+def ledger_line(owners: dict[str, Tally]) -> str:
+    """The sides that promised anything, each in a few words, separated by semicolons."""
+    return "; ".join(ledger_lines(owners)) or "no promises recorded"
 
 
 def tally_cells(tally: Tally) -> list[str]:

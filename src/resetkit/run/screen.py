@@ -204,7 +204,7 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
     items.add_column(no_wrap=True)
     items.add_column()
     for item in brief.open_items:
-        line = Text(item_line(item), style="red" if item.overdue_days else "")
+        line = Text(item_line(item, brief.today), style="red" if item.overdue_days else "")
         items.add_row("  •", line)
     if not brief.open_items:
         items.add_row("  ", "none")
@@ -216,7 +216,7 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
     lines.add_column(style="bold", no_wrap=True)
     lines.add_column()
     for label, value in (
-        ("Promises:", brief.promises),
+        ("Promises:", "\n".join(brief.promises) or "none recorded"),
         ("Time against pay:", cost),
         ("Recommended:", advice),
     ):
