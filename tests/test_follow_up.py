@@ -39,8 +39,10 @@ def test_review_moves_an_item_records_why_and_links_both_ways(isolated: Path) ->
     changed = review_follow_up(
         earlier.folder, session, folder, prompter, Console(file=screen, width=100)
     )
-    assert changed == 1
+    assert len(changed.changed) == 1
     assert "Following up on acme-corp/2026-11-24-reset: 1 open action item." in screen.getvalue()
+    # The change said as it is made, with both dates.
+    assert "moved to Sun 2026-12-20 (was Tue 2026-12-08, +12 days)" in screen.getvalue()
     previous = load(earlier.folder)
     (item,) = previous.action_items()
     assert item.due.isoformat() == "2026-12-20" and item.status == "open"
@@ -61,7 +63,7 @@ def test_still_open_items_are_left_unchanged(isolated: Path) -> None:
         ScriptedPrompter({"review-note": ""}, ["open"]),
         Console(file=io.StringIO()),
     )
-    assert changed == 0
+    assert len(changed.changed) == 0
     assert load(earlier.folder).action_items()[0].history == []
 
 
@@ -73,7 +75,7 @@ def test_a_note_on_an_item_left_open_is_kept_and_settles_nothing(isolated: Path)
     changed = review_follow_up(
         earlier.folder, session, folder, prompter, Console(file=io.StringIO())
     )
-    assert changed == 0
+    assert len(changed.changed) == 0
     (item,) = load(earlier.folder).action_items()
     assert item.status == "open"
     assert [(e.kind, e.note) for e in item.history] == [("noted", "Waiting for their IT")]
@@ -148,7 +150,13 @@ def test_a_scripted_follow_up_settles_the_items_its_review_names(run, isolated: 
     )
     result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
     assert result.exit_code == 0, result.stderr
-    assert "the review settled 2 of its open action items" in result.stderr
+    said = result.stderr.splitlines()
+    at = next(n for n, line in enumerate(said) if "the review changed" in line)
+    assert said[at].endswith("the review changed 2 of its 3 open action items; 1 stays open")
+    assert said[at + 1 : at + 3] == [
+        f"{first} done: Send the recap",
+        f"{second} moved to Sun 2027-01-10 (was Sat 2026-12-05, +36 days): Share the roadmap",
+    ]
     items = {item.id: item for item in load(folder).action_items()}
     assert items[first].status == "done"
     assert items[second].status == "open" and items[second].due.isoformat() == "2027-01-10"
@@ -241,7 +249,7 @@ def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     changed = review_follow_up(
         folder, session, new_folder, prompter, Console(file=io.StringIO()), given
     )
-    assert changed == 2
+    assert len(changed.changed) == 2
     assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
     assert prompter.picks == []  # exactly two questions were asked, for the other two items
 
@@ -259,7 +267,7 @@ def test_a_review_settles_items_but_leaves_an_action_plan_edited_by_hand_and_say
     changed = review_follow_up(
         folder, session, new_folder, None, Console(file=screen, width=200), given
     )
-    assert changed == 2
+    assert len(changed.changed) == 2
     assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
     assert plan.read_text("utf-8") == edited
     assert screen.getvalue().count("was edited by hand and is left as it is") == 1

@@ -162,16 +162,15 @@ def _days_late(item: Any) -> int:
 
 
 def _day(day: Any) -> str:
-    """A date as a CSM reads it in a one-line message: 'Fri 2026-11-27'; 'no date'."""
-    return f"{day:%a} {day.isoformat()}" if day is not None else "no date"
+    from resetkit.history.actions import said_day
+
+    return said_day(day)
 
 
 def _moved(before: Any, after: Any) -> str:
-    """'moved to Fri 2026-11-27 (was Tue 2026-12-08, -11 days)'."""
-    if before is None:
-        return f"moved to {_day(after)} (it had no date)"
-    slip = counted((after - before).days, "day", sign=True)
-    return f"moved to {_day(after)} (was {_day(before)}, {slip})"
+    from resetkit.history.actions import moved_words
+
+    return moved_words(before, after)
 
 
 def _tell_plan(changed: Any) -> None:

@@ -361,6 +361,23 @@ def _long_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b} {day.year}"
 
 
+def said_day(day: date | None) -> str:
+    """A date as a CSM reads it in a one-line message: 'Fri 2026-11-27'; 'no date'."""
+    return f"{day:%a} {day.isoformat()}" if day is not None else "no date"
+
+
+def moved_words(before: date | None, after: date | None) -> str:
+    """'moved to Fri 2026-11-27 (was Tue 2026-12-08, -11 days)'."""
+    from resetkit.words import counted
+
+    if before is None:
+        return f"moved to {said_day(after)} (it had no date)"
+    if after is None:
+        return f"moved to no date (was {said_day(before)})"
+    slip = counted((after - before).days, "day", sign=True)
+    return f"moved to {said_day(after)} (was {said_day(before)}, {slip})"
+
+
 def short_day(day: date, today: date) -> str:
     """A date as a table shows it: 'Nov 23', with the year when it is not this year's."""
     text = f"{day:%b} {day.day}"

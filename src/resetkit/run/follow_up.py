@@ -4,6 +4,7 @@ run of a playbook; and the link between the two sessions."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -252,7 +253,7 @@ def review_follow_up(
     prompter: Prompter | None,
     console: Console,
     given: dict[str, Verdict] | None = None,
-) -> int:
+) -> Reviewed:
     """Go through the earlier session's open action items, then link the two sessions.
 
     (The new record names the earlier one from the start; the earlier record names the new one
@@ -264,7 +265,7 @@ def review_follow_up(
     (and its notes, action plan and copy rebuilt). Until then the answers and the items still
     to review are kept in this session's record (`review_draft`, `review_pending`), so an
     interruption keeps what was said and `resume` asks about the rest only. Returns how many
-    items changed.
+    items were reviewed and what changed, a line each.
     """
     from resetkit.record.store import load
 
@@ -302,18 +303,39 @@ def review_follow_up(
     session.review_pending = None
     session.review_draft = {}
     save(session, folder)
-    return changed
+    return Reviewed(len(items), changed)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What a follow-up review did: how many open items it went through, and each change made
+    in the earlier record as a line ('ac01 moved to Thu 2026-12-03 (was …): Sign the form')."""
+
+    items: int
+    changed: list[str]
+
+    def summary(self) -> str:
+        """'the review changed 2 of its 3 open action items; 1 stays open'."""
+        if not self.items:
+            return "the earlier session had no open action item to review"
+        left = self.items - len(self.changed)
+        items = counted(self.items, "open action item")
+        said = f"the review changed {len(self.changed)} of its {items}"
+        return said + (f"; {left} {'stays' if left == 1 else 'stay'} open" if left else "")
 
 
 def _record_verdicts(
     earlier: Path, items: list[ActionItem], session: Session, folder: Path, console: Console
-) -> int:
+) -> list[str]:
     """Make the review's changes in the earlier record, one locked change per item, and rebuild
-    its action plan after each; how many items changed (a note on an open one changes none).
+    its action plan after each; each change as a line, said on the console as it is made (a
+    note on an open item changes nothing and is no line).
 
     Each item recorded leaves `session.review_pending` at once, so a run stopped half way never
     records a change twice."""
-    changed = 0
+    from resetkit.history.actions import moved_words
+
+    changed: list[str] = []
     edited_by_hand = False
     pending = session.review_pending or []
     for item in items:
@@ -321,7 +343,11 @@ def _record_verdicts(
         if verdict is None or (verdict.kind == "open" and not verdict.note.strip()):
             continue
         kept = _settle_in_earlier(earlier, item, verdict, console)
-        changed += verdict.kind != "open"  # a note on an item left open settles nothing
+        if verdict.kind != "open":  # a note on an item left open settles nothing
+            words = moved_words(item.due, verdict.due) if verdict.kind == "moved" else verdict.kind
+            what = " ".join(item.what.split())
+            changed.append(f"{item.id} {words}: {what}")
+            console.print(f"{changed[-1]}", highlight=False, markup=False)
         if "action-plan.md" in kept and not edited_by_hand:
             edited_by_hand = True
             console.print(

@@ -341,10 +341,9 @@ def _scripted(
         if earlier is not None:
             from resetkit.run.follow_up import review_follow_up
 
-            changed = review_follow_up(earlier, run.session, folder, None, quiet, sheet.review)
-            note = (
-                f"linked to {run.session.follows}; the review settled {changed} of its open "
-                f"{'action item' if changed == 1 else 'action items'}, the others stay open"
+            reviewed = review_follow_up(earlier, run.session, folder, None, quiet, sheet.review)
+            note = "\n".join(
+                [f"linked to {run.session.follows}; {reviewed.summary()}", *reviewed.changed]
             )
         run.walk()
         written = run.finish("save")
