@@ -5,7 +5,9 @@ work tree and puts them back) is seen, interleaved with saves through resetkit."
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -93,8 +95,11 @@ def test_above_the_full_check_size_git_putting_records_back_without_moving_head_
             git(notes, "stash", "-q")
             stashed += 1
         elif operation == "stash-pop" and stashed:
-            git(notes, "stash", "pop", "-q")
-            stashed -= 1
+            # A record changed since the stash: git refuses the pop and changes nothing, as a
+            # person sees it; the index must still hold what the files say.
+            with contextlib.suppress(subprocess.CalledProcessError):
+                git(notes, "stash", "pop", "-q")
+                stashed -= 1
         elif operation == "checkout-path":
             git(notes, "checkout", "-q", "--", str(target.relative_to(notes)))
         elif operation == "switch":
