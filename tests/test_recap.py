@@ -558,6 +558,7 @@ def test_share_refuses_a_session_in_progress(run, isolated: Path) -> None:  # ty
     save(session, folder)
     result = run("share", session.id, "--notes-dir", str(notes))
     assert result.exit_code == 2 and "in progress; this needs one complete" in result.stderr
+    assert f"('resetkit resume {session.id}' finishes it first)" in result.stderr
 
 
 def test_share_from_needs_an_email_draft(run, isolated: Path) -> None:  # type: ignore[no-untyped-def]

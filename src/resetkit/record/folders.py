@@ -195,7 +195,13 @@ def open_session(notes_dir: Path, reference: str | None, status: Status) -> tupl
     session = load(folder)
     if session.status != status:
         needs = {"in_progress": "in progress", "complete": "complete", "discarded": "discarded"}
+        # What to do instead, in the words of the command that does it.
+        hints = {
+            "in_progress": f"'resetkit resume {session.id}' finishes it first",
+            "discarded": "it was discarded: its record is kept, nothing more is made of it",
+        }
         raise UsageError(
-            f"session {session.id} is {needs[session.status]}; this needs one {needs[status]}"
+            f"session {session.id} is {needs[session.status]}; this needs one {needs[status]}",
+            hint=hints.get(session.status, ""),
         )
     return folder, session
