@@ -151,6 +151,10 @@ def test_a_whole_reset_conversation_writes_the_three_files(
     answer(child, "Done: keep", "\r")
     answer(child, "What now?", "\r")
     child.expect_exact("action-plan.md")
+    # The command to send the copy on a line of its own, whole within 80 columns.
+    child.expect_exact("Send the customer copy as an email draft:")
+    child.expect(r"\r\n  (resetkit share acme-corp/\S+-reset --eml \S+\.eml)\r\n")
+    assert len(child.match.group(1)) + 2 <= 80
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

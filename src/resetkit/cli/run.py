@@ -221,7 +221,8 @@ def _print_finished(finished: "Finished", console: "Console", plain: bool = Fals
     from resetkit.record.notes import draft_name
 
     draft = draft_name(finished.session_id)
-    hint = f"send the customer copy: resetkit share {finished.session_id} --eml {draft}"
+    command = f"resetkit share {finished.session_id} --eml {draft}"
+    hint = f"send the customer copy: {command}"
     if finished.scripted:
         for path in finished.written:
             sys.stdout.write(f"{path}\n")
@@ -244,4 +245,6 @@ def _print_finished(finished: "Finished", console: "Console", plain: bool = Fals
     for path in finished.written:
         console.print(f"wrote {path}", markup=False, highlight=False, soft_wrap=True)
     if finished.shares:
-        console.print(hint, markup=False, highlight=False, soft_wrap=True)
+        # The command on a line of its own: it fits 80 columns whole, to be copied as it is.
+        console.print("Send the customer copy as an email draft:", highlight=False)
+        console.print(f"  {command}", markup=False, highlight=False, soft_wrap=True)
