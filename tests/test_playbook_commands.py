@@ -145,6 +145,14 @@ def test_show_unknown_id_suggests_the_closest(run) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("typed", ["Reset", "RESET", " reset", "reSet "])
+@pytest.mark.parametrize("command", ["show", "timing"])
+def test_a_playbook_id_in_another_case_names_that_playbook(run, typed: str, command: str) -> None:
+    result = run(command, typed, *(["--format", "md"] if command == "show" else []))
+    assert result.exit_code == 0, result.stderr
+    assert "no playbook" not in result.stderr
+
+
 def test_show_invalid_playbook_prints_its_problems_and_exits_2(run, isolated: Path) -> None:
     path = isolated / "bad.yaml"
     path.write_text("id: bad\ntitle: x\n", "utf-8")

@@ -399,6 +399,10 @@ def resolve(reference: str, sources: list[Source]) -> Path:
             if candidate.is_file():
                 return candidate
     known = [entry.id for entry in discover(sources)]
+    # An id typed in another case or with spaces around ('Reset ') is the one id it names.
+    same = {found for found in known if found.casefold() == reference.strip().casefold()}
+    if len(same) == 1 and reference not in same:
+        return resolve(same.pop(), sources)
     raise PlaybookNotFound(
         f"no playbook '{reference}'{did_you_mean(reference, known)}",
         hint="'resetkit list' shows the playbooks on the search path",

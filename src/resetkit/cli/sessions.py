@@ -321,9 +321,14 @@ def timing(
     elif output is TimingFormat.md:
         emit(timing_markdown(found), None)
     else:
+        import shutil
+
+        from resetkit.cli.wrapped import wrapped
+
         heading, notes, rows = timing_rows(found)
         tty = sys.stdout.isatty()
-        (sys.stdout if tty else sys.stderr).write(heading + "\n")
+        width = shutil.get_terminal_size().columns if tty else 10_000
+        (sys.stdout if tty else sys.stderr).write(wrapped(heading, width) + "\n")
         table(["SECTION", "TIMEBOX", "SESSIONS", "SKIPPED", "MEDIAN", "P80", "OVER"], rows)
         for note in notes:
-            (sys.stdout if tty else sys.stderr).write(note + "\n")
+            (sys.stdout if tty else sys.stderr).write(wrapped(note, width) + "\n")
