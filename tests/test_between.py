@@ -64,6 +64,7 @@ def write_session(
     recommendation: Recommended | None = None,
     minutes: float = 30,
     suffix: str = "",
+    scripted: bool = False,
 ) -> Path:
     """A session record written by hand, as a run would have saved it."""
     path = builtin_dir() / f"{playbook_id}.yaml"
@@ -86,6 +87,7 @@ def write_session(
         outcome=outcome,
         recommendation=recommendation,
         status=status,  # type: ignore[arg-type]
+        scripted=scripted,
     )
     folder.mkdir(parents=True)
     (folder / RECORD_FILE).write_text(session.model_dump_json() + "\n", "utf-8")
@@ -736,7 +738,7 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     assert text.startswith("# Before the call: Acme \\[bold\\]Corp\\[/\\]\n")
-    assert "3 sessions with them" in text  # the discarded one left out
+    assert "3 sessions held with them, 1h55m in meetings;" in text  # the discarded one left out
     held = written_date(date.fromisoformat(last_year("10-20")))
     assert held in text and "complete, agreed; 55 min" in text
     sessions = text.split("## Last sessions")[1].split("##")[0]
@@ -752,6 +754,18 @@ def test_the_brief_in_markdown_has_sessions_items_promises_cost_and_advice(
     assert "nothing new: recovery was run after the advice of" in text
     tokens = MarkdownIt().enable("table").parse(text)
     assert not [t for t in tokens if t.type in ("table_open", "html_inline", "html_block")]
+
+
+def test_the_brief_counts_meetings_held_live_and_names_one_in_progress(run, notes: Path) -> None:
+    write_session(notes, "Acme Corp", day(-9), "reset", minutes=40)
+    write_session(notes, "Acme Corp", day(-6), "reset", minutes=0.1, scripted=True, suffix="-2")
+    write_session(notes, "Acme Corp", day(-2), "recovery", status="in_progress")
+    result = run("brief", "acme", "--format", "md", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert "2 sessions held with them, 40m in meetings, 1 in progress;" in result.stdout
+    assert "(complete; scripted)" in result.stdout and "(complete; 40 min)" in result.stdout
+    shown = run("brief", "acme", "--notes-dir", str(notes))
+    assert "scripted" in shown.stdout and " 0 " not in shown.stdout.split("Open action")[0]
 
 
 def test_the_brief_in_the_terminal_shows_record_text_as_typed(run, notes: Path) -> None:

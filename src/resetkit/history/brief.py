@@ -11,6 +11,7 @@ from resetkit.errors import UsageError
 from resetkit.history.actions import open_actions
 from resetkit.history.ledger import ledger_lines, promise_ledger
 from resetkit.history.read import Stored, recorded_of
+from resetkit.history.timing import held_live
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
 from resetkit.words import counted
@@ -30,6 +31,7 @@ class PastSession:
     status: str
     outcome: str
     minutes: int
+    live: bool = True  # held as a meeting; a scripted run's minutes are no meeting's
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,14 @@ class Brief:
     customer: str
     today: date
     sessions: list[PastSession]  # the last ones, newest first
-    session_count: int
-    meeting_minutes: int  # in every complete session with them
+    session_count: int  # complete ones: the meetings held
+    meeting_minutes: int  # in every complete session with them held live
     open_items: list[OpenItem]
     promises: list[str]  # the promise ledger's lines, a side each
     cost: Cost | None
     advice: Advice | None  # None too when the playbook advised has been run since
     acted_on: Advice | None = None  # the advice left out, having been acted on
+    in_progress: int = 0  # sessions begun and not finished
 
     def as_json(self) -> dict[str, Any]:
         """The brief as a JSON object."""
@@ -182,6 +185,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
             status=item.status,
             outcome=_outcome_label(item) if item.outcome else "",
             minutes=round(item.meeting_seconds / 60),
+            live=held_live(item.record),
         )
         for item in newest[:LAST_SESSIONS]
     ]
@@ -240,14 +244,29 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
         customer=customer,
         today=today,
         sessions=sessions,
-        session_count=len(theirs),
-        meeting_minutes=round(sum(item.meeting_seconds for item in complete) / 60),
+        session_count=len(complete),
+        meeting_minutes=round(
+            sum(item.meeting_seconds for item in complete if held_live(item.record)) / 60
+        ),
+        in_progress=sum(item.status == "in_progress" for item in theirs),
         open_items=items,
         promises=ledger_lines(ledger.owners),
         cost=cost,
         advice=advice,
         acted_on=acted_on,
     )
+
+
+def held_line(brief: Brief) -> str:
+    """'3 sessions held with them, 1h55m in meetings, 1 in progress'."""
+    line = f"{counted(brief.session_count, 'session')} held with them"
+    line += f", {hours(brief.meeting_minutes)} in meetings" if brief.session_count else ""
+    return line + (f", {brief.in_progress} in progress" if brief.in_progress else "")
+
+
+def session_minutes(past: PastSession) -> str:
+    """'55 min'; 'scripted' for a run from an answers file, which was no meeting."""
+    return f"{past.minutes} min" if past.live or past.status != "complete" else "scripted"
 
 
 def hours(minutes: int) -> str:
@@ -319,8 +338,7 @@ def brief_markdown(brief: Brief) -> str:
     """The brief as Markdown, every text from a record escaped."""
     out = [f"# Before the call: {escape(_one_line(brief.customer))}", ""]
     out += [
-        f"{counted(brief.session_count, 'session')} with them, {hours(brief.meeting_minutes)} "
-        f"in meetings; today is {written_date(brief.today)}.",
+        f"{held_line(brief)}; today is {written_date(brief.today)}.",
         "",
         "## Last sessions",
         "",
@@ -329,7 +347,7 @@ def brief_markdown(brief: Brief) -> str:
         outcome = f", {escape(_one_line(past.outcome))}" if past.outcome else ""
         out.append(
             f"- {written_date(past.day)}: {escape(_one_line(past.playbook))} "
-            f"({past.status.replace('_', ' ')}{outcome}; {past.minutes} min)"
+            f"({past.status.replace('_', ' ')}{outcome}; {session_minutes(past)})"
         )
     out += ["", "## Open action items", ""]
     out += [f"- {escape(item_line(item, brief.today))}" for item in brief.open_items] or ["None."]

@@ -50,18 +50,26 @@ def _complete_sessions(
         record = item.record
         seconds = record.get("section_seconds")
         planned = record.get("planned_minutes")
-        meeting = record.get("meeting_seconds")
         held.append(
             Held(
                 version=str(record.get("playbook_version", "")),
                 planned_minutes=planned if isinstance(planned, int) else 0,
                 section_seconds=seconds if isinstance(seconds, dict) else {},
-                live=record.get("scripted") is not True
-                and isinstance(meeting, int | float)
-                and meeting >= LIVE_SECONDS,
+                live=held_live(record),
             )
         )
     return held, warnings
+
+
+def held_live(record: dict[str, Any]) -> bool:
+    """Whether a record is of a meeting held live: not run from an answers file alone
+    (`scripted`), and at least LIVE_SECONDS long."""
+    meeting = record.get("meeting_seconds")
+    return (
+        record.get("scripted") is not True
+        and isinstance(meeting, int | float)
+        and meeting >= LIVE_SECONDS
+    )
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from resetkit.controls import visible
-from resetkit.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -169,7 +168,13 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
     from rich.text import Text
 
     from resetkit.history.actions import short_day
-    from resetkit.history.brief import advice_text, cost_line, hours, item_line
+    from resetkit.history.brief import (
+        advice_text,
+        cost_line,
+        held_line,
+        item_line,
+        session_minutes,
+    )
     from resetkit.record.recap import written_date
 
     def rule(title: str = "") -> None:
@@ -180,8 +185,7 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
 
     rule(f"Before the call: {escape_markup(' '.join(brief.customer.split()))}")
     console.print(
-        f"{counted(brief.session_count, 'session')} with them, {hours(brief.meeting_minutes)} in "
-        f"meetings; today is {written_date(brief.today)}.",
+        f"{held_line(brief)}; today is {written_date(brief.today)}.",
         highlight=False,
     )
     if brief.sessions:
@@ -195,7 +199,7 @@ def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
                 escape_markup(past.playbook),
                 escape_markup(past.outcome),
                 past.status.replace("_", " "),
-                str(past.minutes),
+                session_minutes(past).removesuffix(" min"),
             )
         console.print(sessions)
     console.print("[bold]Open action items[/]")
