@@ -244,7 +244,7 @@ def test_an_id_read_as_a_number_must_be_quoted(run, isolated: Path) -> None:
 def test_items_the_review_settles_are_not_asked_again(isolated: Path) -> None:
     folder, (first, *_) = earlier_with_three_items(isolated / "notes")
     session, new_folder = second_session(isolated / "notes", "risk-check")
-    prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped", "open"])
+    prompter = ScriptedPrompter({"review-note": "No longer needed"}, picks=["dropped", "open"])
     given = {first: Verdict(kind="done", note="Sent")}
     changed = review_follow_up(
         folder, session, new_folder, prompter, Console(file=io.StringIO()), given
@@ -275,10 +275,26 @@ def test_a_review_settles_items_but_leaves_an_action_plan_edited_by_hand_and_say
 
 def test_a_review_names_items_by_a_unique_start_of_their_id(run, isolated: Path) -> None:
     folder, (first, second, _) = earlier_with_three_items(isolated / "notes")
-    review = f"review:\n  '{first[:7]}': done\n  '{second[:7]}': dropped\n"
+    review = (
+        f"review:\n  '{first[:7]}': done\n"
+        f"  '{second[:7]}': {{status: dropped, note: Not needed}}\n"
+    )
     result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
     assert result.exit_code == 0, result.stderr
     assert [i.status for i in load(folder).action_items()] == ["done", "dropped", "open"]
+
+
+@pytest.mark.parametrize("dropped", ["dropped", "{status: dropped, note: '  '}"])
+def test_a_drop_in_a_review_needs_its_reason_as_actions_drop_does(
+    run, isolated: Path, dropped: str
+) -> None:
+    folder, (first, *_) = earlier_with_three_items(isolated / "notes")
+    before = (folder / "session.json").read_bytes()
+    review = f"review:\n  '{first}': {dropped}\n"
+    result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
+    assert result.exit_code == 2
+    assert f"'{first}': dropped needs a note saying why it is dropped" in result.stderr
+    assert (folder / "session.json").read_bytes() == before
 
 
 def test_a_review_refuses_ambiguous_and_repeated_items(run, isolated: Path) -> None:
@@ -321,7 +337,7 @@ def test_a_resumed_review_skips_items_settled_elsewhere_meanwhile(run, isolated:
     session, new_folder = second_session(notes, "risk-check")
     session.review_pending = [second, third]  # as an interrupted review leaves it
     assert run("actions", "done", third, "--notes-dir", str(notes)).exit_code == 0
-    prompter = ScriptedPrompter({"review-note": ""}, picks=["dropped"])
+    prompter = ScriptedPrompter({"review-note": "Not needed"}, picks=["dropped"])
     screen = io.StringIO()
     review_follow_up(folder, session, new_folder, prompter, Console(file=screen, width=100))
     assert "1 open action item left to review" in screen.getvalue()

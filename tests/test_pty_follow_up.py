@@ -54,7 +54,7 @@ def test_resume_finishes_an_interrupted_follow_up_review(spawn, isolated: Path) 
     answer(resumed, "Note (optional)", "Waiting for their IT\r")
     resumed.expect_exact("Name an admin")
     answer(resumed, "What happened to it?", DOWN * 3 + "\r")  # dropped
-    answer(resumed, "Note (optional)", "Not needed\r")
+    answer(resumed, "Why it is dropped", "Not needed\r")
     resumed.expect_exact("Before anything is saved")
     resumed.expect_exact("Send the recap: Done; note: Sent")
     resumed.expect_exact("Share the roadmap: Still open; note: Waiting for their IT")
@@ -116,7 +116,7 @@ def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
     answer(child, "What happened to it?", SHIFT_TAB)  # back to 1
     child.expect_exact("Send the recap (us, due")
     answer(child, "What happened to it?", DOWN * 2 + "\r")  # done -> dropped (from "Done")
-    answer(child, "Note (optional)", "Sent already\r")
+    answer(child, "Why it is dropped", "Sent already\r")
     child.expect_exact("Share the roadmap (us, due")
     answer(child, "What happened to it?", "\r")
     answer(child, "Note (optional)", "\r")
@@ -161,7 +161,7 @@ def test_ctrl_c_at_the_note_keeps_the_choice_and_the_earlier_record_is_untouched
         "start", "risk-check", "--customer", "Acme Corp", "--follow-up", "acme-corp/" + earlier.name
     )
     answer(child, "What happened to it?", DOWN * 3 + "\r")  # dropped
-    child.expect_exact("Note (optional)")
+    child.expect_exact("Why it is dropped")
     child.send("\x03")
     child.expect(pexpect.EOF)
     child.close()

@@ -364,8 +364,9 @@ def _verdict(
     new_due = None if due is None else _new_due(located, key, due, today, problems)
     if unknown or (due is not None and new_due is None):
         return None
-    if kind == "moved" and not note.strip():  # as `actions move --reason`
-        problems.append(located.problem(where, f"'{key}': moved needs a note saying why it slips"))
+    if kind in ("moved", "dropped") and not note.strip():  # as `actions move/drop --reason`
+        why = "it slips" if kind == "moved" else "it is dropped"
+        problems.append(located.problem(where, f"'{key}': {kind} needs a note saying why {why}"))
         return None
     return Verdict(kind=kind, due=new_due, note=note.strip())
 

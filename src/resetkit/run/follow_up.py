@@ -57,6 +57,9 @@ def _ask_verdict(
     slip_question = TextQuestion(
         id="review-note", type="text", prompt="Why it slips", required=True
     )
+    drop_question = TextQuestion(
+        id="review-note", type="text", prompt="Why it is dropped", required=True
+    )
     due_question = DateQuestion(id="review-due", type="date", prompt="New due date", required=True)
     again = Asking(can_go_back=True)
     moving = Asking(can_go_back=True, due_date=True)
@@ -84,8 +87,8 @@ def _ask_verdict(
                     prompter.ask(due_question, due.isoformat(), today, moving)
                 )
                 keep(Verdict(kind=kind, due=new_due, note=note))
-            # As `actions move --reason`: a slip is recorded with why it slips.
-            asked = slip_question if kind == "moved" else note_question
+            # As `actions move/drop --reason`: a slip or a drop is recorded with its why.
+            asked = {"moved": slip_question, "dropped": drop_question}.get(kind, note_question)
             note = prompter.ask(asked, note or None, today, again) or ""
         except GoBack:
             continue
