@@ -340,7 +340,7 @@ def test_a_table_piped_to_a_pager_holds_its_title_legend_and_counts(
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert re.search(r"^\d+ open · \d+ overdue", result.stdout, re.M), result.stdout
-    assert "! a key milestone" in result.stdout
+    assert "! on the critical path" in result.stdout
     if command == "due":
         assert result.stdout.startswith("Due on ")
 
@@ -836,10 +836,10 @@ def test_the_legend_names_only_the_marks_the_table_shows(
     milestone = item("aa000002", "Sign the amendment", due=day(2)) | {"critical_path": True}
     write_session(notes, "Acme Corp", day(-3), "reset", {"actions": [plain]})
     none_marked = at_80x24(run, notes, *command)
-    assert "a key milestone" not in none_marked and "two clones" not in none_marked
+    assert "critical path" not in none_marked and "two people" not in none_marked
     write_session(notes, "Hooli", day(-2), "reset", {"actions": [milestone]})
     marked = at_80x24(run, notes, *command)
-    assert "! a key milestone" in marked and "two clones" not in marked
+    assert "! on the critical path" in marked and "two people" not in marked
 
 
 def test_filters_that_match_nothing_together_name_the_days_they_were_read_as(

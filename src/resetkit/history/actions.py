@@ -288,8 +288,8 @@ def settle_flag(notes_dir: Path, action_id: str) -> Settled:
     if not action.flag:
         raise UsageError(
             f"action item {action.id} has no flag to settle",
-            hint="a flag marks an item changed in two clones at once; 'resetkit actions' "
-            "shows them",
+            hint="⚑ marks an item two people changed at once in the team's notes; "
+            "'resetkit actions' shows them",
         )
     return _changed(stored, action, "settled", lambda s: clear_flag(s, action.id))
 
@@ -336,7 +336,7 @@ def describe_action(stored: Stored, item: ActionItem, today: date) -> list[tuple
         ("", f"{item.id}  {printable(' '.join(item.what.split()))}"),
         ("session", f"{printable(str(stored.id))} ({printable(str(stored.customer))})"),
         ("owner", printable(f"{name} ({side})" if name else side)),
-        ("due", due + ("  (a key milestone)" if item.critical_path else "")),
+        ("due", due + ("  (on the critical path)" if item.critical_path else "")),
         ("status", status_words(item.status)),
     ]
     if item.flag:
@@ -400,20 +400,20 @@ def is_open(found: OpenAction) -> bool:
 
 
 def marks(found: OpenAction) -> str:
-    """An item's mark, one column: ⚑ changed in two clones at once, ! a key milestone."""
+    """An item's mark, one column: ⚑ changed by two people at once, ! on the critical path."""
     if found.action.get("flag"):
         return "⚑"
     return "!" if found.action.get("critical_path") else ""
 
 
 MARK_MEANINGS = {
-    "⚑": "changed in two clones at once ('resetkit actions show ID' says how)",
-    "!": "a key milestone",
+    "⚑": "changed by two people at once ('resetkit actions show ID' says how)",
+    "!": "on the critical path",
 }
 
 
 def marks_legend(shown: Iterable[str]) -> str:
-    """What the marks a table shows mean, those only: '! a key milestone'."""
+    """What the marks a table shows mean, those only: '! on the critical path'."""
     present = set(shown)
     return " · ".join(f"{mark} {meant}" for mark, meant in MARK_MEANINGS.items() if mark in present)
 
