@@ -276,8 +276,7 @@ def test_a_review_settles_items_but_leaves_an_action_plan_edited_by_hand_and_say
 def test_a_review_names_items_by_a_unique_start_of_their_id(run, isolated: Path) -> None:
     folder, (first, second, _) = earlier_with_three_items(isolated / "notes")
     review = (
-        f"review:\n  '{first[:7]}': done\n"
-        f"  '{second[:7]}': {{status: dropped, note: Not needed}}\n"
+        f"review:\n  '{first[:7]}': done\n  '{second[:7]}': {{status: dropped, note: Not needed}}\n"
     )
     result = scripted_follow_up(run, isolated, review, "acme-corp/2026-11-24-reset")
     assert result.exit_code == 0, result.stderr

@@ -278,9 +278,9 @@ def timing(
     """Minutes spent per section against its timebox, over a playbook's complete sessions."""
     from resetkit.format.loader import load
     from resetkit.history.read import parse_day
+    from resetkit.history.timing import TIMING_COLUMNS, timing_csv, timing_markdown, timing_rows
     from resetkit.history.timing import suggest as suggest_timeboxes
     from resetkit.history.timing import timing as time_spent
-    from resetkit.history.timing import timing_csv, timing_markdown, timing_rows
 
     if suggest and output is not TimingFormat.table:
         fail("--format goes without --suggest: the suggestion is a diff")
@@ -329,6 +329,6 @@ def timing(
         tty = sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if tty else 10_000
         (sys.stdout if tty else sys.stderr).write(wrapped(heading, width) + "\n")
-        table(["SECTION", "TIMEBOX", "SESSIONS", "SKIPPED", "MEDIAN", "P80", "OVER"], rows)
+        table(TIMING_COLUMNS, rows)
         for note in notes:
             (sys.stdout if tty else sys.stderr).write(wrapped(note, width) + "\n")

@@ -328,7 +328,11 @@ def suggest(found: Timing, playbook: Playbook, path: Path, cwd: Path) -> Suggest
 
 
 def _minutes_cell(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+    """Minutes as a clock says them: 8.4 -> '8:24', 0.2 -> '0:12'; '-' for none."""
+    if value is None:
+        return "-"
+    whole, seconds = divmod(round(value * 60), 60)
+    return f"{whole}:{seconds:02d}"
 
 
 def _over_cell(section: SectionTiming) -> str:
@@ -344,8 +348,12 @@ def _heading(found: Timing) -> str:
     )
 
 
+# The 80th percentile in words: four sessions in five spent less than this.
+TIMING_COLUMNS = ["SECTION", "TIMEBOX", "HELD", "SKIPPED", "MEDIAN", "80% UNDER", "OVER"]
+
+
 def _notes(found: Timing) -> list[str]:
-    notes = []
+    notes = ["Times in minutes:seconds; 4 in 5 under: four sessions in five spent less than that."]
     if any(section.timebox == 0 for section in found.sections):
         notes.append("A 0m timebox is preparation before the call: timed, never over.")
     if any(section.conditional for section in found.sections):
@@ -373,7 +381,7 @@ def timing_rows(found: Timing) -> tuple[str, list[str], list[list[str]]]:
     """A heading line, notes, and a table row per section (for a terminal or tab-separated)."""
     rows = [
         [
-            section.id + (" (when)" if section.conditional else ""),
+            " ".join(section.title.split()) + (" (when)" if section.conditional else ""),
             format_minutes(section.timebox),
             str(section.sessions),
             str(section.skipped),
@@ -428,7 +436,8 @@ def timing_csv(found: Timing) -> str:
 
 
 def timing_markdown(found: Timing) -> str:
-    """The figures as Markdown: a heading, a table of the sections, the notes."""
+    """The figures as Markdown: a heading, a table of the sections (titles and ids), the
+    notes."""
     from resetkit.record.render import cell, escape
 
     out = [
@@ -436,7 +445,7 @@ def timing_markdown(found: Timing) -> str:
         "",
         escape(_heading(found)) + ".",
         "",
-        "| Section | Timebox | Sessions | Skipped | Median | P80 | Over |",
+        "| Section | Timebox | Held | Skipped | Median | 80% under | Over |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row, section in zip(timing_rows(found)[2], found.sections, strict=True):
