@@ -294,7 +294,8 @@ def test_email_draft_has_subject_recipients_and_both_parts() -> None:
     plain, html = parts_of(message)
     copy = recap_markdown(session, builtin("fire"))
     _, body = copy.split("\n\n", 1)  # the title is the subject, not a heading of the mail
-    assert plain == f"Hello Dana and Lee,\n\n{body.rstrip()}\n\nBest regards,\n"
+    # Greeted: those it goes to (Lee has no address: not a reader of this draft).
+    assert plain == f"Hello Dana,\n\n{body.rstrip()}\n\nBest regards,\n"
     assert "with Dana Smith, Lee and pat@acme.example." in plain
     assert "<title>Your transition plan: Acme Corp</title>" in html and "<h1>" not in html
     assert "&lt;b&gt;Two&lt;/b&gt; &amp; more" in html and "<b>Two" not in html

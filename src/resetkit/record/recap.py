@@ -276,8 +276,14 @@ def _as_letter(markdown: str, subject: str, session: Session, sender_name: str) 
     writer = _Writer(neutralise)
     heading = writer.heading(subject, "=")
     body = markdown.removeprefix(heading).lstrip("\n") if markdown.startswith(heading) else markdown
-    # First names of the people on the call; a bare address names nobody.
-    named = [attendee.display_name for attendee in session.attendees]
+    # First names of those the draft goes to (the attendees with an address), else of the
+    # people on the call; a bare address names nobody.
+    addressed = recipients(session.attendees)
+    named = (
+        [name for name, _ in addressed]
+        if addressed
+        else [attendee.display_name for attendee in session.attendees]
+    )
     people = list(dict.fromkeys(name.split()[0] for name in named if "@" not in name and name))
     if not people or len(people) > 4:
         greeting = "Hello,"
