@@ -215,3 +215,33 @@ def test_a_date_past_the_calendar_names_the_question_and_the_last_day() -> None:
         check_answer(question, "+3000000d", date(2026, 11, 24))
     assert str(refused.value).startswith('"Date of the call"')
     assert "the last date resetkit takes" in str(refused.value)
+
+
+# --- a date something happened ------------------------------------------------------------------
+
+HAPPENED = DateQuestion(id="last", type="date", prompt="Date of the last talk", past=True)
+
+
+@given(st.dates(date(1900, 1, 1), date(9000, 12, 31)), st.dates(date(1950, 1, 1), date(8000, 1, 1)))
+def test_a_past_date_question_takes_today_and_before_and_refuses_after(
+    typed: date, today: date
+) -> None:
+    if typed <= today:
+        assert check_answer(HAPPENED, typed.isoformat(), today) == typed.isoformat()
+    else:
+        with pytest.raises(AnswerError, match="is after today; this asks when it happened"):
+            check_answer(HAPPENED, typed.isoformat(), today)
+
+
+@given(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), st.integers(0, 6))
+def test_a_bare_weekday_at_a_past_date_question_is_the_last_one(day: str, shift: int) -> None:
+    today = TODAY + timedelta(days=shift)
+    taken = date.fromisoformat(check_answer(HAPPENED, day, today))
+    assert today - timedelta(days=7) <= taken <= today and f"{taken:%a}".lower() == day
+
+
+def test_a_date_question_cannot_be_both_the_next_meeting_and_past() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="cannot be `past`"):
+        DateQuestion(id="x", type="date", prompt="When?", past=True, follow_up=True)

@@ -267,11 +267,19 @@ class NumberQuestion(BaseQuestion):
 
 
 class DateQuestion(BaseQuestion):
-    """A calendar date; `follow_up` makes it the next meeting, sent as a calendar invite."""
+    """A calendar date; `follow_up` makes it the next meeting, sent as a calendar invite;
+    `past` makes it the date something happened: today or before, never after."""
 
     type: Literal["date"]
     default: RelativeDate | None = None
     follow_up: bool = False
+    past: bool = False
+
+    @model_validator(mode="after")
+    def _past_or_ahead(self) -> DateQuestion:
+        if self.past and self.follow_up:
+            raise ValueError("a follow_up date is the next meeting: it cannot be `past`")
+        return self
 
 
 class ListQuestion(BaseQuestion):

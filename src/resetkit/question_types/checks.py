@@ -44,15 +44,27 @@ def check_yes_no(asked: str, value: Any) -> bool:
     raise AnswerError(f"{asked} takes yes or no")
 
 
-def check_date(asked: str, value: Any, today: date) -> date:
-    """The date of what was typed (dates.resolve_date); AnswerError naming `asked` otherwise."""
+def check_date(asked: str, value: Any, today: date, *, past: bool = False) -> date:
+    """The date of what was typed (dates.resolve_date); AnswerError naming `asked` otherwise.
+    With `past` (a date something happened) a bare weekday is the last one, and a date after
+    today is refused."""
     if isinstance(value, date | str):
         try:
-            return resolve_date(value.strip() if isinstance(value, str) else value, today)
+            day = resolve_date(
+                value.strip() if isinstance(value, str) else value,
+                today,
+                "ago" if past else "ahead",
+            )
         except (DateOutOfRange, AmbiguousDate) as error:
             raise AnswerError(f"{asked}: {error}") from None
         except ValueError:
             pass
+        else:
+            if past and day > today:
+                raise AnswerError(
+                    f"{asked}: {day.isoformat()} is after today; this asks when it happened"
+                )
+            return day
     raise AnswerError(f"{asked} takes a date like 2026-12-01, today, +14d, fri or 31/12")
 
 

@@ -488,7 +488,7 @@ def _number_recap(kit: RecapKit, question: NumberQuestion, value: Any) -> str:
 
 
 def _check_date_answer(question: DateQuestion, value: Any, today: date) -> str:
-    return check_date(asked_as(question), value, today).isoformat()
+    return check_date(asked_as(question), value, today, past=question.past).isoformat()
 
 
 def _ask_date(
@@ -499,7 +499,11 @@ def _ask_date(
 
     # A due date, or the next meeting's, before today is most likely a typo: asked again.
     ahead = asking.due_date or question.follow_up
-    hints = ["a date: YYYY-MM-DD, today or +14d"]
+    hints = [
+        "a date: YYYY-MM-DD, today, yesterday or -14d"
+        if question.past
+        else "a date: YYYY-MM-DD, today or +14d"
+    ]
     return _ask_fresh(prompter, question, current, today, asking, hints, confirm if ahead else None)
 
 
