@@ -73,7 +73,8 @@ def _answer(question: Any, rng: random.Random, day: date, today: date, team: boo
     if kind == "number":
         return rng.randint(int(question.min or 0), 200)
     if kind == "date":
-        return (day + timedelta(days=rng.randint(-30, 30))).isoformat()
+        offset = rng.randint(-30, 30)  # one draw either way: the history stays the same
+        return (day + timedelta(days=-abs(offset) if question.past else offset)).isoformat()
     if kind == "list":
         return [f"item {n}" for n in range(rng.randint(1 if question.required else 0, 3))]
     return [_action_item(rng, day, today, team) for _ in range(rng.randint(1, 4))]

@@ -168,7 +168,7 @@ def synthetic_answer(question: Any) -> Any:
     if kind == "number":
         return question.min if question.min is not None else 3
     if kind == "date":
-        return "2026-12-01"
+        return "2026-11-01" if getattr(question, "past", False) else "2026-12-01"
     if kind == "list":
         return [f"item for {question.id}", "another item"]
     return [

@@ -24,6 +24,19 @@ def moved_to(folder: Path) -> str:
     )
 
 
+def moving(isolated: Path, notes: Path, action_id: str) -> pexpect.spawn:
+    """`actions move ID` to yesterday, in a terminal."""
+    return pexpect.spawn(
+        str(Path(sys.executable).parent / "resetkit"),
+        ["actions", "move", action_id, "--due", YESTERDAY, "--reason", "Typo"],
+        env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
+        cwd=str(isolated),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+
+
 def test_a_script_cannot_move_an_item_into_the_past(run, isolated: Path) -> None:
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)
@@ -55,15 +68,7 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
     notes = isolated / "notes"
     driven = drive("reset", notes_dir=notes)
     item = driven.session.answers["actions"][0]
-    child = pexpect.spawn(
-        str(Path(sys.executable).parent / "resetkit"),
-        ["actions", "move", item["id"], "--due", YESTERDAY, "--reason", "Typo"],
-        env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
-        cwd=str(isolated),
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 120),
-    )
+    child = moving(isolated, notes, item["id"])
     try:
         child.expect_exact(f"{YESTERDAY} is in the past (1 day ago)")
         child.expect_exact(item["what"][:20])
@@ -82,15 +87,7 @@ def test_a_terminal_asks_before_moving_an_item_into_the_past(isolated: Path, rep
 def test_an_unknown_id_is_named_before_any_question_about_the_date(isolated: Path) -> None:
     notes = isolated / "notes"
     drive("reset", notes_dir=notes)
-    child = pexpect.spawn(
-        str(Path(sys.executable).parent / "resetkit"),
-        ["actions", "move", "zz", "--due", YESTERDAY, "--reason", "Typo"],
-        env={**os.environ, "RESETKIT_NOTES_DIR": str(notes), "PROMPT_TOOLKIT_NO_CPR": "1"},
-        cwd=str(isolated),
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 120),
-    )
+    child = moving(isolated, notes, "zz")
     try:
         child.expect(pexpect.EOF)
         child.close()

@@ -700,7 +700,7 @@ def test_items_kept_by_ctrl_c_come_back_on_resume_and_any_key_there_is_safe(
 def test_a_crash_in_a_key_handler_is_raised_to_the_cli_not_printed_over_the_prompt(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(value: Any, today: Any) -> Any:
+    def broken(value: Any, today: Any, bare: Any = "ahead") -> Any:
         raise RuntimeError("a bug in a check")
 
     monkeypatch.setattr("resetkit.question_types.checks.resolve_date", broken)

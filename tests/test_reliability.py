@@ -438,7 +438,7 @@ def test_a_follow_up_review_on_a_full_disk_says_the_change_is_saved(
         ScriptedPrompter({"review-note": ""}, picks=["done"]),
         Console(file=screen, width=200),
     )
-    assert changed == 1
+    assert len(changed.changed) == 1
     assert load(earlier.folder).action_items()[0].status == "done"
     said = " ".join(screen.getvalue().split())  # however long the temporary path, wrapped
     assert "its action plan could not be rewritten" in said

@@ -122,7 +122,7 @@ def answer_by_type(term: Terminal, question: Any, variant: int, wanted: list[Any
     elif kind == "number":
         typed = str(int(question.min) if question.min is not None else 3)
     elif kind == "date":
-        typed = "+14d"
+        typed = "-14d" if getattr(question, "past", False) else "+14d"
     if typed:
         term.send(typed)
         term.wait_for_field(typed)
