@@ -760,12 +760,15 @@ def test_the_brief_counts_meetings_held_live_and_names_one_in_progress(run, note
     write_session(notes, "Acme Corp", day(-9), "reset", minutes=40)
     write_session(notes, "Acme Corp", day(-6), "reset", minutes=0.1, scripted=True, suffix="-2")
     write_session(notes, "Acme Corp", day(-2), "recovery", status="in_progress")
+    # A short live meeting is a meeting still: its minutes, never 'scripted'.
+    write_session(notes, "Acme Corp", day(-4), "risk-check", minutes=0.4)
     result = run("brief", "acme", "--format", "md", "--notes-dir", str(notes))
     assert result.exit_code == 0, result.stderr
-    assert "2 sessions held with them, 40m in meetings, 1 in progress;" in result.stdout
+    assert "3 sessions held with them, 40m in meetings, 1 in progress;" in result.stdout
     assert "(complete; scripted)" in result.stdout and "(complete; 40 min)" in result.stdout
+    assert "(complete; 0 min)" in result.stdout and result.stdout.count("scripted") == 1
     shown = run("brief", "acme", "--notes-dir", str(notes))
-    assert "scripted" in shown.stdout and " 0 " not in shown.stdout.split("Open action")[0]
+    assert "scripted" in shown.stdout
 
 
 def test_the_brief_in_the_terminal_shows_record_text_as_typed(run, notes: Path) -> None:

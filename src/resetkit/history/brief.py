@@ -11,7 +11,6 @@ from resetkit.errors import UsageError
 from resetkit.history.actions import open_actions
 from resetkit.history.ledger import ledger_lines, promise_ledger
 from resetkit.history.read import Stored, recorded_of
-from resetkit.history.timing import held_live
 from resetkit.record.recap import written_date
 from resetkit.record.render import escape
 from resetkit.words import counted
@@ -31,7 +30,7 @@ class PastSession:
     status: str
     outcome: str
     minutes: int
-    live: bool = True  # held as a meeting; a scripted run's minutes are no meeting's
+    scripted: bool = False  # run from an answers file alone: its minutes are no meeting's
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class Brief:
     today: date
     sessions: list[PastSession]  # the last ones, newest first
     session_count: int  # complete ones: the meetings held
-    meeting_minutes: int  # in every complete session with them held live
+    meeting_minutes: int  # in every complete session with them held live (not scripted)
     open_items: list[OpenItem]
     promises: list[str]  # the promise ledger's lines, a side each
     cost: Cost | None
@@ -185,7 +184,7 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
             status=item.status,
             outcome=_outcome_label(item) if item.outcome else "",
             minutes=round(item.meeting_seconds / 60),
-            live=held_live(item.record),
+            scripted=item.record.get("scripted") is True,
         )
         for item in newest[:LAST_SESSIONS]
     ]
@@ -246,7 +245,10 @@ def build_brief(stored: list[Stored], customer: str, today: date | None = None) 
         sessions=sessions,
         session_count=len(complete),
         meeting_minutes=round(
-            sum(item.meeting_seconds for item in complete if held_live(item.record)) / 60
+            sum(
+                item.meeting_seconds for item in complete if item.record.get("scripted") is not True
+            )
+            / 60
         ),
         in_progress=sum(item.status == "in_progress" for item in theirs),
         open_items=items,
@@ -266,7 +268,7 @@ def held_line(brief: Brief) -> str:
 
 def session_minutes(past: PastSession) -> str:
     """'55 min'; 'scripted' for a run from an answers file, which was no meeting."""
-    return f"{past.minutes} min" if past.live or past.status != "complete" else "scripted"
+    return "scripted" if past.scripted else f"{past.minutes} min"
 
 
 def hours(minutes: int) -> str:
