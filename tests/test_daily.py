@@ -5,12 +5,13 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import day
+from conftest import TODAY, day
 from test_between import item, write_session
 
 # Every test here asks what is due or late as of the pinned day.
@@ -420,6 +421,32 @@ def test_a_brief_taller_than_the_terminal_is_paged_and_an_empty_customer_refused
         assert refused.stderr.startswith("resetkit: CUSTOMER is empty") and "--customer" not in (
             refused.stderr
         )
+
+
+def test_a_filtered_list_counts_what_it_lists_and_an_empty_one_says_so(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    env = {"COLUMNS": "80", "NO_COLOR": "1"}
+    args = ["actions", "--overdue", "--format", "table", "--notes-dir", str(notes)]
+    late = CliRunner().invoke(app, args, env=env)
+    counted_line = late.stdout.splitlines()[-1]
+    overdue = sum(1 for item in twenty if item["due"] < day(0))
+    assert counted_line.startswith(f"{overdue} listed (overdue) · {overdue} overdue")
+    within = CliRunner().invoke(
+        app, ["actions", "--due-within", "2d", "--format", "table", "--notes-dir", str(notes)],
+        env=env,
+    )  # fmt: skip
+    from resetkit.history.actions import short_day
+
+    last = within.stdout.splitlines()[-1].rstrip()
+    assert last.endswith(f"due by {short_day(date.fromisoformat(day(2)), TODAY)}"), last
+    none = run("actions", "--flagged", "--customer", "vandelay", "--notes-dir", str(notes))
+    assert none.exit_code == 0 and none.stdout == ""
+    assert "no action item is flagged, customer 'vandelay'" in none.stderr
 
 
 # --- honest numbers ----------------------------------------------------------------------------

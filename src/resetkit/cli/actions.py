@@ -53,7 +53,9 @@ def actions_list(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     flagged: Annotated[
         bool,
-        typer.Option("--flagged", help="Only items changed in two clones at once, open or closed."),
+        typer.Option(
+            "--flagged", help="Only items changed by two people at once, open or closed."
+        ),
     ] = False,
     due_within: Annotated[
         str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
@@ -66,8 +68,8 @@ def actions_list(
     ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """List open action items across sessions, overdue first (or, --flagged, those changed in
-    two clones at once)."""
+    """List open action items across sessions, overdue first (or, --flagged, those changed by
+    two people at once)."""
     if ctx.invoked_subcommand is not None:
         return
     from resetkit.history.actions import action_json, list_open_actions
@@ -83,10 +85,25 @@ def actions_list(
     if output is TableFormat.json:
         write_json([action_json(item) for item in found])
         return
-    _actions_table(found, output)
+    narrowed = ", ".join(
+        said
+        for said, given in (
+            ("overdue", overdue),
+            (f"due within {due_within}", span is not None),
+            ("flagged", flagged),
+            (f"customer {customer!r}", customer is not None),
+            (f"owner {owner!r}", owner is not None),
+        )
+        if given
+    )
+    if not found and narrowed:
+        # Said, never a bare header: a filter that leaves nothing is not "nothing to do".
+        sys.stderr.write(f"no action item is {narrowed}\n")
+        return
+    _actions_table(found, output, span, narrowed)
 
 
-def _actions_table(found: list[Any], output: Any) -> None:
+def _actions_table(found: list[Any], output: Any, span: Any = None, narrowed: str = "") -> None:
     from resetkit.dates import today
     from resetkit.history.actions import (
         counts_line,
@@ -114,7 +131,7 @@ def _actions_table(found: list[Any], output: Any) -> None:
         if item.overdue_days:
             due += f" ({item.overdue_days}d late)"
         piped.append([*cells[:2], due, customer, what, owner_cell(action)])
-    footer = [counts_line(found, day)]
+    footer = [counts_line(found, day, span, narrowed)]
     if any(row[1] for row in rows):
         footer.append(marks_legend(row[1] for row in rows))
     columns = [

@@ -418,16 +418,20 @@ def marks_legend(shown: Iterable[str]) -> str:
     return " · ".join(f"{mark} {meant}" for mark, meant in MARK_MEANINGS.items() if mark in present)
 
 
-def counts_line(found: list[OpenAction], today: date, within: timedelta | None = None) -> str:
+def counts_line(
+    found: list[OpenAction], today: date, within: timedelta | None = None, narrowed: str = ""
+) -> str:
     """The line that ends a table of items: '19 open · 3 overdue · 6 due by Dec 8' (a week on,
     or the span given: the day named, as `due`'s title names it, never "this week" that ends on
-    another day than the reader's week)."""
+    another day than the reader's week). With the filters that `narrowed` the list, it says
+    the items are those listed, not all that are open: '7 listed (overdue) · 7 overdue · …'."""
     within = within if within is not None else timedelta(days=7)
     still = [one for one in found if is_open(one)]
     late = sum(1 for one in still if one.overdue_days)
     soon = sum(1 for one in still if one.due and today <= one.due <= today + within)
     by = f"by {short_day(today + within, today)}"
-    parts = [f"{len(still):,} open", f"{late:,} overdue", f"{soon:,} due {by}"]
+    first = f"{len(still):,} listed ({narrowed})" if narrowed else f"{len(still):,} open"
+    parts = [first, f"{late:,} overdue", f"{soon:,} due {by}"]
     closed = len(found) - len(still)
     if closed:
         parts.append(f"{closed:,} closed")
