@@ -847,3 +847,26 @@ def test_calendar_leaves_out_follow_up_meetings_long_past(run, notes: Path) -> N
     assert result.exit_code == 0, result.stderr
     days = sorted(event.decoded("dtstart") for event in read_ics(out).walk("VEVENT"))
     assert days == [date.fromisoformat(day(-30)), date.fromisoformat(day(10))]
+
+
+def test_due_with_filters_that_leave_nothing_names_them_never_a_bare_all_clear(
+    run, notes: Path
+) -> None:
+    write_session(
+        notes, "Globex Corporation", day(-5), "reset",
+        {"actions": [item("g1", "Send the plan", due=day(0), owner_name="Sam Rivera")]},
+    )  # fmt: skip
+    write_session(
+        notes, "Acme Corp", day(-4), "reset",
+        {"actions": [item("a1", "Book training", due=day(2), owner_name="Priya Shah")]},
+    )  # fmt: skip
+    result = run(
+        "due", "--owner", "priya", "--customer", "globex", "--format", "table",
+        "--notes-dir", str(notes),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.rstrip().endswith(
+        "nothing overdue, nothing due, no follow-up meeting for customer 'globex', owner 'priya'"
+    )
+    listed = run("due", "--owner", "sam", "--format", "table", "--notes-dir", str(notes))
+    assert "1 listed (owner 'sam') · 0 overdue · 1 due by" in listed.stdout

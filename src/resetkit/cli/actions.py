@@ -20,6 +20,7 @@ from resetkit.cli.output import (
     filters_from,
     has_terminal,
     history_of,
+    narrowed_by,
     notes_dir_path,
     one_line,
     owner_from,
@@ -53,9 +54,7 @@ def actions_list(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only those past due.")] = False,
     flagged: Annotated[
         bool,
-        typer.Option(
-            "--flagged", help="Only items changed by two people at once, open or closed."
-        ),
+        typer.Option("--flagged", help="Only items changed by two people at once, open or closed."),
     ] = False,
     due_within: Annotated[
         str | None, typer.Option("--due-within", help="Only those due within a span, like 7d.")
@@ -85,16 +84,12 @@ def actions_list(
     if output is TableFormat.json:
         write_json([action_json(item) for item in found])
         return
-    narrowed = ", ".join(
-        said
-        for said, given in (
-            ("overdue", overdue),
-            (f"due within {due_within}", span is not None),
-            ("flagged", flagged),
-            (f"customer {customer!r}", customer is not None),
-            (f"owner {owner!r}", owner is not None),
-        )
-        if given
+    narrowed = narrowed_by(
+        customer,
+        owner,
+        ("overdue", overdue),
+        (f"due within {due_within}", span is not None),
+        ("flagged", flagged),
     )
     if not found and narrowed:
         # Said, never a bare header: a filter that leaves nothing is not "nothing to do".

@@ -24,6 +24,7 @@ from resetkit.cli.output import (
     emit,
     filters_from,
     history_of,
+    narrowed_by,
     owner_from,
     read_history,
     reads_history,
@@ -74,10 +75,10 @@ def due(
     if output is DueFormat.md:
         sys.stdout.write(digest_markdown(digest))
         return
-    _due_table(digest, output)
+    _due_table(digest, output, narrowed_by(customer, owner))
 
 
-def _due_table(digest: Any, output: Any) -> None:
+def _due_table(digest: Any, output: Any, narrowed: str = "") -> None:
     from resetkit.history.actions import (
         counts_line,
         marks,
@@ -95,7 +96,8 @@ def _due_table(digest: Any, output: Any) -> None:
         # Said where the table would have been: a person reads it with the title; a script
         # piping the lines gets none.
         said = sys.stdout if shows_table(output) else sys.stderr
-        said.write(f"{title}: nothing overdue, nothing due, no follow-up meeting\n")
+        nothing = "nothing overdue, nothing due, no follow-up meeting"
+        said.write(f"{title}: {nothing}" + (f" for {narrowed}" if narrowed else "") + "\n")
         return
     rows, piped, groups, items = [], [], [], []
     listed = [found.action for group in digest.customers for found in group.overdue + group.soon]
@@ -118,7 +120,7 @@ def _due_table(digest: Any, output: Any) -> None:
             piped.append([meeting.stored.id, f"{meeting.day} meeting", customer, after, ""])
         groups.append((customer, len(group.overdue) + len(group.soon) + len(group.meetings)))
     meetings = sum(len(group.meetings) for group in digest.customers)
-    counts = counts_line(items, day, digest.within)
+    counts = counts_line(items, day, digest.within, narrowed)
     if meetings:
         counts += f" · {counted(meetings, 'follow-up meeting')}"
     footer = [

@@ -319,3 +319,11 @@ def one_line(cell: str) -> str:
 class SessionsFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+def narrowed_by(customer: str | None, owner: str | None, *more: tuple[str, bool]) -> str:
+    """The filters a list was narrowed by, in words ('overdue, customer 'stark''): for its
+    count line, and for the line that says it left nothing."""
+    given = [*more, (f"customer {customer!r}", customer is not None)]
+    given.append((f"owner {owner!r}", owner is not None))
+    return ", ".join(said for said, on in given if on)
