@@ -87,6 +87,15 @@ def test_our_items_take_the_shared_ones_unless_only(
     assert only == {found["id"] for found in twenty if found["owner"] == "us"}
 
 
+@pytest.mark.parametrize("them", ["them", "THEM", " Them "])
+def test_them_is_the_customer_side_as_the_tables_say_it(
+    run, notes: Path, twenty: list[dict[str, Any]], them: str
+) -> None:
+    theirs = {row["action_id"] for row in listed(run, notes, "--owner", them)}
+    assert theirs == {row["action_id"] for row in listed(run, notes, "--owner", "customer")}
+    assert theirs == {found["id"] for found in twenty if found["owner"] in ("customer", "both")}
+
+
 def test_due_and_the_calendar_find_owners_as_actions_does(
     run, notes: Path, twenty: list[dict[str, Any]]
 ) -> None:

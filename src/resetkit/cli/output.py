@@ -138,8 +138,8 @@ OwnerFilter = Annotated[
     typer.Option(
         "--owner",
         metavar="OWNER",
-        help="us, customer, both, or any part of the owner's name; us and customer take "
-        "the items of both too.",
+        help="us, customer (or them), both, or any part of the owner's name; us and "
+        "customer take the items of both too.",
         autocompletion=owners,
     ),
 ]

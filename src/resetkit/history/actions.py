@@ -42,6 +42,8 @@ class Owner:
     def of(cls, text: str | None, *, only: bool = False) -> Owner | None:
         """The filter `--owner text` asks for; None (every item) when no owner was given."""
         wanted = " ".join((text or "").split()).casefold()
+        # 'them', as the tables say the customer's side beside a name.
+        wanted = "customer" if wanted == "them" else wanted
         return cls(wanted, only) if wanted else None
 
     @property
