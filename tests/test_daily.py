@@ -885,3 +885,20 @@ def test_filters_that_match_nothing_together_name_the_days_they_were_read_as(
     shown = run("sessions", "--until", day(-10), "--notes-dir", str(notes))
     assert shown.exit_code == 0
     assert f"no session matches these filters together (until {day(-10)})" in shown.stderr
+
+
+@pytest.mark.parametrize(
+    ("customer", "playbook"),
+    [("initech ", "Reset"), ("  INITECH", " reset "), ("initech", "RESET")],
+)
+def test_filters_take_stray_spaces_and_a_playbook_in_capitals(
+    run, notes: Path, twenty: list[dict[str, Any]], customer: str, playbook: str
+) -> None:
+    result = run(
+        "sessions", "--customer", customer, "--playbook", playbook, "--format", "json",
+        "--notes-dir", str(notes),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert [row["customer"] for row in json.loads(result.stdout)] == ["Initech"]
+    due = run("due", "--customer", customer, "--format", "json", "--notes-dir", str(notes))
+    assert due.exit_code == 0, due.stderr

@@ -203,6 +203,10 @@ def filters_from(
     for option, value in (("--customer", customer), ("--playbook", playbook)):
         if value is not None and not value.strip():
             fail(f"{option} is empty: give (part of) a name, or leave the option out")
+    # As typed by a tired hand: spaces around or doubled, a playbook id in capitals (ids are
+    # lower case, by the format's rule).
+    customer = " ".join(customer.split()) if customer is not None else None
+    playbook = playbook.strip().lower() if playbook is not None else None
     return Filters(
         customer=customer,
         playbook=playbook,
