@@ -28,6 +28,12 @@ def test_a_signed_offset_counts_that_way_and_a_bare_one_as_the_option_means(
     assert resolve_date(f"-{count}{unit}", today) == today - days
     assert resolve_date(f"{count}{unit}", today, "ahead") == today + days
     assert resolve_date(f"{count}{unit}", today, "ago") == today - days
+    # 'ago' counts back whatever the option means by a bare offset; a sign and 'ago' clash.
+    for bare in ("ahead", "ago"):
+        assert resolve_date(f"{count}{unit} ago", today, bare) == today - days
+        assert resolve_date(f" {count} {unit.upper()}  AGO ", today, bare) == today - days
+    with pytest.raises(ValueError, match="takes no 'ago'"):
+        resolve_date(f"+{count}{unit} ago", today)
 
 
 @given(DAYS, st.integers(-40, 40))

@@ -89,14 +89,15 @@ def default_date(value: date | str, today: date) -> date:
 Direction = Literal["ahead", "ago"]
 
 # The one grammar of a date typed at an option, a prompt or in an answers file (README, "Dates").
-_OFFSET = re.compile(r"^([+-]?)(\d+)\s*([dwm])$")
+_OFFSET = re.compile(r"^([+-]?)(\d+)\s*([dwm])(\s+ago)?$")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY = re.compile(r"^(?:(next|last|this)\s+)?([a-z]+)$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?$")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NAMED_MONTH = re.compile(r"^(?:(\d{1,2})\s+([a-z]+)|([a-z]+)\s+(\d{1,2}))(?:,?\s+(\d{4}))?$")
 DATE_FORMS = (
-    "2026-12-01, today, yesterday, tomorrow, +7d, -2w, 3m, fri, next fri, last mon, 31/12 or 31 dec"
+    "2026-12-01, today, yesterday, tomorrow, +7d, -2w, 3m, 30d ago, fri, next fri, last mon, "
+    "31/12 or 31 dec"
 )
 
 
@@ -107,7 +108,7 @@ class AmbiguousDate(ValueError):
 def resolve_date(value: date | str, today: date, bare: Direction = "ahead") -> date:
     """The calendar date of what a person typed, on `today` (README, "Dates"): an ISO date,
     today, yesterday, tomorrow, an offset (+14d, -2w, 3m: a bare one counts in the direction
-    `bare` says), a weekday (fri, next fri, last fri) or a day and month (31/12, 31 dec).
+    `bare` says; 30d ago counts back), a weekday (fri, next fri, last fri) or a day and month (31/12, 31 dec).
     DateOutOfRange for one outside FIRST_DAY to LAST_DAY, AmbiguousDate for 3/4, ValueError for
     no date at all."""
     if isinstance(value, date):
@@ -118,8 +119,10 @@ def resolve_date(value: date | str, today: date, bare: Direction = "ahead") -> d
         return _days_from(today, named[text], value)
     offset = _OFFSET.match(text)
     if offset is not None:
-        sign, count, unit = offset.groups()
-        ahead = sign == "+" or (not sign and bare == "ahead")
+        sign, count, unit, ago = offset.groups()
+        if ago and sign:
+            raise ValueError(f"{value!r}: a signed offset takes no 'ago'")
+        ahead = not ago and (sign == "+" or (not sign and bare == "ahead"))
         return _offset(today, count, unit, ahead, value)
     for reader in (_weekday, _day_month, _named_month):
         day = reader(text, today, bare)

@@ -166,7 +166,7 @@ PlaybookFilter = Annotated[
 
 
 StatusFilter = Annotated[
-    str | None, typer.Option("--status", help="in_progress, complete or discarded.")
+    str | None, typer.Option("--status", help="in progress, complete or discarded.")
 ]
 
 

@@ -21,7 +21,7 @@ def session_to_discard(notes_dir: Path, reference: str) -> tuple[Path, Session]:
         state = "complete" if session.status == "complete" else "discarded already"
         raise UsageError(
             f"session {session.id} is {state}; only a session in progress can be discarded",
-            hint="'resetkit sessions --status in_progress' lists those",
+            hint="'resetkit sessions --status \"in progress\"' lists those",
         )
     return folder, session
 
