@@ -185,6 +185,15 @@ def test_discard_of_a_session_open_elsewhere_names_only_commands_that_exist(
     assert load(folder).status == "in_progress"
 
 
+def test_discard_takes_the_one_session_in_progress_a_prefix_names(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes, customer="Initech")
+    folder = in_progress(notes, "Initech", 9)
+    result = run("discard", "initech/", "--yes", "--notes-dir", str(notes))
+    assert result.exit_code == 0, result.stderr
+    assert load(folder).status == "discarded"
+
+
 def test_a_complete_session_is_not_discarded(run, isolated: Path) -> None:
     notes = isolated / "notes"
     done = drive("reset", notes_dir=notes)

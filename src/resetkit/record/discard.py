@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from resetkit.errors import UsageError
-from resetkit.record.folders import find_session
+from resetkit.record.folders import find_in_progress
 from resetkit.record.lock import SessionLock, SessionLocked
 from resetkit.record.session import Session
 from resetkit.record.store import change, load
@@ -14,8 +14,9 @@ from resetkit.record.store import change, load
 
 def session_to_discard(notes_dir: Path, reference: str) -> tuple[Path, Session]:
     """The folder and record of the session in progress `reference` names; UsageError when it
-    is complete or discarded already."""
-    folder = find_session(notes_dir, reference)
+    is complete or discarded already. Only sessions in progress are candidates: `initech/`
+    names the one in progress even when the customer has complete sessions too."""
+    folder = find_in_progress(notes_dir, reference)
     session = load(folder)
     if session.status != "in_progress":
         state = "complete" if session.status == "complete" else "discarded already"
