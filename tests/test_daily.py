@@ -527,7 +527,7 @@ def test_the_brief_lines_up_its_labels_and_hangs_what_wraps(run, notes: Path) ->
     assert lines[at + 1].startswith(" " * 18) and lines[at + 1].strip()  # hangs under the value
     assert any(line.startswith("Time against pay: 14 hours last month") for line in lines)
     # Nothing fell due: no share of none ("— kept on time", "0 of 0"), the open item told.
-    assert "Promises:         us: 1 still open, none due yet" in [line.rstrip() for line in lines]
+    assert "Promises:         us: 1 still open, none overdue" in [line.rstrip() for line in lines]
 
 
 # --- help that fits ----------------------------------------------------------------------------

@@ -251,8 +251,8 @@ def owner_line(owner: str, tally: Tally) -> str:
     if tally.caused:
         parts.append(f"moved {counted(tally.caused, 'other item')} with its slips")
     if tally.open:
-        parts.append(f"{tally.open} still open" + ("" if tally.fallen_due else ", none due yet"))
-    return f"{owner}: " + (", ".join(parts) or "nothing due yet")
+        parts.append(f"{tally.open} still open" + ("" if tally.fallen_due else ", none overdue"))
+    return f"{owner}: " + (", ".join(parts) or "nothing overdue")
 
 
 def ledger_lines(owners: dict[str, Tally]) -> list[str]:
