@@ -361,3 +361,25 @@ def test_a_move_in_the_review_needs_a_reason_as_actions_move_does(run, isolated:
     assert result.exit_code == 2
     assert f"'{second}': moved needs a note saying why it slips" in result.stderr
     assert [i.status for i in load(folder).action_items()] == ["open", "open", "open"]
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "days", "said"),
+    [
+        ("us", "Sam  Rivera", 17, "Sam Rivera (us), due Tue 2026-11-17, 17 days late"),
+        ("customer", "", 1, "them, due Tue 2026-11-17, 1 day late"),
+        ("both", "Priya", 0, "Priya (both), due Tue 2026-11-17"),
+        ("us", "", -3, "us, due Tue 2026-11-17"),
+    ],
+)
+def test_each_reviewed_item_says_who_owns_it_and_how_late_it_is(
+    owner: str, name: str, days: int, said: str
+) -> None:
+    from datetime import date, timedelta
+
+    from resetkit.record.session import ActionItem
+    from resetkit.run.follow_up import _item_context
+
+    due = date(2026, 11, 17)
+    item = ActionItem(id="a1", what="x", owner=owner, owner_name=name, due=due)  # type: ignore[arg-type]
+    assert _item_context(item, due + timedelta(days=days)) == said

@@ -120,13 +120,13 @@ def test_the_back_key_and_the_recap_change_an_answer_before_anything_is_saved(
     child.expect_exact("Share the roadmap (us, due")
     answer(child, "What happened to it?", "\r")
     answer(child, "Note (optional)", "\r")
-    child.expect_exact("Name an admin (customer, due")
+    child.expect_exact("Name an admin (them, due")
     answer(child, "What happened to it?", DOWN + "\r")
     answer(child, "Note (optional)", "\r")
     child.expect_exact("Send the recap: Dropped; note: Sent already")
     child.expect_exact("Name an admin: Done")
     answer(child, "Save this review?", DOWN * 3 + "\r")  # Change 3
-    child.expect_exact("Name an admin (customer, due")
+    child.expect_exact("Name an admin (them, due")
     answer(child, "What happened to it?", DOWN + "\r")  # from Done to Moved
     answer(child, "New due date", "\r")
     answer(child, "Why it slips", "Waiting on their IT\r")

@@ -108,7 +108,8 @@ class AmbiguousDate(ValueError):
 def resolve_date(value: date | str, today: date, bare: Direction = "ahead") -> date:
     """The calendar date of what a person typed, on `today` (README, "Dates"): an ISO date,
     today, yesterday, tomorrow, an offset (+14d, -2w, 3m: a bare one counts in the direction
-    `bare` says; 30d ago counts back), a weekday (fri, next fri, last fri) or a day and month (31/12, 31 dec).
+    `bare` says; 30d ago counts back), a weekday (fri, next fri, last fri) or a day and month
+    (31/12, 31 dec).
     DateOutOfRange for one outside FIRST_DAY to LAST_DAY, AmbiguousDate for 3/4, ValueError for
     no date at all."""
     if isinstance(value, date):

@@ -95,6 +95,22 @@ def _ask_verdict(
         return Verdict(kind=kind, due=new_due, note=note)
 
 
+def _item_context(item: ActionItem, today: date) -> str:
+    """Who owns an item and when it was due, as the tables say it: 'Sam Rivera (us), due
+    Tue 2026-11-17, 17 days late'."""
+    from resetkit.history.actions import SIDE_WORDS, said_day
+
+    side = SIDE_WORDS.get(item.owner, item.owner)
+    name = " ".join(item.owner_name.split())
+    who = f"{name} ({side})" if name else side
+    if item.due is None:
+        return f"{who}, no date"
+    late = (today - item.due).days
+    return f"{who}, due {said_day(item.due)}" + (
+        f", {counted(late, 'day')} late" if late > 0 else ""
+    )
+
+
 def _stopped(session_id: str) -> SessionInterrupted:
     """What an interruption of the review says: what is kept, and how to go on."""
     return SessionInterrupted(
@@ -177,10 +193,9 @@ def _ask_each(
                 return
             position, recap_next = chosen, True
         item = items[position]
-        due = item.due.isoformat() if item.due else "no date"
         console.print(
             f"[bold]{position + 1}/{len(items)}[/] {escape_markup(item.what)} "
-            f"({item.owner}, due {due})"
+            f"({escape_markup(_item_context(item, session.started_at.date()))})"
         )
 
         def keep(verdict: Verdict, item_id: str = item.id) -> None:
