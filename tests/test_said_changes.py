@@ -57,7 +57,19 @@ def test_done_reopen_and_drop_say_the_day_they_were_made(run, isolated: Path) ->
     assert f"{ident} reopened on {today}, due {due}: action for actions" in reopened.stderr
     assert "late" not in reopened.stderr and "actions move" not in reopened.stderr
     dropped = run("actions", "drop", ident, "--reason", "Not needed", "--notes-dir", str(notes))
-    assert f"{ident} dropped on {today}: action for actions" in dropped.stderr
+    assert f"{ident} dropped on {today}: action for actions (Not needed)" in dropped.stderr
+
+
+def test_done_past_the_due_date_says_how_late(run, isolated: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes)
+    item = first_item(run, notes)
+    later = date.fromisoformat(item["due"]) + timedelta(days=28)
+    monkeypatch.setenv("RESETKIT_TODAY", later.isoformat())
+    done = run("actions", "done", item["action_id"], "--note", "Sent", "--notes-dir", str(notes))
+    assert done.exit_code == 0, done.stderr
+    said = f"done on {weekday_and_date(later.isoformat())}, 28 days late: action for actions (Sent)"
+    assert said in done.stderr and "actions move" not in done.stderr
 
 
 def test_share_of_an_internal_playbook_says_there_is_nothing_to_send(run, isolated: Path) -> None:

@@ -152,13 +152,14 @@ def _change_action(notes_dir: Path | None, action_id: str, event: Any, new_due: 
     elif event.kind == "moved":
         sys.stderr.write(f"{changed.item.id} {_moved(changed.item.due, new_due)}: {what}\n")
     else:
-        late = _days_late(changed.item) if event.kind == "reopened" else 0
+        late = _days_late(changed.item)
         due = f", due {_day(changed.item.due)}" if event.kind == "reopened" else ""
         due += f", {counted(late, 'day')} late" if late else ""
+        why = f" ({one_line(event.note)})" if event.note.strip() else ""
         sys.stderr.write(
-            f"{changed.item.id} {event.kind} on {_day(event.at.date())}{due}: {what}\n"
+            f"{changed.item.id} {event.kind} on {_day(event.at.date())}{due}: {what}{why}\n"
         )
-        if late:
+        if late and event.kind == "reopened":
             sys.stderr.write(
                 f"resetkit: give it a new due date: 'resetkit actions move {changed.item.id} "
                 "--due DATE --reason WHY'\n"
