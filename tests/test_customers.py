@@ -111,6 +111,8 @@ def test_rename_moves_the_history_to_the_new_name_and_rebuilds_the_notes(
     unknown = run("customer", "rename", "Acme Crop", "X", "--notes-dir", str(notes))
     assert unknown.exit_code == 2
     assert "no session is held with a customer named 'Acme Crop'" in unknown.stderr
+    near = run("customer", "rename", "globx", "X", "--notes-dir", str(notes))
+    assert "named 'globx' (did you mean 'Globex Corporation'?)" in near.stderr
 
 
 @pytest.mark.parametrize("empty", ["", "   ", "\t \t"])

@@ -153,6 +153,15 @@ def test_a_playbook_id_in_another_case_names_that_playbook(run, typed: str, comm
     assert "no playbook" not in result.stderr
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("risk", "risk-check"), ("post", "postmortem")])
+def test_the_start_of_one_playbook_id_is_offered_as_that_playbook(
+    run, typed: str, meant: str
+) -> None:
+    result = run("timing", typed)
+    assert result.exit_code == 2
+    assert f"no playbook '{typed}' (did you mean '{meant}'?)" in result.stderr
+
+
 def test_show_invalid_playbook_prints_its_problems_and_exits_2(run, isolated: Path) -> None:
     path = isolated / "bad.yaml"
     path.write_text("id: bad\ntitle: x\n", "utf-8")

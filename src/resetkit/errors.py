@@ -84,9 +84,14 @@ class NothingMatched(ResetkitError):
 def did_you_mean(word: str, candidates: list[str], *, names: bool = False) -> str:
     """' (did you mean 'x'?)' for the closest candidate, or '' when none is close. With
     `names` (people's and companies' names), in any case, and a word of a name counts:
-    'globx' is close to 'Globex Corporation'."""
+    'globx' is close to 'Globex Corporation'. The one candidate a word starts is always
+    close."""
     import difflib
 
+    typed = word.strip().casefold()
+    started = {c for c in candidates if typed and c.casefold().startswith(typed)}
+    if len(started) == 1:  # the start of one ('risk' for 'risk-check')
+        return f" (did you mean '{started.pop()}'?)"
     if not names:
         close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
         return f" (did you mean '{close[0]}'?)" if close else ""

@@ -134,7 +134,7 @@ def rename_customer(notes_dir: Path, old: str, new: str, *, merge: bool = False)
     if not held:
         raise UsageError(
             f"no session is held with a customer named {old!r}"
-            + did_you_mean(old, known_customers(notes_dir)),
+            + did_you_mean(old, known_customers(notes_dir), names=True),
             hint="'resetkit sessions' lists the customers",
         )
     if others and not merge:
