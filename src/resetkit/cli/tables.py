@@ -354,16 +354,23 @@ def _grid(
     return grid
 
 
+# The longest bar of `report`, in columns: the rest of 80 for the names and the outcomes.
+BAR = 12
+
+
 def draw_report(tallies: dict[str, list[Any]]) -> None:
     """`report`'s tables for a person: per customer and per playbook, most time first, a bar
-    of the minutes beside the time it stands for."""
+    of the minutes beside the time it stands for; paged when taller than the screen."""
+    show_drawn(lambda console: _draw_report(console, tallies))
+
+
+def _draw_report(console: Any, tallies: dict[str, list[Any]]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     from resetkit.controls import visible
     from resetkit.history.report import common_outcomes, outcome_words, spent
 
-    console = make_console()
     words = outcome_words(tallies)
     for kind, rows in tallies.items():
         table = Table(
@@ -372,15 +379,17 @@ def draw_report(tallies: dict[str, list[Any]]) -> None:
             header_style="bold",
             title_justify="left",
         )
-        table.add_column("NAME", overflow="fold")
-        table.add_column("MEETINGS", justify="right")
-        table.add_column("TIME", justify="right")
+        # A name whole up to 24 columns (a company's two words); the outcomes take the rest.
+        widest = max((len(visible(t.name)) for t in rows[:25]), default=4)
+        table.add_column("NAME", min_width=min(widest, 24), ratio=2)
+        table.add_column("MEETINGS", justify="right", no_wrap=True)
+        table.add_column("TIME", justify="right", no_wrap=True)
         table.add_column("", no_wrap=True)
-        table.add_column("MOST FREQUENT OUTCOMES", overflow="fold")
+        table.add_column("MOST FREQUENT OUTCOMES", ratio=3)
         longest = max((t.minutes for t in rows), default=0) or 1
         for t in rows[:25]:
             # The bar and the time shown beside it are of the same minutes, rounded alike.
-            bar = "█" * max(1, round(20 * t.minutes / longest)) if round(t.minutes) else ""
+            bar = "█" * max(1, round(BAR * t.minutes / longest)) if round(t.minutes) else ""
             outcomes = common_outcomes(t, words[(kind, t.name)])
             table.add_row(
                 escape(visible(t.name)),
