@@ -870,3 +870,17 @@ def test_due_with_filters_that_leave_nothing_names_them_never_a_bare_all_clear(
     )
     listed = run("due", "--owner", "sam", "--format", "table", "--notes-dir", str(notes))
     assert "1 listed (owner 'sam') · 0 overdue · 1 due by" in listed.stdout
+
+
+@pytest.mark.parametrize("output", ["", ".", "folder", "missing/x.ics"])
+def test_calendar_to_a_folder_or_into_a_missing_one_is_refused_and_makes_nothing(
+    run, notes: Path, isolated: Path, output: str
+) -> None:
+    write_session(notes, "Acme Corp", day(-3), "reset", {"actions": [item("a1", "x", due=day(1))]})
+    (isolated / "folder").mkdir()
+    before = sorted(isolated.rglob("*"))
+    result = run("calendar", "-o", output, "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and "wrote" not in result.stderr
+    assert ("no folder" if "/" in output else "is a folder, not a file") in result.stderr
+    assert sorted(isolated.rglob("*")) == before

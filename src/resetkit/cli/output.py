@@ -307,6 +307,11 @@ def emit(text: str | bytes | Iterable[bytes], output: Path | None) -> None:
         return
     from resetkit.storage import write_bytes_atomic
 
+    if output == Path() or output.is_dir():  # `-o ""` reaches us as '.'
+        fail(f"'{output}' is a folder, not a file: give the path of the file to write")
+    if not output.parent.is_dir():
+        # A typo in a folder name is said, not made into a new folder somewhere.
+        fail(f"no folder {output.parent} to write {output.name} in: create it first")
     write_bytes_atomic(output, payload)
     sys.stderr.write(f"wrote {output}\n")
 
