@@ -609,7 +609,10 @@ def _action_items_recap(
 
 # --- the table --------------------------------------------------------------------------------
 
-_PICKED = "arrow keys (or `j`/`k`), Enter; Space ticks in a multiple choice"
+_PICKED = (
+    "arrow keys (or `j`/`k`), Enter; Space ticks in a multiple choice; words typed at a choice "
+    "are not taken: a line under it says so, and the next Enter asks once more before it picks"
+)
 _TYPED = (
     "typed; Enter alone takes the value shown in the toolbar; a number must be finite (not "
     "`inf`, `nan` or `1e309`) and within the question's `min` and `max`, typed or in an answers "

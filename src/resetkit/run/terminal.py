@@ -544,6 +544,7 @@ def ask_choice(
     if multiple:
         _ticking_key(keys, state)
     _picking_key(keys, state, check)
+    _typing_key(keys, state)
     return run_frame(frame, body, keys, lambda: _picked(state, shown), state.error, focus=body)
 
 
@@ -557,6 +558,7 @@ class _Choosing:
     chosen: list[Any] = field(default_factory=list)
     error: list[str] = field(default_factory=lambda: [""])
     accepted: list[Any] = field(default_factory=list)
+    typed: str = ""  # letters typed at the choice since the last Enter: no answer here
 
     @property
     def values(self) -> list[Any]:
@@ -615,6 +617,11 @@ def _picking_key(keys: KeyBindings, state: _Choosing, check: Callable[[Any], Any
 
     @keys.add("enter")
     def _accept(event: KeyPressEvent) -> None:
+        if state.typed:  # words typed here were meant for a field: ask before picking
+            state.typed = ""
+            label = dict(state.options).get(state.values[state.index], "")
+            state.error[0] = f"Enter again picks “{label}”; ↑ ↓ choose another."
+            return
         values = state.values
         picked: Any = (
             [v for v in values if v in state.chosen] if state.multiple else values[state.index]
@@ -627,6 +634,23 @@ def _picking_key(keys: KeyBindings, state: _Choosing, check: Callable[[Any], Any
                 return
         state.accepted.append(picked)
         event.app.exit(result=picked)
+
+
+def _typing_key(keys: KeyBindings, state: _Choosing) -> None:
+    """Letters typed at a choice are no answer: said under it at once (a person typing the
+    next item where a choice stands must not lose it unawares), and the next Enter asks once
+    more before it picks."""
+    from prompt_toolkit.keys import Keys
+
+    @keys.add(Keys.Any)
+    def _typed(event: KeyPressEvent) -> None:
+        if not event.data.isprintable():
+            return
+        state.typed += event.data
+        shown = state.typed if len(state.typed) <= 24 else "…" + state.typed[-23:]
+        state.error[0] = (
+            f"This is a choice, not a field: “{shown}” is not taken. ↑ ↓ and Enter pick."
+        )
 
 
 def _picked(state: _Choosing, shown: Callable[[Any], str] | None) -> str:
