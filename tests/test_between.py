@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from conftest import TODAY, day
@@ -884,3 +886,26 @@ def test_calendar_to_a_folder_or_into_a_missing_one_is_refused_and_makes_nothing
     assert len(result.stderr.splitlines()) == 1 and "wrote" not in result.stderr
     assert ("no folder" if "/" in output else "is a folder, not a file") in result.stderr
     assert sorted(isolated.rglob("*")) == before
+
+
+@given(late=st.integers(1, 400), ahead=st.integers(1, 60))
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_promise_moved_only_after_its_date_passed_stays_broken_in_the_ledger(
+    late: int, ahead: int
+) -> None:
+    from resetkit.history.ledger import promise
+
+    today = date.fromisoformat(day(0))
+    first = today - timedelta(days=late + 1)
+    moved_on = first + timedelta(days=late)  # the day it was moved: `late` days past its date
+    new = today + timedelta(days=ahead)
+    broken = item(
+        "b1", "Send the plan", due=new.isoformat(),
+        history=[event("moved", moved_on.isoformat(), note="Late", from_due=first.isoformat(),
+                       to_due=new.isoformat())],
+    )  # fmt: skip
+    tally = promise(broken, today)
+    assert (tally.late, tally.open, tally.kept_percent) == (1, 0, 0)
+    in_time = dict(broken, history=[dict(broken["history"][0], at=f"{first}T09:00:00+00:00")])
+    kept_open = promise(in_time, today)
+    assert (kept_open.late, kept_open.open, kept_open.kept_percent) == (0, 1, None)

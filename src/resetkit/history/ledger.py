@@ -21,7 +21,7 @@ class Tally:
     """What became of a set of promises (action items)."""
 
     on_time: int = 0  # done by the date first promised (or undated, or closed in the meeting)
-    late: int = 0  # done after the date first promised
+    late: int = 0  # done after the date first promised, or open and moved on past it
     dropped: int = 0
     open: int = 0  # still open, due date not passed
     overdue: int = 0  # still open, past due
@@ -97,6 +97,11 @@ def promise(action: dict[str, Any], today: date) -> Tally:
         tally.dropped = 1
     elif due is not None and due < today:
         tally.overdue = 1
+    elif slips and first_due is not None and (_date(slips[0].get("at")) or today) > first_due:
+        # Moved only once the date first promised had passed: that promise was broken, and a
+        # new date does not mend it (the audit's case: 23 days late, moved, then "kept"). A
+        # move made before the date is a promise changed in time, still open.
+        tally.late = 1
     else:
         tally.open = 1
     if slips:
