@@ -905,3 +905,22 @@ def test_filters_take_stray_spaces_and_a_playbook_in_capitals(
     assert [row["customer"] for row in json.loads(result.stdout)] == ["Initech"]
     due = run("due", "--customer", customer, "--format", "json", "--notes-dir", str(notes))
     assert due.exit_code == 0, due.stderr
+
+
+def test_the_sessions_table_shows_those_in_progress_first_then_the_newest(
+    run, notes: Path, twenty: list[dict[str, Any]]
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    write_session(notes, "Hooli", day(-40), "recovery", status="in_progress")
+    env = {"COLUMNS": "80", "LINES": "24", "NO_COLOR": "1"}
+    shown = CliRunner().invoke(
+        app, ["sessions", "--format", "table", "--notes-dir", str(notes)], env=env
+    )
+    first, second, third = shown.stdout.splitlines()[1:4]
+    assert "Hooli" in first and "in progress" in first
+    assert "Vandelay Industries" in second and "Hooli" in third  # the newest, then the one before
+    piped = run("sessions", "--notes-dir", str(notes)).stdout.splitlines()
+    assert piped[1].split("\t")[1] == day(-40)  # scripts keep the oldest first

@@ -128,7 +128,7 @@ SUMMARIES = {
     "start": "Run a playbook live, saving every answer as you go.",
     "resume": "Continue an interrupted session where it stopped.",
     "discard": "End a session in progress without finishing it.",
-    "sessions": "List sessions: id, date, customer, playbook, status.",
+    "sessions": "List sessions: in progress first, then the newest.",
     "export": "Export sessions as Markdown, JSON or CSV.",
     "render": "Rebuild a session's notes, action plan and copy.",
     "share": "Show a session's customer copy, or draft its email.",

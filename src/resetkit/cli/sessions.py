@@ -47,7 +47,7 @@ def sessions(
     ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
-    """List sessions: id, date, customer, playbook, status, outcome, minutes."""
+    """List sessions: in progress first, then newest (piped or json: oldest first)."""
     from resetkit.history.export import export_json, session_row
 
     filters = filters_from(customer, playbook, status, since, until)
@@ -69,6 +69,9 @@ def sessions(
         read = f" ({', '.join(days)})" if days else ""
         sys.stderr.write(f"resetkit: no session matches these filters together{read}\n")
     if drawn:
+        # For a person: those in progress first (to resume or discard), then the newest.
+        rows.sort(key=lambda r: r["date"], reverse=True)
+        rows.sort(key=lambda r: r["status"] != "in_progress")
         _sessions_table(rows, short, output)
         return
     # Tab-separated lines for scripts (or a table too long to draw): ids as recorded.
