@@ -924,3 +924,14 @@ def test_the_sessions_table_shows_those_in_progress_first_then_the_newest(
     assert "Vandelay Industries" in second and "Hooli" in third  # the newest, then the one before
     piped = run("sessions", "--notes-dir", str(notes)).stdout.splitlines()
     assert piped[1].split("\t")[1] == day(-40)  # scripts keep the oldest first
+
+
+@pytest.mark.parametrize("command", ["sessions", "ledger", "report", "calendar"])
+@pytest.mark.parametrize("since", ["", "  ", "tomorrow", "+3d", "next fri"])
+def test_an_empty_or_future_since_is_refused_never_read_as_no_filter(
+    run, notes: Path, twenty: list[dict[str, Any]], command: str, since: str
+) -> None:
+    result = run(command, "--since", since, "--notes-dir", str(notes))
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+    assert "--since" in result.stderr

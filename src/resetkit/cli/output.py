@@ -193,6 +193,7 @@ def filters_from(
     since: str | None = None,
     until: str | None = None,
 ) -> Any:
+    from resetkit.dates import today
     from resetkit.history.read import Filters, parse_day
 
     if status is not None:
@@ -207,12 +208,16 @@ def filters_from(
     # lower case, by the format's rule).
     customer = " ".join(customer.split()) if customer is not None else None
     playbook = playbook.strip().lower() if playbook is not None else None
+    first = parse_day(since, "--since") if since is not None else None
+    if first is not None and first > today():
+        # 'next friday' where 'last friday' was meant: nothing has happened since a later day.
+        fail(f"--since {first.isoformat()} is after today: nothing has happened since then")
     return Filters(
         customer=customer,
         playbook=playbook,
         status=status,
-        since=parse_day(since, "--since") if since else None,
-        until=parse_day(until, "--until") if until else None,
+        since=first,
+        until=parse_day(until, "--until") if until is not None else None,
     )
 
 

@@ -288,7 +288,7 @@ def timing(
     if suggest and output is not TimingFormat.table:
         fail("--format goes without --suggest: the suggestion is a diff")
     model, path = load(playbook)
-    day = parse_day(since, "--since") if since else None
+    day = parse_day(since, "--since") if since is not None else None
     found, warnings = time_spent(model, notes_dir_path(notes_dir), day)
     for warning in warnings:
         sys.stderr.write(f"resetkit: {warning}\n")
