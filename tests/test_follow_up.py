@@ -383,3 +383,19 @@ def test_each_reviewed_item_says_who_owns_it_and_how_late_it_is(
     due = date(2026, 11, 17)
     item = ActionItem(id="a1", what="x", owner=owner, owner_name=name, due=due)  # type: ignore[arg-type]
     assert _item_context(item, due + timedelta(days=days)) == said
+
+
+def test_the_summary_before_saving_hangs_a_wrapped_line_under_its_first_word(
+    isolated: Path,
+) -> None:
+    notes = isolated / "notes"
+    earlier = drive("reset", notes_dir=notes)
+    session, folder = second_session(notes, "recovery")
+    note = "Waiting on the identity provider fix, which their IT promised for next week"
+    prompter = ScriptedPrompter({"review-note": note}, picks=["open"])
+    screen = io.StringIO()
+    review_follow_up(earlier.folder, session, folder, prompter, Console(file=screen, width=60))
+    lines = screen.getvalue().split("Before anything is saved:")[1].splitlines()[1:]
+    first = next(n for n, line in enumerate(lines) if line.lstrip().startswith("1."))
+    text_at = lines[first].index("1.") + 3
+    assert lines[first + 1][:text_at].strip() == "" and lines[first + 1][text_at:].strip()
