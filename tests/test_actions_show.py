@@ -33,7 +33,7 @@ def test_an_overdue_item_says_how_late_and_who_owns_it_by_name_then_side(
     # The change at a time a person reads, no ISO timestamp with seconds and an offset.
     change = next(line for line in shown.stdout.splitlines() if "moved from" in line)
     assert re.fullmatch(
-        r"\s+[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d  ", change[: change.index("moved")]
+        r"\s+[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d  ", change[: change.index("moved")]
     )
     assert change.rstrip().endswith(": Legal review")
 

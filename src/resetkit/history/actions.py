@@ -324,14 +324,14 @@ def _changed(
 
 def describe_action(stored: Stored, item: ActionItem, today: date) -> list[tuple[str | None, str]]:
     """One action item told as (label, text) lines, as `actions show` prints them (label None:
-    a change since the meeting, under "changes"); the text is terminal-safe. Dates as a
-    person reads them ('Fri 20 Nov 2026 · 10 days late'), changes at the local time."""
+    a change since the meeting, under "changes"); the text is terminal-safe. Dates as every
+    message writes them ('Fri 2026-11-20 · 10 days late'), changes at the local time."""
     from resetkit.controls import visible_line as printable
     from resetkit.words import counted
 
     side = SIDE_WORDS.get(item.owner, item.owner)
     name = " ".join(item.owner_name.split())
-    due = _long_day(item.due) if item.due else "no date"
+    due = said_day(item.due)
     if item.due and item.status == "open" and item.due < today:
         due += f" · {counted((today - item.due).days, 'day')} late"
     lines: list[tuple[str | None, str]] = [
@@ -346,21 +346,15 @@ def describe_action(stored: Stored, item: ActionItem, today: date) -> list[tuple
     for event in item.history:
         change: str = event.kind
         if event.kind == "moved":
-            old = _long_day(event.from_due) if event.from_due else "no date"
-            new = _long_day(event.to_due) if event.to_due else "no date"
+            old, new = said_day(event.from_due), said_day(event.to_due)
             change = f"moved from {old} to {new}"
         by = f" by {printable(event.by)}" if event.by else ""
         note = f": {printable(' '.join(event.note.split()))}" if event.note else ""
         at = event.at.astimezone()
-        lines.append((None, f"{_long_day(at.date())} {at:%H:%M}  {change}{by}{note}"))
+        lines.append((None, f"{said_day(at.date())} {at:%H:%M}  {change}{by}{note}"))
     if item.history:
         lines.insert(-len(item.history), ("changes", ""))
     return lines
-
-
-def _long_day(day: date) -> str:
-    """'Fri 20 Nov 2026': the weekday a person plans by, and no doubt about day and month."""
-    return f"{day:%a} {day.day} {day:%b} {day.year}"
 
 
 def said_day(day: date | None) -> str:
