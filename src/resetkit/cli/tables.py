@@ -152,12 +152,7 @@ def pages() -> bool:
 def show(*renderables: Any) -> None:
     """Renderables on stdout, through a pager ($PAGER, else `less` with colours and quitting
     when it all fits) when taller than the terminal; as they are otherwise."""
-
-    def draw(console: Any) -> None:
-        for renderable in renderables:
-            console.print(renderable)
-
-    show_drawn(draw)
+    show_drawn(lambda console: console.print(*renderables, sep="\n"))
 
 
 def show_drawn(draw: Callable[[Any], None]) -> None:
