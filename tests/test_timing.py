@@ -524,3 +524,23 @@ def test_a_run_from_an_answers_file_with_no_input_is_marked_scripted(run, isolat
     assert done.exit_code == 0, done.output
     (record,) = notes.glob("*/*/session.json")
     assert json.loads(record.read_text("utf-8"))["scripted"] is True
+
+
+def test_the_table_at_80_columns_keeps_every_figure_and_its_name_whole(
+    notes: Path, sync: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from resetkit.cli import app
+
+    for number, news in enumerate([2, 4, 6, 8, 10]):
+        write_session(notes, number, {"news": news, "issues": 10, "plan": 14})
+    shown = CliRunner().invoke(
+        app, ["timing", "sync", "--format", "table", "--notes-dir", str(notes)],
+        env={"COLUMNS": "80", "NO_COLOR": "1"},
+    ).stdout  # fmt: skip
+    header = next(line for line in shown.splitlines() if line.startswith("SECTION"))
+    assert header.split()[1:] == ["TIMEBOX", "HELD", "SKIPPED", "MEDIAN", "80%", "UNDER", "OVER"]
+    assert "…" not in shown and all(len(line) <= 80 for line in shown.splitlines())
+    assert any(line.split()[-2:] == ["60%", "(3)"] for line in shown.splitlines())
+    assert "80% under: four sessions in five spent less" in " ".join(shown.split())

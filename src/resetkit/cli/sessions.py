@@ -274,8 +274,12 @@ def timing(
         ),
     ] = False,
     output: Annotated[
-        TimingFormat, typer.Option("--format", help="table, json, csv or md.")
-    ] = TimingFormat.table,
+        TimingFormat | None,
+        typer.Option(
+            "--format",
+            help="table (also when piped), json, csv or md; piped with none, tab-separated.",
+        ),
+    ] = None,
     notes_dir: NotesDirOption = None,
 ) -> None:
     """Minutes spent per section against its timebox, over a playbook's complete sessions."""
@@ -285,7 +289,7 @@ def timing(
     from resetkit.history.timing import suggest as suggest_timeboxes
     from resetkit.history.timing import timing as time_spent
 
-    if suggest and output is not TimingFormat.table:
+    if suggest and output not in (None, TimingFormat.table):
         fail("--format goes without --suggest: the suggestion is a diff")
     model, path = load(playbook)
     day = parse_day(since, "--since") if since is not None else None
@@ -329,9 +333,14 @@ def timing(
         from resetkit.cli.wrapped import wrapped
 
         heading, notes, rows = timing_rows(found)
-        tty = sys.stdout.isatty()
-        width = shutil.get_terminal_size().columns if tty else 10_000
-        (sys.stdout if tty else sys.stderr).write(wrapped(heading, width) + "\n")
-        table(TIMING_COLUMNS, rows)
-        for note in notes:
-            (sys.stdout if tty else sys.stderr).write(wrapped(note, width) + "\n")
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
+        # The section's title takes the width left; the figures are never cut.
+        columns = [Column(TIMING_COLUMNS[0], grows=True)]
+        columns += [Column(name, whole=True, right=True) for name in TIMING_COLUMNS[1:]]
+        daily_table(
+            columns,
+            rows,
+            chosen=output,
+            title=wrapped(heading, width),
+            footer=[wrapped(note, width) for note in notes],
+        )

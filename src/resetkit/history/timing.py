@@ -353,7 +353,7 @@ TIMING_COLUMNS = ["SECTION", "TIMEBOX", "HELD", "SKIPPED", "MEDIAN", "80% UNDER"
 
 
 def _notes(found: Timing) -> list[str]:
-    notes = ["Times in minutes:seconds; 4 in 5 under: four sessions in five spent less than that."]
+    notes = ["Times in minutes:seconds; 80% under: four sessions in five spent less than that."]
     if any(section.timebox == 0 for section in found.sections):
         notes.append("A 0m timebox is preparation before the call: timed, never over.")
     if any(section.conditional for section in found.sections):
