@@ -18,6 +18,7 @@ from resetkit.places import builtin_dir, customer_slug
 from resetkit.record.recap import written_date
 from resetkit.record.session import Attendee, Recommended, Session, playbook_hash
 from resetkit.storage import RECORD_FILE
+from resetkit.words import counted
 
 # Every test here asks what is due, late or kept as of the pinned day.
 pytestmark = pytest.mark.dated
@@ -905,7 +906,13 @@ def test_a_promise_moved_only_after_its_date_passed_stays_broken_in_the_ledger(
                        to_due=new.isoformat())],
     )  # fmt: skip
     tally = promise(broken, today)
-    assert (tally.late, tally.open, tally.kept_percent) == (1, 0, 0)
+    assert (tally.broken, tally.late, tally.open, tally.kept_percent) == (1, 0, 0, 0)
+    from resetkit.history.ledger import owner_line
+
+    assert owner_line("us", tally) == (
+        "us: 0 of 1 kept on time, 1 moved after its date had passed, still open, "
+        f"1 moved (1 time, {counted((new - first).days, 'day', sign=True)} in all)"
+    )
     in_time = dict(broken, history=[dict(broken["history"][0], at=f"{first}T09:00:00+00:00")])
     kept_open = promise(in_time, today)
-    assert (kept_open.late, kept_open.open, kept_open.kept_percent) == (0, 1, None)
+    assert (kept_open.broken, kept_open.open, kept_open.kept_percent) == (0, 1, None)

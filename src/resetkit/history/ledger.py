@@ -21,7 +21,9 @@ class Tally:
     """What became of a set of promises (action items)."""
 
     on_time: int = 0  # done by the date first promised (or undated, or closed in the meeting)
-    late: int = 0  # done after the date first promised, or open and moved on past it
+    late: int = 0  # done after the date first promised
+    # Still open, but moved only once the date first promised had passed: a broken promise.
+    broken: int = 0
     dropped: int = 0
     open: int = 0  # still open, due date not passed
     overdue: int = 0  # still open, past due
@@ -38,7 +40,7 @@ class Tally:
     @property
     def fallen_due(self) -> int:
         """Promises whose time has come: done, dropped, or open past their date."""
-        return self.on_time + self.late + self.dropped + self.overdue
+        return self.on_time + self.late + self.broken + self.dropped + self.overdue
 
     @property
     def kept_percent(self) -> int | None:
@@ -47,7 +49,9 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         """Count another tally in this one."""
-        for name in ("on_time", "late", "dropped", "open", "overdue", "moved", "moves", "caused"):
+        for name in (
+            "on_time", "late", "broken", "dropped", "open", "overdue", "moved", "moves", "caused"
+        ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.moved_days += other.moved_days
         self.reasons += other.reasons
@@ -58,6 +62,7 @@ class Tally:
         return {
             "done_on_time": self.on_time,
             "done_late": self.late,
+            "moved_after_due": self.broken,
             "dropped": self.dropped,
             "open": self.open,
             "overdue": self.overdue,
@@ -101,7 +106,7 @@ def promise(action: dict[str, Any], today: date) -> Tally:
         # Moved only once the date first promised had passed: that promise was broken, and a
         # new date does not mend it (the audit's case: 23 days late, moved, then "kept"). A
         # move made before the date is a promise changed in time, still open.
-        tally.late = 1
+        tally.broken = 1
     else:
         tally.open = 1
     if slips:
@@ -244,6 +249,9 @@ def owner_line(owner: str, tally: Tally) -> str:
     parts = [f"{tally.on_time} of {tally.fallen_due} kept on time"] if tally.fallen_due else []
     if tally.late:
         parts.append(f"{tally.late} done late")
+    if tally.broken:
+        dates = "its date" if tally.broken == 1 else "their dates"
+        parts.append(f"{tally.broken} moved after {dates} had passed, still open")
     if tally.dropped:
         parts.append(f"{tally.dropped} dropped")
     if tally.overdue:
@@ -281,7 +289,7 @@ def tally_cells(tally: Tally) -> list[str]:
     if tally.caused:
         moved += f" +{tally.caused} others"
     kept = "-" if tally.kept_percent is None else f"{tally.kept_percent}%"
-    numbers = (tally.on_time, tally.late)
+    numbers = (tally.on_time, tally.late + tally.broken)  # LATE: not kept on its date
     return [*map(str, numbers), moved, *map(str, (tally.dropped, tally.overdue, tally.open)), kept]
 
 
