@@ -444,7 +444,7 @@ def test_a_filtered_list_counts_what_it_lists_and_an_empty_one_says_so(
     late = CliRunner().invoke(app, args, env=env)
     counted_line = late.stdout.splitlines()[-1]
     overdue = sum(1 for item in twenty if item["due"] < day(0))
-    assert counted_line.startswith(f"{overdue} listed (overdue) · {overdue} overdue")
+    assert counted_line.rstrip() == f"{overdue} listed (overdue) · {overdue} overdue"
     within = CliRunner().invoke(
         app, ["actions", "--due-within", "2d", "--format", "table", "--notes-dir", str(notes)],
         env=env,

@@ -95,10 +95,12 @@ def actions_list(
         # Said, never a bare header: a filter that leaves nothing is not "nothing to do".
         sys.stderr.write(f"no action item is {narrowed}\n")
         return
-    _actions_table(found, output, span, narrowed)
+    _actions_table(found, output, span, narrowed, ahead=not overdue)
 
 
-def _actions_table(found: list[Any], output: Any, span: Any = None, narrowed: str = "") -> None:
+def _actions_table(
+    found: list[Any], output: Any, span: Any = None, narrowed: str = "", ahead: bool = True
+) -> None:
     from resetkit.dates import today
     from resetkit.history.actions import (
         counts_line,
@@ -126,7 +128,7 @@ def _actions_table(found: list[Any], output: Any, span: Any = None, narrowed: st
         if item.overdue_days:
             due += f" ({item.overdue_days}d late)"
         piped.append([*cells[:2], due, customer, what, owner_cell(action)])
-    footer = [counts_line(found, day, span, narrowed)]
+    footer = [counts_line(found, day, span, narrowed, ahead)]
     if any(row[1] for row in rows):
         footer.append(marks_legend(row[1] for row in rows))
     columns = [

@@ -415,7 +415,11 @@ def marks_legend(shown: Iterable[str]) -> str:
 
 
 def counts_line(
-    found: list[OpenAction], today: date, within: timedelta | None = None, narrowed: str = ""
+    found: list[OpenAction],
+    today: date,
+    within: timedelta | None = None,
+    narrowed: str = "",
+    ahead: bool = True,
 ) -> str:
     """The line that ends a table of items: '19 open · 3 overdue · 6 due by Dec 8' (a week on,
     or the span given: the day named, as `due`'s title names it, never "this week" that ends on
@@ -427,7 +431,8 @@ def counts_line(
     soon = sum(1 for one in still if one.due and today <= one.due <= today + within)
     by = f"by {short_day(today + within, today)}"
     first = f"{len(still):,} listed ({narrowed})" if narrowed else f"{len(still):,} open"
-    parts = [first, f"{late:,} overdue", f"{soon:,} due {by}"]
+    # `ahead` False: only overdue items were asked for; "0 due by" would read as all clear.
+    parts = [first, f"{late:,} overdue", *([f"{soon:,} due {by}"] if ahead else [])]
     closed = len(found) - len(still)
     if closed:
         parts.append(f"{closed:,} closed")
