@@ -174,11 +174,11 @@ def test_words_typed_at_the_items_choice_are_said_not_taken_and_enter_asks_again
 ) -> None:
     playbook = around(question_of("action_items", required=True), isolated)
     keys = [
-        "b" + ENTER, *item_keys([day(3) + ENTER])[:-1], "Send the slides", ENTER,
+        "b" + ENTER, *item_keys([day(3) + ENTER])[:-1], "Book the kickoff", ENTER,
     ]  # fmt: skip
     ran = run_keys(playbook, [*keys, CTRL_C])
     seen = " ".join(" ".join(screen.split()) for screen in ran.screen.seen)
-    assert "This is a choice, not a field: “Send the slides” is not taken" in seen
+    assert "This is a choice, not a field: “Book the kickoff” is not taken" in seen
     assert "Enter again picks “Done: keep 1 item”" in seen
     # Not picked yet: the question is still open, its one item kept as a draft.
     assert ran.error is not None and ran.error.exit_code == 130

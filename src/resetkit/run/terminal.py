@@ -589,6 +589,9 @@ def _moving_keys(keys: KeyBindings, state: _Choosing) -> None:
     @keys.add("c-p")
     @keys.add("k")
     def _up(event: KeyPressEvent) -> None:
+        if state.typed and event.data == "k":  # a word is being typed: a letter of it
+            _note_typed(state, event.data)
+            return
         state.index = (state.index - 1) % len(state.options)
 
     @keys.add("down")
@@ -596,6 +599,9 @@ def _moving_keys(keys: KeyBindings, state: _Choosing) -> None:
     @keys.add("j")
     @keys.add("tab")
     def _down(event: KeyPressEvent) -> None:
+        if state.typed and event.data == "j":
+            _note_typed(state, event.data)
+            return
         state.index = (state.index + 1) % len(state.options)
 
 
@@ -644,13 +650,15 @@ def _typing_key(keys: KeyBindings, state: _Choosing) -> None:
 
     @keys.add(Keys.Any)
     def _typed(event: KeyPressEvent) -> None:
-        if not event.data.isprintable():
-            return
-        state.typed += event.data
-        shown = state.typed if len(state.typed) <= 24 else "…" + state.typed[-23:]
-        state.error[0] = (
-            f"This is a choice, not a field: “{shown}” is not taken. ↑ ↓ and Enter pick."
-        )
+        if event.data.isprintable():
+            _note_typed(state, event.data)
+
+
+def _note_typed(state: _Choosing, text: str) -> None:
+    """A letter typed at a choice, said under it with the others typed since the last Enter."""
+    state.typed += text
+    shown = state.typed if len(state.typed) <= 24 else "…" + state.typed[-23:]
+    state.error[0] = f"This is a choice, not a field: “{shown}” is not taken. ↑ ↓ and Enter pick."
 
 
 def _picked(state: _Choosing, shown: Callable[[Any], str] | None) -> str:
