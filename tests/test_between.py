@@ -916,3 +916,25 @@ def test_a_promise_moved_only_after_its_date_passed_stays_broken_in_the_ledger(
     in_time = dict(broken, history=[dict(broken["history"][0], at=f"{first}T09:00:00+00:00")])
     kept_open = promise(in_time, today)
     assert (kept_open.broken, kept_open.open, kept_open.kept_percent) == (0, 1, None)
+
+
+def test_a_calendar_filtered_to_nothing_is_said_and_leaves_the_file_there_as_it_is(
+    run, notes: Path, isolated: Path
+) -> None:
+    write_session(
+        notes, "Acme Corp", day(-3), "reset",
+        {"actions": [item("a1", "Send", due=day(2), owner_name="Sam Rivera")]},
+    )  # fmt: skip
+    write_session(
+        notes, "Stark Industries", day(-2), "reset",
+        {"actions": [item("s1", "Sign", due=day(3), owner_name="Priya Shah")]},
+    )  # fmt: skip
+    whole = isolated / "cal.ics"
+    assert run("calendar", "-o", str(whole), "--notes-dir", str(notes)).exit_code == 0
+    before = whole.read_bytes()
+    args = ["--customer", "stark", "--owner", "sam", "--notes-dir", str(notes)]
+    result = run("calendar", "-o", str(whole), *args)
+    assert result.exit_code == 3
+    assert "nothing to put in the calendar for customer 'stark', owner 'sam'" in result.stderr
+    assert f"{whole} is left as it is" in result.stderr
+    assert whole.read_bytes() == before

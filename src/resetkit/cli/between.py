@@ -31,6 +31,7 @@ from resetkit.cli.output import (
     write_json,
 )
 from resetkit.cli.tables import Column, daily_table, shows_table
+from resetkit.errors import EXIT_NO_MATCH
 from resetkit.words import counted
 
 
@@ -191,6 +192,12 @@ def calendar(
         reminders, meetings = calendar_entries(
             sessions, owner=whose, today=today(), theirs=not without_theirs
         )
+    narrowed = narrowed_by(customer, owner, ("without theirs", without_theirs))
+    if not reminders and not meetings and narrowed:
+        # Said, and a file already there left as it is: an empty calendar imported over a
+        # full one would take every reminder away.
+        kept = f"; {output} is left as it is" if output is not None and output.exists() else ""
+        fail(f"nothing to put in the calendar for {narrowed}{kept}", code=EXIT_NO_MATCH)
     emit(calendar_ics(reminders, meetings, lead), output)
     still = sum(1 for reminder in reminders if reminder.status == "open")
     sys.stderr.write(
