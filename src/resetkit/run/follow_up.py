@@ -143,18 +143,14 @@ def _recap(
 ) -> int | None:
     """Show what the review will record and ask to save it: None to save, or the position of
     the item to change. GoBack goes to the last item."""
-    from rich.table import Table
-    from rich.text import Text
+    from resetkit.run.screen import draw_numbered
 
     console.print("[bold]Before anything is saved:[/]")
-    # The number and its line in two columns: a line that wraps hangs under its first word.
-    lines = Table.grid(padding=(0, 1))
-    lines.add_column(no_wrap=True, justify="right")
-    lines.add_column()
-    for number, item in enumerate(items, start=1):
+    lines = []
+    for item in items:
         verdict = said.get(item.id) or Verdict(kind="open")
-        lines.add_row(f"  {number}.", Text(f"{_short(item.what)}: {_said(verdict)}"))
-    console.print(lines)
+        lines.append(f"{_short(item.what)}: {_said(verdict)}")
+    draw_numbered(console, lines)
     options = [("save", "Save the review")]
     options += [
         (str(number), f"Change {number}: {_short(item.what, 40)}")

@@ -160,6 +160,20 @@ def plain_clock(fragments: list[tuple[str, str]]) -> str:
     return "Time: " + " ".join(text.split())
 
 
+def draw_numbered(console: Console, lines: list[str]) -> None:
+    """Lines numbered '  1.', each as typed (no markup), a wrapped one hanging under its
+    first word: the number and the line in two columns."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column()
+    for number, line in enumerate(lines, start=1):
+        grid.add_row(f"  {number}.", Text(line))
+    console.print(grid)
+
+
 def draw_brief(console: Console, brief: Brief, plain: bool = False) -> None:
     """The brief before a call (history/brief.py), every text from a record escaped; in plain
     mode its rules are headed lines (no box drawing)."""
