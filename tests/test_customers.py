@@ -196,6 +196,18 @@ def test_discard_takes_the_one_session_in_progress_a_prefix_names(run, isolated:
     assert load(folder).status == "discarded"
 
 
+def test_discard_of_a_prefix_naming_only_complete_sessions_speaks_of_discarding(
+    run, isolated: Path
+) -> None:
+    notes = isolated / "notes"
+    drive("reset", notes_dir=notes, customer="Initech")
+    drive("risk-check", notes_dir=notes, customer="Initech")
+    result = run("discard", "INITECH/", "--yes", "--notes-dir", str(notes))
+    assert result.exit_code == 2
+    assert "only a session in progress can be discarded" in result.stderr
+    assert "resumed" not in result.stderr
+
+
 def test_a_complete_session_is_not_discarded(run, isolated: Path) -> None:
     notes = isolated / "notes"
     done = drive("reset", notes_dir=notes)

@@ -16,7 +16,7 @@ def session_to_discard(notes_dir: Path, reference: str) -> tuple[Path, Session]:
     """The folder and record of the session in progress `reference` names; UsageError when it
     is complete or discarded already. Only sessions in progress are candidates: `initech/`
     names the one in progress even when the customer has complete sessions too."""
-    folder = find_in_progress(notes_dir, reference)
+    folder = find_in_progress(notes_dir, reference, "discarded")
     session = load(folder)
     if session.status != "in_progress":
         state = "complete" if session.status == "complete" else "discarded already"

@@ -90,7 +90,7 @@ def find_session(notes_dir: Path, reference: str | None) -> Path:
     return in_progress[0]
 
 
-def find_in_progress(notes_dir: Path, reference: str | None) -> Path:
+def find_in_progress(notes_dir: Path, reference: str | None, doing: str = "resumed") -> Path:
     """A session in progress by path, id or start of an id; without one, the latest.
 
     Only sessions in progress are candidates: `acme` means the one in progress even when the
@@ -108,7 +108,7 @@ def find_in_progress(notes_dir: Path, reference: str | None) -> Path:
     statuses = {found: _status(folders[found]) for found in named}
     in_progress = [found for found in named if statuses[found] in ("in_progress", None)]
     if not in_progress:
-        raise NotInProgress(statuses, reference)
+        raise NotInProgress(statuses, reference, doing)
     found = folders[resolve_session_id(in_progress, reference, str(notes_dir))]
     refuse_links(notes_dir, found)
     return found
@@ -117,7 +117,9 @@ def find_in_progress(notes_dir: Path, reference: str | None) -> Path:
 class NotInProgress(UsageError):
     """Resume of sessions that are all complete or discarded: nothing there to carry on."""
 
-    def __init__(self, statuses: dict[str, Status | None], typed: str) -> None:
+    def __init__(
+        self, statuses: dict[str, Status | None], typed: str, doing: str = "resumed"
+    ) -> None:
         said = {found: str(status).replace("_", " ") for found, status in statuses.items()}
         if len(said) == 1:
             (found, status), *_ = said.items()
@@ -133,8 +135,12 @@ class NotInProgress(UsageError):
             message += f" and {more} more" if more > 0 else ""
         super().__init__(
             message,
-            hint="only a session in progress can be resumed; 'resetkit start PLAYBOOK "
-            "--follow-up ID' begins the next meeting",
+            hint=f"only a session in progress can be {doing}"
+            + (
+                "; 'resetkit start PLAYBOOK --follow-up ID' begins the next meeting"
+                if doing == "resumed"
+                else ""
+            ),
         )
 
 
