@@ -935,3 +935,12 @@ def test_an_empty_or_future_since_is_refused_never_read_as_no_filter(
     assert result.exit_code == 2, result.output
     assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
     assert "--since" in result.stderr
+
+
+@pytest.mark.parametrize("span", ["", " ", "soon"])
+def test_an_empty_or_wrong_due_within_is_refused_naming_the_option(
+    run, notes: Path, twenty: list[dict[str, Any]], span: str
+) -> None:
+    result = run("actions", "--due-within", span, "--notes-dir", str(notes))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("resetkit: --due-within ")

@@ -74,7 +74,7 @@ def actions_list(
     from resetkit.history.actions import action_json, list_open_actions
     from resetkit.history.read import parse_span
 
-    span = parse_span(due_within, "--due-within") if due_within else None
+    span = parse_span(due_within, "--due-within") if due_within is not None else None
     filters = filters_from(customer)
     whose = owner_from(owner, only)
     with history_of(notes_dir, filters, whose) as history:

@@ -312,7 +312,9 @@ def emit(text: str | bytes | Iterable[bytes], output: Path | None) -> None:
         return
     from resetkit.storage import write_bytes_atomic
 
-    if output == Path() or output.is_dir():  # `-o ""` reaches us as '.'
+    if output == Path():  # `-o ""` reaches us as '.'
+        fail("-o is empty (or '.', a folder): give the path of the file to write")
+    if output.is_dir():
         fail(f"'{output}' is a folder, not a file: give the path of the file to write")
     if not output.parent.is_dir():
         # A typo in a folder name is said, not made into a new folder somewhere.

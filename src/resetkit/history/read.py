@@ -240,7 +240,7 @@ def parse_span(text: str, what: str = "the span") -> timedelta:
     """A span like 7d or 2w (`what`: the option it was given to)."""
     match = _WITHIN.match(text.strip())
     if not match:
-        raise UsageError(f"{text!r} is not a span of days", hint="write it like 7d or 2w")
+        raise UsageError(f"{what} {text!r} is not a span of days", hint="write it like 7d or 2w")
     return timedelta(days=_span_days(match, what))
 
 
