@@ -84,3 +84,24 @@ def test_a_quoted_command_stays_on_one_line_when_it_fits() -> None:
     shown = wrapped(line, 80)
     assert "'resetkit resume acme-corp/2026-11-24-risk-check'" in shown.split("\n")[1]
     assert " ".join(shown.split()) == " ".join(line.split())
+
+
+@pytest.mark.pty
+def test_due_with_nothing_for_its_filters_breaks_between_words_on_screen(isolated: Path) -> None:
+    from test_between import item, write_session
+
+    notes = isolated / "notes"
+    write_session(notes, "Hooli", "2026-11-01", "reset", {"actions": [item("h1", "x")]})
+    write_session(
+        notes, "Acme Corp", "2026-11-02", "reset",
+        {"actions": [item("a1", "y", owner="customer", owner_name="Dana")]},
+    )  # fmt: skip
+    args = ["due", "--customer", "hooli", "--within", "1d", "--owner", "them"]
+    terminal = Terminal([*args, "--notes-dir", str(notes)], isolated, environment(isolated))
+    assert terminal.wait_for_exit() == 0
+    rows = [row.rstrip() for row in terminal.lines() if row.strip()]
+    said = flat(" ".join(rows))
+    assert said.endswith("no follow-up meeting for customer 'hooli', owner 'them'")
+    assert len(rows) == 2 and rows[1].startswith("  ")
+    for row in rows:
+        assert set(row.split()) <= set(said.split()), row

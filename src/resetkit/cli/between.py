@@ -96,9 +96,16 @@ def _due_table(digest: Any, output: Any, narrowed: str = "") -> None:
     if not digest.customers:
         # Said where the table would have been: a person reads it with the title; a script
         # piping the lines gets none.
+        import shutil
+
+        from resetkit.cli.wrapped import wrapped
+
         said = sys.stdout if shows_table(output) else sys.stderr
         nothing = "nothing overdue, nothing due, no follow-up meeting"
-        said.write(f"{title}: {nothing}" + (f" for {narrowed}" if narrowed else "") + "\n")
+        line = f"{title}: {nothing}" + (f" for {narrowed}" if narrowed else "")
+        # Broken between words on a terminal (stderr is wrapped already); whole when piped.
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
+        said.write((wrapped(line, width) if said is sys.stdout else line) + "\n")
         return
     rows, piped, groups, items = [], [], [], []
     listed = [found.action for group in digest.customers for found in group.overdue + group.soon]
