@@ -940,3 +940,13 @@ def test_a_calendar_filtered_to_nothing_is_said_and_leaves_the_file_there_as_it_
     assert "nothing to put in the calendar for customer 'stark', owner 'sam'" in result.stderr
     assert f"{whole} is left as it is" in result.stderr
     assert whole.read_bytes() == before
+
+
+def test_the_brief_says_today_for_an_item_due_today(run, notes: Path) -> None:
+    write_session(
+        notes, "Acme Corp", day(-3), "reset",
+        {"actions": [item("a1", "Send the plan", due=day(0)), item("a2", "Sign", due=day(1))]},
+    )  # fmt: skip
+    text = run("brief", "acme", "--format", "md", "--notes-dir", str(notes)).stdout
+    assert "- Send the plan — us, due today (a1)" in text
+    assert "- Sign — us, due " in text and "due today (a2)" not in text

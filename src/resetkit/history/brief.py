@@ -320,6 +320,8 @@ def item_line(item: OpenItem, today: date) -> str:
     due = f"due {item.due:%a} {short_day(item.due, today)}" if item.due else "no date"
     if item.overdue_days:
         due += f", {counted(item.overdue_days, 'day')} late"
+    elif item.due == today:
+        due = "due today"
     line = f"{item.what} — {item.owner}, {due} ({item.id})"
     for slip in item.slips:
         line += f"; moved from {slip.from_due} to {slip.to_due}"
