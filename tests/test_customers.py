@@ -3,6 +3,7 @@ follow-up that knows its customer; sessions in progress named, and discarded bet
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,6 +60,23 @@ def test_the_known_customer_in_any_case_starts_without_a_word(
     # One customer, one spelling: the new record takes the name as the history writes it.
     (new,) = notes.glob("acme-corp/*-risk-check")
     assert load(new).customer == "Acme Corp"
+
+
+def test_the_old_name_of_a_renamed_customer_is_caught_as_a_near_one(run, isolated: Path) -> None:
+    notes = isolated / "notes"
+    assert scripted_start(run, notes, "--customer", "Acme Corp").exit_code == 0
+    renamed = run("customer", "rename", "Acme Corp", "Acme Corporation", "--notes-dir", str(notes))
+    assert renamed.exit_code == 0, renamed.stderr
+    again = scripted_start(run, notes, "--customer", "Acme Corp")
+    assert again.exit_code == 2
+    assert "'Acme Corp' is a new customer, close to 'Acme Corporation'" in again.stderr
+    known = scripted_start(run, notes, "--customer", "acme corporation")
+    assert known.exit_code == 0, known.stderr
+    # The history's spelling, though no folder has that name: one customer, one spelling.
+    names = {
+        json.loads(path.read_text("utf-8"))["customer"] for path in notes.rglob("session.json")
+    }
+    assert names == {"Acme Corporation"}
 
 
 def test_a_name_unlike_every_known_one_is_simply_new(isolated: Path) -> None:

@@ -58,7 +58,12 @@ def near_customer(notes_dir: Path, name: str) -> str | None:
         return None
     slug = customer_slug(name)
     if slug in folders:
-        return None
+        # Its folder, but a rename may have given the folder's sessions another name since
+        # (folders stay): 'Acme Corp' typed where the sessions now say 'Acme Corporation'.
+        held = _names_in(notes_dir / slug)
+        if not held or any(customer_slug(found) == slug for found in held):
+            return None
+        return held[-1]
     near = [
         folder
         for folder in folders
@@ -70,6 +75,22 @@ def near_customer(notes_dir: Path, name: str) -> str | None:
     return named[0] if named else near[0]
 
 
+def _names_in(folder: Path) -> list[str]:
+    """The customer names the sessions of one customer folder hold, the latest started last
+    (records that cannot be read are left out: the history commands name them)."""
+    import json
+
+    found: list[tuple[str, str]] = []
+    for record in folder.glob("*/session.json"):
+        try:
+            data = json.loads(record.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("customer"), str):
+            found.append((str(data.get("started_at", "")), data["customer"]))
+    return [name for _, name in sorted(found)]
+
+
 def as_known(notes_dir: Path, name: str) -> str:
     """`name` as the history writes it when it names a known customer in other case, spacing
     or punctuation ('acme  corp.' is 'Acme Corp'): one customer, one spelling in every record.
@@ -78,9 +99,10 @@ def as_known(notes_dir: Path, name: str) -> str:
     from resetkit.places import customer_slug
 
     slug = customer_slug(name)
-    if not slug or not (notes_dir / slug).is_dir():
+    if not slug or not notes_dir.is_dir():
         return name
-    # The customer's own sessions only (the index's filter), latest spelling last.
+    # The customer's own sessions only (the index's filter), latest spelling last: by its
+    # folder's name, or by its own (a renamed customer's sessions keep their first folder).
     stored, _ = read_sessions(notes_dir, Filters(customer=" ".join(name.split()).strip(" .")))
     named = [
         item.customer
